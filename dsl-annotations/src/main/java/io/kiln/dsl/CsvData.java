@@ -1,0 +1,37 @@
+package io.kiln.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The training data: a CSV file with one row per sample. The data can always be replaced at run
+ * time ({@code train --data FILE}); this is the default the program uses without one.
+ *
+ * <p>Give exactly one of {@link #resource()} (a class-path resource, resolved against the spec
+ * class, so a bare name is looked up in the spec package) and {@link #file()} (a file-system path).
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.TYPE)
+public @interface CsvData {
+    /** A class-path resource, relative to the spec class package unless it starts with {@code /}. */
+    String resource() default "";
+
+    /** A file-system path, relative to the working directory unless absolute. */
+    String file() default "";
+
+    /**
+     * Whether the first line names the columns. Without a header, feature and label columns are
+     * taken in the order the fields are declared (features and label, label columns last-wins).
+     */
+    boolean header() default true;
+
+    /** The field delimiter. */
+    char delimiter() default ',';
+
+    /** Cell values that mean "missing", besides the empty cell. */
+    String[] missingValues() default {"?", "NA", "NaN"};
+}

@@ -1,0 +1,19 @@
+package io.kiln.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** A fully connected hidden layer on a {@link Layer} field. */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.FIELD)
+public @interface Dense {
+    /** Number of units; must be positive. */
+    int units();
+
+    /** Activation; {@link Activation#DEFAULT} is {@link Activation#RELU}. */
+    Activation activation() default Activation.DEFAULT;
+}

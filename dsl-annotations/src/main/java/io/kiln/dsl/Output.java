@@ -1,0 +1,27 @@
+package io.kiln.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The output layer, on the last {@link Layer} field. Its units, activation and loss follow from
+ * the {@link Model#task() task} and the {@link Label label}; set them only to override, and the
+ * compiler checks that the override fits the task (seed 001, "Last-layer activation and loss
+ * functions").
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.FIELD)
+public @interface Output {
+    /** Number of output units; 0 infers it (1 for binary, one per class, label or target). */
+    int units() default 0;
+
+    /** Output activation; {@link Activation#DEFAULT} is the task's. */
+    Activation activation() default Activation.DEFAULT;
+
+    /** Loss; {@link Loss#DEFAULT} is the task's. */
+    Loss loss() default Loss.DEFAULT;
+}

@@ -1,0 +1,60 @@
+package io.kiln.examples.breastcancer;
+
+import io.kiln.dsl.Adam;
+import io.kiln.dsl.CsvData;
+import io.kiln.dsl.Dense;
+import io.kiln.dsl.Dropout;
+import io.kiln.dsl.Feature;
+import io.kiln.dsl.Fit;
+import io.kiln.dsl.Holdout;
+import io.kiln.dsl.Label;
+import io.kiln.dsl.Layer;
+import io.kiln.dsl.Model;
+import io.kiln.dsl.Output;
+import io.kiln.dsl.Task;
+
+/** Wisconsin diagnostic breast cancer: malignant or benign from 30 nucleus measurements (569 rows). */
+@Model(task = Task.BINARY_CLASSIFICATION, name = "breast-cancer")
+@CsvData(resource = "breast_cancer.csv")
+@Holdout(validation = 0.2, test = 0.2)
+@Adam(learningRate = 0.001)
+@Fit(epochs = 60, batchSize = 32, seed = 42)
+public class BreastCancer {
+    @Feature(column = "mean_radius") double meanRadius;
+    @Feature(column = "mean_texture") double meanTexture;
+    @Feature(column = "mean_perimeter") double meanPerimeter;
+    @Feature(column = "mean_area") double meanArea;
+    @Feature(column = "mean_smoothness") double meanSmoothness;
+    @Feature(column = "mean_compactness") double meanCompactness;
+    @Feature(column = "mean_concavity") double meanConcavity;
+    @Feature(column = "mean_concave_points") double meanConcavePoints;
+    @Feature(column = "mean_symmetry") double meanSymmetry;
+    @Feature(column = "mean_fractal_dimension") double meanFractalDimension;
+    @Feature(column = "radius_error") double radiusError;
+    @Feature(column = "texture_error") double textureError;
+    @Feature(column = "perimeter_error") double perimeterError;
+    @Feature(column = "area_error") double areaError;
+    @Feature(column = "smoothness_error") double smoothnessError;
+    @Feature(column = "compactness_error") double compactnessError;
+    @Feature(column = "concavity_error") double concavityError;
+    @Feature(column = "concave_points_error") double concavePointsError;
+    @Feature(column = "symmetry_error") double symmetryError;
+    @Feature(column = "fractal_dimension_error") double fractalDimensionError;
+    @Feature(column = "worst_radius") double worstRadius;
+    @Feature(column = "worst_texture") double worstTexture;
+    @Feature(column = "worst_perimeter") double worstPerimeter;
+    @Feature(column = "worst_area") double worstArea;
+    @Feature(column = "worst_smoothness") double worstSmoothness;
+    @Feature(column = "worst_compactness") double worstCompactness;
+    @Feature(column = "worst_concavity") double worstConcavity;
+    @Feature(column = "worst_concave_points") double worstConcavePoints;
+    @Feature(column = "worst_symmetry") double worstSymmetry;
+    @Feature(column = "worst_fractal_dimension") double worstFractalDimension;
+
+    /** 0 is malignant, 1 benign; the second class is the positive one. */
+    @Label(column = "label", classes = {"malignant", "benign"}) int diagnosis;
+
+    @Dense(units = 64) Layer hidden;
+    @Dropout(rate = 0.2) Layer dropout;
+    @Output Layer out;
+}

@@ -1,0 +1,52 @@
+package io.kiln.processor;
+
+import com.palantir.javapoet.ClassName;
+
+/** Types the generated code refers to. The processor never loads them: they are names only. */
+final class Names {
+    private Names() {}
+
+    static final String RUNTIME = "io.kiln.runtime";
+    static final ClassName MODEL_DEFINITION = ClassName.get(RUNTIME, "ModelDefinition");
+    static final ClassName FEATURE_SCHEMA = ClassName.get(RUNTIME, "FeatureSchema");
+    static final ClassName LABEL_SCHEMA = ClassName.get(RUNTIME, "LabelSchema");
+    static final ClassName LABEL_CODING = ClassName.get(RUNTIME, "LabelCoding");
+    static final ClassName CSV_SOURCE = ClassName.get(RUNTIME, "CsvSource");
+    static final ClassName HOLDOUT_PROTOCOL = ClassName.get(RUNTIME, "HoldoutProtocol");
+    static final ClassName FIT_SETTINGS = ClassName.get(RUNTIME, "FitSettings");
+    static final ClassName TRAINER = ClassName.get(RUNTIME, "Trainer");
+    static final ClassName TRAIN_OPTIONS = ClassName.get(RUNTIME, "TrainOptions");
+    static final ClassName TRAINING_RESULT = ClassName.get(RUNTIME, "TrainingResult");
+    static final ClassName KILN_MODEL = ClassName.get(RUNTIME, "KilnModel");
+    static final ClassName PREDICTIONS = ClassName.get(RUNTIME, "Predictions");
+    static final ClassName KILN_CLI = ClassName.get(RUNTIME + ".cli", "KilnCli");
+    static final ClassName MOMENTUM = ClassName.get(RUNTIME, "Momentum");
+
+    static final ClassName TASK = ClassName.get("io.kiln.dsl", "Task");
+    static final ClassName SCALING = ClassName.get("io.kiln.dsl", "Scaling");
+    static final ClassName MISSING = ClassName.get("io.kiln.dsl", "Missing");
+    static final ClassName ENCODING = ClassName.get("io.kiln.dsl", "Encoding");
+
+    static final ClassName MULTI_LAYER_CONFIGURATION =
+            ClassName.get("org.deeplearning4j.nn.conf", "MultiLayerConfiguration");
+    static final ClassName NEURAL_NET_CONFIGURATION =
+            ClassName.get("org.deeplearning4j.nn.conf", "NeuralNetConfiguration");
+    static final ClassName INPUT_TYPE = ClassName.get("org.deeplearning4j.nn.conf.inputs", "InputType");
+    static final ClassName WEIGHT_INIT = ClassName.get("org.deeplearning4j.nn.weights", "WeightInit");
+    static final ClassName DENSE_LAYER = ClassName.get("org.deeplearning4j.nn.conf.layers", "DenseLayer");
+    static final ClassName DROPOUT_LAYER = ClassName.get("org.deeplearning4j.nn.conf.layers", "DropoutLayer");
+    static final ClassName BATCH_NORMALIZATION =
+            ClassName.get("org.deeplearning4j.nn.conf.layers", "BatchNormalization");
+    static final ClassName OUTPUT_LAYER = ClassName.get("org.deeplearning4j.nn.conf.layers", "OutputLayer");
+    static final ClassName ND4J_ACTIVATION = ClassName.get("org.nd4j.linalg.activations", "Activation");
+    static final ClassName LOSS_FUNCTION =
+            ClassName.get("org.nd4j.linalg.lossfunctions", "LossFunctions", "LossFunction");
+    static final ClassName UPDATERS = ClassName.get("org.nd4j.linalg.learning.config", "IUpdater");
+
+    static ClassName updater(String simpleName) {
+        return ClassName.get("org.nd4j.linalg.learning.config", simpleName);
+    }
+
+    static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+    static final String DOCS = "Kiln generated code: see docs/generated-code.md";
+}

@@ -1,0 +1,872 @@
+package io.kiln.processor;
+
+import io.kiln.dsl.Activation;
+import io.kiln.dsl.Encoding;
+import io.kiln.dsl.Loss;
+import io.kiln.dsl.Missing;
+import io.kiln.dsl.Scaling;
+import io.kiln.dsl.Task;
+import io.kiln.processor.SpecModel.DataModel;
+import io.kiln.processor.SpecModel.FeatureKind;
+import io.kiln.processor.SpecModel.FeatureModel;
+import io.kiln.processor.SpecModel.FitModel;
+import io.kiln.processor.SpecModel.HoldoutModel;
+import io.kiln.processor.SpecModel.LabelCoding;
+import io.kiln.processor.SpecModel.LabelModel;
+import io.kiln.processor.SpecModel.LayerKind;
+import io.kiln.processor.SpecModel.LayerModel;
+import io.kiln.processor.SpecModel.OptimizerKind;
+import io.kiln.processor.SpecModel.OptimizerModel;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Reads a spec class into a {@link SpecModel}, reporting every problem it finds on the annotation
+ * value at fault. Returns null when the spec has errors: nothing is generated for it.
+ */
+final class SpecReader {
+    static final String DSL = "io.kiln.dsl.";
+    private static final List<String> LAYER_ANNOTATIONS = List.of("Dense", "Dropout", "BatchNorm", "Output");
+    private static final List<String> OPTIMIZER_ANNOTATIONS = List.of("Sgd", "Adam", "AdamW", "RmsProp", "AdaGrad");
+
+    private final Elements elements;
+    private final Types types;
+    private final Reporter reporter;
+
+    SpecReader(Elements elements, Types types, Reporter reporter) {
+        this.elements = elements;
+        this.types = types;
+        this.reporter = reporter;
+    }
+
+    SpecModel read(Element element) {
+        Annotation model = annotation(element, "Model");
+        if (element.getKind() != ElementKind.CLASS) {
+            reporter.error(element, model.mirror, null,
+                    Message.SPEC_KIND.format(element.getKind().toString().toLowerCase(Locale.ROOT).replace('_', ' ')));
+            return null;
+        }
+        TypeElement type = (TypeElement) element;
+        checkClassShape(type, model);
+
+        Task task = model.enumValue("task", Task.class);
+        String modelName = model.string("name").isEmpty()
+                ? type.getSimpleName().toString().toLowerCase(Locale.ROOT)
+                : model.string("name");
+        if (!modelName.matches("[A-Za-z0-9._-]+")) {
+            reporter.error(type, model.mirror, "name", Message.MODEL_NAME.format(modelName));
+        }
+
+        Preprocessing defaults = readPreprocessing(type);
+        List<FeatureModel> features = new ArrayList<>();
+        List<LayerModel> layers = new ArrayList<>();
+        LabelModel label = null;
+        VariableElement labelField = null;
+        Map<String, String> columnOwners = new HashMap<>();
+        VariableElement outputField = null;
+
+        for (Element member : type.getEnclosedElements()) {
+            if (member.getKind() != ElementKind.FIELD) {
+                continue;
+            }
+            VariableElement field = (VariableElement) member;
+            List<Annotation> roles = roles(field);
+            if (roles.isEmpty()) {
+                continue;
+            }
+            if (roles.size() > 1) {
+                reporter.error(field, roles.get(1).mirror, null, Message.LAYER_CONFLICT.format(
+                        field.getSimpleName(), roles.get(0).display(), roles.get(1).display()));
+                continue;
+            }
+            Annotation role = roles.get(0);
+            switch (role.simpleName) {
+                case "Feature" -> {
+                    FeatureModel feature = readFeature(field, role, defaults);
+                    if (feature != null) {
+                        claimColumn(columnOwners, feature.column(), field, role, "column");
+                        features.add(feature);
+                    }
+                }
+                case "Label" -> {
+                    if (labelField != null) {
+                        reporter.error(field, role.mirror, null,
+                                Message.MULTIPLE_LABELS.format("'" + labelField.getSimpleName() + "'"));
+                        continue;
+                    }
+                    labelField = field;
+                    label = readLabel(field, role, task);
+                    if (label != null) {
+                        String attribute = label.columns().size() == 1 ? "column" : "columns";
+                        for (String column : label.columns()) {
+                            claimColumn(columnOwners, column, field, role, attribute);
+                        }
+                    }
+                }
+                default -> {
+                    if (!isLayerType(field.asType())) {
+                        reporter.error(field, role.mirror, null,
+                                Message.LAYER_FIELD_TYPE.format(field.getSimpleName(), field.asType()));
+                    }
+                    if (outputField != null) {
+                        if (role.simpleName.equals("Output")) {
+                            reporter.error(field, role.mirror, null, Message.MULTIPLE_OUTPUTS.format(
+                                    type.getSimpleName(), outputField.getSimpleName()));
+                        } else {
+                            reporter.error(field, role.mirror, null, Message.OUTPUT_NOT_LAST.format(
+                                    field.getSimpleName(), outputField.getSimpleName()));
+                        }
+                        continue;
+                    }
+                    LayerModel layer = readLayer(field, role);
+                    if (layer != null) {
+                        layers.add(layer);
+                    }
+                    if (role.simpleName.equals("Output")) {
+                        outputField = field;
+                    }
+                }
+            }
+        }
+
+        if (features.isEmpty() && !hasAnnotatedField(type, "Feature")) {
+            reporter.error(type, model.mirror, null, Message.NO_FEATURES.format(type.getSimpleName()));
+        }
+        if (labelField == null) {
+            reporter.error(type, model.mirror, null, Message.NO_LABEL.format(type.getSimpleName()));
+        }
+        if (outputField == null) {
+            reporter.error(type, model.mirror, null, Message.NO_OUTPUT.format(type.getSimpleName()));
+        }
+        // The output layer's units, activation and loss depend on the label, which may be declared after it.
+        if (label != null && outputField != null) {
+            checkOutput(outputField, annotation(outputField, "Output"), task, label);
+        }
+
+        DataModel data = readData(type);
+        OptimizerModel optimizer = readOptimizer(type);
+        FitModel fit = readFit(type);
+        HoldoutModel holdout = readHoldout(type);
+
+        if (reporter.hasErrors()) {
+            return null;
+        }
+        List<LayerModel> resolved = new ArrayList<>();
+        for (LayerModel layer : layers) {
+            resolved.add(layer.kind() == LayerKind.OUTPUT ? resolveOutput(layer, task, label) : layer);
+        }
+        PackageElement pkg = elements.getPackageOf(type);
+        return new SpecModel(type, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
+                generatedPrefix(type), modelName, task, data, features, label, resolved, optimizer, fit, holdout);
+    }
+
+    // ---------------------------------------------------------------- the class itself
+
+    private void checkClassShape(TypeElement type, Annotation model) {
+        if (type.getModifiers().contains(Modifier.PRIVATE)) {
+            reporter.error(type, model.mirror, null, Message.SPEC_PRIVATE.format(type.getSimpleName()));
+        }
+        NestingKind nesting = type.getNestingKind();
+        if (nesting == NestingKind.LOCAL || nesting == NestingKind.ANONYMOUS) {
+            reporter.error(type, model.mirror, null, Message.SPEC_LOCAL.format(type.getSimpleName()));
+        } else if (nesting == NestingKind.MEMBER && !type.getModifiers().contains(Modifier.STATIC)) {
+            reporter.error(type, model.mirror, null, Message.SPEC_INNER.format(type.getSimpleName()));
+        }
+        Element enclosing = type.getEnclosingElement();
+        while (enclosing instanceof TypeElement outer) {
+            if (outer.getModifiers().contains(Modifier.PRIVATE)) {
+                reporter.error(type, model.mirror, null, Message.SPEC_PRIVATE.format(outer.getSimpleName()));
+            }
+            enclosing = outer.getEnclosingElement();
+        }
+    }
+
+    /** {@code Outer_Inner} for nested specs, so generated top-level names never clash. */
+    private static String generatedPrefix(TypeElement type) {
+        StringBuilder name = new StringBuilder(type.getSimpleName());
+        Element enclosing = type.getEnclosingElement();
+        while (enclosing instanceof TypeElement outer) {
+            name.insert(0, outer.getSimpleName() + "_");
+            enclosing = outer.getEnclosingElement();
+        }
+        return name.toString();
+    }
+
+    // ---------------------------------------------------------------- schema
+
+    private record Preprocessing(Annotation annotation, Scaling scaling, Missing numeric, Missing categorical,
+            Missing bool) {}
+
+    private static final Set<Missing> NUMERIC_MISSING =
+            EnumSet.of(Missing.ERROR, Missing.MEAN, Missing.MEDIAN, Missing.MOST_FREQUENT, Missing.CONSTANT);
+    private static final Set<Missing> BOOLEAN_MISSING =
+            EnumSet.of(Missing.ERROR, Missing.MOST_FREQUENT, Missing.CONSTANT);
+    private static final Set<Missing> CATEGORICAL_MISSING =
+            EnumSet.of(Missing.ERROR, Missing.MOST_FREQUENT, Missing.CONSTANT, Missing.MISSING_CATEGORY);
+    private static final Set<Missing> ORDINAL_MISSING =
+            EnumSet.of(Missing.ERROR, Missing.MOST_FREQUENT, Missing.CONSTANT);
+
+    private Preprocessing readPreprocessing(TypeElement type) {
+        Annotation p = annotation(type, "Preprocessing");
+        if (p == null) {
+            return new Preprocessing(null, Scaling.STANDARDIZE, Missing.MEAN, Missing.MISSING_CATEGORY,
+                    Missing.MOST_FREQUENT);
+        }
+        Scaling scaling = p.enumValue("scaling", Scaling.class);
+        if (scaling == Scaling.DEFAULT) {
+            scaling = Scaling.STANDARDIZE;
+        }
+        Missing numeric = defaultMissing(p, "numericMissing", NUMERIC_MISSING, "numeric", Missing.MEAN);
+        Missing categorical = defaultMissing(p, "categoricalMissing", CATEGORICAL_MISSING, "categorical",
+                Missing.MISSING_CATEGORY);
+        Missing bool = defaultMissing(p, "booleanMissing", BOOLEAN_MISSING, "boolean", Missing.MOST_FREQUENT);
+        return new Preprocessing(p, scaling, numeric, categorical, bool);
+    }
+
+    private Missing defaultMissing(Annotation p, String attribute, Set<Missing> allowed, String kind,
+            Missing fallback) {
+        Missing m = p.enumValue(attribute, Missing.class);
+        if (m == Missing.DEFAULT) {
+            return fallback;
+        }
+        if (m == Missing.CONSTANT) {
+            reporter.error(p.element, p.mirror, attribute, Message.MISSING_STRATEGY.format(m, kind,
+                    "(every " + kind + " feature)", "a spec-wide default other than CONSTANT; set CONSTANT and its "
+                            + "constant on each @Feature"));
+            return fallback;
+        }
+        if (!allowed.contains(m)) {
+            reporter.error(p.element, p.mirror, attribute,
+                    Message.MISSING_STRATEGY.format(m, kind, "(every " + kind + " feature)", names(allowed)));
+            return fallback;
+        }
+        return m;
+    }
+
+    private FeatureModel readFeature(VariableElement field, Annotation f, Preprocessing defaults) {
+        String name = field.getSimpleName().toString();
+        String column = f.string("column").isEmpty() ? name : f.string("column");
+        TypeMirror type = field.asType();
+        FeatureKind kind;
+        List<String> levels = new ArrayList<>(f.strings("levels"));
+        if (isNumeric(type)) {
+            kind = FeatureKind.NUMERIC;
+        } else if (isBoolean(type)) {
+            kind = FeatureKind.BOOLEAN;
+        } else if (isString(type)) {
+            kind = FeatureKind.CATEGORICAL;
+        } else if (isEnum(type)) {
+            kind = FeatureKind.CATEGORICAL;
+            if (f.isSet("levels")) {
+                reporter.error(field, f.mirror, "levels",
+                        Message.LEVELS_NOT_CATEGORICAL.format(name, "an enum, whose constants are its levels"));
+            }
+            levels = enumConstants(type);
+        } else {
+            reporter.error(field, f.mirror, null, Message.FEATURE_TYPE.format(name, type));
+            return null;
+        }
+        String kindName = kind.name().toLowerCase(Locale.ROOT);
+        if (kind != FeatureKind.CATEGORICAL && f.isSet("levels")) {
+            reporter.error(field, f.mirror, "levels", Message.LEVELS_NOT_CATEGORICAL.format(name, kindName));
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        for (String level : levels) {
+            if (!seen.add(level)) {
+                reporter.error(field, f.mirror, "levels", Message.DUPLICATE_LEVEL.format(level, name));
+            }
+        }
+        Encoding encoding = f.enumValue("encoding", Encoding.class);
+        if (kind != FeatureKind.CATEGORICAL && f.isSet("encoding")) {
+            reporter.error(field, f.mirror, "encoding", Message.ENCODING_NOT_CATEGORICAL.format(name, kindName));
+        }
+        boolean ordinal = kind == FeatureKind.CATEGORICAL && encoding == Encoding.ORDINAL;
+        if (ordinal && levels.isEmpty()) {
+            reporter.error(field, f.mirror, "encoding", Message.ORDINAL_NEEDS_LEVELS.format(name));
+        }
+        Scaling scaling = f.enumValue("scaling", Scaling.class);
+        if (f.isSet("scaling") && kind != FeatureKind.NUMERIC && !ordinal) {
+            reporter.error(field, f.mirror, "scaling", Message.SCALING_NOT_NUMERIC.format(name,
+                    kind == FeatureKind.CATEGORICAL ? "one-hot encoded" : kindName));
+        }
+        if (scaling == Scaling.DEFAULT) {
+            scaling = (kind == FeatureKind.NUMERIC || ordinal) ? defaults.scaling() : Scaling.NONE;
+        }
+
+        Missing missing = f.enumValue("missing", Missing.class);
+        Set<Missing> allowed = switch (kind) {
+            case NUMERIC -> NUMERIC_MISSING;
+            case BOOLEAN -> BOOLEAN_MISSING;
+            case CATEGORICAL -> ordinal ? ORDINAL_MISSING : CATEGORICAL_MISSING;
+        };
+        if (missing == Missing.DEFAULT) {
+            missing = switch (kind) {
+                case NUMERIC -> defaults.numeric();
+                case BOOLEAN -> defaults.bool();
+                case CATEGORICAL -> defaults.categorical();
+            };
+            if (!allowed.contains(missing)) {
+                missing = Missing.MOST_FREQUENT; // e.g. an ordinal feature under a MISSING_CATEGORY default
+            }
+        } else if (!allowed.contains(missing)) {
+            reporter.error(field, f.mirror, "missing", Message.MISSING_STRATEGY.format(missing,
+                    ordinal ? "ordinal" : kindName, name, names(allowed)));
+        }
+        String constant = f.string("constant");
+        if (missing == Missing.CONSTANT) {
+            if (constant.isEmpty()) {
+                reporter.error(field, f.mirror, "missing", Message.CONSTANT_REQUIRED.format(name));
+            } else {
+                checkConstant(field, f, kind, constant, levels);
+            }
+        } else if (!constant.isEmpty()) {
+            reporter.error(field, f.mirror, "constant", Message.CONSTANT_UNUSED.format(name, constant, missing));
+        }
+        return new FeatureModel(name, column, kind, type, List.copyOf(levels), encoding, scaling, missing, constant);
+    }
+
+    private void checkConstant(VariableElement field, Annotation f, FeatureKind kind, String constant,
+            List<String> levels) {
+        String name = field.getSimpleName().toString();
+        switch (kind) {
+            case NUMERIC -> {
+                try {
+                    double v = Double.parseDouble(constant.trim());
+                    if (!Double.isFinite(v)) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    reporter.error(field, f.mirror, "constant", Message.CONSTANT_INVALID.format(constant, name,
+                            "a finite number", "Write e.g. constant = \"0\"."));
+                }
+            }
+            case BOOLEAN -> {
+                if (!constant.matches("(?i)true|false|yes|no|1|0|t|f|y|n")) {
+                    reporter.error(field, f.mirror, "constant", Message.CONSTANT_INVALID.format(constant, name,
+                            "a boolean", "Write constant = \"true\" or \"false\"."));
+                }
+            }
+            case CATEGORICAL -> {
+                if (!levels.isEmpty() && !levels.contains(constant)) {
+                    reporter.error(field, f.mirror, "constant", Message.CONSTANT_INVALID.format(constant, name,
+                            "one of its levels " + levels, "Use a declared level."));
+                }
+            }
+        }
+    }
+
+    private LabelModel readLabel(VariableElement field, Annotation l, Task task) {
+        String name = field.getSimpleName().toString();
+        TypeMirror type = field.asType();
+        List<String> classes = l.strings("classes");
+        List<String> columns = l.strings("columns");
+        String column = l.string("column");
+        LabelCoding coding;
+        switch (task) {
+            case BINARY_CLASSIFICATION, MULTICLASS_CLASSIFICATION -> {
+                if (isBoolean(type) && task == Task.BINARY_CLASSIFICATION) {
+                    coding = LabelCoding.BOOLEAN;
+                    if (!classes.isEmpty()) {
+                        reporter.error(field, l.mirror, "classes",
+                                Message.CLASSES_NOT_ALLOWED.format("A boolean", name, "its values (false, true)"));
+                    }
+                    classes = List.of("false", "true");
+                } else if (isEnum(type)) {
+                    coding = LabelCoding.NAME;
+                    if (!classes.isEmpty()) {
+                        reporter.error(field, l.mirror, "classes",
+                                Message.CLASSES_NOT_ALLOWED.format("An enum", name, "its constants"));
+                    }
+                    classes = enumConstants(type);
+                } else if (isIntegral(type) || isString(type)) {
+                    coding = isString(type) ? LabelCoding.NAME : LabelCoding.INDEX;
+                    if (classes.isEmpty()) {
+                        reporter.error(field, l.mirror, null, Message.CLASSES_REQUIRED.format(task, name));
+                        return null;
+                    }
+                } else {
+                    reporter.error(field, l.mirror, null, Message.LABEL_TYPE.format(task, type,
+                            task == Task.BINARY_CLASSIFICATION
+                                    ? "Use boolean, or int or String with two classes, or an enum of two constants."
+                                    : "Use int (class indices) or String (class names) with classes = {...}, or an enum."));
+                    return null;
+                }
+                if (!columns.isEmpty()) {
+                    reporter.error(field, l.mirror, "columns", Message.LABEL_COLUMNS.format(
+                            "A single-column label takes 'column', not 'columns'; write column = \"...\"."));
+                }
+                columns = List.of(column.isEmpty() ? name : column);
+                if (task == Task.BINARY_CLASSIFICATION && classes.size() != 2) {
+                    reporter.error(field, l.mirror, isEnum(type) ? null : "classes", Message.CLASSES_COUNT.format(task,
+                            "exactly 2 classes", name, classes.size(),
+                            classes.size() > 2 ? "Use MULTICLASS_CLASSIFICATION for more than two." : "Add the other class."));
+                } else if (task == Task.MULTICLASS_CLASSIFICATION && classes.size() < 2) {
+                    reporter.error(field, l.mirror, isEnum(type) ? null : "classes", Message.CLASSES_COUNT.format(task,
+                            "at least 2 classes", name, classes.size(), "Add the other classes."));
+                } else if (task == Task.MULTICLASS_CLASSIFICATION && classes.size() == 2) {
+                    reporter.warning(field, l.mirror, "classes", Message.MULTICLASS_TWO_CLASSES.format());
+                }
+            }
+            case MULTILABEL_CLASSIFICATION -> {
+                if (!isArrayOf(type, TypeKind.BOOLEAN)) {
+                    reporter.error(field, l.mirror, null, Message.LABEL_TYPE.format(task, type,
+                            "Use boolean[] with classes = {...}, one 0/1 column per label."));
+                    return null;
+                }
+                coding = LabelCoding.MULTI_HOT;
+                if (classes.isEmpty()) {
+                    reporter.error(field, l.mirror, null, Message.CLASSES_REQUIRED.format(task, name));
+                    return null;
+                }
+                if (!column.isEmpty()) {
+                    reporter.error(field, l.mirror, "column", Message.LABEL_COLUMNS.format(
+                            "A multilabel label reads one column per class: use 'columns' (or omit it to use the class names)."));
+                }
+                if (columns.isEmpty()) {
+                    columns = classes;
+                } else if (columns.size() != classes.size()) {
+                    reporter.error(field, l.mirror, "columns", Message.LABEL_COLUMNS.format(String.format(
+                            "Label '%s' names %d columns for %d classes. Give one column per class, in the same order.",
+                            name, columns.size(), classes.size())));
+                }
+            }
+            default -> {
+                boolean vector = task == Task.VECTOR_REGRESSION;
+                boolean typeOk = vector ? isArrayOf(type, TypeKind.DOUBLE) : isFloating(type);
+                if (!typeOk) {
+                    reporter.error(field, l.mirror, null, Message.LABEL_TYPE.format(task, type, vector
+                            ? "Use double[] with columns = {...}, one per target."
+                            : "Use double (or float); for several targets use double[] with VECTOR_REGRESSION."));
+                    return null;
+                }
+                coding = LabelCoding.VALUES;
+                if (!classes.isEmpty()) {
+                    reporter.error(field, l.mirror, "classes",
+                            Message.CLASSES_NOT_ALLOWED.format("A regression", name, "no classes (it predicts values)"));
+                }
+                if (vector) {
+                    if (!column.isEmpty()) {
+                        reporter.error(field, l.mirror, "column", Message.LABEL_COLUMNS.format(
+                                "A vector target reads several columns: use columns = {...}."));
+                    }
+                    if (columns.size() < 2) {
+                        reporter.error(field, l.mirror, columns.isEmpty() ? null : "columns",
+                                Message.TARGETS_COUNT.format(String.format(
+                                        "VECTOR_REGRESSION needs at least 2 target columns, label '%s' names %d. "
+                                                + "List them in columns = {...}, or use SCALAR_REGRESSION for one.",
+                                        name, columns.size())));
+                    }
+                } else {
+                    if (!columns.isEmpty()) {
+                        reporter.error(field, l.mirror, "columns", Message.LABEL_COLUMNS.format(
+                                "A scalar target reads one column: use column = \"...\", or VECTOR_REGRESSION with double[]."));
+                    }
+                    columns = List.of(column.isEmpty() ? name : column);
+                }
+            }
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        for (String c : classes) {
+            if (!seen.add(c)) {
+                reporter.error(field, l.mirror, "classes", Message.DUPLICATE_CLASS.format(c, name));
+            }
+        }
+        return new LabelModel(name, type, coding, List.copyOf(columns), List.copyOf(classes));
+    }
+
+    private void claimColumn(Map<String, String> owners, String column, VariableElement field, Annotation a,
+            String attribute) {
+        String previous = owners.putIfAbsent(column, field.getSimpleName().toString());
+        if (previous != null) {
+            reporter.error(field, a.mirror, a.isSet(attribute) ? attribute : null,
+                    Message.DUPLICATE_COLUMN.format(column, previous));
+        }
+    }
+
+    // ---------------------------------------------------------------- layers
+
+    private LayerModel readLayer(VariableElement field, Annotation a) {
+        String name = field.getSimpleName().toString();
+        switch (a.simpleName) {
+            case "Dense" -> {
+                int units = a.intValue("units");
+                if (units <= 0) {
+                    reporter.error(field, a.mirror, "units", Message.UNITS_POSITIVE.format(units));
+                }
+                Activation activation = a.enumValue("activation", Activation.class);
+                return new LayerModel(name, LayerKind.DENSE, units,
+                        activation == Activation.DEFAULT ? Activation.RELU : activation, Loss.DEFAULT, 0, 0, 0);
+            }
+            case "Dropout" -> {
+                double rate = a.doubleValue("rate");
+                if (!(rate >= 0 && rate < 1)) {
+                    reporter.error(field, a.mirror, "rate", Message.DROPOUT_RATE.format(rate));
+                }
+                return new LayerModel(name, LayerKind.DROPOUT, 0, Activation.DEFAULT, Loss.DEFAULT, rate, 0, 0);
+            }
+            case "BatchNorm" -> {
+                double decay = a.doubleValue("decay");
+                double epsilon = a.doubleValue("epsilon");
+                if (!(decay > 0 && decay < 1)) {
+                    reporter.error(field, a.mirror, "decay", Message.BATCH_NORM_DECAY.format(decay));
+                }
+                positive(field, a, "epsilon");
+                return new LayerModel(name, LayerKind.BATCH_NORM, 0, Activation.DEFAULT, Loss.DEFAULT, 0, decay,
+                        epsilon);
+            }
+            default -> {
+                return new LayerModel(name, LayerKind.OUTPUT, a.intValue("units"),
+                        a.enumValue("activation", Activation.class), a.enumValue("loss", Loss.class), 0, 0, 0);
+            }
+        }
+    }
+
+    /** Units, activation and loss of the output layer against the task table of seed 001. */
+    private void checkOutput(VariableElement field, Annotation a, Task task, LabelModel label) {
+        int units = a.intValue("units");
+        int needed = label.outputUnits(task);
+        if (a.isSet("units") && units <= 0) {
+            reporter.error(field, a.mirror, "units", Message.UNITS_POSITIVE.format(units));
+        } else if (a.isSet("units") && units != needed) {
+            String why = switch (task) {
+                case BINARY_CLASSIFICATION -> "one sigmoid unit gives the probability of class \""
+                        + label.classes().get(1) + "\"";
+                case MULTICLASS_CLASSIFICATION, MULTILABEL_CLASSIFICATION -> "one unit per class of label '"
+                        + label.name() + "'";
+                default -> "one unit per target of label '" + label.name() + "'";
+            };
+            reporter.error(field, a.mirror, "units", Message.OUTPUT_UNITS.format(units, task, needed, why, needed));
+        }
+        Activation activation = a.enumValue("activation", Activation.class);
+        Activation defaultActivation = defaultActivation(task);
+        String activationProblem = activationProblem(task, activation);
+        if (activationProblem != null) {
+            reporter.error(field, a.mirror, "activation", Message.ACTIVATION_TASK.format(task, activation,
+                    activationProblem, defaultActivation));
+        }
+        Loss loss = a.enumValue("loss", Loss.class);
+        String lossProblem = lossProblem(task, loss,
+                activation == Activation.DEFAULT ? defaultActivation : activation);
+        if (lossProblem != null) {
+            reporter.error(field, a.mirror, "loss", Message.LOSS_TASK.format(task, loss, lossProblem,
+                    defaultLoss(task)));
+        }
+    }
+
+    static Activation defaultActivation(Task task) {
+        return switch (task) {
+            case BINARY_CLASSIFICATION, MULTILABEL_CLASSIFICATION -> Activation.SIGMOID;
+            case MULTICLASS_CLASSIFICATION -> Activation.SOFTMAX;
+            case SCALAR_REGRESSION, VECTOR_REGRESSION -> Activation.IDENTITY;
+        };
+    }
+
+    static Loss defaultLoss(Task task) {
+        return switch (task) {
+            case BINARY_CLASSIFICATION, MULTILABEL_CLASSIFICATION -> Loss.BINARY_CROSS_ENTROPY;
+            case MULTICLASS_CLASSIFICATION -> Loss.CATEGORICAL_CROSS_ENTROPY;
+            case SCALAR_REGRESSION, VECTOR_REGRESSION -> Loss.MEAN_SQUARED_ERROR;
+        };
+    }
+
+    private static String activationProblem(Task task, Activation activation) {
+        if (activation == Activation.DEFAULT) {
+            return null;
+        }
+        return switch (task) {
+            case BINARY_CLASSIFICATION -> activation == Activation.SIGMOID ? null : activation == Activation.SOFTMAX
+                    ? "a softmax over one unit is always 1; two exclusive classes use one sigmoid unit "
+                            + "(or declare MULTICLASS_CLASSIFICATION for a softmax)"
+                    : "binary classification outputs a probability, which only SIGMOID gives";
+            case MULTILABEL_CLASSIFICATION -> activation == Activation.SIGMOID ? null : activation == Activation.SOFTMAX
+                    ? "softmax makes the labels compete for one unit of probability, but multilabel labels are "
+                            + "independent; each needs its own sigmoid"
+                    : "each label needs an independent probability, which only SIGMOID gives";
+            case MULTICLASS_CLASSIFICATION -> activation == Activation.SOFTMAX ? null : activation == Activation.SIGMOID
+                    ? "independent sigmoids do not sum to 1 over exclusive classes (that is MULTILABEL_CLASSIFICATION); "
+                            + "single-label multiclass needs SOFTMAX"
+                    : "exclusive classes need a probability distribution, which only SOFTMAX gives";
+            case SCALAR_REGRESSION, VECTOR_REGRESSION -> activation == Activation.SOFTMAX
+                    ? "softmax turns the outputs into class probabilities summing to 1, not values"
+                    : null;
+        };
+    }
+
+    private static final Set<Activation> NON_NEGATIVE = EnumSet.of(Activation.SOFTPLUS, Activation.RELU);
+
+    private static String lossProblem(Task task, Loss loss, Activation activation) {
+        if (loss == Loss.DEFAULT) {
+            return null;
+        }
+        boolean regressionLoss = EnumSet.of(Loss.MEAN_SQUARED_ERROR, Loss.MEAN_ABSOLUTE_ERROR,
+                Loss.MEAN_SQUARED_LOGARITHMIC_ERROR, Loss.POISSON).contains(loss);
+        return switch (task) {
+            case BINARY_CLASSIFICATION, MULTILABEL_CLASSIFICATION -> loss == Loss.BINARY_CROSS_ENTROPY ? null
+                    : regressionLoss
+                            ? "it is a regression loss; classification is trained on the log loss of its probabilities"
+                            : "categorical losses assume one softmax distribution over exclusive classes; independent "
+                                    + "sigmoid outputs use BINARY_CROSS_ENTROPY";
+            case MULTICLASS_CLASSIFICATION -> loss == Loss.CATEGORICAL_CROSS_ENTROPY || loss == Loss.KL_DIVERGENCE
+                    ? null
+                    : regressionLoss
+                            ? "it is a regression loss; classification is trained on the log loss of its probabilities"
+                            : "binary cross-entropy treats each class as an independent yes/no label; exclusive "
+                                    + "classes use CATEGORICAL_CROSS_ENTROPY";
+            case SCALAR_REGRESSION, VECTOR_REGRESSION -> {
+                if (!regressionLoss) {
+                    yield "cross-entropy and divergence losses compare probabilities; regression compares values";
+                }
+                if ((loss == Loss.POISSON || loss == Loss.MEAN_SQUARED_LOGARITHMIC_ERROR)
+                        && !NON_NEGATIVE.contains(activation)) {
+                    yield "it needs non-negative predictions, which a " + activation
+                            + " output does not guarantee; set activation = SOFTPLUS";
+                }
+                yield null;
+            }
+        };
+    }
+
+    private LayerModel resolveOutput(LayerModel layer, Task task, LabelModel label) {
+        return new LayerModel(layer.name(), LayerKind.OUTPUT, label.outputUnits(task),
+                layer.activation() == Activation.DEFAULT ? defaultActivation(task) : layer.activation(),
+                layer.loss() == Loss.DEFAULT ? defaultLoss(task) : layer.loss(), 0, 0, 0);
+    }
+
+    // ---------------------------------------------------------------- class annotations
+
+    private DataModel readData(TypeElement type) {
+        Annotation d = annotation(type, "CsvData");
+        if (d == null) {
+            return null;
+        }
+        String resource = d.string("resource");
+        String file = d.string("file");
+        if (resource.isEmpty() == file.isEmpty()) {
+            reporter.error(type, d.mirror, resource.isEmpty() ? null : "file", Message.DATA_SOURCE.format(
+                    resource.isEmpty()
+                            ? "@CsvData names no data. Give resource = \"...\" (on the class path) or file = \"...\"."
+                            : "@CsvData gives both a resource and a file. Keep one."));
+        }
+        char delimiter = d.charValue("delimiter");
+        if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+            reporter.error(type, d.mirror, "delimiter",
+                    Message.DELIMITER.format(delimiter == '"' ? "\"" : delimiter == '\n' ? "\\n" : "\\r"));
+        }
+        return new DataModel(resource, file, d.bool("header"), delimiter, d.strings("missingValues"));
+    }
+
+    private OptimizerModel readOptimizer(TypeElement type) {
+        Annotation chosen = null;
+        for (String name : OPTIMIZER_ANNOTATIONS) {
+            Annotation a = annotation(type, name);
+            if (a == null) {
+                continue;
+            }
+            if (chosen != null) {
+                reporter.error(type, a.mirror, null,
+                        Message.MULTIPLE_OPTIMIZERS.format(type.getSimpleName(), chosen.display(), a.display()));
+                continue;
+            }
+            chosen = a;
+        }
+        if (chosen == null) {
+            return new OptimizerModel(OptimizerKind.ADAM, 0.001, 0, 0.9, 0.999, 1e-8, 0, 0);
+        }
+        Annotation a = chosen;
+        positive(type, a, "learningRate");
+        double lr = a.doubleValue("learningRate");
+        switch (a.simpleName) {
+            case "Sgd" -> {
+                double momentum = a.doubleValue("momentum");
+                fraction(type, a, "momentum");
+                boolean nesterov = a.bool("nesterov");
+                if (nesterov && momentum == 0) {
+                    reporter.error(type, a.mirror, "nesterov", Message.NESTEROV_NEEDS_MOMENTUM.format());
+                }
+                OptimizerKind kind = momentum == 0 ? OptimizerKind.SGD
+                        : nesterov ? OptimizerKind.NESTEROV : OptimizerKind.MOMENTUM;
+                return new OptimizerModel(kind, lr, momentum, 0, 0, 0, 0, 0);
+            }
+            case "Adam", "AdamW" -> {
+                fraction(type, a, "beta1");
+                fraction(type, a, "beta2");
+                positive(type, a, "epsilon");
+                double weightDecay = 0;
+                if (a.simpleName.equals("AdamW")) {
+                    weightDecay = a.doubleValue("weightDecay");
+                    if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+                        reporter.error(type, a.mirror, "weightDecay",
+                                Message.FRACTION.format("weightDecay", "[0, ∞)", weightDecay));
+                    }
+                }
+                return new OptimizerModel(a.simpleName.equals("Adam") ? OptimizerKind.ADAM : OptimizerKind.ADAMW, lr, 0,
+                        a.doubleValue("beta1"), a.doubleValue("beta2"), a.doubleValue("epsilon"), 0, weightDecay);
+            }
+            case "RmsProp" -> {
+                fraction(type, a, "decay");
+                positive(type, a, "epsilon");
+                return new OptimizerModel(OptimizerKind.RMSPROP, lr, 0, 0, 0, a.doubleValue("epsilon"),
+                        a.doubleValue("decay"), 0);
+            }
+            default -> {
+                positive(type, a, "epsilon");
+                return new OptimizerModel(OptimizerKind.ADAGRAD, lr, 0, 0, 0, a.doubleValue("epsilon"), 0, 0);
+            }
+        }
+    }
+
+    private FitModel readFit(TypeElement type) {
+        Annotation a = annotation(type, "Fit");
+        if (a == null) {
+            return new FitModel(100, 32, 42);
+        }
+        positive(type, a, "epochs");
+        positive(type, a, "batchSize");
+        return new FitModel(a.intValue("epochs"), a.intValue("batchSize"), a.longValue("seed"));
+    }
+
+    private HoldoutModel readHoldout(TypeElement type) {
+        Annotation a = annotation(type, "Holdout");
+        if (a == null) {
+            return new HoldoutModel(0.2, 0.2, true, true);
+        }
+        double validation = a.doubleValue("validation");
+        double test = a.doubleValue("test");
+        boolean ok = true;
+        if (!(validation >= 0 && validation < 1)) {
+            reporter.error(type, a.mirror, "validation", Message.FRACTION.format("validation", "[0, 1)", validation));
+            ok = false;
+        }
+        if (!(test > 0 && test < 1)) {
+            reporter.error(type, a.mirror, "test", Message.FRACTION.format("test", "(0, 1)", test));
+            ok = false;
+        }
+        if (ok && validation + test >= 1) {
+            reporter.error(type, a.mirror, a.isSet("test") ? "test" : "validation",
+                    Message.SPLIT_NO_TRAINING.format(validation, test));
+        }
+        return new HoldoutModel(validation, test, a.bool("stratified"), a.bool("shuffle"));
+    }
+
+    private void positive(Element element, Annotation a, String attribute) {
+        double v = a.doubleValue(attribute);
+        if (!(v > 0) || Double.isInfinite(v)) {
+            reporter.error(element, a.mirror, attribute, Message.POSITIVE.format(attribute, number(v)));
+        }
+    }
+
+    private void fraction(Element element, Annotation a, String attribute) {
+        double v = a.doubleValue(attribute);
+        if (!(v >= 0 && v < 1)) {
+            reporter.error(element, a.mirror, attribute, Message.FRACTION.format(attribute, "[0, 1)", number(v)));
+        }
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && !Double.isInfinite(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Annotation annotation(Element element, String simpleName) {
+        AnnotationMirror m = Reporter.find(element, DSL + simpleName);
+        return m == null ? null : new Annotation(element, m, elements);
+    }
+
+    /** The Kiln role annotations on a field (feature, label, layers), in source order. */
+    private List<Annotation> roles(VariableElement field) {
+        List<Annotation> result = new ArrayList<>();
+        for (AnnotationMirror m : field.getAnnotationMirrors()) {
+            String qualified = ((TypeElement) m.getAnnotationType().asElement()).getQualifiedName().toString();
+            if (!qualified.startsWith(DSL)) {
+                continue;
+            }
+            String simple = qualified.substring(DSL.length());
+            if (simple.equals("Feature") || simple.equals("Label") || LAYER_ANNOTATIONS.contains(simple)) {
+                result.add(new Annotation(field, m, elements));
+            }
+        }
+        return result;
+    }
+
+    private boolean hasAnnotatedField(TypeElement type, String simpleName) {
+        return type.getEnclosedElements().stream()
+                .anyMatch(e -> e.getKind() == ElementKind.FIELD && Reporter.find(e, DSL + simpleName) != null);
+    }
+
+    private boolean isLayerType(TypeMirror type) {
+        return type.getKind() == TypeKind.DECLARED
+                && ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().contentEquals(DSL + "Layer");
+    }
+
+    private static final Set<String> BOXED_INTEGRAL = Set.of("java.lang.Integer", "java.lang.Long");
+    private static final Set<String> BOXED_FLOATING = Set.of("java.lang.Double", "java.lang.Float");
+
+    private static String declaredName(TypeMirror type) {
+        return type.getKind() == TypeKind.DECLARED
+                ? ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().toString()
+                : "";
+    }
+
+    static boolean isNumeric(TypeMirror type) {
+        return isIntegral(type) || isFloating(type);
+    }
+
+    static boolean isIntegral(TypeMirror type) {
+        TypeKind k = type.getKind();
+        return k == TypeKind.INT || k == TypeKind.LONG || BOXED_INTEGRAL.contains(declaredName(type));
+    }
+
+    static boolean isFloating(TypeMirror type) {
+        TypeKind k = type.getKind();
+        return k == TypeKind.DOUBLE || k == TypeKind.FLOAT || BOXED_FLOATING.contains(declaredName(type));
+    }
+
+    static boolean isBoolean(TypeMirror type) {
+        return type.getKind() == TypeKind.BOOLEAN || declaredName(type).equals("java.lang.Boolean");
+    }
+
+    static boolean isString(TypeMirror type) {
+        return declaredName(type).equals("java.lang.String");
+    }
+
+    static boolean isEnum(TypeMirror type) {
+        return type.getKind() == TypeKind.DECLARED && ((DeclaredType) type).asElement().getKind() == ElementKind.ENUM;
+    }
+
+    private static boolean isArrayOf(TypeMirror type, TypeKind component) {
+        return type.getKind() == TypeKind.ARRAY && ((ArrayType) type).getComponentType().getKind() == component;
+    }
+
+    private static List<String> enumConstants(TypeMirror type) {
+        return ((DeclaredType) type).asElement().getEnclosedElements().stream()
+                .filter(e -> e.getKind() == ElementKind.ENUM_CONSTANT)
+                .map(e -> e.getSimpleName().toString())
+                .collect(Collectors.toList());
+    }
+
+    private static String names(Set<Missing> allowed) {
+        return allowed.stream().map(Enum::name).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,34 @@
+package io.kiln.runtime;
+
+/**
+ * Bad input data. The message names the file, the line (1-based, the header is line 1) and the
+ * column, e.g. {@code iris.csv:17: column 'petalWidth' (5): "abc" is not a number}.
+ */
+public final class DataException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String source;
+    private final long line;
+    private final String column;
+
+    public DataException(String source, long line, String column, String message) {
+        super(source + (line > 0 ? ":" + line : "") + ": " + (column == null ? "" : "column " + column + ": ") + message);
+        this.source = source;
+        this.line = line;
+        this.column = column;
+    }
+
+    /** The file or resource name. */
+    public String source() {
+        return source;
+    }
+
+    /** The 1-based line, or 0 when the problem is not on one line. */
+    public long line() {
+        return line;
+    }
+
+    /** The column, as {@code 'name' (index)}, or null. */
+    public String column() {
+        return column;
+    }
+}

@@ -1,0 +1,11 @@
+package io.kiln.runtime;
+
+/** The kind of a feature, decided by its declared Java type. */
+public enum FeatureKind {
+    /** double, float, int, long: one input. */
+    NUMERIC,
+    /** boolean: one 0/1 input. */
+    BOOLEAN,
+    /** String or enum: one-hot (one input per level) or ordinal (one input). */
+    CATEGORICAL
+}

@@ -1,0 +1,193 @@
+package io.kiln.runtime;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kiln.dsl.Task;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A trained model: the DL4J network, its fitted preprocessing and its metadata. One file holds it
+ * all (a zip with {@value #METADATA_ENTRY} and {@value #NETWORK_ENTRY}), written atomically: a
+ * killed save leaves the previous file intact.
+ */
+public final class KilnModel {
+    static final String METADATA_ENTRY = "kiln-model.json";
+    static final String NETWORK_ENTRY = "network.dl4j.zip";
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final MultiLayerNetwork network;
+    private final ModelMetadata metadata;
+    private final Preprocessor preprocessor;
+
+    public KilnModel(MultiLayerNetwork network, ModelMetadata metadata) {
+        this.network = network;
+        this.metadata = metadata;
+        this.preprocessor = new Preprocessor(metadata.features());
+    }
+
+    public MultiLayerNetwork network() {
+        return network;
+    }
+
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    public Preprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    public Task task() {
+        return metadata.task();
+    }
+
+    /** Fails unless the model's features are exactly these names in this order. */
+    public void requireFeatures(List<String> names) {
+        List<String> mine = metadata.features().stream().map(FeatureTransform::name).toList();
+        if (!mine.equals(names)) {
+            throw new IllegalArgumentException("Model '" + metadata.name() + "' was trained on features " + mine
+                    + ", not " + names + ". Load a model trained from this spec.");
+        }
+    }
+
+    /** Predicts rows of typed feature values, in feature order (Number, Boolean, String or enum; null = missing). */
+    public Predictions predict(Object[][] rows) {
+        return predict(List.of(rows));
+    }
+
+    public Predictions predict(List<Object[]> rows) {
+        int width = preprocessor.width();
+        float[] flat = new float[rows.size() * width];
+        for (int i = 0; i < rows.size(); i++) {
+            Object[] row = rows.get(i);
+            if (row.length != metadata.features().size()) {
+                throw new IllegalArgumentException("row " + i + " has " + row.length + " values; the model has "
+                        + metadata.features().size() + " features");
+            }
+            preprocessor.encode(row, flat, i * width);
+        }
+        INDArray x = Nd4j.create(flat, new long[] {rows.size(), width}, DataType.FLOAT);
+        return new Predictions(metadata.task(), metadata.label().classes(), output(x));
+    }
+
+    /**
+     * Evaluates the model on the given rows of labelled data, and the baseline saved with it on the
+     * same rows: {@code [model, baseline]}.
+     */
+    public Metrics.Evaluation[] evaluate(LabeledData data, int[] rows) {
+        if (!data.hasLabels()) {
+            throw new IllegalArgumentException("The data has no label column, so there is nothing to evaluate against");
+        }
+        if (rows.length == 0) {
+            throw new IllegalArgumentException("There are no rows to evaluate");
+        }
+        double[][] targets = Trainer.rows(data.targets(), rows);
+        INDArray x = Nd4j.create(preprocessor.encode(data.features(), rows)).castTo(DataType.FLOAT);
+        return new Metrics.Evaluation[] {
+            Metrics.evaluate(task(), targets, output(x)),
+            Metrics.evaluate(task(), targets, Trainer.repeat(metadata.baselineOutput(), rows.length))
+        };
+    }
+
+    /** Runs the network and maps its output to data units. Serialized: a DL4J network is not thread-safe. */
+    double[][] output(INDArray x) {
+        INDArray out;
+        synchronized (network) {
+            out = network.output(x, false);
+        }
+        double[][] values = out.castTo(DataType.DOUBLE).toDoubleMatrix();
+        double[] center = metadata.targetCenter();
+        double[] scale = metadata.targetScale();
+        if (center != null) {
+            for (double[] row : values) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = row[j] * scale[j] + center[j];
+                }
+            }
+        }
+        return values;
+    }
+
+    /** Writes the model to {@code file} atomically (temporary file in the same folder, then a rename). */
+    public void save(Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            ByteArrayOutputStream net = new ByteArrayOutputStream();
+            ModelSerializer.writeModel(network, net, true);
+            try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+                zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
+                zip.write(JSON.writeValueAsBytes(metadata));
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry(NETWORK_ENTRY));
+                net.writeTo(zip);
+                zip.closeEntry();
+            }
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public static KilnModel load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new java.io.FileNotFoundException("Model file not found: " + file.toAbsolutePath()
+                    + ". Train one first (the 'train' command writes it).");
+        }
+        byte[] metadata = null;
+        byte[] network = null;
+        try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                if (e.getName().equals(METADATA_ENTRY)) {
+                    metadata = zip.readAllBytes();
+                } else if (e.getName().equals(NETWORK_ENTRY)) {
+                    network = zip.readAllBytes();
+                }
+            }
+        }
+        if (metadata == null || network == null) {
+            throw new IOException(file + " is not a Kiln model file (it lacks " + METADATA_ENTRY + " or "
+                    + NETWORK_ENTRY + ")");
+        }
+        ModelMetadata meta = JSON.readValue(metadata, ModelMetadata.class);
+        if (!ModelMetadata.FORMAT.equals(meta.format())) {
+            throw new IOException(file + " has format " + meta.format() + "; this runtime reads " + ModelMetadata.FORMAT);
+        }
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(network), true);
+        return new KilnModel(net, meta);
+    }
+
+    /** The metadata as pretty JSON. */
+    public String metadataJson() {
+        try {
+            return JSON.writeValueAsString(metadata);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package io.kiln.runtime;
+
+import io.kiln.dsl.Missing;
+import io.kiln.dsl.Task;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rows of typed feature values (Double, Boolean or String; null when missing) and, when the data
+ * has them, the labels: a class index per row (classification) and a target vector per row.
+ * Every conversion error is a {@link DataException} naming file, line and column.
+ */
+public final class LabeledData {
+    private final List<Object[]> features;
+    private final int[] classes;
+    private final double[][] targets;
+    private final long[] lines;
+    private final String source;
+    private final String sha256;
+
+    private LabeledData(List<Object[]> features, int[] classes, double[][] targets, long[] lines, String source,
+            String sha256) {
+        this.features = features;
+        this.classes = classes;
+        this.targets = targets;
+        this.lines = lines;
+        this.source = source;
+        this.sha256 = sha256;
+    }
+
+    /** Reads features and labels from a table; the label columns must be present. */
+    public static LabeledData read(CsvTable table, CsvSource csv, List<FeatureSchema> features, LabelSchema label,
+            Task task) {
+        return read(table, csv, features, label, task, true);
+    }
+
+    /**
+     * Reads a table. With {@code requireLabel} false, label columns are read only if all are present
+     * (data to predict on usually has no label).
+     */
+    public static LabeledData read(CsvTable table, CsvSource csv, List<FeatureSchema> features, LabelSchema label,
+            Task task, boolean requireLabel) {
+        Map<String, Integer> index = columnIndex(table, features, label);
+        int[] featureColumns = new int[features.size()];
+        for (int f = 0; f < features.size(); f++) {
+            featureColumns[f] = require(table, index, features.get(f).column());
+        }
+        boolean hasLabel = requireLabel || label.columns().stream().allMatch(index::containsKey);
+        int[] labelColumns = new int[label.columns().size()];
+        if (hasLabel) {
+            for (int c = 0; c < labelColumns.length; c++) {
+                labelColumns[c] = require(table, index, label.columns().get(c));
+            }
+        }
+        Set<String> missingTokens = new HashSet<>(csv.missingValues());
+        int n = table.rows().size();
+        List<Object[]> rows = new ArrayList<>(n);
+        int[] classes = hasLabel && task.isClassification() && task != Task.MULTILABEL_CLASSIFICATION ? new int[n] : null;
+        double[][] targets = hasLabel ? new double[n][] : null;
+        long[] lines = new long[n];
+        for (int r = 0; r < n; r++) {
+            CsvTable.Row row = table.rows().get(r);
+            lines[r] = row.line();
+            Object[] values = new Object[features.size()];
+            for (int f = 0; f < values.length; f++) {
+                FeatureSchema feature = features.get(f);
+                int col = featureColumns[f];
+                String cell = row.cells()[col];
+                try {
+                    values[f] = parseFeature(feature, isMissing(cell, missingTokens) ? null : cell);
+                } catch (IllegalArgumentException e) {
+                    throw new DataException(table.source(), row.line(), columnName(table, feature.column(), col),
+                            e.getMessage());
+                }
+            }
+            rows.add(values);
+            if (hasLabel) {
+                targets[r] = new double[labelColumns.length];
+                for (int c = 0; c < labelColumns.length; c++) {
+                    String cell = row.cells()[labelColumns[c]];
+                    String where = columnName(table, label.columns().get(c), labelColumns[c]);
+                    if (isMissing(cell, missingTokens)) {
+                        throw new DataException(table.source(), row.line(), where,
+                                "the label is missing. Remove the row or fill in its label.");
+                    }
+                    try {
+                        double v = parseLabel(label, cell);
+                        if (classes != null) {
+                            classes[r] = (int) v;
+                        }
+                        targets[r][c] = v;
+                    } catch (IllegalArgumentException e) {
+                        throw new DataException(table.source(), row.line(), where, e.getMessage());
+                    }
+                }
+                if (classes != null && task == Task.MULTICLASS_CLASSIFICATION) {
+                    double[] oneHot = new double[label.classes().size()];
+                    oneHot[classes[r]] = 1;
+                    targets[r] = oneHot;
+                }
+            }
+        }
+        if (n == 0) {
+            throw new DataException(table.source(), 0, null, "the data has no rows");
+        }
+        return new LabeledData(rows, classes, targets, lines, table.source(), table.sha256());
+    }
+
+    private static Map<String, Integer> columnIndex(CsvTable table, List<FeatureSchema> features, LabelSchema label) {
+        Map<String, Integer> index = new HashMap<>();
+        if (!table.header().isEmpty()) {
+            for (int i = 0; i < table.header().size(); i++) {
+                index.putIfAbsent(table.header().get(i), i);
+            }
+            return index;
+        }
+        // no header: features, then label columns, in declaration order
+        int i = 0;
+        for (FeatureSchema f : features) {
+            index.put(f.column(), i++);
+        }
+        for (String c : label.columns()) {
+            index.put(c, i++);
+        }
+        int width = table.rows().isEmpty() ? i : table.rows().get(0).cells().length;
+        if (width < i) {
+            index.keySet().removeIf(k -> index.get(k) >= width);
+        }
+        return index;
+    }
+
+    private static int require(CsvTable table, Map<String, Integer> index, String column) {
+        Integer i = index.get(column);
+        if (i == null) {
+            String hint = table.header().isEmpty() ? "the rows have too few fields for the declared features and label"
+                    : "the header has " + table.header() + closest(column, table.header());
+            throw new DataException(table.source(), 1, "'" + column + "'", "missing column: " + hint);
+        }
+        return i;
+    }
+
+    private static String closest(String column, List<String> header) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String h : header) {
+            int d = distance(column.toLowerCase(Locale.ROOT), h.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = h;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, column.length() / 3)
+                ? ". Did you mean '" + best + "'? Set @Feature(column = \"" + best + "\")." : "";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static String columnName(CsvTable table, String column, int index) {
+        return "'" + column + "' (" + (index + 1) + ")";
+    }
+
+    private static boolean isMissing(String cell, Set<String> tokens) {
+        return cell == null || cell.isEmpty() || tokens.contains(cell);
+    }
+
+    /** A text cell (non-missing) or null as the feature's typed value. */
+    public static Object parseFeature(FeatureSchema feature, String cell) {
+        if (cell == null) {
+            if (feature.missing() == Missing.ERROR) {
+                throw new IllegalArgumentException("the value is missing and '" + feature.name()
+                        + "' declares missing = ERROR. Fill it in, or choose a missing-value strategy.");
+            }
+            return null;
+        }
+        return switch (feature.kind()) {
+            case NUMERIC -> parseNumber(cell);
+            case BOOLEAN -> parseBoolean(cell);
+            case CATEGORICAL -> {
+                if (!feature.levels().isEmpty() && !feature.levels().contains(cell)) {
+                    throw new IllegalArgumentException("unknown level \"" + cell + "\"; '" + feature.name()
+                            + "' declares " + feature.levels());
+                }
+                yield cell;
+            }
+        };
+    }
+
+    static double parseNumber(String cell) {
+        try {
+            double v = Double.parseDouble(cell);
+            if (Double.isNaN(v) || Double.isInfinite(v)) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("\"" + cell + "\" is not a finite number");
+        }
+    }
+
+    static boolean parseBoolean(String cell) {
+        switch (cell.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1", "t", "y", "1.0" -> {
+                return true;
+            }
+            case "false", "no", "0", "f", "n", "0.0" -> {
+                return false;
+            }
+            default -> throw new IllegalArgumentException("\"" + cell + "\" is not a boolean (true/false, yes/no, 1/0)");
+        }
+    }
+
+    private static double parseLabel(LabelSchema label, String cell) {
+        return switch (label.coding()) {
+            case BOOLEAN, MULTI_HOT -> parseBoolean(cell) ? 1 : 0;
+            case INDEX -> {
+                double v = parseNumber(cell);
+                if (v != Math.rint(v) || v < 0 || v >= label.classes().size()) {
+                    throw new IllegalArgumentException("unknown class \"" + cell + "\": class indices are 0.."
+                            + (label.classes().size() - 1) + " for " + label.classes());
+                }
+                yield v;
+            }
+            case NAME -> {
+                int i = label.classes().indexOf(cell);
+                if (i < 0) {
+                    throw new IllegalArgumentException("unknown class \"" + cell + "\"; the label declares "
+                            + label.classes());
+                }
+                yield i;
+            }
+            case VALUES -> parseNumber(cell);
+        };
+    }
+
+    public int size() {
+        return features.size();
+    }
+
+    public List<Object[]> features() {
+        return features;
+    }
+
+    public boolean hasLabels() {
+        return targets != null;
+    }
+
+    /** Class index per row for binary and multiclass data, else null. */
+    public int[] classes() {
+        return classes;
+    }
+
+    /** Target vector per row (one-hot for multiclass, 0/1 for binary and multilabel, values for regression). */
+    public double[][] targets() {
+        return targets;
+    }
+
+    public long[] lines() {
+        return lines;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public String sha256() {
+        return sha256;
+    }
+}

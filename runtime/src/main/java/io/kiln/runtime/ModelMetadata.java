@@ -1,0 +1,65 @@
+package io.kiln.runtime;
+
+import io.kiln.dsl.Task;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a model file holds besides the network weights: the spec, the fitted preprocessing,
+ * the label, metrics beside the baseline, the learning curve and the provenance. Stored as
+ * {@code kiln-model.json} inside the model file; the schema is documented in {@code docs/model-file.md}.
+ *
+ * @param format the file format, {@value #FORMAT}
+ * @param name model name
+ * @param task task
+ * @param specClass the spec class's qualified name
+ * @param spec the canonical spec text the processor generated from
+ * @param features fitted preprocessing, in feature order
+ * @param label the label schema
+ * @param targetCenter regression: subtracted from targets for training (zeros when not standardized)
+ * @param targetScale regression: divides targets for training (ones when not standardized)
+ * @param numInputs width of the encoded input vector
+ * @param provenance where the model came from
+ * @param baselineOutput the common-sense baseline's constant output (training class frequencies or target means)
+ * @param testMetrics the model's metrics on the test split
+ * @param baselineMetrics the common-sense baseline's metrics on the same split
+ * @param confusion the test confusion matrix (rows true, columns predicted), or null
+ * @param history one record per epoch
+ */
+public record ModelMetadata(String format, String name, Task task, String specClass, String spec,
+        List<FeatureTransform> features, LabelSchema label, double[] targetCenter, double[] targetScale,
+        int numInputs, Provenance provenance, double[] baselineOutput, Map<String, Double> testMetrics, Map<String, Double> baselineMetrics,
+        int[][] confusion, List<EpochRecord> history) {
+
+    public static final String FORMAT = "kiln-model/1";
+
+    /**
+     * @param data the data source name
+     * @param dataSha256 SHA-256 of the data bytes
+     * @param rows rows read
+     * @param trainRows rows trained on
+     * @param validationRows rows monitored each epoch
+     * @param testRows rows evaluated once at the end
+     * @param holdout the split
+     * @param fit training settings (after run-time overrides)
+     * @param kilnVersion Kiln runtime version
+     * @param dl4jVersion Deeplearning4j version
+     * @param javaVersion Java runtime version
+     * @param backend the ND4J backend class
+     * @param createdAt ISO-8601 instant the model was saved
+     * @param trainingSeconds wall-clock training time
+     */
+    public record Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
+            int testRows, HoldoutProtocol holdout, FitSettings fit, String kilnVersion, String dl4jVersion,
+            String javaVersion, String backend, String createdAt, double trainingSeconds) {}
+
+    /**
+     * @param epoch 1-based epoch
+     * @param trainLoss mean training loss over the epoch's minibatches
+     * @param validationLoss loss on the validation split (NaN without one)
+     * @param validationMetric the task's primary metric on the validation split (NaN without one)
+     * @param seconds wall-clock time of the epoch
+     */
+    public record EpochRecord(int epoch, double trainLoss, double validationLoss, double validationMetric,
+            double seconds) {}
+}

@@ -1,0 +1,227 @@
+package io.kiln.runtime;
+
+import io.kiln.dsl.Encoding;
+import io.kiln.dsl.Missing;
+import io.kiln.dsl.Scaling;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Fits feature transforms on training rows only, and encodes rows of typed values into the
+ * network's input vectors.
+ */
+public final class Preprocessor {
+    private final List<FeatureTransform> transforms;
+    private final int width;
+
+    public Preprocessor(List<FeatureTransform> transforms) {
+        this.transforms = List.copyOf(transforms);
+        this.width = transforms.stream().mapToInt(FeatureTransform::width).sum();
+    }
+
+    /** Fits every feature on the rows {@code train} of {@code rows}. */
+    public static Preprocessor fit(List<FeatureSchema> features, List<Object[]> rows, int[] train) {
+        List<FeatureTransform> transforms = new ArrayList<>();
+        for (int f = 0; f < features.size(); f++) {
+            transforms.add(fitOne(features.get(f), rows, train, f));
+        }
+        return new Preprocessor(transforms);
+    }
+
+    private static FeatureTransform fitOne(FeatureSchema feature, List<Object[]> rows, int[] train, int f) {
+        switch (feature.kind()) {
+            case NUMERIC, BOOLEAN -> {
+                double[] values = Arrays.stream(train).mapToObj(r -> rows.get(r)[f]).filter(v -> v != null)
+                        .mapToDouble(Preprocessor::number).toArray();
+                double fill = switch (feature.missing()) {
+                    case MEAN -> mean(values);
+                    case MEDIAN -> median(values);
+                    case MOST_FREQUENT -> mostFrequent(values);
+                    case CONSTANT -> feature.kind() == FeatureKind.BOOLEAN
+                            ? (LabeledData.parseBoolean(feature.constant()) ? 1 : 0)
+                            : Double.parseDouble(feature.constant());
+                    default -> 0;
+                };
+                double[] filled = Arrays.stream(train).mapToObj(r -> rows.get(r)[f])
+                        .mapToDouble(v -> v == null ? fill : number(v)).toArray();
+                double[] cs = centerScale(feature.kind() == FeatureKind.BOOLEAN ? Scaling.NONE : feature.scaling(),
+                        filled);
+                return new FeatureTransform(feature.name(), feature.column(), feature.kind(), Encoding.ONE_HOT,
+                        feature.scaling(), feature.missing(), fill, null, cs[0], cs[1], List.of(), false);
+            }
+            default -> {
+                boolean declared = !feature.levels().isEmpty();
+                List<String> levels = new ArrayList<>(feature.levels());
+                Map<String, Integer> counts = new HashMap<>();
+                for (int r : train) {
+                    Object v = rows.get(r)[f];
+                    if (v != null) {
+                        counts.merge((String) v, 1, Integer::sum);
+                    }
+                }
+                if (!declared) {
+                    levels.addAll(new TreeSet<>(counts.keySet()));
+                }
+                String fillLevel = switch (feature.missing()) {
+                    case MOST_FREQUENT -> counts.isEmpty() ? (levels.isEmpty() ? null : levels.get(0))
+                            : mode(counts);
+                    case CONSTANT -> feature.constant();
+                    default -> null;
+                };
+                if (fillLevel != null && !levels.contains(fillLevel)) {
+                    levels.add(fillLevel);
+                }
+                if (feature.missing() == Missing.MISSING_CATEGORY && feature.encoding() == Encoding.ONE_HOT) {
+                    levels.add(FeatureTransform.MISSING_LEVEL);
+                }
+                double center = 0;
+                double scale = 1;
+                double fillNumber = fillLevel == null ? 0 : levels.indexOf(fillLevel);
+                if (feature.encoding() == Encoding.ORDINAL) {
+                    double[] codes = Arrays.stream(train).mapToObj(r -> rows.get(r)[f])
+                            .mapToDouble(v -> v == null ? fillNumber : levels.indexOf(v)).toArray();
+                    double[] cs = centerScale(feature.scaling(), codes);
+                    center = cs[0];
+                    scale = cs[1];
+                }
+                return new FeatureTransform(feature.name(), feature.column(), feature.kind(), feature.encoding(),
+                        feature.scaling(), feature.missing(), fillNumber, fillLevel, center, scale,
+                        List.copyOf(levels), declared);
+            }
+        }
+    }
+
+    private static double number(Object v) {
+        if (v instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        return ((Number) v).doubleValue();
+    }
+
+    private static double[] centerScale(Scaling scaling, double[] values) {
+        if (values.length == 0) {
+            return new double[] {0, 1};
+        }
+        return switch (scaling) {
+            case STANDARDIZE -> {
+                double mean = mean(values);
+                double var = 0;
+                for (double v : values) {
+                    var += (v - mean) * (v - mean);
+                }
+                double std = Math.sqrt(var / values.length);
+                yield new double[] {mean, std > 1e-12 ? std : 1};
+            }
+            case MIN_MAX -> {
+                double min = Arrays.stream(values).min().orElse(0);
+                double max = Arrays.stream(values).max().orElse(1);
+                yield new double[] {min, max - min > 1e-12 ? max - min : 1};
+            }
+            default -> new double[] {0, 1};
+        };
+    }
+
+    static double mean(double[] values) {
+        return values.length == 0 ? 0 : Arrays.stream(values).sum() / values.length;
+    }
+
+    static double median(double[] values) {
+        if (values.length == 0) {
+            return 0;
+        }
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int m = s.length / 2;
+        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+    }
+
+    private static double mostFrequent(double[] values) {
+        Map<Double, Integer> counts = new HashMap<>();
+        for (double v : values) {
+            counts.merge(v, 1, Integer::sum);
+        }
+        return counts.isEmpty() ? 0.0 : mode(counts);
+    }
+
+    /** The most frequent key; ties go to the smallest key, so the result does not depend on map order. */
+    private static <K extends Comparable<K>> K mode(Map<K, Integer> counts) {
+        K best = null;
+        for (Map.Entry<K, Integer> e : counts.entrySet()) {
+            int c = e.getValue();
+            if (best == null || c > counts.get(best) || (c == counts.get(best) && e.getKey().compareTo(best) < 0)) {
+                best = e.getKey();
+            }
+        }
+        return best;
+    }
+
+    public List<FeatureTransform> transforms() {
+        return transforms;
+    }
+
+    /** Width of the encoded input vector. */
+    public int width() {
+        return width;
+    }
+
+    /** Encodes one row of typed values into {@code out} starting at {@code offset}. */
+    public void encode(Object[] row, float[] out, int offset) {
+        int o = offset;
+        for (int f = 0; f < transforms.size(); f++) {
+            FeatureTransform t = transforms.get(f);
+            Object v = row[f];
+            if (t.kind() != FeatureKind.CATEGORICAL) {
+                double x = v == null ? missingNumber(t) : number(v);
+                if (!Double.isFinite(x)) {
+                    throw new IllegalArgumentException("'" + t.name() + "' is " + x + "; pass null for a missing value");
+                }
+                out[o++] = (float) ((x - t.center()) / t.scale());
+                continue;
+            }
+            String level = v == null ? missingLevel(t) : v instanceof Enum<?> e ? e.name() : v.toString();
+            int index = level == null ? -1 : t.levels().indexOf(level);
+            if (index < 0 && level != null && t.declaredLevels()) {
+                throw new IllegalArgumentException("'" + t.name() + "': unknown level \"" + level + "\"; expected one of "
+                        + t.levels().stream().filter(l -> !l.equals(FeatureTransform.MISSING_LEVEL)).toList());
+            }
+            if (t.encoding() == Encoding.ORDINAL) {
+                double code = index < 0 ? t.fillNumber() : index;
+                out[o++] = (float) ((code - t.center()) / t.scale());
+            } else {
+                for (int l = 0; l < t.levels().size(); l++) {
+                    out[o + l] = l == index ? 1f : 0f;
+                }
+                o += t.levels().size();
+            }
+        }
+    }
+
+    private static double missingNumber(FeatureTransform t) {
+        if (t.missing() == Missing.ERROR) {
+            throw new IllegalArgumentException("'" + t.name() + "' is missing and the model declares missing = ERROR");
+        }
+        return t.fillNumber();
+    }
+
+    private static String missingLevel(FeatureTransform t) {
+        return switch (t.missing()) {
+            case ERROR -> throw new IllegalArgumentException(
+                    "'" + t.name() + "' is missing and the model declares missing = ERROR");
+            case MISSING_CATEGORY -> FeatureTransform.MISSING_LEVEL;
+            default -> t.fillLevel();
+        };
+    }
+
+    /** Encodes the given rows into a rows × width matrix. */
+    public float[][] encode(List<Object[]> rows, int[] which) {
+        float[][] out = new float[which.length][width];
+        for (int i = 0; i < which.length; i++) {
+            encode(rows.get(which[i]), out[i], 0);
+        }
+        return out;
+    }
+}

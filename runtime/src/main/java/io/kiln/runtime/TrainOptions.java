@@ -1,0 +1,54 @@
+package io.kiln.runtime;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * Run-time overrides of a spec's training: another data file, epochs, batch size or seed, and
+ * where progress goes. Immutable; each method returns a changed copy.
+ *
+ * @param data a CSV file to train on instead of the declared data (same format), or null
+ * @param epochs epochs instead of the declared ones, or null
+ * @param batchSize batch size instead of the declared one, or null
+ * @param seed seed instead of the declared one, or null
+ * @param progress where per-epoch progress is printed, or null for none
+ * @param everyEpoch print every epoch (otherwise about ten lines per run)
+ */
+public record TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
+        boolean everyEpoch) {
+
+    /** Declared settings, progress on standard error. */
+    public static TrainOptions defaults() {
+        return new TrainOptions(null, null, null, null, System.err, false);
+    }
+
+    public TrainOptions data(Path file) {
+        return new TrainOptions(file, epochs, batchSize, seed, progress, everyEpoch);
+    }
+
+    public TrainOptions epochs(int n) {
+        return new TrainOptions(data, n, batchSize, seed, progress, everyEpoch);
+    }
+
+    public TrainOptions batchSize(int n) {
+        return new TrainOptions(data, epochs, n, seed, progress, everyEpoch);
+    }
+
+    public TrainOptions seed(long s) {
+        return new TrainOptions(data, epochs, batchSize, s, progress, everyEpoch);
+    }
+
+    public TrainOptions quiet() {
+        return new TrainOptions(data, epochs, batchSize, seed, null, false);
+    }
+
+    public TrainOptions progress(PrintStream out, boolean every) {
+        return new TrainOptions(data, epochs, batchSize, seed, out, every);
+    }
+
+    /** The declared settings with these overrides applied. */
+    public FitSettings apply(FitSettings declared) {
+        return new FitSettings(epochs != null ? epochs : declared.epochs(),
+                batchSize != null ? batchSize : declared.batchSize(), seed != null ? seed : declared.seed());
+    }
+}

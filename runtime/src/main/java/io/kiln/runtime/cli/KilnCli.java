@@ -1,0 +1,364 @@
+package io.kiln.runtime.cli;
+
+import io.kiln.runtime.CsvSource;
+import io.kiln.runtime.CsvTable;
+import io.kiln.runtime.DataException;
+import io.kiln.runtime.FeatureSchema;
+import io.kiln.runtime.KilnModel;
+import io.kiln.runtime.LabeledData;
+import io.kiln.runtime.Metrics;
+import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.ModelMetadata;
+import io.kiln.runtime.Predictions;
+import io.kiln.runtime.Splits;
+import io.kiln.runtime.TrainOptions;
+import io.kiln.runtime.Trainer;
+import io.kiln.runtime.TrainingDivergedException;
+import io.kiln.runtime.TrainingResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The command line of every generated {@code <Name>Main}: {@code train}, {@code evaluate},
+ * {@code predict} and {@code info}. Exit codes: 0 success, 1 a data or model problem (the message
+ * names the file, line and column), 2 a usage error.
+ */
+public final class KilnCli {
+    private KilnCli() {}
+
+    /** Runs a command; returns the exit code. */
+    public static int run(ModelDefinition definition, String... args) {
+        return run(definition, System.out, System.err, args);
+    }
+
+    public static int run(ModelDefinition definition, PrintStream out, PrintStream err, String... args) {
+        CommandLine cli = new CommandLine(new Root(definition))
+                .addSubcommand(new Train(definition, out, err))
+                .addSubcommand(new Evaluate(definition, out))
+                .addSubcommand(new Predict(definition, out))
+                .addSubcommand(new Info(out));
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+            if (cause instanceof DataException || cause instanceof IOException
+                    || cause instanceof IllegalArgumentException || cause instanceof TrainingDivergedException) {
+                err.println("error: " + cause.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    static Path defaultModelFile(ModelDefinition d) {
+        return Path.of("models", d.name() + ".kiln");
+    }
+
+    @Command(name = "kiln", mixinStandardHelpOptions = true, description = "Train, evaluate and use a Kiln model.",
+            synopsisSubcommandLabel = "COMMAND")
+    static final class Root implements Callable<Integer> {
+        private final ModelDefinition definition;
+
+        Root(ModelDefinition definition) {
+            this.definition = definition;
+        }
+
+        @Override
+        public Integer call() {
+            CommandLine.usage(this, System.err);
+            System.err.println("\nModel '" + definition.name() + "': try 'train'.");
+            return 2;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train on the declared data (or --data), evaluate on the test split beside the baseline, save.")
+    static final class Train implements Callable<Integer> {
+        private final ModelDefinition definition;
+        private final PrintStream out;
+        private final PrintStream err;
+
+        @Option(names = "--data", paramLabel = "FILE", description = "CSV to train on instead of the declared data.")
+        Path data;
+
+        @Option(names = "--model", paramLabel = "FILE", description = "Where to save the model (default: models/<name>.kiln).")
+        Path model;
+
+        @Option(names = "--epochs", paramLabel = "N", description = "Override the declared epochs.")
+        Integer epochs;
+
+        @Option(names = "--batch-size", paramLabel = "N", description = "Override the declared batch size.")
+        Integer batchSize;
+
+        @Option(names = "--seed", paramLabel = "N", description = "Override the declared seed.")
+        Long seed;
+
+        @Option(names = {"-q", "--quiet"}, description = "No per-epoch progress.")
+        boolean quiet;
+
+        @Option(names = "--every-epoch", description = "Print progress for every epoch.")
+        boolean everyEpoch;
+
+        Train(ModelDefinition definition, PrintStream out, PrintStream err) {
+            this.definition = definition;
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            if (epochs != null && epochs <= 0 || batchSize != null && batchSize <= 0) {
+                throw new IllegalArgumentException("--epochs and --batch-size must be positive");
+            }
+            TrainOptions options = new TrainOptions(data, epochs, batchSize, seed, quiet ? null : err, everyEpoch);
+            Trainer.Prepared prepared = Trainer.prepare(definition, options);
+            Splits.Holdout s = prepared.split();
+            out.printf(Locale.ROOT, "model    %s (%s)%n", definition.name(), definition.task());
+            out.printf(Locale.ROOT, "data     %s: %d rows, sha256 %s%n", prepared.source().name(),
+                    prepared.data().size(), abbreviate(prepared.data().sha256()));
+            out.printf(Locale.ROOT, "split    %d train / %d validation / %d test%s, seed %d%n", s.train().length,
+                    s.validation().length, s.test().length,
+                    definition.holdout().stratified() && definition.task().isClassification() ? " (stratified)" : "",
+                    prepared.fit().seed());
+            out.printf(Locale.ROOT, "training %d epochs, batch size %d%n", prepared.fit().epochs(),
+                    prepared.fit().batchSize());
+            TrainingResult result = Trainer.train(definition, prepared, options.progress(), everyEpoch);
+            out.println();
+            out.println("test metrics (" + s.test().length + " rows):");
+            result.print(out);
+            Path file = model != null ? model : defaultModelFile(definition);
+            result.model().save(file);
+            out.printf(Locale.ROOT, "%nsaved    %s (%d KB) after %.1f s of training%n", file, Files.size(file) / 1024,
+                    result.model().metadata().provenance().trainingSeconds());
+            return 0;
+        }
+    }
+
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Evaluate a saved model: on --data (every row), or on the test split of the data it was trained on.")
+    static final class Evaluate implements Callable<Integer> {
+        private final ModelDefinition definition;
+        private final PrintStream out;
+
+        @Option(names = "--model", paramLabel = "FILE", description = "The model file (default: models/<name>.kiln).")
+        Path model;
+
+        @Option(names = "--data", paramLabel = "FILE", description = "Labelled CSV to evaluate on, every row.")
+        Path data;
+
+        Evaluate(ModelDefinition definition, PrintStream out) {
+            this.definition = definition;
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            KilnModel m = KilnModel.load(model != null ? model : defaultModelFile(definition));
+            ModelMetadata meta = m.metadata();
+            LabeledData labeled;
+            int[] rows;
+            String what;
+            if (data != null) {
+                CsvSource source = definition.data() != null ? definition.data().withFile(data) : CsvSource.file(data);
+                labeled = read(source, definition, true);
+                rows = java.util.stream.IntStream.range(0, labeled.size()).toArray();
+                what = "all " + rows.length + " rows of " + data;
+            } else {
+                if (definition.data() == null) {
+                    throw new IllegalArgumentException("The spec declares no data; pass --data FILE.");
+                }
+                labeled = read(definition.data(), definition, true);
+                if (!labeled.sha256().equals(meta.provenance().dataSha256())) {
+                    throw new IllegalArgumentException("The declared data changed since the model was trained (sha256 "
+                            + abbreviate(labeled.sha256()) + ", trained on " + abbreviate(meta.provenance().dataSha256())
+                            + "), so its test split cannot be rebuilt. Pass --data FILE to evaluate on other data.");
+                }
+                rows = Trainer.split(definition, labeled, meta.provenance().fit().seed()).test();
+                what = "the " + rows.length + "-row test split of " + definition.data().name();
+            }
+            Metrics.Evaluation[] e = m.evaluate(labeled, rows);
+            out.println("metrics on " + what + ":");
+            new TrainingResult(m, e[0], e[1]).print(out);
+            return 0;
+        }
+    }
+
+    @Command(name = "predict", mixinStandardHelpOptions = true,
+            description = "Predict with a saved model: rows of a CSV file (--input), or one sample given as NAME=VALUE pairs.")
+    static final class Predict implements Callable<Integer> {
+        private final ModelDefinition definition;
+        private final PrintStream out;
+
+        @Option(names = "--model", paramLabel = "FILE", description = "The model file (default: models/<name>.kiln).")
+        Path model;
+
+        @Option(names = "--input", paramLabel = "FILE", description = "CSV with the feature columns (a label column is ignored).")
+        Path input;
+
+        @Option(names = "--output", paramLabel = "FILE", description = "Write predictions here instead of standard output.")
+        Path output;
+
+        @Parameters(paramLabel = "NAME=VALUE", description = "Feature values of one sample; omitted features are missing.")
+        List<String> values = new ArrayList<>();
+
+        Predict(ModelDefinition definition, PrintStream out) {
+            this.definition = definition;
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            KilnModel m = KilnModel.load(model != null ? model : defaultModelFile(definition));
+            List<FeatureSchema> features = definition.features();
+            m.requireFeatures(features.stream().map(FeatureSchema::name).toList());
+            List<Object[]> rows;
+            long[] lines;
+            if (input != null) {
+                CsvSource source = definition.data() != null ? definition.data().withFile(input) : CsvSource.file(input);
+                LabeledData data = read(source, definition, false);
+                rows = data.features();
+                lines = data.lines();
+            } else if (!values.isEmpty()) {
+                rows = List.<Object[]>of(parsePairs(features, values));
+                lines = new long[] {0};
+            } else {
+                throw new IllegalArgumentException("Give --input FILE or NAME=VALUE pairs");
+            }
+            Predictions p = m.predict(rows);
+            List<String> header = new ArrayList<>();
+            header.add("line");
+            header.add(definition.label().name());
+            boolean classification = definition.task().isClassification();
+            if (classification) {
+                m.metadata().label().classes().forEach(c -> header.add("p_" + c));
+            } else if (definition.label().columns().size() > 1) {
+                header.remove(1);
+                header.addAll(definition.label().columns());
+            }
+            StringBuilder csv = new StringBuilder(String.join(",", header)).append('\n');
+            for (int i = 0; i < p.size(); i++) {
+                csv.append(lines[i]);
+                if (classification) {
+                    csv.append(',').append(definition.task() == io.kiln.dsl.Task.MULTILABEL_CLASSIFICATION
+                            ? multilabel(p.labels(i), m.metadata().label().classes()) : p.className(i));
+                    for (double v : p.probabilities(i).values()) {
+                        csv.append(',').append(String.format(Locale.ROOT, "%.6f", v));
+                    }
+                } else {
+                    for (double v : p.values(i)) {
+                        csv.append(',').append(String.format(Locale.ROOT, "%.6f", v));
+                    }
+                }
+                csv.append('\n');
+            }
+            if (output != null) {
+                Files.writeString(output, csv, StandardCharsets.UTF_8);
+                out.println("wrote " + p.size() + " predictions to " + output);
+            } else {
+                out.print(csv);
+            }
+            return 0;
+        }
+
+        private static String multilabel(boolean[] on, List<String> classes) {
+            List<String> names = new ArrayList<>();
+            for (int j = 0; j < on.length; j++) {
+                if (on[j]) {
+                    names.add(classes.get(j));
+                }
+            }
+            return "\"" + String.join(";", names) + "\"";
+        }
+
+        private static Object[] parsePairs(List<FeatureSchema> features, List<String> pairs) {
+            Object[] row = new Object[features.size()];
+            for (String pair : pairs) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("'" + pair + "' is not NAME=VALUE");
+                }
+                String name = pair.substring(0, eq);
+                int f = -1;
+                for (int i = 0; i < features.size(); i++) {
+                    if (features.get(i).name().equals(name) || features.get(i).column().equals(name)) {
+                        f = i;
+                    }
+                }
+                if (f < 0) {
+                    throw new IllegalArgumentException("Unknown feature '" + name + "'; the model has "
+                            + features.stream().map(FeatureSchema::name).toList());
+                }
+                String value = pair.substring(eq + 1);
+                try {
+                    row[f] = LabeledData.parseFeature(features.get(f), value.isEmpty() ? null : value);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("'" + name + "': " + e.getMessage());
+                }
+            }
+            return row;
+        }
+    }
+
+    @Command(name = "info", mixinStandardHelpOptions = true, description = "Print a saved model's metadata: spec, metrics, provenance.")
+    static final class Info implements Callable<Integer> {
+        private final PrintStream out;
+
+        @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model file.")
+        Path model;
+
+        @Option(names = "--json", description = "Print the whole metadata as JSON.")
+        boolean json;
+
+        Info(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            KilnModel m = KilnModel.load(model);
+            if (json) {
+                out.println(m.metadataJson());
+                return 0;
+            }
+            ModelMetadata meta = m.metadata();
+            ModelMetadata.Provenance p = meta.provenance();
+            out.printf(Locale.ROOT, "model     %s (%s), %d inputs%n", meta.name(), meta.task(), meta.numInputs());
+            out.printf(Locale.ROOT, "data      %s, sha256 %s, %d rows (%d/%d/%d)%n", p.data(), abbreviate(p.dataSha256()),
+                    p.rows(), p.trainRows(), p.validationRows(), p.testRows());
+            out.printf(Locale.ROOT, "training  %d epochs, batch %d, seed %d, %.1f s, %s%n", p.fit().epochs(),
+                    p.fit().batchSize(), p.fit().seed(), p.trainingSeconds(), p.createdAt());
+            out.printf(Locale.ROOT, "versions  kiln %s, dl4j %s, java %s, %s%n", p.kilnVersion(), p.dl4jVersion(),
+                    p.javaVersion(), p.backend());
+            for (Map.Entry<String, Double> e : meta.testMetrics().entrySet()) {
+                out.printf(Locale.ROOT, "test      %-16s %.4f (baseline %.4f)%n", e.getKey(), e.getValue(),
+                        meta.baselineMetrics().get(e.getKey()));
+            }
+            out.println("spec:");
+            out.print(meta.spec());
+            return 0;
+        }
+    }
+
+    static LabeledData read(CsvSource source, ModelDefinition d, boolean requireLabel) throws IOException {
+        CsvTable table = CsvTable.read(source);
+        return LabeledData.read(table, source, d.features(), d.label(), d.task(), requireLabel);
+    }
+
+    static String abbreviate(String sha) {
+        return sha == null || sha.length() < 12 ? String.valueOf(sha) : sha.substring(0, 12);
+    }
+}
