@@ -550,8 +550,10 @@ final class SpecReader {
             reporter.error(field, a.mirror, "units", Message.UNITS_POSITIVE.format(units));
         } else if (a.isSet("units") && units != needed) {
             String why = switch (task) {
-                case BINARY_CLASSIFICATION -> "one sigmoid unit gives the probability of class \""
-                        + label.classes().get(1) + "\"";
+                // The label may declare fewer than two classes here (already reported as classes-count).
+                case BINARY_CLASSIFICATION -> label.classes().size() == 2
+                        ? "one sigmoid unit gives the probability of class \"" + label.classes().get(1) + "\""
+                        : "one sigmoid unit gives the probability of the second class";
                 case MULTICLASS_CLASSIFICATION, MULTILABEL_CLASSIFICATION -> "one unit per class of label '"
                         + label.name() + "'";
                 default -> "one unit per target of label '" + label.name() + "'";
@@ -784,7 +786,8 @@ final class SpecReader {
     }
 
     private static String number(double v) {
-        return v == Math.rint(v) && !Double.isInfinite(v) ? Long.toString((long) v) : Double.toString(v);
+        // Whole numbers print without ".0", but only where a long holds them exactly (not -1e300).
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -46,15 +46,17 @@ public final class LabeledData {
     public static LabeledData read(CsvTable table, CsvSource csv, List<FeatureSchema> features, LabelSchema label,
             Task task, boolean requireLabel) {
         Map<String, Integer> index = columnIndex(table, features, label);
+        Set<String> declared = new HashSet<>(label.columns());
+        features.forEach(f -> declared.add(f.column()));
         int[] featureColumns = new int[features.size()];
         for (int f = 0; f < features.size(); f++) {
-            featureColumns[f] = require(table, index, features.get(f).column());
+            featureColumns[f] = require(table, index, features.get(f).column(), declared);
         }
         boolean hasLabel = requireLabel || label.columns().stream().allMatch(index::containsKey);
         int[] labelColumns = new int[label.columns().size()];
         if (hasLabel) {
             for (int c = 0; c < labelColumns.length; c++) {
-                labelColumns[c] = require(table, index, label.columns().get(c));
+                labelColumns[c] = require(table, index, label.columns().get(c), declared);
             }
         }
         Set<String> missingTokens = new HashSet<>(csv.missingValues());
@@ -134,11 +136,12 @@ public final class LabeledData {
         return index;
     }
 
-    private static int require(CsvTable table, Map<String, Integer> index, String column) {
+    private static int require(CsvTable table, Map<String, Integer> index, String column, Set<String> declared) {
         Integer i = index.get(column);
         if (i == null) {
             String hint = table.header().isEmpty() ? "the rows have too few fields for the declared features and label"
-                    : "the header has " + table.header() + closest(column, table.header());
+                    : "the header has " + table.header()
+                            + closest(column, table.header().stream().filter(h -> !declared.contains(h)).toList());
             throw new DataException(table.source(), 1, "'" + column + "'", "missing column: " + hint);
         }
         return i;

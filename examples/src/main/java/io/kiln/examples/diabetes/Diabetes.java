@@ -3,6 +3,7 @@ package io.kiln.examples.diabetes;
 import io.kiln.dsl.Adam;
 import io.kiln.dsl.CsvData;
 import io.kiln.dsl.Dense;
+import io.kiln.dsl.Dropout;
 import io.kiln.dsl.Feature;
 import io.kiln.dsl.Fit;
 import io.kiln.dsl.Holdout;
@@ -15,9 +16,9 @@ import io.kiln.dsl.Task;
 /** Diabetes progression one year after baseline, from ten clinical measurements (442 rows). */
 @Model(task = Task.SCALAR_REGRESSION)
 @CsvData(resource = "diabetes_regression.csv")
-@Holdout(validation = 0.2, test = 0.2)
+@Holdout(validation = 0.1, test = 0.2)
 @Adam(learningRate = 0.001)
-@Fit(epochs = 100, batchSize = 32, seed = 42)
+@Fit(epochs = 60, batchSize = 16, seed = 42)
 public class Diabetes {
     @Feature double age;
     /** Coded 1 or 2 in the data: kept numeric (standardized), as the source codes it. */
@@ -36,5 +37,6 @@ public class Diabetes {
     @Label double target;
 
     @Dense(units = 64) Layer hidden;
+    @Dropout(rate = 0.5) Layer dropout;
     @Output Layer out;
 }

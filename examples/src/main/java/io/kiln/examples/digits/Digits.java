@@ -17,7 +17,7 @@ import io.kiln.dsl.Task;
 @CsvData(resource = "digits.csv")
 @Holdout(validation = 0.2, test = 0.2)
 @Adam(learningRate = 0.001)
-@Fit(epochs = 60, batchSize = 32, seed = 42)
+@Fit(epochs = 100, batchSize = 32, seed = 42)
 public class Digits {
     @Feature double pixel_0_0; @Feature double pixel_0_1; @Feature double pixel_0_2; @Feature double pixel_0_3; @Feature double pixel_0_4; @Feature double pixel_0_5; @Feature double pixel_0_6; @Feature double pixel_0_7;
     @Feature double pixel_1_0; @Feature double pixel_1_1; @Feature double pixel_1_2; @Feature double pixel_1_3; @Feature double pixel_1_4; @Feature double pixel_1_5; @Feature double pixel_1_6; @Feature double pixel_1_7;

@@ -17,7 +17,7 @@ import io.kiln.dsl.Task;
 @CsvData(resource = "iris.csv")
 @Holdout(validation = 0.2, test = 0.2, stratified = true)
 @Adam(learningRate = 0.01)
-@Fit(epochs = 150, batchSize = 16, seed = 42)
+@Fit(epochs = 60, batchSize = 16, seed = 42)
 public class Iris {
     @Feature(column = "sepal_length_cm") double sepalLength;
     @Feature(column = "sepal_width_cm") double sepalWidth;

@@ -1,0 +1,130 @@
+package io.kiln.examples;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import io.kiln.examples.breastcancer.BreastCancerPredictor;
+import io.kiln.examples.breastcancer.BreastCancerTrainer;
+import io.kiln.examples.diabetes.DiabetesPredictor;
+import io.kiln.examples.diabetes.DiabetesTrainer;
+import io.kiln.examples.digits.DigitsTrainer;
+import io.kiln.examples.iris.IrisPredictor;
+import io.kiln.examples.iris.IrisTrainer;
+import io.kiln.runtime.KilnModel;
+import io.kiln.runtime.ModelMetadata;
+import io.kiln.runtime.Predictions;
+import io.kiln.runtime.TrainOptions;
+import io.kiln.runtime.TrainingResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each example's generated trainer, run on its real bundled data, learns well above the
+ * common-sense baseline, and its saved model reloads into the generated typed predictor with the
+ * same predictions.
+ */
+class ExamplesTest {
+    @TempDir Path dir;
+
+    @Test
+    void digitsLearnsFarAboveTheMajorityClass() {
+        TrainingResult r = DigitsTrainer.train(TrainOptions.defaults().quiet());
+        assertThat(r.baselineMetrics().get("accuracy")).isLessThan(0.15);
+        assertThat(r.metrics().get("accuracy")).isAtLeast(0.95);
+        assertThat(r.metrics().get("macro_f1")).isAtLeast(0.95);
+        ModelMetadata.Provenance p = r.model().metadata().provenance();
+        assertThat(p.rows()).isEqualTo(1797);
+        assertThat(p.trainRows() + p.validationRows() + p.testRows()).isEqualTo(1797);
+        assertThat(r.model().metadata().history()).hasSize(100);
+    }
+
+    @Test
+    void breastCancerBeatsTheBaselineOnEveryMetric() throws Exception {
+        TrainingResult r = BreastCancerTrainer.train(TrainOptions.defaults().quiet());
+        assertThat(r.metrics().get("accuracy")).isAtLeast(0.93);
+        assertThat(r.metrics().get("roc_auc")).isAtLeast(0.97);
+        assertThat(r.baselineMetrics().get("roc_auc")).isEqualTo(0.5);
+        assertThat(r.metrics().get("log_loss")).isLessThan(r.baselineMetrics().get("log_loss") / 3);
+
+        Path file = dir.resolve("bc.kiln");
+        r.model().save(file);
+        BreastCancerPredictor predictor = BreastCancerPredictor.load(file);
+        double[] row = {17.99, 10.38, 122.8, 1001, 0.1184, 0.2776, 0.3001, 0.1471, 0.2419, 0.07871, 1.095, 0.9053,
+            8.589, 153.4, 0.006399, 0.04904, 0.05373, 0.01587, 0.03003, 0.006193, 25.38, 17.33, 184.6, 2019, 0.1622,
+            0.6656, 0.7119, 0.2654, 0.4601, 0.1189};
+        BreastCancerPredictor.Input input = new BreastCancerPredictor.Input(row[0], row[1], row[2], row[3], row[4],
+                row[5], row[6], row[7], row[8], row[9], row[10], row[11], row[12], row[13], row[14], row[15], row[16],
+                row[17], row[18], row[19], row[20], row[21], row[22], row[23], row[24], row[25], row[26], row[27],
+                row[28], row[29]);
+        BreastCancerPredictor.Prediction p = predictor.predict(input);
+        // the first row of the data set is a textbook malignant case (class 0)
+        assertThat(p.diagnosis()).isEqualTo(0);
+        assertThat(p.probabilities().get("malignant")).isGreaterThan(0.9);
+        assertThat(p.probabilities().get("malignant") + p.probabilities().get("benign")).isWithin(1e-9).of(1.0);
+    }
+
+    @Test
+    void irisLearnsAndTheReloadedModelPredictsIdentically() throws Exception {
+        TrainingResult r = IrisTrainer.train(TrainOptions.defaults().quiet());
+        assertThat(r.metrics().get("accuracy")).isAtLeast(0.85);
+        assertThat(r.baselineMetrics().get("accuracy")).isWithin(0.01).of(1 / 3.0);
+
+        Path file = dir.resolve("iris.kiln");
+        r.model().save(file);
+        IrisPredictor reloaded = IrisPredictor.load(file);
+        IrisPredictor original = new IrisPredictor(r.model());
+        List<IrisPredictor.Input> inputs = List.of(
+                new IrisPredictor.Input(5.1, 3.5, 1.4, 0.2),
+                new IrisPredictor.Input(6.4, 3.2, 4.5, 1.5),
+                new IrisPredictor.Input(6.3, 3.3, 6.0, 2.5));
+        List<IrisPredictor.Prediction> a = original.predict(inputs);
+        List<IrisPredictor.Prediction> b = reloaded.predict(inputs);
+        assertThat(b).isEqualTo(a);
+        assertThat(a.stream().map(IrisPredictor.Prediction::species).toList()).containsExactly(0, 1, 2).inOrder();
+        for (IrisPredictor.Prediction p : a) {
+            assertThat(p.probabilities().keySet()).containsExactly("setosa", "versicolor", "virginica").inOrder();
+        }
+        // the file carries its provenance
+        ModelMetadata meta = reloaded.model().metadata();
+        assertThat(meta.spec()).contains("@Dense(units = 64, activation = RELU) Layer hidden;");
+        assertThat(meta.provenance().dataSha256()).hasLength(64);
+        assertThat(meta.provenance().dl4jVersion()).isEqualTo("1.0.0-M2.1");
+        assertThat(meta.provenance().fit().seed()).isEqualTo(42L);
+        assertThat(meta.testMetrics()).isEqualTo(r.metrics());
+    }
+
+    @Test
+    void diabetesRegressionBeatsTheMeanPredictorInDataUnits() throws Exception {
+        TrainingResult r = DiabetesTrainer.train(TrainOptions.defaults().quiet());
+        Map<String, Double> m = r.metrics();
+        assertThat(m.get("r2")).isAtLeast(0.35);
+        assertThat(r.baselineMetrics().get("r2")).isWithin(0.05).of(0.0);
+        assertThat(m.get("mae")).isLessThan(r.baselineMetrics().get("mae") * 0.8);
+        // the targets range 25..346: predictions come back in data units, not standardized ones
+        Path file = dir.resolve("diabetes.kiln");
+        r.model().save(file);
+        DiabetesPredictor predictor = DiabetesPredictor.load(file);
+        double y = predictor.predict(new DiabetesPredictor.Input(59, 2, 32.1, 101, 157, 93.2, 38, 4, 4.8598, 87))
+                .target();
+        assertWithMessage("prediction in data units").that(y).isIn(com.google.common.collect.Range.closed(60.0, 340.0));
+    }
+
+    @Test
+    void sameSeedAndDataGiveTheSameModel() {
+        TrainOptions options = TrainOptions.defaults().quiet().epochs(5);
+        TrainingResult a = IrisTrainer.train(options);
+        TrainingResult b = IrisTrainer.train(options);
+        assertThat(b.metrics()).isEqualTo(a.metrics());
+        KilnModel ma = a.model();
+        KilnModel mb = b.model();
+        Predictions pa = ma.predict(new Object[][] {{5.0, 3.0, 1.5, 0.3}, {6.0, 2.9, 4.5, 1.4}});
+        Predictions pb = mb.predict(new Object[][] {{5.0, 3.0, 1.5, 0.3}, {6.0, 2.9, 4.5, 1.4}});
+        assertThat(pb.output(0)).isEqualTo(pa.output(0));
+        assertThat(pb.output(1)).isEqualTo(pa.output(1));
+        assertThat(Files.exists(dir)).isTrue();
+    }
+}
