@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.FilerException;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -78,6 +79,10 @@ public final class KilnProcessor extends AbstractProcessor {
                         .build()
                         .writeTo(processingEnv.getFiler());
             }
+        } catch (FilerException e) {
+            // A user error, not an internal one: e.g. Outer.Inner and Outer_Inner both generate Outer_InnerNetwork.
+            reporter.error(element, Reporter.find(element, MODEL), null,
+                    Message.GENERATED_NAME_CLASH.format(element.getSimpleName(), e.getMessage()));
         } catch (IOException | RuntimeException e) {
             StringWriter stack = new StringWriter();
             e.printStackTrace(new PrintWriter(stack));

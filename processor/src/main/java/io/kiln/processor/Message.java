@@ -76,6 +76,8 @@ public enum Message {
     DELIMITER("delimiter", "Delimiter '%s' cannot separate CSV fields. Use e.g. ',' ';' '\\t' or '|'."),
     MULTICLASS_TWO_CLASSES("multiclass-two-classes",
             "MULTICLASS_CLASSIFICATION with 2 classes trains a softmax over two units; BINARY_CLASSIFICATION (one sigmoid unit) is the usual choice for two classes."),
+    GENERATED_NAME_CLASH("generated-name-clash",
+            "Cannot generate the code of spec %s: %s. Another spec in this compilation generates the same type names (a nested spec Outer.Inner generates Outer_InnerNetwork, ...). Rename one of the specs."),
     INTERNAL("internal", "Internal error in the Kiln processor; please report it: %s");
 
     private final String id;

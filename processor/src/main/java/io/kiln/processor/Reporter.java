@@ -53,7 +53,7 @@ final class Reporter {
             return;
         }
         Optional<AnnotationValue> value = attribute == null ? Optional.empty() : explicitValue(annotation, attribute);
-        if (false) {
+        if (value.isPresent()) {
             messager.printMessage(kind, message, element, annotation, value.get());
         } else {
             messager.printMessage(kind, message, element, annotation);

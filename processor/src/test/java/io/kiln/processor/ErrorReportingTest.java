@@ -9,7 +9,7 @@ import static io.kiln.processor.KilnTesting.kilnErrors;
 import static io.kiln.processor.KilnTesting.spec;
 
 import com.google.testing.compile.Compilation;
-import java.util.List;
+import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -80,11 +80,17 @@ class ErrorReportingTest {
         for (String error : kilnErrors(c)) {
             assertThat(error).doesNotContain(Message.INTERNAL.tag());
         }
-                for (String kind : GENERATED_KINDS) {
+        for (String kind : GENERATED_KINDS) {
             assertThat(generatedFiles(c)).containsKey("test.Good" + kind);
             assertThat(generatedFiles(c)).doesNotContainKey("test.Broken" + kind);
         }
         assertThat(generatedFiles(c)).hasSize(GENERATED_KINDS.size());
+        // The other errors are javac's, on Good's generated code (DL4J is not on this class path).
+        for (Diagnostic<? extends JavaFileObject> error : c.errors()) {
+            if (!KilnTesting.isKiln(error)) {
+                assertThat(error.getSource().getName()).contains("Good");
+            }
+        }
     }
 
     @Test

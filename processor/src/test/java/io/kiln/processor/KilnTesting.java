@@ -52,8 +52,14 @@ final class KilnTesting {
      * instance), recording the sources it generates.
      */
     static Compilation compile(JavaFileObject... sources) {
+        return compile(List.of(), sources);
+    }
+
+    /** {@link #compile(JavaFileObject...)} with javac options, e.g. {@code -Akiln.debug=true}. */
+    static Compilation compile(List<String> options, JavaFileObject... sources) {
         Map<String, JavaFileObject> generated = Collections.synchronizedMap(new LinkedHashMap<>());
         Compilation c = javac().withProcessors(new RecordingProcessor(new KilnProcessor(), generated))
+                .withOptions(options)
                 .compile(sources);
         GENERATED.put(c, generated);
         return c;

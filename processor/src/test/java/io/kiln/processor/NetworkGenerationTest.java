@@ -8,6 +8,8 @@ import static io.kiln.processor.KilnTesting.generated;
 import static io.kiln.processor.KilnTesting.spec;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.CompilationSubject;
+import java.util.List;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -382,5 +384,22 @@ class NetworkGenerationTest {
         Compilation c = compile(spec);
         assertAccepted(c, "test.Outer_A_Spec", "test.Outer_B_Spec");
         assertThat(generatedFiles(c)).hasSize(8);
+    }
+
+    @Test
+    void debugOptionPrintsTheCanonicalSpecAsANote() {
+        JavaFileObject spec = binary(new String[0], "    @Dropout(rate = 0.5) Layer drop;");
+        Compilation c = compile(List.of("-Akiln.debug=true"), spec);
+        assertAccepted(c, "test.Spam");
+        CompilationSubject.assertThat(c).hadNoteContaining("@Model(task = BINARY_CLASSIFICATION, name = \"spam\")")
+                .inFile(spec).onLineContaining("class Spam");
+        CompilationSubject.assertThat(c).hadNoteContaining("@Dropout(rate = 0.5) Layer drop;");
+    }
+
+    @Test
+    void withoutDebugOptionThereIsNoNote() {
+        Compilation c = compile(binary(new String[0]));
+        assertAccepted(c, "test.Spam");
+        assertThat(c.notes()).isEmpty();
     }
 }

@@ -10,7 +10,6 @@ import static io.kiln.processor.KilnTesting.spec;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
-import java.util.List;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -300,31 +299,5 @@ class RobustnessTest {
         assertThat(c.status()).isEqualTo(Compilation.Status.FAILURE);
         assertThat(generatedFiles(c)).isEmpty();
         assertThat(kilnErrors(c).size()).isAtLeast(25);
-    }
-
-    @Test
-    void generatedNameClashIsReportedNotThrown() {
-        // Outer.Inner and a top-level Outer_Inner both generate test.Outer_InnerNetwork.
-        Compilation c = compile(
-                spec("Outer",
-                        "class Outer {",
-                        "    @Model(task = Task.SCALAR_REGRESSION, name = \"nested\")",
-                        "    static class Inner {",
-                        "        @Feature double size;",
-                        "        @Label double price;",
-                        "        @Output Layer out;",
-                        "    }",
-                        "}"),
-                spec("Outer_Inner",
-                        "@Model(task = Task.SCALAR_REGRESSION)",
-                        "class Outer_Inner {",
-                        "    @Feature double size;",
-                        "    @Label double price;",
-                        "    @Output Layer out;",
-                        "}"));
-        List<String> errors = kilnErrors(c);
-        assertThat(errors).hasSize(1);
-        assertThat(errors.get(0)).contains("Outer_InnerNetwork");
-        assertThat(generatedFiles(c)).containsKey("test.Outer_InnerNetwork");
     }
 }

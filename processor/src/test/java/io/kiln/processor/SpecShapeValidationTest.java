@@ -224,4 +224,32 @@ class SpecShapeValidationTest {
                 .inFile(spec).onLineContaining("@Model");
         assertOnlyError(c);
     }
+
+    @Test
+    void specsGeneratingTheSameTypeNamesAreRejected() {
+        JavaFileObject nested = spec("Outer",
+                "class Outer {",
+                "    @Model(task = Task.SCALAR_REGRESSION, name = \"nested\")",
+                "    static class Inner {",
+                "        @Feature double size;",
+                "        @Label double price;",
+                "        @Output Layer out;",
+                "    }",
+                "}");
+        JavaFileObject topLevel = spec("Outer_Inner",
+                "@Model(task = Task.SCALAR_REGRESSION)",
+                "class Outer_Inner {",
+                "    @Feature double size;",
+                "    @Label double price;",
+                "    @Output Layer out;",
+                "}");
+        Compilation c = compile(nested, topLevel);
+        // Specs are processed in name order: test.Outer.Inner generates first, test.Outer_Inner clashes.
+        assertThat(c).hadErrorContaining(Message.GENERATED_NAME_CLASH.format("Outer_Inner",
+                        "Attempt to recreate a file for type test.Outer_InnerNetwork"))
+                .inFile(topLevel).onLineContaining("@Model");
+        assertThat(kilnErrors(c)).hasSize(1);
+        assertThat(generatedFiles(c)).hasSize(4);
+        assertThat(generatedFiles(c)).containsKey("test.Outer_InnerMain");
+    }
 }
