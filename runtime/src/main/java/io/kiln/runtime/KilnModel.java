@@ -116,6 +116,11 @@ public final class KilnModel {
         synchronized (network) {
             out = network.output(x, false);
         }
+        return toDataUnits(out);
+    }
+
+    /** Network outputs as probabilities or values in the units of the data (regression targets un-standardized). */
+    double[][] toDataUnits(INDArray out) {
         double[][] values = out.castTo(DataType.DOUBLE).toDoubleMatrix();
         double[] center = metadata.targetCenter();
         double[] scale = metadata.targetScale();
