@@ -24,8 +24,8 @@ public @interface CsvData {
     String file() default "";
 
     /**
-     * Whether the first line names the columns. Without a header, feature and label columns are
-     * taken in the order the fields are declared (features and label, label columns last-wins).
+     * Whether the first line names the columns. Without a header the columns are positional: the
+     * features in the order their fields are declared, then the label's column(s).
      */
     boolean header() default true;
 

@@ -22,7 +22,7 @@ final class NetworkGenerator {
                 .addParameter(int.class, "numInputs")
                 .addParameter(long.class, "seed")
                 .addJavadoc("The network of {@link $T}.\n\n"
-                        + "@param numInputs width of the encoded feature vector (one-hot levels are learnt from data)\n"
+                        + "@param numInputs width of the encoded feature vector (known once preprocessing is fitted)\n"
                         + "@param seed seed of the weight initialization\n", ClassName.get(spec.type()))
                 .addStatement("return $L", chain(spec))
                 .build();

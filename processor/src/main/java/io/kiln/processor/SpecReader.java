@@ -250,15 +250,11 @@ final class SpecReader {
         if (m == Missing.DEFAULT) {
             return fallback;
         }
-        if (m == Missing.CONSTANT) {
-            reporter.error(p.element, p.mirror, attribute, Message.MISSING_STRATEGY.format(m, kind,
-                    "(every " + kind + " feature)", "a spec-wide default other than CONSTANT; set CONSTANT and its "
-                            + "constant on each @Feature"));
-            return fallback;
-        }
-        if (!allowed.contains(m)) {
+        if (m == Missing.CONSTANT || !allowed.contains(m)) {
+            Set<Missing> defaults = EnumSet.copyOf(allowed);
+            defaults.remove(Missing.CONSTANT);
             reporter.error(p.element, p.mirror, attribute,
-                    Message.MISSING_STRATEGY.format(m, kind, "(every " + kind + " feature)", names(allowed)));
+                    Message.MISSING_DEFAULT.format(attribute, m, kind, names(defaults)));
             return fallback;
         }
         return m;
@@ -362,7 +358,7 @@ final class SpecReader {
                 }
             }
             case BOOLEAN -> {
-                if (!constant.matches("(?i)true|false|yes|no|1|0|t|f|y|n")) {
+                if (!constant.matches("(?i)true|false|yes|no|1|0|1\\.0|0\\.0|t|f|y|n")) {
                     reporter.error(field, f.mirror, "constant", Message.CONSTANT_INVALID.format(constant, name,
                             "a boolean", "Write constant = \"true\" or \"false\"."));
                 }
@@ -463,7 +459,7 @@ final class SpecReader {
                 coding = LabelCoding.VALUES;
                 if (!classes.isEmpty()) {
                     reporter.error(field, l.mirror, "classes",
-                            Message.CLASSES_NOT_ALLOWED.format("A regression", name, "no classes (it predicts values)"));
+                            Message.CLASSES_NOT_ALLOWED.format("A regression", name, "nowhere: it predicts values, not classes"));
                 }
                 if (vector) {
                     if (!column.isEmpty()) {
@@ -546,9 +542,9 @@ final class SpecReader {
     private void checkOutput(VariableElement field, Annotation a, Task task, LabelModel label) {
         int units = a.intValue("units");
         int needed = label.outputUnits(task);
-        if (a.isSet("units") && units <= 0) {
+        if (units < 0) {
             reporter.error(field, a.mirror, "units", Message.UNITS_POSITIVE.format(units));
-        } else if (a.isSet("units") && units != needed) {
+        } else if (units != 0 && units != needed) {
             String why = switch (task) {
                 // The label may declare fewer than two classes here (already reported as classes-count).
                 case BINARY_CLASSIFICATION -> label.classes().size() == 2
@@ -680,11 +676,12 @@ final class SpecReader {
 
     private OptimizerModel readOptimizer(TypeElement type) {
         Annotation chosen = null;
-        for (String name : OPTIMIZER_ANNOTATIONS) {
-            Annotation a = annotation(type, name);
-            if (a == null) {
+        for (AnnotationMirror mirror : type.getAnnotationMirrors()) { // source order: the second one is at fault
+            String qualified = ((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().toString();
+            if (!qualified.startsWith(DSL) || !OPTIMIZER_ANNOTATIONS.contains(qualified.substring(DSL.length()))) {
                 continue;
             }
+            Annotation a = new Annotation(type, mirror, elements);
             if (chosen != null) {
                 reporter.error(type, a.mirror, null,
                         Message.MULTIPLE_OPTIMIZERS.format(type.getSimpleName(), chosen.display(), a.display()));
@@ -719,7 +716,7 @@ final class SpecReader {
                     weightDecay = a.doubleValue("weightDecay");
                     if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
                         reporter.error(type, a.mirror, "weightDecay",
-                                Message.FRACTION.format("weightDecay", "[0, ∞)", weightDecay));
+                                Message.NOT_NEGATIVE.format("weightDecay", number(weightDecay)));
                     }
                 }
                 return new OptimizerModel(a.simpleName.equals("Adam") ? OptimizerKind.ADAM : OptimizerKind.ADAMW, lr, 0,

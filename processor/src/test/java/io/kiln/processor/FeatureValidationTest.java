@@ -152,8 +152,8 @@ class FeatureValidationTest {
                 "    @Output Layer out;",
                 "}");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.MISSING_STRATEGY.tag()
-                        + " Missing-value strategy MISSING_CATEGORY does not apply to numeric")
+        assertThat(c).hadErrorContaining(Message.MISSING_DEFAULT.format("numericMissing", "MISSING_CATEGORY",
+                        "numeric", "ERROR, MEAN, MEDIAN, MOST_FREQUENT"))
                 .inFile(spec).onLineContaining("numericMissing = Missing.MISSING_CATEGORY");
         assertOnlyError(c);
     }
@@ -170,9 +170,23 @@ class FeatureValidationTest {
                 "    @Output Layer out;",
                 "}");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.MISSING_STRATEGY.tag() + " Missing-value strategy CONSTANT")
+        assertThat(c).hadErrorContaining(Message.MISSING_DEFAULT.format("booleanMissing", "CONSTANT", "boolean",
+                        "ERROR, MOST_FREQUENT"))
                 .inFile(spec).onLineContaining("booleanMissing = Missing.CONSTANT");
         assertOnlyError(c);
+    }
+
+    @Test
+    void outputUnitsZeroMeansInferred() {
+        JavaFileObject spec = spec("Spam",
+                "@Model(task = Task.BINARY_CLASSIFICATION)",
+                "class Spam {",
+                "    @Feature double length;",
+                "    @Label boolean spam;",
+                "    @Output(units = 0) Layer out;",
+                "}");
+        Compilation c = compile(spec);
+        com.google.common.truth.Truth.assertThat(KilnTesting.kilnErrors(c)).isEmpty();
     }
 
     @Test

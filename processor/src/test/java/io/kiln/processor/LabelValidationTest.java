@@ -253,7 +253,7 @@ class LabelValidationTest {
                 "    double price;");
         Compilation c = compile(spec);
         assertThat(c).hadErrorContaining(Message.CLASSES_NOT_ALLOWED.format("A regression", "price",
-                        "no classes (it predicts values)"))
+                        "nowhere: it predicts values, not classes"))
                 .inFile(spec).onLineContaining("classes = {");
         assertOnlyError(c);
     }

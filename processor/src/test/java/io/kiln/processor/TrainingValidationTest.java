@@ -159,7 +159,7 @@ class TrainingValidationTest {
                 "@AdamW(",
                 "    weightDecay = -0.01)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("weightDecay", "[0, ∞)", "-0.01"))
+        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("weightDecay", "-0.01"))
                 .inFile(spec).onLineContaining("weightDecay = -0.01");
         assertOnlyError(c);
     }

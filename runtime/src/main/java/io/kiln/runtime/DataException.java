@@ -2,7 +2,7 @@ package io.kiln.runtime;
 
 /**
  * Bad input data. The message names the file, the line (1-based, the header is line 1) and the
- * column, e.g. {@code iris.csv:17: column 'petalWidth' (5): "abc" is not a number}.
+ * column, e.g. {@code iris.csv:17: column 'petal_width_cm' (4): "abc" is not a finite number}.
  */
 public final class DataException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Everything a model file holds besides the network weights: the spec, the fitted preprocessing,
  * the label, metrics beside the baseline, the learning curve and the provenance. Stored as
- * {@code kiln-model.json} inside the model file; the schema is documented in {@code docs/model-file.md}.
+ * {@code kiln-model.json} inside the model file; the schema is documented in {@code docs/concepts/model-file.md}.
  *
  * @param format the file format, {@value #FORMAT}
  * @param name model name

@@ -43,8 +43,11 @@ public final class Splits {
                 nTest = Math.min(nTest, Math.max(0, g.length - 1));
                 nVal = Math.min(nVal, Math.max(0, g.length - 1 - nTest));
             }
+            // in row order (no shuffle) the earliest rows train and the latest are tested,
+            // so a time-ordered file never tests on the past
+            int nTrain = g.length - nTest - nVal;
             for (int i = 0; i < g.length; i++) {
-                (i < nTest ? tst : i < nTest + nVal ? val : train).add(g[i]);
+                (i < nTrain ? train : i < nTrain + nVal ? val : tst).add(g[i]);
             }
         }
         int[] tr = toArray(train);

@@ -57,7 +57,11 @@ public final class Trainer {
 
     /** The holdout split a definition's protocol gives for this data and seed. */
     public static Splits.Holdout split(ModelDefinition def, LabeledData data, long seed) {
-        HoldoutProtocol h = def.holdout();
+        return split(def.holdout(), data, seed);
+    }
+
+    /** The split a protocol gives for this data and seed (the same rows every time). */
+    public static Splits.Holdout split(HoldoutProtocol h, LabeledData data, long seed) {
         boolean stratify = h.stratified() && data.classes() != null;
         return Splits.holdout(data.size(), stratify ? data.classes() : null, h.validation(), h.test(), h.shuffle(),
                 seed);
@@ -74,8 +78,10 @@ public final class Trainer {
         Splits.Holdout split = prepared.split();
         FitSettings fit = prepared.fit();
         Task task = def.task();
-        if (split.train().length == 0) {
-            throw new IllegalArgumentException("The split leaves no training rows out of " + data.size());
+        if (split.train().length == 0 || split.test().length == 0) {
+            throw new IllegalArgumentException(String.format("The split of %d rows leaves %d training and %d test "
+                    + "rows; both need at least one. Use more data or other @Holdout fractions.", data.size(),
+                    split.train().length, split.test().length));
         }
 
         Preprocessor pre = Preprocessor.fit(def.features(), data.features(), split.train());

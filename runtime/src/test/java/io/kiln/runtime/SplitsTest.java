@@ -38,9 +38,10 @@ class SplitsTest {
     }
 
     @Test
-    void withoutShuffleTheTestRowsAreTheFirstInOrder() {
-        Splits.Holdout s = Splits.holdout(10, null, 0.0, 0.3, false, 1);
-        assertThat(s.test()).isEqualTo(new int[] {0, 1, 2});
-        assertThat(s.validation()).isEmpty();
+    void withoutShuffleTheLastRowsAreTestedAndTheFirstTrained() {
+        Splits.Holdout s = Splits.holdout(10, null, 0.2, 0.3, false, 1);
+        assertThat(s.train()).isEqualTo(new int[] {0, 1, 2, 3, 4});
+        assertThat(s.validation()).isEqualTo(new int[] {5, 6});
+        assertThat(s.test()).isEqualTo(new int[] {7, 8, 9});
     }
 }

@@ -45,7 +45,7 @@ public final class KilnCli {
     }
 
     public static int run(ModelDefinition definition, PrintStream out, PrintStream err, String... args) {
-        CommandLine cli = new CommandLine(new Root(definition))
+        CommandLine cli = new CommandLine(new Root(definition, err))
                 .addSubcommand(new Train(definition, out, err))
                 .addSubcommand(new Evaluate(definition, out))
                 .addSubcommand(new Predict(definition, out))
@@ -72,15 +72,17 @@ public final class KilnCli {
             synopsisSubcommandLabel = "COMMAND")
     static final class Root implements Callable<Integer> {
         private final ModelDefinition definition;
+        private final PrintStream err;
 
-        Root(ModelDefinition definition) {
+        Root(ModelDefinition definition, PrintStream err) {
             this.definition = definition;
+            this.err = err;
         }
 
         @Override
         public Integer call() {
-            CommandLine.usage(this, System.err);
-            System.err.println("\nModel '" + definition.name() + "': try 'train'.");
+            CommandLine.usage(this, err);
+            err.println("\nModel '" + definition.name() + "': try 'train'.");
             return 2;
         }
     }
@@ -132,7 +134,7 @@ public final class KilnCli {
                     prepared.data().size(), abbreviate(prepared.data().sha256()));
             out.printf(Locale.ROOT, "split    %d train / %d validation / %d test%s, seed %d%n", s.train().length,
                     s.validation().length, s.test().length,
-                    definition.holdout().stratified() && definition.task().isClassification() ? " (stratified)" : "",
+                    definition.holdout().stratified() && prepared.data().classes() != null ? " (stratified)" : "",
                     prepared.fit().seed());
             out.printf(Locale.ROOT, "training %d epochs, batch size %d%n", prepared.fit().epochs(),
                     prepared.fit().batchSize());
@@ -181,13 +183,19 @@ public final class KilnCli {
                 if (definition.data() == null) {
                     throw new IllegalArgumentException("The spec declares no data; pass --data FILE.");
                 }
+                if (!definition.data().name().equals(meta.provenance().data())) {
+                    throw new IllegalArgumentException("The model was trained on " + meta.provenance().data()
+                            + ", not on the declared " + definition.data().name()
+                            + ", so its test split cannot be rebuilt here. Pass --data FILE.");
+                }
                 labeled = read(definition.data(), definition, true);
                 if (!labeled.sha256().equals(meta.provenance().dataSha256())) {
                     throw new IllegalArgumentException("The declared data changed since the model was trained (sha256 "
                             + abbreviate(labeled.sha256()) + ", trained on " + abbreviate(meta.provenance().dataSha256())
                             + "), so its test split cannot be rebuilt. Pass --data FILE to evaluate on other data.");
                 }
-                rows = Trainer.split(definition, labeled, meta.provenance().fit().seed()).test();
+                // the split saved with the model, not the spec's current @Holdout, so test rows stay unseen
+                rows = Trainer.split(meta.provenance().holdout(), labeled, meta.provenance().fit().seed()).test();
                 what = "the " + rows.length + "-row test split of " + definition.data().name();
             }
             Metrics.Evaluation[] e = m.evaluate(labeled, rows);
@@ -249,12 +257,13 @@ public final class KilnCli {
                 header.remove(1);
                 header.addAll(definition.label().columns());
             }
-            StringBuilder csv = new StringBuilder(String.join(",", header)).append('\n');
+            StringBuilder csv = new StringBuilder(String.join(",", header.stream().map(KilnCli::csvField).toList()))
+                    .append('\n');
             for (int i = 0; i < p.size(); i++) {
                 csv.append(lines[i]);
                 if (classification) {
-                    csv.append(',').append(definition.task() == io.kiln.dsl.Task.MULTILABEL_CLASSIFICATION
-                            ? multilabel(p.labels(i), m.metadata().label().classes()) : p.className(i));
+                    csv.append(',').append(csvField(definition.task() == io.kiln.dsl.Task.MULTILABEL_CLASSIFICATION
+                            ? multilabel(p.labels(i), m.metadata().label().classes()) : p.className(i)));
                     for (double v : p.probabilities(i).values()) {
                         csv.append(',').append(String.format(Locale.ROOT, "%.6f", v));
                     }
@@ -281,7 +290,7 @@ public final class KilnCli {
                     names.add(classes.get(j));
                 }
             }
-            return "\"" + String.join(";", names) + "\"";
+            return String.join(";", names);
         }
 
         private static Object[] parsePairs(List<FeatureSchema> features, List<String> pairs) {
@@ -356,6 +365,14 @@ public final class KilnCli {
     static LabeledData read(CsvSource source, ModelDefinition d, boolean requireLabel) throws IOException {
         CsvTable table = CsvTable.read(source);
         return LabeledData.read(table, source, d.features(), d.label(), d.task(), requireLabel);
+    }
+
+    /** A CSV field, quoted when it holds a delimiter, quote or line break (RFC 4180). */
+    static String csvField(String value) {
+        if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
+            return "\"" + value.replace("\"", "\"\"") + "\"";
+        }
+        return value;
     }
 
     static String abbreviate(String sha) {
