@@ -56,9 +56,8 @@ public final class Bench {
 
         System.out.println("\n## Resident memory over a " + longEpochs + "-epoch Kiln run\n");
         Map<String, String> mem = child("kiln", longEpochs, true);
-        System.out.printf(Locale.ROOT, "RSS at 10%% of the run %s MB, at 50%% %s MB, at the end %s MB, peak %s MB; %s samples/s.%n",
-                mem.get("rss_start_mb"), mem.get("rss_mid_mb"), mem.get("rss_end_mb"), mem.get("rss_peak_mb"),
-                mem.get("samples_per_s"));
+        System.out.printf(Locale.ROOT, "RSS at 25/50/75/100%% of the run: %s MB; peak %s MB; %s samples/s.%n",
+                mem.get("rss_quartiles_mb"), mem.get("rss_peak_mb"), mem.get("samples_per_s"));
 
         System.out.println("\n## Annotation processing time per spec\n");
         processingTimes();

@@ -55,17 +55,22 @@ public final class ThroughputChild {
         };
         sampler.interrupt();
         List<Long> rss = sampler.samples;
-        System.out.printf(Locale.ROOT, "mode=%s samples_per_s=%.0f rss_start_mb=%d rss_mid_mb=%d rss_end_mb=%d rss_peak_mb=%d%n",
-                mode, samplesPerSecond, rss.isEmpty() ? 0 : rss.get(Math.min(rss.size() - 1, rss.size() / 10)) / 1024,
-                rss.isEmpty() ? 0 : rss.get(rss.size() / 2) / 1024, RssSampler.status("VmRSS") / 1024,
-                RssSampler.status("VmHWM") / 1024);
+        StringBuilder quartiles = new StringBuilder();
+        for (int q = 1; q <= 4; q++) { // resident memory at 25, 50, 75 and 100% of the run
+            int i = Math.max(0, Math.min(rss.size() - 1, rss.size() * q / 4 - 1));
+            quartiles.append(q == 1 ? "" : "/").append(rss.isEmpty() ? 0 : rss.get(i) / 1024);
+        }
+        System.out.printf(Locale.ROOT, "mode=%s samples_per_s=%.0f rss_quartiles_mb=%s rss_peak_mb=%d%n",
+                mode, samplesPerSecond, quartiles, RssSampler.status("VmHWM") / 1024);
     }
 
+    /** Like the hand-written runs: the first 3 epochs of the network warm up and are not timed. */
     private static double kiln(int epochs) {
-        Trainer.train(DigitsTrainer.DEFINITION, TrainOptions.defaults().quiet().epochs(3)); // warm-up
-        TrainingResult r = Trainer.train(DigitsTrainer.DEFINITION, TrainOptions.defaults().quiet().epochs(epochs));
+        int warmup = 3;
+        TrainingResult r = Trainer.train(DigitsTrainer.DEFINITION,
+                TrainOptions.defaults().quiet().epochs(epochs + warmup));
         ModelMetadata meta = r.model().metadata();
-        double seconds = meta.history().stream().mapToDouble(ModelMetadata.EpochRecord::seconds).sum();
+        double seconds = meta.history().stream().skip(warmup).mapToDouble(ModelMetadata.EpochRecord::seconds).sum();
         return meta.provenance().trainRows() * (double) epochs / seconds;
     }
 
