@@ -121,7 +121,14 @@ public final class KilnModel {
 
     /** Network outputs as probabilities or values in the units of the data (regression targets un-standardized). */
     double[][] toDataUnits(INDArray out) {
-        double[][] values = out.castTo(DataType.DOUBLE).toDoubleMatrix();
+        // one bulk copy: INDArray.toDoubleMatrix() copies row by row, one native call per row
+        INDArray dense = out.castTo(DataType.DOUBLE).dup('c');
+        double[] flat = dense.data().asDouble();
+        int cols = (int) dense.columns();
+        double[][] values = new double[(int) dense.rows()][cols];
+        for (int i = 0; i < values.length; i++) {
+            System.arraycopy(flat, i * cols, values[i], 0, cols);
+        }
         double[] center = metadata.targetCenter();
         double[] scale = metadata.targetScale();
         if (center != null) {
