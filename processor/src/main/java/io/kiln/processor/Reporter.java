@@ -32,10 +32,6 @@ final class Reporter {
         messager.printMessage(Diagnostic.Kind.ERROR, message, element);
     }
 
-    void warning(Element element, String message) {
-        messager.printMessage(Diagnostic.Kind.WARNING, message, element);
-    }
-
     /** An error on the annotation {@code annotation} of {@code element}, at {@code attribute} if it was written. */
     void error(Element element, AnnotationMirror annotation, String attribute, String message) {
         errors++;

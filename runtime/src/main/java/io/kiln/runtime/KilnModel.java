@@ -103,7 +103,7 @@ public final class KilnModel {
             throw new IllegalArgumentException("There are no rows to evaluate");
         }
         double[][] targets = Trainer.rows(data.targets(), rows);
-        INDArray x = Nd4j.create(preprocessor.encode(data.features(), rows)).castTo(DataType.FLOAT);
+        INDArray x = Trainer.features(preprocessor, data, rows);
         return new Metrics.Evaluation[] {
             Metrics.evaluate(task(), targets, output(x)),
             Metrics.evaluate(task(), targets, Trainer.repeat(metadata.baselineOutput(), rows.length))
@@ -124,8 +124,8 @@ public final class KilnModel {
         // one bulk copy: INDArray.toDoubleMatrix() copies row by row, one native call per row
         INDArray dense = out.castTo(DataType.DOUBLE).dup('c');
         double[] flat = dense.data().asDouble();
-        int cols = (int) dense.columns();
-        double[][] values = new double[(int) dense.rows()][cols];
+        int cols = dense.columns();
+        double[][] values = new double[dense.rows()][cols];
         for (int i = 0; i < values.length; i++) {
             System.arraycopy(flat, i * cols, values[i], 0, cols);
         }

@@ -102,7 +102,8 @@ public final class Preprocessor {
         return ((Number) v).doubleValue();
     }
 
-    private static double[] centerScale(Scaling scaling, double[] values) {
+    /** {center, scale} of the values under a scaling; the scale is never 0. */
+    static double[] centerScale(Scaling scaling, double[] values) {
         if (values.length == 0) {
             return new double[] {0, 1};
         }

@@ -93,10 +93,10 @@ public final class Trainer {
         if (def.standardizeTargets()) {
             for (int j = 0; j < outputs; j++) {
                 final int col = j;
-                double[] v = java.util.Arrays.stream(trainTargets).mapToDouble(t -> t[col]).toArray();
-                center[j] = Preprocessor.mean(v);
-                double var = java.util.Arrays.stream(v).map(x -> (x - center[col]) * (x - center[col])).sum() / v.length;
-                scale[j] = Math.sqrt(var) > 1e-12 ? Math.sqrt(var) : 1;
+                double[] cs = Preprocessor.centerScale(io.kiln.dsl.Scaling.STANDARDIZE,
+                        java.util.Arrays.stream(trainTargets).mapToDouble(t -> t[col]).toArray());
+                center[j] = cs[0];
+                scale[j] = cs[1];
             }
         }
         INDArray xTrain = features(pre, data, split.train());
