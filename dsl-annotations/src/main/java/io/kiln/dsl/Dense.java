@@ -16,4 +16,10 @@ public @interface Dense {
 
     /** Activation; {@link Activation#DEFAULT} is {@link Activation#RELU}. */
     Activation activation() default Activation.DEFAULT;
+
+    /** L1 penalty of this layer's weights, overriding {@link Regularization#l1()}; negative inherits it. */
+    double l1() default -1;
+
+    /** L2 penalty of this layer's weights, overriding {@link Regularization#l2()}; negative inherits it. */
+    double l2() default -1;
 }

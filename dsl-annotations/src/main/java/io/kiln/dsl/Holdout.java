@@ -27,4 +27,11 @@ public @interface Holdout {
 
     /** Shuffle the rows (with the {@link Fit#seed() seed}) before splitting. */
     boolean shuffle() default true;
+
+    /**
+     * After training (and early stopping) on the training set, train a fresh model on training plus
+     * validation rows for the same number of epochs, then evaluate it once on the test set (seed
+     * 001: "once the model is tuned, train the final model on all the non-test data").
+     */
+    boolean retrain() default false;
 }

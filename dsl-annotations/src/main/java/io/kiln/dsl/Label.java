@@ -34,4 +34,10 @@ public @interface Label {
 
     /** The data columns of a multilabel or vector-regression label, one per label or target. */
     String[] columns() default {};
+
+    /**
+     * Binary classification: the probability of the positive class at or above which the model
+     * decides "positive", in (0, 1). Trade false positives for false negatives with it.
+     */
+    double threshold() default 0.5;
 }

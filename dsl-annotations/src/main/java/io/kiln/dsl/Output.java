@@ -24,4 +24,17 @@ public @interface Output {
 
     /** Loss; {@link Loss#DEFAULT} is the task's. */
     Loss loss() default Loss.DEFAULT;
+
+    /** L1 penalty of this layer's weights, overriding {@link Regularization#l1()}; negative inherits it. */
+    double l1() default -1;
+
+    /** L2 penalty of this layer's weights, overriding {@link Regularization#l2()}; negative inherits it. */
+    double l2() default -1;
+
+    /**
+     * Label smoothing for classification, in [0, 1): training targets move from 0/1 toward the
+     * uniform distribution by this amount (1 → 1 − ε + ε/K, 0 → ε/K, with K = 2 for binary and
+     * multilabel outputs). Evaluation uses the true labels.
+     */
+    double labelSmoothing() default 0.0;
 }

@@ -9,7 +9,13 @@
  * ({@link io.kiln.dsl.Preprocessing @Preprocessing}), the optimizer ({@link io.kiln.dsl.Sgd @Sgd},
  * {@link io.kiln.dsl.Adam @Adam}, {@link io.kiln.dsl.AdamW @AdamW}, {@link io.kiln.dsl.RmsProp
  * @RmsProp}, {@link io.kiln.dsl.AdaGrad @AdaGrad}), training ({@link io.kiln.dsl.Fit @Fit}) and
- * the evaluation protocol ({@link io.kiln.dsl.Holdout @Holdout}).
+ * the evaluation protocol ({@link io.kiln.dsl.Holdout @Holdout}, {@link io.kiln.dsl.KFold @KFold},
+ * {@link io.kiln.dsl.TemporalSplit @TemporalSplit}), regularization ({@link io.kiln.dsl.Regularization
+ * @Regularization}, {@link io.kiln.dsl.EarlyStopping @EarlyStopping}, {@link io.kiln.dsl.GradientClipping
+ * @GradientClipping}), the learning-rate schedule ({@link io.kiln.dsl.StepDecay @StepDecay},
+ * {@link io.kiln.dsl.ExponentialDecay @ExponentialDecay}, {@link io.kiln.dsl.CosineDecay @CosineDecay},
+ * {@link io.kiln.dsl.OneCycle @OneCycle}, {@link io.kiln.dsl.Warmup @Warmup},
+ * {@link io.kiln.dsl.ReduceOnPlateau @ReduceOnPlateau}) and reporting ({@link io.kiln.dsl.Report @Report}).
  *
  * <pre>{@code
  * @Model(task = Task.MULTICLASS_CLASSIFICATION)

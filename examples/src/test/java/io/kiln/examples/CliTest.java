@@ -39,6 +39,27 @@ class CliTest {
         assertThat(r.out()).contains("confusion matrix");
         assertThat(r.err()).contains("epoch 40/40");
         assertThat(Files.exists(model)).isTrue();
+        // iris declares @KFold(k = 5, repeats = 3, test = 0.2): 15 folds, then the final model
+        assertThat(r.err()).contains("fold 15/15");
+        assertThat(r.out()).contains("3 x 5-fold cross-validation, stratified, shuffled, final test 0.20, 15 models:");
+        assertThat(r.out()).contains("report   " + dir.resolve("iris.report.json"));
+        assertThat(Files.exists(dir.resolve("iris.report.json"))).isTrue();
+        assertThat(Files.exists(dir.resolve("iris.report.html"))).isTrue();
+    }
+
+    @Test
+    void sanityChecksThatTheModelCanOverfitAFewRows() {
+        Run r = cli("sanity", "--rows", "16", "--epochs", "200");
+        assertThat(r.exit()).isEqualTo(0);
+        assertThat(r.out()).contains("trained 200 epochs on 16 rows");
+        assertThat(r.out()).contains("PASS");
+    }
+
+    @Test
+    void sanityFailsWhenTooFewEpochsToFit() {
+        Run r = cli("sanity", "--rows", "32", "--epochs", "1");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL: the model cannot even fit 32 rows");
     }
 
     @Test

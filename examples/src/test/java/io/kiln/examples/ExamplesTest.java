@@ -12,7 +12,10 @@ import io.kiln.examples.iris.IrisPredictor;
 import io.kiln.examples.iris.IrisTrainer;
 import io.kiln.runtime.KilnModel;
 import io.kiln.runtime.ModelMetadata;
+import io.kiln.examples.sunspots.SunspotsTrainer;
 import io.kiln.runtime.Predictions;
+import io.kiln.runtime.Report;
+import io.kiln.runtime.Trainer;
 import io.kiln.runtime.TrainOptions;
 import io.kiln.runtime.TrainingResult;
 import java.nio.file.Path;
@@ -30,24 +33,50 @@ class ExamplesTest {
     @TempDir Path dir;
 
     @Test
-    void digitsLearnsFarAboveTheMajorityClass() {
+    void digitsCrossValidatesFarAboveTheMajorityClass() {
         TrainingResult r = DigitsTrainer.train(TrainOptions.defaults().quiet());
+        Report report = r.report();
+        // @KFold(k = 5) without a test set: the metrics are the cross-validated means
+        assertThat(report.evaluatedOn()).isEqualTo("cross-validation");
+        assertThat(report.crossValidation().folds()).hasSize(5);
+        assertThat(r.metrics().get("accuracy")).isEqualTo(report.crossValidation().mean().get("accuracy"));
+        assertThat(r.metrics().get("accuracy")).isAtLeast(0.96);
         assertThat(r.baselineMetrics().get("accuracy")).isLessThan(0.15);
-        assertThat(r.metrics().get("accuracy")).isAtLeast(0.95);
-        assertThat(r.metrics().get("macro_f1")).isAtLeast(0.95);
+        for (Report.Fold f : report.crossValidation().folds()) {
+            assertThat(f.metrics().get("accuracy")).isAtLeast(0.93);
+            assertThat(f.trainRows() + f.validationRows()).isEqualTo(1797);
+        }
+        // the out-of-fold confusion matrix covers every row once
+        assertThat(java.util.Arrays.stream(report.confusion()).flatMapToInt(java.util.Arrays::stream).sum())
+                .isEqualTo(1797);
+        // the final model is trained on every row, for the declared 50 epochs
         ModelMetadata.Provenance p = r.model().metadata().provenance();
-        assertThat(p.rows()).isEqualTo(1797);
-        assertThat(p.trainRows() + p.validationRows() + p.testRows()).isEqualTo(1797);
-        assertThat(r.model().metadata().history()).hasSize(100);
+        assertThat(p.trainRows()).isEqualTo(1797);
+        assertThat(r.model().metadata().history()).hasSize(50);
+        assertThat(report.history()).hasSize(50);
+        assertThat(report.diagnosis()).isNotNull();
     }
 
     @Test
     void breastCancerBeatsTheBaselineOnEveryMetric() throws Exception {
         TrainingResult r = BreastCancerTrainer.train(TrainOptions.defaults().quiet());
         assertThat(r.metrics().get("accuracy")).isAtLeast(0.93);
+        // @Holdout(retrain = true) with @EarlyStopping: retrained on train + validation for the best epochs
+        Report report = r.report();
+        assertThat(report.training().retrained()).isTrue();
+        assertThat(report.training().epochsRun()).isEqualTo(report.training().bestEpoch());
+        assertThat(report.data().trainRows()).isEqualTo(r.model().metadata().provenance().trainRows());
+        assertThat(report.data().trainRows() + report.data().testRows()).isEqualTo(569);
+        // outcomes in business terms, per 1000 cases, consistent with the confusion matrix
+        Report.Outcomes o = report.outcomes();
+        assertThat(o.perCases()).isEqualTo(1000);
+        assertThat(o.falsePositives()).isEqualTo(report.confusion()[0][1]);
+        assertThat(o.falseNegatives()).isEqualTo(report.confusion()[1][0]);
+        assertThat(o.falsePositivesPerCases()).isWithin(1e-9).of(1000.0 * o.falsePositives() / report.data().testRows());
+        assertThat(report.roc().area()).isWithin(1e-12).of(r.metrics().get("roc_auc"));
         assertThat(r.metrics().get("roc_auc")).isAtLeast(0.97);
         assertThat(r.baselineMetrics().get("roc_auc")).isEqualTo(0.5);
-        assertThat(r.metrics().get("log_loss")).isLessThan(r.baselineMetrics().get("log_loss") / 3);
+        assertThat(r.metrics().get("log_loss")).isLessThan(r.baselineMetrics().get("log_loss") / 2);
 
         Path file = dir.resolve("bc.kiln");
         r.model().save(file);
@@ -70,6 +99,13 @@ class ExamplesTest {
     void irisLearnsAndTheReloadedModelPredictsIdentically() throws Exception {
         TrainingResult r = IrisTrainer.train(TrainOptions.defaults().quiet());
         assertThat(r.metrics().get("accuracy")).isAtLeast(0.85);
+        // iterated k-fold: 3 repeats x 5 folds on the 120 rows outside the test set, then one test
+        Report.CrossValidation cv = r.report().crossValidation();
+        assertThat(cv.folds()).hasSize(15);
+        assertThat(cv.folds().stream().filter(f -> f.repeat() == 3).count()).isEqualTo(5);
+        assertThat(cv.mean().get("accuracy")).isAtLeast(0.85);
+        assertThat(r.report().evaluatedOn()).isEqualTo("test");
+        assertThat(r.report().data().testRows()).isEqualTo(30);
         assertThat(r.baselineMetrics().get("accuracy")).isWithin(0.01).of(1 / 3.0);
 
         Path file = dir.resolve("iris.kiln");
@@ -100,7 +136,13 @@ class ExamplesTest {
     void diabetesRegressionBeatsTheMeanPredictorInDataUnits() throws Exception {
         TrainingResult r = DiabetesTrainer.train(TrainOptions.defaults().quiet());
         Map<String, Double> m = r.metrics();
-        assertThat(m.get("r2")).isAtLeast(0.35);
+        assertThat(m.get("r2")).isAtLeast(0.40);
+        // early stopping in every fold; the final model trains for the folds' mean best epoch
+        Report.CrossValidation cv = r.report().crossValidation();
+        assertThat(cv.finalEpochs()).isEqualTo((int) Math.round(
+                cv.folds().stream().mapToInt(Report.Fold::bestEpoch).average().orElseThrow()));
+        assertThat(r.model().metadata().history()).hasSize(cv.finalEpochs());
+        assertThat(r.report().residuals().predicted()).hasLength(442);
         assertThat(r.baselineMetrics().get("r2")).isWithin(0.05).of(0.0);
         assertThat(m.get("mae")).isLessThan(r.baselineMetrics().get("mae") * 0.8);
         // the targets range 25..346: predictions come back in data units, not standardized ones
@@ -110,6 +152,24 @@ class ExamplesTest {
         double y = predictor.predict(new DiabetesPredictor.Input(59, 2, 32.1, 101, 157, 93.2, 38, 4, 4.8598, 87))
                 .target();
         assertWithMessage("prediction in data units").that(y).isIn(com.google.common.collect.Range.closed(60.0, 340.0));
+    }
+
+    @Test
+    void sunspotsTemporalSplitTestsOnTheLatestYearsAndBeatsTheMeanAndTheNaiveForecast() throws Exception {
+        TrainingResult r = SunspotsTrainer.train(TrainOptions.defaults().quiet());
+        Trainer.Prepared p = Trainer.prepare(SunspotsTrainer.DEFINITION, TrainOptions.defaults().quiet());
+        // every training year is before every validation year, which is before every test year
+        java.util.function.Function<int[], java.util.IntSummaryStatistics> years = rows -> java.util.Arrays
+                .stream(rows).map(i -> 1711 + i).summaryStatistics();
+        assertThat(years.apply(p.split().train()).getMax()).isLessThan(years.apply(p.split().validation()).getMin());
+        assertThat(years.apply(p.split().validation()).getMax()).isLessThan(years.apply(p.split().test()).getMin());
+        assertThat(years.apply(p.split().test()).getMax()).isEqualTo(2008);
+        assertThat(r.metrics().get("r2")).isGreaterThan(0.5);
+        // the naive forecast (this year = last year) on the same test years
+        double naive = java.util.Arrays.stream(p.split().test())
+                .mapToDouble(i -> Math.abs(p.data().targets()[i][0] - ((Number) p.data().features().get(i)[0]).doubleValue()))
+                .average().orElseThrow();
+        assertThat(r.metrics().get("mae")).isLessThan(naive);
     }
 
     @Test

@@ -13,6 +13,11 @@ final class Names {
     static final ClassName LABEL_CODING = ClassName.get(RUNTIME, "LabelCoding");
     static final ClassName CSV_SOURCE = ClassName.get(RUNTIME, "CsvSource");
     static final ClassName HOLDOUT_PROTOCOL = ClassName.get(RUNTIME, "HoldoutProtocol");
+    static final ClassName KFOLD_PROTOCOL = ClassName.get(RUNTIME, "KFoldProtocol");
+    static final ClassName TEMPORAL_PROTOCOL = ClassName.get(RUNTIME, "TemporalProtocol");
+    static final ClassName EARLY_STOPPING = ClassName.get(RUNTIME, "EarlyStopping");
+    static final ClassName LEARNING_RATE = ClassName.get(RUNTIME, "LearningRate");
+    static final ClassName REDUCE_ON_PLATEAU = ClassName.get(RUNTIME, "ReduceOnPlateau");
     static final ClassName FIT_SETTINGS = ClassName.get(RUNTIME, "FitSettings");
     static final ClassName TRAINER = ClassName.get(RUNTIME, "Trainer");
     static final ClassName TRAIN_OPTIONS = ClassName.get(RUNTIME, "TrainOptions");
@@ -26,12 +31,15 @@ final class Names {
     static final ClassName SCALING = ClassName.get("io.kiln.dsl", "Scaling");
     static final ClassName MISSING = ClassName.get("io.kiln.dsl", "Missing");
     static final ClassName ENCODING = ClassName.get("io.kiln.dsl", "Encoding");
+    static final ClassName METRIC = ClassName.get("io.kiln.dsl", "Metric");
 
     static final ClassName MULTI_LAYER_CONFIGURATION =
             ClassName.get("org.deeplearning4j.nn.conf", "MultiLayerConfiguration");
     static final ClassName NEURAL_NET_CONFIGURATION =
             ClassName.get("org.deeplearning4j.nn.conf", "NeuralNetConfiguration");
     static final ClassName INPUT_TYPE = ClassName.get("org.deeplearning4j.nn.conf.inputs", "InputType");
+    static final ClassName GRADIENT_NORMALIZATION =
+            ClassName.get("org.deeplearning4j.nn.conf", "GradientNormalization");
     static final ClassName WEIGHT_INIT = ClassName.get("org.deeplearning4j.nn.weights", "WeightInit");
     static final ClassName DENSE_LAYER = ClassName.get("org.deeplearning4j.nn.conf.layers", "DenseLayer");
     static final ClassName DROPOUT_LAYER = ClassName.get("org.deeplearning4j.nn.conf.layers", "DropoutLayer");

@@ -7,8 +7,10 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import io.kiln.dsl.Activation;
 import io.kiln.dsl.Loss;
+import io.kiln.processor.SpecModel.ClippingModel;
 import io.kiln.processor.SpecModel.LayerModel;
 import io.kiln.processor.SpecModel.OptimizerModel;
+import io.kiln.processor.SpecModel.RegularizationModel;
 import javax.lang.model.element.Modifier;
 
 /** Generates {@code <Name>Network}: the DL4J configuration, as a person would write it by hand. */
@@ -44,18 +46,67 @@ final class NetworkGenerator {
                 .build();
     }
 
+    /**
+     * Where each weight penalty is written. DL4J copies a global {@code l1}/{@code l2} into every
+     * layer that does not set its own, and a layer's {@code .l2(0)} adds nothing, so it would still
+     * inherit: a penalty that some layer turns off (0) is written on each layer instead of globally.
+     * Weight decay is always written per layer: DL4J 1.0.0-M2.1 applies a global
+     * {@code weightDecay} twice to layers without their own regularization.
+     */
+    private record Penalties(RegularizationModel global, boolean globalL1, boolean globalL2) {
+        static Penalties of(SpecModel spec) {
+            RegularizationModel r = spec.regularization();
+            return new Penalties(r,
+                    r.l1() > 0 && spec.layers().stream().noneMatch(l -> l.hasWeights() && l.l1() == 0),
+                    r.l2() > 0 && spec.layers().stream().noneMatch(l -> l.hasWeights() && l.l2() == 0));
+        }
+
+        double l1(LayerModel layer) {
+            return layer.l1() >= 0 ? layer.l1() : global.l1();
+        }
+
+        double l2(LayerModel layer) {
+            return layer.l2() >= 0 ? layer.l2() : global.l2();
+        }
+
+        /** The layer builder calls: penalties the global configuration does not already give it. */
+        CodeBlock layerCalls(LayerModel layer) {
+            CodeBlock.Builder b = CodeBlock.builder();
+            if (l1(layer) > 0 && !(globalL1 && layer.l1() < 0)) {
+                b.add(".l1($L)", l1(layer));
+            }
+            if (l2(layer) > 0 && !(globalL2 && layer.l2() < 0)) {
+                b.add(".l2($L)", l2(layer));
+            }
+            if (global.weightDecay() > 0) {
+                b.add(".weightDecay($L, true)", global.weightDecay()); // last: it returns the raw BaseLayer.Builder
+            }
+            return b.build();
+        }
+    }
+
     private static CodeBlock chain(SpecModel spec) {
+        Penalties penalties = Penalties.of(spec);
         CodeBlock.Builder b = CodeBlock.builder();
         b.add("new $T.Builder()\n", Names.NEURAL_NET_CONFIGURATION).indent().indent();
         b.add(".seed(seed)\n");
         b.add(".updater($L)\n", updater(spec.optimizer()));
-        if (spec.optimizer().weightDecay() > 0) {
-            b.add(".weightDecay($L, true)\n", spec.optimizer().weightDecay());
+        if (penalties.globalL1()) {
+            b.add(".l1($L)\n", spec.regularization().l1());
+        }
+        if (penalties.globalL2()) {
+            b.add(".l2($L)\n", spec.regularization().l2());
+        }
+        ClippingModel clipping = spec.clipping();
+        if (clipping != null) {
+            b.add(".gradientNormalization($T.$L)\n", Names.GRADIENT_NORMALIZATION,
+                    clipping.norm() > 0 ? "ClipL2PerLayer" : "ClipElementWiseAbsoluteValue");
+            b.add(".gradientNormalizationThreshold($L)\n", clipping.norm() > 0 ? clipping.norm() : clipping.value());
         }
         b.add(".weightInit($T.XAVIER)\n", Names.WEIGHT_INIT);
         b.add(".list()\n");
         for (LayerModel layer : spec.layers()) {
-            b.add(".layer($L)\n", layer(layer));
+            b.add(".layer($L)\n", layer(layer, penalties));
         }
         b.add(".setInputType($T.feedForward(numInputs))\n", Names.INPUT_TYPE);
         b.add(".build()").unindent().unindent();
@@ -75,19 +126,19 @@ final class NetworkGenerator {
         };
     }
 
-    private static CodeBlock layer(LayerModel layer) {
+    private static CodeBlock layer(LayerModel layer, Penalties penalties) {
         return switch (layer.kind()) {
-            case DENSE -> CodeBlock.of("new $T.Builder().name($S).nOut($L).activation($T.$L)$L.build()",
+            case DENSE -> CodeBlock.of("new $T.Builder().name($S).nOut($L).activation($T.$L)$L$L.build()",
                     Names.DENSE_LAYER, layer.name(), layer.units(), Names.ND4J_ACTIVATION, dl4j(layer.activation()),
-                    reluInit(layer.activation()));
+                    reluInit(layer.activation()), penalties.layerCalls(layer));
             // DL4J takes the probability of keeping a unit; the spec declares the drop rate.
             case DROPOUT -> CodeBlock.of("new $T.Builder($L).name($S).build()", Names.DROPOUT_LAYER,
                     keep(layer.rate()), layer.name());
             case BATCH_NORM -> CodeBlock.of("new $T.Builder().name($S).decay($L).eps($L).build()",
                     Names.BATCH_NORMALIZATION, layer.name(), layer.decay(), layer.epsilon());
-            case OUTPUT -> CodeBlock.of("new $T.Builder($T.$L).name($S).nOut($L).activation($T.$L).build()",
+            case OUTPUT -> CodeBlock.of("new $T.Builder($T.$L).name($S).nOut($L).activation($T.$L)$L.build()",
                     Names.OUTPUT_LAYER, Names.LOSS_FUNCTION, dl4j(layer.loss()), layer.name(), layer.units(),
-                    Names.ND4J_ACTIVATION, dl4j(layer.activation()));
+                    Names.ND4J_ACTIVATION, dl4j(layer.activation()), penalties.layerCalls(layer));
         };
     }
 
@@ -126,6 +177,7 @@ final class NetworkGenerator {
 
     /** The Keras-style summary of the layers, for the Javadoc. Input width depends on data, so it reads "n". */
     static String layerTable(SpecModel spec) {
+        Penalties penalties = Penalties.of(spec);
         StringBuilder t = new StringBuilder();
         t.append(String.format("%-16s %-12s %-8s %s%n", "layer", "type", "units", "activation / detail"));
         for (LayerModel l : spec.layers()) {
@@ -143,6 +195,12 @@ final class NetworkGenerator {
                 case BATCH_NORM -> "decay " + l.decay();
                 case OUTPUT -> l.activation().name() + ", loss " + l.loss().name();
             };
+            if (l.hasWeights() && penalties.l1(l) > 0) {
+                detail += ", l1 " + penalties.l1(l);
+            }
+            if (l.hasWeights() && penalties.l2(l) > 0) {
+                detail += ", l2 " + penalties.l2(l);
+            }
             t.append(String.format("%-16s %-12s %-8s %s%n", l.name(), type, units, detail));
         }
         return t.toString();

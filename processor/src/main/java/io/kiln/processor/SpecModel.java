@@ -3,6 +3,7 @@ package io.kiln.processor;
 import io.kiln.dsl.Activation;
 import io.kiln.dsl.Encoding;
 import io.kiln.dsl.Loss;
+import io.kiln.dsl.Metric;
 import io.kiln.dsl.Missing;
 import io.kiln.dsl.Scaling;
 import io.kiln.dsl.Task;
@@ -23,7 +24,13 @@ record SpecModel(
         List<LayerModel> layers,
         OptimizerModel optimizer,
         FitModel fit,
-        HoldoutModel holdout) {
+        ProtocolModel protocol,
+        RegularizationModel regularization,
+        ClippingModel clipping,
+        EarlyStoppingModel earlyStopping,
+        ScheduleModel schedule,
+        PlateauModel plateau,
+        int perCases) {
 
     /** Number of output units the task and label call for. */
     int outputUnits() {
@@ -38,8 +45,9 @@ record SpecModel(
     /** How label values are written in the data. */
     enum LabelCoding { BOOLEAN, INDEX, NAME, MULTI_HOT, VALUES }
 
+    /** {@code threshold}: the binary decision threshold (0.5 unless declared). */
     record LabelModel(String name, TypeMirror type, LabelCoding coding, List<String> columns,
-            List<String> classes) {
+            List<String> classes, double threshold) {
         int outputUnits(Task task) {
             return switch (task) {
                 case BINARY_CLASSIFICATION -> 1;
@@ -51,8 +59,17 @@ record SpecModel(
 
     enum LayerKind { DENSE, DROPOUT, BATCH_NORM, OUTPUT }
 
+    /**
+     * A layer as declared. {@code l1} and {@code l2} are the layer's own penalties, negative when it
+     * inherits {@link RegularizationModel}'s; {@code labelSmoothing} is the output layer's.
+     */
     record LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
-            double decay, double epsilon) {}
+            double decay, double epsilon, double l1, double l2, double labelSmoothing) {
+
+        boolean hasWeights() {
+            return kind == LayerKind.DENSE || kind == LayerKind.OUTPUT;
+        }
+    }
 
     enum OptimizerKind { SGD, MOMENTUM, NESTEROV, ADAM, ADAMW, RMSPROP, ADAGRAD }
 
@@ -61,7 +78,55 @@ record SpecModel(
 
     record FitModel(int epochs, int batchSize, long seed) {}
 
-    record HoldoutModel(double validation, double test, boolean stratified, boolean shuffle) {}
+    /** The evaluation protocol: one of {@link HoldoutModel}, {@link KFoldModel}, {@link TemporalModel}. */
+    sealed interface ProtocolModel permits HoldoutModel, KFoldModel, TemporalModel {
+        /** Whether rows are set aside for validation during training. */
+        boolean hasValidation();
+    }
+
+    record HoldoutModel(double validation, double test, boolean stratified, boolean shuffle, boolean retrain)
+            implements ProtocolModel {
+        @Override
+        public boolean hasValidation() {
+            return validation > 0;
+        }
+    }
+
+    record KFoldModel(int k, int repeats, boolean stratified, boolean shuffle, double test) implements ProtocolModel {
+        @Override
+        public boolean hasValidation() {
+            return true;
+        }
+    }
+
+    record TemporalModel(String orderBy, double validation, double test) implements ProtocolModel {
+        @Override
+        public boolean hasValidation() {
+            return validation > 0;
+        }
+    }
+
+    /**
+     * Global weight penalties. {@code weightDecay} is the decoupled decay in effect, from
+     * {@code @Regularization} or {@code @AdamW}; 0 for none.
+     */
+    record RegularizationModel(double l1, double l2, double weightDecay) {}
+
+    /** Gradient clipping: exactly one of {@code norm} and {@code value} is positive. */
+    record ClippingModel(double norm, double value) {}
+
+    record EarlyStoppingModel(Metric monitor, int patience, double minDelta, boolean restoreBest) {}
+
+    enum ScheduleKind { CONSTANT, STEP, EXPONENTIAL, COSINE, ONE_CYCLE }
+
+    /**
+     * The learning-rate schedule, starting at the optimizer's learning rate; CONSTANT when only
+     * {@code @Warmup} is declared. {@code warmupEpochs} is 0 without warm-up.
+     */
+    record ScheduleModel(ScheduleKind kind, int every, double factor, double minimum, double maximum, double rise,
+            int warmupEpochs) {}
+
+    record PlateauModel(Metric monitor, double factor, int patience, double minDelta, double minLearningRate) {}
 
     /** The declared data source, or null when the program must be given one at run time. */
     record DataModel(String resource, String file, boolean header, char delimiter, List<String> missingValues) {}

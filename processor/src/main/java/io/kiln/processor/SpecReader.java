@@ -3,20 +3,30 @@ package io.kiln.processor;
 import io.kiln.dsl.Activation;
 import io.kiln.dsl.Encoding;
 import io.kiln.dsl.Loss;
+import io.kiln.dsl.Metric;
 import io.kiln.dsl.Missing;
 import io.kiln.dsl.Scaling;
 import io.kiln.dsl.Task;
+import io.kiln.processor.SpecModel.ClippingModel;
 import io.kiln.processor.SpecModel.DataModel;
+import io.kiln.processor.SpecModel.EarlyStoppingModel;
 import io.kiln.processor.SpecModel.FeatureKind;
 import io.kiln.processor.SpecModel.FeatureModel;
 import io.kiln.processor.SpecModel.FitModel;
 import io.kiln.processor.SpecModel.HoldoutModel;
+import io.kiln.processor.SpecModel.KFoldModel;
 import io.kiln.processor.SpecModel.LabelCoding;
 import io.kiln.processor.SpecModel.LabelModel;
 import io.kiln.processor.SpecModel.LayerKind;
 import io.kiln.processor.SpecModel.LayerModel;
 import io.kiln.processor.SpecModel.OptimizerKind;
 import io.kiln.processor.SpecModel.OptimizerModel;
+import io.kiln.processor.SpecModel.PlateauModel;
+import io.kiln.processor.SpecModel.ProtocolModel;
+import io.kiln.processor.SpecModel.RegularizationModel;
+import io.kiln.processor.SpecModel.ScheduleKind;
+import io.kiln.processor.SpecModel.ScheduleModel;
+import io.kiln.processor.SpecModel.TemporalModel;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -49,6 +59,9 @@ final class SpecReader {
     static final String DSL = "io.kiln.dsl.";
     private static final List<String> LAYER_ANNOTATIONS = List.of("Dense", "Dropout", "BatchNorm", "Output");
     private static final List<String> OPTIMIZER_ANNOTATIONS = List.of("Sgd", "Adam", "AdamW", "RmsProp", "AdaGrad");
+    private static final List<String> PROTOCOL_ANNOTATIONS = List.of("Holdout", "KFold", "TemporalSplit");
+    private static final List<String> SCHEDULE_ANNOTATIONS =
+            List.of("StepDecay", "ExponentialDecay", "CosineDecay", "OneCycle");
 
     private final Elements elements;
     private final Types types;
@@ -85,6 +98,7 @@ final class SpecReader {
         VariableElement labelField = null;
         Map<String, String> columnOwners = new HashMap<>();
         VariableElement outputField = null;
+        List<Annotation> weightLayers = new ArrayList<>(); // @Dense and @Output, for checks against class annotations
 
         for (Element member : type.getEnclosedElements()) {
             if (member.getKind() != ElementKind.FIELD) {
@@ -142,6 +156,9 @@ final class SpecReader {
                     LayerModel layer = readLayer(field, role);
                     if (layer != null) {
                         layers.add(layer);
+                        if (layer.hasWeights()) {
+                            weightLayers.add(role);
+                        }
                     }
                     if (role.simpleName.equals("Output")) {
                         outputField = field;
@@ -167,7 +184,14 @@ final class SpecReader {
         DataModel data = readData(type);
         OptimizerModel optimizer = readOptimizer(type);
         FitModel fit = readFit(type);
-        HoldoutModel holdout = readHoldout(type);
+        ProtocolModel protocol = readProtocol(type);
+        RegularizationModel regularization = readRegularization(type, optimizer, weightLayers);
+        ClippingModel clipping = readClipping(type);
+        LearningRateContext lr = learningRateContext(type, optimizer, fit);
+        EarlyStoppingModel earlyStopping = readEarlyStopping(type, task, protocol);
+        ScheduleModel schedule = readSchedule(type, lr);
+        PlateauModel plateau = readPlateau(type, task, protocol, lr);
+        int perCases = readReport(type);
 
         if (reporter.hasErrors()) {
             return null;
@@ -178,7 +202,8 @@ final class SpecReader {
         }
         PackageElement pkg = elements.getPackageOf(type);
         return new SpecModel(type, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
-                generatedPrefix(type), modelName, task, data, features, label, resolved, optimizer, fit, holdout);
+                generatedPrefix(type), modelName, task, data, features, label, resolved, optimizer, fit, protocol,
+                regularization, clipping, earlyStopping, schedule, plateau, perCases);
     }
 
     // ---------------------------------------------------------------- the class itself
@@ -378,6 +403,16 @@ final class SpecReader {
         List<String> classes = l.strings("classes");
         List<String> columns = l.strings("columns");
         String column = l.string("column");
+        double threshold = l.doubleValue("threshold");
+        if (!(threshold > 0 && threshold < 1)) {
+            reporter.error(field, l.mirror, "threshold", Message.FRACTION.format("threshold", "(0, 1)", number(threshold)));
+        } else if (l.isSet("threshold") && task != Task.BINARY_CLASSIFICATION) {
+            reporter.error(field, l.mirror, "threshold", Message.THRESHOLD_TASK.format(task, switch (task) {
+                case MULTICLASS_CLASSIFICATION -> "decides for the most probable class";
+                case MULTILABEL_CLASSIFICATION -> "decides each label at probability 0.5";
+                default -> "predicts values, not classes";
+            }));
+        }
         LabelCoding coding;
         switch (task) {
             case BINARY_CLASSIFICATION, MULTICLASS_CLASSIFICATION -> {
@@ -488,7 +523,7 @@ final class SpecReader {
                 reporter.error(field, l.mirror, "classes", Message.DUPLICATE_CLASS.format(c, name));
             }
         }
-        return new LabelModel(name, type, coding, List.copyOf(columns), List.copyOf(classes));
+        return new LabelModel(name, type, coding, List.copyOf(columns), List.copyOf(classes), threshold);
     }
 
     private void claimColumn(Map<String, String> owners, String column, VariableElement field, Annotation a,
@@ -512,14 +547,16 @@ final class SpecReader {
                 }
                 Activation activation = a.enumValue("activation", Activation.class);
                 return new LayerModel(name, LayerKind.DENSE, units,
-                        activation == Activation.DEFAULT ? Activation.RELU : activation, Loss.DEFAULT, 0, 0, 0);
+                        activation == Activation.DEFAULT ? Activation.RELU : activation, Loss.DEFAULT, 0, 0, 0,
+                        layerPenalty(field, a, "l1"), layerPenalty(field, a, "l2"), 0);
             }
             case "Dropout" -> {
                 double rate = a.doubleValue("rate");
                 if (!(rate >= 0 && rate < 1)) {
                     reporter.error(field, a.mirror, "rate", Message.DROPOUT_RATE.format(rate));
                 }
-                return new LayerModel(name, LayerKind.DROPOUT, 0, Activation.DEFAULT, Loss.DEFAULT, rate, 0, 0);
+                return new LayerModel(name, LayerKind.DROPOUT, 0, Activation.DEFAULT, Loss.DEFAULT, rate, 0, 0, -1, -1,
+                        0);
             }
             case "BatchNorm" -> {
                 double decay = a.doubleValue("decay");
@@ -529,13 +566,29 @@ final class SpecReader {
                 }
                 positive(field, a, "epsilon");
                 return new LayerModel(name, LayerKind.BATCH_NORM, 0, Activation.DEFAULT, Loss.DEFAULT, 0, decay,
-                        epsilon);
+                        epsilon, -1, -1, 0);
             }
             default -> {
+                double smoothing = a.doubleValue("labelSmoothing");
+                if (!(smoothing >= 0 && smoothing < 1)) {
+                    reporter.error(field, a.mirror, "labelSmoothing",
+                            Message.FRACTION.format("labelSmoothing", "[0, 1)", number(smoothing)));
+                }
                 return new LayerModel(name, LayerKind.OUTPUT, a.intValue("units"),
-                        a.enumValue("activation", Activation.class), a.enumValue("loss", Loss.class), 0, 0, 0);
+                        a.enumValue("activation", Activation.class), a.enumValue("loss", Loss.class), 0, 0, 0,
+                        layerPenalty(field, a, "l1"), layerPenalty(field, a, "l2"), smoothing);
             }
         }
+    }
+
+    /** A layer's own l1 or l2: any negative value inherits @Regularization's (returned as -1). */
+    private double layerPenalty(VariableElement field, Annotation a, String attribute) {
+        double v = a.doubleValue(attribute);
+        if (Double.isNaN(v) || v == Double.POSITIVE_INFINITY) {
+            reporter.error(field, a.mirror, attribute, Message.NOT_NEGATIVE.format(attribute, number(v)));
+            return -1;
+        }
+        return v < 0 ? -1 : v;
     }
 
     /** Units, activation and loss of the output layer against the task table of seed 001. */
@@ -562,6 +615,10 @@ final class SpecReader {
         if (activationProblem != null) {
             reporter.error(field, a.mirror, "activation", Message.ACTIVATION_TASK.format(task, activation,
                     activationProblem, defaultActivation));
+        }
+        double smoothing = a.doubleValue("labelSmoothing");
+        if (smoothing > 0 && smoothing < 1 && !task.isClassification()) {
+            reporter.error(field, a.mirror, "labelSmoothing", Message.LABEL_SMOOTHING_TASK.format(task));
         }
         Loss loss = a.enumValue("loss", Loss.class);
         String lossProblem = lossProblem(task, loss,
@@ -648,7 +705,8 @@ final class SpecReader {
     private LayerModel resolveOutput(LayerModel layer, Task task, LabelModel label) {
         return new LayerModel(layer.name(), LayerKind.OUTPUT, label.outputUnits(task),
                 layer.activation() == Activation.DEFAULT ? defaultActivation(task) : layer.activation(),
-                layer.loss() == Loss.DEFAULT ? defaultLoss(task) : layer.loss(), 0, 0, 0);
+                layer.loss() == Loss.DEFAULT ? defaultLoss(task) : layer.loss(), 0, 0, 0, layer.l1(), layer.l2(),
+                layer.labelSmoothing());
     }
 
     // ---------------------------------------------------------------- class annotations
@@ -745,13 +803,54 @@ final class SpecReader {
         return new FitModel(a.intValue("epochs"), a.intValue("batchSize"), a.longValue("seed"));
     }
 
-    private HoldoutModel readHoldout(TypeElement type) {
-        Annotation a = annotation(type, "Holdout");
-        if (a == null) {
-            return new HoldoutModel(0.2, 0.2, true, true);
+    // ---------------------------------------------------------------- evaluation protocol
+
+    private ProtocolModel readProtocol(TypeElement type) {
+        Annotation chosen = null;
+        for (Annotation a : classAnnotations(type, PROTOCOL_ANNOTATIONS)) { // source order: the second is at fault
+            if (chosen != null) {
+                reporter.error(type, a.mirror, null, Message.PROTOCOL_CONFLICT.format(type.getSimpleName(),
+                        chosen.display(), a.display(), protocolConflict(chosen.simpleName, a.simpleName)));
+                continue;
+            }
+            chosen = a;
         }
+        if (chosen == null) {
+            return new HoldoutModel(0.2, 0.2, true, true, false);
+        }
+        return switch (chosen.simpleName) {
+            case "Holdout" -> readHoldout(type, chosen);
+            case "KFold" -> readKFold(type, chosen);
+            default -> readTemporal(type, chosen);
+        };
+    }
+
+    private static String protocolConflict(String first, String second) {
+        Set<String> pair = Set.of(first, second);
+        if (pair.equals(Set.of("Holdout", "TemporalSplit"))) {
+            return "They contradict: a temporal split never shuffles and trains on the earliest rows, validates and "
+                    + "tests on the latest. Keep @TemporalSplit and give it the validation and test fractions.";
+        }
+        if (pair.equals(Set.of("Holdout", "KFold"))) {
+            return "@KFold validates on every fold in turn and holds out its own final test set (test = ...).";
+        }
+        return "k-fold validates on folds drawn from the whole time range, so the model would be validated on the "
+                + "past after training on the future; for time-ordered data keep @TemporalSplit.";
+    }
+
+    private HoldoutModel readHoldout(TypeElement type, Annotation a) {
         double validation = a.doubleValue("validation");
         double test = a.doubleValue("test");
+        checkSplit(type, a, validation, test);
+        boolean retrain = a.bool("retrain");
+        if (retrain && validation == 0) {
+            reporter.error(type, a.mirror, "retrain", Message.RETRAIN_NO_VALIDATION.format());
+        }
+        return new HoldoutModel(validation, test, a.bool("stratified"), a.bool("shuffle"), retrain);
+    }
+
+    /** Validation in [0, 1), test in (0, 1), and some rows left for training. */
+    private void checkSplit(TypeElement type, Annotation a, double validation, double test) {
         boolean ok = true;
         if (!(validation >= 0 && validation < 1)) {
             reporter.error(type, a.mirror, "validation", Message.FRACTION.format("validation", "[0, 1)", validation));
@@ -765,7 +864,310 @@ final class SpecReader {
             reporter.error(type, a.mirror, a.isSet("test") ? "test" : "validation",
                     Message.SPLIT_NO_TRAINING.format(validation, test));
         }
-        return new HoldoutModel(validation, test, a.bool("stratified"), a.bool("shuffle"));
+    }
+
+    private KFoldModel readKFold(TypeElement type, Annotation a) {
+        int k = a.intValue("k");
+        if (k < 2) {
+            reporter.error(type, a.mirror, "k", Message.KFOLD_K.format(k));
+        }
+        int repeats = a.intValue("repeats");
+        boolean shuffle = a.bool("shuffle");
+        if (repeats < 1) {
+            reporter.error(type, a.mirror, "repeats", Message.POSITIVE.format("repeats", repeats));
+        } else if (repeats > 1 && !shuffle) {
+            reporter.error(type, a.mirror, "shuffle", Message.KFOLD_REPEATS_UNSHUFFLED.format(repeats, repeats));
+        }
+        double test = a.doubleValue("test");
+        if (!(test >= 0 && test < 1)) {
+            reporter.error(type, a.mirror, "test", Message.FRACTION.format("test", "[0, 1)", test));
+        }
+        return new KFoldModel(k, repeats, a.bool("stratified"), shuffle, test);
+    }
+
+    private TemporalModel readTemporal(TypeElement type, Annotation a) {
+        String orderBy = a.string("orderBy");
+        if (orderBy.isBlank()) {
+            reporter.error(type, a.mirror, "orderBy", Message.TEMPORAL_NO_ORDER.format());
+        }
+        double validation = a.doubleValue("validation");
+        double test = a.doubleValue("test");
+        checkSplit(type, a, validation, test);
+        return new TemporalModel(orderBy, validation, test);
+    }
+
+    /** The protocol's validation = 0, if it declares one: what a validation-watching feature cannot work with. */
+    private static String noValidation(ProtocolModel protocol) {
+        if (protocol instanceof HoldoutModel h && h.validation() == 0) {
+            return "@Holdout(validation = 0)";
+        }
+        if (protocol instanceof TemporalModel t && t.validation() == 0) {
+            return "@TemporalSplit(validation = 0)";
+        }
+        return null;
+    }
+
+    private void checkValidationData(TypeElement type, Annotation a, ProtocolModel protocol) {
+        String protocolText = noValidation(protocol);
+        if (protocolText != null) {
+            reporter.error(type, a.mirror, null,
+                    Message.NEEDS_VALIDATION.format(a.display(), protocolText, a.display()));
+        }
+    }
+
+    private void checkMonitor(TypeElement type, Annotation a, Task task, Metric monitor) {
+        if (!monitor.appliesTo(task)) {
+            String metrics = Metric.of(task).stream().map(Metric::key).collect(Collectors.joining(", "));
+            reporter.error(type, a.mirror, "monitor", Message.MONITOR_METRIC.format(a.display(), monitor.key(), task,
+                    Metric.LOSS.key() + ", " + metrics));
+        }
+    }
+
+    // ---------------------------------------------------------------- regularization
+
+    private RegularizationModel readRegularization(TypeElement type, OptimizerModel optimizer,
+            List<Annotation> weightLayers) {
+        Annotation a = annotation(type, "Regularization");
+        double l1 = 0;
+        double l2 = 0;
+        double weightDecay = 0;
+        if (a != null) {
+            l1 = notNegative(type, a, "l1");
+            l2 = notNegative(type, a, "l2");
+            weightDecay = notNegative(type, a, "weightDecay");
+            if (weightDecay > 0 && optimizer.kind() == OptimizerKind.ADAMW) {
+                reporter.error(type, a.mirror, "weightDecay", Message.WEIGHT_DECAY_CONFLICT.format(
+                        number(weightDecay), number(optimizer.weightDecay())));
+            }
+        }
+        String decaySource = weightDecay > 0 ? "@Regularization" : "@AdamW";
+        double decay = weightDecay > 0 ? weightDecay : optimizer.weightDecay();
+        if (decay > 0) {
+            // DL4J's builders treat L2 and weight decay as alternatives: adding one removes the other.
+            if (l2 > 0) {
+                reporter.error(type, a.mirror, "l2", Message.L2_WEIGHT_DECAY.format(number(l2), "@Regularization",
+                        number(decay), decaySource));
+            }
+            for (Annotation layer : weightLayers) {
+                double layerL2 = layer.doubleValue("l2");
+                if (layerL2 > 0 && layerL2 != Double.POSITIVE_INFINITY) {
+                    reporter.error(layer.element, layer.mirror, "l2", Message.L2_WEIGHT_DECAY.format(number(layerL2),
+                            "layer '" + layer.element.getSimpleName() + "'", number(decay), decaySource));
+                }
+            }
+        }
+        return new RegularizationModel(l1, l2, decay);
+    }
+
+    private ClippingModel readClipping(TypeElement type) {
+        Annotation a = annotation(type, "GradientClipping");
+        if (a == null) {
+            return null;
+        }
+        double norm = a.doubleValue("norm");
+        double value = a.doubleValue("value");
+        boolean ok = isNotNegative(norm) & isNotNegative(value);
+        notNegative(type, a, "norm");
+        notNegative(type, a, "value");
+        if (ok && norm > 0 && value > 0) {
+            reporter.error(type, a.mirror, "value", Message.CLIPPING_CONFLICT.format(number(norm), number(value)));
+        } else if (ok && norm == 0 && value == 0) {
+            reporter.error(type, a.mirror, null, Message.CLIPPING_MISSING.format());
+        }
+        return new ClippingModel(norm, value);
+    }
+
+    private EarlyStoppingModel readEarlyStopping(TypeElement type, Task task, ProtocolModel protocol) {
+        Annotation a = annotation(type, "EarlyStopping");
+        if (a == null) {
+            return null;
+        }
+        Metric monitor = a.enumValue("monitor", Metric.class);
+        checkMonitor(type, a, task, monitor);
+        positive(type, a, "patience");
+        double minDelta = notNegative(type, a, "minDelta");
+        checkValidationData(type, a, protocol);
+        return new EarlyStoppingModel(monitor, a.intValue("patience"), minDelta, a.bool("restoreBest"));
+    }
+
+    // ---------------------------------------------------------------- learning rate
+
+    /**
+     * What learning-rate bounds are checked against: the optimizer's rate and the training epochs,
+     * each with the words that say where it comes from. {@code lrValid} / {@code epochsValid} are
+     * false when that value is itself invalid (already reported).
+     */
+    private record LearningRateContext(double lr, String lrText, boolean lrValid, int epochs, String epochsText,
+            boolean epochsValid) {
+        /** " and below the optimizer's learning rate ...", or nothing when that rate is itself invalid. */
+        String below() {
+            return lrValid ? " and below " + lrText : "";
+        }
+    }
+
+    private LearningRateContext learningRateContext(TypeElement type, OptimizerModel optimizer, FitModel fit) {
+        List<Annotation> optimizers = classAnnotations(type, OPTIMIZER_ANNOTATIONS);
+        double lr = optimizer.learningRate();
+        String source;
+        if (optimizers.isEmpty()) {
+            source = "the default optimizer, Adam";
+        } else if (optimizers.get(0).isSet("learningRate")) {
+            source = optimizers.get(0).display();
+        } else {
+            source = optimizers.get(0).display() + "'s default";
+        }
+        Annotation f = annotation(type, "Fit");
+        String epochsText = f != null && f.isSet("epochs")
+                ? "the " + fit.epochs() + " training epochs of @Fit"
+                : "the " + fit.epochs() + " training epochs (the @Fit default)";
+        return new LearningRateContext(lr, "the optimizer's learning rate " + number(lr) + " (" + source + ")",
+                lr > 0 && Double.isFinite(lr), fit.epochs(), epochsText, fit.epochs() > 0);
+    }
+
+    private ScheduleModel readSchedule(TypeElement type, LearningRateContext lr) {
+        Annotation chosen = null;
+        for (Annotation a : classAnnotations(type, SCHEDULE_ANNOTATIONS)) { // source order: the second is at fault
+            if (chosen != null) {
+                reporter.error(type, a.mirror, null,
+                        Message.SCHEDULE_CONFLICT.format(type.getSimpleName(), chosen.display(), a.display()));
+                continue;
+            }
+            chosen = a;
+        }
+        int warmupEpochs = readWarmup(type, chosen, lr);
+        if (chosen == null) {
+            return warmupEpochs == 0 ? null : new ScheduleModel(ScheduleKind.CONSTANT, 0, 1, 0, 0, 0, warmupEpochs);
+        }
+        Annotation a = chosen;
+        switch (a.simpleName) {
+            case "StepDecay" -> {
+                int every = a.intValue("every");
+                if (every < 1) {
+                    bounds(type, a, "every", every, "the rate decays every 'every' epochs, at least 1; use e.g. "
+                            + "every = 10");
+                } else if (lr.epochsValid() && every >= lr.epochs()) {
+                    reporter.warning(type, a.mirror, "every",
+                            Message.STEP_NEVER_DECAYS.format(every, every, lr.epochsText()));
+                }
+                double factor = decayFactor(type, a);
+                return new ScheduleModel(ScheduleKind.STEP, every, factor, 0, 0, 0, warmupEpochs);
+            }
+            case "ExponentialDecay" -> {
+                double factor = decayFactor(type, a);
+                return new ScheduleModel(ScheduleKind.EXPONENTIAL, 0, factor, 0, 0, 0, warmupEpochs);
+            }
+            case "CosineDecay" -> {
+                double minimum = a.doubleValue("minLearningRate");
+                if (!(minimum >= 0) || lr.lrValid() && minimum >= lr.lr()) {
+                    bounds(type, a, "minLearningRate", minimum, "the rate anneals down to minLearningRate, which "
+                            + "must be zero or positive" + lr.below() + "; use e.g. minLearningRate = "
+                            + shifted(lr.lr(), -2));
+                }
+                return new ScheduleModel(ScheduleKind.COSINE, 0, 1, minimum, 0, 0, warmupEpochs);
+            }
+            default -> {
+                double maximum = a.doubleValue("maxLearningRate");
+                if (!(maximum > 0) || Double.isInfinite(maximum) || lr.lrValid() && maximum <= lr.lr()) {
+                    bounds(type, a, "maxLearningRate", maximum, lr.lrValid()
+                            ? "the cycle rises from " + lr.lrText() + " to maxLearningRate, which must be above it; "
+                                    + "use e.g. maxLearningRate = " + shifted(lr.lr(), 1)
+                            : "maxLearningRate is the peak of the cycle and must be positive");
+                }
+                double rise = a.doubleValue("rise");
+                if (!(rise > 0 && rise < 1)) {
+                    bounds(type, a, "rise", rise, "rise is the fraction of the run spent rising to the peak, in "
+                            + "(0, 1); use e.g. rise = 0.3");
+                }
+                return new ScheduleModel(ScheduleKind.ONE_CYCLE, 0, 1, 0, maximum, rise, warmupEpochs);
+            }
+        }
+    }
+
+    /** The @Warmup epochs, or 0 without @Warmup. */
+    private int readWarmup(TypeElement type, Annotation schedule, LearningRateContext lr) {
+        Annotation w = annotation(type, "Warmup");
+        if (w == null) {
+            return 0;
+        }
+        int epochs = w.intValue("epochs");
+        if (schedule != null && schedule.simpleName.equals("OneCycle")) {
+            reporter.error(type, w.mirror, null, Message.WARMUP_ONE_CYCLE.format());
+        } else if (epochs < 1 || lr.epochsValid() && epochs >= lr.epochs()) {
+            bounds(type, w, "epochs", epochs, lr.epochsValid() && lr.epochs() < 2
+                    ? "warm-up needs at least 1 epoch and fewer than " + lr.epochsText()
+                            + ", so there is no room for one; remove @Warmup or train longer"
+                    : "warm-up needs at least 1 epoch and fewer than " + lr.epochsText() + "; use e.g. epochs = "
+                            + Math.max(1, Math.min(5, lr.epochs() / 10)));
+        }
+        return Math.max(epochs, 0);
+    }
+
+    private PlateauModel readPlateau(TypeElement type, Task task, ProtocolModel protocol, LearningRateContext lr) {
+        Annotation a = annotation(type, "ReduceOnPlateau");
+        if (a == null) {
+            return null;
+        }
+        List<Annotation> schedules = classAnnotations(type, SCHEDULE_ANNOTATIONS);
+        if (!schedules.isEmpty()) {
+            reporter.error(type, a.mirror, null, Message.PLATEAU_SCHEDULE.format(schedules.get(0).display()));
+        }
+        Metric monitor = a.enumValue("monitor", Metric.class);
+        checkMonitor(type, a, task, monitor);
+        double factor = decayFactor(type, a);
+        positive(type, a, "patience");
+        double minDelta = notNegative(type, a, "minDelta");
+        double minimum = a.doubleValue("minLearningRate");
+        if (!(minimum >= 0) || lr.lrValid() && minimum >= lr.lr()) {
+            bounds(type, a, "minLearningRate", minimum, "the rate is never reduced below minLearningRate, which "
+                    + "must be zero or positive" + lr.below() + "; use e.g. minLearningRate = " + shifted(lr.lr(), -2));
+        }
+        checkValidationData(type, a, protocol);
+        return new PlateauModel(monitor, factor, a.intValue("patience"), minDelta, minimum);
+    }
+
+    private double decayFactor(TypeElement type, Annotation a) {
+        double factor = a.doubleValue("factor");
+        if (!(factor > 0 && factor < 1)) {
+            bounds(type, a, "factor", factor, "the rate is multiplied by factor, which must be in (0, 1) to lower "
+                    + "it; use e.g. factor = " + (a.simpleName.equals("ExponentialDecay") ? "0.95" : "0.5"));
+        }
+        return factor;
+    }
+
+    private void bounds(TypeElement type, Annotation a, String attribute, double value, String why) {
+        reporter.error(type, a.mirror, attribute,
+                Message.SCHEDULE_BOUNDS.format(a.simpleName, attribute, number(value), why));
+    }
+
+    /** {@code v} times 10^{@code places}, printed without binary noise (0.001 × 10 is 0.01). */
+    private static String shifted(double v, int places) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            return places < 0 ? "0" : "0.01";
+        }
+        return number(new java.math.BigDecimal(Double.toString(v)).movePointRight(places).doubleValue());
+    }
+
+    private int readReport(TypeElement type) {
+        Annotation a = annotation(type, "Report");
+        if (a == null) {
+            return 1000;
+        }
+        positive(type, a, "perCases");
+        return a.intValue("perCases");
+    }
+
+    /** A value that must be finite and zero or positive; 0 when it is not (after reporting it). */
+    private double notNegative(Element element, Annotation a, String attribute) {
+        double v = a.doubleValue(attribute);
+        if (!isNotNegative(v)) {
+            reporter.error(element, a.mirror, attribute, Message.NOT_NEGATIVE.format(attribute, number(v)));
+            return 0;
+        }
+        return v;
+    }
+
+    private static boolean isNotNegative(double v) {
+        return v >= 0 && !Double.isInfinite(v);
     }
 
     private void positive(Element element, Annotation a, String attribute) {
@@ -792,6 +1194,18 @@ final class SpecReader {
     private Annotation annotation(Element element, String simpleName) {
         AnnotationMirror m = Reporter.find(element, DSL + simpleName);
         return m == null ? null : new Annotation(element, m, elements);
+    }
+
+    /** The Kiln class annotations of {@code type} among {@code simpleNames}, in source order. */
+    private List<Annotation> classAnnotations(TypeElement type, List<String> simpleNames) {
+        List<Annotation> result = new ArrayList<>();
+        for (AnnotationMirror mirror : type.getAnnotationMirrors()) {
+            String qualified = ((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().toString();
+            if (qualified.startsWith(DSL) && simpleNames.contains(qualified.substring(DSL.length()))) {
+                result.add(new Annotation(type, mirror, elements));
+            }
+        }
+        return result;
     }
 
     /** The Kiln role annotations on a field (feature, label, layers), in source order. */

@@ -1,7 +1,15 @@
 package io.kiln.processor;
 
+import io.kiln.processor.SpecModel.EarlyStoppingModel;
 import io.kiln.processor.SpecModel.FeatureModel;
+import io.kiln.processor.SpecModel.HoldoutModel;
+import io.kiln.processor.SpecModel.KFoldModel;
 import io.kiln.processor.SpecModel.LayerModel;
+import io.kiln.processor.SpecModel.PlateauModel;
+import io.kiln.processor.SpecModel.ProtocolModel;
+import io.kiln.processor.SpecModel.RegularizationModel;
+import io.kiln.processor.SpecModel.ScheduleModel;
+import io.kiln.processor.SpecModel.TemporalModel;
 
 /**
  * A canonical, defaults-resolved text of a spec, saved in every model file as its provenance: two
@@ -36,9 +44,49 @@ final class SpecText {
         t.append(")\n");
         t.append("@Fit(epochs = ").append(spec.fit().epochs()).append(", batchSize = ").append(spec.fit().batchSize())
                 .append(", seed = ").append(spec.fit().seed()).append(")\n");
-        t.append("@Holdout(validation = ").append(spec.holdout().validation()).append(", test = ")
-                .append(spec.holdout().test()).append(", stratified = ").append(spec.holdout().stratified())
-                .append(", shuffle = ").append(spec.holdout().shuffle()).append(")\n");
+        protocol(t, spec.protocol());
+        RegularizationModel r = spec.regularization();
+        if (r.l1() > 0 || r.l2() > 0 || r.weightDecay() > 0 && o.kind() != SpecModel.OptimizerKind.ADAMW) {
+            t.append("@Regularization(l1 = ").append(r.l1()).append(", l2 = ").append(r.l2());
+            if (o.kind() != SpecModel.OptimizerKind.ADAMW) { // AdamW's decay is on its line
+                t.append(", weightDecay = ").append(r.weightDecay());
+            }
+            t.append(")\n");
+        }
+        if (spec.clipping() != null) {
+            t.append(spec.clipping().norm() > 0 ? "@GradientClipping(norm = " + spec.clipping().norm()
+                    : "@GradientClipping(value = " + spec.clipping().value()).append(")\n");
+        }
+        EarlyStoppingModel e = spec.earlyStopping();
+        if (e != null) {
+            t.append("@EarlyStopping(monitor = ").append(e.monitor()).append(", patience = ").append(e.patience())
+                    .append(", minDelta = ").append(e.minDelta()).append(", restoreBest = ").append(e.restoreBest())
+                    .append(")\n");
+        }
+        ScheduleModel s = spec.schedule();
+        if (s != null) {
+            switch (s.kind()) {
+                case STEP -> t.append("@StepDecay(every = ").append(s.every()).append(", factor = ").append(s.factor())
+                        .append(")\n");
+                case EXPONENTIAL -> t.append("@ExponentialDecay(factor = ").append(s.factor()).append(")\n");
+                case COSINE -> t.append("@CosineDecay(minLearningRate = ").append(s.minimum()).append(")\n");
+                case ONE_CYCLE -> t.append("@OneCycle(maxLearningRate = ").append(s.maximum()).append(", rise = ")
+                        .append(s.rise()).append(")\n");
+                case CONSTANT -> { }
+            }
+            if (s.warmupEpochs() > 0) {
+                t.append("@Warmup(epochs = ").append(s.warmupEpochs()).append(")\n");
+            }
+        }
+        PlateauModel p = spec.plateau();
+        if (p != null) {
+            t.append("@ReduceOnPlateau(monitor = ").append(p.monitor()).append(", factor = ").append(p.factor())
+                    .append(", patience = ").append(p.patience()).append(", minDelta = ").append(p.minDelta())
+                    .append(", minLearningRate = ").append(p.minLearningRate()).append(")\n");
+        }
+        if (spec.perCases() != 1000) {
+            t.append("@Report(perCases = ").append(spec.perCases()).append(")\n");
+        }
         t.append("class ").append(spec.type().getQualifiedName()).append(" {\n");
         for (FeatureModel f : spec.features()) {
             t.append("  @Feature(column = \"").append(f.column()).append("\", kind = ").append(f.kind());
@@ -55,17 +103,46 @@ final class SpecText {
             t.append(") ").append(f.type()).append(' ').append(f.name()).append(";\n");
         }
         t.append("  @Label(columns = ").append(spec.label().columns()).append(", classes = ")
-                .append(spec.label().classes()).append(") ").append(spec.label().type()).append(' ')
+                .append(spec.label().classes());
+        if (spec.label().threshold() != 0.5) {
+            t.append(", threshold = ").append(spec.label().threshold());
+        }
+        t.append(") ").append(spec.label().type()).append(' ')
                 .append(spec.label().name()).append(";\n");
         for (LayerModel l : spec.layers()) {
             t.append("  @").append(switch (l.kind()) {
-                case DENSE -> "Dense(units = " + l.units() + ", activation = " + l.activation() + ")";
+                case DENSE -> "Dense(units = " + l.units() + ", activation = " + l.activation() + penalties(l) + ")";
                 case DROPOUT -> "Dropout(rate = " + l.rate() + ")";
                 case BATCH_NORM -> "BatchNorm(decay = " + l.decay() + ", epsilon = " + l.epsilon() + ")";
                 case OUTPUT -> "Output(units = " + l.units() + ", activation = " + l.activation() + ", loss = "
-                        + l.loss() + ")";
+                        + l.loss() + penalties(l)
+                        + (l.labelSmoothing() > 0 ? ", labelSmoothing = " + l.labelSmoothing() : "") + ")";
             }).append(" Layer ").append(l.name()).append(";\n");
         }
         return t.append("}\n").toString();
+    }
+
+    private static void protocol(StringBuilder t, ProtocolModel protocol) {
+        if (protocol instanceof KFoldModel k) {
+            t.append("@KFold(k = ").append(k.k()).append(", repeats = ").append(k.repeats()).append(", stratified = ")
+                    .append(k.stratified()).append(", shuffle = ").append(k.shuffle()).append(", test = ")
+                    .append(k.test()).append(")\n");
+        } else if (protocol instanceof TemporalModel s) {
+            t.append("@TemporalSplit(orderBy = \"").append(s.orderBy()).append("\", validation = ")
+                    .append(s.validation()).append(", test = ").append(s.test()).append(")\n");
+        } else {
+            HoldoutModel h = (HoldoutModel) protocol;
+            t.append("@Holdout(validation = ").append(h.validation()).append(", test = ").append(h.test())
+                    .append(", stratified = ").append(h.stratified()).append(", shuffle = ").append(h.shuffle());
+            if (h.retrain()) { // written only when set, so specs from before 'retrain' keep their text
+                t.append(", retrain = true");
+            }
+            t.append(")\n");
+        }
+    }
+
+    /** A layer's own penalties, as declared (a negative value inherits and is not written). */
+    private static String penalties(LayerModel l) {
+        return (l.l1() >= 0 ? ", l1 = " + l.l1() : "") + (l.l2() >= 0 ? ", l2 = " + l.l2() : "");
     }
 }

@@ -6,9 +6,16 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import io.kiln.processor.SpecModel.DataModel;
+import io.kiln.processor.SpecModel.EarlyStoppingModel;
 import io.kiln.processor.SpecModel.FeatureModel;
+import io.kiln.processor.SpecModel.HoldoutModel;
+import io.kiln.processor.SpecModel.KFoldModel;
 import io.kiln.processor.SpecModel.LabelModel;
 import io.kiln.processor.SpecModel.LayerModel;
+import io.kiln.processor.SpecModel.PlateauModel;
+import io.kiln.processor.SpecModel.ProtocolModel;
+import io.kiln.processor.SpecModel.ScheduleModel;
+import io.kiln.processor.SpecModel.TemporalModel;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 
@@ -65,15 +72,62 @@ final class TrainerGenerator {
             b.add(".feature($L)\n", feature(f));
         }
         b.add(".label($L)\n", label(spec.label()));
-        b.add(".holdout(new $T($L, $L, $L, $L))\n", Names.HOLDOUT_PROTOCOL, spec.holdout().validation(),
-                spec.holdout().test(), spec.holdout().stratified(), spec.holdout().shuffle());
+        b.add(".protocol($L)\n", protocol(spec.protocol()));
         b.add(".fit(new $T($L, $L, $LL))\n", Names.FIT_SETTINGS, spec.fit().epochs(), spec.fit().batchSize(),
                 spec.fit().seed());
+        if (spec.earlyStopping() != null) {
+            EarlyStoppingModel e = spec.earlyStopping();
+            b.add(".earlyStopping(new $T($T.$L, $L, $L, $L))\n", Names.EARLY_STOPPING, Names.METRIC,
+                    e.monitor().name(), e.patience(), e.minDelta(), e.restoreBest());
+        }
+        if (spec.schedule() != null) {
+            b.add(".learningRate($L)\n", learningRate(spec.schedule(), spec.optimizer().learningRate()));
+        }
+        if (spec.plateau() != null) {
+            PlateauModel p = spec.plateau();
+            b.add(".plateau(new $T($T.$L, $L, $L, $L, $L))\n", Names.REDUCE_ON_PLATEAU, Names.METRIC,
+                    p.monitor().name(), p.factor(), p.patience(), p.minDelta(), p.minLearningRate());
+        }
+        LayerModel out = spec.layers().get(spec.layers().size() - 1);
+        if (out.labelSmoothing() > 0) {
+            b.add(".labelSmoothing($L)\n", out.labelSmoothing());
+        }
+        if (spec.task() == io.kiln.dsl.Task.BINARY_CLASSIFICATION && spec.label().threshold() != 0.5) {
+            b.add(".threshold($L)\n", spec.label().threshold());
+        }
+        if (spec.perCases() != 1000) {
+            b.add(".perCases($L)\n", spec.perCases());
+        }
         b.add(".outputActivationIsIdentity($L)\n", outputIsIdentity(spec));
         b.add(".network($T::configuration)\n", network);
         b.add(".build()");
         b.unindent().unindent();
         return b.build();
+    }
+
+    private static CodeBlock protocol(ProtocolModel protocol) {
+        if (protocol instanceof KFoldModel k) {
+            return CodeBlock.of("new $T($L, $L, $L, $L, $L)", Names.KFOLD_PROTOCOL, k.k(), k.repeats(), k.stratified(),
+                    k.shuffle(), k.test());
+        }
+        if (protocol instanceof TemporalModel t) {
+            return CodeBlock.of("new $T($S, $L, $L)", Names.TEMPORAL_PROTOCOL, t.orderBy(), t.validation(), t.test());
+        }
+        HoldoutModel h = (HoldoutModel) protocol;
+        return CodeBlock.of("new $T($L, $L, $L, $L, $L)", Names.HOLDOUT_PROTOCOL, h.validation(), h.test(),
+                h.stratified(), h.shuffle(), h.retrain());
+    }
+
+    /** The schedule from the optimizer's learning rate {@code lr}, then its warm-up. */
+    private static CodeBlock learningRate(ScheduleModel s, double lr) {
+        CodeBlock schedule = switch (s.kind()) {
+            case CONSTANT -> CodeBlock.of("$T.constant($L)", Names.LEARNING_RATE, lr);
+            case STEP -> CodeBlock.of("$T.step($L, $L, $L)", Names.LEARNING_RATE, lr, s.every(), s.factor());
+            case EXPONENTIAL -> CodeBlock.of("$T.exponential($L, $L)", Names.LEARNING_RATE, lr, s.factor());
+            case COSINE -> CodeBlock.of("$T.cosine($L, $L)", Names.LEARNING_RATE, lr, s.minimum());
+            case ONE_CYCLE -> CodeBlock.of("$T.oneCycle($L, $L, $L)", Names.LEARNING_RATE, lr, s.maximum(), s.rise());
+        };
+        return s.warmupEpochs() > 0 ? CodeBlock.of("$L.withWarmup($L)", schedule, s.warmupEpochs()) : schedule;
     }
 
     private static boolean outputIsIdentity(SpecModel spec) {

@@ -84,10 +84,14 @@ class NetworkGenerationTest {
         assertThat(network).doesNotContain("weightDecay");
     }
 
+    /** Per layer: DL4J 1.0.0-M2.1 applies a global weightDecay twice to layers without their own regularization. */
     @Test
-    void adamWAddsDecoupledWeightDecay() {
+    void adamWAddsDecoupledWeightDecayToEachWeightLayer() {
         String network = network("@AdamW(learningRate = 0.002, weightDecay = 0.05)");
-        assertThat(network).contains(".updater(new Adam(0.002, 0.9, 0.999, 1.0E-8)) .weightDecay(0.05, true)");
+        assertThat(network).contains(".updater(new Adam(0.002, 0.9, 0.999, 1.0E-8)) .weightInit(WeightInit.XAVIER)");
+        assertThat(network).contains(".activation(Activation.RELU).weightInit(WeightInit.RELU).weightDecay(0.05, true)"
+                + ".build()");
+        assertThat(network).contains(".activation(Activation.SIGMOID).weightDecay(0.05, true).build()");
     }
 
     @Test
@@ -291,7 +295,7 @@ class NetworkGenerationTest {
         assertThat(trainer).contains("ModelDefinition.builder(\"spam-filter\", Task.BINARY_CLASSIFICATION)");
         assertThat(trainer).contains(".data(CsvSource.resource(Spam.class, \"spam.csv\").header(true)"
                 + ".delimiter(',').missingValues(List.of(\"?\", \"NA\", \"NaN\")))");
-        assertThat(trainer).contains(".holdout(new HoldoutProtocol(0.1, 0.3, false, true))");
+        assertThat(trainer).contains(".protocol(new HoldoutProtocol(0.1, 0.3, false, true, false))");
         assertThat(trainer).contains(".fit(new FitSettings(5, 64, 7L))");
         assertThat(trainer).contains(".network(SpamNetwork::configuration)");
         assertThat(generated(c, "test.SpamPredictor")).contains("Path.of(\"spam-filter.kiln\")");
@@ -319,7 +323,7 @@ class NetworkGenerationTest {
         assertAccepted(c, "test.Spam");
         String trainer = generated(c, "test.SpamTrainer");
         assertThat(trainer).doesNotContain(".data(");
-        assertThat(trainer).contains(".holdout(new HoldoutProtocol(0.2, 0.2, true, true))");
+        assertThat(trainer).contains(".protocol(new HoldoutProtocol(0.2, 0.2, true, true, false))");
         assertThat(trainer).contains(".fit(new FitSettings(100, 32, 42L))");
         assertThat(trainer).contains("ModelDefinition.builder(\"spam\", Task.BINARY_CLASSIFICATION)");
     }

@@ -300,4 +300,35 @@ class RobustnessTest {
         assertThat(generatedFiles(c)).isEmpty();
         assertThat(kilnErrors(c).size()).isAtLeast(25);
     }
+
+    @Test
+    void everyTrainingAnnotationWrongAtOnce() {
+        Compilation c = compileSafely(spec("Odd",
+                "@Model(task = Task.VECTOR_REGRESSION)",
+                "@Sgd(learningRate = Double.NaN)",
+                "@Fit(epochs = -3)",
+                "@Holdout(validation = 0, retrain = true)",
+                "@KFold(k = Integer.MIN_VALUE, repeats = -1, shuffle = false, test = Double.NaN)",
+                "@TemporalSplit(orderBy = \"\", validation = Double.NaN, test = Double.POSITIVE_INFINITY)",
+                "@Regularization(l1 = Double.NaN, l2 = Double.NEGATIVE_INFINITY, weightDecay = Double.POSITIVE_INFINITY)",
+                "@GradientClipping(norm = Double.NaN, value = Double.POSITIVE_INFINITY)",
+                "@EarlyStopping(monitor = Metric.F1, patience = Integer.MIN_VALUE, minDelta = Double.NaN)",
+                "@StepDecay(every = Integer.MIN_VALUE, factor = Double.NaN)",
+                "@ExponentialDecay(factor = Double.NEGATIVE_INFINITY)",
+                "@CosineDecay(minLearningRate = Double.NaN)",
+                "@OneCycle(maxLearningRate = Double.NaN, rise = Double.NaN)",
+                "@Warmup(epochs = Integer.MAX_VALUE)",
+                "@ReduceOnPlateau(monitor = Metric.ROC_AUC, factor = Double.NaN, patience = 0, minDelta = -1,",
+                "    minLearningRate = Double.NaN)",
+                "@Report(perCases = Integer.MIN_VALUE)",
+                "class Odd {",
+                "    @Feature double a;",
+                "    @Label(columns = {\"x\", \"y\"}, threshold = Double.NaN) double[] target;",
+                "    @Dense(units = 4, l1 = Double.NaN, l2 = Double.POSITIVE_INFINITY) Layer hidden;",
+                "    @Output(labelSmoothing = Double.NaN, l1 = Double.NEGATIVE_INFINITY) Layer out;",
+                "}"));
+        assertThat(c.status()).isEqualTo(Compilation.Status.FAILURE);
+        assertThat(generatedFiles(c)).isEmpty();
+        assertThat(kilnErrors(c).size()).isAtLeast(20);
+    }
 }

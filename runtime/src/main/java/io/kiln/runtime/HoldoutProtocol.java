@@ -1,5 +1,7 @@
 package io.kiln.runtime;
 
+import java.util.Locale;
+
 /**
  * A single train / validation / test split.
  *
@@ -7,5 +9,25 @@ package io.kiln.runtime;
  * @param test fraction of rows for the final test, in (0, 1)
  * @param stratified keep class proportions in every split (classification)
  * @param shuffle shuffle rows before splitting
+ * @param retrain after training, retrain a fresh model on training + validation rows for the best
+ *     number of epochs before the one test evaluation
  */
-public record HoldoutProtocol(double validation, double test, boolean stratified, boolean shuffle) {}
+public record HoldoutProtocol(double validation, double test, boolean stratified, boolean shuffle, boolean retrain)
+        implements EvaluationProtocol {
+
+    public HoldoutProtocol(double validation, double test, boolean stratified, boolean shuffle) {
+        this(validation, test, stratified, shuffle, false);
+    }
+
+    @Override
+    public boolean hasValidation() {
+        return validation > 0;
+    }
+
+    @Override
+    public String describe() {
+        return String.format(Locale.ROOT, "holdout (validation %.2f, test %.2f%s%s%s)", validation, test,
+                stratified ? ", stratified" : "", shuffle ? ", shuffled" : ", in file order",
+                retrain ? ", final retrain on train + validation" : "");
+    }
+}

@@ -88,7 +88,7 @@ public final class KilnModel {
             preprocessor.encode(row, flat, i * width);
         }
         INDArray x = Nd4j.create(flat, new long[] {rows.size(), width}, DataType.FLOAT);
-        return new Predictions(metadata.task(), metadata.label().classes(), output(x));
+        return new Predictions(metadata.task(), metadata.label().classes(), output(x), metadata.threshold());
     }
 
     /**
@@ -105,7 +105,8 @@ public final class KilnModel {
         double[][] targets = Trainer.rows(data.targets(), rows);
         INDArray x = Trainer.features(preprocessor, data, rows);
         return new Metrics.Evaluation[] {
-            Metrics.evaluate(task(), targets, output(x)),
+            Metrics.evaluate(task(), targets, output(x), metadata.threshold()),
+            // the majority class is the baseline whatever the model's threshold
             Metrics.evaluate(task(), targets, Trainer.repeat(metadata.baselineOutput(), rows.length))
         };
     }

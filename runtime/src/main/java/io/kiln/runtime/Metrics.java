@@ -1,7 +1,9 @@
 package io.kiln.runtime;
 
 import io.kiln.dsl.Task;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,11 +13,14 @@ import java.util.Map;
  * the common-sense baseline each is reported beside.
  *
  * <ul>
- *   <li>binary: accuracy, precision, recall and F1 of the positive (second) class, macro F1, ROC AUC, log loss;
- *   <li>multiclass: accuracy, macro precision, macro recall, macro F1, log loss;
+ *   <li>binary: accuracy, balanced accuracy, precision, recall, specificity and F1 of the positive
+ *       (second) class at the decision threshold, macro F1, ROC AUC, PR AUC (average precision), log loss;
+ *   <li>multiclass: accuracy, balanced accuracy, macro precision, macro recall, macro F1, log loss;
  *   <li>multilabel: subset accuracy, Hamming accuracy, micro F1, macro F1;
- *   <li>regression: MAE, RMSE and R² (averaged over targets).
+ *   <li>regression: MAE, MSE, RMSE and R² (averaged over targets).
  * </ul>
+ *
+ * <p>Metric names are {@link io.kiln.dsl.Metric#key()} of the DSL's {@link io.kiln.dsl.Metric}.
  */
 public final class Metrics {
     private Metrics() {}
@@ -33,8 +38,13 @@ public final class Metrics {
     }
 
     public static Evaluation evaluate(Task task, double[][] targets, double[][] predictions) {
+        return evaluate(task, targets, predictions, 0.5);
+    }
+
+    /** The metrics, with {@code threshold} as the binary decision threshold. */
+    public static Evaluation evaluate(Task task, double[][] targets, double[][] predictions, double threshold) {
         return switch (task) {
-            case BINARY_CLASSIFICATION -> binary(targets, predictions);
+            case BINARY_CLASSIFICATION -> binary(targets, predictions, threshold);
             case MULTICLASS_CLASSIFICATION -> multiclass(targets, predictions);
             case MULTILABEL_CLASSIFICATION -> multilabel(targets, predictions);
             case SCALAR_REGRESSION, VECTOR_REGRESSION -> regression(targets, predictions);
@@ -66,14 +76,14 @@ public final class Metrics {
         return best;
     }
 
-    private static Evaluation binary(double[][] targets, double[][] predictions) {
+    private static Evaluation binary(double[][] targets, double[][] predictions, double threshold) {
         int n = targets.length;
         int[][] cm = new int[2][2];
         double logLoss = 0;
         for (int i = 0; i < n; i++) {
             int t = targets[i][0] >= 0.5 ? 1 : 0;
             double p = predictions[i][0];
-            int y = p >= 0.5 ? 1 : 0;
+            int y = p >= threshold ? 1 : 0;
             cm[t][y]++;
             double pc = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
             logLoss -= t == 1 ? Math.log(pc) : Math.log(1 - pc);
@@ -82,15 +92,97 @@ public final class Metrics {
         m.put("accuracy", (cm[0][0] + cm[1][1]) / (double) n);
         double precision = ratio(cm[1][1], cm[1][1] + cm[0][1]);
         double recall = ratio(cm[1][1], cm[1][1] + cm[1][0]);
-        m.put("precision", precision);
-        m.put("recall", recall);
-        m.put("f1", f1(precision, recall));
         double p0 = ratio(cm[0][0], cm[0][0] + cm[1][0]);
         double r0 = ratio(cm[0][0], cm[0][0] + cm[0][1]);
+        m.put("balanced_accuracy", (recall + r0) / 2);
+        m.put("precision", precision);
+        m.put("recall", recall);
+        m.put("specificity", r0);
+        m.put("f1", f1(precision, recall));
         m.put("macro_f1", (f1(precision, recall) + f1(p0, r0)) / 2);
         m.put("roc_auc", rocAuc(targets, predictions));
+        m.put("pr_auc", averagePrecision(targets, predictions));
         m.put("log_loss", logLoss / n);
         return new Evaluation(m, cm);
+    }
+
+    /** Rows sorted by descending score of the positive class. */
+    private static Integer[] byScoreDescending(double[][] predictions) {
+        Integer[] order = new Integer[predictions.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> predictions[i][0]).reversed());
+        return order;
+    }
+
+    /**
+     * Average precision: the area under the precision-recall curve as the mean of the precision at
+     * each positive's rank (tied scores form one step). 0 when there is no positive.
+     */
+    public static double averagePrecision(double[][] targets, double[][] predictions) {
+        double[][] curve = precisionRecallCurve(targets, predictions);
+        double ap = 0;
+        double previousRecall = 0;
+        for (int i = 0; i < curve[0].length; i++) {
+            ap += (curve[0][i] - previousRecall) * curve[1][i];
+            previousRecall = curve[0][i];
+        }
+        return ap;
+    }
+
+    /**
+     * The ROC curve: {@code {falsePositiveRates, truePositiveRates}}, one point per distinct score
+     * (from (0, 0) to (1, 1)).
+     */
+    public static double[][] rocCurve(double[][] targets, double[][] predictions) {
+        Integer[] order = byScoreDescending(predictions);
+        long pos = Arrays.stream(targets).filter(t -> t[0] >= 0.5).count();
+        long neg = targets.length - pos;
+        List<double[]> points = new ArrayList<>();
+        points.add(new double[] {0, 0});
+        long tp = 0;
+        long fp = 0;
+        for (int i = 0; i < order.length; i++) {
+            if (targets[order[i]][0] >= 0.5) {
+                tp++;
+            } else {
+                fp++;
+            }
+            if (i + 1 == order.length || predictions[order[i + 1]][0] != predictions[order[i]][0]) {
+                points.add(new double[] {neg == 0 ? 0 : fp / (double) neg, pos == 0 ? 0 : tp / (double) pos});
+            }
+        }
+        return columns(points);
+    }
+
+    /**
+     * The precision-recall curve: {@code {recalls, precisions}}, one point per distinct score, in
+     * order of increasing recall.
+     */
+    public static double[][] precisionRecallCurve(double[][] targets, double[][] predictions) {
+        Integer[] order = byScoreDescending(predictions);
+        long pos = Arrays.stream(targets).filter(t -> t[0] >= 0.5).count();
+        List<double[]> points = new ArrayList<>();
+        long tp = 0;
+        for (int i = 0; i < order.length; i++) {
+            if (targets[order[i]][0] >= 0.5) {
+                tp++;
+            }
+            if (i + 1 == order.length || predictions[order[i + 1]][0] != predictions[order[i]][0]) {
+                points.add(new double[] {pos == 0 ? 0 : tp / (double) pos, tp / (double) (i + 1)});
+            }
+        }
+        return columns(points);
+    }
+
+    private static double[][] columns(List<double[]> points) {
+        double[][] c = new double[2][points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            c[0][i] = points.get(i)[0];
+            c[1][i] = points.get(i)[1];
+        }
+        return c;
     }
 
     /** Area under the ROC curve by the rank statistic (ties averaged). 0.5 when one class is absent. */
@@ -158,6 +250,7 @@ public final class Metrics {
         }
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("accuracy", correct / (double) n);
+        m.put("balanced_accuracy", recall);
         m.put("macro_precision", precision);
         m.put("macro_recall", recall);
         m.put("macro_f1", f1);
@@ -235,6 +328,7 @@ public final class Metrics {
         }
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("mae", mae);
+        m.put("mse", mse);
         m.put("rmse", Math.sqrt(mse));
         m.put("r2", r2);
         return new Evaluation(m, null);
@@ -250,6 +344,6 @@ public final class Metrics {
 
     /** Whether a larger value of the metric is better. */
     public static boolean higherIsBetter(String metric) {
-        return !(metric.equals("mae") || metric.equals("rmse") || metric.equals("log_loss") || metric.endsWith("loss"));
+        return !(metric.equals("mae") || metric.equals("mse") || metric.equals("rmse") || metric.endsWith("loss"));
     }
 }

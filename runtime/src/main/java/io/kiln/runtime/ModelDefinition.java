@@ -17,8 +17,14 @@ public final class ModelDefinition {
     private final CsvSource data;
     private final List<FeatureSchema> features;
     private final LabelSchema label;
-    private final HoldoutProtocol holdout;
+    private final EvaluationProtocol protocol;
     private final FitSettings fit;
+    private final EarlyStopping earlyStopping;
+    private final LearningRate learningRate;
+    private final ReduceOnPlateau plateau;
+    private final double labelSmoothing;
+    private final double threshold;
+    private final int perCases;
     private final boolean standardizeTargets;
     private final NetworkFactory network;
 
@@ -30,13 +36,50 @@ public final class ModelDefinition {
         this.data = b.data;
         this.features = List.copyOf(b.features);
         this.label = Objects.requireNonNull(b.label, "label");
-        this.holdout = b.holdout;
+        this.protocol = b.protocol;
         this.fit = b.fit;
+        this.earlyStopping = b.earlyStopping;
+        this.learningRate = b.learningRate;
+        this.plateau = b.plateau;
+        this.labelSmoothing = b.labelSmoothing;
+        this.threshold = b.threshold;
+        this.perCases = b.perCases;
+        if ((earlyStopping != null || plateau != null) && !protocol.hasValidation()) {
+            throw new IllegalArgumentException("Early stopping and reduce-on-plateau watch validation data, but "
+                    + protocol.describe() + " has none");
+        }
+        if (threshold <= 0 || threshold >= 1) {
+            throw new IllegalArgumentException("threshold must be in (0, 1), was " + threshold);
+        }
         this.standardizeTargets = !task.isClassification() && b.outputIsIdentity;
         this.network = Objects.requireNonNull(b.network, "network");
         if (features.isEmpty()) {
             throw new IllegalArgumentException("A model needs at least one feature");
         }
+    }
+
+    /**
+     * This definition evaluated by another protocol (e.g. to cross-validate a spec declared with a
+     * holdout). Early stopping and reduce-on-plateau need the protocol to have validation data.
+     */
+    public ModelDefinition withProtocol(EvaluationProtocol other) {
+        Builder b = new Builder(name, task);
+        b.specClass = specClass;
+        b.specText = specText;
+        b.data = data;
+        b.features.addAll(features);
+        b.label = label;
+        b.protocol = Objects.requireNonNull(other);
+        b.fit = fit;
+        b.earlyStopping = earlyStopping;
+        b.learningRate = learningRate;
+        b.plateau = plateau;
+        b.labelSmoothing = labelSmoothing;
+        b.threshold = threshold;
+        b.perCases = perCases;
+        b.outputIsIdentity = standardizeTargets;
+        b.network = network;
+        return b.build();
     }
 
     public static Builder builder(String name, Task task) {
@@ -72,12 +115,43 @@ public final class ModelDefinition {
         return label;
     }
 
-    public HoldoutProtocol holdout() {
-        return holdout;
+    /** The evaluation protocol. */
+    public EvaluationProtocol protocol() {
+        return protocol;
     }
 
     public FitSettings fit() {
         return fit;
+    }
+
+    /** Early stopping, or null for none. */
+    public EarlyStopping earlyStopping() {
+        return earlyStopping;
+    }
+
+    /** The learning-rate schedule, or null to keep the optimizer's constant rate. */
+    public LearningRate learningRate() {
+        return learningRate;
+    }
+
+    /** Reduce-on-plateau, or null for none. */
+    public ReduceOnPlateau plateau() {
+        return plateau;
+    }
+
+    /** Label smoothing of classification training targets (0 for none). */
+    public double labelSmoothing() {
+        return labelSmoothing;
+    }
+
+    /** Binary classification: the positive-class probability at or above which the model says positive. */
+    public double threshold() {
+        return threshold;
+    }
+
+    /** Cases per which outcome counts are reported (false positives per 1000 cases, ...). */
+    public int perCases() {
+        return perCases;
     }
 
     /** Regression targets are standardized for training when the output is linear, and mapped back on prediction. */
@@ -106,8 +180,14 @@ public final class ModelDefinition {
         private CsvSource data;
         private final List<FeatureSchema> features = new ArrayList<>();
         private LabelSchema label;
-        private HoldoutProtocol holdout = new HoldoutProtocol(0.2, 0.2, true, true);
+        private EvaluationProtocol protocol = new HoldoutProtocol(0.2, 0.2, true, true, false);
         private FitSettings fit = new FitSettings(100, 32, 42);
+        private EarlyStopping earlyStopping;
+        private LearningRate learningRate;
+        private ReduceOnPlateau plateau;
+        private double labelSmoothing;
+        private double threshold = 0.5;
+        private int perCases = 1000;
         private boolean outputIsIdentity = true;
         private NetworkFactory network;
 
@@ -137,8 +217,38 @@ public final class ModelDefinition {
             return this;
         }
 
-        public Builder holdout(HoldoutProtocol holdout) {
-            this.holdout = holdout;
+        public Builder protocol(EvaluationProtocol protocol) {
+            this.protocol = Objects.requireNonNull(protocol);
+            return this;
+        }
+
+        public Builder earlyStopping(EarlyStopping earlyStopping) {
+            this.earlyStopping = earlyStopping;
+            return this;
+        }
+
+        public Builder learningRate(LearningRate learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        public Builder plateau(ReduceOnPlateau plateau) {
+            this.plateau = plateau;
+            return this;
+        }
+
+        public Builder labelSmoothing(double labelSmoothing) {
+            this.labelSmoothing = labelSmoothing;
+            return this;
+        }
+
+        public Builder threshold(double threshold) {
+            this.threshold = threshold;
+            return this;
+        }
+
+        public Builder perCases(int perCases) {
+            this.perCases = perCases;
             return this;
         }
 

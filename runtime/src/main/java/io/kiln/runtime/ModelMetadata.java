@@ -24,14 +24,15 @@ import java.util.Map;
  * @param testMetrics the model's metrics on the test split
  * @param baselineMetrics the common-sense baseline's metrics on the same split
  * @param confusion the test confusion matrix (rows true, columns predicted), or null
- * @param history one record per epoch
+ * @param history the final model's learning curve, one record per epoch
+ * @param threshold binary classification's decision threshold (0.5 for other tasks)
  */
 public record ModelMetadata(String format, String name, Task task, String specClass, String spec,
         List<FeatureTransform> features, LabelSchema label, double[] targetCenter, double[] targetScale,
         int numInputs, Provenance provenance, double[] baselineOutput, Map<String, Double> testMetrics, Map<String, Double> baselineMetrics,
-        int[][] confusion, List<EpochRecord> history) {
+        int[][] confusion, List<Report.Epoch> history, double threshold) {
 
-    public static final String FORMAT = "kiln-model/1";
+    public static final String FORMAT = "kiln-model/2";
 
     /**
      * @param data the data source name
@@ -40,7 +41,7 @@ public record ModelMetadata(String format, String name, Task task, String specCl
      * @param trainRows rows trained on
      * @param validationRows rows monitored each epoch
      * @param testRows rows evaluated once at the end
-     * @param holdout the split
+     * @param protocol the evaluation protocol
      * @param fit training settings (after run-time overrides)
      * @param kilnVersion Kiln runtime version
      * @param dl4jVersion Deeplearning4j version
@@ -50,16 +51,6 @@ public record ModelMetadata(String format, String name, Task task, String specCl
      * @param trainingSeconds wall-clock training time
      */
     public record Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
-            int testRows, HoldoutProtocol holdout, FitSettings fit, String kilnVersion, String dl4jVersion,
+            int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
             String javaVersion, String backend, String createdAt, double trainingSeconds) {}
-
-    /**
-     * @param epoch 1-based epoch
-     * @param trainLoss mean training loss over the epoch's minibatches
-     * @param validationLoss loss on the validation split (NaN without one)
-     * @param validationMetric the task's primary metric on the validation split (NaN without one)
-     * @param seconds wall-clock time of the epoch
-     */
-    public record EpochRecord(int epoch, double trainLoss, double validationLoss, double validationMetric,
-            double seconds) {}
 }

@@ -17,6 +17,7 @@ public final class Momentum implements IUpdater {
     private static final long serialVersionUID = 1L;
     private double learningRate;
     private double momentum;
+    private ISchedule learningRateSchedule;
 
     public Momentum() {
         this(0.01, 0.9);
@@ -33,6 +34,15 @@ public final class Momentum implements IUpdater {
 
     public void setLearningRate(double learningRate) {
         this.learningRate = learningRate;
+    }
+
+    /** The learning-rate schedule, or null for the constant {@link #getLearningRate()}. */
+    public ISchedule getLearningRateSchedule() {
+        return learningRateSchedule;
+    }
+
+    public void setLearningRateSchedule(ISchedule learningRateSchedule) {
+        this.learningRateSchedule = learningRateSchedule;
     }
 
     public double getMomentum() {
@@ -64,12 +74,14 @@ public final class Momentum implements IUpdater {
 
     @Override
     public Momentum clone() {
-        return new Momentum(learningRate, momentum);
+        Momentum m = new Momentum(learningRate, momentum);
+        m.learningRateSchedule = learningRateSchedule == null ? null : learningRateSchedule.clone();
+        return m;
     }
 
     @Override
     public double getLearningRate(int iteration, int epoch) {
-        return learningRate;
+        return learningRateSchedule != null ? learningRateSchedule.valueAt(iteration, epoch) : learningRate;
     }
 
     @Override
@@ -80,16 +92,18 @@ public final class Momentum implements IUpdater {
     @Override
     public void setLrAndSchedule(double lr, ISchedule lrSchedule) {
         this.learningRate = lr;
+        this.learningRateSchedule = lrSchedule;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Momentum m && m.learningRate == learningRate && m.momentum == momentum;
+        return o instanceof Momentum m && Double.compare(m.learningRate, learningRate) == 0
+                && m.momentum == momentum && Objects.equals(m.learningRateSchedule, learningRateSchedule);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(learningRate, momentum);
+        return Objects.hash(learningRate, momentum, learningRateSchedule);
     }
 
     @Override

@@ -7,14 +7,22 @@ import java.util.Map;
 
 /**
  * Network outputs for a batch, in the units of the data: class probabilities for classification
- * (0.5 is the decision threshold of binary and multilabel tasks), target values for regression.
+ * (binary tasks decide with the model's threshold, 0.5 unless the spec declares another;
+ * multilabel with 0.5), target values for regression.
  */
 public final class Predictions {
     private final Task task;
     private final List<String> classes;
     private final double[][] outputs;
 
+    private final double threshold;
+
     Predictions(Task task, List<String> classes, double[][] outputs) {
+        this(task, classes, outputs, 0.5);
+    }
+
+    Predictions(Task task, List<String> classes, double[][] outputs, double threshold) {
+        this.threshold = threshold;
         this.task = task;
         this.classes = classes;
         this.outputs = outputs;
@@ -29,11 +37,11 @@ public final class Predictions {
         return outputs[row].clone();
     }
 
-    /** The predicted class index (binary: 1 when the probability is at least 0.5). */
+    /** The predicted class index (binary: 1 when the probability is at least the threshold). */
     public int classIndex(int row) {
         double[] o = outputs[row];
         if (task == Task.BINARY_CLASSIFICATION) {
-            return o[0] >= 0.5 ? 1 : 0;
+            return o[0] >= threshold ? 1 : 0;
         }
         int best = 0;
         for (int j = 1; j < o.length; j++) {

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 /**
- * Run-time overrides of a spec's training: another data file, epochs, batch size or seed, and
- * where progress goes. Immutable; each method returns a changed copy.
+ * Run-time overrides of a spec's training: another data file, epochs, batch size or seed, where
+ * progress goes, and an epoch listener. Immutable; each method returns a changed copy.
  *
  * @param data a CSV file to train on instead of the declared data (same format), or null
  * @param epochs epochs instead of the declared ones, or null
@@ -13,37 +13,47 @@ import java.nio.file.Path;
  * @param seed seed instead of the declared one, or null
  * @param progress where per-epoch progress is printed, or null for none
  * @param everyEpoch print every epoch (otherwise about ten lines per run)
+ * @param listener called after every epoch, or null
  */
 public record TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
-        boolean everyEpoch) {
+        boolean everyEpoch, EpochListener listener) {
+
+    public TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
+            boolean everyEpoch) {
+        this(data, epochs, batchSize, seed, progress, everyEpoch, null);
+    }
 
     /** Declared settings, progress on standard error. */
     public static TrainOptions defaults() {
-        return new TrainOptions(null, null, null, null, System.err, false);
+        return new TrainOptions(null, null, null, null, System.err, false, null);
     }
 
     public TrainOptions data(Path file) {
-        return new TrainOptions(file, epochs, batchSize, seed, progress, everyEpoch);
+        return new TrainOptions(file, epochs, batchSize, seed, progress, everyEpoch, listener);
     }
 
     public TrainOptions epochs(int n) {
-        return new TrainOptions(data, n, batchSize, seed, progress, everyEpoch);
+        return new TrainOptions(data, n, batchSize, seed, progress, everyEpoch, listener);
     }
 
     public TrainOptions batchSize(int n) {
-        return new TrainOptions(data, epochs, n, seed, progress, everyEpoch);
+        return new TrainOptions(data, epochs, n, seed, progress, everyEpoch, listener);
     }
 
     public TrainOptions seed(long s) {
-        return new TrainOptions(data, epochs, batchSize, s, progress, everyEpoch);
+        return new TrainOptions(data, epochs, batchSize, s, progress, everyEpoch, listener);
     }
 
     public TrainOptions quiet() {
-        return new TrainOptions(data, epochs, batchSize, seed, null, false);
+        return new TrainOptions(data, epochs, batchSize, seed, null, false, listener);
     }
 
     public TrainOptions progress(PrintStream out, boolean every) {
-        return new TrainOptions(data, epochs, batchSize, seed, out, every);
+        return new TrainOptions(data, epochs, batchSize, seed, out, every, listener);
+    }
+
+    public TrainOptions listener(EpochListener l) {
+        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, l);
     }
 
     /** The declared settings with these overrides applied. */

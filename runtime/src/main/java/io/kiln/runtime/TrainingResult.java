@@ -1,11 +1,73 @@
 package io.kiln.runtime;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A trained model and its evaluation on the test split, beside the common-sense baseline. */
-public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.Evaluation baseline) {
+/**
+ * A trained model, its evaluation beside the common-sense baseline, and the run's {@link Report}.
+ *
+ * @param model the final model
+ * @param test its metrics (on the test split; for k-fold without a test split, the cross-validated means)
+ * @param baseline the baseline's metrics on the same rows
+ * @param report everything the run found out, or null for an evaluation of a saved model
+ */
+public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.Evaluation baseline, Report report) {
+
+    /** A saved model's evaluation: no training report. */
+    public TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.Evaluation baseline) {
+        this(model, test, baseline, null);
+    }
+
+    /** The JSON report file beside a model file: {@code models/digits.kiln} → {@code models/digits.report.json}. */
+    public static Path jsonReportFile(Path modelFile) {
+        return sibling(modelFile, ".report.json");
+    }
+
+    /** The HTML report file beside a model file: {@code models/digits.report.html}. */
+    public static Path htmlReportFile(Path modelFile) {
+        return sibling(modelFile, ".report.html");
+    }
+
+    private static Path sibling(Path modelFile, String suffix) {
+        String name = modelFile.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return modelFile.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + suffix);
+    }
+
+    /**
+     * Saves the model to {@code modelFile} and writes the JSON and HTML reports beside it, each
+     * atomically. Returns the report files.
+     */
+    public List<Path> save(Path modelFile) throws IOException {
+        model.save(modelFile);
+        if (report == null) {
+            return List.of();
+        }
+        Path json = jsonReportFile(modelFile);
+        Path html = htmlReportFile(modelFile);
+        writeAtomically(json, KilnModel.JSON.writeValueAsBytes(report));
+        writeAtomically(html, HtmlReport.render(report).getBytes(StandardCharsets.UTF_8));
+        return List.of(json, html);
+    }
+
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
 
     /** The model's test metrics. */
     public Map<String, Double> metrics() {
@@ -17,9 +79,53 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
         return baseline.metrics();
     }
 
-    /** Prints the metrics table (model beside baseline) and, for classification, the confusion matrix. */
+    /**
+     * Prints the metrics table (model beside baseline), the confusion matrix, and from the report the
+     * cross-validation summary, the binary outcomes per N cases, the fit diagnosis and the warnings.
+     */
     public void print(PrintStream out) {
+        if (report != null && report.crossValidation() != null) {
+            Report.CrossValidation cv = report.crossValidation();
+            out.printf(Locale.ROOT, "%s, %d models:%n", report.protocol().describe(), cv.folds().size());
+            out.printf(Locale.ROOT, "%-18s %18s %16s%n", "metric", "mean ± std", report.baselineName());
+            for (Map.Entry<String, Double> e : cv.mean().entrySet()) {
+                out.printf(Locale.ROOT, "%-18s %9.4f ± %6.4f %16.4f%n", e.getKey(), e.getValue(),
+                        cv.std().get(e.getKey()), cv.baselineMean().get(e.getKey()));
+            }
+            if (!"test".equals(report.evaluatedOn())) {
+                printConfusion(out, model.metadata(), test);
+                printReportDetails(out);
+                return;
+            }
+            out.println();
+            out.println("final model on the test split:");
+        }
         printComparison(out, model.metadata(), test, baseline);
+        printReportDetails(out);
+    }
+
+    private void printReportDetails(PrintStream out) {
+        if (report == null) {
+            return;
+        }
+        Report.Outcomes o = report.outcomes();
+        if (o != null) {
+            out.println();
+            out.printf(Locale.ROOT, "at threshold %.2f, per %d cases: %.1f false positives (predicted '%s' wrongly), "
+                    + "%.1f false negatives (missed '%s'); false positive rate %.3f, false negative rate %.3f%n",
+                    o.threshold(), o.perCases(), o.falsePositivesPerCases(), o.positiveClass(),
+                    o.falseNegativesPerCases(), o.positiveClass(), o.falsePositiveRate(), o.falseNegativeRate());
+        }
+        Report.Diagnosis d = report.diagnosis();
+        if (d != null) {
+            out.println();
+            out.printf(Locale.ROOT, "diagnosis: %s (best validation loss %.4f at epoch %d of %d)%n", d.verdict(),
+                    d.bestValidationLoss(), d.bestEpoch(), report.history().size());
+            d.advice().forEach(a -> out.println("  - " + a));
+        }
+        for (Report.Warning w : report.warnings()) {
+            out.println("warning [" + w.code() + "]: " + w.message());
+        }
     }
 
     static void printComparison(PrintStream out, ModelMetadata meta, Metrics.Evaluation test,
@@ -31,6 +137,10 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
             out.printf(Locale.ROOT, "%-18s %10.4f %16s%n", e.getKey(), e.getValue(),
                     b == null ? "" : String.format(Locale.ROOT, "%.4f", b));
         }
+        printConfusion(out, meta, test);
+    }
+
+    static void printConfusion(PrintStream out, ModelMetadata meta, Metrics.Evaluation test) {
         if (test.confusion() != null) {
             out.println();
             out.println("confusion matrix (rows: true class, columns: predicted)");

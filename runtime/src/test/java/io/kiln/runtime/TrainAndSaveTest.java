@@ -53,8 +53,8 @@ class TrainAndSaveTest {
         TrainingResult r = Trainer.train(iris(new Momentum(0.05, 0.9)), TrainOptions.defaults().quiet());
         assertThat(r.metrics().get("accuracy")).isAtLeast(0.85);
         assertThat(r.model().metadata().history()).hasSize(40);
-        ModelMetadata.EpochRecord first = r.model().metadata().history().get(0);
-        ModelMetadata.EpochRecord last = r.model().metadata().history().get(39);
+        Report.Epoch first = r.model().metadata().history().get(0);
+        Report.Epoch last = r.model().metadata().history().get(39);
         assertThat(last.trainLoss()).isLessThan(first.trainLoss() / 2);
 
         Path file = dir.resolve("models/iris.kiln");

@@ -19,7 +19,7 @@ import javax.tools.ToolProvider;
 /**
  * The benchmark command ({@code mvn -B -DskipTests -Pbench package}): training throughput of the
  * generated trainer against hand-written DL4J (interleaved rounds, each run in a fresh JVM),
- * resident memory over a 1000-epoch run, annotation-processing time per spec, and holdout quality
+ * resident memory over a 1000-epoch run, annotation-processing time per spec, and cross-validated quality
  * over seeds. Prints Markdown; the results are recorded in docs/benchmarks.md.
  */
 public final class Bench {
@@ -63,8 +63,8 @@ public final class Bench {
         System.out.println("\n## Annotation processing time per spec\n");
         processingTimes();
 
-        System.out.println("\n## Holdout quality over seeds\n");
-        QualityBench.main(new String[] {"5"});
+        System.out.println("\n## Cross-validated quality\n");
+        QualityBench.main(new String[] {"3"});
     }
 
     private static String label(String mode) {

@@ -4,6 +4,7 @@ import io.kiln.dsl.Adam;
 import io.kiln.dsl.CsvData;
 import io.kiln.dsl.Dense;
 import io.kiln.dsl.Dropout;
+import io.kiln.dsl.EarlyStopping;
 import io.kiln.dsl.Feature;
 import io.kiln.dsl.Fit;
 import io.kiln.dsl.Holdout;
@@ -11,14 +12,19 @@ import io.kiln.dsl.Label;
 import io.kiln.dsl.Layer;
 import io.kiln.dsl.Model;
 import io.kiln.dsl.Output;
+import io.kiln.dsl.Regularization;
+import io.kiln.dsl.Report;
 import io.kiln.dsl.Task;
 
 /** Wisconsin diagnostic breast cancer: malignant or benign from 30 nucleus measurements (569 rows). */
 @Model(task = Task.BINARY_CLASSIFICATION, name = "breast-cancer")
 @CsvData(resource = "breast_cancer.csv")
-@Holdout(validation = 0.2, test = 0.2)
+@Holdout(validation = 0.2, test = 0.2, retrain = true)
 @Adam(learningRate = 0.001)
-@Fit(epochs = 60, batchSize = 32, seed = 42)
+@Regularization(l2 = 1e-4)
+@EarlyStopping(patience = 15)
+@Report(perCases = 1000)
+@Fit(epochs = 150, batchSize = 32, seed = 42)
 public class BreastCancer {
     @Feature(column = "mean_radius") double meanRadius;
     @Feature(column = "mean_texture") double meanTexture;

@@ -6,7 +6,9 @@ import io.kiln.dsl.Dense;
 import io.kiln.dsl.Dropout;
 import io.kiln.dsl.Feature;
 import io.kiln.dsl.Fit;
-import io.kiln.dsl.Holdout;
+import io.kiln.dsl.KFold;
+import io.kiln.dsl.EarlyStopping;
+import io.kiln.dsl.ReduceOnPlateau;
 import io.kiln.dsl.Label;
 import io.kiln.dsl.Layer;
 import io.kiln.dsl.Model;
@@ -16,9 +18,11 @@ import io.kiln.dsl.Task;
 /** Diabetes progression one year after baseline, from ten clinical measurements (442 rows). */
 @Model(task = Task.SCALAR_REGRESSION)
 @CsvData(resource = "diabetes_regression.csv")
-@Holdout(validation = 0.1, test = 0.2)
+@KFold(k = 5)
 @Adam(learningRate = 0.001)
-@Fit(epochs = 60, batchSize = 16, seed = 42)
+@EarlyStopping(patience = 20)
+@ReduceOnPlateau(patience = 8, factor = 0.5)
+@Fit(epochs = 200, batchSize = 16, seed = 42)
 public class Diabetes {
     @Feature double age;
     /** Coded 1 or 2 in the data: kept numeric (standardized), as the source codes it. */

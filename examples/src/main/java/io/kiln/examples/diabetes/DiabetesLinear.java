@@ -4,7 +4,7 @@ import io.kiln.dsl.Adam;
 import io.kiln.dsl.CsvData;
 import io.kiln.dsl.Feature;
 import io.kiln.dsl.Fit;
-import io.kiln.dsl.Holdout;
+import io.kiln.dsl.KFold;
 import io.kiln.dsl.Label;
 import io.kiln.dsl.Layer;
 import io.kiln.dsl.Model;
@@ -14,7 +14,7 @@ import io.kiln.dsl.Task;
 /** Linear regression on the diabetes data: a spec with only an output layer, the reference the MLP must beat. */
 @Model(task = Task.SCALAR_REGRESSION, name = "diabetes-linear")
 @CsvData(resource = "diabetes_regression.csv")
-@Holdout(validation = 0.1, test = 0.2)
+@KFold(k = 5)
 @Adam(learningRate = 0.01)
 @Fit(epochs = 50, batchSize = 16, seed = 42)
 public class DiabetesLinear {

@@ -5,7 +5,7 @@ import io.kiln.dsl.CsvData;
 import io.kiln.dsl.Dense;
 import io.kiln.dsl.Feature;
 import io.kiln.dsl.Fit;
-import io.kiln.dsl.Holdout;
+import io.kiln.dsl.KFold;
 import io.kiln.dsl.Label;
 import io.kiln.dsl.Layer;
 import io.kiln.dsl.Model;
@@ -15,7 +15,7 @@ import io.kiln.dsl.Task;
 /** Fisher's iris: three species from four flower measurements (150 rows). */
 @Model(task = Task.MULTICLASS_CLASSIFICATION)
 @CsvData(resource = "iris.csv")
-@Holdout(validation = 0.2, test = 0.2, stratified = true)
+@KFold(k = 5, repeats = 3, test = 0.2)
 @Adam(learningRate = 0.01)
 @Fit(epochs = 60, batchSize = 16, seed = 42)
 public class Iris {

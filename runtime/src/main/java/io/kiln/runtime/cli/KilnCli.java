@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The command line of every generated {@code <Name>Main}: {@code train}, {@code evaluate},
- * {@code predict} and {@code info}. Exit codes: 0 success, 1 a data or model problem (the message
+ * {@code predict}, {@code sanity} and {@code info}. Exit codes: 0 success, 1 a data or model problem (the message
  * names the file, line and column), 2 a usage error.
  */
 public final class KilnCli {
@@ -49,6 +49,7 @@ public final class KilnCli {
                 .addSubcommand(new Train(definition, out, err))
                 .addSubcommand(new Evaluate(definition, out))
                 .addSubcommand(new Predict(definition, out))
+                .addSubcommand(new SanityCheck(definition, out, err))
                 .addSubcommand(new Info(out));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
@@ -132,20 +133,28 @@ public final class KilnCli {
             out.printf(Locale.ROOT, "model    %s (%s)%n", definition.name(), definition.task());
             out.printf(Locale.ROOT, "data     %s: %d rows, sha256 %s%n", prepared.source().name(),
                     prepared.data().size(), abbreviate(prepared.data().sha256()));
-            out.printf(Locale.ROOT, "split    %d train / %d validation / %d test%s, seed %d%n", s.train().length,
-                    s.validation().length, s.test().length,
-                    definition.holdout().stratified() && prepared.data().classes() != null ? " (stratified)" : "",
-                    prepared.fit().seed());
-            out.printf(Locale.ROOT, "training %d epochs, batch size %d%n", prepared.fit().epochs(),
-                    prepared.fit().batchSize());
-            TrainingResult result = Trainer.train(definition, prepared, options.progress(), everyEpoch);
+            out.printf(Locale.ROOT, "protocol %s, seed %d%n", definition.protocol().describe(), prepared.fit().seed());
+            if (definition.protocol() instanceof io.kiln.runtime.KFoldProtocol) {
+                out.printf(Locale.ROOT, "split    %d cross-validated / %d test%n", s.train().length, s.test().length);
+            } else {
+                out.printf(Locale.ROOT, "split    %d train / %d validation / %d test%n", s.train().length,
+                        s.validation().length, s.test().length);
+            }
+            out.printf(Locale.ROOT, "training %d epochs, batch size %d%s%n", prepared.fit().epochs(),
+                    prepared.fit().batchSize(), definition.learningRate() != null
+                            ? ", learning rate " + definition.learningRate().describe() : "");
+            TrainingResult result = Trainer.train(definition, prepared, options);
             out.println();
-            out.println("test metrics (" + s.test().length + " rows):");
+            out.println("test".equals(result.report().evaluatedOn())
+                    ? "test metrics (" + s.test().length + " rows):" : "cross-validated metrics:");
             result.print(out);
             Path file = model != null ? model : defaultModelFile(definition);
-            result.model().save(file);
+            List<Path> reports = result.save(file);
             out.printf(Locale.ROOT, "%nsaved    %s (%d KB) after %.1f s of training%n", file, Files.size(file) / 1024,
                     result.model().metadata().provenance().trainingSeconds());
+            for (Path r : reports) {
+                out.printf(Locale.ROOT, "report   %s%n", r);
+            }
             return 0;
         }
     }
@@ -195,13 +204,52 @@ public final class KilnCli {
                             + "), so its test split cannot be rebuilt. Pass --data FILE to evaluate on other data.");
                 }
                 // the split saved with the model, not the spec's current @Holdout, so test rows stay unseen
-                rows = Trainer.split(meta.provenance().holdout(), labeled, meta.provenance().fit().seed()).test();
+                rows = Trainer.testRows(meta.provenance().protocol(), definition.data(), labeled,
+                        meta.provenance().fit().seed());
+                if (rows.length == 0) {
+                    throw new IllegalArgumentException("The model's protocol (" + meta.provenance().protocol().describe()
+                            + ") kept no test split. Pass --data FILE to evaluate on other labelled data.");
+                }
                 what = "the " + rows.length + "-row test split of " + definition.data().name();
             }
             Metrics.Evaluation[] e = m.evaluate(labeled, rows);
             out.println("metrics on " + what + ":");
             new TrainingResult(m, e[0], e[1]).print(out);
             return 0;
+        }
+    }
+
+    @Command(name = "sanity", mixinStandardHelpOptions = true,
+            description = "Check that the model can overfit a few training rows (if it cannot, it cannot learn).")
+    static final class SanityCheck implements Callable<Integer> {
+        private final ModelDefinition definition;
+        private final PrintStream out;
+        private final PrintStream err;
+
+        @Option(names = "--data", paramLabel = "FILE", description = "CSV to use instead of the declared data.")
+        Path data;
+
+        @Option(names = "--rows", paramLabel = "N", defaultValue = "32", description = "Training rows to fit (default: ${DEFAULT-VALUE}).")
+        int rows;
+
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "300", description = "Epochs (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        SanityCheck(ModelDefinition definition, PrintStream out, PrintStream err) {
+            this.definition = definition;
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() {
+            if (rows <= 0 || epochs <= 0) {
+                throw new IllegalArgumentException("--rows and --epochs must be positive");
+            }
+            Trainer.Sanity s = Trainer.sanity(definition, new TrainOptions(data, null, null, null, null, false), rows,
+                    epochs);
+            out.println(s.describe());
+            return s.passed() ? 0 : 1;
         }
     }
 

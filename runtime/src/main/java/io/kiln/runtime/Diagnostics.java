@@ -1,0 +1,227 @@
+package io.kiln.runtime;
+
+import io.kiln.dsl.Scaling;
+import io.kiln.dsl.Task;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The seeds' checklists as code: warnings about the data (class imbalance, features on wildly
+ * different scales without normalization, duplicate rows across a split), the fraction of dead
+ * ReLU units, and a diagnosis of the fit from the learning curves with the next steps to try.
+ */
+public final class Diagnostics {
+    /** The rarest class below this share of the rows (times the uniform share) is an imbalance. */
+    static final double IMBALANCE = 0.25;
+    /** Unscaled numeric features whose standard deviations differ by more than this factor. */
+    static final double SCALE_RATIO = 100;
+    /** A ReLU layer with more than this fraction of dead units gets a warning. */
+    static final double DEAD_UNITS = 0.25;
+
+    private Diagnostics() {}
+
+    /** Class imbalance (on all rows) and feature scales (on the training rows). */
+    static List<Report.Warning> dataWarnings(ModelDefinition def, LabeledData data, int[] train) {
+        List<Report.Warning> warnings = new ArrayList<>();
+        classImbalance(def, data).ifPresent(warnings::add);
+        featureScales(def, data, train).ifPresent(warnings::add);
+        return warnings;
+    }
+
+    static Optional<Report.Warning> classImbalance(ModelDefinition def, LabeledData data) {
+        if (data.classes() == null) {
+            return Optional.empty();
+        }
+        List<String> classes = def.label().classes();
+        int[] counts = new int[classes.size()];
+        for (int c : data.classes()) {
+            counts[c]++;
+        }
+        int rarest = 0;
+        int commonest = 0;
+        for (int c = 1; c < counts.length; c++) {
+            rarest = counts[c] < counts[rarest] ? c : rarest;
+            commonest = counts[c] > counts[commonest] ? c : commonest;
+        }
+        double share = counts[rarest] / (double) data.size();
+        if (share >= IMBALANCE / counts.length) {
+            return Optional.empty();
+        }
+        return Optional.of(new Report.Warning("class-imbalance", String.format(Locale.ROOT,
+                "Class imbalance: '%s' has %d of %d rows (%.1f%%), '%s' has %d. Always predicting '%s' already scores "
+                        + "accuracy %.3f, so judge the model by balanced_accuracy%s and the confusion matrix, and "
+                        + "consider collecting more '%s' rows or resampling.", classes.get(rarest), counts[rarest],
+                data.size(), 100 * share, classes.get(commonest), counts[commonest], classes.get(commonest),
+                counts[commonest] / (double) data.size(),
+                def.task() == Task.BINARY_CLASSIFICATION ? ", pr_auc, recall" : ", macro_f1", classes.get(rarest))));
+    }
+
+    static Optional<Report.Warning> featureScales(ModelDefinition def, LabeledData data, int[] train) {
+        String small = null;
+        String large = null;
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (int f = 0; f < def.features().size(); f++) {
+            FeatureSchema feature = def.features().get(f);
+            if (feature.kind() != FeatureKind.NUMERIC || feature.scaling() != Scaling.NONE) {
+                continue;
+            }
+            final int col = f;
+            double[] v = Arrays.stream(train).mapToObj(r -> data.features().get(r)[col])
+                    .filter(o -> o instanceof Number).mapToDouble(o -> ((Number) o).doubleValue()).toArray();
+            double sd = Trainer.std(v);
+            if (sd <= 0) {
+                continue;
+            }
+            if (sd < min) {
+                min = sd;
+                small = feature.name();
+            }
+            if (sd > max) {
+                max = sd;
+                large = feature.name();
+            }
+        }
+        if (small == null || max / min <= SCALE_RATIO) {
+            return Optional.empty();
+        }
+        return Optional.of(new Report.Warning("feature-scales", String.format(Locale.ROOT,
+                "Unscaled numeric features differ wildly in scale: '%s' varies with standard deviation %.3g, '%s' "
+                        + "with %.3g (%.0fx). Gradient descent then moves in steps fit for one and not the other; "
+                        + "set scaling = Scaling.STANDARDIZE on them (or @Preprocessing(scaling = STANDARDIZE)).",
+                large, max, small, min, max / min)));
+    }
+
+    /** Rows of {@code b} whose feature values equal those of some row of {@code a}. */
+    record Duplicates(int count, Optional<Report.Warning> warning) {}
+
+    static Duplicates duplicates(LabeledData data, int[] a, int[] b) {
+        if (a.length == 0 || b.length == 0) {
+            return new Duplicates(0, Optional.empty());
+        }
+        Map<List<Object>, Integer> seen = new HashMap<>();
+        for (int r : a) {
+            seen.putIfAbsent(Arrays.asList(data.features().get(r)), r);
+        }
+        int count = 0;
+        List<String> examples = new ArrayList<>();
+        for (int r : b) {
+            Integer twin = seen.get(Arrays.asList(data.features().get(r)));
+            if (twin != null) {
+                count++;
+                if (examples.size() < 3) {
+                    examples.add("line " + data.lines()[r] + " = line " + data.lines()[twin]);
+                }
+            }
+        }
+        if (count == 0) {
+            return new Duplicates(0, Optional.empty());
+        }
+        return new Duplicates(count, Optional.of(new Report.Warning("duplicates-across-split", String.format(
+                Locale.ROOT, "%d of %d held-out rows have the same feature values as a row they are evaluated "
+                        + "against (%s%s), so training and evaluation data are not disjoint and the score is "
+                        + "optimistic. Remove duplicate rows from %s.", count, b.length, String.join(", ", examples),
+                count > examples.size() ? ", ..." : "", data.source()))));
+    }
+
+    /**
+     * The fraction of each ReLU layer's units that output zero for every sampled row: they pass no
+     * gradient and never recover.
+     */
+    static Map<String, Double> deadRelu(MultiLayerNetwork net, INDArray x) {
+        Map<String, Double> dead = new LinkedHashMap<>();
+        if (x.rows() == 0) {
+            return dead;
+        }
+        List<INDArray> activations = net.feedForward(x, false);
+        for (int i = 0; i < net.getnLayers(); i++) {
+            var conf = net.getLayer(i).conf().getLayer();
+            if (conf instanceof DenseLayer dense && ((BaseLayer) dense).getActivationFn() instanceof ActivationReLU) {
+                INDArray maxPerUnit = activations.get(i + 1).max(0);
+                long units = maxPerUnit.length();
+                long zeros = 0;
+                for (long u = 0; u < units; u++) {
+                    if (maxPerUnit.getDouble(u) <= 0) {
+                        zeros++;
+                    }
+                }
+                dead.put(conf.getLayerName(), zeros / (double) units);
+            }
+        }
+        return dead;
+    }
+
+    static List<Report.Warning> deadUnitWarnings(Map<String, Double> dead) {
+        List<Report.Warning> warnings = new ArrayList<>();
+        dead.forEach((layer, fraction) -> {
+            if (fraction > DEAD_UNITS) {
+                warnings.add(new Report.Warning("dead-relu", String.format(Locale.ROOT,
+                        "%.0f%% of layer '%s''s ReLU units are dead (zero for every sampled training row). Lower the "
+                                + "learning rate, or use Activation.LEAKY_RELU.", 100 * fraction, layer)));
+            }
+        });
+        return warnings;
+    }
+
+    /**
+     * Reads the learning curves: null without validation. Verdicts, in order of precedence: not
+     * learning (the training loss barely moved), overfitting (validation loss rose well above its
+     * best while training loss kept falling), still improving (the best epoch is the last few),
+     * underfitting (training loss stayed high and close to validation loss), else a good fit.
+     */
+    static Report.Diagnosis diagnose(Task task, List<Report.Epoch> history, double firstLoss) {
+        if (history.isEmpty() || history.stream().allMatch(e -> Double.isNaN(e.validationLoss()))) {
+            return null;
+        }
+        Report.Epoch best = history.stream().filter(e -> !Double.isNaN(e.validationLoss()))
+                .min((a, b) -> Double.compare(a.validationLoss(), b.validationLoss())).orElseThrow();
+        Report.Epoch last = history.get(history.size() - 1);
+        int epochs = history.size();
+        double gap = (best.validationLoss() - best.trainLoss()) / Math.max(Math.abs(best.trainLoss()), 1e-12);
+        double drop = firstLoss > 0 ? last.trainLoss() / firstLoss : 1;
+        String verdict;
+        List<String> advice = new ArrayList<>();
+        if (drop > 0.97) {
+            verdict = "not learning";
+            advice.add("The training loss barely moved: run the sanity check (the 'sanity' command) to see whether "
+                    + "the model can overfit a few samples.");
+            advice.add("Try a larger learning rate, or a smaller one if the loss is noisy.");
+            advice.add("Check that features are scaled and that labels line up with their rows.");
+        } else if (best.epoch() < epochs * 0.8 && last.validationLoss() > best.validationLoss() * 1.1
+                && last.trainLoss() < best.trainLoss()) {
+            verdict = "overfitting";
+            advice.add(String.format(Locale.ROOT, "Validation loss was best at epoch %d of %d and then rose %.0f%%: "
+                    + "add @EarlyStopping (restoreBest) or train for about %d epochs.", best.epoch(), epochs,
+                    100 * (last.validationLoss() / best.validationLoss() - 1), best.epoch()));
+            advice.add("Regularize: @Dropout between layers, @Regularization(l2 = 1e-4), or a smaller network.");
+            advice.add("Get more training data if you can; it is the best cure for overfitting.");
+        } else if (best.epoch() >= epochs - Math.max(1, epochs / 20)) {
+            verdict = "still improving";
+            advice.add(String.format(Locale.ROOT, "Validation loss was still falling at the last epoch (%d): train "
+                    + "for more epochs, or raise the learning rate.", epochs));
+        } else if (Math.abs(gap) < 0.1 && drop > 0.5) {
+            verdict = "underfitting";
+            advice.add("Training and validation loss are close and high: the model lacks capacity.");
+            advice.add("Add units or layers, train longer, or lower the regularization.");
+            advice.add("Engineer better features: the model can only learn what the inputs hold.");
+        } else {
+            verdict = "good fit";
+            advice.add(String.format(Locale.ROOT, "Validation loss was best at epoch %d of %d (%.4f, against "
+                    + "training loss %.4f) and did not rise much after it.", best.epoch(), epochs,
+                    best.validationLoss(), best.trainLoss()));
+        }
+        return new Report.Diagnosis(verdict, best.epoch(), best.validationLoss(), last.trainLoss(),
+                last.validationLoss(), gap, advice);
+    }
+}

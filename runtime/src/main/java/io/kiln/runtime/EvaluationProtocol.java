@@ -1,0 +1,23 @@
+package io.kiln.runtime;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * How a model is evaluated (seed 001, "Choose an evaluation protocol"): a holdout split, k-fold
+ * cross-validation, or a temporal split. Stored in the model file and the report with a
+ * {@code "type"} of {@code holdout}, {@code kfold} or {@code temporal}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = HoldoutProtocol.class, name = "holdout"),
+    @JsonSubTypes.Type(value = KFoldProtocol.class, name = "kfold"),
+    @JsonSubTypes.Type(value = TemporalProtocol.class, name = "temporal")
+})
+public sealed interface EvaluationProtocol permits HoldoutProtocol, KFoldProtocol, TemporalProtocol {
+    /** Whether the protocol sets rows aside each epoch for validation. */
+    boolean hasValidation();
+
+    /** One line describing the protocol, for reports and the console. */
+    String describe();
+}

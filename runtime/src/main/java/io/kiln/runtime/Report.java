@@ -1,0 +1,133 @@
+package io.kiln.runtime;
+
+import io.kiln.dsl.Task;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one training run found out, in the stable JSON form every run writes
+ * ({@code <model>.report.json}, schema {@value #SCHEMA}, documented in {@code docs/concepts/report.md})
+ * and the HTML report is drawn from. Fields that do not apply to a task or protocol are null.
+ *
+ * @param schema {@value #SCHEMA}
+ * @param model model name
+ * @param task the task
+ * @param createdAt ISO-8601 instant of the run
+ * @param protocol the evaluation protocol
+ * @param evaluatedOn what {@link #metrics} were measured on: {@code "test"} (one held-out test set) or
+ *     {@code "cross-validation"} (mean over folds, when there is no test set)
+ * @param data the data and its split
+ * @param training what the training did (epochs run, best epoch, schedule, time)
+ * @param primaryMetric the task's one-number metric
+ * @param metrics the model's metrics
+ * @param baseline the common-sense baseline's metrics on the same rows
+ * @param baselineName what the baseline is ("majority class", "mean predictor")
+ * @param classes class names (classification), else null
+ * @param confusion confusion matrix, rows true and columns predicted (single-label classification)
+ * @param outcomes binary classification's decision in business terms, else null
+ * @param roc ROC curve (binary), else null
+ * @param precisionRecall precision-recall curve (binary), else null
+ * @param residuals predicted against actual values (regression, first target), else null
+ * @param history learning curves, one record per epoch: of the final model's run for a holdout; of the
+ *     monitored first run when the final model was retrained without validation; for k-fold, the
+ *     folds' curves averaged epoch by epoch
+ * @param crossValidation the fold table and its summary (k-fold), else null
+ * @param diagnosis the fit diagnosis from the learning curves, else null without validation data
+ * @param warnings data and training warnings (class imbalance, feature scales, duplicates, dead units)
+ */
+public record Report(String schema, String model, Task task, String createdAt, EvaluationProtocol protocol,
+        String evaluatedOn, DataSummary data, TrainingSummary training, String primaryMetric,
+        Map<String, Double> metrics, Map<String, Double> baseline, String baselineName, List<String> classes,
+        int[][] confusion, Outcomes outcomes, Curve roc, Curve precisionRecall, Residuals residuals,
+        List<Epoch> history, CrossValidation crossValidation, Diagnosis diagnosis, List<Warning> warnings) {
+
+    public static final String SCHEMA = "kiln-report/1";
+
+    /**
+     * @param source data source name
+     * @param sha256 SHA-256 of the data bytes
+     * @param rows rows read
+     * @param trainRows rows the final model was trained on
+     * @param validationRows rows it was monitored on
+     * @param testRows rows of the final test (0 when there is none)
+     * @param classCounts rows per class (classification), else null
+     * @param duplicatesAcrossSplits rows whose feature values also occur on the other side of a split
+     */
+    public record DataSummary(String source, String sha256, int rows, int trainRows, int validationRows,
+            int testRows, Map<String, Integer> classCounts, int duplicatesAcrossSplits) {}
+
+    /**
+     * @param epochsPlanned epochs declared (after overrides)
+     * @param epochsRun epochs actually run by the final model
+     * @param bestEpoch epoch with the best monitored validation value (0 without validation)
+     * @param stoppedEarly whether early stopping ended the run
+     * @param restoredBest whether the best epoch's weights were restored
+     * @param monitor the monitored validation value (metric key or "loss"), or null
+     * @param learningRate the schedule, described
+     * @param seconds wall-clock time of the whole run (all folds and retraining)
+     * @param retrained whether the final model was retrained on training + validation rows
+     * @param deadReluFraction per ReLU layer, the fraction of its units that output zero for every one
+     *     of up to 1000 training rows ("dead" units)
+     */
+    public record TrainingSummary(int epochsPlanned, int epochsRun, int bestEpoch, boolean stoppedEarly,
+            boolean restoredBest, String monitor, String learningRate, double seconds, boolean retrained,
+            Map<String, Double> deadReluFraction) {}
+
+    /**
+     * One epoch of a learning curve.
+     *
+     * @param epoch 1-based epoch
+     * @param trainLoss mean training loss over the epoch
+     * @param validationLoss validation loss (NaN without validation)
+     * @param trainMetric primary metric on the training rows (NaN when not measured)
+     * @param validationMetric primary metric on the validation rows (NaN without validation)
+     * @param learningRate learning rate at the start of the epoch
+     * @param seconds wall-clock time of the epoch
+     */
+    public record Epoch(int epoch, double trainLoss, double validationLoss, double trainMetric,
+            double validationMetric, double learningRate, double seconds) {}
+
+    /**
+     * A binary decision's outcomes: counts on the evaluated rows, rates, and counts per
+     * {@code perCases} cases.
+     */
+    public record Outcomes(double threshold, int perCases, int truePositives, int falsePositives, int trueNegatives,
+            int falseNegatives, double falsePositiveRate, double falseNegativeRate, double falsePositivesPerCases,
+            double falseNegativesPerCases, String positiveClass) {}
+
+    /** A curve as matching x and y arrays, with its area. */
+    public record Curve(double[] x, double[] y, double area) {}
+
+    /** Predicted and actual values (a sample of at most 2000 points). */
+    public record Residuals(String target, double[] predicted, double[] actual) {}
+
+    /**
+     * @param folds one row per fold
+     * @param mean mean of each metric over the folds
+     * @param std standard deviation of each metric over the folds
+     * @param baselineMean mean of the baseline's metrics over the folds
+     * @param finalEpochs epochs the final model was trained for
+     */
+    public record CrossValidation(List<Fold> folds, Map<String, Double> mean, Map<String, Double> std,
+            Map<String, Double> baselineMean, int finalEpochs) {}
+
+    /** One fold: its repeat (1-based), fold number (1-based), sizes, best epoch and metrics. */
+    public record Fold(int repeat, int fold, int trainRows, int validationRows, int bestEpoch, int epochsRun,
+            Map<String, Double> metrics, Map<String, Double> baseline) {}
+
+    /**
+     * @param verdict one of {@code "good fit"}, {@code "overfitting"}, {@code "underfitting"},
+     *     {@code "still improving"}, {@code "not learning"}
+     * @param bestEpoch epoch of the lowest validation loss
+     * @param bestValidationLoss that loss
+     * @param finalTrainLoss training loss at the last epoch
+     * @param finalValidationLoss validation loss at the last epoch
+     * @param gap relative gap between validation and training loss at the best epoch
+     * @param advice what to try next, from the seeds' checklists
+     */
+    public record Diagnosis(String verdict, int bestEpoch, double bestValidationLoss, double finalTrainLoss,
+            double finalValidationLoss, double gap, List<String> advice) {}
+
+    /** A warning with a stable code (e.g. {@code class-imbalance}) and its message. */
+    public record Warning(String code, String message) {}
+}

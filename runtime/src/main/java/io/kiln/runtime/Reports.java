@@ -1,0 +1,92 @@
+package io.kiln.runtime;
+
+import io.kiln.dsl.Task;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Assembles the {@link Report} of a training run. */
+final class Reports {
+    /** Residual plots show at most this many points. */
+    static final int MAX_POINTS = 2000;
+
+    private Reports() {}
+
+    /**
+     * @param run the run whose curves are reported (for k-fold, the curves averaged over folds)
+     * @param epochsRun epochs the final model trained
+     * @param targets the evaluated rows' targets (test rows, or out-of-fold rows for k-fold without a
+     *     test set), or null
+     * @param outputs the model's outputs for those rows, in data units, or null
+     */
+    static Report build(ModelDefinition def, Trainer.Prepared p, Trainer.Run run, int epochsRun,
+            Report.CrossValidation cv,
+            boolean retrained, String evaluatedOn, Metrics.Evaluation test, Metrics.Evaluation baseline,
+            double[][] targets, double[][] outputs, Report.Diagnosis diagnosis, List<Report.Warning> warnings,
+            int duplicates, int trainRows, int validationRows, double seconds) {
+        Task task = def.task();
+        List<String> classes = task.isClassification() ? def.label().classes() : null;
+        Map<String, Integer> classCounts = null;
+        if (p.data().classes() != null) {
+            classCounts = new LinkedHashMap<>();
+            int[] counts = new int[classes.size()];
+            for (int c : p.data().classes()) {
+                counts[c]++;
+            }
+            for (int c = 0; c < counts.length; c++) {
+                classCounts.put(classes.get(c), counts[c]);
+            }
+        }
+        Report.DataSummary data = new Report.DataSummary(p.source().name(), p.data().sha256(), p.data().size(),
+                trainRows, validationRows, p.split().test().length, classCounts, duplicates);
+        Report.TrainingSummary training = new Report.TrainingSummary(p.fit().epochs(), epochsRun,
+                run.bestEpoch(), run.stoppedEarly(), run.restoredBest(), run.monitor(), run.learningRate(), seconds,
+                retrained, run.deadRelu());
+        int[][] confusion = test.confusion();
+        Report.Outcomes outcomes = null;
+        Report.Curve roc = null;
+        Report.Curve pr = null;
+        Report.Residuals residuals = null;
+        if (targets != null && targets.length > 0) {
+            Metrics.Evaluation pooled = Metrics.evaluate(task, targets, outputs, def.threshold());
+            if (confusion == null) {
+                confusion = pooled.confusion();
+            }
+            if (task == Task.BINARY_CLASSIFICATION) {
+                outcomes = outcomes(pooled.confusion(), def.threshold(), def.perCases(), classes.get(1));
+                double[][] r = Metrics.rocCurve(targets, outputs);
+                roc = new Report.Curve(r[0], r[1], Metrics.rocAuc(targets, outputs));
+                double[][] c = Metrics.precisionRecallCurve(targets, outputs);
+                pr = new Report.Curve(c[0], c[1], Metrics.averagePrecision(targets, outputs));
+            } else if (!task.isClassification()) {
+                int n = Math.min(MAX_POINTS, targets.length);
+                int[] rows = Trainer.sample(java.util.stream.IntStream.range(0, targets.length).toArray(), n, 1);
+                double[] predicted = new double[n];
+                double[] actual = new double[n];
+                for (int i = 0; i < n; i++) {
+                    predicted[i] = outputs[rows[i]][0];
+                    actual[i] = targets[rows[i]][0];
+                }
+                residuals = new Report.Residuals(def.label().columns().get(0), predicted, actual);
+            }
+        }
+        return new Report(Report.SCHEMA, def.name(), task, Instant.now().toString(), def.protocol(), evaluatedOn, data,
+                training, Metrics.primary(task), test.metrics(), baseline.metrics(),
+                task.isClassification() ? "majority class" : "mean predictor", classes,
+                task == Task.MULTILABEL_CLASSIFICATION ? null : confusion, outcomes, roc, pr, residuals, run.history(),
+                cv, diagnosis, List.copyOf(warnings));
+    }
+
+    /** A binary confusion matrix (rows true, columns predicted) in business terms. */
+    static Report.Outcomes outcomes(int[][] cm, double threshold, int perCases, String positiveClass) {
+        int tn = cm[0][0];
+        int fp = cm[0][1];
+        int fn = cm[1][0];
+        int tp = cm[1][1];
+        int n = tn + fp + fn + tp;
+        return new Report.Outcomes(threshold, perCases, tp, fp, tn, fn, tn + fp == 0 ? 0 : fp / (double) (tn + fp),
+                tp + fn == 0 ? 0 : fn / (double) (tp + fn), n == 0 ? 0 : fp * (double) perCases / n,
+                n == 0 ? 0 : fn * (double) perCases / n, positiveClass);
+    }
+}

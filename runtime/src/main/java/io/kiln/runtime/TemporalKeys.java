@@ -1,0 +1,70 @@
+package io.kiln.runtime;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Reads the order column of a temporal split as comparable numbers: plain numbers (a year, a
+ * timestamp, a row counter) or ISO-8601 dates, date-times or instants, all converted to seconds.
+ * The first row decides the format; a cell in another format or empty names its file, line and
+ * column.
+ */
+final class TemporalKeys {
+    private TemporalKeys() {}
+
+    private record Format(String name, ToDoubleFunction<String> parse) {}
+
+    private static final List<Format> FORMATS = List.of(
+            new Format("a number", Double::parseDouble),
+            new Format("an ISO-8601 date (2024-01-31)", s -> LocalDate.parse(s).toEpochDay() * 86400.0),
+            new Format("an ISO-8601 date-time (2024-01-31T12:00)",
+                    s -> LocalDateTime.parse(s).toEpochSecond(ZoneOffset.UTC)),
+            new Format("an ISO-8601 date-time with offset (2024-01-31T12:00+01:00)",
+                    s -> OffsetDateTime.parse(s).toEpochSecond()),
+            new Format("an ISO-8601 instant (2024-01-31T12:00:00Z)", s -> Instant.parse(s).getEpochSecond()));
+
+    static List<Double> read(CsvTable table, String column) {
+        int col = table.header().indexOf(column);
+        if (col < 0) {
+            throw new DataException(table.source(), 1, column, "The temporal split orders rows by column '" + column
+                    + "', which the header does not have. Columns: " + table.header());
+        }
+        List<Double> keys = new ArrayList<>(table.rows().size());
+        Format format = null;
+        for (CsvTable.Row row : table.rows()) {
+            String cell = row.cells()[col].trim();
+            if (cell.isEmpty()) {
+                throw new DataException(table.source(), row.line(), column,
+                        "The order column of a temporal split cannot be empty");
+            }
+            if (format == null) {
+                format = FORMATS.stream().filter(f -> parses(f, cell)).findFirst().orElseThrow(() -> new DataException(
+                        table.source(), row.line(), column, "'" + cell + "' is neither a number nor an ISO-8601 date "
+                        + "or date-time, so it cannot order a temporal split"));
+            }
+            try {
+                keys.add(format.parse().applyAsDouble(cell));
+            } catch (NumberFormatException | DateTimeParseException e) {
+                throw new DataException(table.source(), row.line(), column, "'" + cell + "' is not " + format.name()
+                        + " like the column's first value");
+            }
+        }
+        return keys;
+    }
+
+    private static boolean parses(Format f, String cell) {
+        try {
+            f.parse().applyAsDouble(cell);
+            return true;
+        } catch (NumberFormatException | DateTimeParseException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.kiln.runtime;
+
+import io.kiln.dsl.Missing;
+import io.kiln.dsl.Scaling;
+import io.kiln.dsl.Task;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/** Small models on the bundled iris data (150 rows, classes in file order), built by hand. */
+final class TrainingFixtures {
+    private TrainingFixtures() {}
+
+    static final List<String> IRIS_FEATURES = List.of("sepal_length_cm", "sepal_width_cm", "petal_length_cm",
+            "petal_width_cm");
+    static final List<String> SPECIES = List.of("setosa", "versicolor", "virginica");
+
+    /** Multiclass iris from the class-path resource: 4 standardized features, one ReLU layer of 16 units. */
+    static ModelDefinition.Builder iris(IUpdater updater) {
+        return iris(updater, CsvSource.resource(TrainingFixtures.class, "iris.csv"), Scaling.STANDARDIZE);
+    }
+
+    static ModelDefinition.Builder iris(IUpdater updater, CsvSource data, Scaling scaling) {
+        ModelDefinition.Builder b = ModelDefinition.builder("iris", Task.MULTICLASS_CLASSIFICATION).data(data);
+        for (String c : IRIS_FEATURES) {
+            b.feature(FeatureSchema.numeric(c, c, scaling, Missing.MEAN, ""));
+        }
+        return b.label(new LabelSchema("species", LabelCoding.INDEX, List.of("label"), SPECIES))
+                .fit(new FitSettings(10, 16, 3))
+                .outputActivationIsIdentity(false)
+                .network((n, seed) -> mlp(n, seed, updater, 16, 3, Activation.SOFTMAX,
+                        LossFunctions.LossFunction.MCXENT));
+    }
+
+    /** Binary iris: is the flower a virginica? (Overlaps with versicolor, so the ranking is imperfect.) */
+    static ModelDefinition.Builder virginica(IUpdater updater, Path csv) {
+        ModelDefinition.Builder b = ModelDefinition.builder("virginica", Task.BINARY_CLASSIFICATION)
+                .data(CsvSource.file(csv));
+        for (String c : IRIS_FEATURES) {
+            b.feature(FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, ""));
+        }
+        return b.label(new LabelSchema("virginica", LabelCoding.BOOLEAN, List.of("virginica"),
+                        List.of("other", "virginica")))
+                .fit(new FitSettings(10, 16, 3))
+                .outputActivationIsIdentity(false)
+                .network((n, seed) -> mlp(n, seed, updater, 8, 1, Activation.SIGMOID,
+                        LossFunctions.LossFunction.XENT));
+    }
+
+    /** Writes iris with a boolean "virginica" label instead of the class index. */
+    static Path writeVirginicaCsv(Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.join(",", IRIS_FEATURES) + ",virginica");
+        for (String[] row : irisRows()) {
+            lines.add(String.join(",", Arrays.copyOf(row, 4)) + "," + row[4].equals("2"));
+        }
+        return write(file, lines);
+    }
+
+    /** Dense ReLU layers of {@code hidden} units each, then the output layer. */
+    static MultiLayerConfiguration mlp(int numInputs, long seed, IUpdater updater, int hidden, int outputs,
+            Activation output, LossFunctions.LossFunction loss, int... moreHidden) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed).updater(updater)
+                .list().layer(new DenseLayer.Builder().nOut(hidden).activation(Activation.RELU).build());
+        for (int h : moreHidden) {
+            list.layer(new DenseLayer.Builder().nOut(h).activation(Activation.RELU).build());
+        }
+        return list.layer(new OutputLayer.Builder(loss).nOut(outputs).activation(output).build())
+                .setInputType(InputType.feedForward(numInputs)).build();
+    }
+
+    /** The iris rows as text cells: 4 features and the class index, in file order (50 of each class). */
+    static List<String[]> irisRows() {
+        try (InputStream in = TrainingFixtures.class.getResourceAsStream("iris.csv")) {
+            String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
+            List<String[]> rows = new ArrayList<>();
+            for (int i = 1; i < lines.length; i++) {
+                if (!lines[i].isBlank()) {
+                    rows.add(lines[i].trim().split(","));
+                }
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Column {@code col} of the iris rows as numbers. */
+    static double[] irisColumn(int col) {
+        return irisRows().stream().mapToDouble(r -> Double.parseDouble(r[col])).toArray();
+    }
+
+    static Path write(Path file, List<String> lines) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        return Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+
+    static double mean(double[] all, int[] rows) {
+        return Arrays.stream(rows).mapToDouble(r -> all[r]).average().orElseThrow();
+    }
+
+    static TrainOptions quiet() {
+        return TrainOptions.defaults().quiet();
+    }
+}
