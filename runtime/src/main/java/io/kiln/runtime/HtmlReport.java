@@ -78,6 +78,9 @@ public final class HtmlReport {
             dl { display: grid; grid-template-columns: max-content 1fr; gap: 3px 12px; margin: 0; }
             dt { color: #5b6270; }
             dd { margin: 0; overflow-wrap: anywhere; }
+            .table-scroll { overflow-x: auto; }
+            #folds { font-size: 12px; }
+            #folds th, #folds td { padding: 4px 6px; }
             table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
             th, td { padding: 5px 10px; border-bottom: 1px solid #e9ecef; text-align: left; vertical-align: top; }
             th { color: #3a4150; font-weight: 600; background: #f8f9fa; }
@@ -599,7 +602,7 @@ public final class HtmlReport {
                 && f.metrics().containsKey(r.primaryMetric()))) {
             keys.remove(r.primaryMetric());
         }
-        h.append("<section id=\"cross-validation\">\n<h2>Cross-validation folds</h2>\n<table id=\"folds\">\n<thead><tr>")
+        h.append("<section id=\"cross-validation\">\n<h2>Cross-validation folds</h2>\n<div class=\"table-scroll\"><table id=\"folds\">\n<thead><tr>")
                 .append("<th class=\"num\">repeat</th><th class=\"num\">fold</th><th class=\"num\">train rows</th>")
                 .append("<th class=\"num\">validation rows</th><th class=\"num\">best epoch</th>")
                 .append("<th class=\"num\">epochs run</th>");
@@ -631,7 +634,7 @@ public final class HtmlReport {
             }
             h.append("</tr>\n");
         }
-        h.append("</tfoot>\n</table>\n<p class=\"muted\">The final model was trained for ")
+        h.append("</tfoot>\n</table></div>\n<p class=\"muted\">The final model was trained for ")
                 .append(count(cv.finalEpochs())).append(" epochs.</p>\n</section>\n");
     }
 

@@ -84,13 +84,19 @@ public record LearningRate(Kind kind, double base, int every, double factor, dou
     /** One line describing the schedule, for reports. */
     public String describe() {
         String s = switch (kind) {
-            case CONSTANT -> String.format(Locale.ROOT, "constant %g", base);
-            case STEP -> String.format(Locale.ROOT, "step decay from %g, x%g every %d epochs", base, factor, every);
-            case EXPONENTIAL -> String.format(Locale.ROOT, "exponential decay from %g, x%g per epoch", base, factor);
-            case COSINE -> String.format(Locale.ROOT, "cosine annealing %g -> %g", base, minimum);
-            case ONE_CYCLE -> String.format(Locale.ROOT, "one-cycle %g -> %g (peak at %.0f%%) -> %g", base, maximum,
-                    rise * 100, base * ONE_CYCLE_END);
+            case CONSTANT -> "constant " + number(base);
+            case STEP -> "step decay from " + number(base) + ", x" + number(factor) + " every " + every + " epochs";
+            case EXPONENTIAL -> "exponential decay from " + number(base) + ", x" + number(factor) + " per epoch";
+            case COSINE -> "cosine annealing " + number(base) + " -> " + number(minimum);
+            case ONE_CYCLE -> String.format(Locale.ROOT, "one-cycle %s -> %s (peak at %.0f%%) -> %s", number(base),
+                    number(maximum), rise * 100, number(base * ONE_CYCLE_END));
         };
         return warmupEpochs > 0 ? s + ", after " + warmupEpochs + " warm-up epochs" : s;
+    }
+
+    /** A rate in the fewest digits that keep four significant ones: 0.001, 3e-05, 0.0025. */
+    static String number(double v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toString()
+                .replace("E", "e").replace("e+", "e");
     }
 }

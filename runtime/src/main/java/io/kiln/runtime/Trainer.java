@@ -411,7 +411,7 @@ public final class Trainer {
             net.setLearningRate(schedule);
         }
         String scheduleText = schedule != null ? schedule.learningRate().describe()
-                : String.format(Locale.ROOT, "constant %g", baseRate);
+                : LearningRate.constant(baseRate).describe();
 
         String primary = Metrics.primary(task);
         ILossFunction lossFunction = ((BaseOutputLayer) net.getOutputLayer().conf().getLayer()).getLossFn();

@@ -164,4 +164,25 @@ class EarlyStoppingTest {
         assertThat(mae.improved(0, Map.of("mae", 3.0))).isFalse();
         assertThat(mae.improved(0, Map.of("mae", 1.0))).isTrue();
     }
+
+    @Test
+    void validationLossStaysFiniteWhenTheModelBecomesConfident() {
+        // Adam at 0.05 on the large network: within a few epochs some validation rows get a probability
+        // of exactly 0 (float underflow) for a class that is not theirs. The validation loss must stay a
+        // number, or early stopping never sees an improvement again and the diagnosis has no curve.
+        ModelDefinition def = TrainingFixtures.iris(new Adam(0.05)).fit(new FitSettings(12, 16, 3))
+                .network((n, seed) -> TrainingFixtures.mlp(n, seed, new Adam(0.05), 64, 3, Activation.SOFTMAX,
+                        LossFunctions.LossFunction.MCXENT, 64))
+                .build();
+        Trainer.Prepared p = Trainer.prepare(def, quiet());
+        List<Double> logLoss = new ArrayList<>();
+        TrainingResult r = Trainer.train(def, p, quiet().listener((e, m) -> logLoss.add(
+                m.evaluate(p.data(), p.split().validation())[0].metrics().get("log_loss"))));
+        List<Report.Epoch> history = r.report().history();
+        assertThat(history.get(0).validationLoss()).isWithin(1e-4).of(logLoss.get(0));
+        for (Report.Epoch e : history) {
+            assertThat(e.validationLoss()).isFinite();
+        }
+        assertThat(r.report().diagnosis()).isNotNull();
+    }
 }

@@ -57,6 +57,32 @@ class HtmlReportChromiumTest {
     }
 
     @Test
+    void reportOfARealCrossValidatedRunDrawsItsCurvesAndConfusionMatrix() throws Exception {
+        // a real training run: iris, 3-fold cross-validation, the report as TrainingResult.save writes it
+        ModelDefinition d = TrainAndSaveTest.iris(new org.nd4j.linalg.learning.config.Adam(0.01))
+                .withProtocol(new KFoldProtocol(3, 1, true, true, 0.2));
+        TrainingResult r = Trainer.train(d, TrainOptions.defaults().quiet().epochs(25));
+        Path model = OUT.resolve("iris-run/iris.kiln");
+        r.save(model);
+        String html = java.nio.file.Files.readString(TrainingResult.htmlReportFile(model));
+        BufferedImage shot = shoot(html, "iris-run.png");
+
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("train", ReportScreenshot.countNear(shot, HtmlReport.TRAIN_COLOR, LINE_TOLERANCE));
+        counts.put("validation", ReportScreenshot.countNear(shot, HtmlReport.VALIDATION_COLOR, LINE_TOLERANCE));
+        counts.put("heatmap", ReportScreenshot.countHeat(shot, 0.3, RAMP_TOLERANCE));
+        Map<String, Integer> thresholds = Map.of("train", LINE_PIXELS, "validation", LINE_PIXELS, "heatmap",
+                HEAT_PIXELS);
+        assertThat(failures(counts, thresholds)).isEmpty();
+        // and the same page with its data removed fails the same check
+        BufferedImage empty = shoot(ReportScreenshot.withoutData(html), "iris-run-without-data.png");
+        counts.put("train", ReportScreenshot.countNear(empty, HtmlReport.TRAIN_COLOR, LINE_TOLERANCE));
+        counts.put("validation", ReportScreenshot.countNear(empty, HtmlReport.VALIDATION_COLOR, LINE_TOLERANCE));
+        counts.put("heatmap", ReportScreenshot.countHeat(empty, 0.3, RAMP_TOLERANCE));
+        assertThat(failures(counts, thresholds)).containsExactly("train", "validation", "heatmap");
+    }
+
+    @Test
     void checkFailsOnThePageWithItsDataRemoved() throws Exception {
         // same page, same axes, legends and text; only polylines, markers, points and cell colors gone
         String binary = ReportScreenshot.withoutData(HtmlReport.render(ReportFixtures.binary()));

@@ -21,7 +21,7 @@ class HtmlReportTest {
         assertThat(html).contains("<h1>iris</h1>");
         assertThat(html).contains("holdout (validation 0.20, test 0.20, stratified, shuffled)");
         assertThat(html).contains("42 run of 80 planned");
-        assertThat(html).contains("constant 0.0100000");
+        assertThat(html).contains("constant 0.01<");
         assertThat(chartIds(html)).containsExactly("loss-curve", "metric-curve", "confusion-matrix").inOrder();
         assertThat(html).contains("id=\"metrics\"");
         assertThat(html).contains("id=\"diagnosis\"");

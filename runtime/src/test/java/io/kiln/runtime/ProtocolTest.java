@@ -458,4 +458,44 @@ class ProtocolTest {
         assertThat(r.model().metadata().features().get(0).center()).isWithin(1e-9)
                 .of(mean(irisColumn(0), p.split().train()));
     }
+
+    // ---- another protocol for the same spec
+
+    @Test
+    void withProtocolChangesOnlyTheProtocol() {
+        ModelDefinition holdout = TrainingFixtures.iris(new Adam(0.02)).threshold(0.5).perCases(250)
+                .earlyStopping(new EarlyStopping(Metric.LOSS, 4, 0, true)).build();
+        KFoldProtocol k = new KFoldProtocol(4, 1, true, true, 0);
+        ModelDefinition cv = holdout.withProtocol(k);
+        assertThat(cv.protocol()).isEqualTo(k);
+        assertThat(holdout.protocol()).isInstanceOf(HoldoutProtocol.class);
+        assertThat(cv.features()).isEqualTo(holdout.features());
+        assertThat(cv.label()).isEqualTo(holdout.label());
+        assertThat(cv.fit()).isEqualTo(holdout.fit());
+        assertThat(cv.earlyStopping()).isEqualTo(holdout.earlyStopping());
+        assertThat(cv.perCases()).isEqualTo(250);
+        assertThat(cv.network()).isSameInstanceAs(holdout.network());
+        assertThat(cv.data()).isEqualTo(holdout.data());
+        // early stopping cannot move to a protocol without validation data
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> holdout.withProtocol(new TemporalProtocol("t", 0, 0.2)));
+        assertThat(e).hasMessageThat().contains("has none");
+    }
+
+    @Test
+    void withProtocolKeepsRegressionTargetStandardization() {
+        ModelDefinition regression = DivergenceTest.petalWidth(0.001);
+        assertThat(regression.standardizeTargets()).isTrue();
+        assertThat(regression.withProtocol(new KFoldProtocol(3, 1, false, true, 0)).standardizeTargets()).isTrue();
+    }
+
+    @Test
+    void monitoringAMetricTheTaskDoesNotComputeIsRejectedUpFront() {
+        // multiclass computes no roc_auc: a hand-built definition should say so when it is built, not fail
+        // with a NullPointerException after the first epoch (the processor checks this for specs)
+        ModelDefinition.Builder b = TrainingFixtures.iris(new Adam(0.02)).fit(new FitSettings(2, 16, 3))
+                .earlyStopping(new EarlyStopping(Metric.ROC_AUC, 3, 0, true));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
+        assertThat(e).hasMessageThat().contains("roc_auc");
+    }
 }

@@ -60,7 +60,7 @@ final class ReportFixtures {
         return new Report(Report.SCHEMA, "heart-risk", Task.BINARY_CLASSIFICATION, CREATED,
                 new HoldoutProtocol(0.2, 0.2, true, true), "test",
                 new Report.DataSummary("heart.csv", "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
-                        3000, 1800, 600, 600, Map.of("healthy", 2070, "sick", 930), 3),
+                        3000, 1800, 600, 600, counts("healthy", 2070, "sick", 930), 3),
                 new Report.TrainingSummary(60, 60, 38, false, true, "loss",
                         LearningRate.step(0.001, 20, 0.5).describe(), 95.3, false, map("dense_1", 0.0)),
                 "accuracy", map("accuracy", 0.8367, "precision", 0.7821, "recall", 0.6559, "f1", 0.7135, "roc_auc",
@@ -159,6 +159,15 @@ final class ReportFixtures {
         return new Report(r.schema(), r.model(), r.task(), r.createdAt(), r.protocol(), r.evaluatedOn(), r.data(),
                 r.training(), r.primaryMetric(), r.metrics(), r.baseline(), r.baselineName(), r.classes(), null,
                 r.outcomes(), null, null, null, List.of(), r.crossValidation(), r.diagnosis(), r.warnings());
+    }
+
+    /** Class counts in the order given: name, count, name, count... */
+    static Map<String, Integer> counts(Object... kv) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], (Integer) kv[i + 1]);
+        }
+        return m;
     }
 
     /** A map in the order given: key, value, key, value... */
