@@ -21,6 +21,10 @@ public record KFoldProtocol(int k, int repeats, boolean stratified, boolean shuf
         if (repeats < 1) {
             throw new IllegalArgumentException("k-fold needs repeats >= 1, was " + repeats);
         }
+        if (repeats > 1 && !shuffle) {
+            throw new IllegalArgumentException("Repeating k-fold without shuffling draws the same folds every time; "
+                    + "shuffle, or use repeats = 1");
+        }
     }
 
     @Override

@@ -94,7 +94,7 @@ public record LearningRate(Kind kind, double base, int every, double factor, dou
         return warmupEpochs > 0 ? s + ", after " + warmupEpochs + " warm-up epochs" : s;
     }
 
-    /** A rate in the fewest digits that keep four significant ones: 0.001, 3e-05, 0.0025. */
+    /** A rate in at most four significant digits, without trailing zeros: 0.001, 0.00003, 0.0025. */
     static String number(double v) {
         return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toString()
                 .replace("E", "e").replace("e+", "e");

@@ -48,6 +48,17 @@ public final class ModelDefinition {
             throw new IllegalArgumentException("Early stopping and reduce-on-plateau watch validation data, but "
                     + protocol.describe() + " has none");
         }
+        for (io.kiln.dsl.Metric m : new io.kiln.dsl.Metric[] {
+                earlyStopping == null ? null : earlyStopping.monitor(), plateau == null ? null : plateau.monitor()}) {
+            if (m != null && !m.appliesTo(task)) {
+                throw new IllegalArgumentException("Task " + task + " has no metric '" + m.key() + "' to monitor; "
+                        + "monitor loss or one of " + io.kiln.dsl.Metric.of(task));
+            }
+        }
+        if (labelSmoothing != 0 && (!task.isClassification() || labelSmoothing < 0 || labelSmoothing >= 1)) {
+            throw new IllegalArgumentException("Label smoothing must be in [0, 1) and only for classification, was "
+                    + labelSmoothing + " for " + task);
+        }
         if (threshold <= 0 || threshold >= 1) {
             throw new IllegalArgumentException("threshold must be in (0, 1), was " + threshold);
         }

@@ -79,7 +79,7 @@ public record Report(String schema, String model, Task task, String createdAt, E
      * @param epoch 1-based epoch
      * @param trainLoss mean training loss over the epoch
      * @param validationLoss validation loss (NaN without validation)
-     * @param trainMetric primary metric on the training rows (NaN when not measured)
+     * @param trainMetric primary metric on a fixed sample of up to 256 training rows, in evaluation mode
      * @param validationMetric primary metric on the validation rows (NaN without validation)
      * @param learningRate learning rate at the start of the epoch
      * @param seconds wall-clock time of the epoch

@@ -22,7 +22,7 @@ final class TemporalKeys {
     private record Format(String name, ToDoubleFunction<String> parse) {}
 
     private static final List<Format> FORMATS = List.of(
-            new Format("a number", Double::parseDouble),
+            new Format("a finite number", TemporalKeys::finite),
             new Format("an ISO-8601 date (2024-01-31)", s -> LocalDate.parse(s).toEpochDay() * 86400.0),
             new Format("an ISO-8601 date-time (2024-01-31T12:00)",
                     s -> LocalDateTime.parse(s).toEpochSecond(ZoneOffset.UTC)),
@@ -30,29 +30,42 @@ final class TemporalKeys {
                     s -> OffsetDateTime.parse(s).toEpochSecond()),
             new Format("an ISO-8601 instant (2024-01-31T12:00:00Z)", s -> Instant.parse(s).getEpochSecond()));
 
+    private static double finite(String s) {
+        double v = Double.parseDouble(s);
+        if (!Double.isFinite(v)) {
+            throw new NumberFormatException(s);
+        }
+        return v;
+    }
+
     static List<Double> read(CsvTable table, String column) {
         int col = table.header().indexOf(column);
         if (col < 0) {
-            throw new DataException(table.source(), 1, column, "The temporal split orders rows by column '" + column
+            throw new DataException(table.source(), 1, "'" + column + "'", "The temporal split orders rows by column '" + column
                     + "', which the header does not have. Columns: " + table.header());
         }
+        String named = "'" + column + "' (" + (col + 1) + ")";
         List<Double> keys = new ArrayList<>(table.rows().size());
         Format format = null;
         for (CsvTable.Row row : table.rows()) {
             String cell = row.cells()[col].trim();
             if (cell.isEmpty()) {
-                throw new DataException(table.source(), row.line(), column,
+                throw new DataException(table.source(), row.line(), named,
                         "The order column of a temporal split cannot be empty");
             }
             if (format == null) {
                 format = FORMATS.stream().filter(f -> parses(f, cell)).findFirst().orElseThrow(() -> new DataException(
-                        table.source(), row.line(), column, "'" + cell + "' is neither a number nor an ISO-8601 date "
+                        table.source(), row.line(), named, "'" + cell + "' is neither a number nor an ISO-8601 date "
                         + "or date-time, so it cannot order a temporal split"));
             }
             try {
-                keys.add(format.parse().applyAsDouble(cell));
+                double key = format.parse().applyAsDouble(cell);
+                if (!Double.isFinite(key)) {
+                    throw new NumberFormatException(cell);
+                }
+                keys.add(key);
             } catch (NumberFormatException | DateTimeParseException e) {
-                throw new DataException(table.source(), row.line(), column, "'" + cell + "' is not " + format.name()
+                throw new DataException(table.source(), row.line(), named, "'" + cell + "' is not " + format.name()
                         + " like the column's first value");
             }
         }

@@ -28,6 +28,14 @@ public final class TrainingDivergedException extends RuntimeException {
                 + "epoch's %.4g. %s", epoch, loss, loss / firstLoss, firstLoss, advice(learningRate, def)));
     }
 
+    /** The loss stayed far above the constant baseline's: the optimizer is jumping around, not descending. */
+    TrainingDivergedException(int epoch, double loss, double learningRate, double baselineLoss, ModelDefinition def,
+            boolean againstBaseline) {
+        super(String.format(Locale.ROOT, "Training diverged at epoch %d: the loss is %.4g, %.0fx the %.4g of always "
+                + "predicting the training %s. %s", epoch, loss, loss / baselineLoss, baselineLoss,
+                def.task().isClassification() ? "class frequencies" : "mean", advice(learningRate, def)));
+    }
+
     private static String advice(double learningRate, ModelDefinition def) {
         StringBuilder s = new StringBuilder("Try: lower the learning rate");
         if (!Double.isNaN(learningRate)) {

@@ -445,6 +445,45 @@ class ProtocolTest {
         assertThat(runs.epochs.get(0).size()).isAtLeast(best);
         assertThat(runs.epochs.get(1)).hasSize(best);
         assertThat(r.report().training().retrained()).isTrue();
+        assertThat(r.report().training().epochsRun()).isEqualTo(best);
+        assertThat(r.model().metadata().history()).hasSize(runs.epochs.get(0).size()); // the monitored curve
+    }
+
+    @Test
+    void retrainReplaysTheLearningRateScheduleOfTheMonitoredRun() {
+        // the retrain copies the best epoch count of the monitored run; to reproduce that run it must also
+        // see the same rates at each epoch, i.e. the cosine laid over the planned 60 epochs, not squeezed
+        // into the best epoch count
+        Runs runs = new Runs();
+        ModelDefinition def = TrainingFixtures.iris(new Adam(0.05))
+                .protocol(new HoldoutProtocol(0.2, 0.2, true, true, true)).fit(new FitSettings(60, 16, 3))
+                .learningRate(LearningRate.cosine(0.05, 0.0005))
+                .earlyStopping(new EarlyStopping(Metric.LOSS, 3, 0, true)).build();
+        TrainingResult r = Trainer.train(def, quiet().listener(runs));
+        int best = r.report().training().bestEpoch();
+        assertThat(best).isGreaterThan(1);
+        assertThat(runs.epochs.get(1)).hasSize(best);
+        for (int e = 0; e < best; e++) {
+            assertThat(runs.epochs.get(1).get(e).learningRate()).isWithin(1e-12)
+                    .of(runs.epochs.get(0).get(e).learningRate());
+        }
+    }
+
+    @Test
+    void theFinalKfoldModelFollowsTheFoldsLearningRateSchedule() {
+        Runs runs = new Runs();
+        ModelDefinition def = TrainingFixtures.iris(new Adam(0.05)).protocol(new KFoldProtocol(3, 1, true, true, 0))
+                .fit(new FitSettings(60, 16, 3)).learningRate(LearningRate.cosine(0.05, 0.0005))
+                .earlyStopping(new EarlyStopping(Metric.LOSS, 3, 0, true)).build();
+        TrainingResult r = Trainer.train(def, quiet().listener(runs));
+        int finalEpochs = r.report().crossValidation().finalEpochs();
+        assertThat(finalEpochs).isGreaterThan(1);
+        List<Report.Epoch> last = runs.epochs.get(3);
+        assertThat(last).hasSize(finalEpochs);
+        for (int e = 0; e < finalEpochs; e++) {
+            assertThat(last.get(e).learningRate()).isWithin(1e-12)
+                    .of(LearningRate.cosine(0.05, 0.0005).at(e, 60));
+        }
     }
 
     @Test

@@ -85,7 +85,7 @@ class ReportJsonTest {
     @Test
     void everyProtocolIsWrittenWithItsTypeAndReadBack() throws Exception {
         for (EvaluationProtocol p : List.of(new HoldoutProtocol(0.1, 0.2, false, true, true),
-                new KFoldProtocol(5, 2, true, false, 0.1), new TemporalProtocol("date", 0.15, 0.25))) {
+                new KFoldProtocol(5, 2, false, true, 0.1), new TemporalProtocol("date", 0.15, 0.25))) {
             String text = KilnModel.JSON.writeValueAsString(p);
             JsonNode node = STRICT.readTree(text);
             String type = p instanceof HoldoutProtocol ? "holdout" : p instanceof KFoldProtocol ? "kfold" : "temporal";
@@ -171,6 +171,22 @@ class ReportJsonTest {
     }
 
     @Test
+    void outcomesReadTheConfusionMatrixRowsTrueColumnsPredicted() {
+        // 50 true negatives, 3 false positives, 7 false negatives, 40 true positives
+        Report.Outcomes o = Reports.outcomes(new int[][] {{50, 3}, {7, 40}}, 0.3, 1000, "sick");
+        assertThat(o.trueNegatives()).isEqualTo(50);
+        assertThat(o.falsePositives()).isEqualTo(3);
+        assertThat(o.falseNegatives()).isEqualTo(7);
+        assertThat(o.truePositives()).isEqualTo(40);
+        assertThat(o.falsePositiveRate()).isWithin(1e-12).of(3 / 53.0);
+        assertThat(o.falseNegativeRate()).isWithin(1e-12).of(7 / 47.0);
+        assertThat(o.falsePositivesPerCases()).isWithin(1e-12).of(30.0);
+        assertThat(o.falseNegativesPerCases()).isWithin(1e-12).of(70.0);
+        assertThat(o.threshold()).isEqualTo(0.3);
+        assertThat(o.positiveClass()).isEqualTo("sick");
+    }
+
+    @Test
     void rocAndPrecisionRecallCurvesAgreeWithTheirAreas() throws Exception {
         TrainingResult r = Trainer.train(virginica().build(), quiet());
         Report.Curve roc = r.report().roc();
@@ -207,6 +223,11 @@ class ReportJsonTest {
         assertThat(hi.truePositives() + hi.falsePositives()).isLessThan(lo.truePositives() + lo.falsePositives());
         assertThat(hi.falseNegatives()).isAtLeast(lo.falseNegatives());
         assertThat(hi.falsePositives()).isAtMost(lo.falsePositives());
+        int[][] cm = low.report().confusion();
+        assertThat(lo.falsePositives()).isEqualTo(cm[0][1]);
+        assertThat(lo.falseNegatives()).isEqualTo(cm[1][0]);
+        assertThat(low.metrics().get("recall")).isWithin(1e-12)
+                .of(lo.truePositives() / (double) (lo.truePositives() + lo.falseNegatives()));
         // the same network either way: the ranking metrics agree
         assertThat(high.metrics().get("roc_auc")).isEqualTo(low.metrics().get("roc_auc"));
         assertThat(high.metrics().get("log_loss")).isEqualTo(low.metrics().get("log_loss"));

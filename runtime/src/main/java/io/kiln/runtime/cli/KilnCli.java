@@ -394,14 +394,17 @@ public final class KilnCli {
             ModelMetadata meta = m.metadata();
             ModelMetadata.Provenance p = meta.provenance();
             out.printf(Locale.ROOT, "model     %s (%s), %d inputs%n", meta.name(), meta.task(), meta.numInputs());
-            out.printf(Locale.ROOT, "data      %s, sha256 %s, %d rows (%d/%d/%d)%n", p.data(), abbreviate(p.dataSha256()),
-                    p.rows(), p.trainRows(), p.validationRows(), p.testRows());
+            out.printf(Locale.ROOT, "data      %s, sha256 %s, %d rows (%d train / %d validation / %d test)%n",
+                    p.data(), abbreviate(p.dataSha256()), p.rows(), p.trainRows(), p.validationRows(), p.testRows());
+            out.printf(Locale.ROOT, "protocol  %s%n", p.protocol().describe());
             out.printf(Locale.ROOT, "training  %d epochs, batch %d, seed %d, %.1f s, %s%n", p.fit().epochs(),
                     p.fit().batchSize(), p.fit().seed(), p.trainingSeconds(), p.createdAt());
             out.printf(Locale.ROOT, "versions  kiln %s, dl4j %s, java %s, %s%n", p.kilnVersion(), p.dl4jVersion(),
                     p.javaVersion(), p.backend());
+            // k-fold without a test split reports the cross-validated means
+            String label = p.testRows() == 0 ? "cv mean" : "test";
             for (Map.Entry<String, Double> e : meta.testMetrics().entrySet()) {
-                out.printf(Locale.ROOT, "test      %-16s %.4f (baseline %.4f)%n", e.getKey(), e.getValue(),
+                out.printf(Locale.ROOT, "%-9s %-17s %.4f (baseline %.4f)%n", label, e.getKey(), e.getValue(),
                         meta.baselineMetrics().get(e.getKey()));
             }
             out.println("spec:");
