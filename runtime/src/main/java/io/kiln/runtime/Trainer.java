@@ -195,10 +195,10 @@ public final class Trainer {
                 baseline.metrics(), test.confusion(), seconds);
         KilnModel model = new KilnModel(run.model().network(), meta);
         // k-fold: the curves of the folds, averaged (the final model trains without validation)
-        Run reported = cvRun == null ? run : run.withValidationHistory(new Run(null, null, null, null, null,
-                cvRun.meanHistory(), Math.max(1, bestEpoch(cvRun.meanHistory())), false, false,
+        Run reported = cvRun == null ? run : run.withCurves(cvRun.meanHistory(),
+                Math.max(1, bestEpoch(cvRun.meanHistory())), false, false,
                 def.earlyStopping() != null ? def.earlyStopping().monitor().key() : Metric.LOSS.key(),
-                run.learningRate(), cvRun.meanFirstLoss(), run.deadRelu()));
+                cvRun.meanFirstLoss());
         Report.Diagnosis diagnosis = Diagnostics.diagnose(def.task(), reported.history(), reported.firstLoss());
         warnings.addAll(Diagnostics.deadUnitWarnings(run.deadRelu()));
         Report report = Reports.build(def, prepared, reported, finalEpochs, cv, retrained, evaluatedOn, test, baseline,
@@ -368,9 +368,15 @@ public final class Trainer {
 
         /** This run with the validation curve of {@code monitored} (a retrain has none of its own). */
         Run withValidationHistory(Run monitored) {
-            return new Run(model, preprocessor, center, scale, baselineOutput, monitored.history(), monitored.bestEpoch(),
-                    monitored.stoppedEarly(), monitored.restoredBest(), monitored.monitor(), learningRate,
-                    monitored.firstLoss(), deadRelu);
+            return withCurves(monitored.history(), monitored.bestEpoch(), monitored.stoppedEarly(),
+                    monitored.restoredBest(), monitored.monitor(), monitored.firstLoss());
+        }
+
+        /** This run's model with other learning curves to report and diagnose. */
+        Run withCurves(List<Report.Epoch> curves, int best, boolean stopped, boolean restored, String monitored,
+                double first) {
+            return new Run(model, preprocessor, center, scale, baselineOutput, curves, best, stopped, restored,
+                    monitored, learningRate, first, deadRelu);
         }
     }
 

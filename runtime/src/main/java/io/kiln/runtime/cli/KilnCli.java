@@ -49,7 +49,7 @@ public final class KilnCli {
                 .addSubcommand(new Train(definition, out, err))
                 .addSubcommand(new Evaluate(definition, out))
                 .addSubcommand(new Predict(definition, out))
-                .addSubcommand(new SanityCheck(definition, out, err))
+                .addSubcommand(new SanityCheck(definition, out))
                 .addSubcommand(new Info(out));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
@@ -224,7 +224,6 @@ public final class KilnCli {
     static final class SanityCheck implements Callable<Integer> {
         private final ModelDefinition definition;
         private final PrintStream out;
-        private final PrintStream err;
 
         @Option(names = "--data", paramLabel = "FILE", description = "CSV to use instead of the declared data.")
         Path data;
@@ -235,10 +234,9 @@ public final class KilnCli {
         @Option(names = "--epochs", paramLabel = "N", defaultValue = "300", description = "Epochs (default: ${DEFAULT-VALUE}).")
         int epochs;
 
-        SanityCheck(ModelDefinition definition, PrintStream out, PrintStream err) {
+        SanityCheck(ModelDefinition definition, PrintStream out) {
             this.definition = definition;
             this.out = out;
-            this.err = err;
         }
 
         @Override
