@@ -29,8 +29,9 @@ public @interface Holdout {
     boolean shuffle() default true;
 
     /**
-     * After training (and early stopping) on the training set, train a fresh model on training plus
-     * validation rows for the same number of epochs, then evaluate it once on the test set (seed
+     * After training on the training set, train a fresh model on training plus validation rows, for
+     * the best epoch's count when {@link EarlyStopping} is declared and for the declared epochs
+     * otherwise, then evaluate it once on the test set (seed
      * 001: "once the model is tuned, train the final model on all the non-test data").
      */
     boolean retrain() default false;

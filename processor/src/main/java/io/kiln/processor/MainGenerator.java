@@ -5,7 +5,10 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import javax.lang.model.element.Modifier;
 
-/** Generates {@code <Name>Main}: the command line ({@code train}, {@code evaluate}, {@code predict}, {@code info}). */
+/**
+ * Generates {@code <Name>Main}: the command line ({@code train}, {@code evaluate}, {@code predict},
+ * {@code sanity}, {@code info}).
+ */
 final class MainGenerator {
     private MainGenerator() {}
 
@@ -21,6 +24,7 @@ final class MainGenerator {
                         + "         [--quiet] [--every-epoch]\n"
                         + "evaluate [--model FILE] [--data FILE]\n"
                         + "predict  [--model FILE] (--input FILE [--output FILE] | NAME=VALUE ...)\n"
+                        + "sanity   [--data FILE] [--rows N] [--epochs N]\n"
                         + "info     --model FILE [--json]\n"
                         + "</pre>\n"
                         + "--model defaults to models/$L.kiln.\n"

@@ -161,10 +161,14 @@ final class PredictorGenerator {
     private static CodeBlock predictionDoc(SpecModel spec) {
         LabelModel label = spec.label();
         return switch (label.coding()) {
-            case BOOLEAN -> CodeBlock.of("The predicted {@code $L} (probability of {@code true} at least 0.5) and "
-                    + "that probability.\n", label.name());
-            case INDEX, NAME -> CodeBlock.of("The most probable class of {@code $L} and every class's probability "
-                    + "(in the order $L).\n", label.name(), label.classes());
+            case BOOLEAN -> CodeBlock.of("The predicted {@code $L} (probability of {@code true} at least $L) and "
+                    + "that probability.\n", label.name(), label.threshold());
+            case INDEX, NAME -> spec.task() == io.kiln.dsl.Task.BINARY_CLASSIFICATION
+                    ? CodeBlock.of("The predicted class of {@code $L} ({@code $L} when its probability is at least $L) "
+                            + "and every class's probability (in the order $L).\n", label.name(),
+                            label.classes().get(1), label.threshold(), label.classes())
+                    : CodeBlock.of("The most probable class of {@code $L} and every class's probability "
+                            + "(in the order $L).\n", label.name(), label.classes());
             case MULTI_HOT -> CodeBlock.of("Which labels of {@code $L} apply (probability at least 0.5), in the order "
                     + "$L, and each label's probability.\n", label.name(), label.classes());
             case VALUES -> CodeBlock.of("The predicted {@code $L}, in the units of the data.\n", label.name());

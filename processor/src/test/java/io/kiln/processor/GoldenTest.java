@@ -86,6 +86,7 @@ class GoldenTest {
                 " *          [--quiet] [--every-epoch]",
                 " * evaluate [--model FILE] [--data FILE]",
                 " * predict  [--model FILE] (--input FILE [--output FILE] | NAME=VALUE ...)",
+                " * sanity   [--data FILE] [--rows N] [--epochs N]",
                 " * info     --model FILE [--json]",
                 " * </pre>",
                 " * --model defaults to models/tiny.kiln.",

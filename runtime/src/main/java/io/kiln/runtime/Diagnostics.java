@@ -106,7 +106,7 @@ public final class Diagnostics {
     /** Rows of {@code b} whose feature values equal those of some row of {@code a}. */
     record Duplicates(int count, Optional<Report.Warning> warning) {}
 
-    static Duplicates duplicates(LabeledData data, int[] a, int[] b) {
+    static Duplicates duplicates(LabeledData data, int[] a, int[] b, String what) {
         if (a.length == 0 || b.length == 0) {
             return new Duplicates(0, Optional.empty());
         }
@@ -129,9 +129,9 @@ public final class Diagnostics {
             return new Duplicates(0, Optional.empty());
         }
         return new Duplicates(count, Optional.of(new Report.Warning("duplicates-across-split", String.format(
-                Locale.ROOT, "%d of %d held-out rows have the same feature values as a row they are evaluated "
+                Locale.ROOT, "%d of %d %s have the same feature values as a row they are evaluated "
                         + "against (%s%s), so training and evaluation data are not disjoint and the score is "
-                        + "optimistic. Remove duplicate rows from %s.", count, b.length, String.join(", ", examples),
+                        + "optimistic. Remove duplicate rows from %s.", count, b.length, what, String.join(", ", examples),
                 count > examples.size() ? ", ..." : "", data.source()))));
     }
 
@@ -181,6 +181,14 @@ public final class Diagnostics {
      * underfitting (training loss stayed high and close to validation loss), else a good fit.
      */
     static Report.Diagnosis diagnose(Task task, List<Report.Epoch> history, double firstLoss) {
+        return diagnose(task, history, firstLoss, false);
+    }
+
+    /**
+     * As {@link #diagnose(Task, List, double)}; with {@code earlyStopping} declared, the advice for
+     * overfitting says what early stopping already did instead of suggesting it.
+     */
+    static Report.Diagnosis diagnose(Task task, List<Report.Epoch> history, double firstLoss, boolean earlyStopping) {
         if (history.isEmpty() || history.stream().allMatch(e -> Double.isNaN(e.validationLoss()))) {
             return null;
         }
@@ -201,9 +209,14 @@ public final class Diagnostics {
         } else if (best.epoch() < epochs * 0.8 && last.validationLoss() > best.validationLoss() * 1.1
                 && last.trainLoss() < best.trainLoss()) {
             verdict = "overfitting";
-            advice.add(String.format(Locale.ROOT, "Validation loss was best at epoch %d of %d and then rose %.0f%%: "
-                    + "add @EarlyStopping (restoreBest) or train for about %d epochs.", best.epoch(), epochs,
-                    100 * (last.validationLoss() / best.validationLoss() - 1), best.epoch()));
+            double rise = 100 * (last.validationLoss() / best.validationLoss() - 1);
+            advice.add(earlyStopping
+                    ? String.format(Locale.ROOT, "Validation loss was best at epoch %d of %d and then rose %.0f%%; "
+                            + "early stopping ended the run on it (with restoreBest, the model is that epoch's).",
+                            best.epoch(), epochs, rise)
+                    : String.format(Locale.ROOT, "Validation loss was best at epoch %d of %d and then rose %.0f%%: "
+                            + "add @EarlyStopping (restoreBest) or train for about %d epochs.", best.epoch(), epochs,
+                            rise, best.epoch()));
             advice.add("Regularize: @Dropout between layers, @Regularization(l2 = 1e-4), or a smaller network.");
             advice.add("Get more training data if you can; it is the best cure for overfitting.");
         } else if (best.epoch() >= epochs - Math.max(1, epochs / 20)) {

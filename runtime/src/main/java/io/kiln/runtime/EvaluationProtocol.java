@@ -20,4 +20,11 @@ public sealed interface EvaluationProtocol permits HoldoutProtocol, KFoldProtoco
 
     /** One line describing the protocol, for reports and the console. */
     String describe();
+
+    /** {@link #describe()} for a task: regression and multilabel splits are never stratified. */
+    default String describe(io.kiln.dsl.Task task) {
+        boolean stratifiable = task == io.kiln.dsl.Task.BINARY_CLASSIFICATION
+                || task == io.kiln.dsl.Task.MULTICLASS_CLASSIFICATION;
+        return stratifiable ? describe() : describe().replace(", stratified", "");
+    }
 }

@@ -128,7 +128,8 @@ public final class HtmlReport {
         h.append("<section id=\"overview\">\n<div class=\"cards\">\n");
         h.append("<div class=\"card\"><h3>Evaluation</h3><dl>\n");
         if (r.protocol() != null) {
-            dl(h, "protocol", esc(r.protocol().describe()));
+            dl(h, "protocol", esc(r.task() == null ? r.protocol().describe()
+                    : r.protocol().describe(r.task())));
         }
         if (r.evaluatedOn() != null) {
             dl(h, "metrics from", "cross-validation".equals(r.evaluatedOn())

@@ -45,10 +45,12 @@ public final class KilnSchedule implements ISchedule {
 
     @Override
     public double valueAt(int iteration, int epoch) {
-        // warm-up starts one minibatch in, so the first update is not zero
-        double done = (iteration + 1) / (double) iterationsPerEpoch;
-        double lr = learningRate().at(warmupEpochs > 0 && done <= warmupEpochs ? done : iteration
-                / (double) iterationsPerEpoch, epochs);
+        double done = iteration / (double) iterationsPerEpoch;
+        double lr = learningRate().withWarmup(0).at(done, epochs);
+        if (warmupEpochs > 0) {
+            // the ramp counts the minibatch being taken, so the first update is not zero
+            lr *= Math.min(1, (iteration + 1) / ((double) iterationsPerEpoch * warmupEpochs));
+        }
         return Math.max(lr * scale, floor);
     }
 

@@ -117,9 +117,11 @@ public final class Trainer {
         int duplicates = 0;
         // each held-out row counted once: test rows against training and validation rows, validation
         // rows against training rows
-        for (int[][] sides : new int[][][] {{concat(split.train(), split.validation()), split.test()},
-                {split.train(), split.validation()}}) {
-            Diagnostics.Duplicates d = Diagnostics.duplicates(data, sides[0], sides[1]);
+        String[] what = {"test rows (against training and validation rows)", "validation rows (against training rows)"};
+        int[][][] pairs = {{concat(split.train(), split.validation()), split.test()}, {split.train(), split.validation()}};
+        for (int p = 0; p < pairs.length; p++) {
+            int[][] sides = pairs[p];
+            Diagnostics.Duplicates d = Diagnostics.duplicates(data, sides[0], sides[1], what[p]);
             duplicates += d.count();
             d.warning().ifPresent(warnings::add);
         }
@@ -199,7 +201,8 @@ public final class Trainer {
                 Math.max(1, bestEpoch(cvRun.meanHistory())), false, false,
                 def.earlyStopping() != null ? def.earlyStopping().monitor().key() : Metric.LOSS.key(),
                 cvRun.meanFirstLoss());
-        Report.Diagnosis diagnosis = Diagnostics.diagnose(def.task(), reported.history(), reported.firstLoss());
+        Report.Diagnosis diagnosis = Diagnostics.diagnose(def.task(), reported.history(), reported.firstLoss(),
+                def.earlyStopping() != null);
         warnings.addAll(Diagnostics.deadUnitWarnings(run.deadRelu()));
         Report report = Reports.build(def, prepared, reported, finalEpochs, cv, retrained, evaluatedOn, test, baseline,
                 testTargets, testOutputs, diagnosis, warnings, duplicates, trainRows, validationRows, seconds);
@@ -308,7 +311,8 @@ public final class Trainer {
         int finalEpochs = def.earlyStopping() != null
                 ? (int) Math.max(1, Math.round(folds.stream().mapToInt(Report.Fold::bestEpoch).average().orElse(1)))
                 : fit.epochs();
-        progress.line(String.format(Locale.ROOT, "%s: %s %.4f ± %.4f (baseline %.4f)", k.describe(), primary,
+        progress.line(String.format(Locale.ROOT, "%s: %s %.4f ± %.4f (baseline %.4f)", k.describe(def.task()),
+                primary,
                 mean.get(primary), std.get(primary), baselineMean.get(primary)));
         return new CrossValidation(new Report.CrossValidation(folds, mean, std, baselineMean, finalEpochs),
                 oofTargets.toArray(new double[0][]), oofOutputs.toArray(new double[0][]), meanHistory(histories),
@@ -316,11 +320,11 @@ public final class Trainer {
     }
 
     /**
-     * The learning curves averaged over folds, epoch by epoch (over the folds that reached the
-     * epoch, when early stopping ended some sooner): the curves to read the fit from.
+     * The learning curves averaged over folds, epoch by epoch, up to the epoch every fold reached
+     * (early stopping may end some folds sooner): the curves to read the fit from.
      */
     static List<Report.Epoch> meanHistory(List<List<Report.Epoch>> histories) {
-        int longest = histories.stream().mapToInt(List::size).max().orElse(0);
+        int longest = histories.stream().mapToInt(List::size).min().orElse(0);
         List<Report.Epoch> mean = new ArrayList<>(longest);
         for (int e = 0; e < longest; e++) {
             final int i = e;

@@ -86,7 +86,7 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
     public void print(PrintStream out) {
         if (report != null && report.crossValidation() != null) {
             Report.CrossValidation cv = report.crossValidation();
-            out.printf(Locale.ROOT, "%s, %d models:%n", report.protocol().describe(), cv.folds().size());
+            out.printf(Locale.ROOT, "%s, %d models:%n", report.protocol().describe(report.task()), cv.folds().size());
             out.printf(Locale.ROOT, "%-18s %18s %16s%n", "metric", "mean ± std", report.baselineName());
             for (Map.Entry<String, Double> e : cv.mean().entrySet()) {
                 out.printf(Locale.ROOT, "%-18s %9.4f ± %6.4f %16.4f%n", e.getKey(), e.getValue(),

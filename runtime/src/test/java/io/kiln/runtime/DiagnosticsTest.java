@@ -244,7 +244,7 @@ class DiagnosticsTest {
         assertThat(r.report().data().duplicatesAcrossSplits()).isEqualTo(2);
         Report.Warning w = r.report().warnings().stream().filter(x -> x.code().equals("duplicates-across-split"))
                 .findFirst().orElseThrow();
-        assertThat(w.message()).startsWith("2 of 10 held-out rows have the same feature values");
+        assertThat(w.message()).startsWith("2 of 10 test rows (against training and validation rows) have the same feature values");
         assertThat(w.message()).contains("line 47 = line 5, line 49 = line 10");
         assertThat(w.message()).contains("dups.csv");
     }
@@ -255,12 +255,12 @@ class DiagnosticsTest {
         LabeledData data = read(def, def.data());
         int[] first = IntStream.range(0, 40).toArray();
         int[] second = IntStream.range(40, 50).toArray();
-        assertThat(Diagnostics.duplicates(data, first, second).count()).isEqualTo(2);
+        assertThat(Diagnostics.duplicates(data, first, second, "test rows").count()).isEqualTo(2);
         int[] withTwins = {3, 8, 45, 47, 1};
-        assertThat(Diagnostics.duplicates(data, new int[] {0, 1, 2}, withTwins).count()).isEqualTo(1);
-        assertThat(Diagnostics.duplicates(data, new int[] {0, 1}, new int[] {10, 20}).count()).isEqualTo(0);
-        assertThat(Diagnostics.duplicates(data, new int[] {0, 1}, new int[] {10, 20}).warning()).isEmpty();
-        assertThat(Diagnostics.duplicates(data, new int[0], second).count()).isEqualTo(0);
+        assertThat(Diagnostics.duplicates(data, new int[] {0, 1, 2}, withTwins, "test rows").count()).isEqualTo(1);
+        assertThat(Diagnostics.duplicates(data, new int[] {0, 1}, new int[] {10, 20}, "test rows").count()).isEqualTo(0);
+        assertThat(Diagnostics.duplicates(data, new int[] {0, 1}, new int[] {10, 20}, "test rows").warning()).isEmpty();
+        assertThat(Diagnostics.duplicates(data, new int[0], second, "test rows").count()).isEqualTo(0);
     }
 
     // ---- dead ReLU units

@@ -17,7 +17,7 @@ import io.kiln.dsl.Warmup;
 import io.kiln.dsl.CosineDecay;
 
 /**
- * Yearly sunspot activity (1700-2008) predicted from the eleven years before it (about one solar
+ * Yearly sunspot activity (1711-2008) predicted from the eleven years before it (about one solar
  * cycle). A temporal split: the model trains on the earliest years, is monitored on the years
  * after them and tested on the latest, so it never learns from the future it is scored on.
  */

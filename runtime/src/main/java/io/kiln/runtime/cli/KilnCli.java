@@ -133,7 +133,8 @@ public final class KilnCli {
             out.printf(Locale.ROOT, "model    %s (%s)%n", definition.name(), definition.task());
             out.printf(Locale.ROOT, "data     %s: %d rows, sha256 %s%n", prepared.source().name(),
                     prepared.data().size(), abbreviate(prepared.data().sha256()));
-            out.printf(Locale.ROOT, "protocol %s, seed %d%n", definition.protocol().describe(), prepared.fit().seed());
+            out.printf(Locale.ROOT, "protocol %s, seed %d%n", definition.protocol().describe(definition.task()),
+                    prepared.fit().seed());
             if (definition.protocol() instanceof io.kiln.runtime.KFoldProtocol) {
                 out.printf(Locale.ROOT, "split    %d cross-validated / %d test%n", s.train().length, s.test().length);
             } else {
@@ -394,7 +395,7 @@ public final class KilnCli {
             out.printf(Locale.ROOT, "model     %s (%s), %d inputs%n", meta.name(), meta.task(), meta.numInputs());
             out.printf(Locale.ROOT, "data      %s, sha256 %s, %d rows (%d train / %d validation / %d test)%n",
                     p.data(), abbreviate(p.dataSha256()), p.rows(), p.trainRows(), p.validationRows(), p.testRows());
-            out.printf(Locale.ROOT, "protocol  %s%n", p.protocol().describe());
+            out.printf(Locale.ROOT, "protocol  %s%n", p.protocol().describe(meta.task()));
             out.printf(Locale.ROOT, "training  %d epochs, batch %d, seed %d, %.1f s, %s%n", p.fit().epochs(),
                     p.fit().batchSize(), p.fit().seed(), p.trainingSeconds(), p.createdAt());
             out.printf(Locale.ROOT, "versions  kiln %s, dl4j %s, java %s, %s%n", p.kilnVersion(), p.dl4jVersion(),
