@@ -178,17 +178,11 @@ public final class Diagnostics {
      * Reads the learning curves: null without validation. Verdicts, in order of precedence: not
      * learning (the training loss barely moved), overfitting (validation loss rose well above its
      * best while training loss kept falling), still improving (the best epoch is the last few),
-     * underfitting (training loss stayed high and close to validation loss), else a good fit.
+     * underfitting (training loss stayed high and close to validation loss), else a good fit. With
+     * {@code earlyStopping} declared, the advice for overfitting says what early stopping already did
+     * instead of suggesting it.
      */
-    static Report.Diagnosis diagnose(Task task, List<Report.Epoch> history, double firstLoss) {
-        return diagnose(task, history, firstLoss, false);
-    }
-
-    /**
-     * As {@link #diagnose(Task, List, double)}; with {@code earlyStopping} declared, the advice for
-     * overfitting says what early stopping already did instead of suggesting it.
-     */
-    static Report.Diagnosis diagnose(Task task, List<Report.Epoch> history, double firstLoss, boolean earlyStopping) {
+    static Report.Diagnosis diagnose(List<Report.Epoch> history, double firstLoss, boolean earlyStopping) {
         if (history.isEmpty() || history.stream().allMatch(e -> Double.isNaN(e.validationLoss()))) {
             return null;
         }

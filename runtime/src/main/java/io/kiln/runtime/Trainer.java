@@ -180,7 +180,7 @@ public final class Trainer {
             testTargets = rows(data.targets(), split.test());
             testOutputs = run.model().output(features(run.model().preprocessor(), data, split.test()));
             test = Metrics.evaluate(def.task(), testTargets, testOutputs, def.threshold());
-            baseline = Metrics.evaluate(def.task(), testTargets, repeat(run.baselineOutput(), split.test().length));
+            baseline = Metrics.evaluate(def.task(), testTargets, repeat(run.model().metadata().baselineOutput(), split.test().length));
             evaluatedOn = "test";
         } else { // k-fold without a test set: the cross-validated means are the estimate
             testTargets = oofTargets;
@@ -201,7 +201,7 @@ public final class Trainer {
                 Math.max(1, bestEpoch(cvRun.meanHistory())), false, false,
                 def.earlyStopping() != null ? def.earlyStopping().monitor().key() : Metric.LOSS.key(),
                 cvRun.meanFirstLoss());
-        Report.Diagnosis diagnosis = Diagnostics.diagnose(def.task(), reported.history(), reported.firstLoss(),
+        Report.Diagnosis diagnosis = Diagnostics.diagnose(reported.history(), reported.firstLoss(),
                 def.earlyStopping() != null);
         warnings.addAll(Diagnostics.deadUnitWarnings(run.deadRelu()));
         Report report = Reports.build(def, prepared, reported, finalEpochs, cv, retrained, evaluatedOn, test, baseline,
@@ -251,7 +251,7 @@ public final class Trainer {
         Run run = fitOnce(def, p.data(), sample, new int[0], fit, epochs, new Progress(options.progress(), false),
                 options.listener());
         double[][] targets = rows(p.data().targets(), sample);
-        double[][] outputs = run.model().output(features(run.preprocessor(), p.data(), sample));
+        double[][] outputs = run.model().output(features(run.model().preprocessor(), p.data(), sample));
         String primary = Metrics.primary(def.task());
         double score = Metrics.evaluate(def.task(), targets, outputs, def.threshold()).metrics().get(primary);
         boolean passed = def.task().isClassification() ? score >= 0.99 : score >= 0.95;
@@ -290,7 +290,7 @@ public final class Trainer {
                     oofOutputs.addAll(List.of(outputs));
                 }
                 Map<String, Double> b = Metrics.evaluate(def.task(), targets,
-                        repeat(run.baselineOutput(), fold.validation().length)).metrics();
+                        repeat(run.model().metadata().baselineOutput(), fold.validation().length)).metrics();
                 histories.add(run.history());
                 folds.add(new Report.Fold(r + 1, f + 1, fold.train().length, fold.validation().length, run.bestEpoch(),
                         run.history().size(), m, b));
@@ -366,8 +366,7 @@ public final class Trainer {
      * @param firstLoss the first epoch's training loss, for the diagnosis
      * @param deadRelu per ReLU layer, the fraction of units dead on sampled training rows
      */
-    record Run(KilnModel model, Preprocessor preprocessor, double[] center, double[] scale, double[] baselineOutput,
-            List<Report.Epoch> history, int bestEpoch, boolean stoppedEarly, boolean restoredBest, String monitor,
+    record Run(KilnModel model, List<Report.Epoch> history, int bestEpoch, boolean stoppedEarly, boolean restoredBest, String monitor,
             String learningRate, double firstLoss, Map<String, Double> deadRelu) {
 
         /** This run with the validation curve of {@code monitored} (a retrain has none of its own). */
@@ -379,7 +378,7 @@ public final class Trainer {
         /** This run's model with other learning curves to report and diagnose. */
         Run withCurves(List<Report.Epoch> curves, int best, boolean stopped, boolean restored, String monitored,
                 double first) {
-            return new Run(model, preprocessor, center, scale, baselineOutput, curves, best, stopped, restored,
+            return new Run(model, curves, best, stopped, restored,
                     monitored, learningRate, first, deadRelu);
         }
     }
@@ -546,7 +545,7 @@ public final class Trainer {
                     bestEpoch, es.monitor().key()));
         }
         Map<String, Double> dead = Diagnostics.deadRelu(net, xSample);
-        return new Run(model, pre, center, scale, baselineOutput, history, bestEpoch, stoppedEarly, restored,
+        return new Run(model, history, bestEpoch, stoppedEarly, restored,
                 es != null ? es.monitor().key() : validate ? Metric.LOSS.key() : null, scheduleText, firstLoss, dead);
     }
 

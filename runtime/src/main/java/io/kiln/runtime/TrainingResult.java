@@ -3,9 +3,7 @@ package io.kiln.runtime;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,21 +50,9 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
         }
         Path json = jsonReportFile(modelFile);
         Path html = htmlReportFile(modelFile);
-        writeAtomically(json, KilnModel.JSON.writeValueAsBytes(report));
-        writeAtomically(html, HtmlReport.render(report).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(json, KilnModel.JSON.writeValueAsBytes(report));
+        AtomicFiles.write(html, HtmlReport.render(report).getBytes(StandardCharsets.UTF_8));
         return List.of(json, html);
-    }
-
-    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     /** The model's test metrics. */

@@ -40,7 +40,7 @@ class DiagnosticsTest {
     }
 
     static Report.Diagnosis diagnose(List<Report.Epoch> h) {
-        return Diagnostics.diagnose(Task.MULTICLASS_CLASSIFICATION, h, h.get(0).trainLoss());
+        return Diagnostics.diagnose(h, h.get(0).trainLoss(), false);
     }
 
     @Test
@@ -53,6 +53,15 @@ class DiagnosticsTest {
         assertThat(d.finalValidationLoss()).isWithin(1e-12).of(0.3 + 0.001 * 35 * 35);
         assertThat(d.advice().get(0)).contains("best at epoch 15 of 50");
         assertThat(String.join(" ", d.advice())).contains("@EarlyStopping");
+    }
+
+    @Test
+    void overfittingWithEarlyStoppingSaysWhatEarlyStoppingDid() {
+        List<Report.Epoch> h = curves(50, e -> 0.01 + Math.exp(-e / 10.0), e -> 0.3 + 0.001 * (e - 15) * (e - 15));
+        Report.Diagnosis d = Diagnostics.diagnose(h, h.get(0).trainLoss(), true);
+        assertThat(d.verdict()).isEqualTo("overfitting");
+        assertThat(d.advice().get(0)).contains("early stopping ended the run on it");
+        assertThat(String.join(" ", d.advice())).doesNotContain("add @EarlyStopping");
     }
 
     @Test
@@ -92,7 +101,7 @@ class DiagnosticsTest {
     @Test
     void noDiagnosisWithoutValidation() {
         assertThat(diagnose(curves(10, e -> 1.0 / e, e -> Double.NaN))).isNull();
-        assertThat(Diagnostics.diagnose(Task.MULTICLASS_CLASSIFICATION, List.of(), 1.0)).isNull();
+        assertThat(Diagnostics.diagnose(List.of(), 1.0, false)).isNull();
         TrainingResult r = Trainer.train(TrainingFixtures.iris(new Adam(0.02))
                 .protocol(new HoldoutProtocol(0, 0.2, true, true)).fit(new FitSettings(2, 16, 3)).build(), quiet());
         assertThat(r.report().diagnosis()).isNull();

@@ -48,6 +48,11 @@ class ReportJsonTest {
             assertThat(files.map(p -> p.getFileName().toString()).toList())
                     .containsExactly("iris.kiln", "iris.report.json", "iris.report.html");
         }
+        // written like the model file: readable by others, not left 0600 by the temporary file
+        for (Path p : List.of(model, json, html)) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+                    .isEqualTo("rw-r--r--");
+        }
 
         JsonNode root = STRICT.readTree(json.toFile());
         assertThat(root.get("schema").asText()).isEqualTo("kiln-report/1");
