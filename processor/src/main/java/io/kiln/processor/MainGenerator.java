@@ -7,7 +7,7 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Generates {@code <Name>Main}: the command line ({@code train}, {@code evaluate}, {@code predict},
- * {@code sanity}, {@code info}).
+ * {@code score}, {@code serve}, {@code publish}, {@code drift}, {@code sanity}, {@code info}).
  */
 final class MainGenerator {
     private MainGenerator() {}
@@ -24,6 +24,13 @@ final class MainGenerator {
                         + "         [--quiet] [--every-epoch]\n"
                         + "evaluate [--model FILE] [--data FILE]\n"
                         + "predict  [--model FILE] (--input FILE [--output FILE] | NAME=VALUE ...)\n"
+                        + "score    [--model FILE] --input FILE|DIR --output FILE|DIR [--batch-size N]\n"
+                        + "         [--on-error fail|skip] [--restart] [--quiet]\n"
+                        + "serve    [--model FILE ... | --store DIR] [--host ADDRESS] [--port N] [--token-file FILE]\n"
+                        + "         [--max-batch N] [--batch-delay-us N] [--split MODEL=V:PCT,...]\n"
+                        + "         [--audit-file FILE] [--audit-rate FRACTION] [--drift-window ROWS] ...\n"
+                        + "publish  [--model FILE] --store DIR\n"
+                        + "drift    [--model FILE] --data FILE [--fail-above PSI] [--json]\n"
                         + "sanity   [--data FILE] [--rows N] [--epochs N]\n"
                         + "info     --model FILE [--json]\n"
                         + "</pre>\n"

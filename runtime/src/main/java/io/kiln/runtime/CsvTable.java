@@ -77,10 +77,7 @@ public final class CsvTable {
                 int width = header != null ? header.size()
                         : expectedWidth != null ? expectedWidth : rows.isEmpty() ? cells.length : rows.get(0).cells.length;
                 if (cells.length != width) {
-                    throw new DataException(source, line, null, String.format(
-                            "expected %d fields%s, found %d. Check for a missing or extra delimiter '%s' or an "
-                                    + "unclosed quote.", width, header != null ? " (as in the header)" : "",
-                            cells.length, delimiter));
+                    throw fieldCountError(source, line, width, header != null, cells.length, delimiter);
                 }
                 rows.add(new Row(line, cells));
             }
@@ -91,6 +88,14 @@ public final class CsvTable {
             throw new DataException(source, 1, null, "the file is empty; expected a header line naming the columns");
         }
         return new CsvTable(source, header == null ? List.of() : header, rows, "");
+    }
+
+    /** The error for a row with {@code found} fields where {@code expected} were expected. */
+    public static DataException fieldCountError(String source, long line, int expected, boolean fromHeader, int found,
+            char delimiter) {
+        return new DataException(source, line, null, String.format(
+                "expected %d fields%s, found %d. Check for a missing or extra delimiter '%s' or an unclosed quote.",
+                expected, fromHeader ? " (as in the header)" : "", found, delimiter));
     }
 
     private static long firstLine(long endLine, String[] cells, long previousEnd) {

@@ -9,12 +9,14 @@ public final class DataException extends RuntimeException {
     private final String source;
     private final long line;
     private final String column;
+    private final String reason;
 
     public DataException(String source, long line, String column, String message) {
         super(source + (line > 0 ? ":" + line : "") + ": " + (column == null ? "" : "column " + column + ": ") + message);
         this.source = source;
         this.line = line;
         this.column = column;
+        this.reason = message;
     }
 
     /** The file or resource name. */
@@ -30,5 +32,10 @@ public final class DataException extends RuntimeException {
     /** The column, as {@code 'name' (index)}, or null. */
     public String column() {
         return column;
+    }
+
+    /** What is wrong, without the file, line and column (e.g. {@code "abc" is not a finite number}). */
+    public String reason() {
+        return reason;
     }
 }

@@ -73,6 +73,14 @@ public final class KilnModel {
     }
 
     public Predictions predict(List<Object[]> rows) {
+        return predictEncoded(encode(rows), rows.size());
+    }
+
+    /**
+     * Encodes rows of typed feature values into one row-major block of network inputs ({@code
+     * rows × width}); fails with the feature's name on a value the model cannot take.
+     */
+    public float[] encode(List<Object[]> rows) {
         int width = preprocessor.width();
         float[] flat = new float[rows.size() * width];
         for (int i = 0; i < rows.size(); i++) {
@@ -83,7 +91,12 @@ public final class KilnModel {
             }
             preprocessor.encode(row, flat, i * width);
         }
-        INDArray x = Nd4j.create(flat, new long[] {rows.size(), width}, DataType.FLOAT);
+        return flat;
+    }
+
+    /** Predicts {@code rows} rows already encoded by {@link #encode}, in one forward pass. */
+    public Predictions predictEncoded(float[] flat, int rows) {
+        INDArray x = Nd4j.create(flat, new long[] {rows, preprocessor.width()}, DataType.FLOAT);
         return new Predictions(metadata.task(), metadata.label().classes(), output(x), metadata.threshold());
     }
 
@@ -175,8 +188,9 @@ public final class KilnModel {
                     + NETWORK_ENTRY + ")");
         }
         ModelMetadata meta = JSON.readValue(metadata, ModelMetadata.class);
-        if (!ModelMetadata.FORMAT.equals(meta.format())) {
-            throw new IOException(file + " has format " + meta.format() + "; this runtime reads " + ModelMetadata.FORMAT);
+        if (!ModelMetadata.READABLE_FORMATS.contains(meta.format())) {
+            throw new IOException(file + " has format " + meta.format() + "; this runtime reads "
+                    + String.join(" and ", ModelMetadata.READABLE_FORMATS));
         }
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(network), true);
         return new KilnModel(net, meta);

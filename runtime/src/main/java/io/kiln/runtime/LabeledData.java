@@ -45,18 +45,15 @@ public final class LabeledData {
      */
     public static LabeledData read(CsvTable table, CsvSource csv, List<FeatureSchema> features, LabelSchema label,
             Task task, boolean requireLabel) {
-        Map<String, Integer> index = columnIndex(table, features, label);
-        Set<String> declared = new HashSet<>(label.columns());
-        features.forEach(f -> declared.add(f.column()));
-        int[] featureColumns = new int[features.size()];
-        for (int f = 0; f < features.size(); f++) {
-            featureColumns[f] = require(table, index, features.get(f).column(), declared);
-        }
+        int width = table.rows().isEmpty() ? -1 : table.rows().get(0).cells().length;
+        Map<String, Integer> index = columnIndex(table.header(), width, features, label);
+        Set<String> declared = declaredColumns(features, label);
+        int[] featureColumns = featureColumns(table.source(), table.header(), index, features, declared);
         boolean hasLabel = requireLabel || label.columns().stream().allMatch(index::containsKey);
         int[] labelColumns = new int[label.columns().size()];
         if (hasLabel) {
             for (int c = 0; c < labelColumns.length; c++) {
-                labelColumns[c] = require(table, index, label.columns().get(c), declared);
+                labelColumns[c] = require(table.source(), table.header(), index, label.columns().get(c), declared);
             }
         }
         Set<String> missingTokens = new HashSet<>(csv.missingValues());
@@ -113,11 +110,43 @@ public final class LabeledData {
         return new LabeledData(rows, classes, targets, lines, table.source(), table.sha256());
     }
 
-    private static Map<String, Integer> columnIndex(CsvTable table, List<FeatureSchema> features, LabelSchema label) {
+    /**
+     * The 0-based column each feature is read from, resolved as {@link #read} does: by name in the
+     * header (the first column of that name), or without a header by position (the features, then
+     * the label columns). A missing column is a {@link DataException} on line 1 that names the
+     * closest header name.
+     *
+     * @param source the file name for messages
+     * @param header the header's column names; empty when the file has none
+     * @param width the number of fields of the first data row, or -1 when there is none
+     */
+    public static int[] featureColumns(String source, List<String> header, int width, List<FeatureSchema> features,
+            LabelSchema label) {
+        return featureColumns(source, header, columnIndex(header, width, features, label), features,
+                declaredColumns(features, label));
+    }
+
+    private static int[] featureColumns(String source, List<String> header, Map<String, Integer> index,
+            List<FeatureSchema> features, Set<String> declared) {
+        int[] columns = new int[features.size()];
+        for (int f = 0; f < features.size(); f++) {
+            columns[f] = require(source, header, index, features.get(f).column(), declared);
+        }
+        return columns;
+    }
+
+    private static Set<String> declaredColumns(List<FeatureSchema> features, LabelSchema label) {
+        Set<String> declared = new HashSet<>(label.columns());
+        features.forEach(f -> declared.add(f.column()));
+        return declared;
+    }
+
+    private static Map<String, Integer> columnIndex(List<String> header, int width, List<FeatureSchema> features,
+            LabelSchema label) {
         Map<String, Integer> index = new HashMap<>();
-        if (!table.header().isEmpty()) {
-            for (int i = 0; i < table.header().size(); i++) {
-                index.putIfAbsent(table.header().get(i), i);
+        if (!header.isEmpty()) {
+            for (int i = 0; i < header.size(); i++) {
+                index.putIfAbsent(header.get(i), i);
             }
             return index;
         }
@@ -129,20 +158,21 @@ public final class LabeledData {
         for (String c : label.columns()) {
             index.put(c, i++);
         }
-        int width = table.rows().isEmpty() ? i : table.rows().get(0).cells().length;
-        if (width < i) {
-            index.keySet().removeIf(k -> index.get(k) >= width);
+        int rowWidth = width < 0 ? i : width;
+        if (rowWidth < i) {
+            index.keySet().removeIf(k -> index.get(k) >= rowWidth);
         }
         return index;
     }
 
-    private static int require(CsvTable table, Map<String, Integer> index, String column, Set<String> declared) {
+    private static int require(String source, List<String> header, Map<String, Integer> index, String column,
+            Set<String> declared) {
         Integer i = index.get(column);
         if (i == null) {
-            String hint = table.header().isEmpty() ? "the rows have too few fields for the declared features and label"
-                    : "the header has " + table.header()
-                            + closest(column, table.header().stream().filter(h -> !declared.contains(h)).toList());
-            throw new DataException(table.source(), 1, "'" + column + "'", "missing column: " + hint);
+            String hint = header.isEmpty() ? "the rows have too few fields for the declared features and label"
+                    : "the header has " + header
+                            + closest(column, header.stream().filter(h -> !declared.contains(h)).toList());
+            throw new DataException(source, 1, "'" + column + "'", "missing column: " + hint);
         }
         return i;
     }
@@ -181,10 +211,16 @@ public final class LabeledData {
     }
 
     private static String columnName(CsvTable table, String column, int index) {
+        return columnName(column, index);
+    }
+
+    /** A column as {@link DataException} names it: {@code 'name' (1-based index)}. */
+    public static String columnName(String column, int index) {
         return "'" + column + "' (" + (index + 1) + ")";
     }
 
-    private static boolean isMissing(String cell, Set<String> tokens) {
+    /** Whether a text cell is missing: null, empty, or one of the source's missing-value tokens. */
+    public static boolean isMissing(String cell, Set<String> tokens) {
         return cell == null || cell.isEmpty() || tokens.contains(cell);
     }
 

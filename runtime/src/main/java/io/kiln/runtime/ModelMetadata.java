@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Everything a model file holds besides the network weights: the spec, the fitted preprocessing,
- * the label, metrics beside the baseline, the learning curve and the provenance. Stored as
+ * the label, metrics beside the baseline, the learning curve, the provenance and the training
+ * distribution of each feature (for drift monitoring). Stored as
  * {@code kiln-model.json} inside the model file; the schema is documented in {@code docs/concepts/model-file.md}.
  *
  * @param format the file format, {@value #FORMAT}
@@ -26,13 +27,31 @@ import java.util.Map;
  * @param confusion the test confusion matrix (rows true, columns predicted), or null
  * @param history the final model's learning curve, one record per epoch
  * @param threshold binary classification's decision threshold (0.5 for other tasks)
+ * @param drift the training distribution of each feature, for drift monitoring; null in a model
+ *     saved before drift profiles (format {@code kiln-model/2})
  */
 public record ModelMetadata(String format, String name, Task task, String specClass, String spec,
         List<FeatureTransform> features, LabelSchema label, double[] targetCenter, double[] targetScale,
         int numInputs, Provenance provenance, double[] baselineOutput, Map<String, Double> testMetrics, Map<String, Double> baselineMetrics,
-        int[][] confusion, List<Report.Epoch> history, double threshold) {
+        int[][] confusion, List<Report.Epoch> history, double threshold, DriftProfile drift) {
 
-    public static final String FORMAT = "kiln-model/2";
+    /** The format this runtime writes. */
+    public static final String FORMAT = "kiln-model/3";
+    /** The formats this runtime reads: its own and {@code kiln-model/2}, which has no drift profile. */
+    public static final List<String> READABLE_FORMATS = List.of(FORMAT, "kiln-model/2");
+
+    /**
+     * The drift profile, or an {@link IllegalArgumentException} saying to retrain when the model
+     * was saved before drift profiles existed.
+     */
+    public DriftProfile requireDrift() {
+        if (drift == null) {
+            throw new IllegalArgumentException("Model '" + name + "' (format " + format + ") was saved before drift "
+                    + "profiles, so there is no training distribution to compare with; retrain it with this runtime "
+                    + "(the 'train' command) to monitor drift.");
+        }
+        return drift;
+    }
 
     /**
      * @param data the data source name

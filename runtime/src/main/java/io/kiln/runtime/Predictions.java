@@ -32,6 +32,25 @@ public final class Predictions {
         return outputs.length;
     }
 
+    public Task task() {
+        return task;
+    }
+
+    /** Class (or label) names in output order; empty for regression. */
+    public List<String> classes() {
+        return classes;
+    }
+
+    /** Binary classification's decision threshold. */
+    public double threshold() {
+        return threshold;
+    }
+
+    /** Rows {@code [from, to)} as their own predictions (no copy of the rows' outputs). */
+    public Predictions slice(int from, int to) {
+        return new Predictions(task, classes, java.util.Arrays.copyOfRange(outputs, from, to), threshold);
+    }
+
     /** The raw output row: probabilities or values. */
     public double[] output(int row) {
         return outputs[row].clone();
@@ -64,15 +83,31 @@ public final class Predictions {
     /** Each class's (or label's) probability, keyed by name, in output order. */
     public Map<String, Double> probabilities(int row) {
         Map<String, Double> p = new LinkedHashMap<>();
-        if (task == Task.BINARY_CLASSIFICATION) {
-            p.put(classes.get(0), 1 - outputs[row][0]);
-            p.put(classes.get(1), outputs[row][0]);
-        } else {
-            for (int j = 0; j < classes.size(); j++) {
-                p.put(classes.get(j), outputs[row][j]);
-            }
+        for (int j = 0; j < classes.size(); j++) {
+            p.put(classes.get(j), probability(row, j));
         }
         return p;
+    }
+
+    /**
+     * The probability of class (or label) {@code j}, the {@code j}-th value of {@link
+     * #probabilities}, without building the map. Binary: {@code 1 - p} for the first class.
+     */
+    public double probability(int row, int j) {
+        if (task == Task.BINARY_CLASSIFICATION) {
+            return j == 0 ? 1 - outputs[row][0] : outputs[row][0];
+        }
+        return outputs[row][j];
+    }
+
+    /** Output {@code j} of a row (a probability or a value), without copying the row. */
+    public double output(int row, int j) {
+        return outputs[row][j];
+    }
+
+    /** The number of outputs per row. */
+    public int outputWidth() {
+        return outputs.length == 0 ? 0 : outputs[0].length;
     }
 
     /** Multilabel: which labels apply (probability at least 0.5). */

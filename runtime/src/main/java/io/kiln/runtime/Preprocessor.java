@@ -173,32 +173,51 @@ public final class Preprocessor {
     public void encode(Object[] row, float[] out, int offset) {
         int o = offset;
         for (int f = 0; f < transforms.size(); f++) {
-            FeatureTransform t = transforms.get(f);
-            Object v = row[f];
-            if (t.kind() != FeatureKind.CATEGORICAL) {
-                double x = v == null ? missingNumber(t) : number(v);
-                if (!Double.isFinite(x)) {
-                    throw new IllegalArgumentException("'" + t.name() + "' is " + x + "; pass null for a missing value");
-                }
-                out[o++] = (float) ((x - t.center()) / t.scale());
-                continue;
-            }
-            String level = v == null ? missingLevel(t) : v instanceof Enum<?> e ? e.name() : v.toString();
-            int index = level == null ? -1 : t.levels().indexOf(level);
-            if (index < 0 && level != null && t.declaredLevels()) {
-                throw new IllegalArgumentException("'" + t.name() + "': unknown level \"" + level + "\"; expected one of "
-                        + t.levels().stream().filter(l -> !l.equals(FeatureTransform.MISSING_LEVEL)).toList());
-            }
-            if (t.encoding() == Encoding.ORDINAL) {
-                double code = index < 0 ? t.fillNumber() : index;
-                out[o++] = (float) ((code - t.center()) / t.scale());
-            } else {
-                for (int l = 0; l < t.levels().size(); l++) {
-                    out[o + l] = l == index ? 1f : 0f;
-                }
-                o += t.levels().size();
-            }
+            o = encodeValue(f, row[f], out, o);
         }
+    }
+
+    /**
+     * Encodes the value of feature {@code f} (Number, Boolean, String or enum; null = missing) into
+     * {@code out} at {@code offset}; returns the offset after it.
+     */
+    public int encodeValue(int f, Object v, float[] out, int offset) {
+        FeatureTransform t = transforms.get(f);
+        if (t.kind() != FeatureKind.CATEGORICAL) {
+            return encodeNumber(f, v == null ? missingNumber(t) : number(v), out, offset);
+        }
+        String level = v == null ? missingLevel(t) : v instanceof Enum<?> e ? e.name() : v.toString();
+        int index = level == null ? -1 : t.levels().indexOf(level);
+        if (index < 0 && level != null && t.declaredLevels()) {
+            throw new IllegalArgumentException("'" + t.name() + "': unknown level \"" + level + "\"; expected one of "
+                    + t.levels().stream().filter(l -> !l.equals(FeatureTransform.MISSING_LEVEL)).toList());
+        }
+        if (t.encoding() == Encoding.ORDINAL) {
+            double code = index < 0 ? t.fillNumber() : index;
+            out[offset] = (float) ((code - t.center()) / t.scale());
+            return offset + 1;
+        }
+        for (int l = 0; l < t.levels().size(); l++) {
+            out[offset + l] = l == index ? 1f : 0f;
+        }
+        return offset + t.levels().size();
+    }
+
+    /**
+     * Encodes a present value {@code x} of the numeric or boolean (0/1) feature {@code f} into
+     * {@code out} at {@code offset}; returns the offset after it. The same as {@link #encodeValue}
+     * with a boxed number, without the boxing.
+     */
+    public int encodeNumber(int f, double x, float[] out, int offset) {
+        FeatureTransform t = transforms.get(f);
+        if (t.kind() == FeatureKind.CATEGORICAL) {
+            throw new IllegalArgumentException("'" + t.name() + "' is categorical, not a number");
+        }
+        if (!Double.isFinite(x)) {
+            throw new IllegalArgumentException("'" + t.name() + "' is " + x + "; pass null for a missing value");
+        }
+        out[offset] = (float) ((x - t.center()) / t.scale());
+        return offset + 1;
     }
 
     private static double missingNumber(FeatureTransform t) {

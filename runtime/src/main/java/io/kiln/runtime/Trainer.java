@@ -192,9 +192,12 @@ public final class Trainer {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         int validationRows = retrained || cv != null ? 0 : split.validation().length;
-        int trainRows = retrained ? split.train().length + split.validation().length : split.train().length;
+        // the rows the final model trained on: all cross-validated rows, training + validation after a retrain
+        int[] finalRows = retrained ? concat(split.train(), split.validation()) : split.train();
+        int trainRows = finalRows.length;
+        DriftProfile drift = DriftProfile.fit(run.model().metadata().features(), data.features(), finalRows);
         ModelMetadata meta = metadata(def, prepared, run, trainRows, validationRows, test.metrics(),
-                baseline.metrics(), test.confusion(), seconds);
+                baseline.metrics(), test.confusion(), seconds, drift);
         KilnModel model = new KilnModel(run.model().network(), meta);
         // k-fold: the curves of the folds, averaged (the final model trains without validation)
         Run reported = cvRun == null ? run : run.withCurves(cvRun.meanHistory(),
@@ -627,14 +630,16 @@ public final class Trainer {
     private static ModelMetadata draftMetadata(ModelDefinition def, Preprocessor pre, double[] center, double[] scale,
             double[] baselineOutput) {
         boolean classification = def.task().isClassification();
+        // no drift profile: only the final model's metadata gets one (in metadata(..))
         return new ModelMetadata(ModelMetadata.FORMAT, def.name(), def.task(),
                 def.specClass() == null ? null : def.specClass().getName(), def.specText(), pre.transforms(),
                 def.label(), classification ? null : center, classification ? null : scale, pre.width(), null,
-                baselineOutput, null, null, null, List.of(), def.threshold());
+                baselineOutput, null, null, null, List.of(), def.threshold(), null);
     }
 
     private static ModelMetadata metadata(ModelDefinition def, Prepared p, Run run, int trainRows, int validationRows,
-            Map<String, Double> test, Map<String, Double> baseline, int[][] confusion, double seconds) {
+            Map<String, Double> test, Map<String, Double> baseline, int[][] confusion, double seconds,
+            DriftProfile drift) {
         ModelMetadata.Provenance provenance = new ModelMetadata.Provenance(p.source().name(), p.data().sha256(),
                 p.data().size(), trainRows, validationRows, p.split().test().length, def.protocol(), p.fit(),
                 Versions.kiln(), Versions.dl4j(), System.getProperty("java.version"),
@@ -642,7 +647,7 @@ public final class Trainer {
         ModelMetadata d = run.model().metadata();
         return new ModelMetadata(d.format(), d.name(), d.task(), d.specClass(), d.spec(), d.features(), d.label(),
                 d.targetCenter(), d.targetScale(), d.numInputs(), provenance, d.baselineOutput(), test, baseline,
-                confusion, run.history(), d.threshold());
+                confusion, run.history(), d.threshold(), drift);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.kiln.runtime.LabeledData;
 import io.kiln.runtime.Metrics;
 import io.kiln.runtime.ModelDefinition;
 import io.kiln.runtime.ModelMetadata;
+import io.kiln.runtime.PredictionCsv;
 import io.kiln.runtime.Predictions;
 import io.kiln.runtime.Splits;
 import io.kiln.runtime.TrainOptions;
@@ -49,7 +50,11 @@ public final class KilnCli {
                 .addSubcommand(new Train(definition, out, err))
                 .addSubcommand(new Evaluate(definition, out))
                 .addSubcommand(new Predict(definition, out))
+                .addSubcommand(new ScoreCommand(definition, out, err))
                 .addSubcommand(new SanityCheck(definition, out))
+                .addSubcommand(new DriftCommand(definition, out, err))
+                .addSubcommand(new ServeCommand(definition, out, err))
+                .addSubcommand(new PublishCommand(definition, out))
                 .addSubcommand(new Info(out));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
@@ -294,32 +299,10 @@ public final class KilnCli {
                 throw new IllegalArgumentException("Give --input FILE or NAME=VALUE pairs");
             }
             Predictions p = m.predict(rows);
-            List<String> header = new ArrayList<>();
-            header.add("line");
-            header.add(definition.label().name());
-            boolean classification = definition.task().isClassification();
-            if (classification) {
-                m.metadata().label().classes().forEach(c -> header.add("p_" + c));
-            } else if (definition.label().columns().size() > 1) {
-                header.remove(1);
-                header.addAll(definition.label().columns());
-            }
-            StringBuilder csv = new StringBuilder(String.join(",", header.stream().map(KilnCli::csvField).toList()))
-                    .append('\n');
+            PredictionCsv format = new PredictionCsv(definition, m);
+            StringBuilder csv = new StringBuilder(format.headerLine());
             for (int i = 0; i < p.size(); i++) {
-                csv.append(lines[i]);
-                if (classification) {
-                    csv.append(',').append(csvField(definition.task() == io.kiln.dsl.Task.MULTILABEL_CLASSIFICATION
-                            ? multilabel(p.labels(i), m.metadata().label().classes()) : p.className(i)));
-                    for (double v : p.probabilities(i).values()) {
-                        csv.append(',').append(String.format(Locale.ROOT, "%.6f", v));
-                    }
-                } else {
-                    for (double v : p.values(i)) {
-                        csv.append(',').append(String.format(Locale.ROOT, "%.6f", v));
-                    }
-                }
-                csv.append('\n');
+                format.appendRow(csv, p, i, lines[i]);
             }
             if (output != null) {
                 Files.writeString(output, csv, StandardCharsets.UTF_8);
@@ -328,16 +311,6 @@ public final class KilnCli {
                 out.print(csv);
             }
             return 0;
-        }
-
-        private static String multilabel(boolean[] on, List<String> classes) {
-            List<String> names = new ArrayList<>();
-            for (int j = 0; j < on.length; j++) {
-                if (on[j]) {
-                    names.add(classes.get(j));
-                }
-            }
-            return String.join(";", names);
         }
 
         private static Object[] parsePairs(List<FeatureSchema> features, List<String> pairs) {
@@ -415,14 +388,6 @@ public final class KilnCli {
     static LabeledData read(CsvSource source, ModelDefinition d, boolean requireLabel) throws IOException {
         CsvTable table = CsvTable.read(source);
         return LabeledData.read(table, source, d.features(), d.label(), d.task(), requireLabel);
-    }
-
-    /** A CSV field, quoted when it holds a delimiter, quote or line break (RFC 4180). */
-    static String csvField(String value) {
-        if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
-            return "\"" + value.replace("\"", "\"\"") + "\"";
-        }
-        return value;
     }
 
     static String abbreviate(String sha) {

@@ -1,0 +1,108 @@
+package io.kiln.runtime.batch;
+
+import io.kiln.runtime.CsvTable;
+import io.kiln.runtime.DataException;
+import io.kiln.runtime.FeatureKind;
+import io.kiln.runtime.FeatureSchema;
+import io.kiln.runtime.LabeledData;
+import io.kiln.runtime.Preprocessor;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns one CSV record into the network's input row: each feature's cell to its typed value as
+ * {@link LabeledData} does ({@link LabeledData#parseFeature}, the source's missing-value tokens),
+ * then encoded by the model's {@link Preprocessor}. A plain number in a numeric column goes the
+ * short way ({@link CsvRecordReader#number}, {@link Preprocessor#encodeNumber}) to the same float.
+ * Every problem is a {@link DataException} naming the file, line and column.
+ */
+final class RowEncoder {
+    private final String source;
+    private final List<FeatureSchema> features;
+    private final Preprocessor preprocessor;
+    private final int[] columns;
+    private final String[] columnNames;
+    private final boolean[] numeric;
+    private final int[] offsets;
+    private final Set<String> missing;
+    private final byte[][] missingBytes;
+    private final int width;
+    private final boolean widthFromHeader;
+    private final char delimiter;
+
+    /**
+     * @param columns the column of each feature (see {@link LabeledData#featureColumns})
+     * @param width the fields every record must have
+     * @param widthFromHeader whether that width is the header's (for the message)
+     */
+    RowEncoder(String source, List<FeatureSchema> features, Preprocessor preprocessor, int[] columns,
+            List<String> missingValues, int width, boolean widthFromHeader, char delimiter) {
+        this.source = source;
+        this.features = List.copyOf(features);
+        this.preprocessor = preprocessor;
+        this.columns = columns.clone();
+        this.width = width;
+        this.widthFromHeader = widthFromHeader;
+        this.delimiter = delimiter;
+        this.missing = new HashSet<>(missingValues);
+        this.missingBytes = missingValues.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        int n = features.size();
+        this.columnNames = new String[n];
+        this.numeric = new boolean[n];
+        this.offsets = new int[n];
+        int o = 0;
+        for (int f = 0; f < n; f++) {
+            columnNames[f] = LabeledData.columnName(features.get(f).column(), columns[f]);
+            numeric[f] = features.get(f).kind() == FeatureKind.NUMERIC;
+            offsets[f] = o;
+            o += preprocessor.transforms().get(f).width();
+        }
+        if (o != preprocessor.width()) {
+            throw new IllegalStateException("feature widths " + o + " != " + preprocessor.width());
+        }
+    }
+
+    /** The width of an encoded row. */
+    int width() {
+        return preprocessor.width();
+    }
+
+    /** Encodes the reader's current record into {@code out} at {@code offset}. */
+    void encode(CsvRecordReader record, float[] out, int offset) {
+        if (record.fields() != width) {
+            throw CsvTable.fieldCountError(source, record.line(), width, widthFromHeader, record.fields(), delimiter);
+        }
+        for (int f = 0; f < columns.length; f++) {
+            int c = columns[f];
+            try {
+                if (numeric[f] && !isMissing(record, c)) {
+                    double x = record.number(c);
+                    if (!Double.isNaN(x)) {
+                        preprocessor.encodeNumber(f, x, out, offset + offsets[f]);
+                        continue;
+                    }
+                }
+                String cell = record.cell(c);
+                Object value = LabeledData.parseFeature(features.get(f),
+                        LabeledData.isMissing(cell, missing) ? null : cell);
+                preprocessor.encodeValue(f, value, out, offset + offsets[f]);
+            } catch (IllegalArgumentException e) {
+                throw new DataException(source, record.line(), columnNames[f], e.getMessage());
+            }
+        }
+    }
+
+    private boolean isMissing(CsvRecordReader record, int c) {
+        if (record.isEmpty(c)) {
+            return true;
+        }
+        for (byte[] token : missingBytes) {
+            if (record.is(c, token)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

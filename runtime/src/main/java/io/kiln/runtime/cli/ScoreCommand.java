@@ -1,0 +1,87 @@
+package io.kiln.runtime.cli;
+
+import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.batch.BatchScorer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code score}: offline batch inference. Streams a CSV file (or every {@code *.csv} file of a
+ * folder) through a saved model into predictions in the format of {@code predict}, in bounded
+ * memory, with a progress bar on standard error and a summary line on standard output. An
+ * interrupted run continues where it stopped when run again; see {@link BatchScorer}.
+ */
+@Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Score a CSV file, or every *.csv file of a folder, with a saved model: predictions in the "
+                + "format of 'predict', streamed in bounded memory.",
+                "An interrupted run (crash, kill, Ctrl-C) continues where it stopped when the same command is run "
+                        + "again; no row is lost or written twice."})
+public final class ScoreCommand implements Callable<Integer> {
+    private final ModelDefinition definition;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "The model file (default: models/<name>.kiln).")
+    Path model;
+
+    @Option(names = "--input", paramLabel = "FILE|DIR", required = true,
+            description = "CSV with the feature columns (a label column is ignored), or a folder of *.csv files.")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "FILE|DIR", required = true,
+            description = "Where to write the predictions: a file, or a folder for a folder --input.")
+    Path output;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "4096",
+            description = "Rows per forward pass and per commit (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--on-error", paramLabel = "fail|skip", defaultValue = "fail",
+            description = "A row the model cannot take: 'fail' stops naming its line and column (default); 'skip' "
+                    + "writes it with the reason to <output>.rejects.csv and goes on.")
+    String onError;
+
+    @Option(names = "--restart", description = "Ignore the checkpoint of an interrupted run and score from the beginning.")
+    boolean restart;
+
+    @Option(names = "--overwrite", description = "Replace an output that a finished earlier run wrote.")
+    boolean overwrite;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    public ScoreCommand(ModelDefinition definition, PrintStream out, PrintStream err) {
+        this.definition = definition;
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        BatchScorer.OnError mode = switch (onError.toLowerCase(Locale.ROOT)) {
+            case "fail" -> BatchScorer.OnError.FAIL;
+            case "skip" -> BatchScorer.OnError.SKIP;
+            default -> throw new IllegalArgumentException("--on-error is 'fail' or 'skip', not '" + onError + "'");
+        };
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("--batch-size must be positive");
+        }
+        boolean terminal = err == System.err && System.console() != null;
+        BatchScorer.Options options = BatchScorer.Options.defaults().batchSize(batchSize).onError(mode)
+                .restart(restart).overwrite(overwrite).progress(quiet ? null : err, terminal);
+        BatchScorer scorer = new BatchScorer(definition, model != null ? model : KilnCli.defaultModelFile(definition),
+                options);
+        BatchScorer.Summary s = scorer.score(input, output);
+        out.println(s.describe());
+        out.println("wrote    " + output + (s.files() > 1 ? " (" + s.files() + " files)" : ""));
+        for (Path r : s.rejects()) {
+            out.println("rejects  " + r);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,95 @@
+package io.kiln.runtime.serve;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How a {@link KilnServer} runs.
+ *
+ * @param host the address to bind (127.0.0.1 unless told otherwise)
+ * @param port the port (0: any free port)
+ * @param token the bearer token every request but the health checks must carry, or null for none
+ * @param maxRequestBytes the largest request body accepted (larger: 413)
+ * @param maxBatch the most rows per forward pass when batching concurrent requests (1: no batching)
+ * @param batchDelayMicros how long a batch waits for more requests after its first (0: only what is queued)
+ * @param workerThreads threads that parse requests and wait for predictions
+ * @param keepVersions how many of each model's newest versions are loaded from the store
+ * @param pollSeconds how often the store is scanned for new versions (0: only on a repository request)
+ * @param splits A/B splits: model name to version to percent of traffic
+ * @param driftWindow rows of recent requests each model version's drift is measured over
+ * @param auditFile where sampled requests and predictions are appended as JSON lines, or null
+ * @param auditRate the fraction of requests sampled for the audit log
+ * @param shutdownSeconds how long a shutdown waits for in-flight requests
+ */
+public record ServerConfig(String host, int port, String token, int maxRequestBytes, int maxBatch,
+        long batchDelayMicros, int workerThreads, int keepVersions, int pollSeconds, Map<String, Map<Long, Integer>> splits,
+        int driftWindow, Path auditFile, double auditRate, int shutdownSeconds) {
+
+    public ServerConfig {
+        splits = Map.copyOf(splits);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be in 0..65535, was " + port);
+        }
+        if (maxRequestBytes < 1024) {
+            throw new IllegalArgumentException("the request size limit must be at least 1024 bytes");
+        }
+        if (maxBatch < 1 || batchDelayMicros < 0 || workerThreads < 1 || keepVersions < 1 || pollSeconds < 0
+                || driftWindow < 1 || shutdownSeconds < 0) {
+            throw new IllegalArgumentException("batch size, worker threads, kept versions and drift window must be "
+                    + "positive; the delay, poll interval and shutdown wait not negative");
+        }
+        if (!(auditRate >= 0 && auditRate <= 1)) {
+            throw new IllegalArgumentException("the audit rate is a fraction in [0, 1], was " + auditRate);
+        }
+    }
+
+    /** Loopback only, no token, 1 MiB requests, batching up to 64 rows with no added delay. */
+    public static ServerConfig defaults() {
+        return new ServerConfig("127.0.0.1", 8080, null, 1 << 20, 64, 0, 64, 2, 5, Map.of(), 10_000, null, 0.01, 30);
+    }
+
+    public ServerConfig withPort(int port) {
+        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
+                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
+    }
+
+    public ServerConfig withToken(String token) {
+        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
+                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
+    }
+
+    public ServerConfig withBatching(int maxBatch, long batchDelayMicros) {
+        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
+                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
+    }
+
+    public ServerConfig withAudit(Path auditFile, double auditRate) {
+        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
+                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
+    }
+
+    public ServerConfig withSplits(Map<String, Map<Long, Integer>> splits) {
+        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
+                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
+    }
+
+    public ServerConfig withLimits(int maxRequestBytes, int shutdownSeconds) {
+        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
+                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
+    }
+
+    public ServerConfig withStore(int keepVersions, int pollSeconds) {
+        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
+                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
+    }
+
+    public ServerConfig withHost(String host) {
+        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
+                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
+    }
+
+    public ServerConfig withDriftWindow(int driftWindow) {
+        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
+                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
+    }
+}
