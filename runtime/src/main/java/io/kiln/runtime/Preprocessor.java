@@ -17,10 +17,20 @@ import java.util.TreeSet;
 public final class Preprocessor {
     private final List<FeatureTransform> transforms;
     private final int width;
+    // each feature's center, scale and kind, for encodeNumber (called for every cell of a batch)
+    private final double[] centers;
+    private final double[] scales;
+    private final boolean[] categorical;
 
     public Preprocessor(List<FeatureTransform> transforms) {
         this.transforms = List.copyOf(transforms);
         this.width = transforms.stream().mapToInt(FeatureTransform::width).sum();
+        this.centers = transforms.stream().mapToDouble(FeatureTransform::center).toArray();
+        this.scales = transforms.stream().mapToDouble(FeatureTransform::scale).toArray();
+        this.categorical = new boolean[transforms.size()];
+        for (int f = 0; f < categorical.length; f++) {
+            categorical[f] = transforms.get(f).kind() == FeatureKind.CATEGORICAL;
+        }
     }
 
     /** Fits every feature on the rows {@code train} of {@code rows}. */
@@ -209,14 +219,14 @@ public final class Preprocessor {
      * with a boxed number, without the boxing.
      */
     public int encodeNumber(int f, double x, float[] out, int offset) {
-        FeatureTransform t = transforms.get(f);
-        if (t.kind() == FeatureKind.CATEGORICAL) {
-            throw new IllegalArgumentException("'" + t.name() + "' is categorical, not a number");
+        if (categorical[f]) {
+            throw new IllegalArgumentException("'" + transforms.get(f).name() + "' is categorical, not a number");
         }
         if (!Double.isFinite(x)) {
-            throw new IllegalArgumentException("'" + t.name() + "' is " + x + "; pass null for a missing value");
+            throw new IllegalArgumentException("'" + transforms.get(f).name() + "' is " + x
+                    + "; pass null for a missing value");
         }
-        out[offset] = (float) ((x - t.center()) / t.scale());
+        out[offset] = (float) ((x - centers[f]) / scales[f]);
         return offset + 1;
     }
 

@@ -98,24 +98,26 @@ final class CsvRecordReader implements Closeable {
 
     /** 1: a record was parsed; 0: no record before the end of the data; -1: more data is needed. */
     private int parse() {
+        final byte[] b = buf;
+        final int lim = limit;
         int p = pos;
         long ln = line;
         // skip empty lines
         while (true) {
-            if (p >= limit) {
+            if (p >= lim) {
                 pos = p;
                 line = ln;
                 return eof ? 0 : -1;
             }
-            byte c = buf[p];
+            byte c = b[p];
             if (c == LF) {
                 p++;
                 ln++;
             } else if (c == CR) {
-                if (p + 1 >= limit && !eof) {
+                if (p + 1 >= lim && !eof) {
                     return -1;
                 }
-                p += p + 1 < limit && buf[p + 1] == LF ? 2 : 1;
+                p += p + 1 < lim && b[p + 1] == LF ? 2 : 1;
                 ln++;
             } else {
                 break;
@@ -124,100 +126,61 @@ final class CsvRecordReader implements Closeable {
         // the empty lines are consumed even if the record needs more data
         pos = p;
         line = ln;
-        long startLine = ln;
-        int start = p;
+        final long startLine = ln;
+        final int start = p;
         int n = 0;
         while (true) {
             if (n == starts.length) {
-                starts = Arrays.copyOf(starts, n * 2);
-                ends = Arrays.copyOf(ends, n * 2);
-                escaped = Arrays.copyOf(escaped, n * 2);
+                grow();
             }
             int from;
             int to;
             boolean esc = false;
-            if (p < limit && buf[p] == QUOTE) {
-                from = ++p;
-                while (true) { // inside quotes
-                    if (p >= limit) {
-                        if (eof) {
-                            throw malformed(startLine, "a quoted field starting on line " + startLine
-                                    + " is never closed");
-                        }
-                        return -1;
-                    }
-                    byte c = buf[p];
-                    if (c == QUOTE) {
-                        if (p + 1 >= limit && !eof) {
-                            return -1;
-                        }
-                        if (p + 1 < limit && buf[p + 1] == QUOTE) {
-                            esc = true;
-                            p += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    if (c == LF) {
-                        ln++;
-                    } else if (c == CR) {
-                        if (p + 1 >= limit && !eof) {
-                            return -1;
-                        }
-                        if (p + 1 >= limit || buf[p + 1] != LF) {
-                            ln++;
-                        }
-                    }
-                    p++;
-                }
-                to = p++;
-                // only white space may follow the closing quote
-                while (p < limit && buf[p] != delimiter && buf[p] != CR && buf[p] != LF) {
-                    if (!isWhitespace(buf[p])) {
-                        throw malformed(ln, "text after the closing quote of a field; quote the whole field and "
-                                + "double the quotes inside it (\"\")");
-                    }
-                    p++;
-                }
-            } else {
-                from = p;
-                while (p < limit) {
-                    byte c = buf[p];
-                    if (c == delimiter || c == LF || c == CR) {
-                        break;
-                    }
-                    p++;
+            if (p < lim && b[p] == QUOTE) {
+                from = p + 1;
+                p = closingQuote(from);
+                if (p < 0) {
+                    return -1;
                 }
                 to = p;
+                esc = quoteEscaped;
+                ln += quoteLines;
+                p = afterClosingQuote(p + 1, ln);
+            } else {
+                from = p;
+                p = unquotedEnd(p);
+                to = p;
             }
-            if (p >= limit && !eof) {
+            if (p >= lim && !eof) {
                 return -1;
             }
-            while (from < to && (buf[from] & 0xff) <= ' ') {
-                from++;
-            }
-            while (to > from && (buf[to - 1] & 0xff) <= ' ') {
-                to--;
+            if (from < to && ((b[from] & 0xff) <= ' ' || (b[to - 1] & 0xff) <= ' ')) {
+                while (from < to && (b[from] & 0xff) <= ' ') {
+                    from++;
+                }
+                while (to > from && (b[to - 1] & 0xff) <= ' ') {
+                    to--;
+                }
             }
             starts[n] = from;
             ends[n] = to;
             escaped[n] = esc;
             n++;
-            if (p >= limit) { // end of the data
+            if (p >= lim) { // end of the data
                 recordEnd = p;
                 break;
             }
-            byte c = buf[p];
+            byte c = b[p];
             if (c == delimiter) {
                 p++;
                 continue;
             }
             recordEnd = p;
             if (c == CR) {
-                if (p + 1 >= limit && !eof) {
+                if (p + 1 >= lim && !eof) {
                     return -1;
                 }
-                p += p + 1 < limit && buf[p + 1] == LF ? 2 : 1;
+                p += p + 1 < lim && b[p + 1] == LF ? 2 : 1;
             } else {
                 p++;
             }
@@ -230,6 +193,88 @@ final class CsvRecordReader implements Closeable {
         pos = p;
         line = ln;
         return 1;
+    }
+
+    /** The end of an unquoted field starting at {@code p}: the delimiter, line break or end of the data. */
+    private int unquotedEnd(int p) {
+        final byte[] b = buf;
+        final int lim = limit;
+        final byte d = delimiter;
+        while (p < lim) {
+            byte c = b[p];
+            if (c == d || c == LF || c == CR) {
+                return p;
+            }
+            p++;
+        }
+        return p;
+    }
+
+    // what closingQuote found besides the position
+    private boolean quoteEscaped;
+    private int quoteLines;
+
+    /**
+     * The closing quote of a quoted field whose text starts at {@code p}; -1 if the data ends
+     * before it can be known. Sets {@link #quoteEscaped} and {@link #quoteLines}.
+     */
+    private int closingQuote(int p) {
+        final byte[] b = buf;
+        final int lim = limit;
+        boolean esc = false;
+        int lines = 0;
+        while (true) {
+            if (p >= lim) {
+                if (eof) {
+                    throw malformed(line, "a quoted field starting on line " + line + " is never closed");
+                }
+                return -1;
+            }
+            byte c = b[p];
+            if (c == QUOTE) {
+                if (p + 1 >= lim && !eof) {
+                    return -1;
+                }
+                if (p + 1 < lim && b[p + 1] == QUOTE) {
+                    esc = true;
+                    p += 2;
+                    continue;
+                }
+                quoteEscaped = esc;
+                quoteLines = lines;
+                return p;
+            }
+            if (c == LF) {
+                lines++;
+            } else if (c == CR) {
+                if (p + 1 >= lim && !eof) {
+                    return -1;
+                }
+                if (p + 1 >= lim || b[p + 1] != LF) {
+                    lines++;
+                }
+            }
+            p++;
+        }
+    }
+
+    /** Skips the white space after a closing quote; anything else before the delimiter or line break is an error. */
+    private int afterClosingQuote(int p, long at) {
+        while (p < limit && buf[p] != delimiter && buf[p] != CR && buf[p] != LF) {
+            if (!isWhitespace(buf[p])) {
+                throw malformed(at, "text after the closing quote of a field; quote the whole field and double the "
+                        + "quotes inside it (\"\")");
+            }
+            p++;
+        }
+        return p;
+    }
+
+    private void grow() {
+        int n = starts.length * 2;
+        starts = Arrays.copyOf(starts, n);
+        ends = Arrays.copyOf(ends, n);
+        escaped = Arrays.copyOf(escaped, n);
     }
 
     /** White space as {@link Character#isWhitespace} sees it, for ASCII. */
