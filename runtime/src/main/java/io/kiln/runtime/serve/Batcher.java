@@ -31,6 +31,8 @@ final class Batcher implements AutoCloseable {
     private final IntConsumer batchSizes;
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
+    private final Object lock = new Object();
+    private boolean closed; // guarded by lock: no job is queued after the stop marker
 
     Batcher(KilnModel model, String name, int maxBatch, long maxDelayMicros, IntConsumer batchSizes) {
         if (maxBatch < 1 || maxDelayMicros < 0) {
@@ -48,7 +50,18 @@ final class Batcher implements AutoCloseable {
     /** Predicts encoded rows; blocks until their batch has run. */
     Predictions predict(float[] inputs, int rows) {
         CompletableFuture<Predictions> result = new CompletableFuture<>();
-        queue.add(new Job(inputs, rows, result));
+        boolean queued;
+        synchronized (lock) {
+            queued = !closed;
+            if (queued) {
+                queue.add(new Job(inputs, rows, result));
+            }
+        }
+        if (!queued) { // a request that reached a version just retired: answer it directly
+            Predictions p = model.predictEncoded(inputs, rows);
+            batchSizes.accept(rows);
+            return p;
+        }
         try {
             return result.get();
         } catch (InterruptedException e) {
@@ -121,7 +134,13 @@ final class Batcher implements AutoCloseable {
     /** Finishes the queued requests, then stops the worker. */
     @Override
     public void close() {
-        queue.add(POISON);
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.add(POISON);
+        }
         try {
             worker.join(10_000);
         } catch (InterruptedException e) {
