@@ -104,8 +104,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         String token = token();
-        ServerConfig config = new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workers,
-                keepVersions, pollSeconds, parseSplits(splits), driftWindow, auditFile, auditRate, shutdownSeconds);
+        ServerConfig config = ServerConfig.builder().host(host).port(port).token(token)
+                .maxRequestBytes(maxRequestBytes).batching(maxBatch, batchDelayMicros).workerThreads(workers)
+                .store(keepVersions, pollSeconds).splits(parseSplits(splits)).driftWindow(driftWindow)
+                .audit(auditFile, auditRate).shutdownSeconds(shutdownSeconds).build();
         List<Path> files = new ArrayList<>(models);
         if (files.isEmpty() && store == null) {
             files.add(KilnCli.defaultModelFile(definition));

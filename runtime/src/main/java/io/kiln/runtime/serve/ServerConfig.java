@@ -45,51 +45,93 @@ public record ServerConfig(String host, int port, String token, int maxRequestBy
 
     /** Loopback only, no token, 1 MiB requests, batching up to 64 rows with no added delay. */
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", 8080, null, 1 << 20, 64, 0, 64, 2, 5, Map.of(), 10_000, null, 0.01, 30);
+        return builder().build();
     }
 
-    public ServerConfig withPort(int port) {
-        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
-                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public ServerConfig withToken(String token) {
-        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
-                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
-    }
+    /** Builds a configuration from the defaults of {@link #defaults()}. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private String token;
+        private int maxRequestBytes = 1 << 20;
+        private int maxBatch = 64;
+        private long batchDelayMicros;
+        private int workerThreads = 64;
+        private int keepVersions = 2;
+        private int pollSeconds = 5;
+        private Map<String, Map<Long, Integer>> splits = Map.of();
+        private int driftWindow = 10_000;
+        private Path auditFile;
+        private double auditRate = 0.01;
+        private int shutdownSeconds = 30;
 
-    public ServerConfig withBatching(int maxBatch, long batchDelayMicros) {
-        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
-                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
-    }
+        private Builder() {}
 
-    public ServerConfig withAudit(Path auditFile, double auditRate) {
-        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
-                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
-    }
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
 
-    public ServerConfig withSplits(Map<String, Map<Long, Integer>> splits) {
-        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
-                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
-    }
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
 
-    public ServerConfig withLimits(int maxRequestBytes, int shutdownSeconds) {
-        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
-                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
-    }
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
 
-    public ServerConfig withStore(int keepVersions, int pollSeconds) {
-        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
-                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
-    }
+        public Builder maxRequestBytes(int maxRequestBytes) {
+            this.maxRequestBytes = maxRequestBytes;
+            return this;
+        }
 
-    public ServerConfig withHost(String host) {
-        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
-                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
-    }
+        public Builder batching(int maxBatch, long batchDelayMicros) {
+            this.maxBatch = maxBatch;
+            this.batchDelayMicros = batchDelayMicros;
+            return this;
+        }
 
-    public ServerConfig withDriftWindow(int driftWindow) {
-        return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
-                keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
+        public Builder workerThreads(int workerThreads) {
+            this.workerThreads = workerThreads;
+            return this;
+        }
+
+        public Builder store(int keepVersions, int pollSeconds) {
+            this.keepVersions = keepVersions;
+            this.pollSeconds = pollSeconds;
+            return this;
+        }
+
+        public Builder splits(Map<String, Map<Long, Integer>> splits) {
+            this.splits = splits;
+            return this;
+        }
+
+        public Builder driftWindow(int driftWindow) {
+            this.driftWindow = driftWindow;
+            return this;
+        }
+
+        public Builder audit(Path auditFile, double auditRate) {
+            this.auditFile = auditFile;
+            this.auditRate = auditRate;
+            return this;
+        }
+
+        public Builder shutdownSeconds(int shutdownSeconds) {
+            this.shutdownSeconds = shutdownSeconds;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
+                    keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
+        }
     }
 }

@@ -58,8 +58,8 @@ class ServerOperationsTest {
         model1 = KilnModel.load(v1);
     }
 
-    static KilnServer serve(ServerConfig config, ModelStore store, Path... files) throws IOException {
-        return KilnServer.start(config.withPort(0), store, List.of(files), line -> { });
+    static KilnServer serve(ServerConfig.Builder config, ModelStore store, Path... files) throws IOException {
+        return KilnServer.start(config.port(0).build(), store, List.of(files), line -> { });
     }
 
     static HttpResponse<String> send(KilnServer s, String method, String path, String body, String token)
@@ -90,7 +90,7 @@ class ServerOperationsTest {
     void storeVersionsLoadWithoutARestart() throws Exception {
         ModelStore store = new ModelStore(dir.resolve("store-reload"));
         assertThat(store.publish(v1).version()).isEqualTo(1);
-        try (KilnServer s = serve(ServerConfig.defaults().withStore(2, 0), store)) {
+        try (KilnServer s = serve(ServerConfig.builder().store(2, 0), store)) {
             assertThat(s.models()).isEqualTo(Map.of("flowers", List.of(1L)));
             ModelStore.Published p = store.publish(v2);
             assertThat(p.version()).isEqualTo(2);
@@ -122,7 +122,7 @@ class ServerOperationsTest {
     void thePollerPicksUpNewVersions() throws Exception {
         ModelStore store = new ModelStore(dir.resolve("store-poll"));
         store.publish(v1);
-        try (KilnServer s = serve(ServerConfig.defaults().withStore(1, 1), store)) {
+        try (KilnServer s = serve(ServerConfig.builder().store(1, 1), store)) {
             store.publish(v2);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!s.models().get("flowers").equals(List.of(2L)) && System.nanoTime() < deadline) {
@@ -137,7 +137,7 @@ class ServerOperationsTest {
         ModelStore store = new ModelStore(dir.resolve("store-ab"));
         store.publish(v1);
         store.publish(v2);
-        try (KilnServer s = serve(ServerConfig.defaults().withStore(2, 0), store)) {
+        try (KilnServer s = serve(ServerConfig.builder().store(2, 0), store)) {
             assertThat(send(s, "PUT", "/kiln/models/flowers/traffic", "{\"split\":{\"1\":50,\"2\":40}}", null)
                     .body()).contains("the shares sum to 90%");
             assertThat(send(s, "PUT", "/kiln/models/flowers/traffic", "{\"split\":{\"1\":50,\"9\":50}}", null)
@@ -189,7 +189,7 @@ class ServerOperationsTest {
     @Test
     void bearerTokenGuardsEverythingButHealth() throws Exception {
         String token = "s3cret-token-0123456789";
-        try (KilnServer s = serve(ServerConfig.defaults().withToken(token), null, v1)) {
+        try (KilnServer s = serve(ServerConfig.builder().token(token), null, v1)) {
             HttpResponse<String> none = send(s, "POST", "/kiln/models/flowers/predict", record(1), null);
             assertThat(none.statusCode()).isEqualTo(401);
             assertThat(none.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
@@ -207,7 +207,7 @@ class ServerOperationsTest {
     @Test
     void auditLogSamplesRequestsWithTheirPredictions() throws Exception {
         Path all = dir.resolve("audit/all.jsonl");
-        try (KilnServer s = serve(ServerConfig.defaults().withAudit(all, 1.0), null, v1)) {
+        try (KilnServer s = serve(ServerConfig.builder().audit(all, 1.0), null, v1)) {
             for (int i = 0; i < 20; i++) {
                 ok(send(s, "POST", "/kiln/models/flowers/predict", record(1 + i), null));
             }
@@ -222,7 +222,7 @@ class ServerOperationsTest {
         assertThat(first.at("/records/0/prediction/label").asText()).isNotEmpty();
 
         Path sampled = dir.resolve("audit/sampled.jsonl");
-        try (KilnServer s = serve(ServerConfig.defaults().withAudit(sampled, 0.25), null, v1)) {
+        try (KilnServer s = serve(ServerConfig.builder().audit(sampled, 0.25), null, v1)) {
             for (int i = 0; i < 400; i++) {
                 ok(send(s, "POST", "/kiln/models/flowers/predict", record(1 + i % 150), null));
             }
@@ -233,7 +233,7 @@ class ServerOperationsTest {
 
     @Test
     void driftMetricRisesForTheShiftedFeatureOnly() throws Exception {
-        try (KilnServer s = serve(ServerConfig.defaults().withDriftWindow(150), null, v1)) {
+        try (KilnServer s = serve(ServerConfig.builder().driftWindow(150), null, v1)) {
             ok(send(s, "POST", "/kiln/models/flowers/predict", records(0), null));
             Map<String, Double> steady = psi(send(s, "GET", "/metrics", null, null).body());
             assertThat(steady.keySet()).containsExactlyElementsIn(ServingFixtures.FEATURES);
@@ -271,7 +271,7 @@ class ServerOperationsTest {
 
     @Test
     void concurrentRequestsAreBatchedAndAnsweredCorrectly() throws Exception {
-        try (KilnServer s = serve(ServerConfig.defaults().withBatching(64, 0), null, v1)) {
+        try (KilnServer s = serve(ServerConfig.builder().batching(64, 0), null, v1)) {
             ExecutorService pool = Executors.newFixedThreadPool(16);
             List<Future<Integer>> wrong = new ArrayList<>();
             for (int t = 0; t < 16; t++) {
@@ -333,7 +333,7 @@ class ServerOperationsTest {
         AtomicInteger serverErrors = new AtomicInteger();
         AtomicInteger wrongAnswers = new AtomicInteger();
         AtomicInteger valid = new AtomicInteger();
-        try (KilnServer s = serve(ServerConfig.defaults(), null, v1)) {
+        try (KilnServer s = serve(ServerConfig.builder(), null, v1)) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
@@ -376,7 +376,7 @@ class ServerOperationsTest {
 
     @Test
     void shutdownFinishesTheRequestInFlightAndThenRefuses() throws Exception {
-        KilnServer s = serve(ServerConfig.defaults().withLimits(1 << 20, 10), null, v1);
+        KilnServer s = serve(ServerConfig.builder().shutdownSeconds(10), null, v1);
         int port = s.port();
         String body = record(1);
         try (Socket socket = new Socket("127.0.0.1", port)) {

@@ -44,7 +44,7 @@ class ServerTest {
         lines = Files.readAllLines(csv);
         modelFile = ServingFixtures.train(csv, 7, 30, dir.resolve("flowers.kiln"));
         model = KilnModel.load(modelFile);
-        server = KilnServer.start(ServerConfig.defaults().withPort(0).withLimits(64 * 1024, 5), null,
+        server = KilnServer.start(ServerConfig.builder().port(0).maxRequestBytes(64 * 1024).shutdownSeconds(5).build(), null,
                 List.of(modelFile), line -> { });
         base = "http://127.0.0.1:" + server.port();
     }
