@@ -151,6 +151,7 @@ class DeploymentTest {
             assertThat(r.body()).contains("\"label\":\"setosa\"");
             server.destroy(); // SIGTERM
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).isEqualTo(0); // a graceful stop is a success
             String err = Files.readString(log);
             assertThat(err).contains("stopping: finishing requests in flight");
             assertThat(err).contains("stopped");

@@ -115,11 +115,31 @@ public final class ServeCommand implements Callable<Integer> {
         KilnServer server = KilnServer.start(config, store == null ? null : new ModelStore(store), files,
                 line -> err.println(line));
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                err.println("stopping: finishing requests in flight");
+                server.close();
+                err.println("stopped");
+                stopped.countDown();
+            }
+        };
+        // SIGTERM and Ctrl-C stop the server gracefully and the command exits 0; the hook covers
+        // any other way the JVM ends
+        for (String signal : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(stop, "kiln-serve-stop").start());
+            } catch (IllegalArgumentException e) {
+                // the signal is not available here (or the JVM reserves it): the hook still runs
+            }
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            err.println("stopping: finishing requests in flight");
-            server.close();
-            err.println("stopped");
-            stopped.countDown();
+            stop.run();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }, "kiln-serve-shutdown"));
         String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
         out.println("serving " + server.models() + " on " + base);

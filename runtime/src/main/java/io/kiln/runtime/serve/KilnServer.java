@@ -51,6 +51,8 @@ import java.util.function.Consumer;
  */
 public final class KilnServer implements AutoCloseable {
     private static final String JSON_TYPE = "application/json";
+    /** Oversized bodies up to this many times the limit are read and discarded before the 413. */
+    private static final int DRAIN_FACTOR = 16;
     /** Undertow's libraries log their versions at INFO through java.util.logging; keep the console for Kiln. */
     private static final List<java.util.logging.Logger> QUIET = java.util.stream.Stream.of("io.undertow", "org.xnio",
             "org.jboss").map(java.util.logging.Logger::getLogger).toList();
@@ -77,7 +79,8 @@ public final class KilnServer implements AutoCloseable {
             throws IOException {
         this.config = config;
         this.log = log;
-        this.json = new ObjectMapper();
+        // a document followed by anything but whitespace is malformed, not a document
+        this.json = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         // bound what a request can make the parser do, beyond the byte limit
         json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64)
                 .maxNumberLength(100).maxStringLength(config.maxRequestBytes()).build());
@@ -101,7 +104,7 @@ public final class KilnServer implements AutoCloseable {
                 .addHttpListener(config.port(), config.host())
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setWorkerThreads(config.workerThreads())
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) config.maxRequestBytes())
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) config.maxRequestBytes() * DRAIN_FACTOR)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, false)
@@ -536,6 +539,14 @@ public final class KilnServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw HttpError.badRequest(e.getMessage()); // a value the preprocessing refuses, named by feature
         }
+        for (int i = 0; i < p.size(); i++) {
+            for (double v : p.output(i)) {
+                if (!Double.isFinite(v)) {
+                    throw HttpError.badRequest("row " + i + ": the model's output is not a number; its inputs are far "
+                            + "outside the range it was trained on (check their units)");
+                }
+            }
+        }
         registry.traffic(m.name()).served(m.version(), rows.size());
         metrics.predictions(m, p);
         m.observe(rows);
@@ -770,26 +781,23 @@ public final class KilnServer implements AutoCloseable {
         // the body is JSON whatever the Content-Type says (curl -d sends form-urlencoded), as in TF Serving
         long length = ex.getRequestContentLength();
         int limit = config.maxRequestBytes();
-        if (length > limit) {
-            throw new HttpError(413, "the request has " + length + " bytes; this server takes at most " + limit);
-        }
         byte[] bytes;
         try (InputStream in = ex.getInputStream()) {
+            if (length > limit) {
+                drain(in, length);
+                throw new HttpError(413, "the request has " + length + " bytes; this server takes at most " + limit);
+            }
             bytes = in.readNBytes(limit + 1);
-        } catch (IOException e) {
-            if (e.getClass().getSimpleName().equals("RequestTooBigException")) {
+            if (bytes.length > limit) {
+                drain(in, Long.MAX_VALUE);
                 throw new HttpError(413, "the request is larger than this server's limit of " + limit + " bytes");
             }
-            throw e;
-        }
-        if (bytes.length > limit) {
-            throw new HttpError(413, "the request is larger than this server's limit of " + limit + " bytes");
         }
         if (bytes.length == 0) {
             throw HttpError.badRequest("the request has no body; send a JSON document");
         }
         try {
-            JsonNode node = json.readTree(bytes);
+            JsonNode node = json.readerFor(JsonNode.class).readValue(bytes);
             if (node == null || node.isMissingNode()) {
                 throw HttpError.badRequest("the request has no JSON document");
             }
@@ -798,6 +806,27 @@ public final class KilnServer implements AutoCloseable {
             throw HttpError.badRequest("malformed JSON: " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column "
                             + e.getLocation().getColumnNr() : ""));
+        }
+    }
+
+    /**
+     * Reads and discards an oversized body (up to {@link #DRAIN_FACTOR} times the limit), so the
+     * client, still sending, reads the 413 instead of a connection reset. Beyond that the
+     * connection is closed after the answer.
+     */
+    private void drain(InputStream in, long length) {
+        long cap = (long) config.maxRequestBytes() * DRAIN_FACTOR;
+        if (length > cap) {
+            return;
+        }
+        byte[] sink = new byte[8192];
+        try {
+            long total = 0;
+            for (int n; total < cap && (n = in.read(sink)) > 0; ) {
+                total += n;
+            }
+        } catch (IOException e) {
+            // the client gave up; the answer goes nowhere either way
         }
     }
 

@@ -238,6 +238,9 @@ class ServerTest {
                 new Bad("/kiln/models/flowers/predict", "{\"sepal_width\":3,\"petal_lenght\":1}", 400,
                         "unknown feature 'petal_lenght'"),
                 new Bad("/kiln/models/flowers/predict", "{\"records\":[]}", 400, "non-empty list"),
+                new Bad("/kiln/models/flowers/predict", "{\"sepal_width\":3} 42", 400, "malformed JSON: Trailing token"),
+                new Bad("/kiln/models/flowers/predict", "{\"sepal_width\":3,\"sepal_length\":1e300}", 400,
+                        "'sepal_length' is 1.0E300, beyond the range of the network's 32-bit inputs once scaled"),
                 new Bad("/kiln/models/flowers/predict", "{\"records\":[" + record(1) + ",{\"sepal_width\":[1]}]}", 400,
                         "records[1].sepal_width: must be a number, got a list"),
                 new Bad("/v1/models/flowers:predict", "{\"instances\":[[1,2,3]]}", 400,
@@ -268,6 +271,19 @@ class ServerTest {
         HttpResponse<String> r = post("/kiln/models/flowers/predict", "{\"sepal_width\":\"NaN\"}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("record.sepal_width: must be a number, got the string \\\"NaN\\\"");
+    }
+
+    @Test
+    void anOversizedChunkedBodyIsAnswered413() throws Exception {
+        byte[] big = ("{\"records\":[" + (record(1) + ",").repeat(2000) + record(1) + "]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(big.length).isGreaterThan(64 * 1024);
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/kiln/models/flowers/predict"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build(),
+                HttpResponse.BodyHandlers.ofString()); // no Content-Length: chunked
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.body()).contains("larger than this server's limit of 65536 bytes");
+        ok(post("/kiln/models/flowers/predict", record(1)));
     }
 
     @Test
