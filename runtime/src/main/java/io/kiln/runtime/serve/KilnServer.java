@@ -319,12 +319,16 @@ public final class KilnServer implements AutoCloseable {
                 List<String> requested = requestedOutputs(body, m.model().metadata());
                 List<Object[]> rows = inputs(m).fromV2(body);
                 String id = body.hasNonNull("id") ? body.get("id").asText() : newId();
-                Predictions p = predict(m, rows, id, "v2");
+                Answered a = predict(m, rows, id, "v2", true);
                 ObjectNode o = Outputs.JSON.objectNode();
                 o.put("model_name", model);
                 o.put("model_version", m.versionLabel());
                 o.put("id", id);
-                o.set("outputs", Outputs.v2(p, m.model().metadata(), requested));
+                ArrayNode ids = o.putObject("parameters").putArray("prediction_ids");
+                for (int i = 0; i < a.p().size(); i++) {
+                    ids.add(outcomes.id(a.first() + i));
+                }
+                o.set("outputs", Outputs.v2(a.p(), m.model().metadata(), requested));
                 return send(ex, 200, o);
             }
             default -> throw HttpError.notFound("No route " + method + " /" + String.join("/", s)
@@ -431,7 +435,7 @@ public final class KilnServer implements AutoCloseable {
         label(call, m);
         boolean columnar = body.has("inputs") && body.get("inputs").isObject();
         List<Object[]> rows = inputs(m).fromTfServing(body);
-        Predictions p = predict(m, rows, newId(), "v1");
+        Predictions p = predict(m, rows, newId(), "v1", false).p();
         ModelMetadata meta = m.model().metadata();
         ObjectNode o = Outputs.JSON.objectNode();
         if (columnar) {
@@ -489,12 +493,12 @@ public final class KilnServer implements AutoCloseable {
                 label(call, m);
                 boolean[] single = new boolean[1];
                 List<Object[]> rows = inputs(m).fromRecords(body, single);
-                String id = newId();
-                Predictions p = predict(m, rows, id, "kiln");
+                Answered a = predict(m, rows, newId(), "kiln", true);
+                Predictions p = a.p();
                 ModelMetadata meta = m.model().metadata();
                 if (single[0]) {
                     ObjectNode o = Outputs.JSON.objectNode();
-                    o.put("id", id + "/0");
+                    o.put("id", outcomes.id(a.first()));
                     o.put("model", model);
                     o.put("version", m.versionLabel());
                     o.setAll(Outputs.typed(p, 0, meta));
@@ -506,7 +510,7 @@ public final class KilnServer implements AutoCloseable {
                 ArrayNode predictions = o.putArray("predictions");
                 for (int i = 0; i < p.size(); i++) {
                     ObjectNode one = predictions.addObject();
-                    one.put("id", id + "/" + i);
+                    one.put("id", outcomes.id(a.first() + i));
                     one.setAll(Outputs.typed(p, i, meta));
                 }
                 return send(ex, 200, o);
@@ -532,7 +536,10 @@ public final class KilnServer implements AutoCloseable {
     }
 
     /** Runs a prediction and does its bookkeeping: traffic, metrics, drift, outcomes, audit. */
-    private Predictions predict(ServedModel m, List<Object[]> rows, String id, String protocol) {
+    /** A request's predictions and the sequence number of its first row's outcome id (-1: not remembered). */
+    private record Answered(Predictions p, long first) {}
+
+    private Answered predict(ServedModel m, List<Object[]> rows, String id, String protocol, boolean remember) {
         Predictions p;
         try {
             p = m.predict(rows);
@@ -550,14 +557,8 @@ public final class KilnServer implements AutoCloseable {
         registry.traffic(m.name()).served(m.version(), rows.size());
         metrics.predictions(m, p);
         m.observe(rows);
+        long first = remember ? outcomes.remember(m, p) : -1;
         ModelMetadata meta = m.model().metadata();
-        boolean regression = !meta.task().isClassification();
-        for (int i = 0; i < p.size(); i++) {
-            String label = regression ? null : meta.task() == Task.MULTILABEL_CLASSIFICATION
-                    ? String.join(";", Outputs.labels(p, i)) : p.className(i);
-            outcomes.remember(id + "/" + i, new Outcomes.Made(m.name(), m.version(), label,
-                    regression ? p.values(i) : null));
-        }
         if (audit != null && audit.sample()) {
             ObjectNode entry = Outputs.JSON.objectNode();
             entry.put("time", Instant.now().toString());
@@ -582,7 +583,7 @@ public final class KilnServer implements AutoCloseable {
             }
             audit.record(entry);
         }
-        return p;
+        return new Answered(p, first);
     }
 
     private ObjectNode outcomes(String model, JsonNode body) {
@@ -647,8 +648,8 @@ public final class KilnServer implements AutoCloseable {
         r.put("recorded", recorded);
         r.set("unknown", unknown);
         if (!unknown.isEmpty()) {
-            r.put("note", "unknown ids were never issued by this server for this model, were already reported, or "
-                    + "have been forgotten (it remembers the last 100000 predictions)");
+            r.put("note", "unknown ids were never issued by this server run for this model, were already reported, "
+                    + "or have been forgotten (it remembers the last 100000 predictions)");
         }
         return r;
     }

@@ -133,6 +133,7 @@ class ServerTest {
         body.append("]}");
         JsonNode r = ok(post("/v2/models/flowers/infer", body.toString()));
         assertThat(r.get("id").asText()).isEqualTo("req-7");
+        assertThat(r.at("/parameters/prediction_ids").size()).isEqualTo(SAMPLE.length);
         assertThat(r.get("model_version").asText()).isEqualTo("1");
         Predictions p = expected(SAMPLE);
         JsonNode labels = r.at("/outputs/0");
@@ -185,10 +186,13 @@ class ServerTest {
         assertThat(one.get("label").asText()).isEqualTo(p.className(0));
         assertThat(one.at("/probabilities/" + p.className(0)).asDouble()).isWithin(1e-9)
                 .of(p.probabilities(0).get(p.className(0)));
-        assertThat(one.get("id").asText()).endsWith("/0");
+        assertThat(one.get("id").asText()).matches("[0-9a-f]{8}-\\d+");
         JsonNode many = ok(post("/kiln/models/flowers/predict", "{\"records\":[" + record(1) + "," + record(140) + "]}"));
         assertThat(many.get("predictions").size()).isEqualTo(2);
-        assertThat(many.at("/predictions/1/id").asText()).endsWith("/1");
+        String first = many.at("/predictions/0/id").asText();
+        long sequence = Long.parseLong(first.substring(first.indexOf('-') + 1));
+        assertThat(many.at("/predictions/1/id").asText()).isEqualTo(first.substring(0, first.indexOf('-') + 1)
+                + (sequence + 1)); // consecutive rows, consecutive ids
         // an absent feature is a missing value (filled as trained), a null too
         ok(post("/kiln/models/flowers/predict", "{\"sepal_width\":3.0,\"petal_length\":null}"));
 
