@@ -17,6 +17,11 @@ import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -32,7 +37,17 @@ public final class KilnModel {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** Prediction memory: grown to the largest batch seen, then reused. */
+    private static final WorkspaceConfiguration PREDICT_WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .overallocationLimit(0.2)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .build();
+
     private final MultiLayerNetwork network;
+    private final String workspaceId = "kiln-predict-" + Integer.toHexString(System.identityHashCode(this));
     private final ModelMetadata metadata;
     private final Preprocessor preprocessor;
 
@@ -94,10 +109,43 @@ public final class KilnModel {
         return flat;
     }
 
-    /** Predicts {@code rows} rows already encoded by {@link #encode}, in one forward pass. */
+    /**
+     * Predicts {@code rows} rows already encoded by {@link #encode}, in one forward pass.
+     *
+     * <p>The input, the activations and the output live in a workspace of the calling thread that
+     * is reused from call to call, and the output is copied out before it closes: no array of a
+     * prediction outlives it, so a server's many small predictions leave nothing for the garbage
+     * collector's reference processing (each detached array registers a native deallocator; tens
+     * of thousands of them made young-generation pauses last 200 ms, docs/benchmarks.md).
+     */
     public Predictions predictEncoded(float[] flat, int rows) {
-        INDArray x = Nd4j.create(flat, new long[] {rows, preprocessor.width()}, DataType.FLOAT);
-        return new Predictions(metadata.task(), metadata.label().classes(), output(x), metadata.threshold());
+        double[][] values;
+        synchronized (network) {
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(PREDICT_WORKSPACE,
+                    workspaceId)) {
+                INDArray out = network.output(matrix(flat, rows), false, null, null, ws);
+                values = toDataUnits(out);
+            }
+        }
+        return new Predictions(metadata.task(), metadata.label().classes(), values, metadata.threshold());
+    }
+
+    /**
+     * {@code rows × width} inputs as a network input. On the CPU backend one bulk copy into the
+     * array's memory: {@code Nd4j.create(float[], ..)} copies element by element, which took a
+     * third as long as the forward pass itself in batch scoring (docs/benchmarks.md).
+     */
+    private INDArray matrix(float[] flat, int rows) {
+        int width = preprocessor.width();
+        if (flat.length != rows * width) {
+            throw new IllegalArgumentException(flat.length + " inputs are not " + rows + " rows of " + width);
+        }
+        if (rows > 0 && Nd4j.getEnvironment().isCPU()) {
+            INDArray x = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
+            x.data().asNioFloat().put(flat);
+            return x;
+        }
+        return Nd4j.create(flat, new long[] {rows, width}, DataType.FLOAT);
     }
 
     /**
@@ -131,13 +179,25 @@ public final class KilnModel {
 
     /** Network outputs as probabilities or values in the units of the data (regression targets un-standardized). */
     double[][] toDataUnits(INDArray out) {
-        // one bulk copy: INDArray.toDoubleMatrix() copies row by row, one native call per row
-        INDArray dense = out.castTo(DataType.DOUBLE).dup('c');
-        double[] flat = dense.data().asDouble();
-        int cols = dense.columns();
-        double[][] values = new double[dense.rows()][cols];
-        for (int i = 0; i < values.length; i++) {
-            System.arraycopy(flat, i * cols, values[i], 0, cols);
+        int cols = out.columns();
+        double[][] values = new double[out.rows()][cols];
+        if (out.dataType() == DataType.FLOAT && Nd4j.getEnvironment().isCPU()) {
+            // one bulk copy out of the array's memory (asDouble() reads element by element), widened in Java
+            INDArray dense = out.ordering() == 'c' && !out.isView() && out.offset() == 0 ? out : out.dup('c');
+            float[] flat = new float[values.length * cols];
+            dense.data().asNioFloat().get(flat);
+            for (int i = 0; i < values.length; i++) {
+                double[] row = values[i];
+                for (int j = 0; j < cols; j++) {
+                    row[j] = flat[i * cols + j];
+                }
+            }
+        } else {
+            // one bulk copy: INDArray.toDoubleMatrix() copies row by row, one native call per row
+            double[] flat = out.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+            for (int i = 0; i < values.length; i++) {
+                System.arraycopy(flat, i * cols, values[i], 0, cols);
+            }
         }
         double[] center = metadata.targetCenter();
         double[] scale = metadata.targetScale();

@@ -1,9 +1,9 @@
 package io.kiln.runtime;
 
 import io.kiln.dsl.Task;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The CSV that the {@code predict} and {@code score} commands write: a header, then one line per
@@ -17,13 +17,14 @@ import java.util.Locale;
  * </pre>
  *
  * Numbers have six decimals, exactly as {@code String.format(Locale.ROOT, "%.6f", v)} writes them
- * (computed without {@code String.format} for the common values: batch scoring writes millions).
+ * ({@link TextBuffer#appendFixed6}, without {@code String.format}'s cost: batch scoring writes
+ * millions).
  */
 public final class PredictionCsv {
     private final Task task;
     private final List<String> header;
-    /** Each class name as a CSV field. */
-    private final String[] classFields;
+    /** Each class name as a CSV field, UTF-8. */
+    private final byte[][] classFields;
     private final List<String> classes;
 
     /** The columns for predictions of {@code model}, named after the label of {@code definition}. */
@@ -40,7 +41,7 @@ public final class PredictionCsv {
             h.addAll(definition.label().columns());
         }
         this.header = List.copyOf(h);
-        this.classFields = classes.stream().map(PredictionCsv::field).toArray(String[]::new);
+        this.classFields = classes.stream().map(c -> field(c).getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
     }
 
     /** The column names. */
@@ -54,7 +55,7 @@ public final class PredictionCsv {
     }
 
     /** Appends the line of prediction {@code row}, read from input line {@code line}, with its line break. */
-    public void appendRow(StringBuilder csv, Predictions p, int row, long line) {
+    public void appendRow(TextBuffer csv, Predictions p, int row, long line) {
         csv.append(line);
         if (task.isClassification()) {
             csv.append(',');
@@ -64,13 +65,11 @@ public final class PredictionCsv {
                 csv.append(classFields[p.classIndex(row)]);
             }
             for (int j = 0; j < classes.size(); j++) {
-                csv.append(',');
-                appendFixed6(csv, p.probability(row, j));
+                csv.append(',').appendFixed6(p.probability(row, j));
             }
         } else {
             for (int j = 0; j < p.outputWidth(); j++) {
-                csv.append(',');
-                appendFixed6(csv, p.output(row, j));
+                csv.append(',').appendFixed6(p.output(row, j));
             }
         }
         csv.append('\n');
@@ -92,43 +91,5 @@ public final class PredictionCsv {
             return "\"" + value.replace("\"", "\"\"") + "\"";
         }
         return value;
-    }
-
-    /** Below this magnitude, {@code v * 1e6} is exact enough to round without {@code String.format}. */
-    private static final double FAST_LIMIT = 1e6;
-    /** How close to a rounding tie (in millionths) a value must be to take the exact path. */
-    private static final double TIE_MARGIN = 1e-3;
-
-    /**
-     * Appends {@code v} as {@code String.format(Locale.ROOT, "%.6f", v)} would. That rounds half up
-     * the shortest decimal that identifies {@code v}; away from a tie, rounding {@code v * 1e6} to
-     * the nearest integer gives the same digits, so only values near a tie (or large, or not
-     * finite) go through {@code String.format}.
-     */
-    static void appendFixed6(StringBuilder sb, double v) {
-        double a = Math.abs(v);
-        if (!(a < FAST_LIMIT)) { // also NaN
-            sb.append(String.format(Locale.ROOT, "%.6f", v));
-            return;
-        }
-        double scaled = a * 1e6;
-        long units = (long) scaled;
-        double fraction = scaled - units;
-        if (Math.abs(fraction - 0.5) < TIE_MARGIN) {
-            sb.append(String.format(Locale.ROOT, "%.6f", v));
-            return;
-        }
-        if (fraction > 0.5) {
-            units++;
-        }
-        if (Double.compare(v, 0.0) < 0) { // like Formatter: -0.0 and tiny negatives keep their sign
-            sb.append('-');
-        }
-        sb.append(units / 1_000_000).append('.');
-        long decimals = units % 1_000_000;
-        for (long d = 100_000; d > 1 && decimals < d; d /= 10) {
-            sb.append('0');
-        }
-        sb.append(decimals);
     }
 }

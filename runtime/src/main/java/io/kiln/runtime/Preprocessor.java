@@ -226,7 +226,12 @@ public final class Preprocessor {
             throw new IllegalArgumentException("'" + transforms.get(f).name() + "' is " + x
                     + "; pass null for a missing value");
         }
-        out[offset] = (float) ((x - centers[f]) / scales[f]);
+        float scaled = (float) ((x - centers[f]) / scales[f]);
+        if (!Float.isFinite(scaled)) {
+            throw new IllegalArgumentException("'" + transforms.get(f).name() + "' is " + x
+                    + ", beyond the range of the network's 32-bit inputs once scaled");
+        }
+        out[offset] = scaled;
         return offset + 1;
     }
 

@@ -129,9 +129,9 @@ public final class BatchScorer {
 
         /** One line: rows scored and skipped, time, throughput and peak heap. */
         public String describe() {
-            return String.format(Locale.ROOT, "scored %d rows, skipped %d%s in %.2f s: %.0f rows/s, peak heap %d MB",
-                    scored, rejected, resumedRows > 0 ? " (" + resumedRows + " of them before the resume)" : "",
-                    seconds, rowsPerSecond(), peakHeapBytes >> 20);
+            return String.format(Locale.ROOT, "scored %d rows, skipped %d in %.2f s%s: %.0f rows/s, peak heap %d MB",
+                    scored, rejected, seconds, resumedRows > 0 ? " (resumed after " + resumedRows + " rows)" : "",
+                    rowsPerSecond(), peakHeapBytes >> 20);
         }
     }
 

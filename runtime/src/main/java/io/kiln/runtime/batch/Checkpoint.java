@@ -26,9 +26,11 @@ import java.util.List;
  * @param outputBytes bytes of the partial output that hold those rows (with the header)
  * @param rejectBytes bytes of the partial rejects file (0: none written)
  * @param complete whether every row was scored (the outputs may already be renamed)
+ * @param batchSize rows per chunk; a resumed run keeps it, so that every row is predicted in the
+ *     same batch as in an uninterrupted run (a network's floating-point sums depend on the batch)
  */
 record Checkpoint(String format, FileIdentity input, ModelIdentity model, long rows, long scored, long rejected,
-        long inputOffset, long nextLine, long outputBytes, long rejectBytes, boolean complete) {
+        long inputOffset, long nextLine, long outputBytes, long rejectBytes, boolean complete, int batchSize) {
 
     static final String FORMAT = "kiln-score-checkpoint/1";
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -55,15 +57,15 @@ record Checkpoint(String format, FileIdentity input, ModelIdentity model, long r
     record ModelIdentity(String path, String sha256, String createdAt) {}
 
     /** The checkpoint of a run that has not scored anything yet. */
-    static Checkpoint start(FileIdentity input, ModelIdentity model) {
-        return new Checkpoint(FORMAT, input, model, 0, 0, 0, 0, 1, 0, 0, false);
+    static Checkpoint start(FileIdentity input, ModelIdentity model, int batchSize) {
+        return new Checkpoint(FORMAT, input, model, 0, 0, 0, 0, 1, 0, 0, false, batchSize);
     }
 
     /** The checkpoint after a further chunk. */
     Checkpoint advance(long moreScored, long moreRejected, long offset, long line, long outputSize, long rejectSize,
             boolean done) {
         return new Checkpoint(format, input, model, rows + moreScored + moreRejected, scored + moreScored,
-                rejected + moreRejected, offset, line, outputSize, rejectSize, done);
+                rejected + moreRejected, offset, line, outputSize, rejectSize, done, batchSize);
     }
 
     /** Reads a checkpoint; null when there is none. */
@@ -78,7 +80,7 @@ record Checkpoint(String format, FileIdentity input, ModelIdentity model, long r
             throw new IOException(file + " is not a scoring checkpoint (" + e.getMessage().lines().findFirst().orElse("")
                     + "). Pass --restart to score from the beginning.", e);
         }
-        if (!FORMAT.equals(c.format())) {
+        if (!FORMAT.equals(c.format()) || c.batchSize() <= 0) {
             throw new IOException(file + " has format " + c.format() + ", not " + FORMAT
                     + ". Pass --restart to score from the beginning.");
         }

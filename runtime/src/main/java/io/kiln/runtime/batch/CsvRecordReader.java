@@ -18,9 +18,9 @@ import java.util.Arrays;
  * delimiter of the source, values trimmed, empty lines skipped): fields quoted with {@code "}
  * may hold delimiters, line breaks and doubled quotes; a quote inside an unquoted field is an
  * ordinary character; CR, LF and CRLF end records. It exists because Commons CSV, which decodes
- * characters and builds a string for every cell, parses a 65-column file at about a third of the
- * rate a model scores it (docs/benchmarks.md): this reader hands out byte ranges and parses plain
- * numbers without building strings.
+ * characters and builds a string for every cell, reads and converts a 65-column file at a sixth of
+ * the rate a model scores it (docs/benchmarks.md): this reader hands out byte ranges and reads
+ * plain decimals while it scans for the delimiter, without building strings.
  *
  * <p>Memory: one buffer of {@value #BUFFER_SIZE} bytes, grown only for a record longer than that.
  */
@@ -33,7 +33,7 @@ final class CsvRecordReader implements Closeable {
     private final FileChannel channel;
     private final String source;
     private final byte delimiter;
-    private byte[] buf = new byte[BUFFER_SIZE];
+    private byte[] buf;
     /** File offset of {@code buf[0]}. */
     private long base;
     /** Valid bytes are {@code buf[0, limit)}; parsing is at {@code pos}. */
@@ -51,6 +51,8 @@ final class CsvRecordReader implements Closeable {
     private int[] starts = new int[64];
     private int[] ends = new int[64];
     private boolean[] escaped = new boolean[64];
+    /** Each field as a plain decimal read while scanning it, or NaN. */
+    private double[] numbers = new double[64];
 
     /**
      * Opens {@code file} to read from byte {@code offset}, which is the start of line {@code line}
@@ -58,10 +60,17 @@ final class CsvRecordReader implements Closeable {
      * #nextLine()} to resume).
      */
     CsvRecordReader(Path file, String source, char delimiter, long offset, long line) throws IOException {
+        this(file, source, delimiter, offset, line, BUFFER_SIZE);
+    }
+
+    /** With a buffer of {@code bufferSize} bytes to start with (tests use tiny ones). */
+    CsvRecordReader(Path file, String source, char delimiter, long offset, long line, int bufferSize)
+            throws IOException {
         if (delimiter >= 0x80 || delimiter == '"' || delimiter == '\r' || delimiter == '\n') {
             throw new IllegalArgumentException("Batch scoring reads CSV with an ASCII delimiter other than a quote or "
                     + "a line break, not '" + delimiter + "'");
         }
+        this.buf = new byte[Math.max(1, bufferSize)];
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         this.source = source;
         this.delimiter = (byte) delimiter;
@@ -128,6 +137,7 @@ final class CsvRecordReader implements Closeable {
         line = ln;
         final long startLine = ln;
         final int start = p;
+        final byte d = delimiter;
         int n = 0;
         while (true) {
             if (n == starts.length) {
@@ -136,6 +146,7 @@ final class CsvRecordReader implements Closeable {
             int from;
             int to;
             boolean esc = false;
+            double number = Double.NaN;
             if (p < lim && b[p] == QUOTE) {
                 from = p + 1;
                 p = closingQuote(from);
@@ -147,9 +158,30 @@ final class CsvRecordReader implements Closeable {
                 ln += quoteLines;
                 p = afterClosingQuote(p + 1, ln);
             } else {
+                // find the end, reading a plain decimal ([-]digits[.digits]) on the way
                 from = p;
-                p = unquotedEnd(p);
+                long mantissa = 0;
+                int digits = 0;
+                int point = -1;
+                boolean plain = true;
+                while (p < lim) {
+                    byte c = b[p];
+                    int digit = c - '0';
+                    if (digit >= 0 && digit <= 9) {
+                        mantissa = mantissa * 10 + digit;
+                        digits++;
+                    } else if (c == d || c == LF || c == CR) {
+                        break;
+                    } else if (c == '.' && point < 0) {
+                        point = p;
+                    } else if (c != '-' || p != from) {
+                        plain = false;
+                    }
+                    p++;
+                }
                 to = p;
+                number = plain && digits > 0 && digits <= DecimalParser.MAX_DIGITS
+                        ? DecimalParser.value(b[from] == '-', mantissa, point < 0 ? 0 : to - point - 1) : Double.NaN;
             }
             if (p >= lim && !eof) {
                 return -1;
@@ -165,13 +197,14 @@ final class CsvRecordReader implements Closeable {
             starts[n] = from;
             ends[n] = to;
             escaped[n] = esc;
+            numbers[n] = number;
             n++;
             if (p >= lim) { // end of the data
                 recordEnd = p;
                 break;
             }
             byte c = b[p];
-            if (c == delimiter) {
+            if (c == d) {
                 p++;
                 continue;
             }
@@ -195,21 +228,6 @@ final class CsvRecordReader implements Closeable {
         return 1;
     }
 
-    /** The end of an unquoted field starting at {@code p}: the delimiter, line break or end of the data. */
-    private int unquotedEnd(int p) {
-        final byte[] b = buf;
-        final int lim = limit;
-        final byte d = delimiter;
-        while (p < lim) {
-            byte c = b[p];
-            if (c == d || c == LF || c == CR) {
-                return p;
-            }
-            p++;
-        }
-        return p;
-    }
-
     // what closingQuote found besides the position
     private boolean quoteEscaped;
     private int quoteLines;
@@ -226,7 +244,7 @@ final class CsvRecordReader implements Closeable {
         while (true) {
             if (p >= lim) {
                 if (eof) {
-                    throw malformed(line, "a quoted field starting on line " + line + " is never closed");
+                    throw malformed(line, "a quote opened in the row starting on line " + line + " is never closed");
                 }
                 return -1;
             }
@@ -275,6 +293,7 @@ final class CsvRecordReader implements Closeable {
         starts = Arrays.copyOf(starts, n);
         ends = Arrays.copyOf(ends, n);
         escaped = Arrays.copyOf(escaped, n);
+        numbers = Arrays.copyOf(numbers, n);
     }
 
     /** White space as {@link Character#isWhitespace} sees it, for ASCII. */
@@ -366,7 +385,11 @@ final class CsvRecordReader implements Closeable {
      * (the caller then parses the text).
      */
     double number(int i) {
-        return escaped[i] ? Double.NaN : DecimalParser.parse(buf, starts[i], ends[i]);
+        double v = numbers[i];
+        if (!Double.isNaN(v) || escaped[i]) {
+            return v;
+        }
+        return DecimalParser.parse(buf, starts[i], ends[i]); // quoted, or with white space around it
     }
 
     /** The current record as it is in the file, without its line break. */

@@ -10,7 +10,7 @@ package io.kiln.runtime.batch;
  * suffix) returns NaN and is left to {@code parseDouble}.
  */
 final class DecimalParser {
-    private static final int MAX_DIGITS = 15;
+    static final int MAX_DIGITS = 15;
     private static final double[] POWERS_OF_TEN = new double[23];
 
     static {
@@ -61,6 +61,14 @@ final class DecimalParser {
         if (digits == 0 || decimals >= POWERS_OF_TEN.length) {
             return Double.NaN;
         }
+        return value(negative, mantissa, decimals);
+    }
+
+    /**
+     * {@code ±mantissa / 10^decimals}, correctly rounded, for a mantissa below 10^15 and at most
+     * 22 decimals.
+     */
+    static double value(boolean negative, long mantissa, int decimals) {
         double value = decimals == 0 ? (double) mantissa : mantissa / POWERS_OF_TEN[decimals];
         return negative ? -value : value;
     }

@@ -6,13 +6,12 @@ import io.kiln.runtime.KilnModel;
 import io.kiln.runtime.LabeledData;
 import io.kiln.runtime.ModelDefinition;
 import io.kiln.runtime.PredictionCsv;
-import io.kiln.runtime.Predictions;
+import io.kiln.runtime.TextBuffer;
 import io.kiln.runtime.batch.Chunks.Parsed;
 import io.kiln.runtime.batch.Chunks.Predicted;
 import io.kiln.runtime.batch.Chunks.Reject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -23,37 +22,28 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Scores one CSV file into one output file, resumably.
  *
- * <p>Three stages overlap: a reader thread parses and encodes chunks of rows, a predictor thread
- * runs the network on each, and the calling thread formats and appends the predictions to
- * {@code <output>.partial}. Two chunks wait between stages at most, so memory does not grow with
- * the file. After a chunk is written (or several, when the writer is behind) the partial output is
+ * <p>Three stages overlap: a reader thread parses and encodes chunks of rows and a predictor
+ * thread runs the network on each ({@link Pipeline}), while the calling thread formats and appends
+ * the predictions to {@code <output>.partial}. After a chunk is written (or several, when the writer is behind) the partial output is
  * forced to disk and {@code <output>.checkpoint} is replaced atomically; a later run truncates the
  * partial output to the bytes the checkpoint counts and continues at the input offset it records.
  * When every row is done the partial output is renamed to {@code <output>}.
  */
 final class FileScorer {
     private static final int HEAD_BYTES = 64 * 1024;
-    static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
-    static final java.util.concurrent.atomic.AtomicLong PREDICT_NANOS = new java.util.concurrent.atomic.AtomicLong();
-    static final java.util.concurrent.atomic.AtomicLong READ_NANOS = new java.util.concurrent.atomic.AtomicLong();
-    static final java.util.concurrent.atomic.AtomicLong WRITE_NANOS = new java.util.concurrent.atomic.AtomicLong();
-    static final java.util.concurrent.atomic.AtomicLong COMMIT_NANOS = new java.util.concurrent.atomic.AtomicLong();
     private static final String REJECTS_HEADER = "line,column,error,record\n";
+    /**
+     * Chunks written before a commit at most. Each chunk is committed as soon as no further chunk
+     * is waiting; when the writer falls behind (each commit is two fsyncs), up to this many are
+     * committed together, so a crash re-scores at most this many chunks.
+     */
+    static final int MAX_UNCOMMITTED_CHUNKS = 4;
 
     private final ModelDefinition definition;
     private final KilnModel model;
@@ -122,6 +112,7 @@ final class FileScorer {
             if (lock == null) {
                 throw new IllegalArgumentException("Another run is writing " + partial + "; wait for it to finish.");
             }
+            deleteOrphanedCheckpointTemporaries(checkpointFile);
             Run run = new Run(input, output, source, inputIdentity, out, checkpoint);
             try {
                 return run.execute(keepCheckpoint);
@@ -168,6 +159,20 @@ final class FileScorer {
         Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Removes the temporary files of checkpoint writes that a killed run left (see {@link io.kiln.runtime.AtomicFiles}). */
+    private static void deleteOrphanedCheckpointTemporaries(Path checkpointFile) throws IOException {
+        Path folder = checkpointFile.toAbsolutePath().getParent();
+        String prefix = "." + checkpointFile.getFileName();
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(prefix) && name.endsWith(".tmp")) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
     /** The identity a checkpoint records: path, size, modification time and a hash of the first 64 KB. */
     static Checkpoint.FileIdentity identify(Path input) throws IOException {
         if (!Files.isRegularFile(input)) {
@@ -212,7 +217,7 @@ final class FileScorer {
             this.checkpointFile = checkpointOf(output);
             this.rejectsPartial = partialOf(rejectsOf(output));
             if (resumeFrom == null) {
-                checkpoint = Checkpoint.start(identity, modelIdentity);
+                checkpoint = Checkpoint.start(identity, modelIdentity, options.batchSize());
                 out.truncate(0);
                 outputBytes = append(out, format.headerLine());
                 Files.deleteIfExists(rejectsPartial);
@@ -244,31 +249,15 @@ final class FileScorer {
         }
 
         Result execute(boolean keepCheckpoint) throws IOException {
-            CsvRecordReader reader = new CsvRecordReader(input, source.name(), source.delimiter(), 0, 1);
-            String[] names = {"kiln-score-reader", "kiln-score-predictor"};
-            java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
-            ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, names[started.getAndIncrement() % names.length]);
-                t.setDaemon(true);
-                return t;
-            });
-            try (reader) {
+            try (CsvRecordReader reader = new CsvRecordReader(input, source.name(), source.delimiter(), 0, 1)) {
                 RowEncoder encoder = openInput(reader);
                 Progress progress = new Progress(options.progress(), options.terminal(), input.getFileName().toString(),
                         checkpoint.input().size(), checkpoint.inputOffset());
-                BlockingQueue<Parsed> parsed = new ArrayBlockingQueue<>(2);
-                BlockingQueue<Predicted> predicted = new ArrayBlockingQueue<>(2);
-                Future<?> reading = threads.submit(() -> {
-                    read(reader, encoder, parsed);
-                    return null;
-                });
-                Future<?> predicting = threads.submit(() -> {
-                    predict(parsed, predicted);
-                    return null;
-                });
-                write(predicted, progress, reading, predicting);
-            } finally {
-                threads.shutdownNow();
+                // a resumed run keeps the chunks of the run it continues
+                try (Pipeline pipeline = new Pipeline(reader, encoder, model, checkpoint.batchSize(),
+                        options.onError() == BatchScorer.OnError.SKIP)) {
+                    write(pipeline, progress);
+                }
             }
             Path rejects = rejectsOf(output);
             closeRejects();
@@ -311,106 +300,38 @@ final class FileScorer {
                     source.missingValues(), width, source.header(), source.delimiter());
         }
 
-        /** The reader thread: chunks of encoded rows, then a last chunk (which may carry the error that ended it). */
-        private void read(CsvRecordReader reader, RowEncoder encoder, BlockingQueue<Parsed> queue)
-                throws IOException, InterruptedException {
-            int batch = options.batchSize();
-            int width = encoder.width();
-            boolean skip = options.onError() == BatchScorer.OnError.SKIP;
-            while (true) {
-                long t0 = CPU.getCurrentThreadCpuTime();
-                float[] inputs = new float[batch * width];
-                long[] lines = new long[batch];
-                List<Reject> rejects = new ArrayList<>(0);
-                int rows = 0;
-                long offset = reader.offset();
-                long nextLine = reader.nextLine();
-                boolean last = false;
-                RuntimeException failure = null;
-                for (int consumed = 0; consumed < batch; consumed++) {
-                    boolean more;
-                    try {
-                        more = reader.next();
-                    } catch (DataException e) { // the CSV itself is broken: nothing after it can be read
-                        last = true;
-                        failure = e;
-                        break;
-                    }
-                    if (!more) {
-                        last = true;
-                        break;
-                    }
-                    try {
-                        encoder.encode(reader, inputs, rows * width);
-                        lines[rows++] = reader.line();
-                    } catch (DataException e) {
-                        if (!skip) {
-                            last = true;
-                            failure = e;
-                            break;
-                        }
-                        rejects.add(Reject.of(e, reader.text()));
-                    }
-                    offset = reader.offset();
-                    nextLine = reader.nextLine();
-                }
-                if (rows < batch) {
-                    inputs = Arrays.copyOf(inputs, rows * width);
-                    lines = Arrays.copyOf(lines, rows);
-                }
-                READ_NANOS.addAndGet(CPU.getCurrentThreadCpuTime() - t0);
-                queue.put(new Parsed(inputs, rows, lines, rejects, offset, nextLine, last, failure));
-                if (last) {
-                    return;
-                }
-            }
-        }
-
-        /** The predictor thread. */
-        private void predict(BlockingQueue<Parsed> in, BlockingQueue<Predicted> out) throws InterruptedException {
-            while (true) {
-                Parsed c = in.take();
-                long t0 = CPU.getCurrentThreadCpuTime();
-                Predictions p = c.rows() > 0 ? model.predictEncoded(c.inputs(), c.rows()) : null;
-                PREDICT_NANOS.addAndGet(CPU.getCurrentThreadCpuTime() - t0);
-                out.put(new Predicted(c, p));
-                if (c.last()) {
-                    return;
-                }
-            }
-        }
-
-        /** The writing thread (the caller's): appends, commits, reports progress; rethrows a stage's failure. */
-        private void write(BlockingQueue<Predicted> queue, Progress progress, Future<?> reading, Future<?> predicting)
-                throws IOException {
-            StringBuilder text = new StringBuilder(1 << 16);
+        /** The writing stage (the caller's thread): appends, commits, reports progress; rethrows a stage's failure. */
+        private void write(Pipeline pipeline, Progress progress) throws IOException {
+            TextBuffer text = new TextBuffer(1 << 16);
+            StringBuilder rejectText = new StringBuilder();
             long startRows = checkpoint.rows();
             long pendingScored = 0;
             long pendingRejected = 0;
+            int pendingChunks = 0;
             while (true) {
-                Predicted c = take(queue, reading, predicting);
+                Predicted c = pipeline.next();
                 Parsed parsed = c.parsed();
-                long t0 = CPU.getCurrentThreadCpuTime();
-                text.setLength(0);
+                text.clear();
                 for (int i = 0; i < parsed.rows(); i++) {
                     format.appendRow(text, c.predictions(), i, parsed.lines()[i]);
                 }
-                outputBytes += append(out, text);
+                text.writeTo(out);
+                outputBytes += text.size();
                 if (!parsed.rejects().isEmpty()) {
-                    text.setLength(0);
+                    rejectText.setLength(0);
                     for (Reject r : parsed.rejects()) {
-                        text.append(r.line()).append(',').append(PredictionCsv.field(r.column())).append(',')
+                        rejectText.append(r.line()).append(',').append(PredictionCsv.field(r.column())).append(',')
                                 .append(PredictionCsv.field(r.reason())).append(',')
                                 .append(PredictionCsv.field(r.text())).append('\n');
                     }
-                    rejectBytes += append(rejects(), text);
+                    rejectBytes += append(rejects(), rejectText);
                 }
                 pendingScored += parsed.rows();
                 pendingRejected += parsed.rejects().size();
+                pendingChunks++;
                 boolean done = parsed.last() && parsed.failure() == null;
-                long t1 = CPU.getCurrentThreadCpuTime();
-                WRITE_NANOS.addAndGet(t1 - t0);
-                if (parsed.last() || queue.isEmpty()) { // group commit when the writer is behind
+                // group commit when the writer is behind, but never more than a few chunks at once
+                if (parsed.last() || !pipeline.hasWaiting() || pendingChunks >= MAX_UNCOMMITTED_CHUNKS) {
                     out.force(false);
                     if (rejectsOut != null) {
                         rejectsOut.force(false);
@@ -420,7 +341,7 @@ final class FileScorer {
                     checkpoint.write(checkpointFile);
                     pendingScored = 0;
                     pendingRejected = 0;
-                    COMMIT_NANOS.addAndGet(CPU.getCurrentThreadCpuTime() - t1);
+                    pendingChunks = 0;
                     if (options.listener() != null) {
                         options.listener().committed(output, checkpoint.rows());
                     }
@@ -431,8 +352,6 @@ final class FileScorer {
                     if (parsed.failure() != null) {
                         throw withHint(parsed.failure());
                     }
-                    System.err.printf("TIMING read %.2f predict %.2f write %.2f commit %.2f%n", READ_NANOS.get() / 1e9,
-                            PREDICT_NANOS.get() / 1e9, WRITE_NANOS.get() / 1e9, COMMIT_NANOS.get() / 1e9);
                     return;
                 }
             }
@@ -442,51 +361,11 @@ final class FileScorer {
             if (!(failure instanceof DataException e) || e.line() <= 0) {
                 return failure;
             }
-            return new DataException(e.source(), e.line(), e.column(), e.reason() + " The " + checkpoint.rows()
-                    + " rows before it are saved in " + partialOf(output) + ": re-run with --on-error skip to "
+            String reason = e.reason().endsWith(".") ? e.reason() : e.reason() + ".";
+            return new DataException(e.source(), e.line(), e.column(), reason + " The " + checkpoint.rows()
+                    + " rows before its chunk are saved in " + partialOf(output) + ": re-run with --on-error skip to "
                     + "continue there and write bad rows to " + rejectsOf(output)
                     + ", or fix the data and re-run with --restart.");
-        }
-
-        private Predicted take(BlockingQueue<Predicted> queue, Future<?> reading, Future<?> predicting)
-                throws IOException {
-            try {
-                while (true) {
-                    Predicted c = queue.poll(100, TimeUnit.MILLISECONDS);
-                    if (c != null) {
-                        return c;
-                    }
-                    rethrowFailure(reading);
-                    rethrowFailure(predicting);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("Interrupted while scoring " + input, e);
-            }
-        }
-
-        private void rethrowFailure(Future<?> stage) throws IOException, InterruptedException {
-            if (!stage.isDone()) {
-                return;
-            }
-            try {
-                stage.get();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof IOException io) {
-                    throw io;
-                }
-                if (cause instanceof UncheckedIOException u) {
-                    throw u.getCause();
-                }
-                if (cause instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (cause instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(cause);
-            }
         }
 
         private FileChannel rejects() throws IOException {

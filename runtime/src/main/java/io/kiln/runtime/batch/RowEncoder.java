@@ -28,6 +28,8 @@ final class RowEncoder {
     private final int[] offsets;
     private final Set<String> missing;
     private final byte[][] missingBytes;
+    /** Whether a missing-value token looks like a number (say -999), so numbers must be checked against the tokens. */
+    private final boolean numericMissingToken;
     private final int width;
     private final boolean widthFromHeader;
     private final char delimiter;
@@ -48,6 +50,11 @@ final class RowEncoder {
         this.delimiter = delimiter;
         this.missing = new HashSet<>(missingValues);
         this.missingBytes = missingValues.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        boolean numericToken = false;
+        for (byte[] t : missingBytes) {
+            numericToken |= !Double.isNaN(DecimalParser.parse(t, 0, t.length));
+        }
+        this.numericMissingToken = numericToken;
         int n = features.size();
         this.columnNames = new String[n];
         this.numeric = new boolean[n];
@@ -77,9 +84,14 @@ final class RowEncoder {
         for (int f = 0; f < columns.length; f++) {
             int c = columns[f];
             try {
-                if (numeric[f] && !isMissing(record, c)) {
+                if (numeric[f]) {
+                    if (record.isEmpty(c)) {
+                        preprocessor.encodeValue(f, LabeledData.parseFeature(features.get(f), null), out,
+                                offset + offsets[f]);
+                        continue;
+                    }
                     double x = record.number(c);
-                    if (!Double.isNaN(x)) {
+                    if (!Double.isNaN(x) && !(numericMissingToken && isMissingToken(record, c))) {
                         preprocessor.encodeNumber(f, x, out, offset + offsets[f]);
                         continue;
                     }
@@ -94,10 +106,7 @@ final class RowEncoder {
         }
     }
 
-    private boolean isMissing(CsvRecordReader record, int c) {
-        if (record.isEmpty(c)) {
-            return true;
-        }
+    private boolean isMissingToken(CsvRecordReader record, int c) {
         for (byte[] token : missingBytes) {
             if (record.is(c, token)) {
                 return true;

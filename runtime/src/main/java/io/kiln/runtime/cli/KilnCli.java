@@ -12,6 +12,7 @@ import io.kiln.runtime.ModelMetadata;
 import io.kiln.runtime.PredictionCsv;
 import io.kiln.runtime.Predictions;
 import io.kiln.runtime.Splits;
+import io.kiln.runtime.TextBuffer;
 import io.kiln.runtime.TrainOptions;
 import io.kiln.runtime.Trainer;
 import io.kiln.runtime.TrainingDivergedException;
@@ -300,12 +301,12 @@ public final class KilnCli {
             }
             Predictions p = m.predict(rows);
             PredictionCsv format = new PredictionCsv(definition, m);
-            StringBuilder csv = new StringBuilder(format.headerLine());
+            TextBuffer csv = new TextBuffer().append(format.headerLine());
             for (int i = 0; i < p.size(); i++) {
                 format.appendRow(csv, p, i, lines[i]);
             }
             if (output != null) {
-                Files.writeString(output, csv, StandardCharsets.UTF_8);
+                Files.write(output, csv.toByteArray());
                 out.println("wrote " + p.size() + " predictions to " + output);
             } else {
                 out.print(csv);

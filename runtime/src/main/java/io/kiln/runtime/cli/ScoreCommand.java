@@ -38,7 +38,8 @@ public final class ScoreCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "4096",
-            description = "Rows per forward pass and per commit (default: ${DEFAULT-VALUE}).")
+            description = "Rows per forward pass and per commit (default: ${DEFAULT-VALUE}; a resumed run keeps the "
+                    + "batch size it started with).")
     int batchSize;
 
     @Option(names = "--on-error", paramLabel = "fail|skip", defaultValue = "fail",

@@ -1,0 +1,28 @@
+package io.kiln.runtime.batch;
+
+import java.nio.file.Path;
+
+/**
+ * A scoring run in its own JVM, for {@link BatchScorerTest} to kill: scores with the species model,
+ * pausing after every commit so the run lasts long enough to be killed in the middle.
+ *
+ * <p>Arguments: training CSV (the data format), model file, input, output, batch size, pause in
+ * milliseconds after each commit.
+ */
+public final class ScoreChild {
+    private ScoreChild() {}
+
+    public static void main(String[] args) throws Exception {
+        long pause = Long.parseLong(args[5]);
+        BatchScorer.Options options = BatchScorer.Options.defaults().batchSize(Integer.parseInt(args[4]))
+                .listener((output, rows) -> {
+                    try {
+                        Thread.sleep(pause);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+        new BatchScorer(BatchFixtures.species(Path.of(args[0])), Path.of(args[1]), options)
+                .score(Path.of(args[2]), Path.of(args[3]));
+    }
+}
