@@ -119,9 +119,12 @@ public final class ServeCommand implements Callable<Integer> {
         Runnable stop = () -> {
             if (stopping.compareAndSet(false, true)) {
                 err.println("stopping: finishing requests in flight");
-                server.close();
-                err.println("stopped");
-                stopped.countDown();
+                try {
+                    server.close();
+                    err.println("stopped");
+                } finally {
+                    stopped.countDown(); // never leave the command waiting, whatever close threw
+                }
             }
         };
         // SIGTERM and Ctrl-C stop the server gracefully and the command exits 0; the hook covers
