@@ -92,7 +92,11 @@ final class Inputs {
                 throw HttpError.badRequest("input '" + name + "' has " + shape[0] + " rows; earlier inputs have " + rows);
             }
             for (int r = 0; r < rows; r++) {
-                values[r][f] = value(features.get(f), data.get(r), "input '" + name + "' row " + r);
+                try {
+                    values[r][f] = value(features.get(f), data.get(r));
+                } catch (Refused e) {
+                    throw e.at("input '" + name + "' row " + r);
+                }
             }
         }
         return rowsOf(values);
@@ -124,8 +128,12 @@ final class Inputs {
         Object[][] values = new Object[(int) rows][width];
         for (int r = 0; r < rows; r++) {
             for (int f = 0; f < width; f++) {
-                values[r][f] = value(features.get(f), data.get(r * width + f),
-                        "input '" + name + "' row " + r + " column " + f + " (feature '" + features.get(f).name() + "')");
+                try {
+                    values[r][f] = value(features.get(f), data.get(r * width + f));
+                } catch (Refused e) {
+                    throw e.at("input '" + name + "' row " + r + " column " + f + " (feature '"
+                            + features.get(f).name() + "')");
+                }
             }
         }
         return rowsOf(values);
@@ -239,7 +247,11 @@ final class Inputs {
                         + "columns have " + rows);
             }
             for (int r = 0; r < rows; r++) {
-                values[r][f] = value(features.get(f), data.get(r), "inputs." + column.getKey() + "[" + r + "]");
+                try {
+                    values[r][f] = value(features.get(f), data.get(r));
+                } catch (Refused e) {
+                    throw e.at("inputs." + column.getKey() + "[" + r + "]");
+                }
             }
         }
         if (values == null) {
@@ -259,12 +271,20 @@ final class Inputs {
             }
             Object[] row = new Object[features.size()];
             for (int f = 0; f < row.length; f++) {
-                row[f] = value(features.get(f), node.get(f), where + "[" + f + "] (feature '" + features.get(f).name() + "')");
+                try {
+                    row[f] = value(features.get(f), node.get(f));
+                } catch (Refused e) {
+                    throw e.at(where + "[" + f + "] (feature '" + features.get(f).name() + "')");
+                }
             }
             return row;
         }
         if (features.size() == 1) {
-            return new Object[] {value(features.get(0), node, where)};
+            try {
+                return new Object[] {value(features.get(0), node)};
+            } catch (Refused e) {
+                throw e.at(where);
+            }
         }
         throw HttpError.badRequest(where + " must be an object of values by feature name or a list of "
                 + features.size() + " values");
@@ -303,7 +323,11 @@ final class Inputs {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             int f = feature(field.getKey(), where);
-            row[f] = value(features.get(f), field.getValue(), where + "." + field.getKey());
+            try {
+                row[f] = value(features.get(f), field.getValue());
+            } catch (Refused e) {
+                throw e.at(where + "." + field.getKey());
+            }
         }
         return row;
     }
@@ -318,11 +342,25 @@ final class Inputs {
 
     // ---- values --------------------------------------------------------------------------------
 
+    /**
+     * A value refused for a reason that does not yet say where the value was: callers add the
+     * location only then, so that valid requests build no location strings.
+     */
+    static final class Refused extends RuntimeException {
+        Refused(String reason) {
+            super(reason, null, false, false);
+        }
+
+        HttpError at(String where) {
+            return HttpError.badRequest(where + ": " + getMessage());
+        }
+    }
+
     /** One JSON value as the feature's typed value; JSON null is a missing value. */
-    static Object value(FeatureTransform f, JsonNode v, String where) {
+    static Object value(FeatureTransform f, JsonNode v) {
         if (v == null || v.isNull()) {
             if (f.missing() == io.kiln.dsl.Missing.ERROR) {
-                throw HttpError.badRequest(where + ": missing, and the model declares missing = ERROR for '"
+                throw new Refused("missing, and the model declares missing = ERROR for '"
                         + f.name() + "'");
             }
             return null;
@@ -330,11 +368,11 @@ final class Inputs {
         switch (f.kind()) {
             case NUMERIC -> {
                 if (!v.isNumber()) {
-                    throw HttpError.badRequest(where + ": must be a number, got " + describe(v));
+                    throw new Refused("must be a number, got " + describe(v));
                 }
                 double d = v.asDouble();
                 if (!Double.isFinite(d)) {
-                    throw HttpError.badRequest(where + ": must be a finite number, got " + v.asText());
+                    throw new Refused("must be a finite number, got " + v.asText());
                 }
                 return d;
             }
@@ -345,7 +383,7 @@ final class Inputs {
                 if (v.isNumber() && (v.asDouble() == 0 || v.asDouble() == 1)) {
                     return v.asDouble() == 1;
                 }
-                throw HttpError.badRequest(where + ": must be true or false, got " + describe(v));
+                throw new Refused("must be true or false, got " + describe(v));
             }
             default -> {
                 String level;
@@ -354,10 +392,10 @@ final class Inputs {
                 } else if (v.isIntegralNumber() || v.isBoolean()) {
                     level = v.asText();
                 } else {
-                    throw HttpError.badRequest(where + ": must be one of " + levels(f) + ", got " + describe(v));
+                    throw new Refused("must be one of " + levels(f) + ", got " + describe(v));
                 }
                 if (!f.levels().contains(level) || level.equals(FeatureTransform.MISSING_LEVEL)) {
-                    throw HttpError.badRequest(where + ": unknown level " + quote(level) + "; expected one of " + levels(f));
+                    throw new Refused("unknown level " + quote(level) + "; expected one of " + levels(f));
                 }
                 return level;
             }

@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -547,8 +546,8 @@ public final class KilnServer implements AutoCloseable {
             throw HttpError.badRequest(e.getMessage()); // a value the preprocessing refuses, named by feature
         }
         for (int i = 0; i < p.size(); i++) {
-            for (double v : p.output(i)) {
-                if (!Double.isFinite(v)) {
+            for (int j = 0; j < p.outputWidth(); j++) {
+                if (!Double.isFinite(p.output(i, j))) {
                     throw HttpError.badRequest("row " + i + ": the model's output is not a number; its inputs are far "
                             + "outside the range it was trained on (check their units)");
                 }
@@ -788,7 +787,8 @@ public final class KilnServer implements AutoCloseable {
                 drain(in, length);
                 throw new HttpError(413, "the request has " + length + " bytes; this server takes at most " + limit);
             }
-            bytes = in.readNBytes(limit + 1);
+            // a declared length sizes the buffer exactly; a chunked body is read up to one byte past the limit
+            bytes = in.readNBytes(length >= 0 ? (int) length : limit + 1);
             if (bytes.length > limit) {
                 drain(in, Long.MAX_VALUE);
                 throw new HttpError(413, "the request is larger than this server's limit of " + limit + " bytes");

@@ -2,7 +2,6 @@ package io.kiln.runtime.serve;
 
 import io.kiln.runtime.KilnModel;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -239,9 +238,5 @@ final class ModelRegistry implements AutoCloseable {
     public synchronized void close() {
         models.values().forEach(e -> e.versions().values().forEach(ServedModel::close));
         models = Map.of();
-    }
-
-    static boolean exists(Path p) {
-        return Files.exists(p);
     }
 }

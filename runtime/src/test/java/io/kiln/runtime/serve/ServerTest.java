@@ -203,7 +203,8 @@ class ServerTest {
         assertThat(schema.at("/wide_sepal/type").asText()).isEqualTo("boolean");
         assertThat(schema.at("/sepal_width/nullable").asBoolean()).isFalse();
         assertThat(schema.at("/sepal_length/nullable").asBoolean()).isTrue();
-        assertThat(api.at("/paths/~1kiln~1models~1flowers~1predict/post/responses/400")).isNotNull();
+        assertThat(api.at("/paths/~1kiln~1models~1flowers~1predict/post/responses/400/description").asText())
+                .contains("names the field");
         assertThat(api.at("/components/schemas/FlowersPrediction/properties/label/enum").toString())
                 .isEqualTo("[\"setosa\",\"versicolor\",\"virginica\"]");
     }
