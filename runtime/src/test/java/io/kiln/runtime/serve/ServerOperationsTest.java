@@ -169,8 +169,18 @@ class ServerOperationsTest {
             assertThat(a1).isAtLeast(0.9);
             JsonNode comparison = traffic.get("comparison");
             assertThat(comparison.get("versions").asText()).isEqualTo("1 vs 2");
-            assertThat(comparison.get("p_value").asDouble()).isAtLeast(0.0);
-            assertThat(comparison.get("p_value").asDouble()).isAtMost(1.0);
+            // the z-test recomputed from the reported counts
+            double n1 = traffic.at("/versions/0/outcomes").asDouble();
+            double n2 = traffic.at("/versions/1/outcomes").asDouble();
+            double r1 = traffic.at("/versions/0/right").asDouble();
+            double r2 = traffic.at("/versions/1/right").asDouble();
+            double pooled = (r1 + r2) / (n1 + n2);
+            double se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+            double z = se == 0 ? 0 : (r2 / n2 - r1 / n1) / se;
+            assertThat(comparison.get("accuracy_difference").asDouble()).isWithin(1e-12).of(r2 / n2 - r1 / n1);
+            assertThat(comparison.get("z").asDouble()).isWithin(1e-9).of(z);
+            assertThat(comparison.get("p_value").asDouble()).isWithin(1e-6)
+                    .of(2 * (1 - KilnServer.normalCdf(Math.abs(z))));
             // an outcome counts once
             assertThat(ok(send(s, "POST", "/kiln/models/flowers/outcomes", "[" + outcomes.get(0) + "]", null))
                     .get("recorded").asInt()).isEqualTo(0);
