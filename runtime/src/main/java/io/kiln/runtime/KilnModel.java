@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -46,7 +47,21 @@ public final class KilnModel {
             .policySpill(SpillPolicy.REALLOCATE)
             .build();
 
+    /**
+     * Batches of at most this many rows run in {@link DenseForward} when the network allows it; larger
+     * ones in DL4J, whose matrix multiply is faster per row (the two meet at about this size for
+     * the bundled digits network, docs/benchmarks.md).
+     */
+    static final int PLAIN_MAX_ROWS = 64;
+    /**
+     * The system property that, set to {@code false} when a model is loaded, runs all of its
+     * predictions in DL4J (to compare the two paths, or to batch a small model's requests).
+     */
+    public static final String PLAIN_FORWARD_PROPERTY = "kiln.plainForward";
+
     private final MultiLayerNetwork network;
+    private final boolean plainEnabled = !"false".equals(System.getProperty(PLAIN_FORWARD_PROPERTY));
+    private volatile Optional<DenseForward> plain;
     private final String workspaceId = "kiln-predict-" + Integer.toHexString(System.identityHashCode(this));
     private final ModelMetadata metadata;
     private final Preprocessor preprocessor;
@@ -120,7 +135,10 @@ public final class KilnModel {
      */
     public Predictions predictEncoded(float[] flat, int rows) {
         double[][] values;
-        synchronized (network) {
+        DenseForward forward = rows <= PLAIN_MAX_ROWS ? plainForward().orElse(null) : null;
+        if (forward != null) {
+            values = toDataUnits(forward.output(flat, rows));
+        } else synchronized (network) {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(PREDICT_WORKSPACE,
                     workspaceId)) {
                 INDArray out = network.output(matrix(flat, rows), false, null, null, ws);
@@ -128,6 +146,33 @@ public final class KilnModel {
             }
         }
         return new Predictions(metadata.task(), metadata.label().classes(), values, metadata.threshold());
+    }
+
+    /**
+     * True when predictions of up to {@value #PLAIN_MAX_ROWS} rows run in plain Java rather than
+     * DL4J: the network is feed-forward with layers and activations {@link DenseForward}
+     * reproduces, and its outputs matched DL4J's on a check at first use.
+     */
+    public boolean hasPlainForward() {
+        return plainForward().isPresent();
+    }
+
+    /**
+     * The plain-Java forward pass of this model's network, built (and checked against DL4J) on
+     * first use; empty when the network has a layer it does not reproduce or when disabled.
+     */
+    Optional<DenseForward> plainForward() {
+        Optional<DenseForward> p = plain;
+        if (p == null) {
+            synchronized (this) {
+                p = plain;
+                if (p == null) {
+                    p = plainEnabled ? DenseForward.of(network) : Optional.empty();
+                    plain = p;
+                }
+            }
+        }
+        return p;
     }
 
     /**
@@ -199,6 +244,11 @@ public final class KilnModel {
                 System.arraycopy(flat, i * cols, values[i], 0, cols);
             }
         }
+        return toDataUnits(values);
+    }
+
+    /** Network outputs, in place, as values in the units of the data (regression targets un-standardized). */
+    private double[][] toDataUnits(double[][] values) {
         double[] center = metadata.targetCenter();
         double[] scale = metadata.targetScale();
         if (center != null) {

@@ -16,6 +16,7 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,6 +53,10 @@ public final class KilnServer implements AutoCloseable {
     private static final String JSON_TYPE = "application/json";
     /** Oversized bodies up to this many times the limit are read and discarded before the 413. */
     private static final int DRAIN_FACTOR = 16;
+    /** Largest prediction body read and answered on an I/O thread (64 rows of 64 features take about 16 KB). */
+    static final int IO_THREAD_BODY_BYTES = 64 * 1024;
+    /** A body already read without blocking, for {@link #body}. */
+    private static final AttachmentKey<byte[]> BODY = AttachmentKey.create(byte[].class);
     /** Undertow's libraries log their versions at INFO through java.util.logging; keep the console for Kiln. */
     private static final List<java.util.logging.Logger> QUIET = java.util.stream.Stream.of("io.undertow", "org.xnio",
             "org.jboss").map(java.util.logging.Logger::getLogger).toList();
@@ -203,16 +208,52 @@ public final class KilnServer implements AutoCloseable {
         String protocol = "other";
     }
 
+    /**
+     * Routes a request. A small prediction request ({@link #onIoThread}) is read without blocking
+     * and answered on the I/O thread that received it; everything else is handed to a worker thread
+     * and read with blocking streams.
+     */
     private void dispatch(HttpServerExchange exchange) {
         if (exchange.isInIoThread()) {
+            if (onIoThread(exchange)) {
+                long started = System.nanoTime();
+                exchange.getRequestReceiver().receiveFullBytes((ex, bytes) -> {
+                    ex.putAttachment(BODY, bytes);
+                    handle(ex, started);
+                }, (ex, e) -> ex.endExchange()); // the client went away mid-body: nothing to answer
+                return;
+            }
             exchange.dispatch(this::dispatch);
             return;
         }
         long started = System.nanoTime();
+        exchange.startBlocking();
+        handle(exchange, started);
+    }
+
+    /**
+     * True for a request answered on its I/O thread: a POST to a prediction route with a declared
+     * body of at most {@value #IO_THREAD_BODY_BYTES} bytes, while no loaded model uses the dynamic
+     * batcher. Such a request costs tens of microseconds of CPU (a plain-Java forward pass, JSON
+     * in and out); handing it to a worker thread cost more than that in context switches, and the
+     * dozens of runnable threads on two cores made the scheduler's time slices the latency tail
+     * (docs/benchmarks.md). A batched model blocks its caller, so its requests go to workers.
+     */
+    private boolean onIoThread(HttpServerExchange ex) {
+        long length = ex.getRequestContentLength();
+        if (length <= 0 || length > Math.min(IO_THREAD_BODY_BYTES, config.maxRequestBytes())
+                || !ex.getRequestMethod().equalToString("POST")) {
+            return false;
+        }
+        String path = ex.getRequestPath();
+        return (path.endsWith("/infer") || path.endsWith(":predict") || path.endsWith("/predict"))
+                && !registry.anyBatching();
+    }
+
+    private void handle(HttpServerExchange exchange, long started) {
         Call call = new Call();
         int status;
         try {
-            exchange.startBlocking();
             status = route(exchange, call);
         } catch (HttpError e) {
             status = error(exchange, e.status(), e.getMessage());
@@ -781,7 +822,10 @@ public final class KilnServer implements AutoCloseable {
         // the body is JSON whatever the Content-Type says (curl -d sends form-urlencoded), as in TF Serving
         long length = ex.getRequestContentLength();
         int limit = config.maxRequestBytes();
-        byte[] bytes;
+        byte[] bytes = ex.getAttachment(BODY);
+        if (bytes != null) {
+            return parse(bytes);
+        }
         try (InputStream in = ex.getInputStream()) {
             if (length > limit) {
                 drain(in, length);
@@ -794,6 +838,10 @@ public final class KilnServer implements AutoCloseable {
                 throw new HttpError(413, "the request is larger than this server's limit of " + limit + " bytes");
             }
         }
+        return parse(bytes);
+    }
+
+    private JsonNode parse(byte[] bytes) throws IOException {
         if (bytes.length == 0) {
             throw HttpError.badRequest("the request has no body; send a JSON document");
         }

@@ -230,6 +230,18 @@ final class ModelRegistry implements AutoCloseable {
         return all;
     }
 
+    /** True when some loaded version predicts through a dynamic batcher (and so blocks its caller). */
+    boolean anyBatching() {
+        for (Entry e : models.values()) {
+            for (ServedModel m : e.versions().values()) {
+                if (m.batches()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private String unknownModel(String name) {
         return "Unknown model '" + name + "'; this server serves " + models.keySet();
     }

@@ -281,7 +281,15 @@ class ServerOperationsTest {
 
     @Test
     void concurrentRequestsAreBatchedAndAnsweredCorrectly() throws Exception {
-        try (KilnServer s = serve(ServerConfig.builder().batching(64, 0), null, v1)) {
+        // a model run in DL4J, whose forward passes have a fixed cost worth sharing
+        System.setProperty(KilnModel.PLAIN_FORWARD_PROPERTY, "false");
+        KilnServer server;
+        try {
+            server = serve(ServerConfig.builder().batching(64, 0), null, v1);
+        } finally {
+            System.clearProperty(KilnModel.PLAIN_FORWARD_PROPERTY);
+        }
+        try (KilnServer s = server) {
             ExecutorService pool = Executors.newFixedThreadPool(16);
             List<Future<Integer>> wrong = new ArrayList<>();
             for (int t = 0; t < 16; t++) {
@@ -321,6 +329,41 @@ class ServerOperationsTest {
             }
         }
         throw new AssertionError("no " + series + " in\n" + metrics);
+    }
+
+    @Test
+    void aModelWithAPlainForwardPassIsNotBatchedAndAnsweredCorrectlyUnderConcurrency() throws Exception {
+        try (KilnServer s = serve(ServerConfig.builder().batching(64, 0), null, v1)) {
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            List<Future<Integer>> wrong = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                int seed = t;
+                wrong.add(pool.submit(() -> {
+                    int bad = 0;
+                    for (int i = 0; i < 40; i++) {
+                        int line = 1 + (seed * 40 + i) % 150;
+                        JsonNode r = ok(send(s, "POST", "/kiln/models/flowers/predict", record(line), null));
+                        Predictions p = model1.predict(List.<Object[]>of(ServingFixtures.row(lines, line)));
+                        if (!r.get("label").asText().equals(p.className(0))
+                                || Math.abs(r.at("/probabilities/setosa").asDouble() - p.output(0)[0]) > 1e-6) {
+                            bad++;
+                        }
+                    }
+                    return bad;
+                }));
+            }
+            int bad = 0;
+            for (Future<Integer> f : wrong) {
+                bad += f.get();
+            }
+            pool.shutdown();
+            assertThat(bad).isEqualTo(0);
+            String metrics = send(s, "GET", "/metrics", null, null).body();
+            double count = metric(metrics, "kiln_batch_rows_count{model=\"flowers\",version=\"1\"}");
+            double sum = metric(metrics, "kiln_batch_rows_sum{model=\"flowers\",version=\"1\"}");
+            assertThat(sum).isEqualTo(640.0);
+            assertThat(count).isEqualTo(640.0); // one forward pass a request: no batching for a plain-Java pass
+        }
     }
 
     @Test
