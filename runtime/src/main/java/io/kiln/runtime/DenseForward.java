@@ -205,7 +205,11 @@ final class DenseForward {
         }
         int nIn = (int) w.rows();
         int nOut = (int) w.columns();
-        float[] weights = w.dup('c').castTo(DataType.FLOAT).data().asFloat(); // [nIn][nOut], row-major
+        float[] flat = w.dup('c').castTo(DataType.FLOAT).data().asFloat(); // [nIn][nOut], row-major
+        float[][] weights = new float[nIn][];
+        for (int i = 0; i < nIn; i++) {
+            weights[i] = java.util.Arrays.copyOfRange(flat, i * nOut, (i + 1) * nOut);
+        }
         float[] bias = b == null ? new float[nOut] : b.dup('c').castTo(DataType.FLOAT).data().asFloat();
         return new Dense(nIn, nOut, weights, bias, act);
     }
@@ -213,11 +217,12 @@ final class DenseForward {
     private static final class Dense implements Step {
         private final int nIn;
         private final int nOut;
-        private final float[] weights;
+        /** One array per input: {@code out[j] += x[i] * weights[i][j]} indexes both arrays alike, which the JIT vectorizes. */
+        private final float[][] weights;
         private final float[] bias;
         private final Act act;
 
-        Dense(int nIn, int nOut, float[] weights, float[] bias, Act act) {
+        Dense(int nIn, int nOut, float[][] weights, float[] bias, Act act) {
             this.nIn = nIn;
             this.nOut = nOut;
             this.weights = weights;
@@ -228,14 +233,13 @@ final class DenseForward {
         @Override
         public boolean apply(float[] in, float[] out, int width) {
             System.arraycopy(bias, 0, out, 0, nOut);
-            float[] w = weights;
             int n = nOut;
             for (int i = 0; i < nIn; i++) {
                 float xi = in[i];
                 if (xi != 0f) {
-                    int base = i * n;
-                    for (int j = 0; j < n; j++) { // an axpy over the row of W: vectorized by the JIT
-                        out[j] += xi * w[base + j];
+                    float[] w = weights[i];
+                    for (int j = 0; j < n; j++) { // an axpy over the row of W
+                        out[j] += xi * w[j];
                     }
                 }
             }

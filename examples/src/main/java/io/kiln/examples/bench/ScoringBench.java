@@ -54,7 +54,7 @@ public final class ScoringBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("raw")) {
-            rawChild(Path.of(args[1]), Path.of(args[2]));
+            rawChild(Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3]));
             return;
         }
         if (args.length > 0 && args[0].equals("score")) {
@@ -81,22 +81,25 @@ public final class ScoringBench {
         List<double[]> results = new ArrayList<>(); // rows/s, raw rows/s, seconds, peak RSS MB, quartiles...
         List<String> quartiles = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            double raw = Double.parseDouble(child(List.of("raw", model.toString(), data.toString()), null).get(0));
+            String[] rates = child(List.of("raw", model.toString(), data.toString(), Integer.toString(rows)), null)
+                    .get(0).trim().split(" ");
+            double raw = Double.parseDouble(rates[1]);
+            double cold = Double.parseDouble(rates[0]);
             Path out = work.resolve("scores.csv");
             Sampled s = scoreRun(model, data, out);
-            results.add(new double[] {s.rowsPerSecond, raw, s.seconds, s.peakRssMb});
+            results.add(new double[] {s.rowsPerSecond, raw, s.seconds, s.peakRssMb, cold});
             quartiles.add(s.quartiles);
             System.err.printf(Locale.ROOT, "run %d: score %.0f rows/s in %.2f s, raw %.0f rows/s, peak RSS %.0f MB, "
                     + "RSS %s MB%n", run, s.rowsPerSecond, s.seconds, raw, s.peakRssMb, s.quartiles);
             Files.deleteIfExists(out);
         }
-        System.out.println("| run | rows | seconds | rows/s | raw model.output rows/s | ratio | peak RSS MB "
-                + "| RSS at 25/50/75/100% of the run, MB |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("| run | rows | seconds | rows/s | raw model.output rows/s | ratio | raw from the first "
+                + "call, same rows | ratio to it | peak RSS MB | RSS at 25/50/75/100% of the run, MB |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < results.size(); i++) {
             double[] r = results.get(i);
-            System.out.printf(Locale.ROOT, "| %d | %,d | %.2f | %,.0f | %,.0f | %.2fx | %.0f | %s |%n", i + 1, rows, r[2],
-                    r[0], r[1], r[1] / r[0], r[3], quartiles.get(i));
+            System.out.printf(Locale.ROOT, "| %d | %,d | %.2f | %,.0f | %,.0f | %.2fx | %,.0f | %.2fx | %.0f | %s |%n",
+                    i + 1, rows, r[2], r[0], r[1], r[1] / r[0], r[4], r[4] / r[0], r[3], quartiles.get(i));
         }
         double score = Bench.median(results.stream().map(r -> r[0]).toList());
         double raw = Bench.median(results.stream().map(r -> r[1]).toList());
@@ -173,7 +176,13 @@ public final class ScoringBench {
     }
 
     /** Child: the rows/s of network.output alone, on 8 pre-encoded batches of the file's first rows. */
-    private static void rawChild(Path modelFile, Path data) throws IOException {
+    /**
+     * Child: the raw {@code network.output} rate on pre-encoded 4096-row batches, printed as two
+     * numbers: over {@code rows} rows timed from the first call in this fresh JVM (what a program
+     * that only ran the network over the file's rows would see, JIT warm-up included, as the
+     * scoring run's own rate includes it), then at steady state (5 s after 100 warm-up passes).
+     */
+    private static void rawChild(Path modelFile, Path data, long total) throws IOException {
         KilnModel model = KilnModel.load(modelFile);
         List<Object[]> rows = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(data, StandardCharsets.UTF_8)) {
@@ -193,6 +202,13 @@ public final class ScoringBench {
             batches[b] = Nd4j.create(flat, new long[] {BATCH, 64}, DataType.FLOAT);
         }
         MultiLayerNetwork network = model.network();
+        long coldStart = System.nanoTime();
+        long coldDone = 0;
+        for (int i = 0; coldDone < total; i++) {
+            network.output(batches[i % batches.length], false);
+            coldDone += BATCH;
+        }
+        double cold = coldDone / ((System.nanoTime() - coldStart) / 1e9);
         for (int i = 0; i < 100; i++) {
             network.output(batches[i % batches.length], false);
         }
@@ -204,7 +220,7 @@ public final class ScoringBench {
                 done += BATCH;
             }
         }
-        System.out.printf(Locale.ROOT, "%.0f%n", done / ((System.nanoTime() - start) / 1e9));
+        System.out.printf(Locale.ROOT, "%.0f %.0f%n", cold, done / ((System.nanoTime() - start) / 1e9));
     }
 
     /** Child: {@code DigitsMain score ARGS}, then its own peak resident memory. */
@@ -258,6 +274,10 @@ public final class ScoringBench {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add(HEAP);
         Bench.TUNED_FLAGS.stream().filter(f -> !f.startsWith("-Xmx")).forEach(cmd::add);
+        String more = System.getProperty("bench.childFlags", "").trim(); // experiments: more flags for both children
+        if (!more.isEmpty()) {
+            cmd.addAll(List.of(more.split("\\s+")));
+        }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ScoringBench.class.getName()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);

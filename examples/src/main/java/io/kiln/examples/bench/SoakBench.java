@@ -248,8 +248,8 @@ public final class SoakBench {
             // report
             md.append(String.format(Locale.ROOT, "Soak: %d requests (%d valid, %d malformed, %d edge cases) from %d concurrent "
                             + "workers (java.net.http, HTTP/1.1 keep-alive), seed %d, against `serve "
-                            + "--max-request-bytes %d --shutdown-seconds %d` (dynamic batching on, defaults "
-                            + "otherwise); %.1f s, **%.0f requests/s**.%n%n", sent, validCount.sum(),
+                            + "--max-request-bytes %d --shutdown-seconds %d` (defaults otherwise; the digits model "
+                            + "runs its plain-Java forward pass, so it is not batched); %.1f s, **%.0f requests/s**.%n%n", sent, validCount.sum(),
                     malformedCount.sum(), edgeCount.sum(), workers, seed, MAX_REQUEST_BYTES, SHUTDOWN_SECONDS, seconds, sent / seconds));
             md.append("| check | result | verdict |\n|---|---|---|\n");
             pass &= row(md, "requests sent (issue: ≥ 100,000)", Long.toString(sent), sent >= 100_000);

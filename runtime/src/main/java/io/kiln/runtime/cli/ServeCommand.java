@@ -55,7 +55,8 @@ public final class ServeCommand implements Callable<Integer> {
     int maxRequestBytes;
 
     @Option(names = "--max-batch", paramLabel = "N", defaultValue = "64",
-            description = "Dynamic batching: most rows per forward pass (default: ${DEFAULT-VALUE}; 1 turns batching off).")
+            description = "Dynamic batching of models predicted by DL4J: most rows per forward pass (default: "
+                    + "${DEFAULT-VALUE}; 1 turns batching off). Models with a plain-Java forward pass are never batched.")
     int maxBatch;
 
     @Option(names = "--batch-delay-us", paramLabel = "N", defaultValue = "0",
