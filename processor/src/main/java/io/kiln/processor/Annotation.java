@@ -77,6 +77,15 @@ final class Annotation {
         return result;
     }
 
+    int[] ints(String attribute) {
+        List<?> list = (List<?>) raw(attribute);
+        int[] result = new int[list.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = ((Number) ((AnnotationValue) list.get(i)).getValue()).intValue();
+        }
+        return result;
+    }
+
     String display() {
         return "@" + simpleName;
     }

@@ -7,7 +7,7 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Generates {@code <Name>Main}: the command line ({@code train}, {@code evaluate}, {@code predict},
- * {@code score}, {@code serve}, {@code publish}, {@code drift}, {@code sanity}, {@code info}).
+ * {@code score}, {@code serve}, {@code publish}, {@code drift}, {@code sanity}, {@code info}, {@code summary}).
  */
 final class MainGenerator {
     private MainGenerator() {}
@@ -33,6 +33,7 @@ final class MainGenerator {
                         + "drift    [--model FILE] --data FILE [--fail-above PSI] [--json]\n"
                         + "sanity   [--data FILE] [--rows N] [--epochs N]\n"
                         + "info     --model FILE [--json]\n"
+                        + "summary  [--model FILE]\n"
                         + "</pre>\n"
                         + "--model defaults to models/$L.kiln.\n"
                         , ClassName.get(spec.type()), spec.modelName())

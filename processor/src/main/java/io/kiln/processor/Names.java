@@ -45,6 +45,12 @@ final class Names {
     static final ClassName DROPOUT_LAYER = ClassName.get("org.deeplearning4j.nn.conf.layers", "DropoutLayer");
     static final ClassName BATCH_NORMALIZATION =
             ClassName.get("org.deeplearning4j.nn.conf.layers", "BatchNormalization");
+    static final ClassName CONVOLUTION_LAYER = ClassName.get("org.deeplearning4j.nn.conf.layers", "ConvolutionLayer");
+    static final ClassName SUBSAMPLING_LAYER = ClassName.get("org.deeplearning4j.nn.conf.layers", "SubsamplingLayer");
+    static final ClassName GLOBAL_POOLING_LAYER =
+            ClassName.get("org.deeplearning4j.nn.conf.layers", "GlobalPoolingLayer");
+    static final ClassName POOLING_TYPE = ClassName.get("org.deeplearning4j.nn.conf.layers", "PoolingType");
+    static final ClassName CONVOLUTION_MODE = ClassName.get("org.deeplearning4j.nn.conf", "ConvolutionMode");
     static final ClassName OUTPUT_LAYER = ClassName.get("org.deeplearning4j.nn.conf.layers", "OutputLayer");
     static final ClassName ND4J_ACTIVATION = ClassName.get("org.nd4j.linalg.activations", "Activation");
     static final ClassName LOSS_FUNCTION =

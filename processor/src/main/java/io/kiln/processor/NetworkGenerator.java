@@ -11,6 +11,7 @@ import io.kiln.processor.SpecModel.ClippingModel;
 import io.kiln.processor.SpecModel.LayerModel;
 import io.kiln.processor.SpecModel.OptimizerModel;
 import io.kiln.processor.SpecModel.RegularizationModel;
+import io.kiln.processor.SpecModel.Window;
 import javax.lang.model.element.Modifier;
 
 /** Generates {@code <Name>Network}: the DL4J configuration, as a person would write it by hand. */
@@ -108,7 +109,13 @@ final class NetworkGenerator {
         for (LayerModel layer : spec.layers()) {
             b.add(".layer($L)\n", layer(layer, penalties));
         }
-        b.add(".setInputType($T.feedForward(numInputs))\n", Names.INPUT_TYPE);
+        if (spec.image() != null) {
+            // rows of pixels, channel by channel: DL4J reshapes each row to [channels, height, width]
+            b.add(".setInputType($T.convolutionalFlat($L, $L, $L))\n", Names.INPUT_TYPE, spec.image().height(),
+                    spec.image().width(), spec.image().channels());
+        } else {
+            b.add(".setInputType($T.feedForward(numInputs))\n", Names.INPUT_TYPE);
+        }
         b.add(".build()").unindent().unindent();
         return b.build();
     }
@@ -139,7 +146,31 @@ final class NetworkGenerator {
             case OUTPUT -> CodeBlock.of("new $T.Builder($T.$L).name($S).nOut($L).activation($T.$L)$L.build()",
                     Names.OUTPUT_LAYER, Names.LOSS_FUNCTION, dl4j(layer.loss()), layer.name(), layer.units(),
                     Names.ND4J_ACTIVATION, dl4j(layer.activation()), penalties.layerCalls(layer));
+            case CONV2D -> {
+                Window w = layer.window();
+                yield CodeBlock.of("new $T.Builder($L, $L).name($S).nOut($L).stride($L, $L).padding($L, $L)"
+                                + ".dilation($L, $L).convolutionMode($T.$L).activation($T.$L)$L$L.build()",
+                        Names.CONVOLUTION_LAYER, w.kernelHeight(), w.kernelWidth(), layer.name(), layer.units(),
+                        w.strideHeight(), w.strideWidth(), w.padHeight(), w.padWidth(), w.dilationHeight(),
+                        w.dilationWidth(), Names.CONVOLUTION_MODE, mode(w), Names.ND4J_ACTIVATION,
+                        dl4j(layer.activation()), reluInit(layer.activation()), penalties.layerCalls(layer));
+            }
+            case POOL2D -> {
+                Window w = layer.window();
+                yield CodeBlock.of("new $T.Builder($T.$L).name($S).kernelSize($L, $L).stride($L, $L).padding($L, $L)"
+                                + ".convolutionMode($T.$L).build()",
+                        Names.SUBSAMPLING_LAYER, Names.POOLING_TYPE, w.pooling(), layer.name(), w.kernelHeight(),
+                        w.kernelWidth(), w.strideHeight(), w.strideWidth(), w.padHeight(), w.padWidth(),
+                        Names.CONVOLUTION_MODE, mode(w));
+            }
+            case GLOBAL_POOL -> CodeBlock.of("new $T.Builder($T.$L).name($S).build()", Names.GLOBAL_POOLING_LAYER,
+                    Names.POOLING_TYPE, layer.window().pooling(), layer.name());
         };
+    }
+
+    /** DL4J's Truncate is the output-size rule of Kiln's default (no 'same'); its checks are Kiln's own. */
+    private static String mode(Window w) {
+        return w.same() ? "Same" : "Truncate";
     }
 
     private static CodeBlock reluInit(Activation activation) {
@@ -175,25 +206,29 @@ final class NetworkGenerator {
         };
     }
 
-    /** The Keras-style summary of the layers, for the Javadoc. Input width depends on data, so it reads "n". */
+    /**
+     * The Keras-style summary of the layers, for the Javadoc and the {@code summary} command: each
+     * layer's output shape and parameter count ({@link Shapes}). A tabular spec whose encoded width
+     * depends on the data (categorical levels) shows it as "n".
+     */
     static String layerTable(SpecModel spec) {
         Penalties penalties = Penalties.of(spec);
+        Shapes.Result shapes = Shapes.infer(spec.image(), SpecReader.flatWidth(spec.features()), spec.layers());
         StringBuilder t = new StringBuilder();
-        t.append(String.format("%-16s %-12s %-8s %s%n", "layer", "type", "units", "activation / detail"));
-        for (LayerModel l : spec.layers()) {
-            String type = switch (l.kind()) {
-                case DENSE -> "Dense";
-                case DROPOUT -> "Dropout";
-                case BATCH_NORM -> "BatchNorm";
-                case OUTPUT -> "Output";
-            };
-            String units = l.kind() == SpecModel.LayerKind.DENSE || l.kind() == SpecModel.LayerKind.OUTPUT
-                    ? Integer.toString(l.units()) : "-";
+        String format = "%-16s %-11s %-12s %10s  %s%n";
+        t.append(String.format(format, "layer", "type", "output", "params", "detail"));
+        t.append(String.format(format, "(input)", spec.image() != null ? "Image" : "Features",
+                shapes.input().describe(), "", ""));
+        for (Shapes.Row row : shapes.rows()) {
+            LayerModel l = row.layer();
             String detail = switch (l.kind()) {
                 case DENSE -> l.activation().name();
                 case DROPOUT -> "rate " + l.rate();
                 case BATCH_NORM -> "decay " + l.decay();
                 case OUTPUT -> l.activation().name() + ", loss " + l.loss().name();
+                case CONV2D -> window(l.window(), true) + ", " + l.activation().name();
+                case POOL2D -> l.window().pooling() + " " + window(l.window(), false);
+                case GLOBAL_POOL -> l.window().pooling().name();
             };
             if (l.hasWeights() && penalties.l1(l) > 0) {
                 detail += ", l1 " + penalties.l1(l);
@@ -201,8 +236,30 @@ final class NetworkGenerator {
             if (l.hasWeights() && penalties.l2(l) > 0) {
                 detail += ", l2 " + penalties.l2(l);
             }
-            t.append(String.format("%-16s %-12s %-8s %s%n", l.name(), type, units, detail));
+            t.append(String.format(format, l.name(), Shapes.annotationOf(l), row.output().describe(),
+                    row.params() < 0 ? "?" : String.format("%,d", row.params()), detail));
         }
+        long total = shapes.totalParams();
+        t.append(total < 0 ? "total params: depend on n, the encoded input width (known once preprocessing is fitted)\n"
+                : String.format("total params: %,d%n", total));
         return t.toString();
+    }
+
+    private static String window(Window w, boolean convolution) {
+        StringBuilder b = new StringBuilder();
+        b.append(w.kernelHeight()).append('x').append(w.kernelWidth());
+        b.append(", stride ").append(w.strideHeight() == w.strideWidth() ? Integer.toString(w.strideHeight())
+                : w.strideHeight() + "x" + w.strideWidth());
+        if (w.same()) {
+            b.append(", same");
+        } else if (w.padHeight() > 0 || w.padWidth() > 0) {
+            b.append(", padding ").append(w.padHeight() == w.padWidth() ? Integer.toString(w.padHeight())
+                    : w.padHeight() + "x" + w.padWidth());
+        }
+        if (convolution && (w.dilationHeight() > 1 || w.dilationWidth() > 1)) {
+            b.append(", dilation ").append(w.dilationHeight() == w.dilationWidth()
+                    ? Integer.toString(w.dilationHeight()) : w.dilationHeight() + "x" + w.dilationWidth());
+        }
+        return b.toString();
     }
 }

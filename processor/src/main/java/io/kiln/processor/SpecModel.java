@@ -30,7 +30,8 @@ record SpecModel(
         EarlyStoppingModel earlyStopping,
         ScheduleModel schedule,
         PlateauModel plateau,
-        int perCases) {
+        int perCases,
+        ImageModel image) {
 
     /** Number of output units the task and label call for. */
     int outputUnits() {
@@ -57,17 +58,33 @@ record SpecModel(
         }
     }
 
-    enum LayerKind { DENSE, DROPOUT, BATCH_NORM, OUTPUT }
+    enum LayerKind { DENSE, DROPOUT, BATCH_NORM, OUTPUT, CONV2D, POOL2D, GLOBAL_POOL }
+
+    /** The image the features form ({@code @Image}). */
+    record ImageModel(int height, int width, int channels) {}
+
+    /**
+     * The window of a convolution or pooling layer, per dimension (height, width); {@code same}
+     * pads so that the output is {@code ceil(in / stride)}. Pooling has dilation 1.
+     */
+    record Window(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int padHeight, int padWidth,
+            int dilationHeight, int dilationWidth, boolean same, io.kiln.dsl.Pooling pooling) {}
 
     /**
      * A layer as declared. {@code l1} and {@code l2} are the layer's own penalties, negative when it
      * inherits {@link RegularizationModel}'s; {@code labelSmoothing} is the output layer's.
      */
     record LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
-            double decay, double epsilon, double l1, double l2, double labelSmoothing) {
+            double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window) {
 
+        LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
+                double decay, double epsilon, double l1, double l2, double labelSmoothing) {
+            this(name, kind, units, activation, loss, rate, decay, epsilon, l1, l2, labelSmoothing, null);
+        }
+
+        /** Layers with weights that l1 and l2 penalize. */
         boolean hasWeights() {
-            return kind == LayerKind.DENSE || kind == LayerKind.OUTPUT;
+            return kind == LayerKind.DENSE || kind == LayerKind.OUTPUT || kind == LayerKind.CONV2D;
         }
     }
 

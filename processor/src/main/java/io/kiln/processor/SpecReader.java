@@ -14,6 +14,7 @@ import io.kiln.processor.SpecModel.FeatureKind;
 import io.kiln.processor.SpecModel.FeatureModel;
 import io.kiln.processor.SpecModel.FitModel;
 import io.kiln.processor.SpecModel.HoldoutModel;
+import io.kiln.processor.SpecModel.ImageModel;
 import io.kiln.processor.SpecModel.KFoldModel;
 import io.kiln.processor.SpecModel.LabelCoding;
 import io.kiln.processor.SpecModel.LabelModel;
@@ -27,6 +28,7 @@ import io.kiln.processor.SpecModel.RegularizationModel;
 import io.kiln.processor.SpecModel.ScheduleKind;
 import io.kiln.processor.SpecModel.ScheduleModel;
 import io.kiln.processor.SpecModel.TemporalModel;
+import io.kiln.processor.SpecModel.Window;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -57,7 +59,8 @@ import javax.lang.model.util.Types;
  */
 final class SpecReader {
     static final String DSL = "io.kiln.dsl.";
-    private static final List<String> LAYER_ANNOTATIONS = List.of("Dense", "Dropout", "BatchNorm", "Output");
+    private static final List<String> LAYER_ANNOTATIONS = List.of("Dense", "Dropout", "BatchNorm", "Conv2D", "Pool2D",
+            "GlobalPool", "Output");
     private static final List<String> OPTIMIZER_ANNOTATIONS = List.of("Sgd", "Adam", "AdamW", "RmsProp", "AdaGrad");
     private static final List<String> PROTOCOL_ANNOTATIONS = List.of("Holdout", "KFold", "TemporalSplit");
     private static final List<String> SCHEDULE_ANNOTATIONS =
@@ -99,6 +102,7 @@ final class SpecReader {
         Map<String, String> columnOwners = new HashMap<>();
         VariableElement outputField = null;
         List<Annotation> weightLayers = new ArrayList<>(); // @Dense and @Output, for checks against class annotations
+        List<Annotation> layerRoles = new ArrayList<>(); // each layer's annotation, for shape errors
 
         for (Element member : type.getEnclosedElements()) {
             if (member.getKind() != ElementKind.FIELD) {
@@ -156,6 +160,7 @@ final class SpecReader {
                     LayerModel layer = readLayer(field, role);
                     if (layer != null) {
                         layers.add(layer);
+                        layerRoles.add(role);
                         if (layer.hasWeights()) {
                             weightLayers.add(role);
                         }
@@ -181,6 +186,15 @@ final class SpecReader {
             checkOutput(outputField, annotation(outputField, "Output"), task, label);
         }
 
+        ImageModel image = readImage(type, features);
+        // a broken @Image is reported already; walking without it would only add "needs an image" errors
+        if (image != null || annotation(type, "Image") == null) {
+            for (Shapes.Problem problem : Shapes.infer(image, flatWidth(features), layers).problems()) {
+                Annotation role = layerRoles.get(problem.index());
+                reporter.error(role.element, role.mirror, problem.attribute(), problem.message());
+            }
+        }
+
         DataModel data = readData(type);
         OptimizerModel optimizer = readOptimizer(type);
         FitModel fit = readFit(type);
@@ -203,7 +217,46 @@ final class SpecReader {
         PackageElement pkg = elements.getPackageOf(type);
         return new SpecModel(type, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
                 generatedPrefix(type), modelName, task, data, features, label, resolved, optimizer, fit, protocol,
-                regularization, clipping, earlyStopping, schedule, plateau, perCases);
+                regularization, clipping, earlyStopping, schedule, plateau, perCases, image);
+    }
+
+    /** The encoded input width when the schema alone fixes it (no categorical feature), else -1. */
+    static long flatWidth(List<FeatureModel> features) {
+        return features.stream().anyMatch(f -> f.kind() == FeatureKind.CATEGORICAL) ? -1 : features.size();
+    }
+
+    /** {@code @Image}: positive sizes, one numeric feature per pixel. */
+    private ImageModel readImage(TypeElement type, List<FeatureModel> features) {
+        Annotation a = annotation(type, "Image");
+        if (a == null) {
+            return null;
+        }
+        boolean valid = true;
+        for (String attribute : List.of("height", "width", "channels")) {
+            int v = a.intValue(attribute);
+            if (v <= 0) {
+                reporter.error(type, a.mirror, attribute, Message.IMAGE_DIMENSION.format(attribute, v));
+                valid = false;
+            }
+        }
+        for (FeatureModel f : features) {
+            if (f.kind() != FeatureKind.NUMERIC) {
+                reporter.error(type, a.mirror, null, Message.IMAGE_FEATURE.format(f.name(),
+                        f.kind().name().toLowerCase(java.util.Locale.ROOT)));
+                valid = false;
+            }
+        }
+        if (!valid) {
+            return null;
+        }
+        ImageModel image = new ImageModel(a.intValue("height"), a.intValue("width"), a.intValue("channels"));
+        long pixels = (long) image.height() * image.width() * image.channels();
+        if (pixels != features.size()) {
+            reporter.error(type, a.mirror, null, Message.IMAGE_SIZE.format(image.height(), image.width(),
+                    image.channels(), pixels, features.size()));
+            return null;
+        }
+        return image;
     }
 
     // ---------------------------------------------------------------- the class itself
@@ -558,6 +611,25 @@ final class SpecReader {
                 return new LayerModel(name, LayerKind.DROPOUT, 0, Activation.DEFAULT, Loss.DEFAULT, rate, 0, 0, -1, -1,
                         0);
             }
+            case "Conv2D" -> {
+                int filters = a.intValue("filters");
+                if (filters <= 0) {
+                    reporter.error(field, a.mirror, "filters", Message.FILTERS_POSITIVE.format(filters));
+                }
+                Activation activation = a.enumValue("activation", Activation.class);
+                return new LayerModel(name, LayerKind.CONV2D, filters,
+                        activation == Activation.DEFAULT ? Activation.RELU : activation, Loss.DEFAULT, 0, 0, 0, -1, -1,
+                        0, window(field, a, true));
+            }
+            case "Pool2D" -> {
+                return new LayerModel(name, LayerKind.POOL2D, 0, Activation.DEFAULT, Loss.DEFAULT, 0, 0, 0, -1, -1, 0,
+                        window(field, a, false));
+            }
+            case "GlobalPool" -> {
+                return new LayerModel(name, LayerKind.GLOBAL_POOL, 0, Activation.DEFAULT, Loss.DEFAULT, 0, 0, 0, -1,
+                        -1, 0, new Window(1, 1, 1, 1, 0, 0, 1, 1, false,
+                                a.enumValue("type", io.kiln.dsl.Pooling.class)));
+            }
             case "BatchNorm" -> {
                 double decay = a.doubleValue("decay");
                 double epsilon = a.doubleValue("epsilon");
@@ -579,6 +651,50 @@ final class SpecReader {
                         layerPenalty(field, a, "l1"), layerPenalty(field, a, "l2"), smoothing);
             }
         }
+    }
+
+    /** The window of @Conv2D ({@code convolution}) or @Pool2D, each size checked. */
+    private Window window(VariableElement field, Annotation a, boolean convolution) {
+        int[] kernel = pair(field, a, "kernel", 1, null);
+        int[] stride = pair(field, a, "stride", 1, convolution ? null : kernel); // pooling: empty = the window
+        int[] padding = pair(field, a, "padding", 0, null);
+        int[] dilation = convolution ? pair(field, a, "dilation", 1, null) : new int[] {1, 1};
+        boolean same = a.bool("same");
+        if (same && (padding[0] != 0 || padding[1] != 0)) {
+            reporter.error(field, a.mirror, "padding", Message.SAME_WITH_PADDING.format(a.simpleName));
+        }
+        io.kiln.dsl.Pooling pooling = convolution ? null : a.enumValue("type", io.kiln.dsl.Pooling.class);
+        return new Window(kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1], dilation[0],
+                dilation[1], same, pooling);
+    }
+
+    /**
+     * One size attribute as {height, width}: one number is both. Values below {@code minimum} are
+     * errors (and read as the minimum, so the shape walk goes on); an empty array is {@code empty}.
+     */
+    private int[] pair(VariableElement field, Annotation a, String attribute, int minimum, int[] empty) {
+        int[] v = a.ints(attribute);
+        if (v.length == 0 && empty != null) {
+            return empty.clone();
+        }
+        if (v.length < 1 || v.length > 2) {
+            reporter.error(field, a.mirror, attribute, Message.WINDOW_SIZE_COUNT.format(attribute, a.simpleName,
+                    v.length));
+            return new int[] {Math.max(minimum, 1), Math.max(minimum, 1)};
+        }
+        int[] hw = {v[0], v[v.length - 1]};
+        for (int i = 0; i < 2; i++) {
+            if (hw[i] < minimum) {
+                reporter.error(field, a.mirror, attribute, Message.WINDOW_VALUE.format(attribute, a.simpleName,
+                        minimum == 0 ? "0 or more" : "positive", hw[i]));
+                hw[i] = minimum;
+                break;
+            }
+        }
+        for (int i = 0; i < 2; i++) {
+            hw[i] = Math.max(hw[i], minimum);
+        }
+        return hw;
     }
 
     /** A layer's own l1 or l2: any negative value inherits @Regularization's (returned as -1). */

@@ -21,6 +21,10 @@ final class SpecText {
     static String render(SpecModel spec) {
         StringBuilder t = new StringBuilder();
         t.append("@Model(task = ").append(spec.task()).append(", name = \"").append(spec.modelName()).append("\")\n");
+        if (spec.image() != null) { // written only when declared, so the text of tabular specs is unchanged
+            t.append("@Image(height = ").append(spec.image().height()).append(", width = ").append(spec.image().width())
+                    .append(", channels = ").append(spec.image().channels()).append(")\n");
+        }
         if (spec.data() != null) {
             t.append("@CsvData(")
                     .append(spec.data().resource().isEmpty() ? "file = \"" + spec.data().file() + "\""
@@ -117,6 +121,10 @@ final class SpecText {
                 case OUTPUT -> "Output(units = " + l.units() + ", activation = " + l.activation() + ", loss = "
                         + l.loss() + penalties(l)
                         + (l.labelSmoothing() > 0 ? ", labelSmoothing = " + l.labelSmoothing() : "") + ")";
+                case CONV2D -> "Conv2D(filters = " + l.units() + window(l) + ", dilation = {" + l.window().dilationHeight()
+                        + ", " + l.window().dilationWidth() + "}, activation = " + l.activation() + penalties(l) + ")";
+                case POOL2D -> "Pool2D(type = " + l.window().pooling() + window(l) + ")";
+                case GLOBAL_POOL -> "GlobalPool(type = " + l.window().pooling() + ")";
             }).append(" Layer ").append(l.name()).append(";\n");
         }
         return t.append("}\n").toString();
@@ -139,6 +147,12 @@ final class SpecText {
             }
             t.append(")\n");
         }
+    }
+
+    private static String window(LayerModel l) {
+        SpecModel.Window w = l.window();
+        return ", kernel = {" + w.kernelHeight() + ", " + w.kernelWidth() + "}, stride = {" + w.strideHeight() + ", "
+                + w.strideWidth() + "}, padding = {" + w.padHeight() + ", " + w.padWidth() + "}, same = " + w.same();
     }
 
     /** A layer's own penalties, as declared (a negative value inherits and is not written). */

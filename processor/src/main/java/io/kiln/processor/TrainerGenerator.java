@@ -65,6 +65,7 @@ final class TrainerGenerator {
         b.add("$T.builder($S, $T.$L)\n", Names.MODEL_DEFINITION, spec.modelName(), Names.TASK, spec.task().name());
         b.indent().indent();
         b.add(".spec($T.class, $S)\n", specType, SpecText.render(spec));
+        b.add(".layerTable($S)\n", NetworkGenerator.layerTable(spec));
         if (spec.data() != null) {
             b.add(".data($L)\n", data(spec.data(), specType));
         }

@@ -95,6 +95,7 @@ class GoldenTest {
                 " * drift    [--model FILE] --data FILE [--fail-above PSI] [--json]",
                 " * sanity   [--data FILE] [--rows N] [--epochs N]",
                 " * info     --model FILE [--json]",
+                " * summary  [--model FILE]",
                 " * </pre>",
                 " * --model defaults to models/tiny.kiln.",
                 " */",

@@ -265,8 +265,9 @@ class TrainingGenerationTest {
         assertThat(network).contains("name(\"hidden\").nOut(8).activation(Activation.RELU).weightInit(WeightInit.RELU)"
                 + ".l2(0.01).build()");
         assertThat(network).contains(".activation(Activation.SIGMOID).l1(0.002).build()");
-        assertThat(network).contains("hidden Dense 8 RELU, l2 0.01");  // the layer table, white space collapsed
-        assertThat(network).contains("out Output 1 SIGMOID, loss BINARY_CROSS_ENTROPY, l1 0.002, l2 0.001");
+        assertThat(network).contains("hidden Dense 8 16 RELU, l2 0.01"); // the layer table, white space collapsed
+        assertThat(network).contains("out Output 1 9 SIGMOID, loss BINARY_CROSS_ENTROPY, l1 0.002, l2 0.001");
+        assertThat(network).contains("total params: 25");
         assertSpecText(c, "@Dense(units = 8, activation = RELU, l2 = 0.01) Layer hidden;");
         assertSpecText(c, "loss = BINARY_CROSS_ENTROPY, l1 = 0.002) Layer out;");
     }

@@ -14,6 +14,7 @@ public final class ModelDefinition {
     private final Task task;
     private final Class<?> specClass;
     private final String specText;
+    private final String layerTable;
     private final CsvSource data;
     private final List<FeatureSchema> features;
     private final LabelSchema label;
@@ -33,6 +34,7 @@ public final class ModelDefinition {
         this.task = b.task;
         this.specClass = b.specClass;
         this.specText = b.specText;
+        this.layerTable = b.layerTable;
         this.data = b.data;
         this.features = List.copyOf(b.features);
         this.label = Objects.requireNonNull(b.label, "label");
@@ -77,6 +79,7 @@ public final class ModelDefinition {
         Builder b = new Builder(name, task);
         b.specClass = specClass;
         b.specText = specText;
+        b.layerTable = layerTable;
         b.data = data;
         b.features.addAll(features);
         b.label = label;
@@ -111,6 +114,14 @@ public final class ModelDefinition {
 
     public String specText() {
         return specText;
+    }
+
+    /**
+     * The layers with their output shapes and parameter counts, as the processor inferred them at
+     * compile time (the {@code summary} command prints it); empty for a definition built by hand.
+     */
+    public String layerTable() {
+        return layerTable;
     }
 
     /** The declared data source, or null if the spec declares none. */
@@ -188,6 +199,7 @@ public final class ModelDefinition {
         private final Task task;
         private Class<?> specClass;
         private String specText = "";
+        private String layerTable = "";
         private CsvSource data;
         private final List<FeatureSchema> features = new ArrayList<>();
         private LabelSchema label;
@@ -210,6 +222,11 @@ public final class ModelDefinition {
         public Builder spec(Class<?> specClass, String specText) {
             this.specClass = specClass;
             this.specText = specText;
+            return this;
+        }
+
+        public Builder layerTable(String table) {
+            this.layerTable = Objects.requireNonNull(table);
             return this;
         }
 

@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The command line of every generated {@code <Name>Main}: {@code train}, {@code evaluate},
- * {@code predict}, {@code sanity} and {@code info}. Exit codes: 0 success, 1 a data or model problem (the message
+ * {@code predict}, {@code score}, {@code serve}, {@code publish}, {@code drift}, {@code sanity}, {@code info}
+ * and {@code summary}. Exit codes: 0 success, 1 a data or model problem (the message
  * names the file, line and column), 2 a usage error.
  */
 public final class KilnCli {
@@ -56,7 +57,8 @@ public final class KilnCli {
                 .addSubcommand(new DriftCommand(definition, out, err))
                 .addSubcommand(new ServeCommand(definition, out, err))
                 .addSubcommand(new PublishCommand(definition, out))
-                .addSubcommand(new Info(out));
+                .addSubcommand(new Info(out))
+                .addSubcommand(new Summary(definition, out));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -340,6 +342,34 @@ public final class KilnCli {
                 }
             }
             return row;
+        }
+    }
+
+    @Command(name = "summary", mixinStandardHelpOptions = true,
+            description = "Print the layers with their output shapes and parameter counts, as inferred at compile time "
+                    + "(like Keras's model.summary()).")
+    static final class Summary implements Callable<Integer> {
+        private final ModelDefinition definition;
+        private final PrintStream out;
+
+        @Option(names = "--model", paramLabel = "FILE",
+                description = "Also print a trained model's actual input width and parameter count.")
+        Path model;
+
+        Summary(ModelDefinition definition, PrintStream out) {
+            this.definition = definition;
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            out.print(definition.layerTable());
+            if (model != null) {
+                KilnModel m = KilnModel.load(model);
+                out.printf(Locale.ROOT, "trained model %s: %d inputs, %,d params%n", model, m.metadata().numInputs(),
+                        m.network().numParams());
+            }
+            return 0;
         }
     }
 

@@ -1,0 +1,41 @@
+package io.kiln.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A 2-D convolution over an image ({@link Image}), on a {@link Layer} field. Each size is one
+ * number (the same for height and width) or two ({@code {height, width}}).
+ *
+ * <p>Output size per dimension, with the dilated kernel {@code k' = k + (k - 1)(dilation - 1)}:
+ * {@code (in + 2·padding - k') / stride + 1} (rounded down; the kernel must fit in the padded
+ * input), or {@code ceil(in / stride)} with {@link #same()}.
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.FIELD)
+public @interface Conv2D {
+    /** Number of filters: the output's channels; positive. */
+    int filters();
+
+    /** Kernel size: {@code 3} or {@code {3, 5}}; positive. */
+    int[] kernel() default 3;
+
+    /** Step between kernel positions; positive. */
+    int[] stride() default 1;
+
+    /** Zeros added around the input on each side; not negative. Not with {@link #same()}. */
+    int[] padding() default 0;
+
+    /** Spacing of the kernel's taps (1: adjacent); positive. */
+    int[] dilation() default 1;
+
+    /** Pads the input so that the output is {@code ceil(in / stride)} in each dimension. */
+    boolean same() default false;
+
+    /** Activation; {@link Activation#DEFAULT} is {@link Activation#RELU}. */
+    Activation activation() default Activation.DEFAULT;
+}
