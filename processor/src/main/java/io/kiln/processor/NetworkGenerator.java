@@ -218,7 +218,7 @@ final class NetworkGenerator {
         String format = "%-16s %-11s %-12s %10s  %s%n";
         t.append(String.format(format, "layer", "type", "output", "params", "detail"));
         t.append(String.format(format, "(input)", spec.image() != null ? "Image" : "Features",
-                shapes.input().describe(), "", ""));
+                shapes.input().describe(), "", "").stripTrailing()).append('\n');
         for (Shapes.Row row : shapes.rows()) {
             LayerModel l = row.layer();
             String detail = switch (l.kind()) {
