@@ -112,7 +112,7 @@ final class Shapes {
                     params = 0;
                 }
                 case DENSE, OUTPUT -> {
-                    long in = shape instanceof Image image2 ? image2.size() : ((Flat) shape).size();
+                    long in = shape instanceof Image flattened ? flattened.size() : ((Flat) shape).size();
                     if (shape instanceof Image) {
                         flattener = l;
                     }

@@ -683,16 +683,16 @@ final class SpecReader {
             return new int[] {Math.max(minimum, 1), Math.max(minimum, 1)};
         }
         int[] hw = {v[0], v[v.length - 1]};
+        boolean reported = false;
         for (int i = 0; i < 2; i++) {
             if (hw[i] < minimum) {
-                reporter.error(field, a.mirror, attribute, Message.WINDOW_VALUE.format(attribute, a.simpleName,
-                        minimum == 0 ? "0 or more" : "positive", hw[i]));
+                if (!reported) { // one message per attribute, for its first bad number
+                    reporter.error(field, a.mirror, attribute, Message.WINDOW_VALUE.format(attribute, a.simpleName,
+                            minimum == 0 ? "0 or more" : "positive", hw[i]));
+                    reported = true;
+                }
                 hw[i] = minimum;
-                break;
             }
-        }
-        for (int i = 0; i < 2; i++) {
-            hw[i] = Math.max(hw[i], minimum);
         }
         return hw;
     }
