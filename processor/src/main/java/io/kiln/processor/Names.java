@@ -52,6 +52,14 @@ final class Names {
     static final ClassName POOLING_TYPE = ClassName.get("org.deeplearning4j.nn.conf.layers", "PoolingType");
     static final ClassName CONVOLUTION_MODE = ClassName.get("org.deeplearning4j.nn.conf", "ConvolutionMode");
     static final ClassName OUTPUT_LAYER = ClassName.get("org.deeplearning4j.nn.conf.layers", "OutputLayer");
+    static final ClassName LSTM = ClassName.get("org.deeplearning4j.nn.conf.layers", "LSTM");
+    static final ClassName SIMPLE_RNN = ClassName.get("org.deeplearning4j.nn.conf.layers.recurrent", "SimpleRnn");
+    static final ClassName BIDIRECTIONAL = ClassName.get("org.deeplearning4j.nn.conf.layers.recurrent", "Bidirectional");
+    static final ClassName LAST_TIME_STEP = ClassName.get("org.deeplearning4j.nn.conf.layers.recurrent", "LastTimeStep");
+    static final ClassName CONVOLUTION_1D = ClassName.get("org.deeplearning4j.nn.conf.layers", "Convolution1DLayer");
+    static final ClassName SUBSAMPLING_1D = ClassName.get("org.deeplearning4j.nn.conf.layers", "Subsampling1DLayer");
+    static final ClassName SEQUENCE_INPUT = ClassName.get(RUNTIME, "SequenceInput");
+    static final ClassName SERIES_WINDOW = ClassName.get(RUNTIME, "SeriesWindow");
     static final ClassName ND4J_ACTIVATION = ClassName.get("org.nd4j.linalg.activations", "Activation");
     static final ClassName LOSS_FUNCTION =
             ClassName.get("org.nd4j.linalg.lossfunctions", "LossFunctions", "LossFunction");

@@ -8,6 +8,7 @@ import com.palantir.javapoet.TypeSpec;
 import io.kiln.dsl.Activation;
 import io.kiln.dsl.Loss;
 import io.kiln.processor.SpecModel.ClippingModel;
+import io.kiln.processor.SpecModel.LayerKind;
 import io.kiln.processor.SpecModel.LayerModel;
 import io.kiln.processor.SpecModel.OptimizerModel;
 import io.kiln.processor.SpecModel.RegularizationModel;
@@ -106,13 +107,26 @@ final class NetworkGenerator {
         }
         b.add(".weightInit($T.XAVIER)\n", Names.WEIGHT_INIT);
         b.add(".list()\n");
-        for (LayerModel layer : spec.layers()) {
-            b.add(".layer($L)\n", layer(layer, penalties));
+        for (int i = 0; i < spec.layers().size(); i++) {
+            LayerModel layer = spec.layers().get(i);
+            if (layer.kind() == LayerKind.LAST_TIME_STEP) {
+                continue; // written as the wrapper of the recurrent layer before it
+            }
+            CodeBlock built = layer(layer, penalties);
+            boolean lastStep = i + 1 < spec.layers().size()
+                    && spec.layers().get(i + 1).kind() == LayerKind.LAST_TIME_STEP;
+            b.add(".layer($L)\n", lastStep ? CodeBlock.of("new $T($L)", Names.LAST_TIME_STEP, built) : built);
         }
         if (spec.image() != null) {
             // rows of pixels, channel by channel: DL4J reshapes each row to [channels, height, width]
             b.add(".setInputType($T.convolutionalFlat($L, $L, $L))\n", Names.INPUT_TYPE, spec.image().height(),
                     spec.image().width(), spec.image().channels());
+        } else if (spec.series() != null) {
+            // rows of windows, feature by feature, oldest step first: [batch, features, steps] for the first layer
+            int features = spec.features().size();
+            int steps = spec.series().window();
+            b.add(".inputPreProcessor(0, new $T($L, $L))\n", Names.SEQUENCE_INPUT, features, steps);
+            b.add(".setInputType($T.feedForward($L))\n", Names.INPUT_TYPE, (long) features * steps);
         } else {
             b.add(".setInputType($T.feedForward(numInputs))\n", Names.INPUT_TYPE);
         }
@@ -165,12 +179,34 @@ final class NetworkGenerator {
             }
             case GLOBAL_POOL -> CodeBlock.of("new $T.Builder($T.$L).name($S).build()", Names.GLOBAL_POOLING_LAYER,
                     Names.POOLING_TYPE, layer.window().pooling(), layer.name());
+            case LSTM, SIMPLE_RNN -> {
+                CodeBlock rnn = CodeBlock.of("new $T.Builder().name($S).nOut($L).activation($T.$L)$L.build()",
+                        layer.kind() == LayerKind.LSTM ? Names.LSTM : Names.SIMPLE_RNN, layer.name(), layer.units(),
+                        Names.ND4J_ACTIVATION, dl4j(layer.activation()), penalties.layerCalls(layer));
+                yield layer.bidirectional()
+                        ? CodeBlock.of("new $T($T.Mode.CONCAT, $L)", Names.BIDIRECTIONAL, Names.BIDIRECTIONAL, rnn)
+                        : rnn;
+            }
+            case CONV1D -> {
+                Window w = layer.window();
+                yield CodeBlock.of("new $T.Builder($L, $L, $L).name($S).nOut($L).dilation($L)"
+                                + ".convolutionMode($T.$L).activation($T.$L)$L$L.build()",
+                        Names.CONVOLUTION_1D, w.kernelHeight(), w.strideHeight(), w.padHeight(), layer.name(),
+                        layer.units(), w.dilationHeight(), Names.CONVOLUTION_MODE, mode(w), Names.ND4J_ACTIVATION,
+                        dl4j(layer.activation()), reluInit(layer.activation()), penalties.layerCalls(layer));
+            }
+            // no padding: DL4J M2.1's 1-D pooling fails at the first forward pass with any (docs/dl4j-notes.md)
+            case POOL1D -> CodeBlock.of("new $T.Builder($T.$L).kernelSize($L).stride($L).name($S).convolutionMode($T.$L)"
+                            + ".build()",
+                    Names.SUBSAMPLING_1D, Names.POOLING_TYPE, layer.window().pooling(), layer.window().kernelHeight(),
+                    layer.window().strideHeight(), layer.name(), Names.CONVOLUTION_MODE, mode(layer.window()));
+            case LAST_TIME_STEP -> throw new IllegalStateException("written as its recurrent layer's wrapper");
         };
     }
 
     /** DL4J's Truncate is the output-size rule of Kiln's default (no 'same'); its checks are Kiln's own. */
     private static String mode(Window w) {
-        return w.same() ? "Same" : "Truncate";
+        return w.causal() ? "Causal" : w.same() ? "Same" : "Truncate";
     }
 
     private static CodeBlock reluInit(Activation activation) {
@@ -213,11 +249,13 @@ final class NetworkGenerator {
      */
     static String layerTable(SpecModel spec) {
         Penalties penalties = Penalties.of(spec);
-        Shapes.Result shapes = Shapes.infer(spec.image(), SpecReader.flatWidth(spec.features()), spec.layers());
+        Shapes.Result shapes = Shapes.infer(Shapes.input(spec.image(), spec.series(), spec.features().size(),
+                SpecReader.flatWidth(spec.features())), spec.layers());
         StringBuilder t = new StringBuilder();
-        String format = "%-16s %-11s %-12s %10s  %s%n";
-        t.append(String.format(format, "layer", "type", "output", "params", "detail"));
-        t.append(String.format(format, "(input)", spec.image() != null ? "Image" : "Features",
+        String format = "%-16s %-12s %-12s %10s  %s";
+        t.append(String.format(format, "layer", "type", "output", "params", "detail")).append('\n');
+        t.append(String.format(format, "(input)", spec.image() != null ? "Image" : spec.series() != null ? "Series"
+                        : "Features",
                 shapes.input().describe(), "", "").stripTrailing()).append('\n');
         for (Shapes.Row row : shapes.rows()) {
             LayerModel l = row.layer();
@@ -229,6 +267,10 @@ final class NetworkGenerator {
                 case CONV2D -> window(l.window(), true) + ", " + l.activation().name();
                 case POOL2D -> l.window().pooling() + " " + window(l.window(), false);
                 case GLOBAL_POOL -> l.window().pooling().name();
+                case LSTM, SIMPLE_RNN -> l.activation().name() + (l.bidirectional() ? ", bidirectional" : "");
+                case LAST_TIME_STEP -> "";
+                case CONV1D -> window1d(l.window(), true) + ", " + l.activation().name();
+                case POOL1D -> l.window().pooling() + " " + window1d(l.window(), false);
             };
             if (l.hasWeights() && penalties.l1(l) > 0) {
                 detail += ", l1 " + penalties.l1(l);
@@ -237,12 +279,28 @@ final class NetworkGenerator {
                 detail += ", l2 " + penalties.l2(l);
             }
             t.append(String.format(format, l.name(), Shapes.annotationOf(l), row.output().describe(),
-                    row.params() < 0 ? "?" : String.format("%,d", row.params()), detail));
+                    row.params() < 0 ? "?" : String.format("%,d", row.params()), detail).stripTrailing()).append('\n');
         }
         long total = shapes.totalParams();
         t.append(total < 0 ? "total params: depend on n, the encoded input width (known once preprocessing is fitted)\n"
                 : String.format("total params: %,d%n", total));
         return t.toString();
+    }
+
+    private static String window1d(Window w, boolean convolution) {
+        StringBuilder b = new StringBuilder();
+        b.append(w.kernelHeight()).append(", stride ").append(w.strideHeight());
+        if (w.causal()) {
+            b.append(", causal");
+        } else if (w.same()) {
+            b.append(", same");
+        } else if (w.padHeight() > 0) {
+            b.append(", padding ").append(w.padHeight());
+        }
+        if (convolution && w.dilationHeight() > 1) {
+            b.append(", dilation ").append(w.dilationHeight());
+        }
+        return b.toString();
     }
 
     private static String window(Window w, boolean convolution) {

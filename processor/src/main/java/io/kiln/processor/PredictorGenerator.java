@@ -34,13 +34,20 @@ final class PredictorGenerator {
         TypeName stringDoubleMap = ParameterizedTypeName.get(Map.class, String.class, Double.class);
 
         MethodSpec.Builder inputCtor = MethodSpec.constructorBuilder();
+        boolean series = spec.series() != null;
         for (FeatureModel f : spec.features()) {
-            inputCtor.addParameter(ParameterSpec.builder(TypeName.get(f.type()), f.name()).build());
+            // a series sample is the last 'window' values of each feature, oldest first
+            inputCtor.addParameter(ParameterSpec.builder(series ? ArrayTypeName.of(TypeName.DOUBLE)
+                    : TypeName.get(f.type()), f.name()).build());
         }
         TypeSpec inputType = TypeSpec.recordBuilder("Input")
                 .addModifiers(Modifier.PUBLIC)
-                .addJavadoc("One sample, one component per {@code @Feature} of {@link $T}. "
-                        + "A null (boxed or String) component is a missing value.\n", specType)
+                .addJavadoc(series
+                        ? CodeBlock.of("One window, one component per {@code @Feature} of {@link $T}: its last $L "
+                                + "values, oldest first (the spec's @Series window).\n", specType,
+                                spec.series().window())
+                        : CodeBlock.of("One sample, one component per {@code @Feature} of {@link $T}. "
+                                + "A null (boxed or String) component is a missing value.\n", specType))
                 .recordConstructor(inputCtor.build())
                 .build();
 
@@ -71,8 +78,11 @@ final class PredictorGenerator {
                 .addStatement("$T[][] rows = new $T[inputs.size()][]", Object.class, Object.class)
                 .beginControlFlow("for (int i = 0; i < rows.length; i++)")
                 .addStatement("$T in = inputs.get(i)", input)
-                .addStatement("rows[i] = new $T[] {$L}", Object.class, spec.features().stream()
-                        .map(f -> CodeBlock.of("in.$N()", f.name())).collect(CodeBlock.joining(", ")))
+                .addStatement(series ? CodeBlock.of("rows[i] = SERIES.row(SERIES_FEATURES, $L)",
+                                spec.features().stream().map(f -> CodeBlock.of("in.$N()", f.name()))
+                                        .collect(CodeBlock.joining(", ")))
+                        : CodeBlock.of("rows[i] = new $T[] {$L}", Object.class, spec.features().stream()
+                                .map(f -> CodeBlock.of("in.$N()", f.name())).collect(CodeBlock.joining(", "))))
                 .endControlFlow()
                 .addStatement("$T p = model.predict(rows)", Names.PREDICTIONS)
                 .addStatement("$T result = new $T<>(rows.length)", predictionList, ArrayList.class)
@@ -81,7 +91,29 @@ final class PredictorGenerator {
                 .endControlFlow()
                 .addStatement("return result");
 
-        return TypeSpec.classBuilder(self)
+        List<String> inputNames = new ArrayList<>();
+        for (FeatureModel f : spec.features()) {
+            if (!series) {
+                inputNames.add(f.name());
+                continue;
+            }
+            for (int k = spec.series().window() - 1; k >= 0; k--) { // as the runtime's SeriesWindow names them
+                inputNames.add(k == 0 ? f.name() + "[t]" : f.name() + "[t-" + k + "]");
+            }
+        }
+        TypeSpec.Builder type = TypeSpec.classBuilder(self);
+        if (series) {
+            type.addField(FieldSpec.builder(Names.SERIES_WINDOW, "SERIES", Modifier.PRIVATE, Modifier.STATIC,
+                            Modifier.FINAL)
+                    .initializer("new $T($L, $L)", Names.SERIES_WINDOW, spec.series().window(), spec.series().horizon())
+                    .build());
+            type.addField(FieldSpec.builder(ParameterizedTypeName.get(List.class, String.class), "SERIES_FEATURES",
+                            Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .initializer("$L", TrainerGenerator.stringList(spec.features().stream().map(FeatureModel::name)
+                            .toList()))
+                    .build());
+        }
+        return type
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addAnnotation(NetworkGenerator.generated())
                 .addOriginatingElement(spec.type())
@@ -93,9 +125,9 @@ final class PredictorGenerator {
                 .addType(inputType)
                 .addType(predictionType)
                 .addField(FieldSpec.builder(ParameterizedTypeName.get(List.class, String.class), "FEATURES", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("The feature names, in the order of {@link Input}'s components.\n")
-                        .initializer("$L", TrainerGenerator.stringList(spec.features().stream().map(FeatureModel::name)
-                                .toList()))
+                        .addJavadoc(series ? "The model's inputs: each feature's window steps, {@code name[t-k]}, "
+                                + "oldest first.\n" : "The feature names, in the order of {@link Input}'s components.\n")
+                        .initializer("$L", TrainerGenerator.stringList(inputNames))
                         .build())
                 .addField(Names.KILN_MODEL, "model", Modifier.PRIVATE, Modifier.FINAL)
                 .addMethod(MethodSpec.constructorBuilder()

@@ -3,6 +3,7 @@ package io.kiln.processor;
 import io.kiln.processor.SpecModel.ImageModel;
 import io.kiln.processor.SpecModel.LayerKind;
 import io.kiln.processor.SpecModel.LayerModel;
+import io.kiln.processor.SpecModel.SeriesModel;
 import io.kiln.processor.SpecModel.Window;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ final class Shapes {
     private Shapes() {}
 
     /** The activations between two layers. */
-    sealed interface Shape permits Flat, Image {
+    sealed interface Shape permits Flat, Image, Sequence {
         String describe();
     }
 
@@ -38,6 +39,14 @@ final class Shapes {
 
         long size() {
             return height * width * channels;
+        }
+    }
+
+    /** {@code steps} time steps of {@code channels} values each. */
+    record Sequence(long steps, long channels) implements Shape {
+        @Override
+        public String describe() {
+            return steps + " x " + channels;
         }
     }
 
@@ -62,25 +71,49 @@ final class Shapes {
     }
 
     /**
-     * Walks the layers from the input: the image, or a flat vector of {@code flatWidth} values
-     * (-1 when unknown at compile time). After a problem the walk goes on from a plausible shape,
-     * so one compilation reports every broken layer it can.
+     * What the first layer sees: the image, the series windows ({@code window} steps of one value
+     * per feature), or a flat vector of {@code flatWidth} values (-1 when unknown at compile time).
      */
-    static Result infer(ImageModel image, long flatWidth, List<LayerModel> layers) {
-        Shape input = image != null ? new Image(image.height(), image.width(), image.channels()) : new Flat(flatWidth);
+    static Shape input(ImageModel image, SeriesModel series, int features, long flatWidth) {
+        if (image != null) {
+            return new Image(image.height(), image.width(), image.channels());
+        }
+        if (series != null) {
+            return new Sequence(series.window(), features);
+        }
+        return new Flat(flatWidth);
+    }
+
+    /** How the spec's input reads in messages. */
+    private static String inputWords(Shape input) {
+        if (input instanceof Image) {
+            return "an image (@Image)";
+        }
+        if (input instanceof Sequence) {
+            return "a sequence (@Series)";
+        }
+        return "a flat vector";
+    }
+
+    /**
+     * Walks the layers from the input. After a problem the walk goes on from a plausible shape, so
+     * one compilation reports every broken layer it can.
+     */
+    static Result infer(Shape input, List<LayerModel> layers) {
         Shape shape = input;
         List<Row> rows = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
-        LayerModel flattener = null; // the layer that turned an image into a vector
+        LayerModel flattener = null; // the layer that turned an image or a sequence into a vector
+        LayerModel sequencer = null; // the last layer that output a sequence
         for (int i = 0; i < layers.size(); i++) {
             LayerModel l = layers.get(i);
+            String annotation = annotationOf(l);
             long params;
             switch (l.kind()) {
                 case CONV2D, POOL2D -> {
-                    String annotation = l.kind() == LayerKind.CONV2D ? "Conv2D" : "Pool2D";
                     if (!(shape instanceof Image in)) {
-                        problems.add(new Problem(i, null, flattener == null
-                                ? Message.NEEDS_IMAGE.format(annotation, l.name())
+                        problems.add(new Problem(i, null, flattener == null || shape instanceof Sequence
+                                ? Message.NEEDS_IMAGE.format(annotation, l.name(), inputWords(input))
                                 : Message.FLAT_BEFORE_IMAGE_LAYER.format(annotation, l.name(), flattener.name(),
                                         annotationOf(flattener), shape.describe())));
                         rows.add(new Row(l, shape, -1));
@@ -92,7 +125,8 @@ final class Shapes {
                     long width = outputSize(in.width(), w.kernelWidth(), w.strideWidth(), w.padWidth(),
                             w.dilationWidth(), w.same());
                     if (height < 1 || width < 1) {
-                        problems.add(new Problem(i, "kernel", tooLarge(annotation, l, in, height < 1)));
+                        problems.add(new Problem(i, "kernel", tooLarge(annotation, l, in.describe(),
+                                height < 1 ? "height" : "width", height < 1 ? in.height() : in.width(), height < 1)));
                         height = Math.max(height, 1);
                         width = Math.max(width, 1);
                     }
@@ -101,8 +135,64 @@ final class Shapes {
                             ? ((long) w.kernelHeight() * w.kernelWidth() * in.channels() + 1) * l.units() : 0;
                     shape = new Image(height, width, channels);
                 }
+                case CONV1D, POOL1D, LSTM, SIMPLE_RNN -> {
+                    if (!(shape instanceof Sequence in)) {
+                        problems.add(new Problem(i, null, flattener == null || shape instanceof Image
+                                ? Message.NEEDS_SEQUENCE.format(annotation, l.name(), inputWords(input))
+                                : Message.VECTOR_BEFORE_SEQUENCE_LAYER.format(annotation, l.name(), flattener.name(),
+                                        annotationOf(flattener), shape.describe())));
+                        // go on from a one-step sequence, so the layers after it are checked on their own
+                        long channels = l.kind() == LayerKind.POOL1D ? Math.max(1, flatSize(shape))
+                                : l.bidirectional() ? 2L * l.units() : l.units();
+                        shape = new Sequence(1, channels);
+                        sequencer = l;
+                        rows.add(new Row(l, shape, -1));
+                        continue;
+                    }
+                    sequencer = l;
+                    if (l.kind().recurrent()) {
+                        long n = l.units();
+                        long one = l.kind() == LayerKind.LSTM ? 4 * (in.channels() * n + n * n + n)
+                                : in.channels() * n + n * n + n;
+                        params = l.bidirectional() ? 2 * one : one;
+                        shape = new Sequence(in.steps(), l.bidirectional() ? 2 * n : n);
+                        break;
+                    }
+                    Window w = l.window();
+                    long steps = w.keepsLength() ? (in.steps() + w.strideHeight() - 1) / w.strideHeight()
+                            : outputSize(in.steps(), w.kernelHeight(), w.strideHeight(), w.padHeight(),
+                                    w.dilationHeight(), false);
+                    if (steps < 1) {
+                        problems.add(new Problem(i, "kernel", tooLarge(annotation, l, in.describe(), "length",
+                                in.steps(), true)));
+                        steps = 1;
+                    }
+                    boolean convolution = l.kind() == LayerKind.CONV1D;
+                    params = convolution ? ((long) w.kernelHeight() * in.channels() + 1) * l.units() : 0;
+                    shape = new Sequence(steps, convolution ? l.units() : in.channels());
+                }
+                case LAST_TIME_STEP -> {
+                    LayerModel before = i > 0 ? layers.get(i - 1) : null;
+                    if (before == null || !before.kind().recurrent() || !(shape instanceof Sequence)) {
+                        problems.add(new Problem(i, null, Message.LAST_STEP_NEEDS_RECURRENT.format(l.name(),
+                                before == null ? "it is the first layer"
+                                        : "'" + before.name() + "' before it is @" + annotationOf(before))));
+                        if (shape instanceof Sequence in) { // as if it had collapsed the sequence
+                            shape = new Flat(in.channels());
+                            flattener = l;
+                        }
+                        rows.add(new Row(l, shape, 0));
+                        continue;
+                    }
+                    shape = new Flat(((Sequence) shape).channels());
+                    flattener = l;
+                    params = 0;
+                }
                 case GLOBAL_POOL -> {
                     if (shape instanceof Image in) {
+                        shape = new Flat(in.channels());
+                        flattener = l;
+                    } else if (shape instanceof Sequence in) {
                         shape = new Flat(in.channels());
                         flattener = l;
                     } else {
@@ -111,7 +201,21 @@ final class Shapes {
                     }
                     params = 0;
                 }
-                case DENSE, OUTPUT -> {
+                case DENSE, OUTPUT, BATCH_NORM -> {
+                    if (shape instanceof Sequence in) {
+                        String source = sequencer != null
+                                ? "the output of '" + sequencer.name() + "' before it (@" + annotationOf(sequencer) + ")"
+                                : "its input (@Series)";
+                        problems.add(new Problem(i, null, Message.SEQUENCE_BEFORE_VECTOR_LAYER.format(annotation,
+                                l.name(), source, in.steps(), in.channels(), l.name())));
+                        shape = new Flat(in.channels());
+                    }
+                    if (l.kind() == LayerKind.BATCH_NORM) {
+                        // DL4J keeps gamma, beta, the running mean and the variance: 4 per channel or unit
+                        long n = shape instanceof Image in ? in.channels() : ((Flat) shape).size();
+                        params = n < 0 ? -1 : 4 * n;
+                        break;
+                    }
                     long in = shape instanceof Image flattened ? flattened.size() : ((Flat) shape).size();
                     if (shape instanceof Image) {
                         flattener = l;
@@ -119,17 +223,17 @@ final class Shapes {
                     params = in < 0 ? -1 : in * l.units() + l.units();
                     shape = new Flat(l.units());
                 }
-                case BATCH_NORM -> {
-                    // DL4J keeps gamma, beta, the running mean and the variance: 4 per channel or unit
-                    long n = shape instanceof Image in ? in.channels() : ((Flat) shape).size();
-                    params = n < 0 ? -1 : 4 * n;
-                }
                 case DROPOUT -> params = 0;
                 default -> throw new IllegalStateException(l.kind().toString());
             }
             rows.add(new Row(l, shape, params));
         }
         return new Result(input, rows, problems);
+    }
+
+    /** The values per sample of a vector or an image. */
+    private static long flatSize(Shape shape) {
+        return shape instanceof Image image ? image.size() : shape instanceof Flat flat ? flat.size() : 1;
     }
 
     /**
@@ -152,22 +256,26 @@ final class Shapes {
         return kernel + (long) (kernel - 1) * (dilation - 1);
     }
 
-    private static String tooLarge(String annotation, LayerModel l, Image in, boolean heightFails) {
+    /** A kernel or window that does not fit dimension {@code dimension} (height, width or length) of size {@code size}. */
+    private static String tooLarge(String annotation, LayerModel l, String input, String dimension, long size,
+            boolean height) {
         Window w = l.window();
-        int k = heightFails ? w.kernelHeight() : w.kernelWidth();
-        int d = heightFails ? w.dilationHeight() : w.dilationWidth();
-        int p = heightFails ? w.padHeight() : w.padWidth();
-        int s = heightFails ? w.strideHeight() : w.strideWidth();
-        long size = heightFails ? in.height() : in.width();
+        int k = height ? w.kernelHeight() : w.kernelWidth();
+        int d = height ? w.dilationHeight() : w.dilationWidth();
+        int p = height ? w.padHeight() : w.padWidth();
+        int s = height ? w.strideHeight() : w.strideWidth();
         long effective = dilated(k, d);
-        String what = l.kind() == LayerKind.POOL2D ? "window" : "kernel";
+        boolean pooling = l.kind() == LayerKind.POOL2D || l.kind() == LayerKind.POOL1D;
+        String what = pooling ? "window" : "kernel";
         String kernelText = what + " of " + k + (d > 1 ? " with dilation " + d + " (" + effective + " wide)" : "");
         long padding = (effective - size + 1) / 2;
         String fix = "Use a " + what + (d > 1 ? " and dilation spanning" : "") + " at most " + (size + 2L * p)
-                + ", padding = " + padding + ", or same = true (output " + (size + s - 1) / s + ")."
-                + " Earlier layers' strides and pooling may have shrunk the image too far.";
-        return Message.KERNEL_TOO_LARGE.format(annotation, l.name(), in.describe(), kernelText,
-                heightFails ? "height" : "width", size, p, fix);
+                + (l.kind() == LayerKind.POOL1D ? "" : ", padding = " + padding) + ", or same = true (output "
+                + (size + s - 1) / s + ")."
+                + (dimension.equals("length") ? " Earlier layers' strides and pooling may have shortened the sequence, "
+                        + "or the @Series window is too short."
+                        : " Earlier layers' strides and pooling may have shrunk the image too far.");
+        return Message.KERNEL_TOO_LARGE.format(annotation, l.name(), input, kernelText, dimension, size, p, fix);
     }
 
     static String annotationOf(LayerModel l) {
@@ -179,6 +287,11 @@ final class Shapes {
             case CONV2D -> "Conv2D";
             case POOL2D -> "Pool2D";
             case GLOBAL_POOL -> "GlobalPool";
+            case LSTM -> "Lstm";
+            case SIMPLE_RNN -> "SimpleRnn";
+            case LAST_TIME_STEP -> "LastTimeStep";
+            case CONV1D -> "Conv1D";
+            case POOL1D -> "Pool1D";
         };
     }
 }

@@ -31,7 +31,8 @@ record SpecModel(
         ScheduleModel schedule,
         PlateauModel plateau,
         int perCases,
-        ImageModel image) {
+        ImageModel image,
+        SeriesModel series) {
 
     /** Number of output units the task and label call for. */
     int outputUnits() {
@@ -58,33 +59,68 @@ record SpecModel(
         }
     }
 
-    enum LayerKind { DENSE, DROPOUT, BATCH_NORM, OUTPUT, CONV2D, POOL2D, GLOBAL_POOL }
+    enum LayerKind {
+        DENSE, DROPOUT, BATCH_NORM, OUTPUT, CONV2D, POOL2D, GLOBAL_POOL, LSTM, SIMPLE_RNN, LAST_TIME_STEP, CONV1D,
+        POOL1D;
+
+        /** Recurrent layers, which {@code @LastTimeStep} can follow. */
+        boolean recurrent() {
+            return this == LSTM || this == SIMPLE_RNN;
+        }
+    }
 
     /** The image the features form ({@code @Image}). */
     record ImageModel(int height, int width, int channels) {}
 
+    /** The windows over an ordered series ({@code @Series}): {@code window} steps, the target {@code horizon} later. */
+    record SeriesModel(int window, int horizon) {}
+
     /**
      * The window of a convolution or pooling layer, per dimension (height, width); {@code same}
-     * pads so that the output is {@code ceil(in / stride)}. Pooling has dilation 1.
+     * pads so that the output is {@code ceil(in / stride)}; {@code causal} (1-D only) pads at the
+     * start alone, with the same output length. Pooling has dilation 1. A 1-D window uses the
+     * height values; its width values are 1.
      */
     record Window(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int padHeight, int padWidth,
-            int dilationHeight, int dilationWidth, boolean same, io.kiln.dsl.Pooling pooling) {}
+            int dilationHeight, int dilationWidth, boolean same, io.kiln.dsl.Pooling pooling, boolean causal) {
+
+        Window(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int padHeight, int padWidth,
+                int dilationHeight, int dilationWidth, boolean same, io.kiln.dsl.Pooling pooling) {
+            this(kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth, dilationHeight,
+                    dilationWidth, same, pooling, false);
+        }
+
+        /** An output as long as {@code ceil(in / stride)}: {@code same} or {@code causal} padding. */
+        boolean keepsLength() {
+            return same || causal;
+        }
+    }
 
     /**
      * A layer as declared. {@code l1} and {@code l2} are the layer's own penalties, negative when it
-     * inherits {@link RegularizationModel}'s; {@code labelSmoothing} is the output layer's.
+     * inherits {@link RegularizationModel}'s; {@code labelSmoothing} is the output layer's;
+     * {@code bidirectional} is a recurrent layer's.
      */
     record LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
-            double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window) {
+            double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window,
+            boolean bidirectional) {
 
         LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
                 double decay, double epsilon, double l1, double l2, double labelSmoothing) {
-            this(name, kind, units, activation, loss, rate, decay, epsilon, l1, l2, labelSmoothing, null);
+            this(name, kind, units, activation, loss, rate, decay, epsilon, l1, l2, labelSmoothing, null, false);
+        }
+
+        LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
+                double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window) {
+            this(name, kind, units, activation, loss, rate, decay, epsilon, l1, l2, labelSmoothing, window, false);
         }
 
         /** Layers with weights that l1 and l2 penalize. */
         boolean hasWeights() {
-            return kind == LayerKind.DENSE || kind == LayerKind.OUTPUT || kind == LayerKind.CONV2D;
+            return switch (kind) {
+                case DENSE, OUTPUT, CONV2D, CONV1D, LSTM, SIMPLE_RNN -> true;
+                default -> false;
+            };
         }
     }
 

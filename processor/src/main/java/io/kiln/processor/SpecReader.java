@@ -27,6 +27,7 @@ import io.kiln.processor.SpecModel.ProtocolModel;
 import io.kiln.processor.SpecModel.RegularizationModel;
 import io.kiln.processor.SpecModel.ScheduleKind;
 import io.kiln.processor.SpecModel.ScheduleModel;
+import io.kiln.processor.SpecModel.SeriesModel;
 import io.kiln.processor.SpecModel.TemporalModel;
 import io.kiln.processor.SpecModel.Window;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ import javax.lang.model.util.Types;
 final class SpecReader {
     static final String DSL = "io.kiln.dsl.";
     private static final List<String> LAYER_ANNOTATIONS = List.of("Dense", "Dropout", "BatchNorm", "Conv2D", "Pool2D",
-            "GlobalPool", "Output");
+            "GlobalPool", "Conv1D", "Pool1D", "Lstm", "SimpleRnn", "LastTimeStep", "Output");
     private static final List<String> OPTIMIZER_ANNOTATIONS = List.of("Sgd", "Adam", "AdamW", "RmsProp", "AdaGrad");
     private static final List<String> PROTOCOL_ANNOTATIONS = List.of("Holdout", "KFold", "TemporalSplit");
     private static final List<String> SCHEDULE_ANNOTATIONS =
@@ -100,6 +101,8 @@ final class SpecReader {
         LabelModel label = null;
         VariableElement labelField = null;
         Map<String, String> columnOwners = new HashMap<>();
+        // a series label may read a feature's column: the target is a later step of the same series
+        Map<String, String> labelOwners = annotation(type, "Series") != null ? new HashMap<>() : columnOwners;
         VariableElement outputField = null;
         List<Annotation> weightLayers = new ArrayList<>(); // @Dense and @Output, for checks against class annotations
         List<Annotation> layerRoles = new ArrayList<>(); // each layer's annotation, for shape errors
@@ -138,7 +141,7 @@ final class SpecReader {
                     if (label != null) {
                         String attribute = label.columns().size() == 1 ? "column" : "columns";
                         for (String column : label.columns()) {
-                            claimColumn(columnOwners, column, field, role, attribute);
+                            claimColumn(labelOwners, column, field, role, attribute);
                         }
                     }
                 }
@@ -187,9 +190,16 @@ final class SpecReader {
         }
 
         ImageModel image = readImage(type, features);
-        // a broken @Image is reported already; walking without it would only add "needs an image" errors
-        if (image != null || annotation(type, "Image") == null) {
-            for (Shapes.Problem problem : Shapes.infer(image, flatWidth(features), layers).problems()) {
+        SeriesModel series = readSeries(type, features);
+        if (image != null && series != null) {
+            Annotation a = annotation(type, "Series");
+            reporter.error(type, a.mirror, null, Message.INPUT_CONFLICT.format());
+        }
+        // a broken @Image or @Series is reported already; walking without it would only add "needs an image" errors
+        if ((image != null || annotation(type, "Image") == null) && (series != null || annotation(type, "Series") == null)
+                && (image == null || series == null)) {
+            Shapes.Shape input = Shapes.input(image, series, features.size(), flatWidth(features));
+            for (Shapes.Problem problem : Shapes.infer(input, layers).problems()) {
                 Annotation role = layerRoles.get(problem.index());
                 reporter.error(role.element, role.mirror, problem.attribute(), problem.message());
             }
@@ -199,6 +209,11 @@ final class SpecReader {
         OptimizerModel optimizer = readOptimizer(type);
         FitModel fit = readFit(type);
         ProtocolModel protocol = readProtocol(type);
+        if (series != null && !(protocol instanceof TemporalModel)) {
+            List<Annotation> declared = classAnnotations(type, PROTOCOL_ANNOTATIONS);
+            reporter.error(type, annotation(type, "Series").mirror, null, Message.SERIES_NEEDS_TEMPORAL.format(
+                    declared.isEmpty() ? "the default shuffled holdout" : declared.get(0).display()));
+        }
         RegularizationModel regularization = readRegularization(type, optimizer, weightLayers);
         ClippingModel clipping = readClipping(type);
         LearningRateContext lr = learningRateContext(type, optimizer, fit);
@@ -217,7 +232,7 @@ final class SpecReader {
         PackageElement pkg = elements.getPackageOf(type);
         return new SpecModel(type, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
                 generatedPrefix(type), modelName, task, data, features, label, resolved, optimizer, fit, protocol,
-                regularization, clipping, earlyStopping, schedule, plateau, perCases, image);
+                regularization, clipping, earlyStopping, schedule, plateau, perCases, image, series);
     }
 
     /** The encoded input width when the schema alone fixes it (no categorical feature), else -1. */
@@ -257,6 +272,30 @@ final class SpecReader {
             return null;
         }
         return image;
+    }
+
+    /** {@code @Series}: a positive window and horizon over numeric features. */
+    private SeriesModel readSeries(TypeElement type, List<FeatureModel> features) {
+        Annotation a = annotation(type, "Series");
+        if (a == null) {
+            return null;
+        }
+        boolean valid = true;
+        for (String attribute : List.of("window", "horizon")) {
+            int v = a.intValue(attribute);
+            if (v <= 0) {
+                reporter.error(type, a.mirror, attribute, Message.SERIES_WINDOW.format(attribute, v));
+                valid = false;
+            }
+        }
+        for (FeatureModel f : features) {
+            if (f.kind() != FeatureKind.NUMERIC) {
+                reporter.error(type, a.mirror, null, Message.SERIES_FEATURE.format(f.name(),
+                        f.kind().name().toLowerCase(java.util.Locale.ROOT)));
+                valid = false;
+            }
+        }
+        return valid ? new SeriesModel(a.intValue("window"), a.intValue("horizon")) : null;
     }
 
     // ---------------------------------------------------------------- the class itself
@@ -630,6 +669,51 @@ final class SpecReader {
                         -1, 0, new Window(1, 1, 1, 1, 0, 0, 1, 1, false,
                                 a.enumValue("type", io.kiln.dsl.Pooling.class)));
             }
+            case "Lstm", "SimpleRnn" -> {
+                int units = a.intValue("units");
+                if (units <= 0) {
+                    reporter.error(field, a.mirror, "units", Message.UNITS_POSITIVE.format(units));
+                }
+                Activation activation = a.enumValue("activation", Activation.class);
+                // DL4J's recurrent layers would inherit the global sigmoid: tanh is the usual cell activation
+                return new LayerModel(name, a.simpleName.equals("Lstm") ? LayerKind.LSTM : LayerKind.SIMPLE_RNN, units,
+                        activation == Activation.DEFAULT ? Activation.TANH : activation, Loss.DEFAULT, 0, 0, 0, -1, -1,
+                        0, null, a.bool("bidirectional"));
+            }
+            case "LastTimeStep" -> {
+                return new LayerModel(name, LayerKind.LAST_TIME_STEP, 0, Activation.DEFAULT, Loss.DEFAULT, 0, 0, 0, -1,
+                        -1, 0);
+            }
+            case "Conv1D" -> {
+                int filters = a.intValue("filters");
+                if (filters <= 0) {
+                    reporter.error(field, a.mirror, "filters", Message.FILTERS_POSITIVE.format(filters));
+                }
+                int kernel = atLeast(field, a, "kernel", 1);
+                int stride = atLeast(field, a, "stride", 1);
+                int padding = atLeast(field, a, "padding", 0);
+                int dilation = atLeast(field, a, "dilation", 1);
+                boolean same = a.bool("same");
+                boolean causal = a.bool("causal");
+                if ((same || causal) && padding != 0) {
+                    reporter.error(field, a.mirror, "padding",
+                            Message.SAME_WITH_PADDING.format(a.simpleName, causal ? "causal" : "same"));
+                }
+                if (same && causal) {
+                    reporter.error(field, a.mirror, "same", Message.CAUSAL_WITH_SAME.format(name));
+                }
+                Activation activation = a.enumValue("activation", Activation.class);
+                return new LayerModel(name, LayerKind.CONV1D, filters,
+                        activation == Activation.DEFAULT ? Activation.RELU : activation, Loss.DEFAULT, 0, 0, 0, -1, -1,
+                        0, new Window(kernel, 1, stride, 1, padding, 0, dilation, 1, same, null, causal));
+            }
+            case "Pool1D" -> {
+                int kernel = atLeast(field, a, "kernel", 1);
+                int stride = a.intValue("stride") == 0 ? kernel : atLeast(field, a, "stride", 1);
+                return new LayerModel(name, LayerKind.POOL1D, 0, Activation.DEFAULT, Loss.DEFAULT, 0, 0, 0, -1, -1, 0,
+                        new Window(kernel, 1, stride, 1, 0, 0, 1, 1, a.bool("same"),
+                                a.enumValue("type", io.kiln.dsl.Pooling.class), false));
+            }
             case "BatchNorm" -> {
                 double decay = a.doubleValue("decay");
                 double epsilon = a.doubleValue("epsilon");
@@ -661,11 +745,22 @@ final class SpecReader {
         int[] dilation = convolution ? pair(field, a, "dilation", 1, null) : new int[] {1, 1};
         boolean same = a.bool("same");
         if (same && (padding[0] != 0 || padding[1] != 0)) {
-            reporter.error(field, a.mirror, "padding", Message.SAME_WITH_PADDING.format(a.simpleName));
+            reporter.error(field, a.mirror, "padding", Message.SAME_WITH_PADDING.format(a.simpleName, "same"));
         }
         io.kiln.dsl.Pooling pooling = convolution ? null : a.enumValue("type", io.kiln.dsl.Pooling.class);
         return new Window(kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1], dilation[0],
                 dilation[1], same, pooling);
+    }
+
+    /** A 1-D size attribute: below {@code minimum} is an error, read as the minimum so the shape walk goes on. */
+    private int atLeast(VariableElement field, Annotation a, String attribute, int minimum) {
+        int v = a.intValue(attribute);
+        if (v < minimum) {
+            reporter.error(field, a.mirror, attribute, Message.WINDOW_VALUE.format(attribute, a.simpleName,
+                    minimum == 0 ? "0 or more" : "positive", v));
+            return minimum;
+        }
+        return v;
     }
 
     /**

@@ -25,6 +25,10 @@ final class SpecText {
             t.append("@Image(height = ").append(spec.image().height()).append(", width = ").append(spec.image().width())
                     .append(", channels = ").append(spec.image().channels()).append(")\n");
         }
+        if (spec.series() != null) {
+            t.append("@Series(window = ").append(spec.series().window()).append(", horizon = ")
+                    .append(spec.series().horizon()).append(")\n");
+        }
         if (spec.data() != null) {
             t.append("@CsvData(")
                     .append(spec.data().resource().isEmpty() ? "file = \"" + spec.data().file() + "\""
@@ -125,6 +129,16 @@ final class SpecText {
                         + ", " + l.window().dilationWidth() + "}, activation = " + l.activation() + penalties(l) + ")";
                 case POOL2D -> "Pool2D(type = " + l.window().pooling() + window(l) + ")";
                 case GLOBAL_POOL -> "GlobalPool(type = " + l.window().pooling() + ")";
+                case LSTM, SIMPLE_RNN -> (l.kind() == SpecModel.LayerKind.LSTM ? "Lstm" : "SimpleRnn") + "(units = "
+                        + l.units() + ", activation = " + l.activation() + ", bidirectional = " + l.bidirectional()
+                        + ")";
+                case LAST_TIME_STEP -> "LastTimeStep";
+                case CONV1D -> "Conv1D(filters = " + l.units() + ", kernel = " + l.window().kernelHeight()
+                        + ", stride = " + l.window().strideHeight() + ", padding = " + l.window().padHeight()
+                        + ", dilation = " + l.window().dilationHeight() + ", same = " + l.window().same()
+                        + ", causal = " + l.window().causal() + ", activation = " + l.activation() + ")";
+                case POOL1D -> "Pool1D(type = " + l.window().pooling() + ", kernel = " + l.window().kernelHeight()
+                        + ", stride = " + l.window().strideHeight() + ", same = " + l.window().same() + ")";
             }).append(" Layer ").append(l.name()).append(";\n");
         }
         return t.append("}\n").toString();

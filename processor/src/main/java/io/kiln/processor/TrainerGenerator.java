@@ -72,6 +72,9 @@ final class TrainerGenerator {
         for (FeatureModel f : spec.features()) {
             b.add(".feature($L)\n", feature(f));
         }
+        if (spec.series() != null) {
+            b.add(".series(new $T($L, $L))\n", Names.SERIES_WINDOW, spec.series().window(), spec.series().horizon());
+        }
         b.add(".label($L)\n", label(spec.label()));
         b.add(".protocol($L)\n", protocol(spec.protocol()));
         b.add(".fit(new $T($L, $L, $LL))\n", Names.FIT_SETTINGS, spec.fit().epochs(), spec.fit().batchSize(),

@@ -106,7 +106,7 @@ class ImageValidationTest {
     @Test
     void convolutionWithoutAnImageIsRejected() {
         JavaFileObject spec = image(null, 9, "    @Conv2D(filters = 4) Layer conv;");
-        assertOnlyErrorAt(spec, Message.NEEDS_IMAGE.format("Conv2D", "conv"), "Layer conv");
+        assertOnlyErrorAt(spec, Message.NEEDS_IMAGE.format("Conv2D", "conv", "a flat vector"), "Layer conv");
     }
 
     @Test
@@ -164,7 +164,7 @@ class ImageValidationTest {
     void sameWithExplicitPaddingIsRejected() {
         JavaFileObject spec = image("@Image(height = 6, width = 6)", 36,
                 "    @Conv2D(filters = 4, same = true, padding = 1) Layer conv;");
-        assertOnlyErrorAt(spec, Message.SAME_WITH_PADDING.format("Conv2D"), "padding = 1");
+        assertOnlyErrorAt(spec, Message.SAME_WITH_PADDING.format("Conv2D", "same"), "padding = 1");
     }
 
     @Test

@@ -107,6 +107,11 @@ public final class CsvTable {
         return Math.max(start, previousEnd + 1);
     }
 
+    /** A table derived from this one (the same source and checksum) with other columns and rows. */
+    CsvTable derive(List<String> header, List<Row> rows) {
+        return new CsvTable(source, List.copyOf(header), List.copyOf(rows), sha256);
+    }
+
     public String source() {
         return source;
     }

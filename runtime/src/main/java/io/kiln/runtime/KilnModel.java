@@ -209,8 +209,54 @@ public final class KilnModel {
         return new Metrics.Evaluation[] {
             Metrics.evaluate(task(), targets, output(x), metadata.threshold()),
             // the majority class is the baseline whatever the model's threshold
-            Metrics.evaluate(task(), targets, Trainer.repeat(metadata.baselineOutput(), rows.length))
+            Metrics.evaluate(task(), targets, baselineOutputs(data, rows))
         };
+    }
+
+    /**
+     * For a series model whose label reads the column of one of its features: the input holding
+     * that column's last value in the window ({@code column[t]}), which the naive forecast repeats;
+     * -1 for every other model.
+     */
+    int naiveForecastInput() {
+        List<String> columns = metadata.label().columns();
+        if (columns.size() != 1) {
+            return -1;
+        }
+        String last = SeriesWindow.stepName(columns.get(0), 0);
+        List<FeatureTransform> features = metadata.features();
+        for (int f = 0; f < features.size(); f++) {
+            if (features.get(f).column().equals(last)) {
+                return f;
+            }
+        }
+        return -1;
+    }
+
+    /** What the baseline predicts: the majority class, the training mean, or the naive forecast. */
+    public String baselineName() {
+        if (task().isClassification()) {
+            return "majority class";
+        }
+        return naiveForecastInput() >= 0 ? "naive last value" : "mean predictor";
+    }
+
+    /**
+     * The baseline's outputs on the given rows: for a series forecast the last value in each window
+     * (where it is missing, the training mean), for every other model the constant saved with it.
+     */
+    double[][] baselineOutputs(LabeledData data, int[] rows) {
+        double[][] constant = Trainer.repeat(metadata.baselineOutput(), rows.length);
+        int naive = naiveForecastInput();
+        if (naive >= 0) {
+            for (int i = 0; i < rows.length; i++) {
+                Object v = data.features().get(rows[i])[naive];
+                if (v instanceof Double d && !d.isNaN()) {
+                    constant[i][0] = d;
+                }
+            }
+        }
+        return constant;
     }
 
     /** Runs the network and maps its output to data units. Serialized: a DL4J network is not thread-safe. */

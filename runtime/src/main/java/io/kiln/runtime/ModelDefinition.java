@@ -17,6 +17,8 @@ public final class ModelDefinition {
     private final String layerTable;
     private final CsvSource data;
     private final List<FeatureSchema> features;
+    private final List<FeatureSchema> declaredFeatures;
+    private final SeriesWindow series;
     private final LabelSchema label;
     private final EvaluationProtocol protocol;
     private final FitSettings fit;
@@ -36,7 +38,9 @@ public final class ModelDefinition {
         this.specText = b.specText;
         this.layerTable = b.layerTable;
         this.data = b.data;
-        this.features = List.copyOf(b.features);
+        this.declaredFeatures = List.copyOf(b.features);
+        this.series = b.series;
+        this.features = series == null ? declaredFeatures : series.expand(declaredFeatures);
         this.label = Objects.requireNonNull(b.label, "label");
         this.protocol = b.protocol;
         this.fit = b.fit;
@@ -46,6 +50,10 @@ public final class ModelDefinition {
         this.labelSmoothing = b.labelSmoothing;
         this.threshold = b.threshold;
         this.perCases = b.perCases;
+        if (series != null && !(protocol instanceof TemporalProtocol)) {
+            throw new IllegalArgumentException("A series is evaluated by a temporal split (windows of the test period "
+                    + "must come after the training ones), not by " + protocol.describe());
+        }
         if ((earlyStopping != null || plateau != null) && !protocol.hasValidation()) {
             throw new IllegalArgumentException("Early stopping and reduce-on-plateau watch validation data, but "
                     + protocol.describe() + " has none");
@@ -81,7 +89,8 @@ public final class ModelDefinition {
         b.specText = specText;
         b.layerTable = layerTable;
         b.data = data;
-        b.features.addAll(features);
+        b.features.addAll(declaredFeatures);
+        b.series = series;
         b.label = label;
         b.protocol = Objects.requireNonNull(other);
         b.fit = fit;
@@ -129,9 +138,38 @@ public final class ModelDefinition {
         return data;
     }
 
+    /**
+     * The model's inputs: the declared features, or for a series ({@link #series()}) each step of
+     * each declared feature, named {@code feature[t-k]}.
+     */
     public List<FeatureSchema> features() {
         return features;
     }
+
+    /** The features as the spec declares them (for a series, one per channel of each time step). */
+    public List<FeatureSchema> declaredFeatures() {
+        return declaredFeatures;
+    }
+
+    /** The windows over an ordered series, or null when each row is a sample. */
+    public SeriesWindow series() {
+        return series;
+    }
+
+    /**
+     * The samples of a data source as a table: its rows, or for a series its windows (columns
+     * named as {@link #features()}, the label of each window's target row).
+     */
+    public CsvTable readTable(CsvSource source) throws java.io.IOException {
+        CsvTable table = CsvTable.read(source);
+        if (series == null) {
+            return table;
+        }
+        // the declared columns are parsed first, so a bad cell is reported at its own line
+        LabeledData.read(table, source, declaredFeatures, label, task, false);
+        return series.apply(table, ((TemporalProtocol) protocol).orderBy(), declaredFeatures, label);
+    }
+
 
     public LabelSchema label() {
         return label;
@@ -202,6 +240,7 @@ public final class ModelDefinition {
         private String layerTable = "";
         private CsvSource data;
         private final List<FeatureSchema> features = new ArrayList<>();
+        private SeriesWindow series;
         private LabelSchema label;
         private EvaluationProtocol protocol = new HoldoutProtocol(0.2, 0.2, true, true, false);
         private FitSettings fit = new FitSettings(100, 32, 42);
@@ -237,6 +276,12 @@ public final class ModelDefinition {
 
         public Builder feature(FeatureSchema feature) {
             features.add(feature);
+            return this;
+        }
+
+        /** Samples are windows over the rows, ordered by the temporal split's column. */
+        public Builder series(SeriesWindow series) {
+            this.series = series;
             return this;
         }
 

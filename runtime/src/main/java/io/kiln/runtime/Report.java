@@ -21,7 +21,7 @@ import java.util.Map;
  * @param primaryMetric the task's one-number metric
  * @param metrics the model's metrics
  * @param baseline the common-sense baseline's metrics on the same rows
- * @param baselineName what the baseline is ("majority class", "mean predictor")
+ * @param baselineName what the baseline is ("majority class", "mean predictor", "naive last value")
  * @param classes class names (classification), else null
  * @param confusion confusion matrix, rows true and columns predicted (single-label classification)
  * @param outcomes binary classification's decision in business terms, else null

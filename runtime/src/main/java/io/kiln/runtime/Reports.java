@@ -73,7 +73,7 @@ final class Reports {
         }
         return new Report(Report.SCHEMA, def.name(), task, Instant.now().toString(), def.protocol(), evaluatedOn, data,
                 training, Metrics.primary(task), test.metrics(), baseline.metrics(),
-                task.isClassification() ? "majority class" : "mean predictor", classes,
+                run.model().baselineName(), classes,
                 task == Task.MULTILABEL_CLASSIFICATION ? null : confusion, outcomes, roc, pr, residuals, run.history(),
                 cv, diagnosis, List.copyOf(warnings));
     }

@@ -58,7 +58,7 @@ public final class Trainer {
     public static Prepared prepare(ModelDefinition def, TrainOptions options) {
         CsvSource source = source(def, options.data());
         try {
-            CsvTable table = CsvTable.read(source);
+            CsvTable table = def.readTable(source);
             LabeledData data = LabeledData.read(table, source, def.features(), def.label(), def.task());
             FitSettings fit = options.apply(def.fit());
             return new Prepared(source, data, split(def.protocol(), table, data, fit.seed()), fit);
@@ -92,9 +92,9 @@ public final class Trainer {
     }
 
     /** The final test rows of a saved model's protocol, rebuilt from the data it was trained on. */
-    public static int[] testRows(EvaluationProtocol protocol, CsvSource source, LabeledData data, long seed)
-            throws IOException {
-        CsvTable table = protocol instanceof TemporalProtocol ? CsvTable.read(source) : null;
+    public static int[] testRows(ModelDefinition def, EvaluationProtocol protocol, CsvSource source, LabeledData data,
+            long seed) throws IOException {
+        CsvTable table = protocol instanceof TemporalProtocol ? def.readTable(source) : null;
         return split(protocol, table, data, seed).test();
     }
 
@@ -180,7 +180,7 @@ public final class Trainer {
             testTargets = rows(data.targets(), split.test());
             testOutputs = run.model().output(features(run.model().preprocessor(), data, split.test()));
             test = Metrics.evaluate(def.task(), testTargets, testOutputs, def.threshold());
-            baseline = Metrics.evaluate(def.task(), testTargets, repeat(run.model().metadata().baselineOutput(), split.test().length));
+            baseline = Metrics.evaluate(def.task(), testTargets, run.model().baselineOutputs(data, split.test()));
             evaluatedOn = "test";
         } else { // k-fold without a test set: the cross-validated means are the estimate
             testTargets = oofTargets;

@@ -86,7 +86,7 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
             out.println();
             out.println("final model on the test split:");
         }
-        printComparison(out, model.metadata(), test, baseline);
+        printComparison(out, model, test, baseline);
         printReportDetails(out);
     }
 
@@ -114,9 +114,10 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
         }
     }
 
-    static void printComparison(PrintStream out, ModelMetadata meta, Metrics.Evaluation test,
+    static void printComparison(PrintStream out, KilnModel model, Metrics.Evaluation test,
             Metrics.Evaluation baseline) {
-        String baselineName = meta.task().isClassification() ? "majority class" : "mean predictor";
+        ModelMetadata meta = model.metadata();
+        String baselineName = model.baselineName();
         out.printf(Locale.ROOT, "%-18s %10s %16s%n", "metric", "model", baselineName);
         for (Map.Entry<String, Double> e : test.metrics().entrySet()) {
             Double b = baseline.metrics().get(e.getKey());

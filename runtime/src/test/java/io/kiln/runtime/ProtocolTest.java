@@ -178,7 +178,7 @@ class ProtocolTest {
         assertThat(firstTest).isEqualTo(LocalDate.of(2024, 1, 1).plusDays(120)); // the last 30 of 150 days
         // not the file's last rows
         assertThat(Arrays.stream(s.test()).sorted().toArray()).isNotEqualTo(IntStream.range(120, 150).toArray());
-        assertThat(Trainer.testRows(def.protocol(), p.source(), p.data(), p.fit().seed())).isEqualTo(s.test());
+        assertThat(Trainer.testRows(def, def.protocol(), p.source(), p.data(), p.fit().seed())).isEqualTo(s.test());
 
         TrainingResult r = Trainer.train(def, p, quiet());
         Report report = r.report();

@@ -213,7 +213,7 @@ public final class KilnCli {
                             + "), so its test split cannot be rebuilt. Pass --data FILE to evaluate on other data.");
                 }
                 // the split saved with the model, not the spec's current @Holdout, so test rows stay unseen
-                rows = Trainer.testRows(meta.provenance().protocol(), definition.data(), labeled,
+                rows = Trainer.testRows(definition, meta.provenance().protocol(), definition.data(), labeled,
                         meta.provenance().fit().seed());
                 if (rows.length == 0) {
                     throw new IllegalArgumentException("The model's protocol (" + meta.provenance().protocol().describe()
@@ -417,7 +417,7 @@ public final class KilnCli {
     }
 
     static LabeledData read(CsvSource source, ModelDefinition d, boolean requireLabel) throws IOException {
-        CsvTable table = CsvTable.read(source);
+        CsvTable table = d.readTable(source);
         return LabeledData.read(table, source, d.features(), d.label(), d.task(), requireLabel);
     }
 
