@@ -12,6 +12,12 @@ import java.lang.annotation.Target;
  *
  * <p>Give exactly one of {@link #resource()} (a class-path resource, resolved against the spec
  * class, so a bare name is looked up in the spec package) and {@link #file()} (a file-system path).
+ * A file whose name ends in {@code .arff} is read as Weka's ARFF format (its {@code @attribute}
+ * names are the columns; quoted strings may hold commas and escaped quotes).
+ *
+ * <p>{@link #testFile()} names a separate, official test set in the same format: the model is then
+ * tested on exactly its rows (with {@link Holdout}, whose {@code test} fraction is left unset), and
+ * trained and validated on the main file's.
  */
 @Documented
 @Retention(RetentionPolicy.SOURCE)
@@ -22,6 +28,9 @@ public @interface CsvData {
 
     /** A file-system path, relative to the working directory unless absolute. */
     String file() default "";
+
+    /** An official test set with the same columns (a file-system path); empty for none. */
+    String testFile() default "";
 
     /**
      * Whether the first line names the columns. Without a header the columns are positional: the

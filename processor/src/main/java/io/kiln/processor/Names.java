@@ -59,6 +59,12 @@ final class Names {
     static final ClassName CONVOLUTION_1D = ClassName.get("org.deeplearning4j.nn.conf.layers", "Convolution1DLayer");
     static final ClassName SUBSAMPLING_1D = ClassName.get("org.deeplearning4j.nn.conf.layers", "Subsampling1DLayer");
     static final ClassName SEQUENCE_INPUT = ClassName.get(RUNTIME, "SequenceInput");
+    static final ClassName RNN_TO_FEED_FORWARD =
+            ClassName.get("org.deeplearning4j.nn.conf.preprocessor", "RnnToFeedForwardPreProcessor");
+    static final ClassName TEXT_SETTINGS = ClassName.get(RUNTIME, "TextSettings");
+    static final ClassName TEXT_ENCODING = ClassName.get("io.kiln.dsl", "TextEncoding");
+    static final ClassName EMBEDDING_SEQUENCE =
+            ClassName.get("org.deeplearning4j.nn.conf.layers", "EmbeddingSequenceLayer");
     static final ClassName SERIES_WINDOW = ClassName.get(RUNTIME, "SeriesWindow");
     static final ClassName ND4J_ACTIVATION = ClassName.get("org.nd4j.linalg.activations", "Activation");
     static final ClassName LOSS_FUNCTION =

@@ -107,20 +107,35 @@ final class NetworkGenerator {
         }
         b.add(".weightInit($T.XAVIER)\n", Names.WEIGHT_INIT);
         b.add(".list()\n");
+        Shapes.Result shapes = Shapes.infer(Shapes.input(spec.image(), spec.series(), spec.features()), spec.layers());
+        int index = 0; // the DL4J layer index: a last-step layer is its recurrent layer's wrapper, not a layer
         for (int i = 0; i < spec.layers().size(); i++) {
             LayerModel layer = spec.layers().get(i);
             if (layer.kind() == LayerKind.LAST_TIME_STEP) {
                 continue; // written as the wrapper of the recurrent layer before it
             }
-            CodeBlock built = layer(layer, penalties);
+            CodeBlock built = layer(spec, layer, penalties);
             boolean lastStep = i + 1 < spec.layers().size()
                     && spec.layers().get(i + 1).kind() == LayerKind.LAST_TIME_STEP;
             b.add(".layer($L)\n", lastStep ? CodeBlock.of("new $T($L)", Names.LAST_TIME_STEP, built) : built);
+            if (layer.kind() == LayerKind.GLOBAL_POOL && i + 1 < spec.layers().size()
+                    && (i == 0 ? shapes.input() : shapes.rows().get(i - 1).output()) instanceof Shapes.Sequence) {
+                // DL4J types a sequence's global pooling as a sequence though its output is a vector, and a
+                // dropout layer after it then fails in backprop: say that the next layer takes a vector
+                b.add(".inputPreProcessor($L, new $T())\n", index + 1, Names.RNN_TO_FEED_FORWARD);
+            }
+            index++;
         }
         if (spec.image() != null) {
             // rows of pixels, channel by channel: DL4J reshapes each row to [channels, height, width]
             b.add(".setInputType($T.convolutionalFlat($L, $L, $L))\n", Names.INPUT_TYPE, spec.image().height(),
                     spec.image().width(), spec.image().channels());
+        } else if (spec.layers().get(0).kind() == LayerKind.EMBEDDING) {
+            // token ids, one row per text: DL4J would replace the embedding's vocabulary size by the
+            // input width when it infers sizes, so the declared sizes are kept (docs/dl4j-notes.md)
+            int tokens = spec.features().get(0).text().maxTokens();
+            b.add(".setInputType($T.recurrent(1, $L))\n", Names.INPUT_TYPE, tokens);
+            b.add(".overrideNinUponBuild(false)\n");
         } else if (spec.series() != null) {
             // rows of windows, feature by feature, oldest step first: [batch, features, steps] for the first layer
             int features = spec.features().size();
@@ -147,7 +162,7 @@ final class NetworkGenerator {
         };
     }
 
-    private static CodeBlock layer(LayerModel layer, Penalties penalties) {
+    private static CodeBlock layer(SpecModel spec, LayerModel layer, Penalties penalties) {
         return switch (layer.kind()) {
             case DENSE -> CodeBlock.of("new $T.Builder().name($S).nOut($L).activation($T.$L)$L$L.build()",
                     Names.DENSE_LAYER, layer.name(), layer.units(), Names.ND4J_ACTIVATION, dl4j(layer.activation()),
@@ -201,6 +216,11 @@ final class NetworkGenerator {
                     Names.SUBSAMPLING_1D, Names.POOLING_TYPE, layer.window().pooling(), layer.window().kernelHeight(),
                     layer.window().strideHeight(), layer.name(), Names.CONVOLUTION_MODE, mode(layer.window()));
             case LAST_TIME_STEP -> throw new IllegalStateException("written as its recurrent layer's wrapper");
+            case EMBEDDING -> { // ids 0 (padding) and 1 (unknown), then the vocabulary
+                SpecModel.TextModel text = spec.features().get(0).text();
+                yield CodeBlock.of("new $T.Builder().name($S).nIn($L).nOut($L).inputLength($L).build()",
+                        Names.EMBEDDING_SEQUENCE, layer.name(), text.vocabulary() + 2, layer.units(), text.maxTokens());
+            }
         };
     }
 
@@ -249,8 +269,7 @@ final class NetworkGenerator {
      */
     static String layerTable(SpecModel spec) {
         Penalties penalties = Penalties.of(spec);
-        Shapes.Result shapes = Shapes.infer(Shapes.input(spec.image(), spec.series(), spec.features().size(),
-                SpecReader.flatWidth(spec.features())), spec.layers());
+        Shapes.Result shapes = Shapes.infer(Shapes.input(spec.image(), spec.series(), spec.features()), spec.layers());
         StringBuilder t = new StringBuilder();
         String format = "%-16s %-12s %-12s %10s  %s";
         t.append(String.format(format, "layer", "type", "output", "params", "detail")).append('\n');
@@ -271,6 +290,7 @@ final class NetworkGenerator {
                 case LAST_TIME_STEP -> "";
                 case CONV1D -> window1d(l.window(), true) + ", " + l.activation().name();
                 case POOL1D -> l.window().pooling() + " " + window1d(l.window(), false);
+                case EMBEDDING -> "";
             };
             if (l.hasWeights() && penalties.l1(l) > 0) {
                 detail += ", l1 " + penalties.l1(l);

@@ -1,5 +1,8 @@
 package io.kiln.processor;
 
+import io.kiln.dsl.TextEncoding;
+import io.kiln.processor.SpecModel.FeatureKind;
+import io.kiln.processor.SpecModel.FeatureModel;
 import io.kiln.processor.SpecModel.ImageModel;
 import io.kiln.processor.SpecModel.LayerKind;
 import io.kiln.processor.SpecModel.LayerModel;
@@ -19,7 +22,7 @@ final class Shapes {
     private Shapes() {}
 
     /** The activations between two layers. */
-    sealed interface Shape permits Flat, Image, Sequence {
+    sealed interface Shape permits Flat, Image, Sequence, Tokens {
         String describe();
     }
 
@@ -50,6 +53,14 @@ final class Shapes {
         }
     }
 
+    /** The ids of up to {@code length} tokens of a {@code @Text} feature, out of {@code vocabulary} + 2. */
+    record Tokens(String feature, long length, long vocabulary) implements Shape {
+        @Override
+        public String describe() {
+            return length + " ids";
+        }
+    }
+
     /** A layer's output and parameter count (-1: depends on the encoded input width). */
     record Row(LayerModel layer, Shape output, long params) {}
 
@@ -72,16 +83,34 @@ final class Shapes {
 
     /**
      * What the first layer sees: the image, the series windows ({@code window} steps of one value
-     * per feature), or a flat vector of {@code flatWidth} values (-1 when unknown at compile time).
+     * per feature), the token ids of a {@code @Text} feature encoded as TOKENS, or a flat vector
+     * (of unknown width, -1, when a one-hot feature's levels are learnt from the data).
      */
-    static Shape input(ImageModel image, SeriesModel series, int features, long flatWidth) {
+    static Shape input(ImageModel image, SeriesModel series, List<FeatureModel> features) {
         if (image != null) {
             return new Image(image.height(), image.width(), image.channels());
         }
         if (series != null) {
-            return new Sequence(series.window(), features);
+            return new Sequence(series.window(), features.size());
         }
-        return new Flat(flatWidth);
+        for (FeatureModel f : features) {
+            if (f.kind() == FeatureKind.TEXT && f.text().encoding() == TextEncoding.TOKENS) {
+                return new Tokens(f.name(), f.text().maxTokens(), f.text().vocabulary());
+            }
+        }
+        return new Flat(flatWidth(features));
+    }
+
+    /** The encoded input width when the schema alone fixes it (no one-hot categorical), else -1. */
+    static long flatWidth(List<FeatureModel> features) {
+        long width = 0;
+        for (FeatureModel f : features) {
+            if (f.width() < 0) {
+                return -1;
+            }
+            width += f.width();
+        }
+        return width;
     }
 
     /** How the spec's input reads in messages. */
@@ -91,6 +120,9 @@ final class Shapes {
         }
         if (input instanceof Sequence) {
             return "a sequence (@Series)";
+        }
+        if (input instanceof Tokens) {
+            return "token ids (@Text)";
         }
         return "a flat vector";
     }
@@ -109,7 +141,36 @@ final class Shapes {
             LayerModel l = layers.get(i);
             String annotation = annotationOf(l);
             long params;
+            if (shape instanceof Tokens t && l.kind() != LayerKind.EMBEDDING) {
+                problems.add(new Problem(i, null, Message.TOKENS_NEED_EMBEDDING.format(annotation, l.name(),
+                        t.feature())));
+                // go on as if the layer had worked, so the layers after it are checked on their own
+                if (l.kind() == LayerKind.DENSE || l.kind() == LayerKind.OUTPUT) {
+                    shape = new Flat(l.units());
+                    flattener = l;
+                } else {
+                    shape = new Sequence(t.length(), 1);
+                    sequencer = l;
+                }
+                rows.add(new Row(l, shape, -1));
+                continue;
+            }
             switch (l.kind()) {
+                case EMBEDDING -> {
+                    if (!(shape instanceof Tokens t)) {
+                        problems.add(new Problem(i, null, Message.EMBEDDING_NEEDS_TOKENS.format(l.name(),
+                                i == 0 ? "the spec's features form " + inputWords(input)
+                                        : "it follows '" + layers.get(i - 1).name() + "' (@"
+                                                + annotationOf(layers.get(i - 1)) + ")")));
+                        shape = new Sequence(shape instanceof Sequence s ? s.steps() : 1, l.units());
+                        sequencer = l;
+                        rows.add(new Row(l, shape, -1));
+                        continue;
+                    }
+                    params = (t.vocabulary() + 2) * l.units();
+                    shape = new Sequence(t.length(), l.units());
+                    sequencer = l;
+                }
                 case CONV2D, POOL2D -> {
                     if (!(shape instanceof Image in)) {
                         problems.add(new Problem(i, null, flattener == null || shape instanceof Sequence
@@ -292,6 +353,7 @@ final class Shapes {
             case LAST_TIME_STEP -> "LastTimeStep";
             case CONV1D -> "Conv1D";
             case POOL1D -> "Pool1D";
+            case EMBEDDING -> "Embedding";
         };
     }
 }

@@ -7,6 +7,7 @@ import io.kiln.dsl.Metric;
 import io.kiln.dsl.Missing;
 import io.kiln.dsl.Scaling;
 import io.kiln.dsl.Task;
+import io.kiln.dsl.TextEncoding;
 import java.util.List;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.TypeMirror;
@@ -39,10 +40,28 @@ record SpecModel(
         return label.outputUnits(task);
     }
 
-    enum FeatureKind { NUMERIC, BOOLEAN, CATEGORICAL }
+    enum FeatureKind { NUMERIC, BOOLEAN, CATEGORICAL, TEXT }
 
+    /** {@code text}: the settings of a {@code @Text} feature, null for the others. */
     record FeatureModel(String name, String column, FeatureKind kind, TypeMirror type, List<String> levels,
-            Encoding encoding, Scaling scaling, Missing missing, String constant) {}
+            Encoding encoding, Scaling scaling, Missing missing, String constant, TextModel text) {
+
+        FeatureModel(String name, String column, FeatureKind kind, TypeMirror type, List<String> levels,
+                Encoding encoding, Scaling scaling, Missing missing, String constant) {
+            this(name, column, kind, type, levels, encoding, scaling, missing, constant, null);
+        }
+
+        /** Network inputs this feature takes, or -1 when only the fitted levels tell (one-hot). */
+        long width() {
+            if (kind == FeatureKind.TEXT) {
+                return text.encoding() == TextEncoding.TOKENS ? text.maxTokens() : text.vocabulary();
+            }
+            return kind == FeatureKind.CATEGORICAL && encoding == Encoding.ONE_HOT ? -1 : 1;
+        }
+    }
+
+    /** A {@code @Text} feature: tokens kept, vocabulary size, case folding, encoding. */
+    record TextModel(int maxTokens, int vocabulary, boolean lowercase, TextEncoding encoding) {}
 
     /** How label values are written in the data. */
     enum LabelCoding { BOOLEAN, INDEX, NAME, MULTI_HOT, VALUES }
@@ -61,7 +80,7 @@ record SpecModel(
 
     enum LayerKind {
         DENSE, DROPOUT, BATCH_NORM, OUTPUT, CONV2D, POOL2D, GLOBAL_POOL, LSTM, SIMPLE_RNN, LAST_TIME_STEP, CONV1D,
-        POOL1D;
+        POOL1D, EMBEDDING;
 
         /** Recurrent layers, which {@code @LastTimeStep} can follow. */
         boolean recurrent() {
@@ -118,7 +137,7 @@ record SpecModel(
         /** Layers with weights that l1 and l2 penalize. */
         boolean hasWeights() {
             return switch (kind) {
-                case DENSE, OUTPUT, CONV2D, CONV1D, LSTM, SIMPLE_RNN -> true;
+                case DENSE, OUTPUT, CONV2D, CONV1D, LSTM, SIMPLE_RNN, EMBEDDING -> true;
                 default -> false;
             };
         }
@@ -182,5 +201,6 @@ record SpecModel(
     record PlateauModel(Metric monitor, double factor, int patience, double minDelta, double minLearningRate) {}
 
     /** The declared data source, or null when the program must be given one at run time. */
-    record DataModel(String resource, String file, boolean header, char delimiter, List<String> missingValues) {}
+    record DataModel(String resource, String file, boolean header, char delimiter, List<String> missingValues,
+            String testFile) {}
 }

@@ -61,7 +61,7 @@ import javax.lang.model.util.Types;
 final class SpecReader {
     static final String DSL = "io.kiln.dsl.";
     private static final List<String> LAYER_ANNOTATIONS = List.of("Dense", "Dropout", "BatchNorm", "Conv2D", "Pool2D",
-            "GlobalPool", "Conv1D", "Pool1D", "Lstm", "SimpleRnn", "LastTimeStep", "Output");
+            "GlobalPool", "Conv1D", "Pool1D", "Lstm", "SimpleRnn", "LastTimeStep", "Embedding", "Output");
     private static final List<String> OPTIMIZER_ANNOTATIONS = List.of("Sgd", "Adam", "AdamW", "RmsProp", "AdaGrad");
     private static final List<String> PROTOCOL_ANNOTATIONS = List.of("Holdout", "KFold", "TemporalSplit");
     private static final List<String> SCHEDULE_ANNOTATIONS =
@@ -130,6 +130,13 @@ final class SpecReader {
                         features.add(feature);
                     }
                 }
+                case "Text" -> {
+                    FeatureModel feature = readText(field, role);
+                    if (feature != null) {
+                        claimColumn(columnOwners, feature.column(), field, role, "column");
+                        features.add(feature);
+                    }
+                }
                 case "Label" -> {
                     if (labelField != null) {
                         reporter.error(field, role.mirror, null,
@@ -175,7 +182,19 @@ final class SpecReader {
             }
         }
 
-        if (features.isEmpty() && !hasAnnotatedField(type, "Feature")) {
+        FeatureModel tokens = features.stream().filter(f -> f.kind() == FeatureKind.TEXT
+                && f.text().encoding() == io.kiln.dsl.TextEncoding.TOKENS).findFirst().orElse(null);
+        if (tokens != null) {
+            for (FeatureModel other : features) {
+                if (other != tokens) {
+                    VariableElement at = field(type, tokens.name());
+                    reporter.error(at, annotation(at, "Text").mirror, "encoding",
+                            Message.TEXT_TOKENS_ALONE.format(tokens.name(), other.name()));
+                    break;
+                }
+            }
+        }
+        if (features.isEmpty() && !hasAnnotatedField(type, "Feature") && !hasAnnotatedField(type, "Text")) {
             reporter.error(type, model.mirror, null, Message.NO_FEATURES.format(type.getSimpleName()));
         }
         if (labelField == null) {
@@ -198,7 +217,7 @@ final class SpecReader {
         // a broken @Image or @Series is reported already; walking without it would only add "needs an image" errors
         if ((image != null || annotation(type, "Image") == null) && (series != null || annotation(type, "Series") == null)
                 && (image == null || series == null)) {
-            Shapes.Shape input = Shapes.input(image, series, features.size(), flatWidth(features));
+            Shapes.Shape input = Shapes.input(image, series, features);
             for (Shapes.Problem problem : Shapes.infer(input, layers).problems()) {
                 Annotation role = layerRoles.get(problem.index());
                 reporter.error(role.element, role.mirror, problem.attribute(), problem.message());
@@ -209,6 +228,18 @@ final class SpecReader {
         OptimizerModel optimizer = readOptimizer(type);
         FitModel fit = readFit(type);
         ProtocolModel protocol = readProtocol(type);
+        if (data != null && !data.testFile().isEmpty()) {
+            Annotation declared = classAnnotations(type, PROTOCOL_ANNOTATIONS).stream().findFirst().orElse(null);
+            Annotation csv = annotation(type, "CsvData");
+            if (declared == null || !declared.simpleName.equals("Holdout")) {
+                reporter.error(type, csv.mirror, "testFile", Message.TEST_FILE_PROTOCOL.format(
+                        "the protocol must be @Holdout (which then only sets validation rows aside), not "
+                                + (declared == null ? "the default holdout" : declared.display())));
+            } else if (declared.isSet("test")) {
+                reporter.error(type, declared.mirror, "test", Message.TEST_FILE_PROTOCOL.format(
+                        "@Holdout must not set a test fraction of its own; remove test = .."));
+            }
+        }
         if (series != null && !(protocol instanceof TemporalModel)) {
             List<Annotation> declared = classAnnotations(type, PROTOCOL_ANNOTATIONS);
             reporter.error(type, annotation(type, "Series").mirror, null, Message.SERIES_NEEDS_TEMPORAL.format(
@@ -233,11 +264,6 @@ final class SpecReader {
         return new SpecModel(type, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
                 generatedPrefix(type), modelName, task, data, features, label, resolved, optimizer, fit, protocol,
                 regularization, clipping, earlyStopping, schedule, plateau, perCases, image, series);
-    }
-
-    /** The encoded input width when the schema alone fixes it (no categorical feature), else -1. */
-    static long flatWidth(List<FeatureModel> features) {
-        return features.stream().anyMatch(f -> f.kind() == FeatureKind.CATEGORICAL) ? -1 : features.size();
     }
 
     /** {@code @Image}: positive sizes, one numeric feature per pixel. */
@@ -377,6 +403,35 @@ final class SpecReader {
         return m;
     }
 
+    /** {@code @Text}: a String field, positive sizes. */
+    private FeatureModel readText(VariableElement field, Annotation t) {
+        String name = field.getSimpleName().toString();
+        if (!isString(field.asType())) {
+            reporter.error(field, t.mirror, null, Message.TEXT_FIELD_TYPE.format(name, field.asType()));
+            return null;
+        }
+        for (String attribute : List.of("maxTokens", "vocabulary")) {
+            if (t.intValue(attribute) <= 0) {
+                reporter.error(field, t.mirror, attribute, Message.POSITIVE.format(attribute,
+                        Integer.toString(t.intValue(attribute))));
+            }
+        }
+        String column = t.string("column").isEmpty() ? name : t.string("column");
+        return new FeatureModel(name, column, FeatureKind.TEXT, field.asType(), List.of(), Encoding.ONE_HOT,
+                Scaling.NONE, Missing.CONSTANT, "", new SpecModel.TextModel(Math.max(1, t.intValue("maxTokens")),
+                        Math.max(1, t.intValue("vocabulary")), t.bool("lowercase"),
+                        t.enumValue("encoding", io.kiln.dsl.TextEncoding.class)));
+    }
+
+    private VariableElement field(TypeElement type, String name) {
+        for (Element e : type.getEnclosedElements()) {
+            if (e.getKind() == ElementKind.FIELD && e.getSimpleName().contentEquals(name)) {
+                return (VariableElement) e;
+            }
+        }
+        throw new IllegalStateException(name);
+    }
+
     private FeatureModel readFeature(VariableElement field, Annotation f, Preprocessing defaults) {
         String name = field.getSimpleName().toString();
         String column = f.string("column").isEmpty() ? name : f.string("column");
@@ -431,13 +486,13 @@ final class SpecReader {
         Set<Missing> allowed = switch (kind) {
             case NUMERIC -> NUMERIC_MISSING;
             case BOOLEAN -> BOOLEAN_MISSING;
-            case CATEGORICAL -> ordinal ? ORDINAL_MISSING : CATEGORICAL_MISSING;
+            case CATEGORICAL, TEXT -> ordinal ? ORDINAL_MISSING : CATEGORICAL_MISSING; // @Feature is never TEXT
         };
         if (missing == Missing.DEFAULT) {
             missing = switch (kind) {
                 case NUMERIC -> defaults.numeric();
                 case BOOLEAN -> defaults.bool();
-                case CATEGORICAL -> defaults.categorical();
+                case CATEGORICAL, TEXT -> defaults.categorical();
             };
             if (!allowed.contains(missing)) {
                 missing = Missing.MOST_FREQUENT; // e.g. an ordinal feature under a MISSING_CATEGORY default
@@ -679,6 +734,14 @@ final class SpecReader {
                 return new LayerModel(name, a.simpleName.equals("Lstm") ? LayerKind.LSTM : LayerKind.SIMPLE_RNN, units,
                         activation == Activation.DEFAULT ? Activation.TANH : activation, Loss.DEFAULT, 0, 0, 0, -1, -1,
                         0, null, a.bool("bidirectional"));
+            }
+            case "Embedding" -> {
+                int units = a.intValue("units");
+                if (units <= 0) {
+                    reporter.error(field, a.mirror, "units", Message.UNITS_POSITIVE.format(units));
+                }
+                return new LayerModel(name, LayerKind.EMBEDDING, units, Activation.IDENTITY, Loss.DEFAULT, 0, 0, 0, -1,
+                        -1, 0);
             }
             case "LastTimeStep" -> {
                 return new LayerModel(name, LayerKind.LAST_TIME_STEP, 0, Activation.DEFAULT, Loss.DEFAULT, 0, 0, 0, -1,
@@ -940,7 +1003,8 @@ final class SpecReader {
             reporter.error(type, d.mirror, "delimiter",
                     Message.DELIMITER.format(delimiter == '"' ? "\"" : delimiter == '\n' ? "\\n" : "\\r"));
         }
-        return new DataModel(resource, file, d.bool("header"), delimiter, d.strings("missingValues"));
+        return new DataModel(resource, file, d.bool("header"), delimiter, d.strings("missingValues"),
+                d.string("testFile"));
     }
 
     private OptimizerModel readOptimizer(TypeElement type) {
@@ -1428,7 +1492,8 @@ final class SpecReader {
                 continue;
             }
             String simple = qualified.substring(DSL.length());
-            if (simple.equals("Feature") || simple.equals("Label") || LAYER_ANNOTATIONS.contains(simple)) {
+            if (simple.equals("Feature") || simple.equals("Text") || simple.equals("Label")
+                    || LAYER_ANNOTATIONS.contains(simple)) {
                 result.add(new Annotation(field, m, elements));
             }
         }

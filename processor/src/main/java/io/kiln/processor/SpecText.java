@@ -35,7 +35,9 @@ final class SpecText {
                             : "resource = \"" + spec.data().resource() + "\"")
                     .append(", header = ").append(spec.data().header())
                     .append(", delimiter = '").append(spec.data().delimiter() == '\t' ? "\\t" : spec.data().delimiter())
-                    .append("', missingValues = ").append(spec.data().missingValues()).append(")\n");
+                    .append("', missingValues = ").append(spec.data().missingValues())
+                    .append(spec.data().testFile().isEmpty() ? "" : ", testFile = \"" + spec.data().testFile() + "\"")
+                    .append(")\n");
         }
         SpecModel.OptimizerModel o = spec.optimizer();
         t.append("@Optimizer(").append(o.kind()).append(", learningRate = ").append(o.learningRate());
@@ -97,6 +99,13 @@ final class SpecText {
         }
         t.append("class ").append(spec.type().getQualifiedName()).append(" {\n");
         for (FeatureModel f : spec.features()) {
+            if (f.kind() == SpecModel.FeatureKind.TEXT) {
+                t.append("  @Text(column = \"").append(f.column()).append("\", encoding = ").append(f.text().encoding())
+                        .append(", maxTokens = ").append(f.text().maxTokens()).append(", vocabulary = ")
+                        .append(f.text().vocabulary()).append(", lowercase = ").append(f.text().lowercase())
+                        .append(") ").append(f.type()).append(' ').append(f.name()).append(";\n");
+                continue;
+            }
             t.append("  @Feature(column = \"").append(f.column()).append("\", kind = ").append(f.kind());
             if (!f.levels().isEmpty()) {
                 t.append(", levels = ").append(f.levels());
@@ -137,6 +146,7 @@ final class SpecText {
                         + ", stride = " + l.window().strideHeight() + ", padding = " + l.window().padHeight()
                         + ", dilation = " + l.window().dilationHeight() + ", same = " + l.window().same()
                         + ", causal = " + l.window().causal() + ", activation = " + l.activation() + ")";
+                case EMBEDDING -> "Embedding(units = " + l.units() + ")";
                 case POOL1D -> "Pool1D(type = " + l.window().pooling() + ", kernel = " + l.window().kernelHeight()
                         + ", stride = " + l.window().strideHeight() + ", same = " + l.window().same() + ")";
             }).append(" Layer ").append(l.name()).append(";\n");

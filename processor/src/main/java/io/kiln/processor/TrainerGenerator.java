@@ -68,6 +68,11 @@ final class TrainerGenerator {
         b.add(".layerTable($S)\n", NetworkGenerator.layerTable(spec));
         if (spec.data() != null) {
             b.add(".data($L)\n", data(spec.data(), specType));
+            if (!spec.data().testFile().isEmpty()) {
+                DataModel d = spec.data();
+                b.add(".testData($L)\n", data(new DataModel("", d.testFile(), d.header(), d.delimiter(),
+                        d.missingValues(), ""), specType));
+            }
         }
         for (FeatureModel f : spec.features()) {
             b.add(".feature($L)\n", feature(f));
@@ -149,6 +154,9 @@ final class TrainerGenerator {
 
     private static CodeBlock feature(FeatureModel f) {
         return switch (f.kind()) {
+            case TEXT -> CodeBlock.of("$T.text($S, $S, new $T($L, $L, $L, $T.$L))", Names.FEATURE_SCHEMA, f.name(),
+                    f.column(), Names.TEXT_SETTINGS, f.text().maxTokens(), f.text().vocabulary(), f.text().lowercase(),
+                    Names.TEXT_ENCODING, f.text().encoding().name());
             case NUMERIC -> CodeBlock.of("$T.numeric($S, $S, $T.$L, $T.$L, $S)", Names.FEATURE_SCHEMA, f.name(),
                     f.column(), Names.SCALING, f.scaling().name(), Names.MISSING, f.missing().name(), f.constant());
             case BOOLEAN -> CodeBlock.of("$T.bool($S, $S, $T.$L, $S)", Names.FEATURE_SCHEMA, f.name(), f.column(),

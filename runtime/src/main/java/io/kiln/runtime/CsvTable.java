@@ -28,7 +28,7 @@ public final class CsvTable {
     private final List<Row> rows;
     private final String sha256;
 
-    private CsvTable(String source, List<String> header, List<Row> rows, String sha256) {
+    CsvTable(String source, List<String> header, List<Row> rows, String sha256) {
         this.source = source;
         this.header = header;
         this.rows = rows;
@@ -47,7 +47,9 @@ public final class CsvTable {
             throw new IllegalStateException(e);
         }
         try (Reader reader = new InputStreamReader(new java.io.ByteArrayInputStream(bytes), StandardCharsets.UTF_8)) {
-            CsvTable table = parse(csv.name(), reader, csv.header(), csv.delimiter(), null);
+            CsvTable table = csv.name().toLowerCase(java.util.Locale.ROOT).endsWith(".arff")
+                    ? ArffReader.parse(csv.name(), reader)
+                    : parse(csv.name(), reader, csv.header(), csv.delimiter(), null);
             return new CsvTable(table.source, table.header, table.rows, sha256);
         }
     }

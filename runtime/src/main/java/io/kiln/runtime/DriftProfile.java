@@ -80,7 +80,13 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
             for (int i = 0; i < trainRows.length; i++) {
                 values[i] = rows.get(trainRows[i])[f];
             }
-            profiles.add(t.kind() == FeatureKind.NUMERIC ? FeatureProfile.numeric(t.name(), values)
+            if (t.kind() == FeatureKind.TEXT) { // a text drifts by its length: its number of tokens
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = values[i] == null ? null : (double) TextSettings.tokenCount((String) values[i]);
+                }
+            }
+            profiles.add(t.kind() == FeatureKind.NUMERIC || t.kind() == FeatureKind.TEXT
+                    ? FeatureProfile.numeric(t.name(), values)
                     : FeatureProfile.levels(t.name(), t.kind(), levelsOf(t), values));
         }
         return new DriftProfile(trainRows.length, profiles);
@@ -251,7 +257,7 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
             }
             switch (kind) {
                 case NUMERIC -> {
-                    double x = number(name, value);
+                    double x = value instanceof String text ? TextSettings.tokenCount(text) : number(name, value);
                     if (Double.isNaN(x)) {
                         return missingBucket();
                     }

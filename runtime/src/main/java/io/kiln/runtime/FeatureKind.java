@@ -7,5 +7,7 @@ public enum FeatureKind {
     /** boolean: one 0/1 input. */
     BOOLEAN,
     /** String or enum: one-hot (one input per level) or ordinal (one input). */
-    CATEGORICAL
+    CATEGORICAL,
+    /** Free text ({@code @Text}): token ids or a bag of words over a vocabulary fitted on training rows. */
+    TEXT
 }

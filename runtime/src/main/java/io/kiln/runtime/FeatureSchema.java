@@ -16,12 +16,27 @@ import java.util.List;
  * @param scaling scaling of numeric and ordinal inputs
  * @param missing treatment of missing values
  * @param constant the replacement for {@link Missing#CONSTANT}
+ * @param text the tokenization and encoding of a text feature; null for the other kinds
  */
 public record FeatureSchema(String name, String column, FeatureKind kind, List<String> levels, Encoding encoding,
-        Scaling scaling, Missing missing, String constant) {
+        Scaling scaling, Missing missing, String constant, TextSettings text) {
 
     public FeatureSchema {
         levels = List.copyOf(levels);
+        if ((kind == FeatureKind.TEXT) != (text != null)) {
+            throw new IllegalArgumentException("text settings go with text features only: " + name);
+        }
+    }
+
+    public FeatureSchema(String name, String column, FeatureKind kind, List<String> levels, Encoding encoding,
+            Scaling scaling, Missing missing, String constant) {
+        this(name, column, kind, levels, encoding, scaling, missing, constant, null);
+    }
+
+    /** A free-text feature; a missing value is an empty text. */
+    public static FeatureSchema text(String name, String column, TextSettings text) {
+        return new FeatureSchema(name, column, FeatureKind.TEXT, List.of(), Encoding.ONE_HOT, Scaling.NONE,
+                Missing.CONSTANT, "", text);
     }
 
     public static FeatureSchema numeric(String name, String column, Scaling scaling, Missing missing,

@@ -22,16 +22,28 @@ import java.util.List;
  * @param scale divides numeric inputs (never 0)
  * @param levels categorical levels, in input order; includes {@link #MISSING_LEVEL} for {@link Missing#MISSING_CATEGORY}
  * @param declaredLevels whether the levels were declared (an unknown level is then an error, not zeros)
+ * @param text a text feature's settings, whose fitted vocabulary is {@code levels} (most frequent
+ *     first; token id {@code i + 2}); null for the other kinds
  */
 public record FeatureTransform(String name, String column, FeatureKind kind, Encoding encoding, Scaling scaling,
         Missing missing, double fillNumber, String fillLevel, double center, double scale, List<String> levels,
-        boolean declaredLevels) {
+        boolean declaredLevels, TextSettings text) {
+
+    public FeatureTransform(String name, String column, FeatureKind kind, Encoding encoding, Scaling scaling,
+            Missing missing, double fillNumber, String fillLevel, double center, double scale, List<String> levels,
+            boolean declaredLevels) {
+        this(name, column, kind, encoding, scaling, missing, fillNumber, fillLevel, center, scale, levels,
+                declaredLevels, null);
+    }
 
     /** The level that stands for "missing" under {@link Missing#MISSING_CATEGORY}. */
     public static final String MISSING_LEVEL = "<missing>";
 
     /** Number of network inputs this feature takes. */
     public int width() {
+        if (kind == FeatureKind.TEXT) {
+            return text.width();
+        }
         return kind == FeatureKind.CATEGORICAL && encoding == Encoding.ONE_HOT ? levels.size() : 1;
     }
 }

@@ -141,7 +141,8 @@ public final class KilnModel {
         } else synchronized (network) {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(PREDICT_WORKSPACE,
                     workspaceId)) {
-                INDArray out = network.output(matrix(flat, rows), false, null, null, ws);
+                INDArray x = matrix(flat, rows);
+                INDArray out = network.output(x, false, TokenMask.of(x, preprocessor.tokenColumns()), null, ws);
                 values = toDataUnits(out);
             }
         }
@@ -263,7 +264,7 @@ public final class KilnModel {
     double[][] output(INDArray x) {
         INDArray out;
         synchronized (network) {
-            out = network.output(x, false);
+            out = network.output(x, false, TokenMask.of(x, preprocessor.tokenColumns()), null);
         }
         return toDataUnits(out);
     }

@@ -236,6 +236,7 @@ public final class LabeledData {
         return switch (feature.kind()) {
             case NUMERIC -> parseNumber(cell);
             case BOOLEAN -> parseBoolean(cell);
+            case TEXT -> cell;
             case CATEGORICAL -> {
                 if (!feature.levels().isEmpty() && !feature.levels().contains(cell)) {
                     throw new IllegalArgumentException("unknown level \"" + cell + "\"; '" + feature.name()
@@ -295,6 +296,24 @@ public final class LabeledData {
 
     public int size() {
         return features.size();
+    }
+
+    /**
+     * These rows followed by {@code other}'s (read from another file of the same schema), keeping
+     * this data's source and checksum; {@code other}'s rows keep their own line numbers.
+     */
+    public LabeledData concat(LabeledData other) {
+        List<Object[]> rows = new java.util.ArrayList<>(features);
+        rows.addAll(other.features);
+        int[] allClasses = classes == null || other.classes == null ? null
+                : java.util.stream.IntStream.concat(java.util.Arrays.stream(classes),
+                        java.util.Arrays.stream(other.classes)).toArray();
+        double[][] allTargets = targets == null || other.targets == null ? null
+                : java.util.stream.Stream.concat(java.util.Arrays.stream(targets), java.util.Arrays.stream(other.targets))
+                        .toArray(double[][]::new);
+        long[] allLines = java.util.stream.LongStream.concat(java.util.Arrays.stream(lines),
+                java.util.Arrays.stream(other.lines)).toArray();
+        return new LabeledData(rows, allClasses, allTargets, allLines, source, sha256);
     }
 
     public List<Object[]> features() {

@@ -16,6 +16,7 @@ public final class ModelDefinition {
     private final String specText;
     private final String layerTable;
     private final CsvSource data;
+    private final CsvSource testData;
     private final List<FeatureSchema> features;
     private final List<FeatureSchema> declaredFeatures;
     private final SeriesWindow series;
@@ -38,6 +39,11 @@ public final class ModelDefinition {
         this.specText = b.specText;
         this.layerTable = b.layerTable;
         this.data = b.data;
+        this.testData = b.testData;
+        if (testData != null && !(b.protocol instanceof HoldoutProtocol)) {
+            throw new IllegalArgumentException("A separate test file needs a holdout protocol (for validation rows), "
+                    + "not " + b.protocol.describe());
+        }
         this.declaredFeatures = List.copyOf(b.features);
         this.series = b.series;
         this.features = series == null ? declaredFeatures : series.expand(declaredFeatures);
@@ -89,6 +95,7 @@ public final class ModelDefinition {
         b.specText = specText;
         b.layerTable = layerTable;
         b.data = data;
+        b.testData = testData;
         b.features.addAll(declaredFeatures);
         b.series = series;
         b.label = label;
@@ -136,6 +143,11 @@ public final class ModelDefinition {
     /** The declared data source, or null if the spec declares none. */
     public CsvSource data() {
         return data;
+    }
+
+    /** The official test set declared beside the data ({@code @CsvData(testFile)}), or null. */
+    public CsvSource testData() {
+        return testData;
     }
 
     /**
@@ -239,6 +251,7 @@ public final class ModelDefinition {
         private String specText = "";
         private String layerTable = "";
         private CsvSource data;
+        private CsvSource testData;
         private final List<FeatureSchema> features = new ArrayList<>();
         private SeriesWindow series;
         private LabelSchema label;
@@ -271,6 +284,12 @@ public final class ModelDefinition {
 
         public Builder data(CsvSource data) {
             this.data = data;
+            return this;
+        }
+
+        /** An official test set with the data's columns: the test rows, instead of a split of the data. */
+        public Builder testData(CsvSource testData) {
+            this.testData = testData;
             return this;
         }
 

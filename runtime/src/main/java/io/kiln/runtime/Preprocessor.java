@@ -21,6 +21,7 @@ public final class Preprocessor {
     private final double[] centers;
     private final double[] scales;
     private final boolean[] categorical;
+    private final Map<Integer, Map<String, Integer>> vocabularies = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Preprocessor(List<FeatureTransform> transforms) {
         this.transforms = List.copyOf(transforms);
@@ -29,7 +30,8 @@ public final class Preprocessor {
         this.scales = transforms.stream().mapToDouble(FeatureTransform::scale).toArray();
         this.categorical = new boolean[transforms.size()];
         for (int f = 0; f < categorical.length; f++) {
-            categorical[f] = transforms.get(f).kind() == FeatureKind.CATEGORICAL;
+            categorical[f] = transforms.get(f).kind() == FeatureKind.CATEGORICAL
+                    || transforms.get(f).kind() == FeatureKind.TEXT;
         }
     }
 
@@ -44,6 +46,15 @@ public final class Preprocessor {
 
     private static FeatureTransform fitOne(FeatureSchema feature, List<Object[]> rows, int[] train, int f) {
         switch (feature.kind()) {
+            case TEXT -> {
+                List<String> texts = new ArrayList<>(train.length);
+                for (int r : train) {
+                    texts.add((String) rows.get(r)[f]);
+                }
+                return new FeatureTransform(feature.name(), feature.column(), feature.kind(), Encoding.ONE_HOT,
+                        Scaling.NONE, feature.missing(), 0, null, 0, 1, feature.text().vocabulary(texts), false,
+                        feature.text());
+            }
             case NUMERIC, BOOLEAN -> {
                 double[] values = Arrays.stream(train).mapToObj(r -> rows.get(r)[f]).filter(v -> v != null)
                         .mapToDouble(Preprocessor::number).toArray();
@@ -170,6 +181,23 @@ public final class Preprocessor {
         return best;
     }
 
+    /** Token to id of text feature {@code f}, built at first use. */
+    private Map<String, Integer> vocabulary(int f) {
+        Map<String, Integer> v = vocabularies.get(f);
+        if (v == null) {
+            v = TextSettings.index(transforms.get(f).levels());
+            vocabularies.put(f, v);
+        }
+        return v;
+    }
+
+    /** Whether the input starts with the token ids of a text feature, which the network masks (0 = padding). */
+    public int tokenColumns() {
+        FeatureTransform first = transforms.isEmpty() ? null : transforms.get(0);
+        return first != null && first.kind() == FeatureKind.TEXT
+                && first.text().encoding() == io.kiln.dsl.TextEncoding.TOKENS ? first.text().maxTokens() : 0;
+    }
+
     public List<FeatureTransform> transforms() {
         return transforms;
     }
@@ -193,6 +221,9 @@ public final class Preprocessor {
      */
     public int encodeValue(int f, Object v, float[] out, int offset) {
         FeatureTransform t = transforms.get(f);
+        if (t.kind() == FeatureKind.TEXT) {
+            return t.text().encode(v == null ? "" : v.toString(), vocabulary(f), out, offset);
+        }
         if (t.kind() != FeatureKind.CATEGORICAL) {
             return encodeNumber(f, v == null ? missingNumber(t) : number(v), out, offset);
         }

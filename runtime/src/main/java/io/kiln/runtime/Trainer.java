@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -61,6 +62,17 @@ public final class Trainer {
             CsvTable table = def.readTable(source);
             LabeledData data = LabeledData.read(table, source, def.features(), def.label(), def.task());
             FitSettings fit = options.apply(def.fit());
+            if (def.testData() != null && options.data() == null) {
+                // the official test set: its rows follow the data's; validation rows come from the data alone
+                LabeledData test = LabeledData.read(def.readTable(def.testData()), def.testData(), def.features(),
+                        def.label(), def.task());
+                HoldoutProtocol h = (HoldoutProtocol) def.protocol();
+                Splits.Holdout inner = Splits.holdout(data.size(), strata(h.stratified(), data), h.validation(), 0,
+                        h.shuffle(), fit.seed());
+                int[] testRows = IntStream.range(data.size(), data.size() + test.size()).toArray();
+                return new Prepared(source, data.concat(test), new Splits.Holdout(inner.train(), inner.validation(),
+                        testRows), fit);
+            }
             return new Prepared(source, data, split(def.protocol(), table, data, fit.seed()), fit);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -406,6 +418,7 @@ public final class Trainer {
             }
         }
         INDArray xTrain = features(pre, data, train);
+        int tokens = pre.tokenColumns(); // token-id inputs are masked beyond each text's end
         INDArray yTrain = targets(data, train, center, scale);
         if (def.labelSmoothing() > 0) {
             smooth(yTrain, def.labelSmoothing(), task);
@@ -471,9 +484,11 @@ public final class Trainer {
             double lossSum = 0;
             INDArray xs = Nd4j.pullRows(xTrain, 1, order);
             INDArray ys = Nd4j.pullRows(yTrain, 1, order);
+            INDArray masks = TokenMask.of(xs, tokens);
             for (int from = 0; from < n; from += fit.batchSize()) {
                 int to = Math.min(n, from + fit.batchSize());
-                net.fit(new DataSet(rowRange(xs, from, to), rowRange(ys, from, to)));
+                net.fit(new DataSet(rowRange(xs, from, to), rowRange(ys, from, to),
+                        masks == null ? null : rowRange(masks, from, to), null));
                 lossSum += net.score() * (to - from);
             }
             double trainLoss = lossSum / n;
@@ -490,7 +505,8 @@ public final class Trainer {
             if (epoch >= 3 && baselineLoss > 0 && trainLoss > WORSE_THAN_BASELINE * baselineLoss) {
                 throw new TrainingDivergedException(epoch, trainLoss, rate, baselineLoss, def, true);
             }
-            double trainMetric = Metrics.evaluate(task, metricTargets, model.toDataUnits(net.output(xMetric, false)),
+            double trainMetric = Metrics.evaluate(task, metricTargets, model.toDataUnits(net.output(xMetric, false,
+                    TokenMask.of(xMetric, tokens), null)),
                     def.threshold()).metrics().get(primary);
             double valLoss = Double.NaN;
             double valMetric = Double.NaN;
@@ -498,7 +514,7 @@ public final class Trainer {
             if (validate) {
                 // one forward pass gives both: the loss of the output layer on the outputs (data loss,
                 // no regularization terms) and the task's metrics in data units
-                INDArray out = net.output(xVal, false);
+                INDArray out = net.output(xVal, false, TokenMask.of(xVal, tokens), null);
                 valLoss = lossFunction.computeScore(yVal, clip(out, task), IDENTITY, null, true);
                 valMetrics = Metrics.evaluate(task, valTargets, model.toDataUnits(out), def.threshold()).metrics();
                 valMetric = valMetrics.get(primary);

@@ -197,6 +197,11 @@ public final class KilnCli {
                 labeled = read(source, definition, true);
                 rows = java.util.stream.IntStream.range(0, labeled.size()).toArray();
                 what = "all " + rows.length + " rows of " + data;
+            } else if (definition.testData() != null) {
+                // the spec's official test set, which the model never trained or validated on
+                labeled = read(definition.testData(), definition, true);
+                rows = java.util.stream.IntStream.range(0, labeled.size()).toArray();
+                what = "the " + rows.length + " rows of the test set " + definition.testData().name();
             } else {
                 if (definition.data() == null) {
                     throw new IllegalArgumentException("The spec declares no data; pass --data FILE.");

@@ -27,7 +27,8 @@ final class Inputs {
         for (int f = 0; f < features.size(); f++) {
             index.put(features.get(f).name(), f);
         }
-        this.allNumeric = features.stream().noneMatch(f -> f.kind() == FeatureKind.CATEGORICAL);
+        this.allNumeric = features.stream().noneMatch(f -> f.kind() == FeatureKind.CATEGORICAL
+                || f.kind() == FeatureKind.TEXT);
     }
 
     /** Whether the model takes one numeric matrix (every feature numeric or boolean). */
@@ -375,6 +376,12 @@ final class Inputs {
                     throw new Refused("must be a finite number, got " + v.asText());
                 }
                 return d;
+            }
+            case TEXT -> {
+                if (!v.isTextual()) {
+                    throw new Refused("must be a string (a text), got " + describe(v));
+                }
+                return v.asText();
             }
             case BOOLEAN -> {
                 if (v.isBoolean()) {

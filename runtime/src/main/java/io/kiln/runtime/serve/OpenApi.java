@@ -102,6 +102,8 @@ final class OpenApi {
                 p.put("type", "number");
             } else if (f.kind() == FeatureKind.BOOLEAN) {
                 p.put("type", "boolean");
+            } else if (f.kind() == FeatureKind.TEXT) {
+                p.put("type", "string");
             } else {
                 p.put("type", "string");
                 ArrayNode levels = p.putArray("enum");
