@@ -80,16 +80,16 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
             for (int i = 0; i < trainRows.length; i++) {
                 values[i] = rows.get(trainRows[i])[f];
             }
-            if (t.kind() == FeatureKind.TEXT) { // a text drifts by its length: its number of tokens
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = values[i] == null ? null : (double) TextSettings.tokenCount((String) values[i]);
-                }
-            }
-            profiles.add(t.kind() == FeatureKind.NUMERIC || t.kind() == FeatureKind.TEXT
-                    ? FeatureProfile.numeric(t.name(), values)
+            // a text drifts by its length: binned like a number, its number of tokens
+            profiles.add(binned(t.kind()) ? FeatureProfile.numeric(t.name(), t.kind(), values)
                     : FeatureProfile.levels(t.name(), t.kind(), levelsOf(t), values));
         }
         return new DriftProfile(trainRows.length, profiles);
+    }
+
+    /** Whether a feature of this kind is profiled in bins of a number (numeric, and text by its token count). */
+    static boolean binned(FeatureKind kind) {
+        return kind == FeatureKind.NUMERIC || kind == FeatureKind.TEXT;
     }
 
     private static List<String> levelsOf(FeatureTransform t) {
@@ -153,7 +153,7 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
             edges = edges == null ? new double[0] : edges.clone();
             levels = levels == null ? List.of() : List.copyOf(levels);
             proportions = proportions == null ? new double[0] : proportions.clone();
-            boolean numeric = kind == FeatureKind.NUMERIC;
+            boolean numeric = binned(kind);
             int expected = numeric ? edges.length + 1 : levels.size();
             if (proportions.length != expected || numeric && !levels.isEmpty() || !numeric && edges.length > 0) {
                 throw new IllegalArgumentException("Drift profile of '" + name + "' is inconsistent: " + kind + " with "
@@ -170,10 +170,15 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
         }
 
         static FeatureProfile numeric(String name, Object[] values) {
+            return numeric(name, FeatureKind.NUMERIC, values);
+        }
+
+        /** Numeric values, or the token counts of texts ({@code kind} TEXT). */
+        static FeatureProfile numeric(String name, FeatureKind kind, Object[] values) {
             double[] present = new double[values.length];
             int n = 0;
             for (Object v : values) {
-                double x = v == null ? Double.NaN : number(name, v);
+                double x = v == null ? Double.NaN : binValue(kind, name, v);
                 if (!Double.isNaN(x)) {
                     present[n++] = x + 0.0;
                 }
@@ -188,7 +193,7 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
                     edges[m++] = edge;
                 }
             }
-            FeatureProfile shape = new FeatureProfile(name, FeatureKind.NUMERIC, Arrays.copyOf(edges, m), List.of(),
+            FeatureProfile shape = new FeatureProfile(name, kind, Arrays.copyOf(edges, m), List.of(),
                     new double[m + 1], 0, 0);
             return shape.withCounts(shape.count(values), values.length);
         }
@@ -214,14 +219,14 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
             for (int b = 0; b < p.length; b++) {
                 p[b] = (double) counts[b] / total;
             }
-            double otherShare = kind == FeatureKind.NUMERIC ? 0 : (double) counts[levels.size()] / total;
+            double otherShare = binned(kind) ? 0 : (double) counts[levels.size()] / total;
             return new FeatureProfile(name, kind, edges, levels, p, otherShare,
                     (double) counts[missingBucket()] / total);
         }
 
         /** Number of buckets: bins or levels, the other bucket (not numeric), the missing bucket. */
         public int buckets() {
-            return kind == FeatureKind.NUMERIC ? edges.length + 2 : levels.size() + 2;
+            return binned(kind) ? edges.length + 2 : levels.size() + 2;
         }
 
         /** Index of the missing bucket, the last one. */
@@ -231,7 +236,7 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
 
         /** Index of the other bucket of a boolean or categorical feature; -1 for numeric. */
         public int otherBucket() {
-            return kind == FeatureKind.NUMERIC ? -1 : levels.size();
+            return binned(kind) ? -1 : levels.size();
         }
 
         /** The training proportion of bucket {@code b}. */
@@ -256,8 +261,8 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
                 return missingBucket();
             }
             switch (kind) {
-                case NUMERIC -> {
-                    double x = value instanceof String text ? TextSettings.tokenCount(text) : number(name, value);
+                case NUMERIC, TEXT -> {
+                    double x = binValue(kind, name, value);
                     if (Double.isNaN(x)) {
                         return missingBucket();
                     }
@@ -308,7 +313,7 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
 
         /** Level to bucket, for fast lookups; null for numeric features. */
         Map<String, Integer> levelIndex() {
-            if (kind == FeatureKind.NUMERIC) {
+            if (binned(kind)) {
                 return null;
             }
             Map<String, Integer> index = new HashMap<>();
@@ -316,6 +321,17 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
                 index.putIfAbsent(levels.get(i), i);
             }
             return index;
+        }
+
+        /** The number a value is binned by: itself, or a text's token count. */
+        private static double binValue(FeatureKind kind, String name, Object value) {
+            if (kind == FeatureKind.TEXT) {
+                if (!(value instanceof String text)) {
+                    throw new IllegalArgumentException("'" + name + "' is a text; got " + value);
+                }
+                return TextSettings.tokenCount(text);
+            }
+            return number(name, value);
         }
 
         private static double number(String name, Object value) {
@@ -372,7 +388,7 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
             if (b == otherBucket()) {
                 return "other levels";
             }
-            if (kind != FeatureKind.NUMERIC) {
+            if (!binned(kind)) {
                 return "level '" + levels.get(b) + "'";
             }
             String from = b == 0 ? "(-inf" : "[" + format(edges[b - 1]);

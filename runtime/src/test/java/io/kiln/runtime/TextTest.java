@@ -69,6 +69,21 @@ class TextTest {
     }
 
     @Test
+    void aTextDriftsByItsNumberOfTokens() {
+        FeatureSchema story = FeatureSchema.text("story", "story", new TextSettings(4, 10, true, TextEncoding.TOKENS));
+        List<Object[]> rows = new java.util.ArrayList<>();
+        for (int n = 1; n <= 40; n++) {
+            rows.add(new Object[] {"word ".repeat(n)});
+        }
+        int[] all = java.util.stream.IntStream.range(0, rows.size()).toArray();
+        Preprocessor pre = Preprocessor.fit(List.of(story), rows, all);
+        DriftProfile.FeatureProfile p = DriftProfile.fit(pre.transforms(), rows, all).features().get(0);
+        assertThat(p.bucket("one")).isLessThan(p.bucket("a much longer text than any seen in training " + "x ".repeat(50)));
+        assertThat(p.bucket(null)).isEqualTo(p.buckets() - 1); // missing
+        assertThrows(IllegalArgumentException.class, () -> p.bucket(3.0));
+    }
+
+    @Test
     void arffFilesAreReadWithQuotesEscapesAndMissingValues() throws Exception {
         String arff = "% a comment\n@relation 'news'\n\n@attribute Text string\n@attribute 'class att' {0,1}\n"
                 + "@attribute size numeric\n\n@data\n'GRAIN, WHEAT\\nrises \\'sharply\\'',1,3.5\n"
