@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static io.kiln.processor.KilnTesting.assertAccepted;
 import static io.kiln.processor.KilnTesting.assertOnlyError;
+import static io.kiln.processor.KilnTesting.assertOnlyErrorAt;
 import static io.kiln.processor.KilnTesting.compile;
 import static io.kiln.processor.KilnTesting.generated;
 import static io.kiln.processor.KilnTesting.kilnErrors;
@@ -40,12 +41,6 @@ class ImageValidationTest {
         lines.add("    @Output Layer out;");
         lines.add("}");
         return spec("Digits", lines.toArray(String[]::new));
-    }
-
-    private static void assertOnlyErrorAt(JavaFileObject spec, String message, String line) {
-        Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(message).inFile(spec).onLineContaining(line);
-        assertOnlyError(c);
     }
 
     // ------------------------------------------------------------------ impossible networks

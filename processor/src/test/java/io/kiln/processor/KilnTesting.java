@@ -113,6 +113,14 @@ final class KilnTesting {
         assertWithMessage("a spec with errors generates nothing").that(generatedFiles(c)).isEmpty();
     }
 
+    /** Compiling {@code spec} gives exactly {@code message}, on the line containing {@code line}. */
+    static void assertOnlyErrorAt(JavaFileObject spec, String message, String line) {
+        Compilation c = compile(spec);
+        com.google.testing.compile.CompilationSubject.assertThat(c).hadErrorContaining(message).inFile(spec)
+                .onLineContaining(line);
+        assertOnlyError(c);
+    }
+
     /** The spec was rejected and nothing was generated. */
     static void assertRejected(Compilation c) {
         assertThat(c.status()).isEqualTo(Compilation.Status.FAILURE);

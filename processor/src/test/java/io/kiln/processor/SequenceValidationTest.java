@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static io.kiln.processor.KilnTesting.assertAccepted;
 import static io.kiln.processor.KilnTesting.assertOnlyError;
+import static io.kiln.processor.KilnTesting.assertOnlyErrorAt;
 import static io.kiln.processor.KilnTesting.compile;
 import static io.kiln.processor.KilnTesting.generated;
 import static io.kiln.processor.KilnTesting.kilnErrors;
@@ -38,12 +39,6 @@ class SequenceValidationTest {
     }
 
     private static final String SERIES = "@Series(window = 12)\n@TemporalSplit(orderBy = \"day\")";
-
-    private static void assertOnlyErrorAt(JavaFileObject spec, String message, String line) {
-        Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(message).inFile(spec).onLineContaining(line);
-        assertOnlyError(c);
-    }
 
     // ------------------------------------------------------------------ impossible networks
 
