@@ -35,14 +35,22 @@ final class PredictorGenerator {
 
         MethodSpec.Builder inputCtor = MethodSpec.constructorBuilder();
         boolean series = spec.series() != null;
-        for (FeatureModel f : spec.features()) {
+        boolean pixels = spec.idx() != null; // one array of pixels rather than a component per pixel
+        if (pixels) {
+            inputCtor.addParameter(ArrayTypeName.of(TypeName.DOUBLE), "pixels");
+        }
+        for (FeatureModel f : pixels ? List.<FeatureModel>of() : spec.features()) {
             // a series sample is the last 'window' values of each feature, oldest first
             inputCtor.addParameter(ParameterSpec.builder(series ? ArrayTypeName.of(TypeName.DOUBLE)
                     : TypeName.get(f.type()), f.name()).build());
         }
         TypeSpec inputType = TypeSpec.recordBuilder("Input")
                 .addModifiers(Modifier.PUBLIC)
-                .addJavadoc(series
+                .addJavadoc(pixels
+                        ? CodeBlock.of("One image of {@link $T}: its $L pixel intensities in [0, 1], channel by "
+                                + "channel, each row by row (byte / 255 of an IDX image).\n", specType,
+                                spec.features().size())
+                        : series
                         ? CodeBlock.of("One window, one component per {@code @Feature} of {@link $T}: its last $L "
                                 + "values, oldest first (the spec's @Series window).\n", specType,
                                 spec.series().window())
@@ -78,7 +86,9 @@ final class PredictorGenerator {
                 .addStatement("$T[][] rows = new $T[inputs.size()][]", Object.class, Object.class)
                 .beginControlFlow("for (int i = 0; i < rows.length; i++)")
                 .addStatement("$T in = inputs.get(i)", input)
-                .addStatement(series ? CodeBlock.of("rows[i] = SERIES.row(SERIES_FEATURES, $L)",
+                .addStatement(pixels ? CodeBlock.of("rows[i] = $T.row(in.pixels(), FEATURES.size())",
+                                Names.IMAGE_PIXELS)
+                        : series ? CodeBlock.of("rows[i] = SERIES.row(SERIES_FEATURES, $L)",
                                 spec.features().stream().map(f -> CodeBlock.of("in.$N()", f.name()))
                                         .collect(CodeBlock.joining(", ")))
                         : CodeBlock.of("rows[i] = new $T[] {$L}", Object.class, spec.features().stream()
@@ -127,7 +137,10 @@ final class PredictorGenerator {
                 .addField(FieldSpec.builder(ParameterizedTypeName.get(List.class, String.class), "FEATURES", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                         .addJavadoc(series ? "The model's inputs: each feature's window steps, {@code name[t-k]}, "
                                 + "oldest first.\n" : "The feature names, in the order of {@link Input}'s components.\n")
-                        .initializer("$L", TrainerGenerator.stringList(inputNames))
+                        .initializer(pixels ? CodeBlock.of("$T.features($L, $L, $L).stream().map($T::name).toList()",
+                                Names.IMAGE_PIXELS, spec.image().height(), spec.image().width(),
+                                spec.image().channels(), Names.FEATURE_SCHEMA)
+                                : CodeBlock.of("$L", TrainerGenerator.stringList(inputNames)))
                         .build())
                 .addField(Names.KILN_MODEL, "model", Modifier.PRIVATE, Modifier.FINAL)
                 .addMethod(MethodSpec.constructorBuilder()

@@ -33,7 +33,9 @@ record SpecModel(
         PlateauModel plateau,
         int perCases,
         ImageModel image,
-        SeriesModel series) {
+        SeriesModel series,
+        IdxModel idx,
+        AugmentModel augment) {
 
     /** Number of output units the task and label call for. */
     int outputUnits() {
@@ -199,6 +201,15 @@ record SpecModel(
             int warmupEpochs) {}
 
     record PlateauModel(Metric monitor, double factor, int patience, double minDelta, double minLearningRate) {}
+
+    /** Training-time image transforms ({@code @Augment}): rotation in degrees, shift as a fraction. */
+    record AugmentModel(boolean flipHorizontal, boolean flipVertical, double shift, double rotation, double noise) {}
+
+    /**
+     * IDX files of images and labels ({@code @IdxData}); the test pair is empty when not declared.
+     * The spec's features are then the image's pixels.
+     */
+    record IdxModel(String images, String labels, String testImages, String testLabels) {}
 
     /** The declared data source, or null when the program must be given one at run time. */
     record DataModel(String resource, String file, boolean header, char delimiter, List<String> missingValues,

@@ -7,6 +7,7 @@ import io.kiln.dsl.Metric;
 import io.kiln.dsl.Missing;
 import io.kiln.dsl.Scaling;
 import io.kiln.dsl.Task;
+import io.kiln.processor.SpecModel.AugmentModel;
 import io.kiln.processor.SpecModel.ClippingModel;
 import io.kiln.processor.SpecModel.DataModel;
 import io.kiln.processor.SpecModel.EarlyStoppingModel;
@@ -14,6 +15,7 @@ import io.kiln.processor.SpecModel.FeatureKind;
 import io.kiln.processor.SpecModel.FeatureModel;
 import io.kiln.processor.SpecModel.FitModel;
 import io.kiln.processor.SpecModel.HoldoutModel;
+import io.kiln.processor.SpecModel.IdxModel;
 import io.kiln.processor.SpecModel.ImageModel;
 import io.kiln.processor.SpecModel.KFoldModel;
 import io.kiln.processor.SpecModel.LabelCoding;
@@ -194,7 +196,13 @@ final class SpecReader {
                 }
             }
         }
-        if (features.isEmpty() && !hasAnnotatedField(type, "Feature") && !hasAnnotatedField(type, "Text")) {
+        IdxModel idx = readIdx(type, task, features);
+        boolean idxDeclared = annotation(type, "IdxData") != null;
+        if (idxDeclared && annotation(type, "Image") != null) {
+            features = pixelFeatures(type); // the only features of IDX data (declared ones are reported)
+        }
+        if (annotation(type, "IdxData") == null && features.isEmpty() && !hasAnnotatedField(type, "Feature")
+                && !hasAnnotatedField(type, "Text")) {
             reporter.error(type, model.mirror, null, Message.NO_FEATURES.format(type.getSimpleName()));
         }
         if (labelField == null) {
@@ -215,8 +223,9 @@ final class SpecReader {
             reporter.error(type, a.mirror, null, Message.INPUT_CONFLICT.format());
         }
         // a broken @Image or @Series is reported already; walking without it would only add "needs an image" errors
+        // (IDX data without @Image is reported already)
         if ((image != null || annotation(type, "Image") == null) && (series != null || annotation(type, "Series") == null)
-                && (image == null || series == null)) {
+                && (image == null || series == null) && (image != null || !idxDeclared)) {
             Shapes.Shape input = Shapes.input(image, series, features);
             for (Shapes.Problem problem : Shapes.infer(input, layers).problems()) {
                 Annotation role = layerRoles.get(problem.index());
@@ -229,16 +238,10 @@ final class SpecReader {
         FitModel fit = readFit(type);
         ProtocolModel protocol = readProtocol(type);
         if (data != null && !data.testFile().isEmpty()) {
-            Annotation declared = classAnnotations(type, PROTOCOL_ANNOTATIONS).stream().findFirst().orElse(null);
-            Annotation csv = annotation(type, "CsvData");
-            if (declared == null || !declared.simpleName.equals("Holdout")) {
-                reporter.error(type, csv.mirror, "testFile", Message.TEST_FILE_PROTOCOL.format(
-                        "the protocol must be @Holdout (which then only sets validation rows aside), not "
-                                + (declared == null ? "the default holdout" : declared.display())));
-            } else if (declared.isSet("test")) {
-                reporter.error(type, declared.mirror, "test", Message.TEST_FILE_PROTOCOL.format(
-                        "@Holdout must not set a test fraction of its own; remove test = .."));
-            }
+            checkTestSetProtocol(type, annotation(type, "CsvData"), "testFile");
+        }
+        if (idx != null && !idx.testImages().isEmpty()) {
+            checkTestSetProtocol(type, annotation(type, "IdxData"), "testImages");
         }
         if (series != null && !(protocol instanceof TemporalModel)) {
             List<Annotation> declared = classAnnotations(type, PROTOCOL_ANNOTATIONS);
@@ -252,6 +255,7 @@ final class SpecReader {
         ScheduleModel schedule = readSchedule(type, lr);
         PlateauModel plateau = readPlateau(type, task, protocol, lr);
         int perCases = readReport(type);
+        AugmentModel augment = readAugment(type);
 
         if (reporter.hasErrors()) {
             return null;
@@ -263,7 +267,127 @@ final class SpecReader {
         PackageElement pkg = elements.getPackageOf(type);
         return new SpecModel(type, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
                 generatedPrefix(type), modelName, task, data, features, label, resolved, optimizer, fit, protocol,
-                regularization, clipping, earlyStopping, schedule, plateau, perCases, image, series);
+                regularization, clipping, earlyStopping, schedule, plateau, perCases, image, series, idx, augment);
+    }
+
+    /** {@code @Augment}: with @Image, at least one transform, each in its range. */
+    private AugmentModel readAugment(TypeElement type) {
+        Annotation a = annotation(type, "Augment");
+        if (a == null) {
+            return null;
+        }
+        if (annotation(type, "Image") == null) {
+            reporter.error(type, a.mirror, null, Message.AUGMENT_NEEDS_IMAGE.format());
+            return null;
+        }
+        double shift = a.doubleValue("shift");
+        double rotation = a.doubleValue("rotation");
+        boolean valid = true;
+        if (!(shift >= 0 && shift <= 0.5)) {
+            reporter.error(type, a.mirror, "shift", Message.FRACTION.format("shift", "[0, 0.5] (of the height and "
+                    + "width)", number(shift)));
+            valid = false;
+        }
+        if (!(rotation >= 0 && rotation <= 180)) {
+            reporter.error(type, a.mirror, "rotation", Message.FRACTION.format("rotation", "[0, 180] degrees",
+                    number(rotation)));
+            valid = false;
+        }
+        valid &= isNotNegative(a.doubleValue("noise"));
+        double noise = notNegative(type, a, "noise");
+        AugmentModel augment = new AugmentModel(a.bool("flipHorizontal"), a.bool("flipVertical"), shift, rotation,
+                noise);
+        if (valid && !augment.flipHorizontal() && !augment.flipVertical() && shift == 0 && rotation == 0
+                && noise == 0) {
+            reporter.error(type, a.mirror, null, Message.AUGMENT_NOTHING.format());
+        }
+        return valid ? augment : null;
+    }
+
+    /** An official test set ({@code source.attribute}) needs a holdout that sets only validation rows aside. */
+    private void checkTestSetProtocol(TypeElement type, Annotation source, String attribute) {
+        Annotation declared = classAnnotations(type, PROTOCOL_ANNOTATIONS).stream().findFirst().orElse(null);
+        String what = "@" + source.simpleName + "(" + attribute + ")";
+        if (declared == null || !declared.simpleName.equals("Holdout")) {
+            reporter.error(type, source.mirror, attribute, Message.TEST_FILE_PROTOCOL.format(what,
+                    "the protocol must be @Holdout (which then only sets validation rows aside), not "
+                            + (declared == null ? "the default holdout" : declared.display())));
+        } else if (declared.isSet("test")) {
+            reporter.error(type, declared.mirror, "test", Message.TEST_FILE_PROTOCOL.format(what,
+                    "@Holdout must not set a test fraction of its own; remove test = .."));
+        }
+    }
+
+    /**
+     * {@code @IdxData}: two named files (and a test pair or none), with @Image, no declared features
+     * and a single-label classification task. Null when absent or invalid.
+     */
+    private IdxModel readIdx(TypeElement type, Task task, List<FeatureModel> declared) {
+        Annotation a = annotation(type, "IdxData");
+        if (a == null) {
+            return null;
+        }
+        boolean valid = true;
+        Annotation csv = annotation(type, "CsvData");
+        if (csv != null) {
+            reporter.error(type, csv.mirror, null, Message.DATA_SOURCE.format(
+                    "@CsvData and @IdxData both declare the training data. Keep one."));
+            valid = false;
+        }
+        for (String attribute : List.of("images", "labels")) {
+            if (a.string(attribute).isBlank()) {
+                reporter.error(type, a.mirror, attribute, Message.DATA_SOURCE.format(
+                        "@IdxData(" + attribute + ") is empty. Give the path of the IDX file."));
+                valid = false;
+            }
+        }
+        String testImages = a.string("testImages");
+        String testLabels = a.string("testLabels");
+        if (testImages.isEmpty() != testLabels.isEmpty()) {
+            boolean images = !testImages.isEmpty();
+            reporter.error(type, a.mirror, images ? "testImages" : "testLabels", Message.IDX_TEST_PAIR.format(
+                    images ? "testImages" : "testLabels", images ? "testLabels" : "testImages"));
+            valid = false;
+        }
+        if (annotation(type, "Image") == null) {
+            reporter.error(type, a.mirror, null, Message.IDX_NEEDS_IMAGE.format());
+            valid = false;
+        }
+        if (!declared.isEmpty()) {
+            VariableElement at = field(type, declared.get(0).name());
+            Annotation role = annotation(at, "Feature") != null ? annotation(at, "Feature") : annotation(at, "Text");
+            reporter.error(at, role.mirror, null, Message.IDX_FEATURES.format(declared.get(0).name()));
+            valid = false;
+        }
+        if (task != Task.BINARY_CLASSIFICATION && task != Task.MULTICLASS_CLASSIFICATION) {
+            reporter.error(type, annotation(type, "Model").mirror, "task", Message.IDX_TASK.format(task));
+            valid = false;
+        }
+        return valid ? new IdxModel(a.string("images"), a.string("labels"), testImages, testLabels) : null;
+    }
+
+    /** The pixels of the spec's @Image as numeric features, fed unscaled (IDX intensities are in [0, 1]). */
+    private List<FeatureModel> pixelFeatures(TypeElement type) {
+        Annotation image = annotation(type, "Image");
+        int height = image.intValue("height");
+        int width = image.intValue("width");
+        int channels = image.intValue("channels");
+        List<FeatureModel> pixels = new ArrayList<>();
+        if (height <= 0 || width <= 0 || channels <= 0) {
+            return pixels; // readImage reports the bad size
+        }
+        TypeMirror doubleType = types.getPrimitiveType(TypeKind.DOUBLE);
+        for (int c = 0; c < channels; c++) {
+            for (int r = 0; r < height; r++) {
+                for (int x = 0; x < width; x++) {
+                    // as the runtime's ImagePixels names them
+                    String name = channels == 1 ? "pixel_" + r + "_" + x : "pixel_" + c + "_" + r + "_" + x;
+                    pixels.add(new FeatureModel(name, name, FeatureKind.NUMERIC, doubleType, List.of(),
+                            Encoding.ONE_HOT, Scaling.NONE, Missing.ERROR, ""));
+                }
+            }
+        }
+        return pixels;
     }
 
     /** {@code @Image}: positive sizes, one numeric feature per pixel. */

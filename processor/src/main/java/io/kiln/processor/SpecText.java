@@ -25,6 +25,12 @@ final class SpecText {
             t.append("@Image(height = ").append(spec.image().height()).append(", width = ").append(spec.image().width())
                     .append(", channels = ").append(spec.image().channels()).append(")\n");
         }
+        if (spec.augment() != null) {
+            SpecModel.AugmentModel a = spec.augment();
+            t.append("@Augment(flipHorizontal = ").append(a.flipHorizontal()).append(", flipVertical = ")
+                    .append(a.flipVertical()).append(", shift = ").append(a.shift()).append(", rotation = ")
+                    .append(a.rotation()).append(", noise = ").append(a.noise()).append(")\n");
+        }
         if (spec.series() != null) {
             t.append("@Series(window = ").append(spec.series().window()).append(", horizon = ")
                     .append(spec.series().horizon()).append(")\n");
@@ -38,6 +44,16 @@ final class SpecText {
                     .append("', missingValues = ").append(spec.data().missingValues())
                     .append(spec.data().testFile().isEmpty() ? "" : ", testFile = \"" + spec.data().testFile() + "\"")
                     .append(")\n");
+        }
+        if (spec.idx() != null) {
+            SpecModel.IdxModel idx = spec.idx();
+            t.append("@IdxData(images = \"").append(idx.images()).append("\", labels = \"").append(idx.labels())
+                    .append("\"");
+            if (!idx.testImages().isEmpty()) {
+                t.append(", testImages = \"").append(idx.testImages()).append("\", testLabels = \"")
+                        .append(idx.testLabels()).append("\"");
+            }
+            t.append(")\n");
         }
         SpecModel.OptimizerModel o = spec.optimizer();
         t.append("@Optimizer(").append(o.kind()).append(", learningRate = ").append(o.learningRate());
@@ -98,7 +114,8 @@ final class SpecText {
             t.append("@Report(perCases = ").append(spec.perCases()).append(")\n");
         }
         t.append("class ").append(spec.type().getQualifiedName()).append(" {\n");
-        for (FeatureModel f : spec.features()) {
+        // IDX pixels are implied by @IdxData and @Image
+        for (FeatureModel f : spec.idx() != null ? java.util.List.<FeatureModel>of() : spec.features()) {
             if (f.kind() == SpecModel.FeatureKind.TEXT) {
                 t.append("  @Text(column = \"").append(f.column()).append("\", encoding = ").append(f.text().encoding())
                         .append(", maxTokens = ").append(f.text().maxTokens()).append(", vocabulary = ")

@@ -74,8 +74,28 @@ final class TrainerGenerator {
                         d.missingValues(), ""), specType));
             }
         }
-        for (FeatureModel f : spec.features()) {
-            b.add(".feature($L)\n", feature(f));
+        if (spec.idx() != null) {
+            SpecModel.IdxModel idx = spec.idx();
+            b.add(".data($T.idx($S, $S))\n", Names.CSV_SOURCE, idx.images(), idx.labels());
+            if (!idx.testImages().isEmpty()) {
+                b.add(".testData($T.idx($S, $S))\n", Names.CSV_SOURCE, idx.testImages(), idx.testLabels());
+            }
+        }
+        if (spec.image() != null) {
+            b.add(".image($L, $L, $L)\n", spec.image().height(), spec.image().width(), spec.image().channels());
+        }
+        if (spec.augment() != null) {
+            SpecModel.AugmentModel a = spec.augment();
+            b.add(".augmentation(new $T($L, $L, $L, $L, $L))\n", Names.IMAGE_AUGMENTATION, a.flipHorizontal(),
+                    a.flipVertical(), a.shift(), a.rotation(), a.noise());
+        }
+        if (spec.idx() != null) { // the pixels, named as the processor named them
+            b.add(".features($T.features($L, $L, $L))\n", Names.IMAGE_PIXELS, spec.image().height(),
+                    spec.image().width(), spec.image().channels());
+        } else {
+            for (FeatureModel f : spec.features()) {
+                b.add(".feature($L)\n", feature(f));
+            }
         }
         if (spec.series() != null) {
             b.add(".series(new $T($L, $L))\n", Names.SERIES_WINDOW, spec.series().window(), spec.series().horizon());

@@ -86,10 +86,10 @@ class TextValidationTest {
     void aTestFileNeedsAHoldoutWithoutItsOwnTestFraction() {
         String bow = "    @Text(encoding = TextEncoding.BAG_OF_WORDS) String story;";
         assertOnlyErrorAt(text("@CsvData(file = \"train.arff\", testFile = \"test.arff\")\n@KFold(k = 5)", bow),
-                Message.TEST_FILE_PROTOCOL.format("the protocol must be @Holdout (which then only sets validation "
+                Message.TEST_FILE_PROTOCOL.format("@CsvData(testFile)", "the protocol must be @Holdout (which then only sets validation "
                         + "rows aside), not @KFold"), "testFile");
         assertOnlyErrorAt(text("@CsvData(file = \"train.arff\", testFile = \"test.arff\")\n@Holdout(test = 0.2)", bow),
-                Message.TEST_FILE_PROTOCOL.format("@Holdout must not set a test fraction of its own; remove test = .."),
+                Message.TEST_FILE_PROTOCOL.format("@CsvData(testFile)", "@Holdout must not set a test fraction of its own; remove test = .."),
                 "test = 0.2");
     }
 

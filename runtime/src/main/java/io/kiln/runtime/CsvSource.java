@@ -8,18 +8,23 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Where CSV data comes from: a class-path resource (resolved against an anchor class, like
- * {@link Class#getResourceAsStream}) or a file, with its format.
+ * Where data comes from: a class-path resource (resolved against an anchor class, like
+ * {@link Class#getResourceAsStream}) or a file, with its format: CSV (or ARFF, by the file name),
+ * or a pair of IDX files of images and labels ({@link #idx}).
+ *
+ * @param labels the IDX labels file when {@code file} holds IDX images; null for a table
  */
 public record CsvSource(String resource, Class<?> anchor, Path file, boolean header, char delimiter,
-        List<String> missingValues) {
+        List<String> missingValues, Path labels) {
+
+    private static final List<String> MISSING = List.of("?", "NA", "NaN");
 
     public CsvSource {
         missingValues = List.copyOf(missingValues);
     }
 
     public static CsvSource resource(Class<?> anchor, String resource) {
-        return new CsvSource(resource, anchor, null, true, ',', List.of("?", "NA", "NaN"));
+        return new CsvSource(resource, anchor, null, true, ',', MISSING, null);
     }
 
     public static CsvSource file(String file) {
@@ -27,24 +32,48 @@ public record CsvSource(String resource, Class<?> anchor, Path file, boolean hea
     }
 
     public static CsvSource file(Path file) {
-        return new CsvSource(null, null, file, true, ',', List.of("?", "NA", "NaN"));
+        return new CsvSource(null, null, file, true, ',', MISSING, null);
+    }
+
+    /** IDX images and their labels (MNIST's format; each file may be gzip-compressed). */
+    public static CsvSource idx(String images, String labels) {
+        return new CsvSource(null, null, Path.of(images), false, ',', List.of(), Path.of(labels));
+    }
+
+    /** Whether this source is a pair of IDX files rather than a table. */
+    public boolean isIdx() {
+        return labels != null;
     }
 
     public CsvSource header(boolean header) {
-        return new CsvSource(resource, anchor, file, header, delimiter, missingValues);
+        return new CsvSource(resource, anchor, file, header, delimiter, missingValues, labels);
     }
 
     public CsvSource delimiter(char delimiter) {
-        return new CsvSource(resource, anchor, file, header, delimiter, missingValues);
+        return new CsvSource(resource, anchor, file, header, delimiter, missingValues, labels);
     }
 
     public CsvSource missingValues(List<String> missingValues) {
-        return new CsvSource(resource, anchor, file, header, delimiter, missingValues);
+        return new CsvSource(resource, anchor, file, header, delimiter, missingValues, labels);
     }
 
-    /** The same format, read from another file. */
+    /**
+     * The same format, read from another file. For IDX the other file holds images, and its labels
+     * are the file named alike with {@code images-idx3} replaced by {@code labels-idx1} (MNIST's
+     * naming).
+     */
     public CsvSource withFile(Path other) {
-        return new CsvSource(null, null, other, header, delimiter, missingValues);
+        if (!isIdx()) {
+            return new CsvSource(null, null, other, header, delimiter, missingValues, null);
+        }
+        String name = other.getFileName().toString();
+        if (!name.contains("images-idx3")) {
+            throw new IllegalArgumentException("IDX images " + other + ": the name does not contain 'images-idx3', "
+                    + "so the labels file cannot be found beside it (train-images-idx3-ubyte.gz goes with "
+                    + "train-labels-idx1-ubyte.gz).");
+        }
+        return new CsvSource(null, null, other, header, delimiter, missingValues,
+                other.resolveSibling(name.replace("images-idx3", "labels-idx1")));
     }
 
     /** A name for messages: the file path or {@code classpath:<resource>}. */

@@ -68,6 +68,10 @@ public final class Diagnostics {
     }
 
     static Optional<Report.Warning> featureScales(ModelDefinition def, LabeledData data, int[] train) {
+        if (def.image() != null) {
+            // pixels share one unit: an edge pixel that is nearly always dark is not a badly scaled feature
+            return Optional.empty();
+        }
         String small = null;
         String large = null;
         double min = Double.POSITIVE_INFINITY;

@@ -33,6 +33,12 @@ public final class LabeledData {
         this.sha256 = sha256;
     }
 
+    /** Data already typed (rows of feature values), e.g. decoded from a binary format. */
+    static LabeledData of(List<Object[]> rows, int[] classes, double[][] targets, long[] lines, String source,
+            String sha256) {
+        return new LabeledData(rows, classes, targets, lines, source, sha256);
+    }
+
     /** Reads features and labels from a table; the label columns must be present. */
     public static LabeledData read(CsvTable table, CsvSource csv, List<FeatureSchema> features, LabelSchema label,
             Task task) {

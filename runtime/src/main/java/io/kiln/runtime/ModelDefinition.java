@@ -20,6 +20,8 @@ public final class ModelDefinition {
     private final List<FeatureSchema> features;
     private final List<FeatureSchema> declaredFeatures;
     private final SeriesWindow series;
+    private final int[] image;
+    private final ImageAugmentation augmentation;
     private final LabelSchema label;
     private final EvaluationProtocol protocol;
     private final FitSettings fit;
@@ -46,7 +48,19 @@ public final class ModelDefinition {
         }
         this.declaredFeatures = List.copyOf(b.features);
         this.series = b.series;
+        this.image = b.image;
+        this.augmentation = b.augmentation;
+        if (augmentation != null && image == null) {
+            throw new IllegalArgumentException("Augmentation transforms images: declare the image's size");
+        }
+        if (data != null && data.isIdx() && image == null) {
+            throw new IllegalArgumentException("IDX data holds images: declare the image's size");
+        }
         this.features = series == null ? declaredFeatures : series.expand(declaredFeatures);
+        if (image != null && (long) image[0] * image[1] * image[2] != declaredFeatures.size()) {
+            throw new IllegalArgumentException("A " + image[0] + "x" + image[1] + "x" + image[2] + " image has "
+                    + (long) image[0] * image[1] * image[2] + " pixels, not " + declaredFeatures.size() + " features");
+        }
         this.label = Objects.requireNonNull(b.label, "label");
         this.protocol = b.protocol;
         this.fit = b.fit;
@@ -98,6 +112,8 @@ public final class ModelDefinition {
         b.testData = testData;
         b.features.addAll(declaredFeatures);
         b.series = series;
+        b.image = image;
+        b.augmentation = augmentation;
         b.label = label;
         b.protocol = Objects.requireNonNull(other);
         b.fit = fit;
@@ -166,6 +182,32 @@ public final class ModelDefinition {
     /** The windows over an ordered series, or null when each row is a sample. */
     public SeriesWindow series() {
         return series;
+    }
+
+    /** The image the features form, {@code {height, width, channels}}, or null when they are no image. */
+    public int[] image() {
+        return image == null ? null : image.clone();
+    }
+
+    /** The random transforms of training images, or null for none. */
+    public ImageAugmentation augmentation() {
+        return augmentation;
+    }
+
+    /**
+     * The samples of a data source, typed: a table's rows (or a series' windows, see
+     * {@link #readTable}), or the images of IDX files.
+     *
+     * @param requireLabel whether the label must be present (a table to predict on may lack it)
+     */
+    public LabeledData readData(CsvSource source, boolean requireLabel) throws java.io.IOException {
+        if (source.isIdx()) {
+            if (image == null) {
+                throw new IllegalArgumentException("IDX data holds images, but model '" + name + "' declares no image");
+            }
+            return IdxReader.read(source, features, label, task, image);
+        }
+        return LabeledData.read(readTable(source), source, features, label, task, requireLabel);
     }
 
     /**
@@ -254,6 +296,8 @@ public final class ModelDefinition {
         private CsvSource testData;
         private final List<FeatureSchema> features = new ArrayList<>();
         private SeriesWindow series;
+        private int[] image;
+        private ImageAugmentation augmentation;
         private LabelSchema label;
         private EvaluationProtocol protocol = new HoldoutProtocol(0.2, 0.2, true, true, false);
         private FitSettings fit = new FitSettings(100, 32, 42);
@@ -295,6 +339,24 @@ public final class ModelDefinition {
 
         public Builder feature(FeatureSchema feature) {
             features.add(feature);
+            return this;
+        }
+
+        /** Several features, in order (e.g. {@link ImagePixels#features}). */
+        public Builder features(List<FeatureSchema> list) {
+            features.addAll(list);
+            return this;
+        }
+
+        /** The features are the pixels of a {@code height × width × channels} image, channel by channel. */
+        public Builder image(int height, int width, int channels) {
+            this.image = new int[] {height, width, channels};
+            return this;
+        }
+
+        /** Training batches of images are randomly transformed (needs {@link #image}). */
+        public Builder augmentation(ImageAugmentation augmentation) {
+            this.augmentation = augmentation;
             return this;
         }
 

@@ -14,9 +14,22 @@ import java.nio.file.Path;
  * @param progress where per-epoch progress is printed, or null for none
  * @param everyEpoch print every epoch (otherwise about ten lines per run)
  * @param listener called after every epoch, or null
+ * @param sample train on a random sample of this many training rows (validation and test rows
+ *     unchanged), or null for all; for quick experiments on large data
  */
 public record TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
-        boolean everyEpoch, EpochListener listener) {
+        boolean everyEpoch, EpochListener listener, Integer sample) {
+
+    public TrainOptions {
+        if (sample != null && sample <= 0) {
+            throw new IllegalArgumentException("the training sample must be positive, was " + sample);
+        }
+    }
+
+    public TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
+            boolean everyEpoch, EpochListener listener) {
+        this(data, epochs, batchSize, seed, progress, everyEpoch, listener, null);
+    }
 
     public TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
             boolean everyEpoch) {
@@ -25,35 +38,40 @@ public record TrainOptions(Path data, Integer epochs, Integer batchSize, Long se
 
     /** Declared settings, progress on standard error. */
     public static TrainOptions defaults() {
-        return new TrainOptions(null, null, null, null, System.err, false, null);
+        return new TrainOptions(null, null, null, null, System.err, false, null, null);
     }
 
     public TrainOptions data(Path file) {
-        return new TrainOptions(file, epochs, batchSize, seed, progress, everyEpoch, listener);
+        return new TrainOptions(file, epochs, batchSize, seed, progress, everyEpoch, listener, sample);
     }
 
     public TrainOptions epochs(int n) {
-        return new TrainOptions(data, n, batchSize, seed, progress, everyEpoch, listener);
+        return new TrainOptions(data, n, batchSize, seed, progress, everyEpoch, listener, sample);
     }
 
     public TrainOptions batchSize(int n) {
-        return new TrainOptions(data, epochs, n, seed, progress, everyEpoch, listener);
+        return new TrainOptions(data, epochs, n, seed, progress, everyEpoch, listener, sample);
     }
 
     public TrainOptions seed(long s) {
-        return new TrainOptions(data, epochs, batchSize, s, progress, everyEpoch, listener);
+        return new TrainOptions(data, epochs, batchSize, s, progress, everyEpoch, listener, sample);
     }
 
     public TrainOptions quiet() {
-        return new TrainOptions(data, epochs, batchSize, seed, null, false, listener);
+        return new TrainOptions(data, epochs, batchSize, seed, null, false, listener, sample);
     }
 
     public TrainOptions progress(PrintStream out, boolean every) {
-        return new TrainOptions(data, epochs, batchSize, seed, out, every, listener);
+        return new TrainOptions(data, epochs, batchSize, seed, out, every, listener, sample);
     }
 
     public TrainOptions listener(EpochListener l) {
-        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, l);
+        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, l, sample);
+    }
+
+    /** Train on a random sample of {@code rows} of the training rows. */
+    public TrainOptions sample(int rows) {
+        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, listener, rows);
     }
 
     /** The declared settings with these overrides applied. */

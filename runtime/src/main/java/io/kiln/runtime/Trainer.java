@@ -55,17 +55,33 @@ public final class Trainer {
      */
     public record Prepared(CsvSource source, LabeledData data, Splits.Holdout split, FitSettings fit) {}
 
-    /** Reads the data (the override in {@code options} or the declared source) and splits it. */
+    /**
+     * Reads the data (the override in {@code options} or the declared source) and splits it; with a
+     * {@link TrainOptions#sample()}, keeps that many of the training rows.
+     */
     public static Prepared prepare(ModelDefinition def, TrainOptions options) {
+        Prepared all = prepareAll(def, options);
+        Integer rows = options.sample();
+        if (rows == null || rows >= all.split().train().length) {
+            return all;
+        }
+        int[] kept = sample(all.split().train(), rows, all.fit().seed());
+        Arrays.sort(kept);
+        return new Prepared(all.source(), all.data(), new Splits.Holdout(kept, all.split().validation(),
+                all.split().test()), all.fit());
+    }
+
+    private static Prepared prepareAll(ModelDefinition def, TrainOptions options) {
         CsvSource source = source(def, options.data());
         try {
-            CsvTable table = def.readTable(source);
-            LabeledData data = LabeledData.read(table, source, def.features(), def.label(), def.task());
+            // a temporal split orders rows by a column of the table, so the table is kept
+            CsvTable table = def.protocol() instanceof TemporalProtocol ? def.readTable(source) : null;
+            LabeledData data = table != null ? LabeledData.read(table, source, def.features(), def.label(), def.task())
+                    : def.readData(source, true);
             FitSettings fit = options.apply(def.fit());
             if (def.testData() != null && options.data() == null) {
                 // the official test set: its rows follow the data's; validation rows come from the data alone
-                LabeledData test = LabeledData.read(def.readTable(def.testData()), def.testData(), def.features(),
-                        def.label(), def.task());
+                LabeledData test = def.readData(def.testData(), true);
                 HoldoutProtocol h = (HoldoutProtocol) def.protocol();
                 Splits.Holdout inner = Splits.holdout(data.size(), strata(h.stratified(), data), h.validation(), 0,
                         h.shuffle(), fit.seed());
@@ -473,6 +489,12 @@ public final class Trainer {
         double firstLoss = Double.NaN;
         List<Report.Epoch> history = new ArrayList<>();
         Random shuffle = new Random(fit.seed());
+        ImageAugmentation augment = def.augmentation() != null && def.augmentation().isActive()
+                ? def.augmentation() : null;
+        Random augmentRandom = new Random(fit.seed() * 31 + 17);
+        // the geometric transforms undo and redo each pixel's scaling
+        double[] pixelCenters = pre.transforms().stream().mapToDouble(FeatureTransform::center).toArray();
+        double[] pixelScales = pre.transforms().stream().mapToDouble(FeatureTransform::scale).toArray();
         int[] order = new int[n];
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long t0 = System.nanoTime();
@@ -487,7 +509,11 @@ public final class Trainer {
             INDArray masks = TokenMask.of(xs, tokens);
             for (int from = 0; from < n; from += fit.batchSize()) {
                 int to = Math.min(n, from + fit.batchSize());
-                net.fit(new DataSet(rowRange(xs, from, to), rowRange(ys, from, to),
+                INDArray xb = rowRange(xs, from, to);
+                if (augment != null) {
+                    xb = augment(augment, xb, def.image(), pixelCenters, pixelScales, augmentRandom);
+                }
+                net.fit(new DataSet(xb, rowRange(ys, from, to),
                         masks == null ? null : rowRange(masks, from, to), null));
                 lossSum += net.score() * (to - from);
             }
@@ -683,6 +709,14 @@ public final class Trainer {
             out[i] = row.clone();
         }
         return out;
+    }
+
+    /** A randomly transformed copy of a batch of encoded images. */
+    private static INDArray augment(ImageAugmentation augment, INDArray batch, int[] image, double[] centers,
+            double[] scales, Random random) {
+        float[] x = batch.dup('c').data().asFloat();
+        augment.apply(x, (int) batch.size(0), image[0], image[1], image[2], centers, scales, random);
+        return Nd4j.create(x, batch.shape(), 'c');
     }
 
     static INDArray features(Preprocessor pre, LabeledData data, int[] which) {

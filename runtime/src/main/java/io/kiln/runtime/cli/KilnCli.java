@@ -1,7 +1,6 @@
 package io.kiln.runtime.cli;
 
 import io.kiln.runtime.CsvSource;
-import io.kiln.runtime.CsvTable;
 import io.kiln.runtime.DataException;
 import io.kiln.runtime.FeatureSchema;
 import io.kiln.runtime.KilnModel;
@@ -124,6 +123,10 @@ public final class KilnCli {
         @Option(names = "--every-epoch", description = "Print progress for every epoch.")
         boolean everyEpoch;
 
+        @Option(names = "--sample", paramLabel = "N",
+                description = "Train on a random N of the training rows (validation and test rows unchanged).")
+        Integer sample;
+
         Train(ModelDefinition definition, PrintStream out, PrintStream err) {
             this.definition = definition;
             this.out = out;
@@ -135,14 +138,21 @@ public final class KilnCli {
             if (epochs != null && epochs <= 0 || batchSize != null && batchSize <= 0) {
                 throw new IllegalArgumentException("--epochs and --batch-size must be positive");
             }
-            TrainOptions options = new TrainOptions(data, epochs, batchSize, seed, quiet ? null : err, everyEpoch);
+            if (sample != null && sample <= 0) {
+                throw new IllegalArgumentException("--sample must be positive");
+            }
+            TrainOptions options = new TrainOptions(data, epochs, batchSize, seed, quiet ? null : err, everyEpoch,
+                    null, sample);
             Trainer.Prepared prepared = Trainer.prepare(definition, options);
             Splits.Holdout s = prepared.split();
             out.printf(Locale.ROOT, "model    %s (%s)%n", definition.name(), definition.task());
             out.printf(Locale.ROOT, "data     %s: %d rows, sha256 %s%n", prepared.source().name(),
                     prepared.data().size(), abbreviate(prepared.data().sha256()));
-            out.printf(Locale.ROOT, "protocol %s, seed %d%n", definition.protocol().describe(definition.task()),
-                    prepared.fit().seed());
+            String protocol = definition.protocol().describe(definition.task());
+            if (definition.testData() != null && data == null) { // the official test set replaces the test fraction
+                protocol = protocol.replaceFirst(", test [0-9.]+", ", test set " + definition.testData().name());
+            }
+            out.printf(Locale.ROOT, "protocol %s, seed %d%n", protocol, prepared.fit().seed());
             if (definition.protocol() instanceof io.kiln.runtime.KFoldProtocol) {
                 out.printf(Locale.ROOT, "split    %d cross-validated / %d test%n", s.train().length, s.test().length);
             } else {
@@ -422,8 +432,7 @@ public final class KilnCli {
     }
 
     static LabeledData read(CsvSource source, ModelDefinition d, boolean requireLabel) throws IOException {
-        CsvTable table = d.readTable(source);
-        return LabeledData.read(table, source, d.features(), d.label(), d.task(), requireLabel);
+        return d.readData(source, requireLabel);
     }
 
     static String abbreviate(String sha) {
