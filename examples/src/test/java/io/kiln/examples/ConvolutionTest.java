@@ -59,6 +59,19 @@ class ConvolutionTest {
     }
 
     @Test
+    void aSeparableConvolutionBuildsInDl4jWithTheInferredParametersAndLearns() {
+        TrainingResult r = io.kiln.examples.digits.DigitsSeparableTrainer.train(
+                io.kiln.runtime.TrainOptions.defaults().quiet());
+        // conv (3·3·1 + 1)·16 = 160; separable 3·3·16·2 + 16·2·32 + 32 = 1,344; output 32·10 + 10 = 330
+        assertThat(r.model().network().numParams()).isEqualTo(160 + 1_344 + 330);
+        assertThat(io.kiln.examples.digits.DigitsSeparableTrainer.DEFINITION.layerTable())
+                .contains("total params: 1,834");
+        assertThat(r.model().network().getLayer(1).conf().getLayer())
+                .isInstanceOf(org.deeplearning4j.nn.conf.layers.SeparableConvolution2D.class);
+        assertThat(r.metrics().get("accuracy")).isAtLeast(0.9);
+    }
+
+    @Test
     void summaryPrintsTheInferredLayerTable() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -99,6 +99,8 @@ public enum Message {
     TEXT_FIELD_TYPE("text-field-type", "@Text field '%s' has type %s. Declare it as String."),
     TEST_FILE_PROTOCOL("test-file-protocol",
             "%s is the test set, so %s."),
+    SEPARABLE_ONE_CHANNEL("separable-one-channel",
+            "@SeparableConv2D '%s' gets %s, one channel: separating the channels of a one-channel image saves no weights (and DL4J's separable convolution fails on it). Use @Conv2D here; separable convolutions pay off after a layer with many channels."),
     AUGMENT_NEEDS_IMAGE("augment-needs-image",
             "@Augment flips, shifts and rotates images, but the spec declares no @Image. Declare the image's size with @Image, or remove @Augment."),
     AUGMENT_NOTHING("augment-nothing",

@@ -48,6 +48,8 @@ final class Names {
     static final ClassName BATCH_NORMALIZATION =
             ClassName.get("org.deeplearning4j.nn.conf.layers", "BatchNormalization");
     static final ClassName CONVOLUTION_LAYER = ClassName.get("org.deeplearning4j.nn.conf.layers", "ConvolutionLayer");
+    static final ClassName SEPARABLE_CONVOLUTION =
+            ClassName.get("org.deeplearning4j.nn.conf.layers", "SeparableConvolution2D");
     static final ClassName SUBSAMPLING_LAYER = ClassName.get("org.deeplearning4j.nn.conf.layers", "SubsamplingLayer");
     static final ClassName GLOBAL_POOLING_LAYER =
             ClassName.get("org.deeplearning4j.nn.conf.layers", "GlobalPoolingLayer");

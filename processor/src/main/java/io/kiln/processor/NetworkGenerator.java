@@ -184,6 +184,15 @@ final class NetworkGenerator {
                         w.dilationWidth(), Names.CONVOLUTION_MODE, mode(w), Names.ND4J_ACTIVATION,
                         dl4j(layer.activation()), reluInit(layer.activation()), penalties.layerCalls(layer));
             }
+            case SEPARABLE_CONV2D -> {
+                Window w = layer.window();
+                yield CodeBlock.of("new $T.Builder($L, $L).name($S).nOut($L).depthMultiplier($L).stride($L, $L)"
+                                + ".padding($L, $L).dilation($L, $L).convolutionMode($T.$L).activation($T.$L)$L$L.build()",
+                        Names.SEPARABLE_CONVOLUTION, w.kernelHeight(), w.kernelWidth(), layer.name(), layer.units(),
+                        layer.depthMultiplier(), w.strideHeight(), w.strideWidth(), w.padHeight(), w.padWidth(),
+                        w.dilationHeight(), w.dilationWidth(), Names.CONVOLUTION_MODE, mode(w), Names.ND4J_ACTIVATION,
+                        dl4j(layer.activation()), reluInit(layer.activation()), penalties.layerCalls(layer));
+            }
             case POOL2D -> {
                 Window w = layer.window();
                 yield CodeBlock.of("new $T.Builder($T.$L).name($S).kernelSize($L, $L).stride($L, $L).padding($L, $L)"
@@ -284,6 +293,8 @@ final class NetworkGenerator {
                 case BATCH_NORM -> "decay " + l.decay();
                 case OUTPUT -> l.activation().name() + ", loss " + l.loss().name();
                 case CONV2D -> window(l.window(), true) + ", " + l.activation().name();
+                case SEPARABLE_CONV2D -> window(l.window(), true) + ", depth x" + l.depthMultiplier() + ", "
+                        + l.activation().name();
                 case POOL2D -> l.window().pooling() + " " + window(l.window(), false);
                 case GLOBAL_POOL -> l.window().pooling().name();
                 case LSTM, SIMPLE_RNN -> l.activation().name() + (l.bidirectional() ? ", bidirectional" : "");

@@ -171,7 +171,7 @@ final class Shapes {
                     shape = new Sequence(t.length(), l.units());
                     sequencer = l;
                 }
-                case CONV2D, POOL2D -> {
+                case CONV2D, SEPARABLE_CONV2D, POOL2D -> {
                     if (!(shape instanceof Image in)) {
                         problems.add(new Problem(i, null, flattener == null || shape instanceof Sequence
                                 ? Message.NEEDS_IMAGE.format(annotation, l.name(), inputWords(input))
@@ -191,9 +191,19 @@ final class Shapes {
                         height = Math.max(height, 1);
                         width = Math.max(width, 1);
                     }
-                    long channels = l.kind() == LayerKind.CONV2D ? l.units() : in.channels();
-                    params = l.kind() == LayerKind.CONV2D
-                            ? ((long) w.kernelHeight() * w.kernelWidth() * in.channels() + 1) * l.units() : 0;
+                    long channels = l.kind() == LayerKind.POOL2D ? in.channels() : l.units();
+                    long taps = (long) w.kernelHeight() * w.kernelWidth();
+                    params = switch (l.kind()) {
+                        case CONV2D -> (taps * in.channels() + 1) * l.units();
+                        // depthwise taps per channel and multiplier, then a 1x1 mix with a bias per filter
+                        case SEPARABLE_CONV2D -> taps * in.channels() * l.depthMultiplier()
+                                + in.channels() * l.depthMultiplier() * (long) l.units() + l.units();
+                        default -> 0;
+                    };
+                    if (l.kind() == LayerKind.SEPARABLE_CONV2D && in.channels() == 1) {
+                        problems.add(new Problem(i, null, Message.SEPARABLE_ONE_CHANNEL.format(l.name(),
+                                in.describe())));
+                    }
                     shape = new Image(height, width, channels);
                 }
                 case CONV1D, POOL1D, LSTM, SIMPLE_RNN -> {
@@ -346,6 +356,7 @@ final class Shapes {
             case BATCH_NORM -> "BatchNorm";
             case OUTPUT -> "Output";
             case CONV2D -> "Conv2D";
+            case SEPARABLE_CONV2D -> "SeparableConv2D";
             case POOL2D -> "Pool2D";
             case GLOBAL_POOL -> "GlobalPool";
             case LSTM -> "Lstm";

@@ -81,7 +81,7 @@ record SpecModel(
     }
 
     enum LayerKind {
-        DENSE, DROPOUT, BATCH_NORM, OUTPUT, CONV2D, POOL2D, GLOBAL_POOL, LSTM, SIMPLE_RNN, LAST_TIME_STEP, CONV1D,
+        DENSE, DROPOUT, BATCH_NORM, OUTPUT, CONV2D, SEPARABLE_CONV2D, POOL2D, GLOBAL_POOL, LSTM, SIMPLE_RNN, LAST_TIME_STEP, CONV1D,
         POOL1D, EMBEDDING;
 
         /** Recurrent layers, which {@code @LastTimeStep} can follow. */
@@ -120,11 +120,18 @@ record SpecModel(
     /**
      * A layer as declared. {@code l1} and {@code l2} are the layer's own penalties, negative when it
      * inherits {@link RegularizationModel}'s; {@code labelSmoothing} is the output layer's;
-     * {@code bidirectional} is a recurrent layer's.
+     * {@code bidirectional} is a recurrent layer's; {@code depthMultiplier} a separable convolution's.
      */
     record LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
             double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window,
-            boolean bidirectional) {
+            boolean bidirectional, int depthMultiplier) {
+
+        LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
+                double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window,
+                boolean bidirectional) {
+            this(name, kind, units, activation, loss, rate, decay, epsilon, l1, l2, labelSmoothing, window,
+                    bidirectional, 1);
+        }
 
         LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
                 double decay, double epsilon, double l1, double l2, double labelSmoothing) {
@@ -139,7 +146,7 @@ record SpecModel(
         /** Layers with weights that l1 and l2 penalize. */
         boolean hasWeights() {
             return switch (kind) {
-                case DENSE, OUTPUT, CONV2D, CONV1D, LSTM, SIMPLE_RNN, EMBEDDING -> true;
+                case DENSE, OUTPUT, CONV2D, SEPARABLE_CONV2D, CONV1D, LSTM, SIMPLE_RNN, EMBEDDING -> true;
                 default -> false;
             };
         }

@@ -62,7 +62,7 @@ import javax.lang.model.util.Types;
  */
 final class SpecReader {
     static final String DSL = "io.kiln.dsl.";
-    private static final List<String> LAYER_ANNOTATIONS = List.of("Dense", "Dropout", "BatchNorm", "Conv2D", "Pool2D",
+    private static final List<String> LAYER_ANNOTATIONS = List.of("Dense", "Dropout", "BatchNorm", "Conv2D", "SeparableConv2D", "Pool2D",
             "GlobalPool", "Conv1D", "Pool1D", "Lstm", "SimpleRnn", "LastTimeStep", "Embedding", "Output");
     private static final List<String> OPTIMIZER_ANNOTATIONS = List.of("Sgd", "Adam", "AdamW", "RmsProp", "AdaGrad");
     private static final List<String> PROTOCOL_ANNOTATIONS = List.of("Holdout", "KFold", "TemporalSplit");
@@ -838,6 +838,21 @@ final class SpecReader {
                 return new LayerModel(name, LayerKind.CONV2D, filters,
                         activation == Activation.DEFAULT ? Activation.RELU : activation, Loss.DEFAULT, 0, 0, 0, -1, -1,
                         0, window(field, a, true));
+            }
+            case "SeparableConv2D" -> {
+                int filters = a.intValue("filters");
+                if (filters <= 0) {
+                    reporter.error(field, a.mirror, "filters", Message.FILTERS_POSITIVE.format(filters));
+                }
+                int multiplier = a.intValue("depthMultiplier");
+                if (multiplier <= 0) {
+                    reporter.error(field, a.mirror, "depthMultiplier",
+                            Message.POSITIVE.format("depthMultiplier", multiplier));
+                }
+                Activation activation = a.enumValue("activation", Activation.class);
+                return new LayerModel(name, LayerKind.SEPARABLE_CONV2D, filters,
+                        activation == Activation.DEFAULT ? Activation.RELU : activation, Loss.DEFAULT, 0, 0, 0, -1, -1,
+                        0, window(field, a, true), false, Math.max(1, multiplier));
             }
             case "Pool2D" -> {
                 return new LayerModel(name, LayerKind.POOL2D, 0, Activation.DEFAULT, Loss.DEFAULT, 0, 0, 0, -1, -1, 0,

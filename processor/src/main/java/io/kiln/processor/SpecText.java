@@ -153,6 +153,9 @@ final class SpecText {
                         + (l.labelSmoothing() > 0 ? ", labelSmoothing = " + l.labelSmoothing() : "") + ")";
                 case CONV2D -> "Conv2D(filters = " + l.units() + window(l) + ", dilation = {" + l.window().dilationHeight()
                         + ", " + l.window().dilationWidth() + "}, activation = " + l.activation() + penalties(l) + ")";
+                case SEPARABLE_CONV2D -> "SeparableConv2D(filters = " + l.units() + ", depthMultiplier = "
+                        + l.depthMultiplier() + window(l) + ", dilation = {" + l.window().dilationHeight() + ", "
+                        + l.window().dilationWidth() + "}, activation = " + l.activation() + penalties(l) + ")";
                 case POOL2D -> "Pool2D(type = " + l.window().pooling() + window(l) + ")";
                 case GLOBAL_POOL -> "GlobalPool(type = " + l.window().pooling() + ")";
                 case LSTM, SIMPLE_RNN -> (l.kind() == SpecModel.LayerKind.LSTM ? "Lstm" : "SimpleRnn") + "(units = "

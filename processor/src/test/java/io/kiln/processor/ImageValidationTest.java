@@ -46,6 +46,31 @@ class ImageValidationTest {
     // ------------------------------------------------------------------ impossible networks
 
     @Test
+    void aSeparableConvolutionOfOneChannelIsRejected() {
+        JavaFileObject spec = image("@Image(height = 8, width = 8)", 64,
+                "    @SeparableConv2D(filters = 8) Layer sep;");
+        assertOnlyErrorAt(spec, Message.SEPARABLE_ONE_CHANNEL.format("sep", "8x8x1"), "Layer sep");
+    }
+
+    @Test
+    void aSeparableConvolutionAfterAConvolutionIsGeneratedWithItsParameterCount() {
+        Compilation c = compile(image("@Image(height = 8, width = 8)", 64,
+                "    @Conv2D(filters = 8, same = true) Layer conv;",
+                "    @SeparableConv2D(filters = 16, depthMultiplier = 2, same = true) Layer sep;",
+                "    @GlobalPool Layer pool;"));
+        assertAccepted(c, "test.Digits");
+        String network = generated(c, "test.DigitsNetwork");
+        assertThat(network).contains("new SeparableConvolution2D.Builder(3, 3).name(\"sep\").nOut(16)"
+                + ".depthMultiplier(2).stride(1, 1).padding(0, 0).dilation(1, 1)"
+                + ".convolutionMode(ConvolutionMode.Same).activation(Activation.RELU)");
+        // 3·3·8·2 depthwise + 8·2·16 pointwise + 16 biases
+        assertThat(network).contains("sep SeparableConv2D 8x8x16 416 3x3, stride 1, same, depth x2, RELU");
+        JavaFileObject bad = image("@Image(height = 8, width = 8)", 64,
+                "    @Conv2D(filters = 8) Layer conv;", "    @SeparableConv2D(filters = 4, depthMultiplier = 0) Layer sep;");
+        assertOnlyErrorAt(bad, Message.POSITIVE.format("depthMultiplier", 0), "depthMultiplier = 0");
+    }
+
+    @Test
     void kernelLargerThanTheImageIsRejectedAtTheConvolution() {
         JavaFileObject spec = image("@Image(height = 7, width = 7)", 49,
                 "    @Conv2D(filters = 8, kernel = 9) Layer conv;");
