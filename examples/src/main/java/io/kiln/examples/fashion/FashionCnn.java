@@ -32,7 +32,7 @@ import io.kiln.dsl.Task;
 @Holdout(validation = 0.1)
 @Adam(learningRate = 0.001)
 @EarlyStopping(monitor = Metric.ACCURACY, patience = 3)
-@Fit(epochs = 15, batchSize = 128, seed = 42)
+@Fit(epochs = 20, batchSize = 128, seed = 42)
 public class FashionCnn {
     @Label(classes = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
             "Ankle boot"}) int item;
