@@ -23,8 +23,13 @@ public sealed interface EvaluationProtocol permits HoldoutProtocol, KFoldProtoco
 
     /** {@link #describe()} for a task: regression and multilabel splits are never stratified. */
     default String describe(io.kiln.dsl.Task task) {
+        return forTask(describe(), task);
+    }
+
+    /** A description without "stratified" for a task whose splits never are (regression, multilabel). */
+    static String forTask(String description, io.kiln.dsl.Task task) {
         boolean stratifiable = task == io.kiln.dsl.Task.BINARY_CLASSIFICATION
                 || task == io.kiln.dsl.Task.MULTICLASS_CLASSIFICATION;
-        return stratifiable ? describe() : describe().replace(", stratified", "");
+        return stratifiable ? description : description.replace(", stratified", "");
     }
 }

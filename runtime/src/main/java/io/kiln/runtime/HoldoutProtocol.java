@@ -26,7 +26,16 @@ public record HoldoutProtocol(double validation, double test, boolean stratified
 
     @Override
     public String describe() {
-        return String.format(Locale.ROOT, "holdout (validation %.2f, test %.2f%s%s%s)", validation, test,
+        return describe(String.format(Locale.ROOT, "test %.2f", test));
+    }
+
+    /** {@link #describe(io.kiln.dsl.Task)} for data with an official test set, named in place of the test fraction. */
+    public String describeWithTestSet(io.kiln.dsl.Task task, String testSet) {
+        return EvaluationProtocol.forTask(describe("test set " + testSet), task);
+    }
+
+    private String describe(String testPart) {
+        return String.format(Locale.ROOT, "holdout (validation %.2f, %s%s%s%s)", validation, testPart,
                 stratified ? ", stratified" : "", shuffle ? ", shuffled" : ", in file order",
                 retrain ? ", final retrain on train + validation" : "");
     }

@@ -493,8 +493,10 @@ public final class Trainer {
                 ? def.augmentation() : null;
         Random augmentRandom = new Random(fit.seed() * 31 + 17);
         // the geometric transforms undo and redo each pixel's scaling
-        double[] pixelCenters = pre.transforms().stream().mapToDouble(FeatureTransform::center).toArray();
-        double[] pixelScales = pre.transforms().stream().mapToDouble(FeatureTransform::scale).toArray();
+        double[] pixelCenters = augment == null ? null
+                : pre.transforms().stream().mapToDouble(FeatureTransform::center).toArray();
+        double[] pixelScales = augment == null ? null
+                : pre.transforms().stream().mapToDouble(FeatureTransform::scale).toArray();
         int[] order = new int[n];
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long t0 = System.nanoTime();

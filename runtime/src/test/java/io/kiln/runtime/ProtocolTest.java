@@ -538,4 +538,14 @@ class ProtocolTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
         assertThat(e).hasMessageThat().contains("roc_auc");
     }
+
+    @Test
+    void anOfficialTestSetIsNamedInPlaceOfTheTestFraction() {
+        HoldoutProtocol h = new HoldoutProtocol(0.1, 0.2, true, true, false);
+        assertThat(h.describeWithTestSet(io.kiln.dsl.Task.MULTICLASS_CLASSIFICATION, "t10k.gz"))
+                .isEqualTo("holdout (validation 0.10, test set t10k.gz, stratified, shuffled)");
+        assertThat(h.describeWithTestSet(io.kiln.dsl.Task.SCALAR_REGRESSION, "test.csv"))
+                .isEqualTo("holdout (validation 0.10, test set test.csv, shuffled)");
+        assertThat(h.describe()).isEqualTo("holdout (validation 0.10, test 0.20, stratified, shuffled)");
+    }
 }

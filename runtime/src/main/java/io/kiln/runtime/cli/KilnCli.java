@@ -148,10 +148,10 @@ public final class KilnCli {
             out.printf(Locale.ROOT, "model    %s (%s)%n", definition.name(), definition.task());
             out.printf(Locale.ROOT, "data     %s: %d rows, sha256 %s%n", prepared.source().name(),
                     prepared.data().size(), abbreviate(prepared.data().sha256()));
-            String protocol = definition.protocol().describe(definition.task());
-            if (definition.testData() != null && data == null) { // the official test set replaces the test fraction
-                protocol = protocol.replaceFirst(", test [0-9.]+", ", test set " + definition.testData().name());
-            }
+            String protocol = definition.testData() != null && data == null // the official test set
+                    ? ((io.kiln.runtime.HoldoutProtocol) definition.protocol())
+                            .describeWithTestSet(definition.task(), definition.testData().name())
+                    : definition.protocol().describe(definition.task());
             out.printf(Locale.ROOT, "protocol %s, seed %d%n", protocol, prepared.fit().seed());
             if (definition.protocol() instanceof io.kiln.runtime.KFoldProtocol) {
                 out.printf(Locale.ROOT, "split    %d cross-validated / %d test%n", s.train().length, s.test().length);
