@@ -66,7 +66,7 @@ class ConvolutionTest {
         assertThat(r.model().network().numParams()).isEqualTo(160 + 1_344 + 330);
         assertThat(io.kiln.examples.digits.DigitsSeparableTrainer.DEFINITION.layerTable())
                 .contains("total params: 1,834");
-        assertThat(r.model().network().getLayer(1).conf().getLayer())
+        assertThat(r.model().network().layers().getLayer(1).conf().getLayer())
                 .isInstanceOf(org.deeplearning4j.nn.conf.layers.SeparableConvolution2D.class);
         assertThat(r.metrics().get("accuracy")).isAtLeast(0.9);
     }

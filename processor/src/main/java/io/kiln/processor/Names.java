@@ -37,6 +37,13 @@ final class Names {
 
     static final ClassName MULTI_LAYER_CONFIGURATION =
             ClassName.get("org.deeplearning4j.nn.conf", "MultiLayerConfiguration");
+    static final ClassName COMPUTATION_GRAPH_CONFIGURATION =
+            ClassName.get("org.deeplearning4j.nn.conf", "ComputationGraphConfiguration");
+    static final ClassName ELEMENT_WISE_VERTEX = ClassName.get("org.deeplearning4j.nn.conf.graph", "ElementWiseVertex");
+    static final ClassName PREPROCESSOR_VERTEX = ClassName.get("org.deeplearning4j.nn.conf.graph", "PreprocessorVertex");
+    static final ClassName ACTIVATION_LAYER = ClassName.get("org.deeplearning4j.nn.conf.layers", "ActivationLayer");
+    static final ClassName FEED_FORWARD_TO_CNN =
+            ClassName.get("org.deeplearning4j.nn.conf.preprocessor", "FeedForwardToCnnPreProcessor");
     static final ClassName NEURAL_NET_CONFIGURATION =
             ClassName.get("org.deeplearning4j.nn.conf", "NeuralNetConfiguration");
     static final ClassName INPUT_TYPE = ClassName.get("org.deeplearning4j.nn.conf.inputs", "InputType");
@@ -62,6 +69,7 @@ final class Names {
     static final ClassName LAST_TIME_STEP = ClassName.get("org.deeplearning4j.nn.conf.layers.recurrent", "LastTimeStep");
     static final ClassName CONVOLUTION_1D = ClassName.get("org.deeplearning4j.nn.conf.layers", "Convolution1DLayer");
     static final ClassName SUBSAMPLING_1D = ClassName.get("org.deeplearning4j.nn.conf.layers", "Subsampling1DLayer");
+    static final ClassName SELF_ATTENTION = ClassName.get("org.deeplearning4j.nn.conf.layers", "SelfAttentionLayer");
     static final ClassName SEQUENCE_INPUT = ClassName.get(RUNTIME, "SequenceInput");
     static final ClassName RNN_TO_FEED_FORWARD =
             ClassName.get("org.deeplearning4j.nn.conf.preprocessor", "RnnToFeedForwardPreProcessor");

@@ -13,6 +13,7 @@ import io.kiln.processor.SpecModel.LayerModel;
 import io.kiln.processor.SpecModel.OptimizerModel;
 import io.kiln.processor.SpecModel.RegularizationModel;
 import io.kiln.processor.SpecModel.Window;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /** Generates {@code <Name>Network}: the DL4J configuration, as a person would write it by hand. */
@@ -22,13 +23,13 @@ final class NetworkGenerator {
     static TypeSpec generate(SpecModel spec) {
         MethodSpec configuration = MethodSpec.methodBuilder("configuration")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .returns(Names.MULTI_LAYER_CONFIGURATION)
+                .returns(spec.isGraph() ? Names.COMPUTATION_GRAPH_CONFIGURATION : Names.MULTI_LAYER_CONFIGURATION)
                 .addParameter(int.class, "numInputs")
                 .addParameter(long.class, "seed")
                 .addJavadoc("The network of {@link $T}.\n\n"
                         + "@param numInputs width of the encoded feature vector (known once preprocessing is fitted)\n"
                         + "@param seed seed of the weight initialization\n", ClassName.get(spec.type()))
-                .addStatement("return $L", chain(spec))
+                .addStatement("return $L", spec.isGraph() ? graph(spec) : chain(spec))
                 .build();
         return TypeSpec.classBuilder(spec.simpleName() + "Network")
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
@@ -87,10 +88,9 @@ final class NetworkGenerator {
         }
     }
 
-    private static CodeBlock chain(SpecModel spec) {
-        Penalties penalties = Penalties.of(spec);
+    /** The settings every layer shares: seed, updater, penalties, clipping, weight initialization. */
+    private static CodeBlock global(SpecModel spec, Penalties penalties) {
         CodeBlock.Builder b = CodeBlock.builder();
-        b.add("new $T.Builder()\n", Names.NEURAL_NET_CONFIGURATION).indent().indent();
         b.add(".seed(seed)\n");
         b.add(".updater($L)\n", updater(spec.optimizer()));
         if (penalties.globalL1()) {
@@ -106,6 +106,14 @@ final class NetworkGenerator {
             b.add(".gradientNormalizationThreshold($L)\n", clipping.norm() > 0 ? clipping.norm() : clipping.value());
         }
         b.add(".weightInit($T.XAVIER)\n", Names.WEIGHT_INIT);
+        return b.build();
+    }
+
+    private static CodeBlock chain(SpecModel spec) {
+        Penalties penalties = Penalties.of(spec);
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.add("new $T.Builder()\n", Names.NEURAL_NET_CONFIGURATION).indent().indent();
+        b.add(global(spec, penalties));
         b.add(".list()\n");
         Shapes.Result shapes = Shapes.infer(Shapes.input(spec.image(), spec.series(), spec.features()), spec.layers());
         int index = 0; // the DL4J layer index: a last-step layer is its recurrent layer's wrapper, not a layer
@@ -114,7 +122,7 @@ final class NetworkGenerator {
             if (layer.kind() == LayerKind.LAST_TIME_STEP) {
                 continue; // written as the wrapper of the recurrent layer before it
             }
-            CodeBlock built = layer(spec, layer, penalties);
+            CodeBlock built = layer(spec, layer, penalties, shapes.rows().get(i).output());
             boolean lastStep = i + 1 < spec.layers().size()
                     && spec.layers().get(i + 1).kind() == LayerKind.LAST_TIME_STEP;
             b.add(".layer($L)\n", lastStep ? CodeBlock.of("new $T($L)", Names.LAST_TIME_STEP, built) : built);
@@ -149,6 +157,93 @@ final class NetworkGenerator {
         return b.build();
     }
 
+    /** The name of a graph's input vertex: not a Java identifier, so no layer field has it. */
+    static final String GRAPH_INPUT = "kiln-input";
+
+    /**
+     * A spec with residual connections as a DL4J graph: each layer takes the vertex before it, and a
+     * {@code @Residual} is an element-wise sum of that and the vertex it names (followed by an
+     * activation layer of its name when it declares one). An image or a series is shaped by a
+     * preprocessor vertex first, so that {@code from = "input"} adds the input as the layers see it.
+     */
+    private static CodeBlock graph(SpecModel spec) {
+        Penalties penalties = Penalties.of(spec);
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.add("new $T.Builder()\n", Names.NEURAL_NET_CONFIGURATION).indent().indent();
+        b.add(global(spec, penalties));
+        b.add(".graphBuilder()\n");
+        b.add(".addInputs($S)\n", GRAPH_INPUT);
+        String previous = GRAPH_INPUT;
+        if (spec.image() != null) {
+            b.add(".addVertex($S, new $T(new $T($L, $L, $L)), $S)\n", "kiln-image", Names.PREPROCESSOR_VERTEX,
+                    Names.FEED_FORWARD_TO_CNN, spec.image().height(), spec.image().width(), spec.image().channels(),
+                    previous);
+            previous = "kiln-image";
+        } else if (spec.series() != null) {
+            b.add(".addVertex($S, new $T(new $T($L, $L)), $S)\n", "kiln-sequence", Names.PREPROCESSOR_VERTEX,
+                    Names.SEQUENCE_INPUT, spec.features().size(), spec.series().window(), previous);
+            previous = "kiln-sequence";
+        }
+        String input = previous;
+        Shapes.Result shapes = Shapes.infer(Shapes.input(spec.image(), spec.series(), spec.features()), spec.layers());
+        java.util.Map<String, String> vertexOf = new java.util.HashMap<>(); // a layer field's vertex
+        boolean pooledSequence = false;
+        List<LayerModel> layers = spec.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerModel layer = layers.get(i);
+            switch (layer.kind()) {
+                case LAST_TIME_STEP -> vertexOf.put(layer.name(), previous); // its recurrent layer's wrapper
+                case RESIDUAL -> {
+                    String shortcut = LayerModel.INPUT.equals(layer.from()) ? input : vertexOf.get(layer.from());
+                    boolean activated = layer.activation() != Activation.IDENTITY;
+                    String sum = activated ? layer.name() + "/sum" : layer.name();
+                    b.add(".addVertex($S, new $T($T.Op.Add), $S, $S)\n", sum, Names.ELEMENT_WISE_VERTEX,
+                            Names.ELEMENT_WISE_VERTEX, previous, shortcut);
+                    if (activated) {
+                        b.add(".addLayer($S, new $T.Builder().name($S).activation($T.$L).build(), $S)\n",
+                                layer.name(), Names.ACTIVATION_LAYER, layer.name(), Names.ND4J_ACTIVATION,
+                                dl4j(layer.activation()), sum);
+                    }
+                    previous = layer.name();
+                    vertexOf.put(layer.name(), previous);
+                }
+                default -> {
+                    CodeBlock built = layer(spec, layer, penalties, shapes.rows().get(i).output());
+                    if (i + 1 < layers.size() && layers.get(i + 1).kind() == LayerKind.LAST_TIME_STEP) {
+                        built = CodeBlock.of("new $T($L)", Names.LAST_TIME_STEP, built);
+                    }
+                    if (pooledSequence) { // as in the layer stack: the pooled sequence is a vector
+                        b.add(".addLayer($S, $L, new $T(), $S)\n", layer.name(), built, Names.RNN_TO_FEED_FORWARD,
+                                previous);
+                    } else {
+                        b.add(".addLayer($S, $L, $S)\n", layer.name(), built, previous);
+                    }
+                    pooledSequence = layer.kind() == LayerKind.GLOBAL_POOL
+                            && (i == 0 ? shapes.input() : shapes.rows().get(i - 1).output()) instanceof Shapes.Sequence;
+                    previous = layer.name();
+                    vertexOf.put(layer.name(), previous);
+                }
+            }
+        }
+        if (spec.image() != null) {
+            b.add(".setInputTypes($T.convolutionalFlat($L, $L, $L))\n", Names.INPUT_TYPE, spec.image().height(),
+                    spec.image().width(), spec.image().channels());
+        } else if (layers.get(0).kind() == LayerKind.EMBEDDING) {
+            // a graph sets each layer's input size from the types, and has no overrideNinUponBuild(false):
+            // the input is typed with the id count, which becomes the embedding's vocabulary (docs/dl4j-notes.md)
+            SpecModel.TextModel text = spec.features().get(0).text();
+            b.add(".setInputTypes($T.recurrent($L, $L))\n", Names.INPUT_TYPE, text.vocabulary() + 2, text.maxTokens());
+        } else if (spec.series() != null) {
+            b.add(".setInputTypes($T.feedForward($L))\n", Names.INPUT_TYPE,
+                    (long) spec.features().size() * spec.series().window());
+        } else {
+            b.add(".setInputTypes($T.feedForward(numInputs))\n", Names.INPUT_TYPE);
+        }
+        b.add(".setOutputs($S)\n", previous);
+        b.add(".build()").unindent().unindent();
+        return b.build();
+    }
+
     private static CodeBlock updater(OptimizerModel o) {
         return switch (o.kind()) {
             case SGD -> CodeBlock.of("new $T($L)", Names.updater("Sgd"), o.learningRate());
@@ -162,7 +257,8 @@ final class NetworkGenerator {
         };
     }
 
-    private static CodeBlock layer(SpecModel spec, LayerModel layer, Penalties penalties) {
+    /** The DL4J layer of {@code layer}, whose output the shape walk found to be {@code output}. */
+    private static CodeBlock layer(SpecModel spec, LayerModel layer, Penalties penalties, Shapes.Shape output) {
         return switch (layer.kind()) {
             case DENSE -> CodeBlock.of("new $T.Builder().name($S).nOut($L).activation($T.$L)$L$L.build()",
                     Names.DENSE_LAYER, layer.name(), layer.units(), Names.ND4J_ACTIVATION, dl4j(layer.activation()),
@@ -225,6 +321,14 @@ final class NetworkGenerator {
                     Names.SUBSAMPLING_1D, Names.POOLING_TYPE, layer.window().pooling(), layer.window().kernelHeight(),
                     layer.window().strideHeight(), layer.name(), Names.CONVOLUTION_MODE, mode(layer.window()));
             case LAST_TIME_STEP -> throw new IllegalStateException("written as its recurrent layer's wrapper");
+            case RESIDUAL -> throw new IllegalStateException("written as graph vertices");
+            case SELF_ATTENTION -> {
+                long units = ((Shapes.Sequence) output).channels();
+                int heads = layer.attention().heads();
+                long headSize = layer.attention().headSize() > 0 ? layer.attention().headSize() : units / heads;
+                yield CodeBlock.of("new $T.Builder().name($S).nOut($L).nHeads($L).headSize($L).projectInput(true).build()",
+                        Names.SELF_ATTENTION, layer.name(), units, heads, headSize);
+            }
             case EMBEDDING -> { // ids 0 (padding) and 1 (unknown), then the vocabulary
                 SpecModel.TextModel text = spec.features().get(0).text();
                 yield CodeBlock.of("new $T.Builder().name($S).nIn($L).nOut($L).inputLength($L).build()",
@@ -302,6 +406,10 @@ final class NetworkGenerator {
                 case CONV1D -> window1d(l.window(), true) + ", " + l.activation().name();
                 case POOL1D -> l.window().pooling() + " " + window1d(l.window(), false);
                 case EMBEDDING -> "";
+                case SELF_ATTENTION -> l.attention().heads() + (l.attention().heads() == 1 ? " head" : " heads")
+                        + (l.attention().headSize() > 0 ? " of " + l.attention().headSize() : "");
+                case RESIDUAL -> "+ " + l.from() + (l.activation() == Activation.IDENTITY ? ""
+                        : ", " + l.activation().name());
             };
             if (l.hasWeights() && penalties.l1(l) > 0) {
                 detail += ", l1 " + penalties.l1(l);

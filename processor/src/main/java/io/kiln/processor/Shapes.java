@@ -206,14 +206,15 @@ final class Shapes {
                     }
                     shape = new Image(height, width, channels);
                 }
-                case CONV1D, POOL1D, LSTM, SIMPLE_RNN -> {
+                case CONV1D, POOL1D, LSTM, SIMPLE_RNN, SELF_ATTENTION -> {
                     if (!(shape instanceof Sequence in)) {
                         problems.add(new Problem(i, null, flattener == null || shape instanceof Image
                                 ? Message.NEEDS_SEQUENCE.format(annotation, l.name(), inputWords(input))
                                 : Message.VECTOR_BEFORE_SEQUENCE_LAYER.format(annotation, l.name(), flattener.name(),
                                         annotationOf(flattener), shape.describe())));
                         // go on from a one-step sequence, so the layers after it are checked on their own
-                        long channels = l.kind() == LayerKind.POOL1D ? Math.max(1, flatSize(shape))
+                        long channels = l.kind() == LayerKind.POOL1D
+                                || l.kind() == LayerKind.SELF_ATTENTION && l.units() == 0 ? Math.max(1, flatSize(shape))
                                 : l.bidirectional() ? 2L * l.units() : l.units();
                         shape = new Sequence(1, channels);
                         sequencer = l;
@@ -221,6 +222,20 @@ final class Shapes {
                         continue;
                     }
                     sequencer = l;
+                    if (l.kind() == LayerKind.SELF_ATTENTION) {
+                        long units = l.units() > 0 ? l.units() : in.channels();
+                        int heads = l.attention().heads();
+                        long headSize = l.attention().headSize();
+                        if (headSize == 0 && units % heads != 0) {
+                            problems.add(new Problem(i, "heads", Message.ATTENTION_HEADS.format(l.name(), units, heads,
+                                    units, heads, units)));
+                        }
+                        headSize = headSize > 0 ? headSize : Math.max(1, units / heads);
+                        // queries, keys and values: one projection each per head; then the heads to the output
+                        params = 3 * heads * headSize * in.channels() + heads * headSize * units;
+                        shape = new Sequence(in.steps(), units);
+                        break;
+                    }
                     if (l.kind().recurrent()) {
                         long n = l.units();
                         long one = l.kind() == LayerKind.LSTM ? 4 * (in.channels() * n + n * n + n)
@@ -294,12 +309,95 @@ final class Shapes {
                     params = in < 0 ? -1 : in * l.units() + l.units();
                     shape = new Flat(l.units());
                 }
+                case RESIDUAL -> {
+                    params = 0;
+                    int source = residualSource(layers, i);
+                    String why = source >= i - 1 || source < -1 ? residualProblem(layers, i, source) : null;
+                    if (why == null && source >= 0 && layers.get(source).kind().recurrent()
+                            && source + 1 < layers.size() && layers.get(source + 1).kind() == LayerKind.LAST_TIME_STEP) {
+                        why = "@LastTimeStep '" + layers.get(source + 1).name() + "' right after it keeps only its "
+                                + "last step, so its sequence is not an output of the network; name '"
+                                + layers.get(source + 1).name() + "' to add that last step";
+                    }
+                    if (why != null) {
+                        problems.add(new Problem(i, "from", Message.RESIDUAL_FROM.format(l.name(), l.from(), why)));
+                        break;
+                    }
+                    Shape shortcut = source == -1 ? input : rows.get(source).output();
+                    boolean unknown = shortcut instanceof Flat f && f.size() < 0 || shape instanceof Flat g && g.size() < 0;
+                    if (!shortcut.equals(shape) || unknown) {
+                        problems.add(new Problem(i, "from", Message.RESIDUAL_SHAPE.format(l.name(), l.from(),
+                                shortcut.describe(), layers.get(i - 1).name(), shape.describe(),
+                                residualFix(layers, i, shortcut, shape, unknown))));
+                    }
+                }
                 case DROPOUT -> params = 0;
                 default -> throw new IllegalStateException(l.kind().toString());
             }
             rows.add(new Row(l, shape, params));
         }
         return new Result(input, rows, problems);
+    }
+
+    /**
+     * The index of the layer a residual connection at {@code index} adds: -1 for the network's input,
+     * {@code layers.size()} for a layer declared after it, -2 when no layer has that name.
+     */
+    static int residualSource(List<LayerModel> layers, int index) {
+        String from = layers.get(index).from();
+        if (LayerModel.INPUT.equals(from)) {
+            return -1;
+        }
+        for (int j = 0; j < layers.size(); j++) {
+            if (layers.get(j).name().equals(from)) {
+                return j < index ? j : j == index ? index : layers.size();
+            }
+        }
+        return -2;
+    }
+
+    private static String residualProblem(List<LayerModel> layers, int index, int source) {
+        String from = layers.get(index).from();
+        if (source == -2) {
+            return from.isEmpty() ? "'from' is empty" : "no layer is named '" + from + "'";
+        }
+        if (source == index) {
+            return "that is the connection itself";
+        }
+        if (source > index) {
+            return "'" + from + "' is declared after it";
+        }
+        return source == -1 ? "the input is what it already gets: it is the first layer"
+                : "'" + from + "' is the layer right before it, whose output is already one of the two added";
+    }
+
+    /** How to make a residual connection's two shapes agree. */
+    private static String residualFix(List<LayerModel> layers, int index, Shape shortcut, Shape main,
+            boolean unknown) {
+        LayerModel before = layers.get(index - 1);
+        if (unknown) {
+            return "One of them is the width of the encoded features, known only once one-hot levels are learnt from "
+                    + "the data: add the output of a @Dense layer instead of the input.";
+        }
+        if (shortcut instanceof Image s && main instanceof Image m) {
+            if (s.height() != m.height() || s.width() != m.width()) {
+                return "The layers in between change the size from " + s.height() + "x" + s.width() + " to "
+                        + m.height() + "x" + m.width() + ": keep it with same = true and no stride or pooling "
+                        + "inside the block, or start the block after the size changes.";
+            }
+            return "Give '" + before.name() + "' " + s.channels() + " filters, the shortcut's channels, or start the "
+                    + "block from a layer with " + m.channels() + ".";
+        }
+        if (shortcut instanceof Flat s && main instanceof Flat m) {
+            return "Give '" + before.name() + "' " + s.size() + " units, the shortcut's, or start the block from a "
+                    + "layer with " + m.size() + ".";
+        }
+        if (shortcut instanceof Sequence s && main instanceof Sequence m && s.steps() == m.steps()) {
+            return "Give '" + before.name() + "' " + s.channels() + " units or filters, the shortcut's, or start the "
+                    + "block from a layer with " + m.channels() + ".";
+        }
+        return "A residual connection adds two outputs of the same kind and size: both images, both sequences of "
+                + "the same length, or both vectors.";
     }
 
     /** The values per sample of a vector or an image. */
@@ -365,6 +463,8 @@ final class Shapes {
             case CONV1D -> "Conv1D";
             case POOL1D -> "Pool1D";
             case EMBEDDING -> "Embedding";
+            case RESIDUAL -> "Residual";
+            case SELF_ATTENTION -> "SelfAttention";
         };
     }
 }

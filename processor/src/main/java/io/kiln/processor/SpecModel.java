@@ -37,6 +37,14 @@ record SpecModel(
         IdxModel idx,
         AugmentModel augment) {
 
+    /**
+     * Whether the network is a graph rather than a stack of layers: some layer takes the output of
+     * one other than the layer before it (a residual connection). DL4J: {@code ComputationGraph}.
+     */
+    boolean isGraph() {
+        return layers.stream().anyMatch(l -> l.kind() == LayerKind.RESIDUAL);
+    }
+
     /** Number of output units the task and label call for. */
     int outputUnits() {
         return label.outputUnits(task);
@@ -82,7 +90,7 @@ record SpecModel(
 
     enum LayerKind {
         DENSE, DROPOUT, BATCH_NORM, OUTPUT, CONV2D, SEPARABLE_CONV2D, POOL2D, GLOBAL_POOL, LSTM, SIMPLE_RNN, LAST_TIME_STEP, CONV1D,
-        POOL1D, EMBEDDING;
+        POOL1D, EMBEDDING, RESIDUAL, SELF_ATTENTION;
 
         /** Recurrent layers, which {@code @LastTimeStep} can follow. */
         boolean recurrent() {
@@ -120,11 +128,30 @@ record SpecModel(
     /**
      * A layer as declared. {@code l1} and {@code l2} are the layer's own penalties, negative when it
      * inherits {@link RegularizationModel}'s; {@code labelSmoothing} is the output layer's;
-     * {@code bidirectional} is a recurrent layer's; {@code depthMultiplier} a separable convolution's.
+     * {@code bidirectional} is a recurrent layer's; {@code depthMultiplier} a separable convolution's;
+     * {@code from} the layer (or {@value #INPUT}) whose output a residual connection adds;
+     * {@code attention} a self-attention layer's heads ({@code units} 0: as many as its input has).
      */
     record LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
             double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window,
-            boolean bidirectional, int depthMultiplier) {
+            boolean bidirectional, int depthMultiplier, String from, AttentionModel attention) {
+
+        /** The input of the network, as a residual connection's {@code from} names it. */
+        static final String INPUT = "input";
+
+        LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
+                double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window,
+                boolean bidirectional, int depthMultiplier, String from) {
+            this(name, kind, units, activation, loss, rate, decay, epsilon, l1, l2, labelSmoothing, window,
+                    bidirectional, depthMultiplier, from, null);
+        }
+
+        LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
+                double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window,
+                boolean bidirectional, int depthMultiplier) {
+            this(name, kind, units, activation, loss, rate, decay, epsilon, l1, l2, labelSmoothing, window,
+                    bidirectional, depthMultiplier, null);
+        }
 
         LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
                 double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window,
@@ -142,6 +169,9 @@ record SpecModel(
                 double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window) {
             this(name, kind, units, activation, loss, rate, decay, epsilon, l1, l2, labelSmoothing, window, false);
         }
+
+        /** The heads of a self-attention layer; {@code headSize} 0: units / heads. */
+        record AttentionModel(int heads, int headSize) {}
 
         /** Layers with weights that l1 and l2 penalize. */
         boolean hasWeights() {

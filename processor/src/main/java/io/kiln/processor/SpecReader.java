@@ -63,7 +63,7 @@ import javax.lang.model.util.Types;
 final class SpecReader {
     static final String DSL = "io.kiln.dsl.";
     private static final List<String> LAYER_ANNOTATIONS = List.of("Dense", "Dropout", "BatchNorm", "Conv2D", "SeparableConv2D", "Pool2D",
-            "GlobalPool", "Conv1D", "Pool1D", "Lstm", "SimpleRnn", "LastTimeStep", "Embedding", "Output");
+            "GlobalPool", "Conv1D", "Pool1D", "Lstm", "SimpleRnn", "LastTimeStep", "Embedding", "SelfAttention", "Residual", "Output");
     private static final List<String> OPTIMIZER_ANNOTATIONS = List.of("Sgd", "Adam", "AdamW", "RmsProp", "AdaGrad");
     private static final List<String> PROTOCOL_ANNOTATIONS = List.of("Holdout", "KFold", "TemporalSplit");
     private static final List<String> SCHEDULE_ANNOTATIONS =
@@ -915,6 +915,31 @@ final class SpecReader {
                 return new LayerModel(name, LayerKind.POOL1D, 0, Activation.DEFAULT, Loss.DEFAULT, 0, 0, 0, -1, -1, 0,
                         new Window(kernel, 1, stride, 1, 0, 0, 1, 1, a.bool("same"),
                                 a.enumValue("type", io.kiln.dsl.Pooling.class), false));
+            }
+            case "SelfAttention" -> {
+                int heads = a.intValue("heads");
+                if (heads <= 0) {
+                    reporter.error(field, a.mirror, "heads", Message.POSITIVE.format("heads", heads));
+                }
+                int headSize = a.intValue("headSize");
+                if (headSize < 0) {
+                    reporter.error(field, a.mirror, "headSize", Message.NOT_NEGATIVE.format("headSize", headSize));
+                }
+                int units = a.intValue("units");
+                if (units < 0) {
+                    reporter.error(field, a.mirror, "units", Message.NOT_NEGATIVE.format("units", units));
+                }
+                // units 0 (the input's width) and the head size are resolved by the shape walk
+                return new LayerModel(name, LayerKind.SELF_ATTENTION, Math.max(0, units), Activation.IDENTITY,
+                        Loss.DEFAULT, 0, 0, 0, -1, -1, 0, null, false, 1, null,
+                        new LayerModel.AttentionModel(Math.max(1, heads), Math.max(0, headSize)));
+            }
+            case "Residual" -> {
+                Activation activation = a.enumValue("activation", Activation.class);
+                // which layer 'from' names, and whether the shapes agree, is the shape walk's to check
+                return new LayerModel(name, LayerKind.RESIDUAL, 0,
+                        activation == Activation.DEFAULT ? Activation.IDENTITY : activation, Loss.DEFAULT, 0, 0, 0,
+                        -1, -1, 0, null, false, 1, a.string("from"));
             }
             case "BatchNorm" -> {
                 double decay = a.doubleValue("decay");

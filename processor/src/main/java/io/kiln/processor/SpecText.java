@@ -167,6 +167,9 @@ final class SpecText {
                         + ", dilation = " + l.window().dilationHeight() + ", same = " + l.window().same()
                         + ", causal = " + l.window().causal() + ", activation = " + l.activation() + ")";
                 case EMBEDDING -> "Embedding(units = " + l.units() + ")";
+                case SELF_ATTENTION -> "SelfAttention(heads = " + l.attention().heads() + ", headSize = "
+                        + l.attention().headSize() + ", units = " + l.units() + ")";
+                case RESIDUAL -> "Residual(from = \"" + l.from() + "\", activation = " + l.activation() + ")";
                 case POOL1D -> "Pool1D(type = " + l.window().pooling() + ", kernel = " + l.window().kernelHeight()
                         + ", stride = " + l.window().strideHeight() + ", same = " + l.window().same() + ")";
             }).append(" Layer ").append(l.name()).append(";\n");

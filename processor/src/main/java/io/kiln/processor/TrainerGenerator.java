@@ -128,7 +128,7 @@ final class TrainerGenerator {
             b.add(".perCases($L)\n", spec.perCases());
         }
         b.add(".outputActivationIsIdentity($L)\n", outputIsIdentity(spec));
-        b.add(".network($T::configuration)\n", network);
+        b.add(spec.isGraph() ? ".graph($T::configuration)\n" : ".network($T::configuration)\n", network);
         b.add(".build()");
         b.unindent().unindent();
         return b.build();

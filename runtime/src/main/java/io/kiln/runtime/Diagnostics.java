@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -143,16 +142,14 @@ public final class Diagnostics {
      * The fraction of each ReLU layer's units that output zero for every sampled row: they pass no
      * gradient and never recover.
      */
-    static Map<String, Double> deadRelu(MultiLayerNetwork net, INDArray x) {
+    static Map<String, Double> deadRelu(Network net, INDArray x) {
         Map<String, Double> dead = new LinkedHashMap<>();
         if (x.rows() == 0) {
             return dead;
         }
-        List<INDArray> activations = net.feedForward(x, false);
-        for (int i = 0; i < net.getnLayers(); i++) {
-            var conf = net.getLayer(i).conf().getLayer();
-            if (conf instanceof DenseLayer dense && ((BaseLayer) dense).getActivationFn() instanceof ActivationReLU) {
-                INDArray maxPerUnit = activations.get(i + 1).max(0);
+        for (Network.Activations a : net.activations(x)) {
+            if (a.layer() instanceof DenseLayer dense && ((BaseLayer) dense).getActivationFn() instanceof ActivationReLU) {
+                INDArray maxPerUnit = a.values().max(0);
                 long units = maxPerUnit.length();
                 long zeros = 0;
                 for (long u = 0; u < units; u++) {
@@ -160,7 +157,7 @@ public final class Diagnostics {
                         zeros++;
                     }
                 }
-                dead.put(conf.getLayerName(), zeros / (double) units);
+                dead.put(dense.getLayerName(), zeros / (double) units);
             }
         }
         return dead;

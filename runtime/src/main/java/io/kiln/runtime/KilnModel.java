@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kiln.dsl.Task;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +14,6 @@ import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -59,20 +57,21 @@ public final class KilnModel {
      */
     public static final String PLAIN_FORWARD_PROPERTY = "kiln.plainForward";
 
-    private final MultiLayerNetwork network;
+    private final Network network;
     private final boolean plainEnabled = !"false".equals(System.getProperty(PLAIN_FORWARD_PROPERTY));
     private volatile Optional<DenseForward> plain;
     private final String workspaceId = "kiln-predict-" + Integer.toHexString(System.identityHashCode(this));
     private final ModelMetadata metadata;
     private final Preprocessor preprocessor;
 
-    public KilnModel(MultiLayerNetwork network, ModelMetadata metadata) {
+    public KilnModel(Network network, ModelMetadata metadata) {
         this.network = network;
         this.metadata = metadata;
         this.preprocessor = new Preprocessor(metadata.features());
     }
 
-    public MultiLayerNetwork network() {
+    /** The DL4J network: {@link Network#layers()} or, for a spec with residual connections, {@link Network#graph()}. */
+    public Network network() {
         return network;
     }
 
@@ -142,7 +141,7 @@ public final class KilnModel {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(PREDICT_WORKSPACE,
                     workspaceId)) {
                 INDArray x = matrix(flat, rows);
-                INDArray out = network.output(x, false, TokenMask.of(x, preprocessor.tokenColumns()), null, ws);
+                INDArray out = network.output(x, TokenMask.of(x, preprocessor.tokenColumns()), ws);
                 values = toDataUnits(out);
             }
         }
@@ -168,7 +167,8 @@ public final class KilnModel {
             synchronized (this) {
                 p = plain;
                 if (p == null) {
-                    p = plainEnabled ? DenseForward.of(network) : Optional.empty();
+                    p = plainEnabled && network instanceof Network.Layers layers ? DenseForward.of(layers.net())
+                            : Optional.empty();
                     plain = p;
                 }
             }
@@ -264,7 +264,7 @@ public final class KilnModel {
     double[][] output(INDArray x) {
         INDArray out;
         synchronized (network) {
-            out = network.output(x, false, TokenMask.of(x, preprocessor.tokenColumns()), null);
+            out = network.output(x, TokenMask.of(x, preprocessor.tokenColumns()));
         }
         return toDataUnits(out);
     }
@@ -311,7 +311,7 @@ public final class KilnModel {
     /** Writes the model to {@code file} atomically (temporary file in the same folder, then a rename). */
     public void save(Path file) throws IOException {
         ByteArrayOutputStream net = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(network, net, true);
+        ModelSerializer.writeModel(network.dl4j(), net, true);
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
@@ -349,8 +349,7 @@ public final class KilnModel {
             throw new IOException(file + " has format " + meta.format() + "; this runtime reads "
                     + String.join(" and ", ModelMetadata.READABLE_FORMATS));
         }
-        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(network), true);
-        return new KilnModel(net, meta);
+        return new KilnModel(Network.restore(network), meta);
     }
 
     /** The metadata as pretty JSON. */

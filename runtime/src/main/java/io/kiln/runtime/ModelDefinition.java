@@ -33,6 +33,7 @@ public final class ModelDefinition {
     private final int perCases;
     private final boolean standardizeTargets;
     private final NetworkFactory network;
+    private final GraphFactory graph;
 
     private ModelDefinition(Builder b) {
         this.name = b.name;
@@ -93,7 +94,11 @@ public final class ModelDefinition {
             throw new IllegalArgumentException("threshold must be in (0, 1), was " + threshold);
         }
         this.standardizeTargets = !task.isClassification() && b.outputIsIdentity;
-        this.network = Objects.requireNonNull(b.network, "network");
+        if ((b.network == null) == (b.graph == null)) {
+            throw new IllegalArgumentException("A model definition takes either a network or a graph factory");
+        }
+        this.network = b.network;
+        this.graph = b.graph;
         if (features.isEmpty()) {
             throw new IllegalArgumentException("A model needs at least one feature");
         }
@@ -125,6 +130,7 @@ public final class ModelDefinition {
         b.perCases = perCases;
         b.outputIsIdentity = standardizeTargets;
         b.network = network;
+        b.graph = graph;
         return b.build();
     }
 
@@ -273,8 +279,10 @@ public final class ModelDefinition {
         return standardizeTargets;
     }
 
-    public NetworkFactory network() {
-        return network;
+    /** A new network with freshly initialized weights, for {@code numInputs} encoded inputs. */
+    public Network newNetwork(int numInputs, long seed) {
+        return network != null ? Network.create(network.configuration(numInputs, seed))
+                : Network.create(graph.configuration(numInputs, seed));
     }
 
     /** Number of output units. */
@@ -309,6 +317,7 @@ public final class ModelDefinition {
         private int perCases = 1000;
         private boolean outputIsIdentity = true;
         private NetworkFactory network;
+        private GraphFactory graph;
 
         private Builder(String name, Task task) {
             this.name = Objects.requireNonNull(name);
@@ -416,8 +425,15 @@ public final class ModelDefinition {
             return this;
         }
 
+        /** The network, a stack of layers. */
         public Builder network(NetworkFactory network) {
             this.network = network;
+            return this;
+        }
+
+        /** The network, a graph (a spec with residual connections). */
+        public Builder graph(GraphFactory graph) {
+            this.graph = graph;
             return this;
         }
 

@@ -17,7 +17,6 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -449,8 +448,7 @@ public final class Trainer {
         INDArray xMetric = features(pre, data, metricRows);
         double[][] metricTargets = rows(data.targets(), metricRows);
 
-        MultiLayerNetwork net = new MultiLayerNetwork(def.network().configuration(pre.width(), fit.seed()));
-        net.init();
+        Network net = def.newNetwork(pre.width(), fit.seed());
         double[] baselineOutput = Metrics.baselineOutput(trainTargets);
         KilnModel model = new KilnModel(net, draftMetadata(def, pre, center, scale, baselineOutput));
         int n = train.length;
@@ -469,7 +467,7 @@ public final class Trainer {
                 : LearningRate.constant(baseRate).describe();
 
         String primary = Metrics.primary(task);
-        ILossFunction lossFunction = ((BaseOutputLayer) net.getOutputLayer().conf().getLayer()).getLossFn();
+        ILossFunction lossFunction = ((BaseOutputLayer) net.outputLayer()).getLossFn();
         // the constant baseline's loss on the training targets: a model far worse than it has diverged
         double[] baselineTrainOutput = baselineOutput.clone();
         for (int j = 0; j < baselineTrainOutput.length; j++) {
@@ -500,7 +498,7 @@ public final class Trainer {
         int[] order = new int[n];
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long t0 = System.nanoTime();
-            double rate = schedule != null ? schedule.valueAt(net.getIterationCount(), epoch - 1) : baseRate;
+            double rate = schedule != null ? schedule.valueAt(net.iterationCount(), epoch - 1) : baseRate;
             for (int i = 0; i < n; i++) {
                 order[i] = i;
             }
@@ -533,8 +531,8 @@ public final class Trainer {
             if (epoch >= 3 && baselineLoss > 0 && trainLoss > WORSE_THAN_BASELINE * baselineLoss) {
                 throw new TrainingDivergedException(epoch, trainLoss, rate, baselineLoss, def, true);
             }
-            double trainMetric = Metrics.evaluate(task, metricTargets, model.toDataUnits(net.output(xMetric, false,
-                    TokenMask.of(xMetric, tokens), null)),
+            double trainMetric = Metrics.evaluate(task, metricTargets, model.toDataUnits(net.output(xMetric,
+                    TokenMask.of(xMetric, tokens))),
                     def.threshold()).metrics().get(primary);
             double valLoss = Double.NaN;
             double valMetric = Double.NaN;
@@ -542,7 +540,7 @@ public final class Trainer {
             if (validate) {
                 // one forward pass gives both: the loss of the output layer on the outputs (data loss,
                 // no regularization terms) and the task's metrics in data units
-                INDArray out = net.output(xVal, false, TokenMask.of(xVal, tokens), null);
+                INDArray out = net.output(xVal, TokenMask.of(xVal, tokens));
                 valLoss = lossFunction.computeScore(yVal, clip(out, task), IDENTITY, null, true);
                 valMetrics = Metrics.evaluate(task, valTargets, model.toDataUnits(out), def.threshold()).metrics();
                 valMetric = valMetrics.get(primary);
@@ -644,8 +642,8 @@ public final class Trainer {
     }
 
     /** The learning rate of the network's output layer's updater. */
-    static double learningRateOf(MultiLayerNetwork net) {
-        var updater = ((BaseLayer) net.getOutputLayer().conf().getLayer()).getIUpdater();
+    static double learningRateOf(Network net) {
+        var updater = ((BaseLayer) net.outputLayer()).getIUpdater();
         return updater.hasLearningRate() ? updater.getLearningRate(0, 0) : Double.NaN;
     }
 

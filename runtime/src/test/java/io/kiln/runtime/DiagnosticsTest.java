@@ -288,7 +288,7 @@ class DiagnosticsTest {
 
     @Test
     void deadReluFractionIsMeasuredPerReluLayer() {
-        Map<String, Double> dead = Diagnostics.deadRelu(twoReluLayers(), inputs());
+        Map<String, Double> dead = Diagnostics.deadRelu(new Network.Layers(twoReluLayers()), inputs());
         assertThat(dead).hasSize(2);
         for (double f : dead.values()) {
             assertThat(f).isAtLeast(0.0);
@@ -302,19 +302,19 @@ class DiagnosticsTest {
     void aLayerForcedDeadIsDetected() {
         MultiLayerNetwork net = twoReluLayers();
         INDArray x = inputs();
-        String first = Diagnostics.deadRelu(net, x).keySet().iterator().next();
+        String first = Diagnostics.deadRelu(new Network.Layers(net), x).keySet().iterator().next();
         // a hugely negative bias on 6 of the first layer's 16 units: they output zero for every input
         INDArray b = net.getLayer(0).getParam("b").dup();
         for (int u = 0; u < 6; u++) {
             b.putScalar(u, -1e6);
         }
         net.getLayer(0).setParam("b", b);
-        double partly = Diagnostics.deadRelu(net, x).get(first);
+        double partly = Diagnostics.deadRelu(new Network.Layers(net), x).get(first);
         assertThat(partly).isAtLeast(6 / 16.0);
         assertThat(partly).isLessThan(1.0);
         // all of them: the whole layer is dead, and so is the next, which then sees only zeros
         net.getLayer(0).setParam("b", Nd4j.valueArrayOf(b.shape(), -1e6, b.dataType()));
-        Map<String, Double> dead = Diagnostics.deadRelu(net, x);
+        Map<String, Double> dead = Diagnostics.deadRelu(new Network.Layers(net), x);
         assertThat(dead.get(first)).isEqualTo(1.0);
         List<Report.Warning> warnings = Diagnostics.deadUnitWarnings(dead);
         assertThat(warnings).isNotEmpty();

@@ -205,9 +205,7 @@ class LearningRateTest {
     static Steps trainFullBatch(ModelDefinition def) {
         List<INDArray> params = new ArrayList<>();
         // the trainer builds the network from the same configuration and seed: these are its initial weights
-        MultiLayerNetwork fresh = new MultiLayerNetwork(def.network().configuration(4, def.fit().seed()));
-        fresh.init();
-        params.add(fresh.params().dup());
+        params.add(def.newNetwork(4, def.fit().seed()).params().dup());
         TrainingResult r = Trainer.train(def, quiet().listener((e, m) -> params.add(m.network().params().dup())));
         return new Steps(params, r);
     }
@@ -237,7 +235,7 @@ class LearningRateTest {
         List<Double> rates = r.report().history().stream().map(Report.Epoch::learningRate).toList();
         assertThat(rates).containsExactly(0.05, 0.05, 0.025, 0.025, 0.0125, 0.0125).inOrder();
         KilnSchedule expected = new KilnSchedule(lr, 6, 6); // 90 training rows in minibatches of 16
-        MultiLayerNetwork net = r.model().network();
+        MultiLayerNetwork net = r.model().network().layers();
         for (int layer = 0; layer < 2; layer++) {
             assertThat(scheduleOf(updaterOf(net.getLayerWiseConfigurations(), layer))).isEqualTo(expected);
         }
@@ -245,7 +243,7 @@ class LearningRateTest {
         r.model().save(file);
         KilnModel loaded = KilnModel.load(file);
         for (int layer = 0; layer < 2; layer++) {
-            assertThat(scheduleOf(updaterOf(loaded.network().getLayerWiseConfigurations(), layer)))
+            assertThat(scheduleOf(updaterOf(loaded.network().layers().getLayerWiseConfigurations(), layer)))
                     .isEqualTo(expected);
         }
         assertThat(loaded.predict(new Object[][] {{5.1, 3.5, 1.4, 0.2}}).output(0))
@@ -260,7 +258,7 @@ class LearningRateTest {
         Path file = dir.resolve("momentum.kiln");
         r.model().save(file);
         KilnModel loaded = KilnModel.load(file);
-        IUpdater u = updaterOf(loaded.network().getLayerWiseConfigurations(), 0);
+        IUpdater u = updaterOf(loaded.network().layers().getLayerWiseConfigurations(), 0);
         assertThat(u).isInstanceOf(Momentum.class);
         assertThat(((Momentum) u).getMomentum()).isEqualTo(0.9);
         assertThat(scheduleOf(u)).isEqualTo(new KilnSchedule(LearningRate.cosine(0.05, 0.001), 4, 6));
@@ -312,6 +310,6 @@ class LearningRateTest {
         TrainingResult r = Trainer.train(def, quiet());
         assertThat(r.report().history().get(1).learningRate()).isWithin(E).of(0.007);
         assertThat(r.report().training().learningRate()).contains("constant");
-        assertThat(scheduleOf(updaterOf(r.model().network().getLayerWiseConfigurations(), 0))).isNull();
+        assertThat(scheduleOf(updaterOf(r.model().network().layers().getLayerWiseConfigurations(), 0))).isNull();
     }
 }

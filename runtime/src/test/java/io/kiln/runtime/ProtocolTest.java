@@ -514,7 +514,8 @@ class ProtocolTest {
         assertThat(cv.fit()).isEqualTo(holdout.fit());
         assertThat(cv.earlyStopping()).isEqualTo(holdout.earlyStopping());
         assertThat(cv.perCases()).isEqualTo(250);
-        assertThat(cv.network()).isSameInstanceAs(holdout.network());
+        assertThat(cv.newNetwork(4, 1).layers().getLayerWiseConfigurations())
+                .isEqualTo(holdout.newNetwork(4, 1).layers().getLayerWiseConfigurations());
         assertThat(cv.data()).isEqualTo(holdout.data());
         // early stopping cannot move to a protocol without validation data
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -66,7 +66,7 @@ class TrainAndSaveTest {
         for (int i = 0; i < rows.length; i++) {
             assertThat(b.output(i)).isEqualTo(a.output(i));
         }
-        assertThat(loaded.network().getLayerWiseConfigurations().getConf(0).getLayer().getUpdaterByParam("W"))
+        assertThat(loaded.network().layers().getLayerWiseConfigurations().getConf(0).getLayer().getUpdaterByParam("W"))
                 .isEqualTo(new Momentum(0.05, 0.9));
         assertThat(loaded.metadata().features().get(0).center()).isWithin(0.3).of(5.84);
     }

@@ -201,7 +201,7 @@ public final class ScoringBench {
             float[] flat = model.encode(rows.subList(b * BATCH, (b + 1) * BATCH));
             batches[b] = Nd4j.create(flat, new long[] {BATCH, 64}, DataType.FLOAT);
         }
-        MultiLayerNetwork network = model.network();
+        MultiLayerNetwork network = model.network().layers();
         long coldStart = System.nanoTime();
         long coldDone = 0;
         for (int i = 0; coldDone < total; i++) {

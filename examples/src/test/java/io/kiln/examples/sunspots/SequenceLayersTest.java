@@ -26,7 +26,7 @@ class SequenceLayersTest {
     private static void trainsAsTheTableSays(ModelDefinition def, long expected) {
         assertThat(tableTotal(def)).isEqualTo(expected);
         TrainingResult r = Trainer.train(def, TrainOptions.defaults().quiet());
-        MultiLayerNetwork net = (MultiLayerNetwork) r.model().network();
+        MultiLayerNetwork net = r.model().network().layers();
         assertThat(net.numParams()).isEqualTo(expected);
         assertThat(Double.isFinite(r.metrics().get("mae"))).isTrue();
         assertThat(r.report().baselineName()).isEqualTo("naive last value");
