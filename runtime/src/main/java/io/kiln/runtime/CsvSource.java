@@ -40,7 +40,10 @@ public record CsvSource(String resource, Class<?> anchor, Path file, boolean hea
         return new CsvSource(null, null, Path.of(images), false, ',', List.of(), Path.of(labels));
     }
 
-    /** Whether this source is a pair of IDX files rather than a table. */
+    /** The labels of IDX images that have none: images to predict on. */
+    static final Path NO_LABELS = Path.of("");
+
+    /** Whether this source is IDX images (with their labels, or {@link #NO_LABELS}) rather than a table. */
     public boolean isIdx() {
         return labels != null;
     }
@@ -67,13 +70,9 @@ public record CsvSource(String resource, Class<?> anchor, Path file, boolean hea
             return new CsvSource(null, null, other, header, delimiter, missingValues, null);
         }
         String name = other.getFileName().toString();
-        if (!name.contains("images-idx3")) {
-            throw new IllegalArgumentException("IDX images " + other + ": the name does not contain 'images-idx3', "
-                    + "so the labels file cannot be found beside it (train-images-idx3-ubyte.gz goes with "
-                    + "train-labels-idx1-ubyte.gz).");
-        }
-        return new CsvSource(null, null, other, header, delimiter, missingValues,
-                other.resolveSibling(name.replace("images-idx3", "labels-idx1")));
+        // MNIST's naming finds the labels beside the images; images named otherwise have none (to predict on)
+        return new CsvSource(null, null, other, header, delimiter, missingValues, name.contains("images-idx3")
+                ? other.resolveSibling(name.replace("images-idx3", "labels-idx1")) : NO_LABELS);
     }
 
     /** A name for messages: the file path or {@code classpath:<resource>}. */

@@ -37,14 +37,23 @@ final class IdxReader {
      * as rows of pixel intensities in the order of {@code features} (channel-major).
      *
      * @param shape the declared {@code height, width, channels}
+     * @param requireLabel whether the labels must be there: images to predict on may come without
+     *     (their labels file absent, or {@link CsvSource#NO_LABELS})
      */
     static LabeledData read(CsvSource source, List<FeatureSchema> features, LabelSchema label, Task task,
-            int[] shape) throws IOException {
+            int[] shape, boolean requireLabel) throws IOException {
         MessageDigest digest = sha256();
         String imagesName = source.file().toString();
         String labelsName = source.labels().toString();
+        boolean labelled = !source.labels().equals(CsvSource.NO_LABELS) && Files.isRegularFile(source.labels());
+        if (!labelled && requireLabel) {
+            throw new DataException(imagesName, 0, null, source.labels().equals(CsvSource.NO_LABELS)
+                    ? "these IDX images have no labels file: it is found beside them by MNIST's naming "
+                            + "(train-images-idx3-ubyte.gz goes with train-labels-idx1-ubyte.gz)"
+                    : "the labels file " + labelsName + " does not exist");
+        }
         Idx images = decode(imagesName, bytes(source.file(), digest));
-        Idx labels = decode(labelsName, bytes(source.labels(), digest));
+        Idx labels = labelled ? decode(labelsName, bytes(source.labels(), digest)) : null;
         int[] d = images.dims();
         if (d.length != 3 && d.length != 4) {
             throw new DataException(imagesName, 0, null, "IDX images have 3 dimensions [count, height, width] or 4 "
@@ -58,12 +67,12 @@ final class IdxReader {
                     + "channels) but the spec's @Image is %dx%dx%d", height, width, channels, shape[0], shape[1],
                     shape[2]));
         }
-        if (labels.dims().length != 1) {
+        if (labels != null && labels.dims().length != 1) {
             throw new DataException(labelsName, 0, null, "IDX labels have 1 dimension [count]; this file has "
                     + labels.dims().length + " " + Arrays.toString(labels.dims()));
         }
         int n = d[0];
-        if (labels.dims()[0] != n) {
+        if (labels != null && labels.dims()[0] != n) {
             throw new DataException(labelsName, 0, null, "the file has " + labels.dims()[0] + " labels for the "
                     + n + " images of " + imagesName);
         }
@@ -88,6 +97,10 @@ final class IdxReader {
                 }
             }
             rows.add(row);
+            lines[i] = i + 1;
+            if (labels == null) {
+                continue;
+            }
             int cls = labels.data()[i] & 0xff;
             if (cls >= classCount) {
                 throw new DataException(labelsName, 0, null, "image " + (i + 1) + " has class index " + cls
@@ -101,9 +114,10 @@ final class IdxReader {
                 targets[i] = new double[classCount];
                 targets[i][cls] = 1;
             }
-            lines[i] = i + 1;
         }
-        return LabeledData.of(rows, classes, targets, lines, imagesName, HexFormat.of().formatHex(digest.digest()));
+        String sha = HexFormat.of().formatHex(digest.digest());
+        return labels == null ? LabeledData.of(rows, null, null, lines, imagesName, sha)
+                : LabeledData.of(rows, classes, targets, lines, imagesName, sha);
     }
 
     private static byte[] bytes(Path file, MessageDigest digest) throws IOException {

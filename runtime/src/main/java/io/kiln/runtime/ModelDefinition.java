@@ -211,7 +211,7 @@ public final class ModelDefinition {
             if (image == null) {
                 throw new IllegalArgumentException("IDX data holds images, but model '" + name + "' declares no image");
             }
-            return IdxReader.read(source, features, label, task, image);
+            return IdxReader.read(source, features, label, task, image, requireLabel);
         }
         return LabeledData.read(readTable(source), source, features, label, task, requireLabel);
     }

@@ -53,8 +53,12 @@ class IdxReaderTest {
     }
 
     private static LabeledData read(CsvSource source, int h, int w, int c) throws IOException {
+        return read(source, h, w, c, true);
+    }
+
+    private static LabeledData read(CsvSource source, int h, int w, int c, boolean requireLabel) throws IOException {
         return IdxReader.read(source, ImagePixels.features(h, w, c), CLOTHES, Task.MULTICLASS_CLASSIFICATION,
-                new int[] {h, w, c});
+                new int[] {h, w, c}, requireLabel);
     }
 
     @Test
@@ -128,8 +132,28 @@ class IdxReaderTest {
         CsvSource declared = CsvSource.idx("/data/train-images-idx3-ubyte.gz", "/data/train-labels-idx1-ubyte.gz");
         CsvSource other = declared.withFile(Path.of("/tmp/t10k-images-idx3-ubyte.gz"));
         assertThat(other.labels()).isEqualTo(Path.of("/tmp/t10k-labels-idx1-ubyte.gz"));
-        assertThat(assertThrows(IllegalArgumentException.class, () -> declared.withFile(Path.of("pics.gz"))))
-                .hasMessageThat().contains("the name does not contain 'images-idx3'");
+        CsvSource unnamed = declared.withFile(Path.of("pics.gz"));
+        assertThat(unnamed.isIdx()).isTrue();
+        assertThat(unnamed.labels()).isEqualTo(CsvSource.NO_LABELS);
+    }
+
+    @Test
+    void imagesWithoutLabelsAreReadToPredictOnButNotToTrain() throws IOException {
+        CsvSource labelled = threeImages("");
+        // images under another name have no labels beside them; MNIST-named ones whose labels are missing neither
+        Path renamed = Files.copy(labelled.file(), dir.resolve("new-photos.idx"));
+        CsvSource unnamed = labelled.withFile(renamed);
+        LabeledData d = read(unnamed, 2, 3, 1, false);
+        assertThat(d.hasLabels()).isFalse();
+        assertThat(d.size()).isEqualTo(3);
+        assertThat(d.features().get(1)[0]).isEqualTo(10 / 255.0);
+        assertThat(assertThrows(DataException.class, () -> read(unnamed, 2, 3, 1, true))).hasMessageThat()
+                .isEqualTo(renamed + ": these IDX images have no labels file: it is found beside them by MNIST's "
+                        + "naming (train-images-idx3-ubyte.gz goes with train-labels-idx1-ubyte.gz)");
+        Files.delete(labelled.labels());
+        assertThat(read(labelled, 2, 3, 1, false).hasLabels()).isFalse();
+        assertThat(assertThrows(DataException.class, () -> read(labelled, 2, 3, 1, true))).hasMessageThat()
+                .isEqualTo(labelled.file() + ": the labels file " + labelled.labels() + " does not exist");
     }
 
     @Test
