@@ -126,32 +126,22 @@ final class NetworkGenerator {
             boolean lastStep = i + 1 < spec.layers().size()
                     && spec.layers().get(i + 1).kind() == LayerKind.LAST_TIME_STEP;
             b.add(".layer($L)\n", lastStep ? CodeBlock.of("new $T($L)", Names.LAST_TIME_STEP, built) : built);
-            if (layer.kind() == LayerKind.GLOBAL_POOL && i + 1 < spec.layers().size()
-                    && (i == 0 ? shapes.input() : shapes.rows().get(i - 1).output()) instanceof Shapes.Sequence) {
-                // DL4J types a sequence's global pooling as a sequence though its output is a vector, and a
-                // dropout layer after it then fails in backprop: say that the next layer takes a vector
+            if (poolsSequence(shapes, spec.layers(), i) && i + 1 < spec.layers().size()) {
                 b.add(".inputPreProcessor($L, new $T())\n", index + 1, Names.RNN_TO_FEED_FORWARD);
             }
             index++;
         }
-        if (spec.image() != null) {
-            // rows of pixels, channel by channel: DL4J reshapes each row to [channels, height, width]
-            b.add(".setInputType($T.convolutionalFlat($L, $L, $L))\n", Names.INPUT_TYPE, spec.image().height(),
-                    spec.image().width(), spec.image().channels());
-        } else if (spec.layers().get(0).kind() == LayerKind.EMBEDDING) {
-            // token ids, one row per text: DL4J would replace the embedding's vocabulary size by the
-            // input width when it infers sizes, so the declared sizes are kept (docs/dl4j-notes.md)
-            int tokens = spec.features().get(0).text().maxTokens();
-            b.add(".setInputType($T.recurrent(1, $L))\n", Names.INPUT_TYPE, tokens);
-            b.add(".overrideNinUponBuild(false)\n");
-        } else if (spec.series() != null) {
+        boolean tokens = spec.image() == null && spec.layers().get(0).kind() == LayerKind.EMBEDDING;
+        if (!tokens && spec.image() == null && spec.series() != null) {
             // rows of windows, feature by feature, oldest step first: [batch, features, steps] for the first layer
-            int features = spec.features().size();
-            int steps = spec.series().window();
-            b.add(".inputPreProcessor(0, new $T($L, $L))\n", Names.SEQUENCE_INPUT, features, steps);
-            b.add(".setInputType($T.feedForward($L))\n", Names.INPUT_TYPE, (long) features * steps);
-        } else {
-            b.add(".setInputType($T.feedForward(numInputs))\n", Names.INPUT_TYPE);
+            b.add(".inputPreProcessor(0, new $T($L, $L))\n", Names.SEQUENCE_INPUT, spec.features().size(),
+                    spec.series().window());
+        }
+        b.add(".setInputType($L)\n", inputType(spec, false));
+        if (tokens) {
+            // DL4J would replace the embedding's vocabulary size by the input width when it infers sizes,
+            // so the declared sizes are kept (docs/dl4j-notes.md)
+            b.add(".overrideNinUponBuild(false)\n");
         }
         b.add(".build()").unindent().unindent();
         return b.build();
@@ -218,30 +208,50 @@ final class NetworkGenerator {
                     } else {
                         b.add(".addLayer($S, $L, $S)\n", layer.name(), built, previous);
                     }
-                    pooledSequence = layer.kind() == LayerKind.GLOBAL_POOL
-                            && (i == 0 ? shapes.input() : shapes.rows().get(i - 1).output()) instanceof Shapes.Sequence;
+                    pooledSequence = poolsSequence(shapes, layers, i);
                     previous = layer.name();
                     vertexOf.put(layer.name(), previous);
                 }
             }
         }
-        if (spec.image() != null) {
-            b.add(".setInputTypes($T.convolutionalFlat($L, $L, $L))\n", Names.INPUT_TYPE, spec.image().height(),
-                    spec.image().width(), spec.image().channels());
-        } else if (layers.get(0).kind() == LayerKind.EMBEDDING) {
-            // a graph sets each layer's input size from the types, and has no overrideNinUponBuild(false):
-            // the input is typed with the id count, which becomes the embedding's vocabulary (docs/dl4j-notes.md)
-            SpecModel.TextModel text = spec.features().get(0).text();
-            b.add(".setInputTypes($T.recurrent($L, $L))\n", Names.INPUT_TYPE, text.vocabulary() + 2, text.maxTokens());
-        } else if (spec.series() != null) {
-            b.add(".setInputTypes($T.feedForward($L))\n", Names.INPUT_TYPE,
-                    (long) spec.features().size() * spec.series().window());
-        } else {
-            b.add(".setInputTypes($T.feedForward(numInputs))\n", Names.INPUT_TYPE);
-        }
+        b.add(".setInputTypes($L)\n", inputType(spec, true));
         b.add(".setOutputs($S)\n", previous);
         b.add(".build()").unindent().unindent();
         return b.build();
+    }
+
+    /**
+     * The network's input type: rows of pixels, channel by channel (DL4J reshapes each row to
+     * {@code [channels, height, width]}); token ids, one row per text; rows of series windows; or
+     * the encoded features. A graph sets every layer's input size from the types and has no
+     * {@code overrideNinUponBuild(false)}, so its token input is typed with the id count, which
+     * becomes the embedding's vocabulary (docs/dl4j-notes.md).
+     */
+    private static CodeBlock inputType(SpecModel spec, boolean graph) {
+        if (spec.image() != null) {
+            return CodeBlock.of("$T.convolutionalFlat($L, $L, $L)", Names.INPUT_TYPE, spec.image().height(),
+                    spec.image().width(), spec.image().channels());
+        }
+        if (spec.layers().get(0).kind() == LayerKind.EMBEDDING) {
+            SpecModel.TextModel text = spec.features().get(0).text();
+            return CodeBlock.of("$T.recurrent($L, $L)", Names.INPUT_TYPE, graph ? text.vocabulary() + 2 : 1,
+                    text.maxTokens());
+        }
+        if (spec.series() != null) {
+            return CodeBlock.of("$T.feedForward($L)", Names.INPUT_TYPE,
+                    (long) spec.features().size() * spec.series().window());
+        }
+        return CodeBlock.of("$T.feedForward(numInputs)", Names.INPUT_TYPE);
+    }
+
+    /**
+     * Whether layer {@code i} is a global pooling of a sequence. DL4J types its output as a sequence
+     * though it is a vector, and a dropout layer after it then fails in backprop: the next layer is
+     * told it takes a vector ({@code RnnToFeedForwardPreProcessor}).
+     */
+    private static boolean poolsSequence(Shapes.Result shapes, List<LayerModel> layers, int i) {
+        return layers.get(i).kind() == LayerKind.GLOBAL_POOL
+                && (i == 0 ? shapes.input() : shapes.rows().get(i - 1).output()) instanceof Shapes.Sequence;
     }
 
     private static CodeBlock updater(OptimizerModel o) {

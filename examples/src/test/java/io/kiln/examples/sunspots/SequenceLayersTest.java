@@ -8,7 +8,6 @@ import io.kiln.runtime.Trainer;
 import io.kiln.runtime.TrainingResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,8 +25,7 @@ class SequenceLayersTest {
     private static void trainsAsTheTableSays(ModelDefinition def, long expected) {
         assertThat(tableTotal(def)).isEqualTo(expected);
         TrainingResult r = Trainer.train(def, TrainOptions.defaults().quiet());
-        MultiLayerNetwork net = r.model().network().layers();
-        assertThat(net.numParams()).isEqualTo(expected);
+        assertThat(r.model().network().numParams()).isEqualTo(expected);
         assertThat(Double.isFinite(r.metrics().get("mae"))).isTrue();
         assertThat(r.report().baselineName()).isEqualTo("naive last value");
     }
@@ -45,5 +43,12 @@ class SequenceLayersTest {
         // 20 steps: k5 s2 p1 -> 9; same -> 9; avg 3/1 -> 7; global max -> 6 values
         trainsAsTheTableSays(SunspotsPooledTrainer.DEFINITION, (5 * 1 + 1) * 6 + (3 * 6 + 1) * 6 + 6 + 1);
         assertThat(SunspotsPooledTrainer.DEFINITION.layerTable()).contains("pool             Pool1D       7 x 6");
+    }
+
+    @Test
+    void aGraphOverSeriesWindowsWithAttentionAndAResidualSum() {
+        // conv (3·1 + 1)·8 = 32; LSTM 4·(8·8 + 8² + 8) = 544; attention 3·2·4·8 + 2·4·8 = 256; output 9
+        trainsAsTheTableSays(SunspotsResidualTrainer.DEFINITION, 32 + 544 + 256 + 9);
+        assertThat(SunspotsResidualTrainer.DEFINITION.layerTable()).contains("block            Residual     20 x 8");
     }
 }
