@@ -204,7 +204,9 @@ public final class ModelDefinition {
      * The samples of a data source, typed: a table's rows (or a series' windows, see
      * {@link #readTable}), or the images of IDX files.
      *
-     * @param requireLabel whether the label must be present (a table to predict on may lack it)
+     * @param requireLabel whether the label must be present (a table to predict on may lack it).
+     *     Without it, a series gives every window to forecast from, the last ones too, each at the
+     *     line of its last row and without a label.
      */
     public LabeledData readData(CsvSource source, boolean requireLabel) throws java.io.IOException {
         if (source.isIdx()) {
@@ -213,7 +215,24 @@ public final class ModelDefinition {
             }
             return IdxReader.read(source, features, label, task, image, requireLabel);
         }
+        if (series != null && !requireLabel) {
+            CsvTable table = CsvTable.read(source);
+            if (isWindowTable(table.header())) {
+                return LabeledData.read(table, source, features, label, task, false);
+            }
+            LabeledData.read(table, source, declaredFeatures, label, task, false);
+            CsvTable windows = series.forecasts(table, ((TemporalProtocol) protocol).orderBy(), declaredFeatures);
+            return LabeledData.read(windows, source, features, label, task, false);
+        }
         return LabeledData.read(readTable(source), source, features, label, task, requireLabel);
+    }
+
+    /**
+     * Whether a series model's input file with this header holds windows already (a column for
+     * every step, {@code activity[t-1]}, {@code activity[t]}) rather than the series itself.
+     */
+    public boolean isWindowTable(List<String> header) {
+        return series != null && features.stream().allMatch(f -> header.contains(f.column()));
     }
 
     /**

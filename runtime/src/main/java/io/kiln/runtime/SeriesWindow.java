@@ -56,6 +56,22 @@ public record SeriesWindow(int window, int horizon) {
      * columns (the target row's cells). Each window row keeps its target row's line number.
      */
     CsvTable apply(CsvTable table, String orderBy, List<FeatureSchema> declared, LabelSchema label) {
+        return windows(table, orderBy, declared, label);
+    }
+
+    /**
+     * The windows to forecast from: every window over {@code table}'s rows ordered by {@code orderBy}
+     * (a stable sort), the last ones too, whose targets lie beyond the data. Columns {@code orderBy}
+     * (the window's last row's value) and every step of every declared feature; each window row
+     * keeps the line of its last row, the latest value the forecast reads. {@code score} streams
+     * the same windows over a file in time order.
+     */
+    CsvTable forecasts(CsvTable table, String orderBy, List<FeatureSchema> declared) {
+        return windows(table, orderBy, declared, null);
+    }
+
+    /** Training windows with {@code label}, or forecasting windows when it is null. */
+    private CsvTable windows(CsvTable table, String orderBy, List<FeatureSchema> declared, LabelSchema label) {
         List<String> header = table.header();
         if (header.isEmpty()) {
             throw new DataException(table.source(), 1, "(header)",
@@ -68,29 +84,34 @@ public record SeriesWindow(int window, int horizon) {
             order[i] = i;
         }
         Arrays.sort(order, Comparator.comparingDouble(keys::get));
-        int samples = rows.size() - window - horizon + 1;
+        int ahead = label == null ? 0 : horizon;
+        int samples = rows.size() - window - ahead + 1;
         if (samples < 1) {
             throw new DataException(table.source(), rows.isEmpty() ? 1 : rows.get(rows.size() - 1).line(), "(rows)",
-                    String.format(Locale.ROOT, "A window of %d steps with a horizon of %d needs at least %d rows, "
-                            + "the series has %d", window, horizon, window + horizon, rows.size()));
+                    label == null
+                            ? String.format(Locale.ROOT, "A window of %d steps needs at least %d rows, the series has %d",
+                                    window, window, rows.size())
+                            : String.format(Locale.ROOT, "A window of %d steps with a horizon of %d needs at least %d "
+                                    + "rows, the series has %d", window, horizon, window + horizon, rows.size()));
         }
         int orderColumn = header.indexOf(orderBy);
         int[] featureColumns = new int[declared.size()];
         for (int f = 0; f < featureColumns.length; f++) {
             featureColumns[f] = column(table, declared.get(f).column());
         }
-        int[] labelColumns = label.columns().stream().mapToInt(c -> column(table, c)).toArray();
+        List<String> labelColumns = label == null ? List.of() : label.columns();
+        int[] labelIndexes = labelColumns.stream().mapToInt(c -> column(table, c)).toArray();
 
         List<String> out = new ArrayList<>();
         out.add(orderBy);
         for (FeatureSchema f : expand(declared)) {
             out.add(f.column());
         }
-        out.addAll(label.columns());
+        out.addAll(labelColumns);
         List<CsvTable.Row> windows = new ArrayList<>(samples);
         for (int s = 0; s < samples; s++) {
             int last = s + window - 1;
-            CsvTable.Row target = rows.get(order[last + horizon]);
+            CsvTable.Row target = rows.get(order[last + ahead]);
             String[] cells = new String[out.size()];
             int c = 0;
             cells[c++] = target.cells()[orderColumn];
@@ -99,7 +120,7 @@ public record SeriesWindow(int window, int horizon) {
                     cells[c++] = rows.get(order[step]).cells()[column];
                 }
             }
-            for (int column : labelColumns) {
+            for (int column : labelIndexes) {
                 cells[c++] = target.cells()[column];
             }
             windows.add(new CsvTable.Row(target.line(), cells));

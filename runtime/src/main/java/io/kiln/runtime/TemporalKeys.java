@@ -16,7 +16,7 @@ import java.util.function.ToDoubleFunction;
  * The first row decides the format; a cell in another format or empty names its file, line and
  * column.
  */
-final class TemporalKeys {
+public final class TemporalKeys {
     private TemporalKeys() {}
 
     private record Format(String name, ToDoubleFunction<String> parse) {}
@@ -44,32 +44,56 @@ final class TemporalKeys {
             throw new DataException(table.source(), 1, "'" + column + "'", "The temporal split orders rows by column '" + column
                     + "', which the header does not have. Columns: " + table.header());
         }
-        String named = "'" + column + "' (" + (col + 1) + ")";
-        List<Double> keys = new ArrayList<>(table.rows().size());
-        Format format = null;
+        Keys keys = new Keys(table.source(), column, col);
+        List<Double> out = new ArrayList<>(table.rows().size());
         for (CsvTable.Row row : table.rows()) {
-            String cell = row.cells()[col].trim();
-            if (cell.isEmpty()) {
-                throw new DataException(table.source(), row.line(), named,
-                        "The order column of a temporal split cannot be empty");
+            out.add(keys.key(row.cells()[col], row.line()));
+        }
+        return out;
+    }
+
+    /**
+     * Reads one order column cell by cell, as {@link #read} does for a whole table: the first cell
+     * decides the format.
+     */
+    public static final class Keys {
+        private final String source;
+        private final String named;
+        private Format format;
+
+        /** For column {@code column}, the {@code index}-th (0-based) of file {@code source}. */
+        public Keys(String source, String column, int index) {
+            this.source = source;
+            this.named = "'" + column + "' (" + (index + 1) + ")";
+        }
+
+        /** The column's name and position, as errors name it. */
+        public String column() {
+            return named;
+        }
+
+        /** The key of {@code cell}, on line {@code line}; a bad or empty cell is a {@link DataException} naming it. */
+        public double key(String cell, long line) {
+            String c = cell.trim();
+            if (c.isEmpty()) {
+                throw new DataException(source, line, named, "The order column of a temporal split cannot be empty");
             }
             if (format == null) {
-                format = FORMATS.stream().filter(f -> parses(f, cell)).findFirst().orElseThrow(() -> new DataException(
-                        table.source(), row.line(), named, "'" + cell + "' is neither a number nor an ISO-8601 date "
+                format = FORMATS.stream().filter(f -> parses(f, c)).findFirst().orElseThrow(() -> new DataException(
+                        source, line, named, "'" + c + "' is neither a number nor an ISO-8601 date "
                         + "or date-time, so it cannot order a temporal split"));
             }
             try {
-                double key = format.parse().applyAsDouble(cell);
+                double key = format.parse().applyAsDouble(c);
                 if (!Double.isFinite(key)) {
-                    throw new NumberFormatException(cell);
+                    throw new NumberFormatException(c);
                 }
-                keys.add(key);
+                return key;
             } catch (NumberFormatException | DateTimeParseException e) {
-                throw new DataException(table.source(), row.line(), named, "'" + cell + "' is not " + format.name()
+                throw new DataException(source, line, named, "'" + c + "' is not " + format.name()
                         + " like the column's first value");
             }
         }
-        return keys;
     }
 
     private static boolean parses(Format f, String cell) {

@@ -6,6 +6,7 @@ import io.kiln.runtime.KilnModel;
 import io.kiln.runtime.LabeledData;
 import io.kiln.runtime.ModelDefinition;
 import io.kiln.runtime.PredictionCsv;
+import io.kiln.runtime.TemporalProtocol;
 import io.kiln.runtime.TextBuffer;
 import io.kiln.runtime.batch.Chunks.Parsed;
 import io.kiln.runtime.batch.Chunks.Predicted;
@@ -250,7 +251,7 @@ final class FileScorer {
 
         Result execute(boolean keepCheckpoint) throws IOException {
             try (CsvRecordReader reader = new CsvRecordReader(input, source.name(), source.delimiter(), 0, 1)) {
-                RowEncoder encoder = openInput(reader);
+                Encoder encoder = openInput(reader);
                 Progress progress = new Progress(options.progress(), options.terminal(), input.getFileName().toString(),
                         checkpoint.input().size(), checkpoint.inputOffset());
                 // a resumed run keeps the chunks of the run it continues
@@ -271,9 +272,10 @@ final class FileScorer {
 
         /**
          * Reads the header (or, without one, the first row's width), maps the features to columns and
-         * positions the reader at the first row to score.
+         * positions the reader at the first row to score. A series model's file is either the series
+         * itself (windowed as it is read, {@link SeriesEncoder}) or rows of windows, a column per step.
          */
-        private RowEncoder openInput(CsvRecordReader reader) throws IOException {
+        private Encoder openInput(CsvRecordReader reader) throws IOException {
             List<String> header = List.of();
             int width = -1;
             if (reader.next()) {
@@ -292,6 +294,16 @@ final class FileScorer {
                         false);
             } else {
                 reader.seek(0, 1);
+            }
+            if (definition.series() != null && !definition.isWindowTable(header)) {
+                if (!source.header()) {
+                    throw new DataException(source.name(), 1, null, "A series is windowed by column name, so the "
+                            + "file needs a header line (or a column per window step: " + definition.features().get(0)
+                            .column() + ", ...)");
+                }
+                return new SeriesEncoder(source.name(), definition.declaredFeatures(), model.preprocessor(),
+                        definition.series(), header, ((TemporalProtocol) definition.protocol()).orderBy(),
+                        source.missingValues(), source.delimiter());
             }
             int[] columns = width < 0 ? new int[definition.features().size()]
                     : LabeledData.featureColumns(source.name(), header, source.header() ? -1 : width,

@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * chunks, in input order, with {@link #next}. At most {@value #WAITING} chunks wait between two
  * stages, so memory does not depend on the size of the input.
  *
- * <p>A chunk is {@code batch} consecutive rows of the input, scored or rejected; chunk boundaries
- * depend only on the input and the batch size. When a row stops the run, the chunk it is in is
+ * <p>A chunk is {@code batch} consecutive rows of the input, scored or rejected (for a raw series,
+ * {@code batch} windows or rejected rows; see {@link SeriesEncoder}); chunk boundaries depend only
+ * on the input and the batch size. When a row stops the run, the chunk it is in is
  * dropped: the last chunk then carries the error and no rows, and ends where the chunk began, so
  * that a run resumed there batches the rows as an uninterrupted run would.
  */
@@ -46,7 +47,7 @@ final class Pipeline implements AutoCloseable {
      *
      * @param skipBadRows reject rows the encoder refuses ({@code --on-error skip}) instead of stopping
      */
-    Pipeline(CsvRecordReader reader, RowEncoder encoder, KilnModel model, int batch, boolean skipBadRows) {
+    Pipeline(CsvRecordReader reader, Encoder encoder, KilnModel model, int batch, boolean skipBadRows) {
         AtomicInteger started = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(THREAD_NAMES.length, r -> {
             Thread t = new Thread(r, THREAD_NAMES[started.getAndIncrement() % THREAD_NAMES.length]);
@@ -92,7 +93,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     /** The reader stage: chunks of encoded rows, the last one marked (and carrying the error that ended it, if any). */
-    private void read(CsvRecordReader reader, RowEncoder encoder, int batch, boolean skipBadRows)
+    private void read(CsvRecordReader reader, Encoder encoder, int batch, boolean skipBadRows)
             throws IOException, InterruptedException {
         int width = encoder.width();
         while (true) {
@@ -100,11 +101,12 @@ final class Pipeline implements AutoCloseable {
             long[] lines = new long[batch];
             List<Reject> rejects = new ArrayList<>(0);
             int rows = 0;
-            long chunkOffset = reader.offset();
-            long chunkLine = reader.nextLine();
+            long[] chunkStart = encoder.resumeAt(reader);
             boolean last = false;
             DataException failure = null;
-            for (int consumed = 0; consumed < batch; consumed++) {
+            for (int consumed = 0; consumed < batch; ) {
+                long start = reader.offset();
+                long startLine = reader.nextLine();
                 try {
                     if (!reader.next()) {
                         last = true;
@@ -115,25 +117,30 @@ final class Pipeline implements AutoCloseable {
                     break;
                 }
                 try {
-                    encoder.encode(reader, inputs, rows * width);
-                    lines[rows++] = reader.line();
+                    if (encoder.encode(reader, start, startLine, inputs, rows * width)) {
+                        lines[rows++] = reader.line();
+                        consumed++;
+                    }
                 } catch (DataException e) {
                     if (!skipBadRows) {
                         failure = e;
                         break;
                     }
                     rejects.add(Reject.of(e, reader.text()));
+                    consumed++;
                 }
             }
             if (failure != null) {
-                parsed.put(new Parsed(new float[0], 0, new long[0], List.of(), chunkOffset, chunkLine, true, failure));
+                parsed.put(new Parsed(new float[0], 0, new long[0], List.of(), chunkStart[0], chunkStart[1], true,
+                        failure));
                 return;
             }
             if (rows < batch) {
                 inputs = Arrays.copyOf(inputs, rows * width);
                 lines = Arrays.copyOf(lines, rows);
             }
-            parsed.put(new Parsed(inputs, rows, lines, rejects, reader.offset(), reader.nextLine(), last, null));
+            long[] end = encoder.resumeAt(reader);
+            parsed.put(new Parsed(inputs, rows, lines, rejects, end[0], end[1], last, null));
             if (last) {
                 return;
             }

@@ -6,10 +6,7 @@ import io.kiln.runtime.FeatureKind;
 import io.kiln.runtime.FeatureSchema;
 import io.kiln.runtime.LabeledData;
 import io.kiln.runtime.Preprocessor;
-import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Turns one CSV record into the network's input row: each feature's cell to its typed value as
@@ -18,7 +15,7 @@ import java.util.Set;
  * short way ({@link CsvRecordReader#number}, {@link Preprocessor#encodeNumber}) to the same float.
  * Every problem is a {@link DataException} naming the file, line and column.
  */
-final class RowEncoder {
+final class RowEncoder implements Encoder {
     private final String source;
     private final List<FeatureSchema> features;
     private final Preprocessor preprocessor;
@@ -26,10 +23,7 @@ final class RowEncoder {
     private final String[] columnNames;
     private final boolean[] numeric;
     private final int[] offsets;
-    private final Set<String> missing;
-    private final byte[][] missingBytes;
-    /** Whether a missing-value token looks like a number (say -999), so numbers must be checked against the tokens. */
-    private final boolean numericMissingToken;
+    private final MissingTokens missing;
     private final int width;
     private final boolean widthFromHeader;
     private final char delimiter;
@@ -48,13 +42,7 @@ final class RowEncoder {
         this.width = width;
         this.widthFromHeader = widthFromHeader;
         this.delimiter = delimiter;
-        this.missing = new HashSet<>(missingValues);
-        this.missingBytes = missingValues.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
-        boolean numericToken = false;
-        for (byte[] t : missingBytes) {
-            numericToken |= !Double.isNaN(DecimalParser.parse(t, 0, t.length));
-        }
-        this.numericMissingToken = numericToken;
+        this.missing = new MissingTokens(missingValues);
         int n = features.size();
         this.columnNames = new String[n];
         this.numeric = new boolean[n];
@@ -71,9 +59,21 @@ final class RowEncoder {
         }
     }
 
-    /** The width of an encoded row. */
-    int width() {
+    @Override
+    public int width() {
         return preprocessor.width();
+    }
+
+    /** Every record is a row; resuming continues after the last one. */
+    @Override
+    public long[] resumeAt(CsvRecordReader reader) {
+        return new long[] {reader.offset(), reader.nextLine()};
+    }
+
+    @Override
+    public boolean encode(CsvRecordReader record, long start, long startLine, float[] out, int offset) {
+        encode(record, out, offset);
+        return true;
     }
 
     /** Encodes the reader's current record into {@code out} at {@code offset}. */
@@ -91,27 +91,18 @@ final class RowEncoder {
                         continue;
                     }
                     double x = record.number(c);
-                    if (!Double.isNaN(x) && !(numericMissingToken && isMissingToken(record, c))) {
+                    if (!Double.isNaN(x) && !missing.hidesNumber(record, c)) {
                         preprocessor.encodeNumber(f, x, out, offset + offsets[f]);
                         continue;
                     }
                 }
                 String cell = record.cell(c);
                 Object value = LabeledData.parseFeature(features.get(f),
-                        LabeledData.isMissing(cell, missing) ? null : cell);
+                        missing.isMissing(cell) ? null : cell);
                 preprocessor.encodeValue(f, value, out, offset + offsets[f]);
             } catch (IllegalArgumentException e) {
                 throw new DataException(source, record.line(), columnNames[f], e.getMessage());
             }
         }
-    }
-
-    private boolean isMissingToken(CsvRecordReader record, int c) {
-        for (byte[] token : missingBytes) {
-            if (record.is(c, token)) {
-                return true;
-            }
-        }
-        return false;
     }
 }
