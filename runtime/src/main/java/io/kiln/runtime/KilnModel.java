@@ -60,6 +60,7 @@ public final class KilnModel {
     private final Network network;
     private final boolean plainEnabled = !"false".equals(System.getProperty(PLAIN_FORWARD_PROPERTY));
     private volatile Optional<DenseForward> plain;
+    private volatile Optional<BatchForward> batch;
     private final String workspaceId = "kiln-predict-" + Integer.toHexString(System.identityHashCode(this));
     private final ModelMetadata metadata;
     private final Preprocessor preprocessor;
@@ -146,6 +147,41 @@ public final class KilnModel {
             }
         }
         return new Predictions(metadata.task(), metadata.label().classes(), values, metadata.threshold());
+    }
+
+    /**
+     * Predicts {@code rows} rows already encoded by {@link #encode}, for batch scoring: many calls
+     * with the same large number of rows from one thread. A stack of dense layers runs in {@link
+     * BatchForward} (the arithmetic of {@code network.output} into arrays reused from call to call,
+     * checked against DL4J at first use); any other network as {@link #predictEncoded}.
+     */
+    public Predictions predictBatch(float[] flat, int rows) {
+        BatchForward forward = rows > PLAIN_MAX_ROWS ? batchForward().orElse(null) : null;
+        if (forward == null) {
+            return predictEncoded(flat, rows);
+        }
+        return new Predictions(metadata.task(), metadata.label().classes(), toDataUnits(forward.output(flat, rows)),
+                metadata.threshold());
+    }
+
+    /** Whether {@link #predictBatch} runs in {@link BatchForward} rather than DL4J's {@code network.output}. */
+    public boolean hasBatchForward() {
+        return batchForward().isPresent();
+    }
+
+    private Optional<BatchForward> batchForward() {
+        Optional<BatchForward> p = batch;
+        if (p == null) {
+            synchronized (this) {
+                p = batch;
+                if (p == null) {
+                    p = plainEnabled && network instanceof Network.Layers layers ? BatchForward.of(layers.net())
+                            : Optional.empty();
+                    batch = p;
+                }
+            }
+        }
+        return p;
     }
 
     /**

@@ -151,7 +151,7 @@ final class Pipeline implements AutoCloseable {
     private void predict(KilnModel model) throws InterruptedException {
         while (true) {
             Parsed c = parsed.take();
-            Predictions p = c.rows() > 0 ? model.predictEncoded(c.inputs(), c.rows()) : null;
+            Predictions p = c.rows() > 0 ? model.predictBatch(c.inputs(), c.rows()) : null;
             predicted.put(new Predicted(c, p));
             if (c.last()) {
                 return;
