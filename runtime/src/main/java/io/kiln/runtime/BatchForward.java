@@ -3,7 +3,6 @@ package io.kiln.runtime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -122,28 +121,16 @@ final class BatchForward {
     /** True when this pass gives DL4J's outputs on random inputs (and on zeros) within {@link DenseForward#TOLERANCE}. */
     private boolean agreesWith(MultiLayerNetwork network) {
         int rows = 80;
-        float[] x = new float[rows * inputs];
-        Random random = new Random(42);
-        for (int i = inputs; i < x.length; i++) { // row 0 stays all zeros
-            x[i] = (float) (random.nextGaussian() * (i % 3 == 0 ? 3 : 1));
-        }
-        INDArray expected;
-        synchronized (network) {
-            expected = network.output(Nd4j.create(x, new long[] {rows, inputs}, DataType.FLOAT), false);
-        }
+        float[] x = DenseForward.checkInputs(rows, inputs);
+        INDArray expected = DenseForward.dl4jOutput(network, x, rows, inputs);
         INDArray mine = output(x, rows);
-        if (!java.util.Arrays.equals(expected.shape(), mine.shape())) {
-            return false;
-        }
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < mine.columns(); j++) {
-                double e = expected.getDouble(r, j);
-                if (!(Math.abs(mine.getDouble(r, j) - e) <= DenseForward.TOLERANCE * Math.max(1, Math.abs(e)))) {
-                    return false;
-                }
+        boolean same = java.util.Arrays.equals(expected.shape(), mine.shape());
+        for (int r = 0; same && r < rows; r++) {
+            for (int j = 0; same && j < mine.columns(); j++) {
+                same = DenseForward.agrees(mine.getDouble(r, j), expected.getDouble(r, j));
             }
         }
         buffers.remove();
-        return true;
+        return same;
     }
 }

@@ -147,28 +147,42 @@ final class DenseForward {
     /** True when this pass gives DL4J's outputs on random inputs (and on zeros) within {@link #TOLERANCE}. */
     private boolean agreesWith(MultiLayerNetwork network) {
         int rows = 16;
-        float[] x = new float[rows * inputs];
-        Random random = new Random(42);
-        for (int i = inputs; i < x.length; i++) { // row 0 stays all zeros
-            x[i] = (float) (random.nextGaussian() * (i % 3 == 0 ? 3 : 1));
-        }
-        INDArray expected;
-        synchronized (network) {
-            expected = network.output(Nd4j.create(x, new long[] {rows, inputs}, DataType.FLOAT), false);
-        }
+        float[] x = checkInputs(rows, inputs);
+        INDArray expected = dl4jOutput(network, x, rows, inputs);
         if (expected.columns() != outputs) {
             return false;
         }
         double[][] mine = output(x, rows);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < outputs; j++) {
-                double e = expected.getDouble(r, j);
-                if (!(Math.abs(mine[r][j] - e) <= TOLERANCE * Math.max(1, Math.abs(e)))) {
+                if (!agrees(mine[r][j], expected.getDouble(r, j))) {
                     return false;
                 }
             }
         }
         return true;
+    }
+
+    /** Inputs to check a pass against DL4J on: {@code rows} rows of {@code inputs}, the first all zeros, the rest random. */
+    static float[] checkInputs(int rows, int inputs) {
+        float[] x = new float[rows * inputs];
+        Random random = new Random(42);
+        for (int i = inputs; i < x.length; i++) { // row 0 stays all zeros
+            x[i] = (float) (random.nextGaussian() * (i % 3 == 0 ? 3 : 1));
+        }
+        return x;
+    }
+
+    /** {@code network.output} on {@code rows} rows of {@code x}. */
+    static INDArray dl4jOutput(MultiLayerNetwork network, float[] x, int rows, int inputs) {
+        synchronized (network) {
+            return network.output(Nd4j.create(x, new long[] {rows, inputs}, DataType.FLOAT), false);
+        }
+    }
+
+    /** Whether a pass's value is DL4J's within {@link #TOLERANCE}, relative to max(1, |value|). */
+    static boolean agrees(double mine, double dl4j) {
+        return Math.abs(mine - dl4j) <= TOLERANCE * Math.max(1, Math.abs(dl4j));
     }
 
     /** One layer's inference. */

@@ -6,12 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,38 +17,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** The batch-scoring pass gives {@code network.output}'s numbers, and leaves to DL4J what it does not reproduce. */
 class BatchForwardTest {
-    private static final Random RANDOM = new Random(11);
-
-    private static MultiLayerNetwork network(int inputs, Activation out, LossFunctions.LossFunction loss, int outputs,
-            boolean batchNorm, Activation... hidden) {
-        NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
-                .list();
-        int width = inputs;
-        for (Activation a : hidden) {
-            b.layer(new DenseLayer.Builder().nIn(width).nOut(16).activation(a).dropOut(0.8).build());
-            width = 16;
-            b.layer(batchNorm ? new BatchNormalization.Builder().nIn(width).nOut(width).build()
-                    : new DropoutLayer.Builder(0.5).build());
-        }
-        b.layer(new OutputLayer.Builder(loss).nIn(width).nOut(outputs).activation(out).build());
-        MultiLayerNetwork net = new MultiLayerNetwork(b.build());
-        net.init();
-        INDArray params = net.params();
-        for (long i = 0; i < params.length(); i++) {
-            params.putScalar(i, 0.1 + Math.abs(RANDOM.nextGaussian()) * 0.6 * (RANDOM.nextBoolean() ? 1 : -1));
-        }
-        net.setParams(params);
-        return net;
-    }
-
     private static void assertSameAsDl4j(MultiLayerNetwork net, int inputs) {
         Optional<BatchForward> forward = BatchForward.of(net);
         assertThat(forward.isPresent()).isTrue();
         for (int rows : new int[] {1000, 300, 1000}) { // a new batch size, then the first again
-            float[] x = new float[rows * inputs];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) (RANDOM.nextGaussian() * 2);
-            }
+            float[] x = DenseForwardTest.inputs(rows, inputs);
             INDArray mine = forward.get().output(x, rows).dup();
             INDArray expected = net.output(Nd4j.create(x, new long[] {rows, inputs}, DataType.FLOAT), false);
             assertThat(mine.shape()).isEqualTo(expected.shape());
@@ -69,20 +36,20 @@ class BatchForwardTest {
 
     @Test
     void reproducesDl4jForEveryActivationKilnDeclaresAndSkipsDropout() {
-        Activation[] hidden = {Activation.RELU, Activation.LEAKYRELU, Activation.ELU, Activation.SELU,
-            Activation.SWISH, Activation.TANH, Activation.SIGMOID, Activation.HARDSIGMOID, Activation.SOFTPLUS,
-            Activation.SOFTSIGN, Activation.IDENTITY};
-        for (Activation a : hidden) {
-            assertSameAsDl4j(network(5, Activation.SOFTMAX, LossFunctions.LossFunction.MCXENT, 3, false, a, a), 5);
+        for (Activation a : DenseForwardTest.HIDDEN) {
+            assertSameAsDl4j(DenseForwardTest.network(5, Activation.SOFTMAX, LossFunctions.LossFunction.MCXENT, 3,
+                    DenseForwardTest.After.DROPOUT, a, a), 5);
         }
-        assertSameAsDl4j(network(4, Activation.SIGMOID, LossFunctions.LossFunction.XENT, 1, false, Activation.RELU), 4);
-        assertSameAsDl4j(network(6, Activation.IDENTITY, LossFunctions.LossFunction.MSE, 2, false, Activation.TANH), 6);
+        assertSameAsDl4j(DenseForwardTest.network(4, Activation.SIGMOID, LossFunctions.LossFunction.XENT, 1, false,
+                Activation.RELU), 4);
+        assertSameAsDl4j(DenseForwardTest.network(6, Activation.IDENTITY, LossFunctions.LossFunction.MSE, 2, false,
+                Activation.TANH), 6);
     }
 
     @Test
     void leavesBatchNormalizationToDl4j() {
-        assertThat(BatchForward.of(network(7, Activation.SOFTMAX, LossFunctions.LossFunction.MCXENT, 4, true,
-                Activation.RELU)).isPresent()).isFalse();
+        assertThat(BatchForward.of(DenseForwardTest.network(7, Activation.SOFTMAX, LossFunctions.LossFunction.MCXENT,
+                4, true, Activation.RELU)).isPresent()).isFalse();
     }
 
     @Test

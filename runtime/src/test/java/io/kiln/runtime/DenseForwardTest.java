@@ -27,18 +27,32 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class DenseForwardTest {
     private static final Random RANDOM = new Random(7);
+    /** Every hidden activation Kiln declares. */
+    static final Activation[] HIDDEN = {Activation.RELU, Activation.LEAKYRELU, Activation.ELU, Activation.SELU,
+        Activation.SWISH, Activation.TANH, Activation.SIGMOID, Activation.HARDSIGMOID, Activation.SOFTPLUS,
+        Activation.SOFTSIGN, Activation.IDENTITY};
+
+    /** What follows each hidden dense layer. */
+    enum After { NOTHING, DROPOUT, BATCH_NORM_AND_DROPOUT }
 
     /** A network of the given hidden activations, with random (not initial) weights and normalization statistics. */
-    private static MultiLayerNetwork network(int inputs, Activation out, LossFunctions.LossFunction loss, int outputs,
+    static MultiLayerNetwork network(int inputs, Activation out, LossFunctions.LossFunction loss, int outputs,
             boolean batchNorm, Activation... hidden) {
+        return network(inputs, out, loss, outputs, batchNorm ? After.BATCH_NORM_AND_DROPOUT : After.NOTHING, hidden);
+    }
+
+    static MultiLayerNetwork network(int inputs, Activation out, LossFunctions.LossFunction loss, int outputs,
+            After after, Activation... hidden) {
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
                 .list();
         int width = inputs;
         for (Activation a : hidden) {
             b.layer(new DenseLayer.Builder().nIn(width).nOut(12).activation(a).dropOut(0.8).build());
             width = 12;
-            if (batchNorm) {
+            if (after == After.BATCH_NORM_AND_DROPOUT) {
                 b.layer(new BatchNormalization.Builder().nIn(width).nOut(width).build());
+            }
+            if (after != After.NOTHING) {
                 b.layer(new DropoutLayer.Builder(0.5).build());
             }
         }
@@ -54,7 +68,7 @@ class DenseForwardTest {
         return net;
     }
 
-    private static float[] inputs(int rows, int width) {
+    static float[] inputs(int rows, int width) {
         float[] x = new float[rows * width];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (RANDOM.nextGaussian() * 2);
@@ -78,10 +92,7 @@ class DenseForwardTest {
 
     @Test
     void reproducesDl4jForEveryActivationKilnDeclares() {
-        Activation[] hidden = {Activation.RELU, Activation.LEAKYRELU, Activation.ELU, Activation.SELU,
-            Activation.SWISH, Activation.TANH, Activation.SIGMOID, Activation.HARDSIGMOID, Activation.SOFTPLUS,
-            Activation.SOFTSIGN, Activation.IDENTITY};
-        for (Activation a : hidden) {
+        for (Activation a : HIDDEN) {
             assertSameAsDl4j(network(5, Activation.SOFTMAX, LossFunctions.LossFunction.MCXENT, 3, false, a, a), 5);
         }
         assertSameAsDl4j(network(4, Activation.SIGMOID, LossFunctions.LossFunction.XENT, 1, false, Activation.RELU), 4);
