@@ -163,22 +163,27 @@ class SeriesScoreTest {
     @Test
     void skipRejectsABadRowAndStartsTheNextWindowAfterIt() throws IOException {
         List<String> broken = new ArrayList<>(lines);
-        broken.set(199, broken.get(199).split(",")[0] + ",lots"); // line 200
+        broken.set(199, broken.get(199).split(",")[0] + ",lots"); // line 200: not a number
+        broken.set(249, broken.get(249).split(",")[0] + ",1e300"); // line 250: beyond 32-bit floats once scaled
         Path input = Files.write(dir.resolve("broken.csv"), broken);
         Path output = dir.resolve("out.csv");
         BatchScorer.Summary s = new BatchScorer(SunspotsPooledTrainer.DEFINITION, model,
                 BatchScorer.Options.defaults().onError(BatchScorer.OnError.SKIP)).score(input, output);
-        assertThat(s.rejected()).isEqualTo(1);
+        assertThat(s.rejected()).isEqualTo(2);
         List<String> rejects = Files.readAllLines(dir.resolve("out.csv.rejects.csv"));
-        assertThat(rejects).hasSize(2);
+        assertThat(rejects).hasSize(3);
         assertThat(rejects.get(1)).startsWith("200,'activity' (2),");
-        // the 20 windows holding line 200 (ending on lines 200-219) are not scored
+        assertThat(rejects.get(2)).startsWith("250,'activity' (2),");
+        // the 20 windows holding line 200 (ending on lines 200-219) and the 20 holding 250 are not scored
         List<String> scored = Files.readAllLines(output);
-        assertThat(scored).hasSize(1 + 290 - 20);
+        assertThat(scored).hasSize(1 + 290 - 40);
         List<String> firstColumn = scored.stream().skip(1).map(l -> l.split(",")[0]).toList();
         assertThat(firstColumn).contains("199");
         assertThat(firstColumn).doesNotContain("219");
         assertThat(firstColumn).contains("220");
+        assertThat(firstColumn).contains("249");
+        assertThat(firstColumn).doesNotContain("269");
+        assertThat(firstColumn).contains("270");
         // the windows before the bad row are those of the clean file
         Path clean = dir.resolve("clean.csv");
         new BatchScorer(SunspotsPooledTrainer.DEFINITION, model, BatchScorer.Options.defaults()).score(series, clean);

@@ -97,12 +97,17 @@ final class SeriesEncoder implements Encoder {
     @Override
     public boolean encode(CsvRecordReader record, long start, long startLine, float[] out, int offset) {
         try {
-            readRow(record);
+            return push(record, start, startLine, out, offset);
         } catch (DataException e) {
             // the series is broken here: the next window starts after this row
             filled = 0;
             throw e;
         }
+    }
+
+    /** Adds the record to the ring; once it holds a whole window, encodes it. */
+    private boolean push(CsvRecordReader record, long start, long startLine, float[] out, int offset) {
+        readRow(record);
         newest = (newest + 1) % window;
         for (int f = 0; f < read.length; f++) {
             values[f][newest] = read[f];
