@@ -215,16 +215,7 @@ public final class ModelDefinition {
             }
             return IdxReader.read(source, features, label, task, image, requireLabel);
         }
-        if (series != null && !requireLabel) {
-            CsvTable table = CsvTable.read(source);
-            if (isWindowTable(table.header())) {
-                return LabeledData.read(table, source, features, label, task, false);
-            }
-            LabeledData.read(table, source, declaredFeatures, label, task, false);
-            CsvTable windows = series.forecasts(table, ((TemporalProtocol) protocol).orderBy(), declaredFeatures);
-            return LabeledData.read(windows, source, features, label, task, false);
-        }
-        return LabeledData.read(readTable(source), source, features, label, task, requireLabel);
+        return LabeledData.read(readTable(source, !requireLabel), source, features, label, task, requireLabel);
     }
 
     /**
@@ -240,13 +231,23 @@ public final class ModelDefinition {
      * named as {@link #features()}, the label of each window's target row).
      */
     public CsvTable readTable(CsvSource source) throws java.io.IOException {
+        return readTable(source, false);
+    }
+
+    /**
+     * @param forecast for a series, every window to forecast from ({@link SeriesWindow#forecasts})
+     *     instead of the labelled ones; a file that holds windows already is taken as it is
+     */
+    private CsvTable readTable(CsvSource source, boolean forecast) throws java.io.IOException {
         CsvTable table = CsvTable.read(source);
-        if (series == null) {
+        if (series == null || forecast && isWindowTable(table.header())) {
             return table;
         }
         // the declared columns are parsed first, so a bad cell is reported at its own line
         LabeledData.read(table, source, declaredFeatures, label, task, false);
-        return series.apply(table, ((TemporalProtocol) protocol).orderBy(), declaredFeatures, label);
+        String orderBy = ((TemporalProtocol) protocol).orderBy();
+        return forecast ? series.forecasts(table, orderBy, declaredFeatures)
+                : series.apply(table, orderBy, declaredFeatures, label);
     }
 
 
