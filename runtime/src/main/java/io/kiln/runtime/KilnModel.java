@@ -310,14 +310,18 @@ public final class KilnModel {
         int cols = out.columns();
         double[][] values = new double[out.rows()][cols];
         if (out.dataType() == DataType.FLOAT && Nd4j.getEnvironment().isCPU()) {
-            // one bulk copy out of the array's memory (asDouble() reads element by element), widened in Java
-            INDArray dense = out.ordering() == 'c' && !out.isView() && out.offset() == 0 ? out : out.dup('c');
+            // one bulk copy out of the array's memory (asDouble() reads element by element), widened in Java;
+            // a column-major array (BatchForward's) is read as it is, without a copy into row-major order
+            boolean whole = !out.isView() && out.offset() == 0 && out.length() == (long) values.length * cols;
+            boolean columnMajor = whole && out.ordering() == 'f';
+            INDArray dense = whole ? out : out.dup('c');
             float[] flat = new float[values.length * cols];
             dense.data().asNioFloat().get(flat);
-            for (int i = 0; i < values.length; i++) {
+            int rows = values.length;
+            for (int i = 0; i < rows; i++) {
                 double[] row = values[i];
                 for (int j = 0; j < cols; j++) {
-                    row[j] = flat[i * cols + j];
+                    row[j] = flat[columnMajor ? j * rows + i : i * cols + j];
                 }
             }
         } else {

@@ -235,7 +235,7 @@ public final class Preprocessor {
         }
         if (t.encoding() == Encoding.ORDINAL) {
             double code = index < 0 ? t.fillNumber() : index;
-            out[offset] = (float) ((code - t.center()) / t.scale());
+            out[offset] = scale(code, t.center(), t.scale());
             return offset + 1;
         }
         for (int l = 0; l < t.levels().size(); l++) {
@@ -257,13 +257,22 @@ public final class Preprocessor {
             throw new IllegalArgumentException("'" + transforms.get(f).name() + "' is " + x
                     + "; pass null for a missing value");
         }
-        float scaled = (float) ((x - centers[f]) / scales[f]);
+        float scaled = scale(x, centers[f], scales[f]);
         if (!Float.isFinite(scaled)) {
             throw new IllegalArgumentException("'" + transforms.get(f).name() + "' is " + x
                     + ", beyond the range of the network's 32-bit inputs once scaled");
         }
         out[offset] = scaled;
         return offset + 1;
+    }
+
+    /**
+     * A numeric feature's network input: {@code (x - center) / scale} as a 32-bit float, infinite
+     * when it does not fit one (which {@link #encodeNumber} rejects). The one formula every path
+     * from a number to an input uses.
+     */
+    public static float scale(double x, double center, double scale) {
+        return (float) ((x - center) / scale);
     }
 
     private static double missingNumber(FeatureTransform t) {

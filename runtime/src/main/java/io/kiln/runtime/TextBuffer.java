@@ -112,7 +112,12 @@ public final class TextBuffer {
      * within an ulp of {@code v}. Rounding {@code s = v * 1e6} (one more rounding error, half an ulp
      * of {@code s}) to the nearest integer gives the same digits unless {@code s} lies within those
      * two errors, less than {@code s * 2^-51}, of a tie: only such values (and large or non-finite
-     * ones) go through {@code String.format}.
+     * ones) go through {@code String.format}. A value that is a 32-bit float (what a network
+     * outputs) never does: {@code s} is then exact (a 24-bit mantissa times 10^6 fits 53 bits), the
+     * floats nearest a tie are at least {@code 2^-18 * s * 10^-6} away from it, far outside that
+     * zone, and a float exactly on a tie has the tie's short decimal digits ({@code ...5}), which
+     * the formatter rounds up, as this does. So the hot loop of a batch scoring run never takes
+     * (and never recompiles for) the slow branch.
      */
     public TextBuffer appendFixed6(double v) {
         double a = Math.abs(v);
@@ -122,10 +127,15 @@ public final class TextBuffer {
         double scaled = a * 1e6;
         long units = (long) scaled;
         double fraction = scaled - units;
-        if (Math.abs(fraction - 0.5) <= (scaled + 1) * 0x1p-48) { // 8x the error bound
+        // near a tie (within 8x the error bound) and not a float; computed without branches, which
+        // javac would emit for comparisons and the JIT turn into traps: this one branch is never
+        // taken for a network's outputs
+        long nearTie = Double.doubleToRawLongBits(Math.abs(fraction - 0.5) - (scaled + 1) * 0x1p-48) >>> 63;
+        long notFloat = Double.doubleToRawLongBits((double) (float) v) ^ Double.doubleToRawLongBits(v);
+        if ((nearTie & (notFloat | -notFloat) >>> 63) != 0) {
             return append(String.format(Locale.ROOT, "%.6f", v));
         }
-        if (fraction > 0.5) {
+        if (fraction >= 0.5) { // a tie only when v is a float, whose digits end in that 5: half up
             units++;
         }
         if (Double.compare(v, 0.0) < 0) { // like Formatter: -0.0 and tiny negatives keep their sign
@@ -133,11 +143,7 @@ public final class TextBuffer {
         }
         long whole = units / 1_000_000;
         int decimals = (int) (units - whole * 1_000_000);
-        if (whole == 0) {
-            append('0');
-        } else {
-            append(whole);
-        }
+        append(whole);
         reserve(7);
         byte[] b = bytes;
         int at = size;

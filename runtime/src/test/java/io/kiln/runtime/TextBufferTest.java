@@ -69,4 +69,22 @@ class TextBufferTest {
             assertSameAsFormat(v);
         }
     }
+
+    /** Floats (network outputs) take no String.format: exact ties round up, the floats around ties round as the formatter does. */
+    @Test
+    void floatsOnAndAroundTies() {
+        Random r = new Random(11);
+        for (int i = 0; i < 40_000; i++) {
+            float tie = (float) ((2 * r.nextInt(1 << 14) + 1) / 128.0 * (r.nextBoolean() ? 1 : -1));
+            assertSameAsFormat(tie);
+            float nearest = (float) ((r.nextInt(4_000_000) - 2_000_000 + 0.5) / 1e6 * Math.pow(10, r.nextInt(6)));
+            float up = nearest;
+            float down = nearest;
+            assertSameAsFormat(nearest);
+            for (int ulps = 0; ulps < 3; ulps++) {
+                assertSameAsFormat(up = Math.nextUp(up));
+                assertSameAsFormat(down = Math.nextDown(down));
+            }
+        }
+    }
 }

@@ -142,6 +142,7 @@ public final class BatchScorer {
     public BatchScorer(ModelDefinition definition, Path modelFile, Options options) throws IOException {
         KilnModel model = KilnModel.load(modelFile);
         model.requireFeatures(definition.features().stream().map(FeatureSchema::name).toList());
+        model.hasBatchForward(); // builds and checks the network's batch pass now, with the model, not in the first chunk
         Checkpoint.ModelIdentity identity = new Checkpoint.ModelIdentity(
                 modelFile.toAbsolutePath().normalize().toString(), FileScorer.sha256(Files.readAllBytes(modelFile)),
                 model.metadata().provenance().createdAt());

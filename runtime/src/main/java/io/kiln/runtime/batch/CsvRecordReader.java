@@ -1,6 +1,7 @@
 package io.kiln.runtime.batch;
 
 import io.kiln.runtime.DataException;
+import io.kiln.runtime.Preprocessor;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,6 +43,8 @@ final class CsvRecordReader implements Closeable {
     private boolean eof;
     /** The line the next byte is on (1-based). */
     private long line = 1;
+    /** The index of the last line feed in {@code buf[0, limit)}, -1 when there is none. */
+    private int lastLineFeed = -1;
 
     // the current record
     private long recordLine;
@@ -83,6 +86,7 @@ final class CsvRecordReader implements Closeable {
         this.base = offset;
         this.limit = 0;
         this.pos = 0;
+        this.lastLineFeed = -1;
         this.eof = false;
         this.line = line;
         this.fields = 0;
@@ -228,6 +232,111 @@ final class CsvRecordReader implements Closeable {
         return 1;
     }
 
+    /**
+     * What {@link #nextScaled} needs to turn a record of plain numbers straight into a network
+     * input row: for each of the record's columns, the input slot its scaled value goes to (-1 for
+     * a column that is not read) and the {@code center} and {@code scale} of {@link
+     * Preprocessor#scale}.
+     */
+    record ScaledColumns(int[] slots, double[] centers, double[] scales) {}
+
+    /**
+     * Reads the next record the short way, when it is the common case: exactly {@code
+     * columns.slots().length} fields, unquoted, each read column a plain decimal without white
+     * space ({@code [-]digits[.digits]}, at most {@value DecimalParser#MAX_DIGITS} digits) whose
+     * scaled value is a finite float, and the whole record and its line break in the buffer.
+     * Writes each read column's {@link Preprocessor#scale scaled} value to {@code out[offset +
+     * slot]}, exactly what {@link #next}, {@link #number} and {@link Preprocessor#encodeNumber}
+     * give. Returns false, with the reader where it was ({@code out} may be partly written), for anything else (an empty line, a missing or
+     * quoted cell, another number format, another field count, the end of the buffer), which the
+     * caller then reads with {@link #next}: that path accepts or names the problem.
+     *
+     * <p>After it the record's position and line are known ({@link #line}, {@link #offset},
+     * {@link #text}), its fields are not.
+     */
+    boolean nextScaled(ScaledColumns columns, float[] out, int offset) {
+        final int start = pos;
+        if (start > lastLineFeed) { // the record may go on beyond the buffer (also: no LF at all, or after seek)
+            return false;
+        }
+        // a line feed at or after start bounds every scan below: no end-of-buffer checks (the JIT
+        // would turn each rarely true one into a trap and recompile when the buffer first runs out)
+        final byte[] b = buf;
+        final byte d = delimiter;
+        final int[] slots = columns.slots;
+        final double[] centers = columns.centers;
+        final double[] scales = columns.scales;
+        final int last = slots.length - 1;
+        int p = start;
+        if (b[p] == LF || b[p] == CR) {
+            return false;
+        }
+        for (int c = 0; ; c++) {
+            int slot = slots[c];
+            if (slot < 0) {
+                byte x = b[p];
+                while (x != d && x != LF && x != CR) {
+                    if (x == QUOTE) {
+                        return false;
+                    }
+                    x = b[++p];
+                }
+            } else {
+                boolean negative = b[p] == '-';
+                if (negative) {
+                    p++;
+                }
+                int first = p;
+                int point = -1;
+                long mantissa = 0;
+                while (true) {
+                    int digit = b[p] - '0';
+                    if (digit >= 0 && digit <= 9) {
+                        mantissa = mantissa * 10 + digit;
+                    } else if (digit == '.' - '0' && point < 0) {
+                        point = p;
+                    } else {
+                        break;
+                    }
+                    p++;
+                }
+                int digits = point < 0 ? p - first : p - first - 1;
+                if (digits <= 0 || digits > DecimalParser.MAX_DIGITS) {
+                    return false;
+                }
+                float scaled = Preprocessor.scale(DecimalParser.value(negative, mantissa, point < 0 ? 0 : p - point - 1),
+                        centers[c], scales[c]);
+                if (!Float.isFinite(scaled)) {
+                    return false;
+                }
+                out[offset + slot] = scaled;
+            }
+            byte x = b[p];
+            if (c < last) {
+                if (x != d) {
+                    return false;
+                }
+                p++;
+                continue;
+            }
+            if (x == LF) {
+                recordEnd = p++;
+            } else if (x == CR) { // not the buffer's last byte: a line feed comes later
+                recordEnd = p;
+                p += b[p + 1] == LF ? 2 : 1;
+            } else {
+                return false;
+            }
+            break;
+        }
+        recordStart = start;
+        recordLine = line;
+        fields = 0;
+        pos = p;
+        line++;
+        return true;
+    }
+
     // what closingQuote found besides the position
     private boolean quoteEscaped;
     private int quoteLines;
@@ -323,6 +432,11 @@ final class CsvRecordReader implements Closeable {
         } else {
             limit += read;
         }
+        int lf = limit - 1;
+        while (lf >= 0 && buf[lf] != LF) {
+            lf--;
+        }
+        lastLineFeed = lf;
     }
 
     /** The line the current record starts on (1-based). */

@@ -21,6 +21,16 @@ interface Encoder {
      */
     boolean encode(CsvRecordReader record, long start, long startLine, float[] out, int offset);
 
+    /**
+     * Reads the reader's next record and encodes it into {@code out} at {@code offset} in one
+     * pass, when the record is the plain common case this encoder has a short way for; false
+     * otherwise, with the reader where it was ({@code out} may be partly written), and the caller
+     * reads the record with {@link CsvRecordReader#next} and {@link #encode}.
+     */
+    default boolean readEncoded(CsvRecordReader reader, float[] out, int offset) {
+        return false;
+    }
+
     /** Where to continue reading after the records given so far: {@code {byte offset, line}}. */
     long[] resumeAt(CsvRecordReader reader);
 }

@@ -23,6 +23,11 @@ final class MissingTokens {
         this.numeric = numericToken;
     }
 
+    /** Whether some token reads as a number (such as {@code -999}). */
+    boolean hidesNumbers() {
+        return numeric;
+    }
+
     /** Whether field {@code c} of the record, which reads as a number, is a missing-value token all the same. */
     boolean hidesNumber(CsvRecordReader record, int c) {
         if (!numeric) {

@@ -105,6 +105,11 @@ final class Pipeline implements AutoCloseable {
             boolean last = false;
             DataException failure = null;
             for (int consumed = 0; consumed < batch; ) {
+                if (encoder.readEncoded(reader, inputs, rows * width)) {
+                    lines[rows++] = reader.line();
+                    consumed++;
+                    continue;
+                }
                 long start = reader.offset();
                 long startLine = reader.nextLine();
                 try {

@@ -6,13 +6,16 @@ import io.kiln.runtime.FeatureKind;
 import io.kiln.runtime.FeatureSchema;
 import io.kiln.runtime.LabeledData;
 import io.kiln.runtime.Preprocessor;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Turns one CSV record into the network's input row: each feature's cell to its typed value as
  * {@link LabeledData} does ({@link LabeledData#parseFeature}, the source's missing-value tokens),
  * then encoded by the model's {@link Preprocessor}. A plain number in a numeric column goes the
- * short way ({@link CsvRecordReader#number}, {@link Preprocessor#encodeNumber}) to the same float.
+ * short way ({@link CsvRecordReader#number}, {@link Preprocessor#encodeNumber}) to the same float;
+ * when every feature is numeric, a record of plain numbers is read and scaled in one pass ({@link
+ * #readEncoded}).
  * Every problem is a {@link DataException} naming the file, line and column.
  */
 final class RowEncoder implements Encoder {
@@ -27,6 +30,8 @@ final class RowEncoder implements Encoder {
     private final int width;
     private final boolean widthFromHeader;
     private final char delimiter;
+    /** The short way for records of plain numbers, when every feature is numeric; null otherwise. */
+    private final CsvRecordReader.ScaledColumns scaledColumns;
 
     /**
      * @param columns the column of each feature (see {@link LabeledData#featureColumns})
@@ -57,6 +62,33 @@ final class RowEncoder implements Encoder {
         if (o != preprocessor.width()) {
             throw new IllegalStateException("feature widths " + o + " != " + preprocessor.width());
         }
+        this.scaledColumns = scaledColumns(preprocessor, columns, offsets, numeric, width, missing);
+    }
+
+    /**
+     * The columns {@link CsvRecordReader#nextScaled} reads, when it can read every record it
+     * accepts exactly as {@link #encode} would: every feature numeric, in a column of its own, and
+     * no missing-value token that reads as a number.
+     */
+    private static CsvRecordReader.ScaledColumns scaledColumns(Preprocessor preprocessor, int[] columns,
+            int[] offsets, boolean[] numeric, int width, MissingTokens missing) {
+        if (width <= 0 || missing.hidesNumbers()) {
+            return null;
+        }
+        int[] slots = new int[width];
+        Arrays.fill(slots, -1);
+        double[] centers = new double[width];
+        double[] scales = new double[width];
+        for (int f = 0; f < columns.length; f++) {
+            int c = columns[f];
+            if (!numeric[f] || c < 0 || c >= width || slots[c] >= 0) {
+                return null;
+            }
+            slots[c] = offsets[f];
+            centers[c] = preprocessor.transforms().get(f).center();
+            scales[c] = preprocessor.transforms().get(f).scale();
+        }
+        return new CsvRecordReader.ScaledColumns(slots, centers, scales);
     }
 
     @Override
@@ -68,6 +100,12 @@ final class RowEncoder implements Encoder {
     @Override
     public long[] resumeAt(CsvRecordReader reader) {
         return new long[] {reader.offset(), reader.nextLine()};
+    }
+
+    /** Records of plain numbers take {@link CsvRecordReader#nextScaled}, when every feature is numeric. */
+    @Override
+    public boolean readEncoded(CsvRecordReader reader, float[] out, int offset) {
+        return scaledColumns != null && reader.nextScaled(scaledColumns, out, offset);
     }
 
     @Override
