@@ -135,18 +135,23 @@ public final class TextBuffer {
         if ((nearTie & (notFloat | -notFloat) >>> 63) != 0) {
             return append(String.format(Locale.ROOT, "%.6f", v));
         }
-        if (fraction >= 0.5) { // a tie only when v is a float, whose digits end in that 5: half up
-            units++;
-        }
+        // fraction >= 0.5, half up (a tie only when v is a float, whose digits end in that 5), without a
+        // branch: it goes either way half the time and a mispredicted one costs more than this
+        units += (Double.doubleToRawLongBits(fraction - 0.5) >>> 63) ^ 1;
+        long whole = units / 1_000_000;
+        int decimals = (int) (units - whole * 1_000_000);
         if (Double.compare(v, 0.0) < 0) { // like Formatter: -0.0 and tiny negatives keep their sign
             append('-');
         }
-        long whole = units / 1_000_000;
-        int decimals = (int) (units - whole * 1_000_000);
-        append(whole);
-        reserve(7);
+        if (whole >= 10) {
+            append(whole);
+        }
+        reserve(8);
         byte[] b = bytes;
         int at = size;
+        if (whole < 10) {
+            b[at++] = (byte) ('0' + whole);
+        }
         b[at] = '.';
         int pair = decimals / 10_000;
         b[at + 1] = TENS[pair];

@@ -324,8 +324,8 @@ final class FileScorer {
                 Predicted c = pipeline.next();
                 Parsed parsed = c.parsed();
                 text.clear();
-                for (int i = 0; i < parsed.rows(); i++) {
-                    format.appendRow(text, c.predictions(), i, parsed.lines()[i]);
+                if (parsed.rows() > 0) {
+                    format.appendRows(text, c.predictions(), parsed.lines());
                 }
                 text.writeTo(out);
                 outputBytes += text.size();

@@ -319,9 +319,7 @@ public final class KilnCli {
             Predictions p = m.predict(rows);
             PredictionCsv format = new PredictionCsv(definition, m);
             TextBuffer csv = new TextBuffer().append(format.headerLine());
-            for (int i = 0; i < p.size(); i++) {
-                format.appendRow(csv, p, i, lines[i]);
-            }
+            format.appendRows(csv, p, lines);
             if (output != null) {
                 Files.write(output, csv.toByteArray());
                 out.println("wrote " + p.size() + " predictions to " + output);
