@@ -11,6 +11,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -50,17 +51,22 @@ public final class BatchScorer {
     /**
      * How to score.
      *
-     * @param batchSize rows per chunk: per forward pass and per commit at most
+     * @param batchSize rows per chunk: per forward pass, and the unit of a commit
      * @param onError what to do with a bad row
      * @param restart ignore checkpoints: score every input from its beginning
      * @param overwrite replace outputs that a finished earlier run left
      * @param progress where the progress bar goes, or null for none
      * @param terminal whether {@code progress} is a terminal (redraw in place) or a log (a line now and then)
      * @param listener called after each commit, or null
+     * @param checkpointInterval the least time between two commits: after a chunk is written, the
+     *     run commits (forces the output to disk and replaces the checkpoint) once this much time
+     *     has passed since the last commit, and always after the last chunk; zero commits every
+     *     chunk. A crash loses at most about this much work.
      */
     public record Options(int batchSize, OnError onError, boolean restart, boolean overwrite, PrintStream progress,
-            boolean terminal, CommitListener listener) {
+            boolean terminal, CommitListener listener, Duration checkpointInterval) {
         public static final int DEFAULT_BATCH_SIZE = 4096;
+        public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
         public Options {
             if (batchSize <= 0) {
@@ -69,35 +75,47 @@ public final class BatchScorer {
             if (onError == null) {
                 throw new IllegalArgumentException("onError is required");
             }
+            if (checkpointInterval == null || checkpointInterval.isNegative()) {
+                throw new IllegalArgumentException("--checkpoint-interval must be zero or more seconds, was "
+                        + checkpointInterval);
+            }
         }
 
-        /** Batches of {@value #DEFAULT_BATCH_SIZE}, fail on a bad row, resume, keep finished outputs, no progress. */
+        /**
+         * Batches of {@value #DEFAULT_BATCH_SIZE}, fail on a bad row, resume, keep finished outputs,
+         * no progress, a commit at most every second.
+         */
         public static Options defaults() {
-            return new Options(DEFAULT_BATCH_SIZE, OnError.FAIL, false, false, null, false, null);
+            return new Options(DEFAULT_BATCH_SIZE, OnError.FAIL, false, false, null, false, null,
+                    DEFAULT_CHECKPOINT_INTERVAL);
         }
 
         public Options batchSize(int rows) {
-            return new Options(rows, onError, restart, overwrite, progress, terminal, listener);
+            return new Options(rows, onError, restart, overwrite, progress, terminal, listener, checkpointInterval);
         }
 
         public Options onError(OnError mode) {
-            return new Options(batchSize, mode, restart, overwrite, progress, terminal, listener);
+            return new Options(batchSize, mode, restart, overwrite, progress, terminal, listener, checkpointInterval);
         }
 
         public Options restart(boolean on) {
-            return new Options(batchSize, onError, on, overwrite, progress, terminal, listener);
+            return new Options(batchSize, onError, on, overwrite, progress, terminal, listener, checkpointInterval);
         }
 
         public Options overwrite(boolean on) {
-            return new Options(batchSize, onError, restart, on, progress, terminal, listener);
+            return new Options(batchSize, onError, restart, on, progress, terminal, listener, checkpointInterval);
         }
 
         public Options progress(PrintStream out, boolean isTerminal) {
-            return new Options(batchSize, onError, restart, overwrite, out, isTerminal, listener);
+            return new Options(batchSize, onError, restart, overwrite, out, isTerminal, listener, checkpointInterval);
         }
 
         public Options listener(CommitListener l) {
-            return new Options(batchSize, onError, restart, overwrite, progress, terminal, l);
+            return new Options(batchSize, onError, restart, overwrite, progress, terminal, l, checkpointInterval);
+        }
+
+        public Options checkpointInterval(Duration interval) {
+            return new Options(batchSize, onError, restart, overwrite, progress, terminal, listener, interval);
         }
     }
 

@@ -31,7 +31,8 @@ import java.util.List;
  *
  * <p>Three stages overlap: a reader thread parses and encodes chunks of rows and a predictor
  * thread runs the network on each ({@link Pipeline}), while the calling thread formats and appends
- * the predictions to {@code <output>.partial}. After a chunk is written (or several, when the writer is behind) the partial output is
+ * the predictions to {@code <output>.partial}. After a chunk is written, once the checkpoint
+ * interval has passed since the last commit (and after the last chunk), the partial output is
  * forced to disk and {@code <output>.checkpoint} is replaced atomically; a later run truncates the
  * partial output to the bytes the checkpoint counts and continues at the input offset it records.
  * When every row is done the partial output is renamed to {@code <output>}.
@@ -39,12 +40,6 @@ import java.util.List;
 final class FileScorer {
     private static final int HEAD_BYTES = 64 * 1024;
     private static final String REJECTS_HEADER = "line,column,error,record\n";
-    /**
-     * Chunks written before a commit at most. Each chunk is committed as soon as no further chunk
-     * is waiting; when the writer falls behind (each commit is two fsyncs), up to this many are
-     * committed together, so a crash re-scores at most this many chunks.
-     */
-    static final int MAX_UNCOMMITTED_CHUNKS = 4;
 
     private final ModelDefinition definition;
     private final KilnModel model;
@@ -319,7 +314,8 @@ final class FileScorer {
             long startRows = checkpoint.rows();
             long pendingScored = 0;
             long pendingRejected = 0;
-            int pendingChunks = 0;
+            long interval = options.checkpointInterval().toNanos();
+            long lastCommit = System.nanoTime();
             while (true) {
                 Predicted c = pipeline.next();
                 Parsed parsed = c.parsed();
@@ -340,10 +336,9 @@ final class FileScorer {
                 }
                 pendingScored += parsed.rows();
                 pendingRejected += parsed.rejects().size();
-                pendingChunks++;
                 boolean done = parsed.last() && parsed.failure() == null;
-                // group commit when the writer is behind, but never more than a few chunks at once
-                if (parsed.last() || !pipeline.hasWaiting() || pendingChunks >= MAX_UNCOMMITTED_CHUNKS) {
+                // each commit is two fsyncs and a rename: one per interval, not one per chunk
+                if (parsed.last() || System.nanoTime() - lastCommit >= interval) {
                     out.force(false);
                     if (rejectsOut != null) {
                         rejectsOut.force(false);
@@ -353,7 +348,7 @@ final class FileScorer {
                     checkpoint.write(checkpointFile);
                     pendingScored = 0;
                     pendingRejected = 0;
-                    pendingChunks = 0;
+                    lastCommit = System.nanoTime();
                     if (options.listener() != null) {
                         options.listener().committed(output, checkpoint.rows());
                     }

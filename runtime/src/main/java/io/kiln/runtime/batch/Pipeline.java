@@ -81,11 +81,6 @@ final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** Whether a further predicted chunk is already waiting. */
-    boolean hasWaiting() {
-        return !predicted.isEmpty();
-    }
-
     /** Stops both threads (they may be blocked on a full queue). */
     @Override
     public void close() {

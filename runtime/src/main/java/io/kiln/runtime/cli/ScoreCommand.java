@@ -5,10 +5,14 @@ import io.kiln.runtime.batch.BatchScorer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code score}: offline batch inference. Streams a CSV file (or every {@code *.csv} file of a
@@ -26,6 +30,9 @@ public final class ScoreCommand implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--model", paramLabel = "FILE", description = "The model file (default: models/<name>.kiln).")
     Path model;
 
@@ -41,6 +48,11 @@ public final class ScoreCommand implements Callable<Integer> {
             description = "Rows per forward pass and per commit (default: ${DEFAULT-VALUE}; a resumed run keeps the "
                     + "batch size it started with).")
     int batchSize;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "SECONDS", defaultValue = "1",
+            description = "The least time between two commits (the output forced to disk, the checkpoint replaced); "
+                    + "a crash loses at most about this much work (default: ${DEFAULT-VALUE}; 0: after every batch).")
+    double checkpointInterval;
 
     @Option(names = "--on-error", paramLabel = "fail|skip", defaultValue = "fail",
             description = "A row the model cannot take: 'fail' stops naming its line and column (default); 'skip' "
@@ -67,14 +79,20 @@ public final class ScoreCommand implements Callable<Integer> {
         BatchScorer.OnError mode = switch (onError.toLowerCase(Locale.ROOT)) {
             case "fail" -> BatchScorer.OnError.FAIL;
             case "skip" -> BatchScorer.OnError.SKIP;
-            default -> throw new IllegalArgumentException("--on-error is 'fail' or 'skip', not '" + onError + "'");
+            default -> throw new ParameterException(spec.commandLine(),
+                    "--on-error is 'fail' or 'skip', not '" + onError + "'");
         };
         if (batchSize <= 0) {
-            throw new IllegalArgumentException("--batch-size must be positive");
+            throw new ParameterException(spec.commandLine(), "--batch-size must be positive");
+        }
+        if (!(checkpointInterval >= 0) || checkpointInterval > 86_400) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint-interval is seconds from 0 to 86400, not "
+                    + checkpointInterval);
         }
         boolean terminal = err == System.err && System.console() != null;
         BatchScorer.Options options = BatchScorer.Options.defaults().batchSize(batchSize).onError(mode)
-                .restart(restart).overwrite(overwrite).progress(quiet ? null : err, terminal);
+                .restart(restart).overwrite(overwrite).progress(quiet ? null : err, terminal)
+                .checkpointInterval(Duration.ofNanos(Math.round(checkpointInterval * 1e9)));
         BatchScorer scorer = new BatchScorer(definition, model != null ? model : KilnCli.defaultModelFile(definition),
                 options);
         BatchScorer.Summary s = scorer.score(input, output);

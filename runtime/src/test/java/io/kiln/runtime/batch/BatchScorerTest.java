@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -269,9 +270,57 @@ class BatchScorerTest {
                 + "the columns");
     }
 
+    @Test
+    void commitsOncePerCheckpointIntervalAndAfterTheLastChunk() throws IOException {
+        Path small = BatchFixtures.writeRows(dir.resolve("small.csv"), 1000, 12);
+        // every chunk, then the end of the input (found after the tenth chunk) marks the checkpoint complete
+        assertThat(commits(small, 100, Duration.ZERO)).containsExactly(100L, 200L, 300L, 400L, 500L, 600L, 700L,
+                800L, 900L, 1000L, 1000L).inOrder();
+        assertThat(commits(small, 100, Duration.ofHours(1))).containsExactly(1000L); // only after the last chunk
+
+        Path big = BatchFixtures.writeRows(dir.resolve("big.csv"), 100_000, 13);
+        List<long[]> timed = new ArrayList<>(); // {rows, nanoTime}
+        BatchScorer.Options options = BatchScorer.Options.defaults().batchSize(500)
+                .checkpointInterval(Duration.ofMillis(40)).listener((o, rows) -> timed.add(new long[] {rows,
+                        System.nanoTime()}));
+        long start = System.nanoTime();
+        new BatchScorer(species, speciesModel, options).score(big, dir.resolve("big-scores.csv"));
+        long elapsed = System.nanoTime() - start;
+        assertThat(timed.get(timed.size() - 1)[0]).isEqualTo(100_000L);
+        assertThat(timed.size()).isAtMost((int) (elapsed / 40_000_000L) + 2);
+        for (int i = 1; i < timed.size() - 1; i++) { // the last commit ends the run, whenever it comes
+            assertThat(timed.get(i)[1] - timed.get(i - 1)[1]).isAtLeast(40_000_000L);
+            assertThat(timed.get(i)[0] % 500).isEqualTo(0L); // whole chunks
+        }
+    }
+
+    /** The rows committed at each commit of a run over {@code input}. */
+    private List<Long> commits(Path input, int batch, Duration interval) throws IOException {
+        List<Long> commits = new ArrayList<>();
+        BatchScorer.Options options = BatchScorer.Options.defaults().batchSize(batch).checkpointInterval(interval)
+                .listener((o, rows) -> commits.add(rows));
+        new BatchScorer(species, speciesModel, options).score(input, dir.resolve("scores-" + interval.toMillis()
+                + ".csv"));
+        return commits;
+    }
+
+    @Test
+    void aNegativeCheckpointIntervalIsRefused() throws IOException {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BatchScorer.Options.defaults().checkpointInterval(Duration.ofSeconds(-1)));
+        assertThat(e).hasMessageThat().isEqualTo("--checkpoint-interval must be zero or more seconds, was PT-1S");
+        Path input = BatchFixtures.writeRows(dir.resolve("in.csv"), 10, 5);
+        Run cli = cli(species, "score", "--model", speciesModel.toString(), "--input", input.toString(), "--output",
+                dir.resolve("out.csv").toString(), "--checkpoint-interval", "-1");
+        assertThat(cli.exit()).isEqualTo(2);
+        assertThat(cli.err()).contains("--checkpoint-interval is seconds from 0 to 86400, not -1.0");
+        assertThat(Files.exists(dir.resolve("out.csv.partial"))).isFalse();
+    }
+
     /** Scores with a listener that throws once {@code rows} rows are committed: a crash without killing the JVM. */
     private static void crashAfter(Path input, Path output, long rows) throws IOException {
-        BatchScorer.Options crashing = BatchScorer.Options.defaults().batchSize(100).listener((o, done) -> {
+        BatchScorer.Options crashing = BatchScorer.Options.defaults().batchSize(100).checkpointInterval(Duration.ZERO)
+                .listener((o, done) -> {
             if (done >= rows) {
                 throw new IllegalStateException("simulated crash");
             }
@@ -337,7 +386,8 @@ class BatchScorerTest {
         new BatchScorer(species, speciesModel, BatchScorer.Options.defaults().batchSize(100))
                 .score(in, dir.resolve("reference"));
         Path out = dir.resolve("out");
-        BatchScorer.Options crashInB = BatchScorer.Options.defaults().batchSize(100).listener((o, rows) -> {
+        BatchScorer.Options crashInB = BatchScorer.Options.defaults().batchSize(100).checkpointInterval(Duration.ZERO)
+                .listener((o, rows) -> {
             if (o.getFileName().toString().equals("b.csv") && rows >= 400) {
                 throw new IllegalStateException("simulated crash");
             }

@@ -1,10 +1,12 @@
 package io.kiln.runtime.batch;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * A scoring run in its own JVM, for {@link BatchScorerTest} to kill: scores with the species model,
- * pausing after every commit so the run lasts long enough to be killed in the middle.
+ * committing after every chunk and pausing after every commit so the run lasts long enough to be
+ * killed in the middle.
  *
  * <p>Arguments: training CSV (the data format), model file, input, output, batch size, pause in
  * milliseconds after each commit.
@@ -15,7 +17,7 @@ public final class ScoreChild {
     public static void main(String[] args) throws Exception {
         long pause = Long.parseLong(args[5]);
         BatchScorer.Options options = BatchScorer.Options.defaults().batchSize(Integer.parseInt(args[4]))
-                .listener((output, rows) -> {
+                .checkpointInterval(Duration.ZERO).listener((output, rows) -> {
                     try {
                         Thread.sleep(pause);
                     } catch (InterruptedException e) {
