@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.ZipEntry;
@@ -134,19 +135,24 @@ public final class KilnModel {
      * of thousands of them made young-generation pauses last 200 ms, docs/benchmarks.md).
      */
     public Predictions predictEncoded(float[] flat, int rows) {
-        double[][] values;
         DenseForward forward = rows <= PLAIN_MAX_ROWS ? plainForward().orElse(null) : null;
         if (forward != null) {
-            values = toDataUnits(forward.output(flat, rows));
-        } else synchronized (network) {
+            return new Predictions(metadata.task(), metadata.label().classes(), toDataUnits(forward.output(flat, rows)),
+                    metadata.threshold());
+        }
+        synchronized (network) {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(PREDICT_WORKSPACE,
                     workspaceId)) {
                 INDArray x = matrix(flat, rows);
-                INDArray out = network.output(x, TokenMask.of(x, preprocessor.tokenColumns()), ws);
-                values = toDataUnits(out);
+                return predictions(network.output(x, TokenMask.of(x, preprocessor.tokenColumns()), ws));
             }
         }
-        return new Predictions(metadata.task(), metadata.label().classes(), values, metadata.threshold());
+    }
+
+    /** The network's outputs as predictions (copied out of {@code out}). */
+    private Predictions predictions(INDArray out) {
+        return new Predictions(metadata.task(), metadata.label().classes(), toDataUnitsFlat(out), out.columns(),
+                metadata.threshold());
     }
 
     /**
@@ -160,8 +166,7 @@ public final class KilnModel {
         if (forward == null) {
             return predictEncoded(flat, rows);
         }
-        return new Predictions(metadata.task(), metadata.label().classes(), toDataUnits(forward.output(flat, rows)),
-                metadata.threshold());
+        return predictions(forward.output(flat, rows));
     }
 
     /** Whether {@link #predictBatch} runs in {@link BatchForward} rather than DL4J's {@code network.output}. */
@@ -307,45 +312,67 @@ public final class KilnModel {
 
     /** Network outputs as probabilities or values in the units of the data (regression targets un-standardized). */
     double[][] toDataUnits(INDArray out) {
+        double[] flat = toDataUnitsFlat(out);
         int cols = out.columns();
-        double[][] values = new double[out.rows()][cols];
+        double[][] values = new double[out.rows()][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Arrays.copyOfRange(flat, i * cols, (i + 1) * cols);
+        }
+        return values;
+    }
+
+    /** {@link #toDataUnits(INDArray)} in one row-major array: output {@code j} of row {@code i} at {@code i * columns + j}. */
+    double[] toDataUnitsFlat(INDArray out) {
+        int cols = out.columns();
+        int rows = out.rows();
+        double[] values = new double[rows * cols];
         if (out.dataType() == DataType.FLOAT && Nd4j.getEnvironment().isCPU()) {
             // one bulk copy out of the array's memory (asDouble() reads element by element), widened in Java;
             // a column-major array (BatchForward's) is read as it is, without a copy into row-major order
-            boolean whole = !out.isView() && out.offset() == 0 && out.length() == (long) values.length * cols;
+            boolean whole = !out.isView() && out.offset() == 0 && out.length() == (long) rows * cols;
             boolean columnMajor = whole && out.ordering() == 'f';
             INDArray dense = whole ? out : out.dup('c');
-            float[] flat = new float[values.length * cols];
+            float[] flat = new float[rows * cols];
             dense.data().asNioFloat().get(flat);
-            int rows = values.length;
-            for (int i = 0; i < rows; i++) {
-                double[] row = values[i];
+            if (columnMajor) {
                 for (int j = 0; j < cols; j++) {
-                    row[j] = flat[columnMajor ? j * rows + i : i * cols + j];
+                    for (int i = 0, from = j * rows; i < rows; i++) {
+                        values[i * cols + j] = flat[from + i];
+                    }
+                }
+            } else {
+                for (int k = 0; k < flat.length; k++) {
+                    values[k] = flat[k];
                 }
             }
         } else {
             // one bulk copy: INDArray.toDoubleMatrix() copies row by row, one native call per row
             double[] flat = out.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-            for (int i = 0; i < values.length; i++) {
-                System.arraycopy(flat, i * cols, values[i], 0, cols);
-            }
+            System.arraycopy(flat, 0, values, 0, values.length);
         }
-        return toDataUnits(values);
+        for (int i = 0; i < rows; i++) {
+            unstandardize(values, i * cols, cols);
+        }
+        return values;
     }
 
     /** Network outputs, in place, as values in the units of the data (regression targets un-standardized). */
     private double[][] toDataUnits(double[][] values) {
+        for (double[] row : values) {
+            unstandardize(row, 0, row.length);
+        }
+        return values;
+    }
+
+    /** Regression targets back in the units of the data, in place: the {@code cols} outputs of one row from {@code from}. */
+    private void unstandardize(double[] values, int from, int cols) {
         double[] center = metadata.targetCenter();
         double[] scale = metadata.targetScale();
         if (center != null) {
-            for (double[] row : values) {
-                for (int j = 0; j < row.length; j++) {
-                    row[j] = row[j] * scale[j] + center[j];
-                }
+            for (int j = 0; j < cols; j++) {
+                values[from + j] = values[from + j] * scale[j] + center[j];
             }
         }
-        return values;
     }
 
     /** Writes the model to {@code file} atomically (temporary file in the same folder, then a rename). */

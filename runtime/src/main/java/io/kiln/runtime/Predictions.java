@@ -1,6 +1,7 @@
 package io.kiln.runtime;
 
 import io.kiln.dsl.Task;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,10 @@ import java.util.Map;
 public final class Predictions {
     private final Task task;
     private final List<String> classes;
-    private final double[][] outputs;
+    /** Row-major: output {@code j} of row {@code i} is {@code values[i * width + j]}. */
+    private final double[] values;
+    private final int width;
+    private final int rows;
 
     private final double threshold;
 
@@ -22,14 +26,33 @@ public final class Predictions {
     }
 
     Predictions(Task task, List<String> classes, double[][] outputs, double threshold) {
+        this(task, classes, flatten(outputs), outputs.length == 0 ? 0 : outputs[0].length, threshold);
+    }
+
+    /** From {@code rows × width} outputs in row-major order (not copied). */
+    Predictions(Task task, List<String> classes, double[] values, int width, double threshold) {
         this.threshold = threshold;
         this.task = task;
         this.classes = classes;
-        this.outputs = outputs;
+        this.values = values;
+        this.width = width;
+        this.rows = width == 0 ? 0 : values.length / width;
+    }
+
+    private static double[] flatten(double[][] outputs) {
+        int width = outputs.length == 0 ? 0 : outputs[0].length;
+        double[] flat = new double[outputs.length * width];
+        for (int i = 0; i < outputs.length; i++) {
+            if (outputs[i].length != width) {
+                throw new IllegalArgumentException("row " + i + " has " + outputs[i].length + " outputs, not " + width);
+            }
+            System.arraycopy(outputs[i], 0, flat, i * width, width);
+        }
+        return flat;
     }
 
     public int size() {
-        return outputs.length;
+        return rows;
     }
 
     public Task task() {
@@ -46,26 +69,29 @@ public final class Predictions {
         return threshold;
     }
 
-    /** Rows {@code [from, to)} as their own predictions (no copy of the rows' outputs). */
+    /** Rows {@code [from, to)} as their own predictions. */
     public Predictions slice(int from, int to) {
-        return new Predictions(task, classes, java.util.Arrays.copyOfRange(outputs, from, to), threshold);
+        return new Predictions(task, classes, Arrays.copyOfRange(values, from * width, to * width), width, threshold);
     }
 
     /** The raw output row: probabilities or values. */
     public double[] output(int row) {
-        return outputs[row].clone();
+        return Arrays.copyOfRange(values, row * width, (row + 1) * width);
     }
 
     /** The predicted class index (binary: 1 when the probability is at least the threshold). */
     public int classIndex(int row) {
-        double[] o = outputs[row];
+        int at = row * width;
         if (task == Task.BINARY_CLASSIFICATION) {
-            return o[0] >= threshold ? 1 : 0;
+            return values[at] >= threshold ? 1 : 0;
         }
         int best = 0;
-        for (int j = 1; j < o.length; j++) {
-            if (o[j] > o[best]) {
+        double max = values[at];
+        for (int j = 1; j < width; j++) {
+            double v = values[at + j];
+            if (v > max) {
                 best = j;
+                max = v;
             }
         }
         return best;
@@ -77,7 +103,7 @@ public final class Predictions {
 
     /** Binary: the probability of the positive (second) class. */
     public double probability(int row) {
-        return outputs[row][0];
+        return values[row * width];
     }
 
     /** Each class's (or label's) probability, keyed by name, in output order. */
@@ -95,37 +121,38 @@ public final class Predictions {
      */
     public double probability(int row, int j) {
         if (task == Task.BINARY_CLASSIFICATION) {
-            return j == 0 ? 1 - outputs[row][0] : outputs[row][0];
+            double p = values[row * width];
+            return j == 0 ? 1 - p : p;
         }
-        return outputs[row][j];
+        return values[row * width + j];
     }
 
     /** Output {@code j} of a row (a probability or a value), without copying the row. */
     public double output(int row, int j) {
-        return outputs[row][j];
+        return values[row * width + j];
     }
 
     /** The number of outputs per row. */
     public int outputWidth() {
-        return outputs.length == 0 ? 0 : outputs[0].length;
+        return rows == 0 ? 0 : width;
     }
 
     /** Multilabel: which labels apply (probability at least 0.5). */
     public boolean[] labels(int row) {
-        boolean[] l = new boolean[outputs[row].length];
-        for (int j = 0; j < l.length; j++) {
-            l[j] = outputs[row][j] >= 0.5;
+        boolean[] l = new boolean[width];
+        for (int j = 0; j < width; j++) {
+            l[j] = values[row * width + j] >= 0.5;
         }
         return l;
     }
 
     /** Scalar regression: the predicted value. */
     public double value(int row) {
-        return outputs[row][0];
+        return values[row * width];
     }
 
     /** Vector regression: the predicted values. */
     public double[] values(int row) {
-        return outputs[row].clone();
+        return output(row);
     }
 }
