@@ -321,7 +321,10 @@ public final class KilnModel {
         return values;
     }
 
-    /** {@link #toDataUnits(INDArray)} in one row-major array: output {@code j} of row {@code i} at {@code i * columns + j}. */
+    /**
+     * {@link #toDataUnits(INDArray)} in one row-major array: output {@code j} of row {@code i} at
+     * {@code i * columns + j}.
+     */
     double[] toDataUnitsFlat(INDArray out) {
         int cols = out.columns();
         int rows = out.rows();
@@ -364,7 +367,7 @@ public final class KilnModel {
         return values;
     }
 
-    /** Regression targets back in the units of the data, in place: the {@code cols} outputs of one row from {@code from}. */
+    /** Regression targets back in the units of the data, in place: the {@code cols} outputs of a row from {@code from}. */
     private void unstandardize(double[] values, int from, int cols) {
         double[] center = metadata.targetCenter();
         double[] scale = metadata.targetScale();

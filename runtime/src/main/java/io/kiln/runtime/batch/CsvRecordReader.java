@@ -247,9 +247,10 @@ final class CsvRecordReader implements Closeable {
      * scaled value is a finite float, and the whole record and its line break in the buffer.
      * Writes each read column's {@link Preprocessor#scale scaled} value to {@code out[offset +
      * slot]}, exactly what {@link #next}, {@link #number} and {@link Preprocessor#encodeNumber}
-     * give. Returns false, with the reader where it was ({@code out} may be partly written), for anything else (an empty line, a missing or
-     * quoted cell, another number format, another field count, the end of the buffer), which the
-     * caller then reads with {@link #next}: that path accepts or names the problem.
+     * give. Returns false, with the reader where it was ({@code out} may be partly written), for
+     * anything else (an empty line, a missing or quoted cell, another number format, another
+     * field count, the end of the buffer), which the caller then reads with {@link #next}: that
+     * path accepts or names the problem.
      *
      * <p>After it the record's position and line are known ({@link #line}, {@link #offset},
      * {@link #text}), its fields are not.

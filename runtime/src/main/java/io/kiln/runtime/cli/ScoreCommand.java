@@ -45,8 +45,8 @@ public final class ScoreCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "4096",
-            description = "Rows per forward pass and per commit (default: ${DEFAULT-VALUE}; a resumed run keeps the "
-                    + "batch size it started with).")
+            description = "Rows per forward pass; a commit covers whole batches (default: ${DEFAULT-VALUE}; a "
+                    + "resumed run keeps the batch size it started with).")
     int batchSize;
 
     @Option(names = "--checkpoint-interval", paramLabel = "SECONDS", defaultValue = "1",
