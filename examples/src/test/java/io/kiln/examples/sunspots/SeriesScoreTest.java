@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,7 +133,8 @@ class SeriesScoreTest {
         new BatchScorer(SunspotsPooledTrainer.DEFINITION, model, BatchScorer.Options.defaults().batchSize(16))
                 .score(series, reference);
         Path output = dir.resolve("scores.csv");
-        BatchScorer.Options crashing = BatchScorer.Options.defaults().batchSize(16).listener((o, done) -> {
+        BatchScorer.Options crashing = BatchScorer.Options.defaults().batchSize(16).checkpointInterval(Duration.ZERO)
+                .listener((o, done) -> {
             if (done >= 100) {
                 throw new IllegalStateException("simulated crash");
             }
