@@ -18,12 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a file so that readers see the old content or the new, never a part: a temporary file in
- * the same folder ({@code .<name>.<pid>-<n>.tmp}, readable: 0644), flushed to disk, then renamed
- * over the target. A killed write leaves the previous file intact.
+ * the same folder ({@code .<name>.<pid>-<n>.tmp}, created readable: 0644 less what the umask
+ * removes), flushed to disk, then renamed over the target. A killed write leaves the previous file
+ * intact.
  *
- * <p>Cheap enough to call hundreds of times a second (batch scoring commits a checkpoint after
- * every chunk): the temporary name comes from the process id and a counter, not from {@link
- * Files#createTempFile}'s secure random numbers, and the permissions are given at creation.
+ * <p>Cheap enough to call hundreds of times a second (batch scoring with {@code
+ * --checkpoint-interval 0} commits a checkpoint after every chunk): the temporary name comes from
+ * the process id and a counter, not from {@link Files#createTempFile}'s secure random numbers, and
+ * the permissions are given at creation.
  */
 public final class AtomicFiles {
     private static final long PID = ProcessHandle.current().pid();

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How far a scoring run got, saved as {@code <output>.checkpoint} (JSON) after each committed
- * chunk: which input and model it is for, and how many input rows and output bytes are safely on
+ * How far a scoring run got, saved as {@code <output>.checkpoint} (JSON) at each commit (once per
+ * checkpoint interval, and after the last chunk): which input and model it is for, and how many input rows and output bytes are safely on
  * disk. Replaced atomically, so it always describes a state the partial output really reached.
  *
  * @param format {@value #FORMAT}
