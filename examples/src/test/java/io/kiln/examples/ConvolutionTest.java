@@ -39,19 +39,8 @@ class ConvolutionTest {
         r.model().save(file);
         KilnModel loaded = KilnModel.load(file);
         assertThat(loaded.hasPlainForward()).isFalse(); // convolutions run in DL4J
-        Object[] zeros = new Object[64];
-        java.util.Arrays.fill(zeros, 0.0);
-        Object[] row = zeros.clone();
-        for (int i = 2; i < 62; i += 8) { // a vertical stroke: a one
-            row[i + 2] = 16.0;
-            row[i + 3] = 16.0;
-        }
-        Predictions before = r.model().predict(new Object[][] {row, zeros});
-        Predictions after = loaded.predict(new Object[][] {row, zeros});
-        for (int i = 0; i < 2; i++) {
-            assertThat(after.className(i)).isEqualTo(before.className(i));
-            assertThat(after.output(i)).usingTolerance(1e-6).containsExactly(before.output(i)).inOrder();
-        }
+        Object[] row = DigitImages.stroke();
+        Predictions before = DigitImages.assertSamePredictions(r.model(), loaded, row, DigitImages.blank());
         // the typed predictor generated for the spec loads the file and takes the 64 pixels by name
         DigitsCnnPredictor predictor = DigitsCnnPredictor.load(file);
         assertThat(DigitsCnnPredictor.FEATURES).hasSize(64);

@@ -6,11 +6,9 @@ import io.kiln.examples.diabetes.DiabetesResidualPredictor;
 import io.kiln.examples.diabetes.DiabetesResidualTrainer;
 import io.kiln.examples.digits.DigitsResidualTrainer;
 import io.kiln.runtime.KilnModel;
-import io.kiln.runtime.Predictions;
 import io.kiln.runtime.TrainOptions;
 import io.kiln.runtime.TrainingResult;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
@@ -42,19 +40,7 @@ class ResidualTest {
         r.model().save(file);
         KilnModel loaded = KilnModel.load(file);
         assertThat(loaded.network().isGraph()).isTrue();
-        Object[] zeros = new Object[64];
-        Arrays.fill(zeros, 0.0);
-        Object[] row = zeros.clone();
-        for (int i = 2; i < 62; i += 8) { // a vertical stroke
-            row[i + 2] = 16.0;
-            row[i + 3] = 16.0;
-        }
-        Predictions before = r.model().predict(new Object[][] {row, zeros});
-        Predictions after = loaded.predict(new Object[][] {row, zeros});
-        for (int i = 0; i < 2; i++) {
-            assertThat(after.className(i)).isEqualTo(before.className(i));
-            assertThat(after.output(i)).usingTolerance(1e-6).containsExactly(before.output(i)).inOrder();
-        }
+        DigitImages.assertSamePredictions(r.model(), loaded, DigitImages.stroke(), DigitImages.blank());
     }
 
     @Test
