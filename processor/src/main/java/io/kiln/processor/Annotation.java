@@ -31,6 +31,21 @@ final class Annotation {
         return Reporter.explicitValue(mirror, attribute).isPresent();
     }
 
+    /** Whether this annotation type declares {@code attribute} (set or defaulted). */
+    boolean has(String attribute) {
+        return values.keySet().stream().anyMatch(e -> e.getSimpleName().contentEquals(attribute));
+    }
+
+    /** The declared default of {@code attribute} (a list of {@code AnnotationValue} for arrays), or null. */
+    Object defaultValue(String attribute) {
+        for (ExecutableElement e : values.keySet()) {
+            if (e.getSimpleName().contentEquals(attribute)) {
+                return e.getDefaultValue() == null ? null : e.getDefaultValue().getValue();
+            }
+        }
+        return null;
+    }
+
     private Object raw(String attribute) {
         for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : values.entrySet()) {
             if (e.getKey().getSimpleName().contentEquals(attribute)) {

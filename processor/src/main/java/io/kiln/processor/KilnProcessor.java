@@ -31,7 +31,7 @@ public final class KilnProcessor extends AbstractProcessor {
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(MODEL);
+        return Set.of("io.kiln.dsl.*"); // every Kiln annotation, so one outside a spec is reported
     }
 
     @Override
@@ -57,13 +57,60 @@ public final class KilnProcessor extends AbstractProcessor {
         for (Element element : specs) {
             processSpec(element);
         }
+        try {
+            reportOutsideSpecs(annotations, round, model);
+        } catch (RuntimeException | Error e) {
+            StringWriter stack = new StringWriter();
+            e.printStackTrace(new PrintWriter(stack));
+            processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, Message.INTERNAL.format(stack));
+        }
         return false;
+    }
+
+    /**
+     * A Kiln annotation on a class without {@code @Model}, or on a member of one, would be
+     * silently ignored: report it once per class, on the first such element.
+     */
+    private void reportOutsideSpecs(Set<? extends TypeElement> annotations, RoundEnvironment round,
+            TypeElement model) {
+        java.util.Map<TypeElement, Element> firstPerClass = new java.util.TreeMap<>(
+                (a, b) -> a.getQualifiedName().toString().compareTo(b.getQualifiedName().toString()));
+        java.util.Map<TypeElement, TypeElement> annotationOf = new java.util.HashMap<>();
+        for (TypeElement annotation : annotations) {
+            if (annotation.equals(model) || !annotation.getQualifiedName().toString().startsWith("io.kiln.dsl.")) {
+                continue;
+            }
+            for (Element e : round.getElementsAnnotatedWith(annotation)) {
+                Element owner = e instanceof TypeElement ? e : e.getEnclosingElement();
+                if (!(owner instanceof TypeElement type) || type.getAnnotationMirrors().stream()
+                        .anyMatch(m -> m.getAnnotationType().asElement().equals(model))) {
+                    continue;
+                }
+                Element previous = firstPerClass.get(type);
+                if (previous == null || position(previous) > position(e)) {
+                    firstPerClass.put(type, e);
+                    annotationOf.put(type, annotation);
+                }
+            }
+        }
+        firstPerClass.forEach((type, e) -> {
+            Reporter reporter = new Reporter(processingEnv.getMessager());
+            reporter.error(e, Reporter.find(e, annotationOf.get(type).getQualifiedName().toString()), null,
+                    Message.NO_MODEL.format(e.getSimpleName(), annotationOf.get(type).getSimpleName(),
+                            type.getSimpleName()));
+        });
+    }
+
+    /** An element's place in its class: the class itself first, then members in source order. */
+    private static int position(Element e) {
+        return e instanceof TypeElement ? -1 : e.getEnclosingElement().getEnclosedElements().indexOf(e);
     }
 
     private void processSpec(Element element) {
         Reporter reporter = new Reporter(processingEnv.getMessager());
         try {
-            SpecModel spec = new SpecReader(processingEnv.getElementUtils(), processingEnv.getTypeUtils(), reporter)
+            SpecModel spec = new SpecReader(processingEnv.getElementUtils(), processingEnv.getTypeUtils(), reporter,
+                    Resources.of(processingEnv.getFiler(), type -> Resources.sourceFile(processingEnv, type)))
                     .read(element);
             if (spec == null || reporter.hasErrors()) {
                 return;
@@ -83,7 +130,8 @@ public final class KilnProcessor extends AbstractProcessor {
             // A user error, not an internal one: e.g. Outer.Inner and Outer_Inner both generate Outer_InnerNetwork.
             reporter.error(element, Reporter.find(element, MODEL), null,
                     Message.GENERATED_NAME_CLASH.format(element.getSimpleName(), e.getMessage()));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // an Error too (out of memory, stack overflow): javac must not abort on one spec
             StringWriter stack = new StringWriter();
             e.printStackTrace(new PrintWriter(stack));
             reporter.error(element, Message.INTERNAL.format(stack));

@@ -13,6 +13,7 @@ final class Names {
     static final ClassName LABEL_CODING = ClassName.get(RUNTIME, "LabelCoding");
     static final ClassName CSV_SOURCE = ClassName.get(RUNTIME, "CsvSource");
     static final ClassName IMAGE_PIXELS = ClassName.get(RUNTIME, "ImagePixels");
+    static final ClassName FEATURE_ROW = ClassName.get(RUNTIME, "FeatureRow");
     static final ClassName IMAGE_AUGMENTATION = ClassName.get(RUNTIME, "ImageAugmentation");
     static final ClassName HOLDOUT_PROTOCOL = ClassName.get(RUNTIME, "HoldoutProtocol");
     static final ClassName KFOLD_PROTOCOL = ClassName.get(RUNTIME, "KFoldProtocol");

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.type.TypeKind;
 
 /**
  * Generates {@code <Name>Predictor}: typed inference over the declared schema. {@code Input} has
@@ -36,26 +37,23 @@ final class PredictorGenerator {
         MethodSpec.Builder inputCtor = MethodSpec.constructorBuilder();
         boolean series = spec.series() != null;
         boolean pixels = spec.idx() != null; // one array of pixels rather than a component per pixel
-        if (pixels) {
-            inputCtor.addParameter(ArrayTypeName.of(TypeName.DOUBLE), "pixels");
-        }
-        for (FeatureModel f : pixels ? List.<FeatureModel>of() : spec.features()) {
-            // a series sample is the last 'window' values of each feature, oldest first
-            inputCtor.addParameter(ParameterSpec.builder(series ? ArrayTypeName.of(TypeName.DOUBLE)
-                    : TypeName.get(f.type()), f.name()).build());
+        InputForm form = pixels ? InputForm.PIXELS : inputForm(spec);
+        switch (form) {
+            case PIXELS -> inputCtor.addParameter(ArrayTypeName.of(TypeName.DOUBLE), "pixels");
+            case NUMBERS -> inputCtor.addParameter(ArrayTypeName.of(TypeName.DOUBLE), "values");
+            case OBJECTS -> inputCtor.addParameter(ArrayTypeName.of(ClassName.OBJECT), "values");
+            case WINDOWS -> inputCtor.addParameter(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)), "values");
+            case COMPONENTS -> {
+                for (FeatureModel f : spec.features()) {
+                    // a series sample is the last 'window' values of each feature, oldest first
+                    inputCtor.addParameter(ParameterSpec.builder(series ? ArrayTypeName.of(TypeName.DOUBLE)
+                            : TypeName.get(f.type()), f.name()).build());
+                }
+            }
         }
         TypeSpec inputType = TypeSpec.recordBuilder("Input")
                 .addModifiers(Modifier.PUBLIC)
-                .addJavadoc(pixels
-                        ? CodeBlock.of("One image of {@link $T}: its $L pixel intensities in [0, 1], channel by "
-                                + "channel, each row by row (byte / 255 of an IDX image).\n", specType,
-                                spec.features().size())
-                        : series
-                        ? CodeBlock.of("One window, one component per {@code @Feature} of {@link $T}: its last $L "
-                                + "values, oldest first (the spec's @Series window).\n", specType,
-                                spec.series().window())
-                        : CodeBlock.of("One sample, one component per {@code @Feature} of {@link $T}. "
-                                + "A null (boxed or String) component is a missing value.\n", specType))
+                .addJavadoc(inputDoc(spec, form, specType))
                 .recordConstructor(inputCtor.build())
                 .build();
 
@@ -86,13 +84,16 @@ final class PredictorGenerator {
                 .addStatement("$T[][] rows = new $T[inputs.size()][]", Object.class, Object.class)
                 .beginControlFlow("for (int i = 0; i < rows.length; i++)")
                 .addStatement("$T in = inputs.get(i)", input)
-                .addStatement(pixels ? CodeBlock.of("rows[i] = $T.row(in.pixels(), FEATURES.size())",
-                                Names.IMAGE_PIXELS)
-                        : series ? CodeBlock.of("rows[i] = SERIES.row(SERIES_FEATURES, $L)",
-                                spec.features().stream().map(f -> CodeBlock.of("in.$N()", f.name()))
-                                        .collect(CodeBlock.joining(", ")))
-                        : CodeBlock.of("rows[i] = new $T[] {$L}", Object.class, spec.features().stream()
-                                .map(f -> CodeBlock.of("in.$N()", f.name())).collect(CodeBlock.joining(", "))))
+                .addStatement(switch (form) {
+                    case PIXELS -> CodeBlock.of("rows[i] = $T.row(in.pixels(), FEATURES.size())", Names.IMAGE_PIXELS);
+                    case NUMBERS, OBJECTS -> CodeBlock.of("rows[i] = $T.of(in.values(), FEATURES)", Names.FEATURE_ROW);
+                    case WINDOWS -> CodeBlock.of("rows[i] = SERIES.row(SERIES_FEATURES, in.values())");
+                    case COMPONENTS -> series
+                            ? CodeBlock.of("rows[i] = SERIES.row(SERIES_FEATURES, $L)", spec.features().stream()
+                                    .map(f -> CodeBlock.of("in.$N()", f.name())).collect(CodeBlock.joining(", ")))
+                            : CodeBlock.of("rows[i] = new $T[] {$L}", Object.class, spec.features().stream()
+                                    .map(f -> CodeBlock.of("in.$N()", f.name())).collect(CodeBlock.joining(", ")));
+                })
                 .endControlFlow()
                 .addStatement("$T p = model.predict(rows)", Names.PREDICTIONS)
                 .addStatement("$T result = new $T<>(rows.length)", predictionList, ArrayList.class)
@@ -101,16 +102,7 @@ final class PredictorGenerator {
                 .endControlFlow()
                 .addStatement("return result");
 
-        List<String> inputNames = new ArrayList<>();
-        for (FeatureModel f : spec.features()) {
-            if (!series) {
-                inputNames.add(f.name());
-                continue;
-            }
-            for (int k = spec.series().window() - 1; k >= 0; k--) { // as the runtime's SeriesWindow names them
-                inputNames.add(k == 0 ? f.name() + "[t]" : f.name() + "[t-" + k + "]");
-            }
-        }
+        List<String> featureNames = spec.features().stream().map(FeatureModel::name).toList();
         TypeSpec.Builder type = TypeSpec.classBuilder(self);
         if (series) {
             type.addField(FieldSpec.builder(Names.SERIES_WINDOW, "SERIES", Modifier.PRIVATE, Modifier.STATIC,
@@ -119,8 +111,7 @@ final class PredictorGenerator {
                     .build());
             type.addField(FieldSpec.builder(ParameterizedTypeName.get(List.class, String.class), "SERIES_FEATURES",
                             Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                    .initializer("$L", TrainerGenerator.stringList(spec.features().stream().map(FeatureModel::name)
-                            .toList()))
+                    .initializer("$L", TrainerGenerator.nameList(featureNames))
                     .build());
         }
         return type
@@ -140,7 +131,8 @@ final class PredictorGenerator {
                         .initializer(pixels ? CodeBlock.of("$T.features($L, $L, $L).stream().map($T::name).toList()",
                                 Names.IMAGE_PIXELS, spec.image().height(), spec.image().width(),
                                 spec.image().channels(), Names.FEATURE_SCHEMA)
-                                : CodeBlock.of("$L", TrainerGenerator.stringList(inputNames)))
+                                : series ? CodeBlock.of("SERIES.names(SERIES_FEATURES)") // as the runtime names the steps
+                                : TrainerGenerator.nameList(featureNames))
                         .build())
                 .addField(Names.KILN_MODEL, "model", Modifier.PRIVATE, Modifier.FINAL)
                 .addMethod(MethodSpec.constructorBuilder()
@@ -173,6 +165,58 @@ final class PredictorGenerator {
                         .build())
                 .addMethod(batch.build())
                 .build();
+    }
+
+    /**
+     * How {@code Input} holds a sample: one component per feature while they fit in a record's
+     * canonical constructor (the JVM allows 255 parameter slots, {@code this} takes one, a
+     * {@code long} or {@code double} two); beyond that one array in the order of {@code FEATURES}.
+     */
+    enum InputForm { COMPONENTS, PIXELS, NUMBERS, OBJECTS, WINDOWS }
+
+    /** Parameter slots a record constructor may use: 255 less one for {@code this}. */
+    static final int MAX_PARAMETER_SLOTS = 254;
+
+    static InputForm inputForm(SpecModel spec) {
+        if (spec.idx() != null) {
+            return InputForm.PIXELS;
+        }
+        boolean series = spec.series() != null;
+        int slots = 0;
+        for (FeatureModel f : spec.features()) {
+            TypeKind kind = f.type().getKind();
+            slots += !series && (kind == TypeKind.DOUBLE || kind == TypeKind.LONG) ? 2 : 1;
+        }
+        if (slots <= MAX_PARAMETER_SLOTS) {
+            return InputForm.COMPONENTS;
+        }
+        if (series) {
+            return InputForm.WINDOWS;
+        }
+        return spec.features().stream().allMatch(f -> f.type().getKind().isPrimitive()
+                && f.type().getKind() != TypeKind.BOOLEAN && f.type().getKind() != TypeKind.CHAR)
+                ? InputForm.NUMBERS : InputForm.OBJECTS;
+    }
+
+    private static CodeBlock inputDoc(SpecModel spec, InputForm form, ClassName specType) {
+        return switch (form) {
+            case PIXELS -> CodeBlock.of("One image of {@link $T}: its $L pixel intensities in [0, 1], channel by "
+                    + "channel, each row by row (byte / 255 of an IDX image).\n", specType, spec.features().size());
+            case NUMBERS -> CodeBlock.of("One sample of {@link $T}: the values of its $L features in the order of "
+                    + "{@link #FEATURES} (too many for one record component each).\n", specType,
+                    spec.features().size());
+            case OBJECTS -> CodeBlock.of("One sample of {@link $T}: the values of its $L features in the order of "
+                    + "{@link #FEATURES}, each of its field's type (too many for one record component each); a null "
+                    + "is a missing value.\n", specType, spec.features().size());
+            case WINDOWS -> CodeBlock.of("One window of {@link $T}: for each {@code @Feature}, in declaration order, "
+                    + "its last $L values, oldest first (the spec's @Series window).\n", specType,
+                    spec.series().window());
+            case COMPONENTS -> spec.series() != null
+                    ? CodeBlock.of("One window, one component per {@code @Feature} of {@link $T}: its last $L "
+                            + "values, oldest first (the spec's @Series window).\n", specType, spec.series().window())
+                    : CodeBlock.of("One sample, one component per {@code @Feature} of {@link $T}. "
+                            + "A null (boxed or String) component is a missing value.\n", specType);
+        };
     }
 
     private static TypeName labelType(SpecModel spec) {

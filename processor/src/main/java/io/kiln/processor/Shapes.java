@@ -331,8 +331,22 @@ final class Shapes {
                                 residualFix(layers, i, shortcut, shape, unknown))));
                     }
                 }
-                case DROPOUT -> params = 0;
+                case DROPOUT -> {
+                    params = 0;
+                    if (i > 0 && layers.get(i - 1).kind() == LayerKind.DROPOUT) {
+                        LayerModel before = layers.get(i - 1);
+                        problems.add(new Problem(i, null, Message.DROPOUT_TWICE.format(l.name(), before.name(),
+                                1 - (1 - before.rate()) * (1 - l.rate()))));
+                    } else if (input instanceof Tokens t && shape instanceof Sequence) {
+                        problems.add(new Problem(i, null, Message.DROPOUT_MASKED_SEQUENCE.format(l.name(),
+                                t.feature())));
+                    }
+                }
                 default -> throw new IllegalStateException(l.kind().toString());
+            }
+            String limit = beyondLimit(shape, params);
+            if (limit != null) {
+                problems.add(new Problem(i, null, Message.SIZE_LIMIT.format(annotation, l.name(), limit)));
             }
             rows.add(new Row(l, shape, params));
         }
@@ -376,8 +390,9 @@ final class Shapes {
             boolean unknown) {
         LayerModel before = layers.get(index - 1);
         if (unknown) {
-            return "One of them is the width of the encoded features, known only once one-hot levels are learnt from "
-                    + "the data: add the output of a @Dense layer instead of the input.";
+            return "One of them is the width of the encoded features, which depends on one-hot levels learnt from the "
+                    + "data: declare each categorical feature's levels = {...}, or add the output of a @Dense layer "
+                    + "instead of the input.";
         }
         if (shortcut instanceof Image s && main instanceof Image m) {
             if (s.height() != m.height() || s.width() != m.width()) {
@@ -396,8 +411,37 @@ final class Shapes {
             return "Give '" + before.name() + "' " + s.channels() + " units or filters, the shortcut's, or start the "
                     + "block from a layer with " + m.channels() + ".";
         }
-        return "A residual connection adds two outputs of the same kind and size: both images, both sequences of "
+        return "Make both outputs of the same kind and size, as a residual connection adds them: both images, both "
+                + "sequences of "
                 + "the same length, or both vectors.";
+    }
+
+    /** The most values DL4J indexes in one array dimension, and the most parameters in one layer. */
+    static final long DL4J_LIMIT = Integer.MAX_VALUE;
+
+    /** What exceeds {@link #DL4J_LIMIT} in a layer's output or parameters, or null when nothing does. */
+    static String beyondLimit(Shape output, long params) {
+        long values;
+        if (output instanceof Image image) {
+            values = image.height() > DL4J_LIMIT || image.width() > DL4J_LIMIT || image.channels() > DL4J_LIMIT
+                    || Math.multiplyHigh(image.height() * image.width(), image.channels()) != 0
+                    ? Long.MAX_VALUE : image.height() * image.width() * image.channels();
+        } else if (output instanceof Sequence sequence) {
+            values = sequence.steps() > DL4J_LIMIT || sequence.channels() > DL4J_LIMIT
+                    ? Long.MAX_VALUE : sequence.steps() * sequence.channels();
+        } else if (output instanceof Tokens tokens) {
+            values = tokens.length();
+        } else {
+            values = ((Flat) output).size();
+        }
+        if (values > DL4J_LIMIT) { // a negative size is unknown, or an invalid value reported already
+            return "outputs " + (values == Long.MAX_VALUE ? "more than 2^63" : String.format("%,d", values))
+                    + " values per sample (" + output.describe() + ")";
+        }
+        if (params > DL4J_LIMIT) {
+            return String.format("has %,d parameters", params);
+        }
+        return null;
     }
 
     /** The values per sample of a vector or an image. */

@@ -66,7 +66,19 @@ record SpecModel(
             if (kind == FeatureKind.TEXT) {
                 return text.encoding() == TextEncoding.TOKENS ? text.maxTokens() : text.vocabulary();
             }
-            return kind == FeatureKind.CATEGORICAL && encoding == Encoding.ONE_HOT ? -1 : 1;
+            if (kind != FeatureKind.CATEGORICAL || encoding != Encoding.ONE_HOT) {
+                return 1;
+            }
+            if (levels.isEmpty()) {
+                return -1; // learnt from the training rows
+            }
+            // as the runtime's Preprocessor lays the columns out: the levels, then a constant fill that is
+            // not one of them, then the "missing" category
+            long width = levels.size();
+            if (missing == Missing.CONSTANT && !levels.contains(constant)) {
+                width++;
+            }
+            return missing == Missing.MISSING_CATEGORY ? width + 1 : width;
         }
     }
 

@@ -39,6 +39,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.AnnotationMirror;
@@ -72,11 +73,17 @@ final class SpecReader {
     private final Elements elements;
     private final Types types;
     private final Reporter reporter;
+    private final Resources resources;
 
     SpecReader(Elements elements, Types types, Reporter reporter) {
+        this(elements, types, reporter, Resources.UNKNOWN);
+    }
+
+    SpecReader(Elements elements, Types types, Reporter reporter, Resources resources) {
         this.elements = elements;
         this.types = types;
         this.reporter = reporter;
+        this.resources = resources;
     }
 
     SpecModel read(Element element) {
@@ -196,6 +203,15 @@ final class SpecReader {
                 }
             }
         }
+        for (FeatureModel f : features) {
+            checkComponentName(type, f.name(), "Input", Set.of());
+        }
+        if (label != null) {
+            // the second component of Prediction: a boolean label's probability, the classes' probabilities
+            Set<String> taken = label.coding() == LabelCoding.BOOLEAN ? Set.of("probability")
+                    : task.isClassification() ? Set.of("probabilities") : Set.of();
+            checkComponentName(type, label.name(), "Prediction", taken);
+        }
         IdxModel idx = readIdx(type, task, features);
         boolean idxDeclared = annotation(type, "IdxData") != null;
         if (idxDeclared && annotation(type, "Image") != null) {
@@ -254,7 +270,7 @@ final class SpecReader {
         EarlyStoppingModel earlyStopping = readEarlyStopping(type, task, protocol);
         ScheduleModel schedule = readSchedule(type, lr);
         PlateauModel plateau = readPlateau(type, task, protocol, lr);
-        int perCases = readReport(type);
+        int perCases = readReport(type, task);
         AugmentModel augment = readAugment(type);
 
         if (reporter.hasErrors()) {
@@ -268,6 +284,27 @@ final class SpecReader {
         return new SpecModel(type, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
                 generatedPrefix(type), modelName, task, data, features, label, resolved, optimizer, fit, protocol,
                 regularization, clipping, earlyStopping, schedule, plateau, perCases, image, series, idx, augment);
+    }
+
+    /** Methods every record has: a record component may not take their names. */
+    private static final Set<String> RECORD_METHODS =
+            Set.of("clone", "finalize", "getClass", "hashCode", "notify", "notifyAll", "toString", "wait");
+
+    /**
+     * A feature or label field becomes a component of the generated predictor's {@code record}
+     * ({@code Input} or {@code Prediction}): its name must not be a method every record has, nor
+     * a component the predictor adds ({@code taken}).
+     */
+    private void checkComponentName(TypeElement type, String name, String record, Set<String> taken) {
+        String clash = RECORD_METHODS.contains(name) ? "a method every Java record has"
+                : taken.contains(name) ? "the component that holds the predicted " + name : null;
+        if (clash == null) {
+            return;
+        }
+        VariableElement at = field(type, name);
+        Annotation role = roles(at).get(0);
+        reporter.error(at, role.mirror, null, Message.RESERVED_NAME.format(name, record, clash,
+                role.isSet("column") ? role.string("column") : name));
     }
 
     /** {@code @Augment}: with @Image, at least one transform, each in its range. */
@@ -285,12 +322,12 @@ final class SpecReader {
         boolean valid = true;
         if (!(shift >= 0 && shift <= 0.5)) {
             reporter.error(type, a.mirror, "shift", Message.FRACTION.format("shift", "[0, 0.5] (of the height and "
-                    + "width)", number(shift)));
+                    + "width)", number(shift), "shift = 0.1"));
             valid = false;
         }
         if (!(rotation >= 0 && rotation <= 180)) {
             reporter.error(type, a.mirror, "rotation", Message.FRACTION.format("rotation", "[0, 180] degrees",
-                    number(rotation)));
+                    number(rotation), "rotation = 10"));
             valid = false;
         }
         valid &= isNotNegative(a.doubleValue("noise"));
@@ -311,7 +348,8 @@ final class SpecReader {
         if (declared == null || !declared.simpleName.equals("Holdout")) {
             reporter.error(type, source.mirror, attribute, Message.TEST_FILE_PROTOCOL.format(what,
                     "the protocol must be @Holdout (which then only sets validation rows aside), not "
-                            + (declared == null ? "the default holdout" : declared.display())));
+                            + (declared == null ? "the default holdout" : declared.display())
+                            + ": declare @Holdout(validation = 0.2) instead"));
         } else if (declared.isSet("test")) {
             reporter.error(type, declared.mirror, "test", Message.TEST_FILE_PROTOCOL.format(what,
                     "@Holdout must not set a test fraction of its own; remove test = .."));
@@ -367,13 +405,20 @@ final class SpecReader {
     }
 
     /** The pixels of the spec's @Image as numeric features, fed unscaled (IDX intensities are in [0, 1]). */
+    /**
+     * The most input values per sample (pixels of an image, steps times features of a window): the
+     * runtime keeps a named feature for each, and DL4J a column.
+     */
+    static final long MAX_INPUT_VALUES = 1L << 20;
+
     private List<FeatureModel> pixelFeatures(TypeElement type) {
         Annotation image = annotation(type, "Image");
         int height = image.intValue("height");
         int width = image.intValue("width");
         int channels = image.intValue("channels");
         List<FeatureModel> pixels = new ArrayList<>();
-        if (height <= 0 || width <= 0 || channels <= 0) {
+        if (height <= 0 || width <= 0 || channels <= 0
+                || (long) height * width * channels > MAX_INPUT_VALUES) {
             return pixels; // readImage reports the bad size
         }
         TypeMirror doubleType = types.getPrimitiveType(TypeKind.DOUBLE);
@@ -416,6 +461,11 @@ final class SpecReader {
         }
         ImageModel image = new ImageModel(a.intValue("height"), a.intValue("width"), a.intValue("channels"));
         long pixels = (long) image.height() * image.width() * image.channels();
+        if (pixels > MAX_INPUT_VALUES) {
+            reporter.error(type, a.mirror, null, Message.IMAGE_TOO_LARGE.format(image.height(), image.width(),
+                    image.channels(), pixels, MAX_INPUT_VALUES));
+            return null;
+        }
         if (pixels != features.size()) {
             reporter.error(type, a.mirror, null, Message.IMAGE_SIZE.format(image.height(), image.width(),
                     image.channels(), pixels, features.size()));
@@ -434,16 +484,24 @@ final class SpecReader {
         for (String attribute : List.of("window", "horizon")) {
             int v = a.intValue(attribute);
             if (v <= 0) {
-                reporter.error(type, a.mirror, attribute, Message.SERIES_WINDOW.format(attribute, v));
+                reporter.error(type, a.mirror, attribute, Message.SERIES_WINDOW.format(attribute, v,
+                        example(a, attribute, x -> x > 0, attribute.equals("window") ? "20" : "1")));
                 valid = false;
             }
         }
         for (FeatureModel f : features) {
             if (f.kind() != FeatureKind.NUMERIC) {
-                reporter.error(type, a.mirror, null, Message.SERIES_FEATURE.format(f.name(),
+                VariableElement at = field(type, f.name());
+                reporter.error(at, roles(at).get(0).mirror, null, Message.SERIES_FEATURE.format(f.name(),
                         f.kind().name().toLowerCase(java.util.Locale.ROOT)));
                 valid = false;
             }
+        }
+        long values = (long) a.intValue("window") * Math.max(1, features.size());
+        if (valid && values > MAX_INPUT_VALUES) {
+            reporter.error(type, a.mirror, "window", Message.SERIES_TOO_LONG.format(a.intValue("window"),
+                    features.size(), values, MAX_INPUT_VALUES));
+            valid = false;
         }
         return valid ? new SeriesModel(a.intValue("window"), a.intValue("horizon")) : null;
     }
@@ -537,7 +595,7 @@ final class SpecReader {
         for (String attribute : List.of("maxTokens", "vocabulary")) {
             if (t.intValue(attribute) <= 0) {
                 reporter.error(field, t.mirror, attribute, Message.POSITIVE.format(attribute,
-                        Integer.toString(t.intValue(attribute))));
+                        Integer.toString(t.intValue(attribute)), example(t, attribute, x -> x > 0, "100")));
             }
         }
         String column = t.string("column").isEmpty() ? name : t.string("column");
@@ -584,6 +642,9 @@ final class SpecReader {
             reporter.error(field, f.mirror, "levels", Message.LEVELS_NOT_CATEGORICAL.format(name, kindName));
         }
         Set<String> seen = new LinkedHashSet<>();
+        if (f.isSet("levels") && levels.stream().anyMatch(String::isBlank)) {
+            reporter.error(field, f.mirror, "levels", Message.EMPTY_NAME.format("levels", name, "level"));
+        }
         for (String level : levels) {
             if (!seen.add(level)) {
                 reporter.error(field, f.mirror, "levels", Message.DUPLICATE_LEVEL.format(level, name));
@@ -676,7 +737,8 @@ final class SpecReader {
         String column = l.string("column");
         double threshold = l.doubleValue("threshold");
         if (!(threshold > 0 && threshold < 1)) {
-            reporter.error(field, l.mirror, "threshold", Message.FRACTION.format("threshold", "(0, 1)", number(threshold)));
+            reporter.error(field, l.mirror, "threshold", Message.FRACTION.format("threshold", "(0, 1)", number(threshold),
+                    "threshold = 0.5"));
         } else if (l.isSet("threshold") && task != Task.BINARY_CLASSIFICATION) {
             reporter.error(field, l.mirror, "threshold", Message.THRESHOLD_TASK.format(task, switch (task) {
                 case MULTICLASS_CLASSIFICATION -> "decides for the most probable class";
@@ -789,6 +851,9 @@ final class SpecReader {
             }
         }
         Set<String> seen = new LinkedHashSet<>();
+        if (l.isSet("classes") && classes.stream().anyMatch(String::isBlank)) {
+            reporter.error(field, l.mirror, "classes", Message.EMPTY_NAME.format("classes", name, "class"));
+        }
         for (String c : classes) {
             if (!seen.add(c)) {
                 reporter.error(field, l.mirror, "classes", Message.DUPLICATE_CLASS.format(c, name));
@@ -847,7 +912,8 @@ final class SpecReader {
                 int multiplier = a.intValue("depthMultiplier");
                 if (multiplier <= 0) {
                     reporter.error(field, a.mirror, "depthMultiplier",
-                            Message.POSITIVE.format("depthMultiplier", multiplier));
+                            Message.POSITIVE.format("depthMultiplier", multiplier,
+                                    example(a, "depthMultiplier", x -> x > 0, "1")));
                 }
                 Activation activation = a.enumValue("activation", Activation.class);
                 return new LayerModel(name, LayerKind.SEPARABLE_CONV2D, filters,
@@ -919,15 +985,18 @@ final class SpecReader {
             case "SelfAttention" -> {
                 int heads = a.intValue("heads");
                 if (heads <= 0) {
-                    reporter.error(field, a.mirror, "heads", Message.POSITIVE.format("heads", heads));
+                    reporter.error(field, a.mirror, "heads", Message.POSITIVE.format("heads", heads,
+                            example(a, "heads", x -> x > 0, "2")));
                 }
                 int headSize = a.intValue("headSize");
                 if (headSize < 0) {
-                    reporter.error(field, a.mirror, "headSize", Message.NOT_NEGATIVE.format("headSize", headSize));
+                    reporter.error(field, a.mirror, "headSize", Message.NOT_NEGATIVE.format("headSize", headSize,
+                            "headSize = 0 (inferred from the width and the heads)"));
                 }
                 int units = a.intValue("units");
                 if (units < 0) {
-                    reporter.error(field, a.mirror, "units", Message.NOT_NEGATIVE.format("units", units));
+                    reporter.error(field, a.mirror, "units", Message.NOT_NEGATIVE.format("units", units,
+                            "units = 0 (the input's width)"));
                 }
                 // units 0 (the input's width) and the head size are resolved by the shape walk
                 return new LayerModel(name, LayerKind.SELF_ATTENTION, Math.max(0, units), Activation.IDENTITY,
@@ -955,7 +1024,8 @@ final class SpecReader {
                 double smoothing = a.doubleValue("labelSmoothing");
                 if (!(smoothing >= 0 && smoothing < 1)) {
                     reporter.error(field, a.mirror, "labelSmoothing",
-                            Message.FRACTION.format("labelSmoothing", "[0, 1)", number(smoothing)));
+                            Message.FRACTION.format("labelSmoothing", "[0, 1)", number(smoothing),
+                                    "labelSmoothing = 0.1"));
                 }
                 return new LayerModel(name, LayerKind.OUTPUT, a.intValue("units"),
                         a.enumValue("activation", Activation.class), a.enumValue("loss", Loss.class), 0, 0, 0,
@@ -984,7 +1054,8 @@ final class SpecReader {
         int v = a.intValue(attribute);
         if (v < minimum) {
             reporter.error(field, a.mirror, attribute, Message.WINDOW_VALUE.format(attribute, a.simpleName,
-                    minimum == 0 ? "0 or more" : "positive", v));
+                    minimum == 0 ? "0 or more" : "positive", v, example(a, attribute, x -> x >= minimum,
+                            Integer.toString(Math.max(1, minimum)))));
             return minimum;
         }
         return v;
@@ -1010,7 +1081,8 @@ final class SpecReader {
             if (hw[i] < minimum) {
                 if (!reported) { // one message per attribute, for its first bad number
                     reporter.error(field, a.mirror, attribute, Message.WINDOW_VALUE.format(attribute, a.simpleName,
-                            minimum == 0 ? "0 or more" : "positive", hw[i]));
+                            minimum == 0 ? "0 or more" : "positive", hw[i], example(a, attribute,
+                                    x -> x >= minimum, Integer.toString(Math.max(1, minimum)))));
                     reported = true;
                 }
                 hw[i] = minimum;
@@ -1023,7 +1095,8 @@ final class SpecReader {
     private double layerPenalty(VariableElement field, Annotation a, String attribute) {
         double v = a.doubleValue(attribute);
         if (Double.isNaN(v) || v == Double.POSITIVE_INFINITY) {
-            reporter.error(field, a.mirror, attribute, Message.NOT_NEGATIVE.format(attribute, number(v)));
+            reporter.error(field, a.mirror, attribute, Message.NOT_NEGATIVE.format(attribute, number(v),
+                    attribute + " = 0.0001, or a negative value to inherit @Regularization's"));
             return -1;
         }
         return v < 0 ? -1 : v;
@@ -1162,6 +1235,11 @@ final class SpecReader {
                             ? "@CsvData names no data. Give resource = \"...\" (on the class path) or file = \"...\"."
                             : "@CsvData gives both a resource and a file. Keep one."));
         }
+        if (!resource.isEmpty() && file.isEmpty() && resources.exists(type, resource).equals(Optional.of(false))) {
+            reporter.error(type, d.mirror, "resource", Message.RESOURCE_MISSING.format(resource,
+                    resource.startsWith("/") ? "the root of the class path"
+                            : "package " + elements.getPackageOf(type).getQualifiedName() + " of the class path"));
+        }
         char delimiter = d.charValue("delimiter");
         if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
             reporter.error(type, d.mirror, "delimiter",
@@ -1213,7 +1291,8 @@ final class SpecReader {
                     weightDecay = a.doubleValue("weightDecay");
                     if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
                         reporter.error(type, a.mirror, "weightDecay",
-                                Message.NOT_NEGATIVE.format("weightDecay", number(weightDecay)));
+                                Message.NOT_NEGATIVE.format("weightDecay", number(weightDecay),
+                                        example(a, "weightDecay", x -> x >= 0, "0.01")));
                     }
                 }
                 return new OptimizerModel(a.simpleName.equals("Adam") ? OptimizerKind.ADAM : OptimizerKind.ADAMW, lr, 0,
@@ -1292,11 +1371,12 @@ final class SpecReader {
     private void checkSplit(TypeElement type, Annotation a, double validation, double test) {
         boolean ok = true;
         if (!(validation >= 0 && validation < 1)) {
-            reporter.error(type, a.mirror, "validation", Message.FRACTION.format("validation", "[0, 1)", validation));
+            reporter.error(type, a.mirror, "validation", Message.FRACTION.format("validation", "[0, 1)", validation,
+                    "validation = 0.2"));
             ok = false;
         }
         if (!(test > 0 && test < 1)) {
-            reporter.error(type, a.mirror, "test", Message.FRACTION.format("test", "(0, 1)", test));
+            reporter.error(type, a.mirror, "test", Message.FRACTION.format("test", "(0, 1)", test, "test = 0.2"));
             ok = false;
         }
         if (ok && validation + test >= 1) {
@@ -1313,13 +1393,13 @@ final class SpecReader {
         int repeats = a.intValue("repeats");
         boolean shuffle = a.bool("shuffle");
         if (repeats < 1) {
-            reporter.error(type, a.mirror, "repeats", Message.POSITIVE.format("repeats", repeats));
+            reporter.error(type, a.mirror, "repeats", Message.POSITIVE.format("repeats", repeats, "repeats = 1"));
         } else if (repeats > 1 && !shuffle) {
             reporter.error(type, a.mirror, "shuffle", Message.KFOLD_REPEATS_UNSHUFFLED.format(repeats, repeats));
         }
         double test = a.doubleValue("test");
         if (!(test >= 0 && test < 1)) {
-            reporter.error(type, a.mirror, "test", Message.FRACTION.format("test", "[0, 1)", test));
+            reporter.error(type, a.mirror, "test", Message.FRACTION.format("test", "[0, 1)", test, "test = 0.2"));
         }
         return new KFoldModel(k, repeats, a.bool("stratified"), shuffle, test);
     }
@@ -1328,6 +1408,10 @@ final class SpecReader {
         String orderBy = a.string("orderBy");
         if (orderBy.isBlank()) {
             reporter.error(type, a.mirror, "orderBy", Message.TEMPORAL_NO_ORDER.format());
+        }
+        Annotation csv = annotation(type, "CsvData");
+        if (csv != null && !csv.bool("header") && !orderBy.isBlank()) {
+            reporter.error(type, csv.mirror, "header", Message.HEADER_REQUIRED.format(orderBy));
         }
         double validation = a.doubleValue("validation");
         double test = a.doubleValue("test");
@@ -1388,6 +1472,9 @@ final class SpecReader {
                         number(decay), decaySource));
             }
             for (Annotation layer : weightLayers) {
+                if (!layer.has("l2")) {
+                    continue; // convolution, recurrent and embedding layers take the global penalties only
+                }
                 double layerL2 = layer.doubleValue("l2");
                 if (layerL2 > 0 && layerL2 != Double.POSITIVE_INFINITY) {
                     reporter.error(layer.element, layer.mirror, "l2", Message.L2_WEIGHT_DECAY.format(number(layerL2),
@@ -1586,10 +1673,13 @@ final class SpecReader {
         return number(new java.math.BigDecimal(Double.toString(v)).movePointRight(places).doubleValue());
     }
 
-    private int readReport(TypeElement type) {
+    private int readReport(TypeElement type, Task task) {
         Annotation a = annotation(type, "Report");
         if (a == null) {
             return 1000;
+        }
+        if (task != Task.BINARY_CLASSIFICATION) {
+            reporter.error(type, a.mirror, null, Message.REPORT_TASK.format(task));
         }
         positive(type, a, "perCases");
         return a.intValue("perCases");
@@ -1599,7 +1689,8 @@ final class SpecReader {
     private double notNegative(Element element, Annotation a, String attribute) {
         double v = a.doubleValue(attribute);
         if (!isNotNegative(v)) {
-            reporter.error(element, a.mirror, attribute, Message.NOT_NEGATIVE.format(attribute, number(v)));
+            reporter.error(element, a.mirror, attribute, Message.NOT_NEGATIVE.format(attribute, number(v),
+                    example(a, attribute, x -> x >= 0 && !Double.isInfinite(x), "0")));
             return 0;
         }
         return v;
@@ -1612,15 +1703,35 @@ final class SpecReader {
     private void positive(Element element, Annotation a, String attribute) {
         double v = a.doubleValue(attribute);
         if (!(v > 0) || Double.isInfinite(v)) {
-            reporter.error(element, a.mirror, attribute, Message.POSITIVE.format(attribute, number(v)));
+            reporter.error(element, a.mirror, attribute, Message.POSITIVE.format(attribute, number(v),
+                    example(a, attribute, x -> x > 0 && !Double.isInfinite(x), "1")));
         }
     }
 
     private void fraction(Element element, Annotation a, String attribute) {
         double v = a.doubleValue(attribute);
         if (!(v >= 0 && v < 1)) {
-            reporter.error(element, a.mirror, attribute, Message.FRACTION.format(attribute, "[0, 1)", number(v)));
+            reporter.error(element, a.mirror, attribute, Message.FRACTION.format(attribute, "[0, 1)", number(v),
+                    example(a, attribute, x -> x >= 0 && x < 1, "0.1")));
         }
+    }
+
+    /**
+     * {@code attribute = value} for a message's fix: the annotation's default when {@code valid}
+     * accepts it, else {@code fallback}.
+     */
+    private static String example(Annotation a, String attribute, java.util.function.DoublePredicate valid,
+            String fallback) {
+        Object d = a.defaultValue(attribute);
+        if (d instanceof List<?> list && list.size() == 1
+                && list.get(0) instanceof javax.lang.model.element.AnnotationValue v) {
+            d = v.getValue();
+        }
+        if (d instanceof Number n && valid.test(n.doubleValue())) {
+            return attribute + " = " + java.math.BigDecimal.valueOf(n.doubleValue()).stripTrailingZeros().toPlainString()
+                    + " (the default)";
+        }
+        return attribute + " = " + fallback;
     }
 
     private static String number(double v) {

@@ -4,6 +4,8 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.kiln.processor.SpecModel.DataModel;
 import io.kiln.processor.SpecModel.EarlyStoppingModel;
@@ -47,7 +49,11 @@ final class TrainerGenerator {
                 .addJavadoc("Trains with run-time overrides (data file, epochs, seed, progress output).\n")
                 .addStatement("return $T.train(DEFINITION, options)", Names.TRAINER)
                 .build();
-        return TypeSpec.classBuilder(spec.simpleName() + "Trainer")
+        TypeSpec.Builder type = TypeSpec.classBuilder(spec.simpleName() + "Trainer");
+        if (spec.idx() == null && spec.features().size() > FEATURES_PER_METHOD) {
+            featureMethods(spec.features()).forEach(type::addMethod);
+        }
+        return type
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addAnnotation(NetworkGenerator.generated())
                 .addOriginatingElement(spec.type())
@@ -64,8 +70,8 @@ final class TrainerGenerator {
         CodeBlock.Builder b = CodeBlock.builder();
         b.add("$T.builder($S, $T.$L)\n", Names.MODEL_DEFINITION, spec.modelName(), Names.TASK, spec.task().name());
         b.indent().indent();
-        b.add(".spec($T.class, $S)\n", specType, SpecText.render(spec));
-        b.add(".layerTable($S)\n", NetworkGenerator.layerTable(spec));
+        b.add(".spec($T.class, $L)\n", specType, stringConstant(SpecText.render(spec)));
+        b.add(".layerTable($L)\n", stringConstant(NetworkGenerator.layerTable(spec)));
         if (spec.data() != null) {
             b.add(".data($L)\n", data(spec.data(), specType));
             if (!spec.data().testFile().isEmpty()) {
@@ -92,6 +98,8 @@ final class TrainerGenerator {
         if (spec.idx() != null) { // the pixels, named as the processor named them
             b.add(".features($T.features($L, $L, $L))\n", Names.IMAGE_PIXELS, spec.image().height(),
                     spec.image().width(), spec.image().channels());
+        } else if (spec.features().size() > FEATURES_PER_METHOD) {
+            b.add(".features(features())\n"); // too many for one method's 64 KB of bytecode
         } else {
             for (FeatureModel f : spec.features()) {
                 b.add(".feature($L)\n", feature(f));
@@ -132,6 +140,32 @@ final class TrainerGenerator {
         b.add(".build()");
         b.unindent().unindent();
         return b.build();
+    }
+
+    /** Feature schemas written in one method; about 25 bytes of bytecode each. */
+    static final int FEATURES_PER_METHOD = 500;
+
+    /** {@code features()} and the methods it calls, each adding at most {@value #FEATURES_PER_METHOD} schemas. */
+    private static List<MethodSpec> featureMethods(List<FeatureModel> features) {
+        TypeName list = ParameterizedTypeName.get(ClassName.get(List.class), Names.FEATURE_SCHEMA);
+        MethodSpec.Builder all = MethodSpec.methodBuilder("features")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(list)
+                .addJavadoc("The $L features, in declaration order.\n", features.size())
+                .addStatement("$T features = new $T<>($L)", list, java.util.ArrayList.class, features.size());
+        List<MethodSpec> methods = new java.util.ArrayList<>();
+        for (int start = 0, part = 0; start < features.size(); start += FEATURES_PER_METHOD, part++) {
+            MethodSpec.Builder m = MethodSpec.methodBuilder("features" + part)
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .addParameter(list, "features");
+            for (FeatureModel f : features.subList(start, Math.min(features.size(), start + FEATURES_PER_METHOD))) {
+                m.addStatement("features.add($L)", feature(f));
+            }
+            all.addStatement("features$L(features)", part);
+            methods.add(m.build());
+        }
+        methods.add(0, all.addStatement("return features").build());
+        return methods;
     }
 
     private static CodeBlock protocol(ProtocolModel protocol) {
@@ -191,6 +225,47 @@ final class TrainerGenerator {
     private static CodeBlock label(LabelModel l) {
         return CodeBlock.of("new $T($S, $T.$L, $L, $L)", Names.LABEL_SCHEMA, l.name(), Names.LABEL_CODING,
                 l.coding().name(), stringList(l.columns()), stringList(l.classes()));
+    }
+
+    /** Lists longer than this are built from one joined string, so a long list costs no bytecode per name. */
+    static final int INLINE_NAMES = 256;
+
+    /**
+     * A list of names that contain no comma (Java identifiers, or series step names built from
+     * them): {@code List.of("a", "b")} when short; when long, the names joined by commas in one
+     * string constant and split at class initialization, since each element of {@code List.of}
+     * costs about seven bytes of a method's 64 KB.
+     */
+    static CodeBlock nameList(List<String> names) {
+        if (names.size() <= INLINE_NAMES) {
+            return stringList(names);
+        }
+        return CodeBlock.of("$T.of($L.split($S))", List.class, stringConstant(String.join(",", names)), ",");
+    }
+
+    /** Characters per piece of a long string: at most three bytes each in the class file's modified UTF-8. */
+    private static final int STRING_PIECE = 20_000;
+
+    /**
+     * A string in generated code. A class file's string constant holds at most 65,535 bytes of
+     * modified UTF-8 (javac also folds {@code "a" + "b"} into one constant), so a longer string is
+     * joined at run time from pieces of at most {@value #STRING_PIECE} characters.
+     */
+    static CodeBlock stringConstant(String value) {
+        if (value.length() <= STRING_PIECE) {
+            return CodeBlock.of("$S", value);
+        }
+        List<CodeBlock> pieces = new java.util.ArrayList<>();
+        int start = 0;
+        while (start < value.length()) {
+            int end = Math.min(value.length(), start + STRING_PIECE);
+            if (end < value.length() && Character.isHighSurrogate(value.charAt(end - 1))) {
+                end--; // keep a surrogate pair in one piece
+            }
+            pieces.add(CodeBlock.of("$S", value.substring(start, end)));
+            start = end;
+        }
+        return CodeBlock.of("$T.join($S, $L)", String.class, "", CodeBlock.join(pieces, ", "));
     }
 
     static CodeBlock stringList(List<String> values) {

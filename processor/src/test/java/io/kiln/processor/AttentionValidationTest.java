@@ -82,8 +82,8 @@ class AttentionValidationTest {
     @Test
     void headCountsAndSizesAreChecked() {
         assertOnlyErrorAt(series("    @SelfAttention(heads = 0) Layer attention;", "    @GlobalPool Layer pool;"),
-                Message.POSITIVE.format("heads", 0), "heads = 0");
+                Message.POSITIVE.format("heads", 0, "heads = 1 (the default)"), "heads = 0");
         assertOnlyErrorAt(series("    @SelfAttention(units = -4) Layer attention;", "    @GlobalPool Layer pool;"),
-                Message.NOT_NEGATIVE.format("units", -4), "units = -4");
+                Message.NOT_NEGATIVE.format("units", -4, "units = 0 (the input's width)"), "units = -4");
     }
 }

@@ -47,11 +47,11 @@ class AugmentValidationTest {
     @Test
     void eachTransformIsInItsRange() {
         assertOnlyErrorAt(photos("@Image(height = 3, width = 3)\n@Augment(shift = 0.7)"),
-                Message.FRACTION.format("shift", "[0, 0.5] (of the height and width)", "0.7"), "shift = 0.7");
+                Message.FRACTION.format("shift", "[0, 0.5] (of the height and width)", "0.7", "shift = 0.1"), "shift = 0.7");
         assertOnlyErrorAt(photos("@Image(height = 3, width = 3)\n@Augment(rotation = 270)"),
-                Message.FRACTION.format("rotation", "[0, 180] degrees", "270"), "rotation = 270");
+                Message.FRACTION.format("rotation", "[0, 180] degrees", "270", "rotation = 10"), "rotation = 270");
         assertOnlyErrorAt(photos("@Image(height = 3, width = 3)\n@Augment(flipHorizontal = true, noise = -0.1)"),
-                Message.NOT_NEGATIVE.format("noise", "-0.1"), "noise = -0.1");
+                Message.NOT_NEGATIVE.format("noise", "-0.1", "noise = 0 (the default)"), "noise = -0.1");
     }
 
     @Test

@@ -53,11 +53,11 @@ class ErrorReportingTest {
     @Test
     void everyErrorOfASpecIsReported() {
         Compilation c = compile(BROKEN);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("learningRate", "0"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("learningRate", "0", "learningRate = 0.01 (the default)"))
                 .inFile(BROKEN).onLineContaining("learningRate = 0");
         assertThat(c).hadErrorContaining(Message.NESTEROV_NEEDS_MOMENTUM.tag())
                 .inFile(BROKEN).onLineContaining("nesterov = true");
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("epochs", "-1"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("epochs", "-1", "epochs = 100 (the default)"))
                 .inFile(BROKEN).onLineContaining("epochs = -1");
         assertThat(c).hadErrorContaining(Message.LEVELS_NOT_CATEGORICAL.tag())
                 .inFile(BROKEN).onLineContaining("levels = {");

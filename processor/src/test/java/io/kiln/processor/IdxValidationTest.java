@@ -67,7 +67,7 @@ class IdxValidationTest {
     void anOfficialTestSetNeedsAHoldoutWithoutItsOwnTestFraction() {
         assertOnlyErrorAt(clothes("MULTICLASS_CLASSIFICATION", IMAGE + "\n" + IDX + TEST_PAIR + ")\n@KFold(k = 3)"),
                 Message.TEST_FILE_PROTOCOL.format("@IdxData(testImages)", "the protocol must be @Holdout (which "
-                        + "then only sets validation rows aside), not @KFold"), "@IdxData");
+                        + "then only sets validation rows aside), not @KFold: declare @Holdout(validation = 0.2) instead"), "@IdxData");
         assertOnlyErrorAt(clothes("MULTICLASS_CLASSIFICATION", IMAGE + "\n" + IDX + TEST_PAIR + ")\n@Holdout(test = 0.1)"),
                 Message.TEST_FILE_PROTOCOL.format("@IdxData(testImages)", "@Holdout must not set a test fraction of "
                         + "its own; remove test = .."), "test = 0.1");

@@ -67,7 +67,7 @@ class ImageValidationTest {
         assertThat(network).contains("sep SeparableConv2D 8x8x16 416 3x3, stride 1, same, depth x2, RELU");
         JavaFileObject bad = image("@Image(height = 8, width = 8)", 64,
                 "    @Conv2D(filters = 8) Layer conv;", "    @SeparableConv2D(filters = 4, depthMultiplier = 0) Layer sep;");
-        assertOnlyErrorAt(bad, Message.POSITIVE.format("depthMultiplier", 0), "depthMultiplier = 0");
+        assertOnlyErrorAt(bad, Message.POSITIVE.format("depthMultiplier", 0, "depthMultiplier = 1 (the default)"), "depthMultiplier = 0");
     }
 
     @Test
@@ -198,14 +198,14 @@ class ImageValidationTest {
     void zeroStrideIsRejected() {
         JavaFileObject spec = image("@Image(height = 6, width = 6)", 36,
                 "    @Pool2D(stride = 0) Layer pool;");
-        assertOnlyErrorAt(spec, Message.WINDOW_VALUE.format("stride", "Pool2D", "positive", 0), "stride = 0");
+        assertOnlyErrorAt(spec, Message.WINDOW_VALUE.format("stride", "Pool2D", "positive", 0, "stride = 1"), "stride = 0");
     }
 
     @Test
     void negativePaddingIsRejected() {
         JavaFileObject spec = image("@Image(height = 6, width = 6)", 36,
                 "    @Conv2D(filters = 4, padding = {1, -1}) Layer conv;");
-        assertOnlyErrorAt(spec, Message.WINDOW_VALUE.format("padding", "Conv2D", "0 or more", -1), "padding = {1, -1}");
+        assertOnlyErrorAt(spec, Message.WINDOW_VALUE.format("padding", "Conv2D", "0 or more", -1, "padding = 0 (the default)"), "padding = {1, -1}");
     }
 
     @Test

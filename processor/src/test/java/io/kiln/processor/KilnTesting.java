@@ -62,6 +62,13 @@ final class KilnTesting {
                 .withOptions(options)
                 .compile(sources);
         GENERATED.put(c, generated);
+        for (Diagnostic<? extends JavaFileObject> d : c.diagnostics()) {
+            String message = d.getMessage(null);
+            if (message.startsWith("[kiln.") && !message.startsWith(Message.INTERNAL.tag())) {
+                assertWithMessage("every Kiln message says what to do (MessageFixTest): %s", message)
+                        .that(MessageFixTest.hasFix(message)).isTrue();
+            }
+        }
         return c;
     }
 

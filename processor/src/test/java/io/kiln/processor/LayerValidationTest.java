@@ -242,7 +242,7 @@ class LayerValidationTest {
                 "    Layer norm;",
                 "    @Output Layer out;");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("epsilon", "0"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("epsilon", "0", "epsilon = 0.00001 (the default)"))
                 .inFile(spec).onLineContaining("epsilon = 0");
         assertOnlyError(c);
     }

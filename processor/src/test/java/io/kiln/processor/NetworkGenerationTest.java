@@ -147,7 +147,9 @@ class NetworkGenerationTest {
     void dropoutTakesTheKeepProbability() {
         Compilation c = compile(binary(new String[0],
                 "    @Dropout(rate = 0.1) Layer a;",
+                "    @Dense(units = 4) Layer d1;",
                 "    @Dropout(rate = 0.35) Layer b;",
+                "    @Dense(units = 4) Layer d2;",
                 "    @Dropout(rate = 0) Layer c;"));
         assertAccepted(c, "test.Spam");
         String network = generated(c, "test.SpamNetwork");

@@ -104,7 +104,7 @@ class ProtocolValidationTest {
                 "@KFold(",
                 "    repeats = 0)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("repeats", "0"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("repeats", "0", "repeats = 1"))
                 .inFile(spec).onLineContaining("repeats = 0");
         assertOnlyError(c);
     }
@@ -132,7 +132,7 @@ class ProtocolValidationTest {
                 "@KFold(",
                 "    test = 1.0)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("test", "[0, 1)", 1.0))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("test", "[0, 1)", 1.0, "test = 0.2"))
                 .inFile(spec).onLineContaining("test = 1.0");
         assertOnlyError(c);
     }
@@ -143,7 +143,7 @@ class ProtocolValidationTest {
                 "@KFold(",
                 "    test = -0.1)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("test", "[0, 1)", -0.1))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("test", "[0, 1)", -0.1, "test = 0.2"))
                 .inFile(spec).onLineContaining("test = -0.1");
         assertOnlyError(c);
     }
@@ -167,7 +167,7 @@ class ProtocolValidationTest {
                 "@TemporalSplit(orderBy = \"date\",",
                 "    validation = 1.5)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("validation", "[0, 1)", 1.5))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("validation", "[0, 1)", 1.5, "validation = 0.2"))
                 .inFile(spec).onLineContaining("validation = 1.5");
         assertOnlyError(c);
     }
@@ -178,7 +178,7 @@ class ProtocolValidationTest {
                 "@TemporalSplit(orderBy = \"date\",",
                 "    test = 0)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("test", "(0, 1)", 0.0))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("test", "(0, 1)", 0.0, "test = 0.2"))
                 .inFile(spec).onLineContaining("test = 0");
         assertOnlyError(c);
     }
@@ -269,7 +269,7 @@ class ProtocolValidationTest {
                 "@EarlyStopping(",
                 "    patience = 0)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("patience", "0"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("patience", "0", "patience = 10 (the default)"))
                 .inFile(spec).onLineContaining("patience = 0");
         assertOnlyError(c);
     }
@@ -280,7 +280,7 @@ class ProtocolValidationTest {
                 "@EarlyStopping(",
                 "    minDelta = -0.01)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("minDelta", "-0.01"))
+        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("minDelta", "-0.01", "minDelta = 0 (the default)"))
                 .inFile(spec).onLineContaining("minDelta = -0.01");
         assertOnlyError(c);
     }

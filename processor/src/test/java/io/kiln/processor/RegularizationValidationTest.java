@@ -54,7 +54,7 @@ class RegularizationValidationTest {
                 "@Regularization(",
                 "    l1 = -0.001)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("l1", "-0.001"))
+        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("l1", "-0.001", "l1 = 0 (the default)"))
                 .inFile(spec).onLineContaining("l1 = -0.001");
         assertOnlyError(c);
     }
@@ -65,7 +65,7 @@ class RegularizationValidationTest {
                 "@Regularization(",
                 "    l2 = Double.NaN)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("l2", "NaN"))
+        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("l2", "NaN", "l2 = 0 (the default)"))
                 .inFile(spec).onLineContaining("l2 = Double.NaN");
         assertOnlyError(c);
     }
@@ -76,7 +76,7 @@ class RegularizationValidationTest {
                 "@Regularization(",
                 "    weightDecay = -1)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("weightDecay", "-1"))
+        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("weightDecay", "-1", "weightDecay = 0 (the default)"))
                 .inFile(spec).onLineContaining("weightDecay = -1");
         assertOnlyError(c);
     }
@@ -132,7 +132,7 @@ class RegularizationValidationTest {
                 "        l1 = Double.NaN) Layer hidden;",
                 "    @Output Layer out;");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("l1", "NaN"))
+        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("l1", "NaN", "l1 = 0.0001, or a negative value to inherit @Regularization's"))
                 .inFile(spec).onLineContaining("l1 = Double.NaN");
         assertOnlyError(c);
     }
@@ -153,7 +153,7 @@ class RegularizationValidationTest {
                 "    @Output(",
                 "        labelSmoothing = 1.0) Layer out;");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("labelSmoothing", "[0, 1)", "1"))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("labelSmoothing", "[0, 1)", "1", "labelSmoothing = 0.1"))
                 .inFile(spec).onLineContaining("labelSmoothing = 1.0");
         assertOnlyError(c);
     }
@@ -164,7 +164,7 @@ class RegularizationValidationTest {
                 "    @Output(",
                 "        labelSmoothing = -0.1) Layer out;");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("labelSmoothing", "[0, 1)", "-0.1"))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("labelSmoothing", "[0, 1)", "-0.1", "labelSmoothing = 0.1"))
                 .inFile(spec).onLineContaining("labelSmoothing = -0.1");
         assertOnlyError(c);
     }
@@ -189,7 +189,7 @@ class RegularizationValidationTest {
                 "        threshold = 1.0) boolean spam;",
                 "    @Output Layer out;");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("threshold", "(0, 1)", "1"))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("threshold", "(0, 1)", "1", "threshold = 0.5"))
                 .inFile(spec).onLineContaining("threshold = 1.0");
         assertOnlyError(c);
     }
@@ -201,7 +201,7 @@ class RegularizationValidationTest {
                 "        threshold = 0) boolean spam;",
                 "    @Output Layer out;");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("threshold", "(0, 1)", "0"))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("threshold", "(0, 1)", "0", "threshold = 0.5"))
                 .inFile(spec).onLineContaining("threshold = 0");
         assertOnlyError(c);
     }
@@ -260,7 +260,7 @@ class RegularizationValidationTest {
                 "@GradientClipping(",
                 "    norm = -1)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("norm", "-1"))
+        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("norm", "-1", "norm = 0 (the default)"))
                 .inFile(spec).onLineContaining("norm = -1");
         assertOnlyError(c);
     }

@@ -138,8 +138,8 @@ class ResidualValidationTest {
                 "    @Dense(units = 8) Layer dense;",
                 "    @Residual(from = \"conv1\") Layer block;");
         assertOnlyErrorAt(spec, Message.RESIDUAL_SHAPE.format("block", "conv1", "8x8x8", "dense", "8",
-                "A residual connection adds two outputs of the same kind and size: both images, both sequences of "
-                        + "the same length, or both vectors."),
+                "Make both outputs of the same kind and size, as a residual connection adds them: both images, both "
+                        + "sequences of the same length, or both vectors."),
                 "from = \"conv1\"");
     }
 
@@ -159,8 +159,9 @@ class ResidualValidationTest {
                 "    @Dense(units = 4) Layer hidden;",
                 "    @Residual(from = \"input\") Layer skip;");
         assertOnlyErrorAt(spec, Message.RESIDUAL_SHAPE.format("skip", "input", "n", "hidden", "4",
-                "One of them is the width of the encoded features, known only once one-hot levels are learnt from "
-                        + "the data: add the output of a @Dense layer instead of the input."), "from = \"input\"");
+                "One of them is the width of the encoded features, which depends on one-hot levels learnt from the "
+                        + "data: declare each categorical feature's levels = {...}, or add the output of a @Dense layer "
+                        + "instead of the input."), "from = \"input\"");
     }
 
     @Test

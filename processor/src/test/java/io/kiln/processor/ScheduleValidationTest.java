@@ -203,7 +203,7 @@ class ScheduleValidationTest {
                 "@ReduceOnPlateau(",
                 "    patience = 0)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("patience", "0"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("patience", "0", "patience = 5 (the default)"))
                 .inFile(spec).onLineContaining("patience = 0");
         assertOnlyError(c);
     }
@@ -214,7 +214,7 @@ class ScheduleValidationTest {
                 "@ReduceOnPlateau(",
                 "    minDelta = -1e-4)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("minDelta", "-1.0E-4"))
+        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("minDelta", "-1.0E-4", "minDelta = 0 (the default)"))
                 .inFile(spec).onLineContaining("minDelta = -1e-4");
         assertOnlyError(c);
     }
@@ -257,7 +257,7 @@ class ScheduleValidationTest {
                 "@Report(",
                 "    perCases = 0)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("perCases", "0"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("perCases", "0", "perCases = 1000 (the default)"))
                 .inFile(spec).onLineContaining("perCases = 0");
         assertOnlyError(c);
     }

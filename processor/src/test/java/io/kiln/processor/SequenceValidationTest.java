@@ -169,10 +169,10 @@ class SequenceValidationTest {
     void seriesWindowAndHorizonMustBePositive() {
         assertOnlyErrorAt(series("@Series(window = 0)\n@TemporalSplit(orderBy = \"day\")",
                 "    @Lstm(units = 4) Layer lstm;", "    @LastTimeStep Layer last;"),
-                Message.SERIES_WINDOW.format("window", 0), "@Series");
+                Message.SERIES_WINDOW.format("window", 0, "window = 20"), "@Series");
         assertOnlyErrorAt(series("@Series(window = 4, horizon = -1)\n@TemporalSplit(orderBy = \"day\")",
                 "    @Lstm(units = 4) Layer lstm;", "    @LastTimeStep Layer last;"),
-                Message.SERIES_WINDOW.format("horizon", -1), "@Series");
+                Message.SERIES_WINDOW.format("horizon", -1, "horizon = 1 (the default)"), "@Series");
     }
 
     @Test
@@ -181,7 +181,7 @@ class SequenceValidationTest {
                 "@TemporalSplit(orderBy = \"day\")", "class Weather {", "    @Feature double temperature;",
                 "    @Feature String sky;", "    @Label(column = \"temperature\") double next;",
                 "    @Lstm(units = 4) Layer lstm;", "    @LastTimeStep Layer last;", "    @Output Layer out;", "}");
-        assertOnlyErrorAt(spec, Message.SERIES_FEATURE.format("sky", "categorical"), "@Series");
+        assertOnlyErrorAt(spec, Message.SERIES_FEATURE.format("sky", "categorical"), "String sky");
     }
 
     @Test
@@ -205,9 +205,9 @@ class SequenceValidationTest {
         assertOnlyErrorAt(series(SERIES, "    @Lstm(units = 0) Layer lstm;", "    @LastTimeStep Layer last;"),
                 Message.UNITS_POSITIVE.format(0), "units = 0");
         assertOnlyErrorAt(series(SERIES, "    @Conv1D(filters = 4, stride = 0) Layer conv;", "    @GlobalPool Layer pool;"),
-                Message.WINDOW_VALUE.format("stride", "Conv1D", "positive", 0), "stride = 0");
+                Message.WINDOW_VALUE.format("stride", "Conv1D", "positive", 0, "stride = 1 (the default)"), "stride = 0");
         assertOnlyErrorAt(series(SERIES, "    @Pool1D(kernel = -2) Layer pool1;", "    @GlobalPool Layer pool;"),
-                Message.WINDOW_VALUE.format("kernel", "Pool1D", "positive", -2), "kernel = -2");
+                Message.WINDOW_VALUE.format("kernel", "Pool1D", "positive", -2, "kernel = 2 (the default)"), "kernel = -2");
     }
 
     @Test
@@ -248,8 +248,9 @@ class SequenceValidationTest {
         assertThat(network).contains("total params: 3,453");
         String predictor = generated(c, "test.ForecastPredictor");
         assertThat(predictor).contains("public record Input(double[] level, double[] rate)");
-        assertThat(predictor).contains("\"level[t-11]\"");
-        assertThat(predictor).contains("\"rate[t]\"");
+        // the step names (level[t-11] ... rate[t]) are the runtime's SeriesWindow.names, tested there
+        assertThat(predictor).contains("FEATURES = SERIES.names(SERIES_FEATURES)");
+        assertThat(predictor).contains("SERIES_FEATURES = List.of(\"level\", \"rate\")");
         assertThat(generated(c, "test.ForecastTrainer")).contains(".series(new SeriesWindow(12, 1))");
     }
 }

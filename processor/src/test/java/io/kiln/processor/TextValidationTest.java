@@ -79,7 +79,7 @@ class TextValidationTest {
         assertOnlyErrorAt(text("", "    @Text int story;", "    @Dense(units = 4) Layer hidden;"),
                 Message.TEXT_FIELD_TYPE.format("story", "int"), "int story");
         assertOnlyErrorAt(text("", "    @Text(maxTokens = 0) String story;", "    @Embedding(units = 4) Layer e;",
-                "    @GlobalPool Layer pool;"), Message.POSITIVE.format("maxTokens", "0"), "maxTokens = 0");
+                "    @GlobalPool Layer pool;"), Message.POSITIVE.format("maxTokens", "0", "maxTokens = 200 (the default)"), "maxTokens = 0");
     }
 
     @Test
@@ -87,7 +87,7 @@ class TextValidationTest {
         String bow = "    @Text(encoding = TextEncoding.BAG_OF_WORDS) String story;";
         assertOnlyErrorAt(text("@CsvData(file = \"train.arff\", testFile = \"test.arff\")\n@KFold(k = 5)", bow),
                 Message.TEST_FILE_PROTOCOL.format("@CsvData(testFile)", "the protocol must be @Holdout (which then only sets validation "
-                        + "rows aside), not @KFold"), "testFile");
+                        + "rows aside), not @KFold: declare @Holdout(validation = 0.2) instead"), "testFile");
         assertOnlyErrorAt(text("@CsvData(file = \"train.arff\", testFile = \"test.arff\")\n@Holdout(test = 0.2)", bow),
                 Message.TEST_FILE_PROTOCOL.format("@CsvData(testFile)", "@Holdout must not set a test fraction of its own; remove test = .."),
                 "test = 0.2");

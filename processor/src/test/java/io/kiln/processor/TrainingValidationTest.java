@@ -35,7 +35,7 @@ class TrainingValidationTest {
                 "@Adam(",
                 "    learningRate = 0)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("learningRate", "0"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("learningRate", "0", "learningRate = 0.001 (the default)"))
                 .inFile(spec).onLineContaining("learningRate = 0");
         assertOnlyError(c);
     }
@@ -46,7 +46,7 @@ class TrainingValidationTest {
                 "@Sgd(",
                 "    learningRate = -0.5)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("learningRate", "-0.5"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("learningRate", "-0.5", "learningRate = 0.01 (the default)"))
                 .inFile(spec).onLineContaining("learningRate = -0.5");
         assertOnlyError(c);
     }
@@ -58,7 +58,7 @@ class TrainingValidationTest {
                 "@RmsProp(",
                 "    learningRate = -1e300)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("learningRate", "-1.0E300"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("learningRate", "-1.0E300", "learningRate = 0.001 (the default)"))
                 .inFile(spec).onLineContaining("learningRate = -1e300");
         assertOnlyError(c);
     }
@@ -69,7 +69,7 @@ class TrainingValidationTest {
                 "@AdaGrad(",
                 "    learningRate = Double.POSITIVE_INFINITY)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("learningRate", "Infinity"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("learningRate", "Infinity", "learningRate = 0.01 (the default)"))
                 .inFile(spec).onLineContaining("learningRate = Double.POSITIVE_INFINITY");
         assertOnlyError(c);
     }
@@ -80,7 +80,7 @@ class TrainingValidationTest {
                 "@Fit(",
                 "    epochs = 0)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("epochs", "0"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("epochs", "0", "epochs = 100 (the default)"))
                 .inFile(spec).onLineContaining("epochs = 0");
         assertOnlyError(c);
     }
@@ -91,7 +91,7 @@ class TrainingValidationTest {
                 "@Fit(",
                 "    batchSize = -8)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("batchSize", "-8"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("batchSize", "-8", "batchSize = 32 (the default)"))
                 .inFile(spec).onLineContaining("batchSize = -8");
         assertOnlyError(c);
     }
@@ -102,7 +102,7 @@ class TrainingValidationTest {
                 "@Adam(",
                 "    epsilon = 0)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("epsilon", "0"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("epsilon", "0", "epsilon = 0.00000001 (the default)"))
                 .inFile(spec).onLineContaining("epsilon = 0");
         assertOnlyError(c);
     }
@@ -113,7 +113,7 @@ class TrainingValidationTest {
                 "@RmsProp(",
                 "    epsilon = -1e-8)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("epsilon", "-1.0E-8"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("epsilon", "-1.0E-8", "epsilon = 0.00000001 (the default)"))
                 .inFile(spec).onLineContaining("epsilon = -1e-8");
         assertOnlyError(c);
     }
@@ -124,7 +124,7 @@ class TrainingValidationTest {
                 "@AdaGrad(",
                 "    epsilon = 0)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.POSITIVE.format("epsilon", "0"))
+        assertThat(c).hadErrorContaining(Message.POSITIVE.format("epsilon", "0", "epsilon = 0.000001 (the default)"))
                 .inFile(spec).onLineContaining("epsilon = 0");
         assertOnlyError(c);
     }
@@ -137,7 +137,7 @@ class TrainingValidationTest {
                 "@Adam(",
                 "    beta1 = 1.0)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("beta1", "[0, 1)", "1"))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("beta1", "[0, 1)", "1", "beta1 = 0.9 (the default)"))
                 .inFile(spec).onLineContaining("beta1 = 1.0");
         assertOnlyError(c);
     }
@@ -148,7 +148,7 @@ class TrainingValidationTest {
                 "@AdamW(",
                 "    beta2 = -0.1)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("beta2", "[0, 1)", "-0.1"))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("beta2", "[0, 1)", "-0.1", "beta2 = 0.999 (the default)"))
                 .inFile(spec).onLineContaining("beta2 = -0.1");
         assertOnlyError(c);
     }
@@ -159,7 +159,7 @@ class TrainingValidationTest {
                 "@AdamW(",
                 "    weightDecay = -0.01)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("weightDecay", "-0.01"))
+        assertThat(c).hadErrorContaining(Message.NOT_NEGATIVE.format("weightDecay", "-0.01", "weightDecay = 0.01 (the default)"))
                 .inFile(spec).onLineContaining("weightDecay = -0.01");
         assertOnlyError(c);
     }
@@ -170,7 +170,7 @@ class TrainingValidationTest {
                 "@Sgd(",
                 "    momentum = 1.5)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("momentum", "[0, 1)", "1.5"))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("momentum", "[0, 1)", "1.5", "momentum = 0 (the default)"))
                 .inFile(spec).onLineContaining("momentum = 1.5");
         assertOnlyError(c);
     }
@@ -181,7 +181,7 @@ class TrainingValidationTest {
                 "@RmsProp(",
                 "    decay = 1)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("decay", "[0, 1)", "1"))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("decay", "[0, 1)", "1", "decay = 0.95 (the default)"))
                 .inFile(spec).onLineContaining("decay = 1");
         assertOnlyError(c);
     }
@@ -192,7 +192,7 @@ class TrainingValidationTest {
                 "@Holdout(",
                 "    validation = 1.0)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("validation", "[0, 1)", 1.0))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("validation", "[0, 1)", 1.0, "validation = 0.2"))
                 .inFile(spec).onLineContaining("validation = 1.0");
         assertOnlyError(c);
     }
@@ -203,7 +203,7 @@ class TrainingValidationTest {
                 "@Holdout(",
                 "    validation = Double.NaN)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("validation", "[0, 1)", Double.NaN))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("validation", "[0, 1)", Double.NaN, "validation = 0.2"))
                 .inFile(spec).onLineContaining("validation = Double.NaN");
         assertOnlyError(c);
     }
@@ -214,7 +214,7 @@ class TrainingValidationTest {
                 "@Holdout(",
                 "    test = 0)");
         Compilation c = compile(spec);
-        assertThat(c).hadErrorContaining(Message.FRACTION.format("test", "(0, 1)", 0.0))
+        assertThat(c).hadErrorContaining(Message.FRACTION.format("test", "(0, 1)", 0.0, "test = 0.2"))
                 .inFile(spec).onLineContaining("test = 0");
         assertOnlyError(c);
     }

@@ -52,10 +52,6 @@ public final class ImagePixels {
             throw new IllegalArgumentException("The image has " + (pixels == null ? "no" : pixels.length)
                     + " pixels; the model takes " + expected + " (channel by channel, row by row)");
         }
-        Object[] row = new Object[pixels.length];
-        for (int i = 0; i < row.length; i++) {
-            row[i] = pixels[i];
-        }
-        return row;
+        return FeatureRow.boxed(pixels);
     }
 }

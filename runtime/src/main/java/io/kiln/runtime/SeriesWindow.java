@@ -34,6 +34,17 @@ public record SeriesWindow(int window, int horizon) {
         return stepsBeforeLast == 0 ? feature + "[t]" : feature + "[t-" + stepsBeforeLast + "]";
     }
 
+    /** The names of the flat inputs of {@code features}: each feature's steps, oldest first. */
+    public List<String> names(List<String> features) {
+        List<String> names = new ArrayList<>(features.size() * window);
+        for (String f : features) {
+            for (int k = window - 1; k >= 0; k--) {
+                names.add(stepName(f, k));
+            }
+        }
+        return List.copyOf(names);
+    }
+
     /** The flat inputs of the declared features: each feature's steps, oldest first. */
     public List<FeatureSchema> expand(List<FeatureSchema> declared) {
         List<FeatureSchema> steps = new ArrayList<>(declared.size() * window);
