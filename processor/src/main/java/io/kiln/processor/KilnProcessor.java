@@ -130,11 +130,21 @@ public final class KilnProcessor extends AbstractProcessor {
             // A user error, not an internal one: e.g. Outer.Inner and Outer_Inner both generate Outer_InnerNetwork.
             reporter.error(element, Reporter.find(element, MODEL), null,
                     Message.GENERATED_NAME_CLASH.format(element.getSimpleName(), e.getMessage()));
+        } catch (NoClassDefFoundError e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("io/kiln/dsl/")) {
+                reporter.error(element, Message.PROCESSOR_PATH.format(e.getMessage().replace('/', '.')));
+            } else {
+                internal(reporter, element, e);
+            }
         } catch (IOException | RuntimeException | Error e) {
             // an Error too (out of memory, stack overflow): javac must not abort on one spec
-            StringWriter stack = new StringWriter();
-            e.printStackTrace(new PrintWriter(stack));
-            reporter.error(element, Message.INTERNAL.format(stack));
+            internal(reporter, element, e);
         }
+    }
+
+    private static void internal(Reporter reporter, Element element, Throwable e) {
+        StringWriter stack = new StringWriter();
+        e.printStackTrace(new PrintWriter(stack));
+        reporter.error(element, Message.INTERNAL.format(stack));
     }
 }

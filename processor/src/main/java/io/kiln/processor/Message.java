@@ -201,6 +201,8 @@ public enum Message {
             "MULTICLASS_CLASSIFICATION with 2 classes trains a softmax over two units. Use BINARY_CLASSIFICATION (one sigmoid unit), the usual choice for two classes."),
     GENERATED_NAME_CLASH("generated-name-clash",
             "Cannot generate the code of spec %s: %s. Another spec in this compilation generates the same type names (a nested spec Outer.Inner generates Outer_InnerNetwork, ...). Rename one of the specs."),
+    PROCESSOR_PATH("processor-path",
+            "The Kiln processor cannot load %s: the annotations jar is not on the processor path. Put kiln-dsl-annotations on the processor path beside kiln-processor (Maven's annotationProcessorPaths adds it as the processor's dependency)."),
     INTERNAL("internal", "Internal error in the Kiln processor. Report it with the spec that caused it: %s");
 
     private final String id;

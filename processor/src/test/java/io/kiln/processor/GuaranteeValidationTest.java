@@ -411,4 +411,27 @@ class GuaranteeValidationTest {
                 "    @Output Layer out;",
                 "}")), "test.Grain");
     }
+
+    /** A processor path without the annotations jar: the processor says so instead of failing inside. */
+    @Test
+    void aProcessorPathWithoutTheAnnotationsIsNamed() throws Exception {
+        java.net.URL processorClasses = KilnProcessor.class.getProtectionDomain().getCodeSource().getLocation();
+        java.net.URL javapoet = com.palantir.javapoet.JavaFile.class.getProtectionDomain().getCodeSource().getLocation();
+        try (java.net.URLClassLoader path = new java.net.URLClassLoader(new java.net.URL[] {processorClasses, javapoet},
+                ClassLoader.getPlatformClassLoader())) {
+            javax.annotation.processing.Processor processor = (javax.annotation.processing.Processor) path
+                    .loadClass(KilnProcessor.class.getName()).getDeclaredConstructor().newInstance();
+            JavaFileObject spec = spec("Plain",
+                    "@Model(task = Task.SCALAR_REGRESSION)",
+                    "class Plain {",
+                    "    @Feature double a;",
+                    "    @Label double y;",
+                    "    @Output Layer out;",
+                    "}");
+            Compilation c = com.google.testing.compile.Compiler.javac().withProcessors(processor).compile(spec);
+            com.google.testing.compile.CompilationSubject.assertThat(c).hadErrorContaining(
+                    Message.PROCESSOR_PATH.format("io.kiln.dsl.Missing")).inFile(spec).onLineContaining("class Plain");
+            assertThat(c.errors()).hasSize(1);
+        }
+    }
 }
