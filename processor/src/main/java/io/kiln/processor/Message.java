@@ -2,7 +2,7 @@ package io.kiln.processor;
 
 /**
  * Every diagnostic the Kiln processor prints. Each has a stable id, printed in brackets at the
- * start of the message, says what is wrong and, where there is one, how to fix it. Tests and the
+ * start of the message, says what is wrong and what to do about it (MessageFixTest checks the fix clause). Tests and the
  * error reference in {@code docs/errors.md} use these constants.
  */
 public enum Message {
@@ -141,7 +141,7 @@ public enum Message {
     IMAGE_TOO_LARGE("image-too-large",
             "@Image(height = %d, width = %d, channels = %d) has %,d values per image; Kiln reads at most %,d (e.g. 1024x1024x1 or 512x512x4), a feature each. Resize the images before training, e.g. to 224x224."),
     SERIES_TOO_LONG("series-too-long",
-            "@Series(window = %d) over %d features gives %,d input values per window; Kiln reads at most %,d, a feature each. Shorten the window, or aggregate the series (e.g. daily instead of hourly values) before training."),
+            "@Series(window = %d) over %s gives %,d input values per window; Kiln reads at most %,d, a feature each. Shorten the window, or aggregate the series (e.g. daily instead of hourly values) before training."),
     IMAGE_FEATURE("image-feature",
             "@Image pixels must be numeric features; '%s' is %s. Remove it from the spec or drop @Image."),
     DROPOUT_TWICE("dropout-twice",
@@ -220,7 +220,7 @@ public enum Message {
 
     /** The message text with its arguments, prefixed by {@code [id]}. */
     public String format(Object... args) {
-        return "[" + id + "] " + String.format(template, args);
+        return "[" + id + "] " + String.format(java.util.Locale.ROOT, template, args);
     }
 
     /** The {@code [id]} prefix alone, for tests that assert on the id. */

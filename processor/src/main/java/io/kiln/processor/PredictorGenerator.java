@@ -127,7 +127,9 @@ final class PredictorGenerator {
                 .addType(predictionType)
                 .addField(FieldSpec.builder(ParameterizedTypeName.get(List.class, String.class), "FEATURES", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                         .addJavadoc(series ? "The model's inputs: each feature's window steps, {@code name[t-k]}, "
-                                + "oldest first.\n" : "The feature names, in the order of {@link Input}'s components.\n")
+                                + "oldest first.\n" : form == InputForm.COMPONENTS
+                                ? "The feature names, in the order of {@link Input}'s components.\n"
+                                : "The feature names, in the order of {@link Input}'s values.\n")
                         .initializer(pixels ? CodeBlock.of("$T.features($L, $L, $L).stream().map($T::name).toList()",
                                 Names.IMAGE_PIXELS, spec.image().height(), spec.image().width(),
                                 spec.image().channels(), Names.FEATURE_SCHEMA)

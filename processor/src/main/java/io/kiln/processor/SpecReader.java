@@ -500,7 +500,7 @@ final class SpecReader {
         long values = (long) a.intValue("window") * Math.max(1, features.size());
         if (valid && values > MAX_INPUT_VALUES) {
             reporter.error(type, a.mirror, "window", Message.SERIES_TOO_LONG.format(a.intValue("window"),
-                    features.size(), values, MAX_INPUT_VALUES));
+                    features.size() == 1 ? "1 feature" : features.size() + " features", values, MAX_INPUT_VALUES));
             valid = false;
         }
         return valid ? new SeriesModel(a.intValue("window"), a.intValue("horizon")) : null;

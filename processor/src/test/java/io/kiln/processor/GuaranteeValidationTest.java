@@ -312,7 +312,7 @@ class GuaranteeValidationTest {
                 "    @Conv1D(filters = 2, kernel = 3) Layer conv;",
                 "    @GlobalPool Layer pool;",
                 "    @Output Layer out;",
-                "}"), Message.SERIES_TOO_LONG.format(5000000, 1, 5000000L, SpecReader.MAX_INPUT_VALUES),
+                "}"), Message.SERIES_TOO_LONG.format(5000000, "1 feature", 5000000L, SpecReader.MAX_INPUT_VALUES),
                 "window = 5000000");
     }
 
