@@ -28,6 +28,8 @@ public enum Message {
     DUPLICATE_LEVEL("duplicate-level", "Level \"%s\" is listed twice in '%s'. Remove the duplicate."),
     EMPTY_NAME("empty-name",
             "%s of '%s' lists an empty name, which no cell can hold: an empty cell is a missing value. Remove it or give the %s a name."),
+    MISSING_TOKEN_NAME("missing-token-name",
+            "%s of '%s' lists \"%s\", which @CsvData reads as a missing value (missingValues = %s), so no cell can hold it. Rename that %s in the data and here, or set @CsvData(missingValues = {...}) without it."),
     LEVELS_NOT_CATEGORICAL("levels-not-categorical",
             "levels are only for String features; '%s' is %s. Remove 'levels' or change the field type to String."),
     MISSING_STRATEGY("missing-strategy",
@@ -78,6 +80,12 @@ public enum Message {
     WINDOW_VALUE("window-value", "%s of @%s must be %s, was %d. Set e.g. %s."),
     SIZE_LIMIT("size-limit",
             "@%s '%s' %s, more than DL4J can hold in one array (2,147,483,647). Lower its units, filters or padding, or add pooling or a stride before it."),
+    SAME_STRIDE("same-stride",
+            "@%s '%s' has same = true and stride %d, but its kernel (%d wide) cannot reach the last of every %3$d inputs of its %s input's %s of %d, so DL4J would pad by a negative amount. Use a kernel of at least %d, a stride of at most %d, or same = false."),
+    SEPARABLE_ONE_PIXEL("separable-one-pixel",
+            "@SeparableConv2D '%s' gets %s, a single pixel: there is nothing to convolve across (and DL4J's separable convolution fails on it at prediction). Use @Dense or @Conv2D(kernel = 1) here, or move it before the layer that shrinks the image to one pixel."),
+    DROPOUT_ON_IMAGE_INPUT("dropout-on-image-input",
+            "@Dropout '%s' drops input pixels before '%s' (@%s), and DL4J fails on a dropout layer between the network's image input and an image layer. Move it after the first convolution, or perturb the pixels with @Augment(noise = ...)."),
     SAME_WITH_PADDING("same-with-padding",
             "@%s sets both %2$s = true and padding; '%2$s' pads by itself so that the output is ceil(input / stride). Remove one of them."),
     KERNEL_TOO_LARGE("kernel-too-large",
@@ -125,6 +133,8 @@ public enum Message {
             "@IdxData's features are the image's pixels (named pixel_<row>_<column>); '%s' declares another. Remove the @Feature and @Text fields, or read a CSV with @CsvData."),
     IDX_TASK("idx-task",
             "IDX labels are class indices, so the task is BINARY_CLASSIFICATION or MULTICLASS_CLASSIFICATION, not %s. Use one of those tasks, or read the data with @CsvData."),
+    IDX_TEMPORAL("idx-temporal",
+            "@TemporalSplit orders the rows by column \"%s\", but @IdxData images have no columns. Use @Holdout(shuffle = false) to keep the files' order, or @KFold."),
     IDX_TEST_PAIR("idx-test-pair",
             "@IdxData gives %s but not %s; the test images and their labels go together. Give both or neither."),
     SERIES_WINDOW("series-window", "@Series %s must be positive, was %d. Set e.g. %s."),
@@ -221,6 +231,11 @@ public enum Message {
     /** The message text with its arguments, prefixed by {@code [id]}. */
     public String format(Object... args) {
         return "[" + id + "] " + String.format(java.util.Locale.ROOT, template, args);
+    }
+
+    /** The text with its {@code %} conversions unfilled. */
+    String template() {
+        return template;
     }
 
     /** The {@code [id]} prefix alone, for tests that assert on the id. */

@@ -185,6 +185,17 @@ final class Shapes {
                             w.dilationHeight(), w.same());
                     long width = outputSize(in.width(), w.kernelWidth(), w.strideWidth(), w.padWidth(),
                             w.dilationWidth(), w.same());
+                    String uncovered = w.same() ? sameStrideProblem(annotation, l, in.describe(),
+                            new long[] {in.height(), in.width()}, new int[] {w.kernelHeight(), w.kernelWidth()},
+                            new int[] {w.strideHeight(), w.strideWidth()},
+                            new int[] {w.dilationHeight(), w.dilationWidth()}) : null;
+                    if (uncovered != null) {
+                        problems.add(new Problem(i, "stride", uncovered));
+                    }
+                    if (l.kind() == LayerKind.SEPARABLE_CONV2D && in.height() == 1 && in.width() == 1) {
+                        problems.add(new Problem(i, null, Message.SEPARABLE_ONE_PIXEL.format(l.name(),
+                                in.describe())));
+                    }
                     if (height < 1 || width < 1) {
                         problems.add(new Problem(i, "kernel", tooLarge(annotation, l, in.describe(),
                                 height < 1 ? "height" : "width", height < 1 ? in.height() : in.width(), height < 1)));
@@ -245,6 +256,12 @@ final class Shapes {
                         break;
                     }
                     Window w = l.window();
+                    String uncovered = w.same() ? sameStrideProblem(annotation, l, in.describe(),
+                            new long[] {in.steps()}, new int[] {w.kernelHeight()}, new int[] {w.strideHeight()},
+                            new int[] {w.dilationHeight()}) : null;
+                    if (uncovered != null) {
+                        problems.add(new Problem(i, "stride", uncovered));
+                    }
                     long steps = w.keepsLength() ? (in.steps() + w.strideHeight() - 1) / w.strideHeight()
                             : outputSize(in.steps(), w.kernelHeight(), w.strideHeight(), w.padHeight(),
                                     w.dilationHeight(), false);
@@ -337,6 +354,10 @@ final class Shapes {
                         LayerModel before = layers.get(i - 1);
                         problems.add(new Problem(i, null, Message.DROPOUT_TWICE.format(l.name(), before.name(),
                                 1 - (1 - before.rate()) * (1 - l.rate()))));
+                    } else if (i == 0 && input instanceof Image && i + 1 < layers.size()
+                            && layers.get(i + 1).kind() != LayerKind.DENSE && layers.get(i + 1).kind() != LayerKind.OUTPUT) {
+                        problems.add(new Problem(i, null, Message.DROPOUT_ON_IMAGE_INPUT.format(l.name(),
+                                layers.get(i + 1).name(), annotationOf(layers.get(i + 1)))));
                     } else if (input instanceof Tokens t && shape instanceof Sequence) {
                         problems.add(new Problem(i, null, Message.DROPOUT_MASKED_SEQUENCE.format(l.name(),
                                 t.feature())));
@@ -414,6 +435,26 @@ final class Shapes {
         return "Make both outputs of the same kind and size, as a residual connection adds them: both images, both "
                 + "sequences of "
                 + "the same length, or both vectors.";
+    }
+
+    /**
+     * With {@code same = true}, DL4J pads so that the output is {@code ceil(in / stride)}, which needs
+     * a (dilated) kernel that reaches the last input of each stride: at least {@code ((in - 1) mod
+     * stride) + 1} wide; otherwise its padding comes out negative and the layer fails. The message for
+     * the first dimension that breaks this, or null.
+     */
+    static String sameStrideProblem(String annotation, LayerModel l, String input, long[] sizes, int[] kernels,
+            int[] strides, int[] dilations) {
+        String[] names = sizes.length == 1 ? new String[] {"length"} : new String[] {"height", "width"};
+        for (int d = 0; d < sizes.length; d++) {
+            long needed = (sizes[d] - 1) % strides[d] + 1;
+            long kernel = dilated(kernels[d], dilations[d]);
+            if (strides[d] > 1 && kernel < needed) {
+                return Message.SAME_STRIDE.format(annotation, l.name(), strides[d], kernel, input, names[d], sizes[d],
+                        needed, kernel);
+            }
+        }
+        return null;
     }
 
     /** The most values DL4J indexes in one array dimension, and the most parameters in one layer. */

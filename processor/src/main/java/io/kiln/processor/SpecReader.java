@@ -259,6 +259,10 @@ final class SpecReader {
         if (idx != null && !idx.testImages().isEmpty()) {
             checkTestSetProtocol(type, annotation(type, "IdxData"), "testImages");
         }
+        if (idxDeclared && protocol instanceof TemporalModel t) {
+            reporter.error(type, annotation(type, "TemporalSplit").mirror, "orderBy",
+                    Message.IDX_TEMPORAL.format(t.orderBy()));
+        }
         if (series != null && !(protocol instanceof TemporalModel)) {
             List<Annotation> declared = classAnnotations(type, PROTOCOL_ANNOTATIONS);
             reporter.error(type, annotation(type, "Series").mirror, null, Message.SERIES_NEEDS_TEMPORAL.format(
@@ -645,6 +649,9 @@ final class SpecReader {
         if (f.isSet("levels") && levels.stream().anyMatch(String::isBlank)) {
             reporter.error(field, f.mirror, "levels", Message.EMPTY_NAME.format("levels", name, "level"));
         }
+        if (kind == FeatureKind.CATEGORICAL) {
+            checkMissingTokens(field, f, f.isSet("levels") ? "levels" : null, levels, name, "level");
+        }
         for (String level : levels) {
             if (!seen.add(level)) {
                 reporter.error(field, f.mirror, "levels", Message.DUPLICATE_LEVEL.format(level, name));
@@ -854,12 +861,35 @@ final class SpecReader {
         if (l.isSet("classes") && classes.stream().anyMatch(String::isBlank)) {
             reporter.error(field, l.mirror, "classes", Message.EMPTY_NAME.format("classes", name, "class"));
         }
+        if (coding == LabelCoding.NAME) { // the cells hold the class names
+            checkMissingTokens(field, l, l.isSet("classes") ? "classes" : null, classes, name, "class");
+        }
         for (String c : classes) {
             if (!seen.add(c)) {
                 reporter.error(field, l.mirror, "classes", Message.DUPLICATE_CLASS.format(c, name));
             }
         }
         return new LabelModel(name, type, coding, List.copyOf(columns), List.copyOf(classes), threshold);
+    }
+
+    /**
+     * A level or class name that is one of {@code @CsvData}'s missing-value tokens could never be
+     * read: every cell holding it is a missing value.
+     */
+    private void checkMissingTokens(VariableElement field, Annotation a, String attribute, List<String> names,
+            String name, String what) {
+        Annotation csv = annotation((TypeElement) field.getEnclosingElement(), "CsvData");
+        if (csv == null) {
+            return;
+        }
+        List<String> tokens = csv.strings("missingValues");
+        for (String n : names) {
+            if (tokens.contains(n)) {
+                reporter.error(field, a.mirror, attribute, Message.MISSING_TOKEN_NAME.format(
+                        attribute == null ? "The enum" : attribute, name, n, tokens, what));
+                return;
+            }
+        }
     }
 
     private void claimColumn(Map<String, String> owners, String column, VariableElement field, Annotation a,

@@ -434,4 +434,94 @@ class GuaranteeValidationTest {
             assertThat(c.errors()).hasSize(1);
         }
     }
+
+    /** A 6x6 image spec with the given layer lines before the output. */
+    private static JavaFileObject small(String... layers) {
+        List<String> lines = new ArrayList<>(List.of("@Model(task = Task.MULTICLASS_CLASSIFICATION)",
+                "@Image(height = 6, width = 6)", "class Small {"));
+        StringBuilder features = new StringBuilder("   ");
+        for (int i = 0; i < 36; i++) {
+            features.append(" @Feature double p").append(i).append(';');
+        }
+        lines.add(features.toString());
+        lines.add("    @Label(classes = {\"a\", \"b\", \"c\"}) int kind;");
+        lines.addAll(List.of(layers));
+        lines.add("    @Output Layer out;");
+        lines.add("}");
+        return spec("Small", lines.toArray(String[]::new));
+    }
+
+    @Test
+    void sameWithAStrideTheKernelCannotCoverIsRejected() {
+        assertOnlyErrorAt(small("    @Conv2D(filters = 1, kernel = 1, stride = 3, same = true) Layer conv;",
+                        "    @GlobalPool Layer pool;"),
+                Message.SAME_STRIDE.format("Conv2D", "conv", 3, 1L, "6x6x1", "height", 6L, 3L, 1L), "stride = 3");
+        assertOnlyErrorAt(small("    @Pool2D(kernel = 1, stride = 4, same = true) Layer pool;"),
+                Message.SAME_STRIDE.format("Pool2D", "pool", 4, 1L, "6x6x1", "height", 6L, 2L, 1L), "stride = 4");
+        // stride 2 on 6 needs a kernel of 2 at least; a kernel of 3 covers stride 3
+        assertAccepted(compile(small("    @Conv2D(filters = 1, kernel = 2, stride = 2, same = true) Layer a;",
+                "    @Conv2D(filters = 1, kernel = 3, stride = 3, same = true) Layer b;",
+                "    @GlobalPool Layer pool;")), "test.Small");
+    }
+
+    @Test
+    void aSeparableConvolutionOnOnePixelIsRejected() {
+        assertOnlyErrorAt(small("    @Conv2D(filters = 4, kernel = 6) Layer conv;",
+                        "    @SeparableConv2D(filters = 1, kernel = 1) Layer sep;",
+                        "    @GlobalPool Layer pool;"),
+                Message.SEPARABLE_ONE_PIXEL.format("sep", "1x1x4"), "Layer sep");
+    }
+
+    @Test
+    void dropoutBetweenTheImageInputAndAnImageLayerIsRejected() {
+        assertOnlyErrorAt(small("    @Dropout(rate = 0.5) Layer drop;", "    @Conv2D(filters = 2) Layer conv;",
+                        "    @GlobalPool Layer pool;"),
+                Message.DROPOUT_ON_IMAGE_INPUT.format("drop", "conv", "Conv2D"), "Layer drop");
+        // dropping pixels before a dense layer works in DL4J
+        assertAccepted(compile(small("    @Dropout(rate = 0.5) Layer drop;", "    @Dense(units = 4) Layer dense;")),
+                "test.Small");
+    }
+
+    @Test
+    void aClassNamedLikeAMissingValueIsRejected() {
+        assertOnlyErrorAt(spec("Odd",
+                "@Model(task = Task.MULTICLASS_CLASSIFICATION)",
+                "@CsvData(file = \"odd.csv\")",
+                "class Odd {",
+                "    @Feature double size;",
+                "    @Label(classes = {\"NA\", \"1\", \"0\"}) String outcome;",
+                "    @Output Layer out;",
+                "}"), Message.MISSING_TOKEN_NAME.format("classes", "outcome", "NA", "[?, NA, NaN]", "class"),
+                "classes =");
+        assertOnlyErrorAt(spec("Odd",
+                "@Model(task = Task.SCALAR_REGRESSION)",
+                "@CsvData(file = \"odd.csv\", missingValues = {\"-\"})",
+                "class Odd {",
+                "    @Feature(levels = {\"+\", \"-\"}) String sign;",
+                "    @Label double y;",
+                "    @Output Layer out;",
+                "}"), Message.MISSING_TOKEN_NAME.format("levels", "sign", "-", "[-]", "level"), "levels =");
+        // with other missing-value tokens, NA is a class like any other
+        assertAccepted(compile(spec("Fine",
+                "@Model(task = Task.MULTICLASS_CLASSIFICATION)",
+                "@CsvData(file = \"odd.csv\", missingValues = {\"?\"})",
+                "class Fine {",
+                "    @Feature double size;",
+                "    @Label(classes = {\"NA\", \"1\", \"0\"}) String outcome;",
+                "    @Output Layer out;",
+                "}")), "test.Fine");
+    }
+
+    @Test
+    void idxImagesCannotBeSplitByAColumn() {
+        assertOnlyErrorAt(spec("Clothes",
+                "@Model(task = Task.MULTICLASS_CLASSIFICATION)",
+                "@IdxData(images = \"train-images-idx3-ubyte\", labels = \"train-labels-idx1-ubyte\")",
+                "@Image(height = 6, width = 6)",
+                "@TemporalSplit(orderBy = \"t\")",
+                "class Clothes {",
+                "    @Label(classes = {\"a\", \"b\", \"c\"}) int label;",
+                "    @Output Layer out;",
+                "}"), Message.IDX_TEMPORAL.format("t"), "orderBy = \"t\"");
+    }
 }

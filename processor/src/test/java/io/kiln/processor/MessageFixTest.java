@@ -62,28 +62,28 @@ class MessageFixTest {
                 .isTrue();
     }
 
-    /** Arguments that fill a template: a number where it takes one, else a word. */
+    /** Arguments that fill a template: a number for each {@code %d} or {@code %f}, a word for the rest. */
     private static Object[] placeholders(Message message) {
-        // the fewest arguments that format, each a word or (for %d) a number
-        for (int n = 0; n <= 8; n++) {
-            int combinations = (int) Math.pow(3, n);
-            for (int mask = 0; mask < combinations; mask++) {
-                Object[] args = new Object[n];
-                for (int i = 0, rest = mask; i < n; i++, rest /= 3) {
-                    args[i] = switch (rest % 3) {
-                        case 0 -> "X";
-                        case 1 -> 1;
-                        default -> 0.5;
-                    };
-                }
-                try {
-                    message.format(args);
-                    return args;
-                } catch (java.util.IllegalFormatException e) {
-                    // not this combination
-                }
+        List<Object> args = new ArrayList<>();
+        var m = Pattern.compile("%(\\d+\\$)?[-#+ 0,(]*\\d*(?:\\.\\d+)?([a-zA-Z%])").matcher(message.template());
+        int highestIndex = 0;
+        while (m.find()) {
+            if (m.group(1) != null) { // an explicit index refers to an argument by its position
+                highestIndex = Math.max(highestIndex, Integer.parseInt(m.group(1).replace("$", "")));
+                continue;
             }
+            if (m.group(2).equals("%") || m.group(2).equals("n")) {
+                continue; // %% and %n take none
+            }
+            args.add(switch (m.group(2)) {
+                case "d" -> 1;
+                case "f" -> 0.5;
+                default -> "X";
+            });
         }
-        throw new AssertionError("cannot fill " + message);
+        while (args.size() < highestIndex) {
+            args.add("X");
+        }
+        return args.toArray();
     }
 }
