@@ -28,23 +28,37 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GuaranteeValidationTest {
 
-    /** A digits-like CNN spec over an 8x8 image, with the given class annotations and conv layer. */
-    private static JavaFileObject cnn(String optimizer, String layer) {
-        List<String> lines = new ArrayList<>();
-        lines.add("@Model(task = Task.MULTICLASS_CLASSIFICATION)");
-        lines.add("@Image(height = 8, width = 8)");
-        lines.add(optimizer);
-        lines.add("class Digits {");
+    /**
+     * A three-class spec {@code test.<name>} over a {@code size}x{@code size} CSV image (a feature per
+     * pixel), with the given class annotation line and layer lines before the output.
+     */
+    private static JavaFileObject image(String name, int size, String classAnnotation, String... layers) {
+        List<String> lines = new ArrayList<>(List.of("@Model(task = Task.MULTICLASS_CLASSIFICATION)",
+                "@Image(height = " + size + ", width = " + size + ")", classAnnotation, "class " + name + " {"));
         StringBuilder features = new StringBuilder("   ");
-        for (int i = 0; i < 64; i++) {
+        for (int i = 0; i < size * size; i++) {
             features.append(" @Feature double p").append(i).append(';');
         }
         lines.add(features.toString());
-        lines.add("    @Label(classes = {\"0\", \"1\", \"2\"}) int digit;");
-        lines.add(layer);
+        lines.add("    @Label(classes = {\"0\", \"1\", \"2\"}) int kind;");
+        lines.addAll(List.of(layers));
         lines.add("    @Output Layer out;");
         lines.add("}");
-        return spec("Digits", lines.toArray(String[]::new));
+        return spec(name, lines.toArray(String[]::new));
+    }
+
+    private static JavaFileObject cnn(String optimizer, String layer) {
+        return image("Digits", 8, optimizer, layer);
+    }
+
+    /** A regression {@code test.<name>} over {@code n} double features x0, x1, ... */
+    private static JavaFileObject doubles(String name, int n) {
+        List<String> lines = new ArrayList<>(List.of("@Model(task = Task.SCALAR_REGRESSION)", "class " + name + " {"));
+        for (int i = 0; i < n; i++) {
+            lines.add("    @Feature double x" + i + ";");
+        }
+        lines.addAll(List.of("    @Label double y;", "    @Output Layer out;", "}"));
+        return spec(name, lines.toArray(String[]::new));
     }
 
     @Test
@@ -85,12 +99,7 @@ class GuaranteeValidationTest {
     /** 130 double features need 260 parameter slots: more than a record constructor's 254. */
     @Test
     void aWideSchemaGetsAnInputOfOneArray() {
-        List<String> lines = new ArrayList<>(List.of("@Model(task = Task.SCALAR_REGRESSION)", "class Wide {"));
-        for (int i = 0; i < 130; i++) {
-            lines.add("    @Feature double x" + i + ";");
-        }
-        lines.addAll(List.of("    @Label double y;", "    @Output Layer out;", "}"));
-        Compilation c = compile(spec("Wide", lines.toArray(String[]::new)));
+        Compilation c = compile(doubles("Wide", 130));
         assertAccepted(c, "test.Wide");
         String predictor = generated(c, "test.WidePredictor");
         assertThat(predictor).contains("public record Input(double[] values)");
@@ -99,12 +108,7 @@ class GuaranteeValidationTest {
 
     @Test
     void aNarrowSchemaKeepsOneComponentPerFeature() {
-        List<String> lines = new ArrayList<>(List.of("@Model(task = Task.SCALAR_REGRESSION)", "class Narrow {"));
-        for (int i = 0; i < 127; i++) {
-            lines.add("    @Feature double x" + i + ";");
-        }
-        lines.addAll(List.of("    @Label double y;", "    @Output Layer out;", "}"));
-        Compilation c = compile(spec("Narrow", lines.toArray(String[]::new)));
+        Compilation c = compile(doubles("Narrow", 127));
         assertAccepted(c, "test.Narrow");
         assertThat(generated(c, "test.NarrowPredictor")).contains("public record Input(double x0, double x1,");
     }
@@ -437,18 +441,7 @@ class GuaranteeValidationTest {
 
     /** A 6x6 image spec with the given layer lines before the output. */
     private static JavaFileObject small(String... layers) {
-        List<String> lines = new ArrayList<>(List.of("@Model(task = Task.MULTICLASS_CLASSIFICATION)",
-                "@Image(height = 6, width = 6)", "class Small {"));
-        StringBuilder features = new StringBuilder("   ");
-        for (int i = 0; i < 36; i++) {
-            features.append(" @Feature double p").append(i).append(';');
-        }
-        lines.add(features.toString());
-        lines.add("    @Label(classes = {\"a\", \"b\", \"c\"}) int kind;");
-        lines.addAll(List.of(layers));
-        lines.add("    @Output Layer out;");
-        lines.add("}");
-        return spec("Small", lines.toArray(String[]::new));
+        return image("Small", 6, "", layers);
     }
 
     @Test
