@@ -236,6 +236,7 @@ final class FileScorer {
                     }
                     rejectsOut = FileChannel.open(rejectsPartial, StandardOpenOption.WRITE);
                     rejectsOut.truncate(rejectBytes);
+                    rejectsOut.position(rejectBytes); // append after the committed rejects, not over them
                 } else {
                     Files.deleteIfExists(rejectsPartial);
                 }
@@ -332,7 +333,8 @@ final class FileScorer {
                                 .append(PredictionCsv.field(r.reason())).append(',')
                                 .append(PredictionCsv.field(r.text())).append('\n');
                     }
-                    rejectBytes += append(rejects(), rejectText);
+                    FileChannel rejects = rejects(); // first: opening it counts the header into rejectBytes
+                    rejectBytes += append(rejects, rejectText);
                 }
                 pendingScored += parsed.rows();
                 pendingRejected += parsed.rejects().size();

@@ -333,6 +333,42 @@ class BatchScorerTest {
         assertThat(e).hasMessageThat().isEqualTo("simulated crash");
     }
 
+    /** {@code rows} rows with a bad boolean on every 97th line, for the skip mode's rejects. */
+    private Path withBadRows(String name, int rows) throws IOException {
+        Path input = BatchFixtures.writeRows(dir.resolve(name), rows, 6);
+        List<String> lines = new ArrayList<>(Files.readAllLines(input));
+        for (int i = 97; i < lines.size(); i += 97) {
+            lines.set(i, lines.get(i).replace(",true,", ",maybe,").replace(",false,", ",maybe,"));
+        }
+        Files.write(input, lines);
+        return input;
+    }
+
+    @Test
+    void skippedRowsSurviveTwoCrashesAndResumes() throws IOException {
+        Path input = withBadRows("in.csv", 2000);
+        BatchScorer.Options skip = BatchScorer.Options.defaults().batchSize(100).onError(BatchScorer.OnError.SKIP);
+        Path reference = dir.resolve("reference.csv");
+        new BatchScorer(species, speciesModel, skip).score(input, reference);
+        List<String> referenceRejects = Files.readAllLines(FileScorer.rejectsOf(reference));
+        assertThat(referenceRejects.size()).isGreaterThan(15);
+
+        Path output = dir.resolve("scores.csv");
+        for (long crashAt : new long[] {500, 1100}) {
+            BatchScorer.Options crashing = skip.checkpointInterval(Duration.ZERO).listener((o, done) -> {
+                if (done >= crashAt) {
+                    throw new IllegalStateException("simulated crash");
+                }
+            });
+            assertThrows(IllegalStateException.class,
+                    () -> new BatchScorer(species, speciesModel, crashing).score(input, output));
+        }
+        BatchScorer.Summary s = new BatchScorer(species, speciesModel, skip).score(input, output);
+        assertThat(s.resumedRows()).isAtLeast(1100L);
+        assertThat(read(output)).isEqualTo(read(reference));
+        assertThat(Files.readAllLines(FileScorer.rejectsOf(output))).isEqualTo(referenceRejects);
+    }
+
     @Test
     void aTornWriteAfterTheLastCommitIsCutOff() throws IOException {
         Path input = BatchFixtures.writeRows(dir.resolve("in.csv"), 2000, 6);
