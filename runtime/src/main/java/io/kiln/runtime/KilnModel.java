@@ -380,18 +380,24 @@ public final class KilnModel {
 
     /** Writes the model to {@code file} atomically (temporary file in the same folder, then a rename). */
     public void save(Path file) throws IOException {
+        AtomicFiles.write(file, content());
+    }
+
+    /** The model file's bytes, as {@link #save} writes them; for writing it together with other files. */
+    AtomicFiles.Content content() throws IOException {
         ByteArrayOutputStream net = new ByteArrayOutputStream();
         ModelSerializer.writeModel(network.dl4j(), net, true);
-        AtomicFiles.write(file, out -> {
+        byte[] meta = JSON.writeValueAsBytes(metadata);
+        return out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
-            zip.write(JSON.writeValueAsBytes(metadata));
+            zip.write(meta);
             zip.closeEntry();
             zip.putNextEntry(new ZipEntry(NETWORK_ENTRY));
             net.writeTo(zip);
             zip.closeEntry();
             zip.finish();
-        });
+        };
     }
 
     public static KilnModel load(Path file) throws IOException {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,18 +41,25 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
     }
 
     /**
-     * Saves the model to {@code modelFile} and writes the JSON and HTML reports beside it, each
-     * atomically. Returns the report files.
+     * Saves the model to {@code modelFile} and writes the JSON and HTML reports beside it, as one
+     * unit ({@link AtomicFiles#writeAll}): all three are written and flushed before any is renamed,
+     * the reports first and the model last, so a failure while writing (a full disk) leaves the
+     * previous model and its reports as they were. Returns the report files.
      */
     public List<Path> save(Path modelFile) throws IOException {
-        model.save(modelFile);
         if (report == null) {
+            model.save(modelFile);
             return List.of();
         }
         Path json = jsonReportFile(modelFile);
         Path html = htmlReportFile(modelFile);
-        AtomicFiles.write(json, KilnModel.JSON.writeValueAsBytes(report));
-        AtomicFiles.write(html, HtmlReport.render(report).getBytes(StandardCharsets.UTF_8));
+        byte[] jsonBytes = KilnModel.JSON.writeValueAsBytes(report);
+        byte[] htmlBytes = HtmlReport.render(report).getBytes(StandardCharsets.UTF_8);
+        Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
+        files.put(json, out -> out.write(jsonBytes));
+        files.put(html, out -> out.write(htmlBytes));
+        files.put(modelFile, model.content());
+        AtomicFiles.writeAll(files);
         return List.of(json, html);
     }
 
