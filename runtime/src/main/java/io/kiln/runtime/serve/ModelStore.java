@@ -1,16 +1,21 @@
 package io.kiln.runtime.serve;
 
+import io.kiln.runtime.AtomicFiles;
 import io.kiln.runtime.KilnModel;
+import io.kiln.runtime.TrainingResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -77,6 +82,45 @@ public final class ModelStore {
         return root.resolve(model).resolve(Long.toString(version)).resolve(MODEL_FILE);
     }
 
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final AtomicLong STAGINGS = new AtomicLong();
+
+    /**
+     * A new staging folder {@code .publish-<pid>-<n>}, readable by others (0755 less the umask) so
+     * that the version folder it becomes can be served by another user.
+     */
+    private static Path createStaging(Path dir) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path staging = dir.resolve(".publish-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + "-"
+                    + STAGINGS.incrementAndGet());
+            try {
+                return POSIX ? Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwxr-xr-x"))) : Files.createDirectory(staging);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Removes staging folders of killed publishes, once untouched for {@link AtomicFiles#STALE}. */
+    private static void sweepStaging(Path dir) {
+        long before = System.currentTimeMillis() - AtomicFiles.STALE.toMillis();
+        try (DirectoryStream<Path> stagings = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().startsWith(".publish-") && Files.isDirectory(p))) {
+            for (Path staging : stagings) {
+                if (Files.getLastModifiedTime(staging).toMillis() < before) {
+                    try (var files = Files.walk(staging)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // cannot list or remove: the next publish tries again
+        }
+    }
+
     /** A published version. */
     public record Published(String model, long version, Path file) {}
 
@@ -94,13 +138,22 @@ public final class ModelStore {
         Files.createDirectories(dir);
         List<Long> existing = versions(name);
         long version = existing.isEmpty() ? 1 : existing.get(existing.size() - 1) + 1;
-        Path staging = Files.createTempDirectory(dir, ".publish-");
+        sweepStaging(dir);
+        Path staging = createStaging(dir);
         try {
-            Files.copy(modelFile, staging.resolve(MODEL_FILE), StandardCopyOption.REPLACE_EXISTING);
-            for (String suffix : new String[] {".report.json", ".report.html"}) {
-                Path report = modelFile.resolveSibling(modelFile.getFileName() + suffix);
-                if (Files.isRegularFile(report)) {
-                    Files.copy(report, staging.resolve(MODEL_FILE + suffix), StandardCopyOption.REPLACE_EXISTING);
+            Path staged = staging.resolve(MODEL_FILE);
+            Files.copy(modelFile, staged, StandardCopyOption.REPLACE_EXISTING);
+            // the reports train wrote beside the model (digits.kiln: digits.report.json), named after model.kiln
+            for (Path[] report : new Path[][] {
+                    {TrainingResult.jsonReportFile(modelFile), TrainingResult.jsonReportFile(staged)},
+                    {TrainingResult.htmlReportFile(modelFile), TrainingResult.htmlReportFile(staged)}}) {
+                if (Files.isRegularFile(report[0])) {
+                    Files.copy(report[0], report[1], StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            for (Path f : List.of(staged, TrainingResult.jsonReportFile(staged), TrainingResult.htmlReportFile(staged))) {
+                if (Files.exists(f) && POSIX) {
+                    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
                 }
             }
             Path target = dir.resolve(Long.toString(version));
