@@ -446,6 +446,39 @@ class BatchScorerTest {
         }
     }
 
+    /**
+     * Starts {@link ScoreChild} on {@code input} and kills it (SIGKILL: no shutdown hooks, no
+     * flushing) {@code afterMillis} after its first commit past {@code atLeast} rows. Returns the rows
+     * committed when it died.
+     */
+    private long killWhileScoring(Path input, Path output, String onError, long atLeast, long afterMillis)
+            throws Exception {
+        Path checkpoint = FileScorer.checkpointOf(output);
+        Path log = dir.resolve("child.log");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseParallelGC", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
+                "-cp", System.getProperty("java.class.path"), ScoreChild.class.getName(), trainingCsv.toString(),
+                speciesModel.toString(), input.toString(), output.toString(), "1000", "40", onError);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        Process child = pb.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (committedRows(checkpoint) <= atLeast) {
+                assertWithMessage("the child ended before committing enough:\n%s", Files.exists(log) ? read(log) : "")
+                        .that(child.isAlive()).isTrue();
+                assertWithMessage("no checkpoint after 60 s").that(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            Thread.sleep(afterMillis); // a few more commits, and the kill lands wherever the child is
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+        }
+        assertWithMessage("the child finished before it was killed").that(Files.exists(output)).isFalse();
+        return committedRows(checkpoint);
+    }
+
     @Test
     void aKilledRunResumesWithoutLosingOrRepeatingARow() throws Exception {
         Path input = BatchFixtures.writeRows(dir.resolve("big.csv"), 100_000, 10);
@@ -453,30 +486,7 @@ class BatchScorerTest {
         new BatchScorer(species, speciesModel, BatchScorer.Options.defaults().batchSize(1000)).score(input, reference);
 
         Path output = dir.resolve("scores.csv");
-        Path checkpoint = FileScorer.checkpointOf(output);
-        Path log = dir.resolve("child.log");
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseParallelGC", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
-                "-cp", System.getProperty("java.class.path"), ScoreChild.class.getName(), trainingCsv.toString(),
-                speciesModel.toString(), input.toString(), output.toString(), "1000", "40");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        Process child = pb.start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (committedRows(checkpoint) == 0) {
-                assertWithMessage("the child ended before committing anything:\n%s", Files.exists(log) ? read(log) : "")
-                        .that(child.isAlive()).isTrue();
-                assertWithMessage("no checkpoint after 60 s").that(System.nanoTime()).isLessThan(deadline);
-                Thread.sleep(10);
-            }
-            Thread.sleep(150); // a few more commits, and the kill lands wherever the child is
-        } finally {
-            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing
-            child.waitFor();
-        }
-        long committed = committedRows(checkpoint);
-        assertWithMessage("the child finished before it was killed").that(Files.exists(output)).isFalse();
+        long committed = killWhileScoring(input, output, "FAIL", 0, 150);
         assertThat(committed).isGreaterThan(0L);
         assertThat(committed).isLessThan(100_000L);
 
@@ -490,6 +500,27 @@ class BatchScorerTest {
             assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("scores.csv.")
                     || n.startsWith(".scores.csv")).toList()).isEmpty();
         }
+    }
+
+    /** Killed twice at random points while skipping bad rows: the output and the rejects are those of one run. */
+    @Test
+    void aKilledSkippingRunKeepsEveryRejectAcrossTwoKills() throws Exception {
+        Path input = withBadRows("bad.csv", 60_000);
+        Path reference = dir.resolve("reference-skip.csv");
+        new BatchScorer(species, speciesModel, BatchScorer.Options.defaults().batchSize(1000)
+                .onError(BatchScorer.OnError.SKIP)).score(input, reference);
+
+        Path output = dir.resolve("skipped.csv");
+        java.util.Random random = new java.util.Random(17);
+        long first = killWhileScoring(input, output, "SKIP", 0, 40 + random.nextInt(200));
+        long second = killWhileScoring(input, output, "SKIP", first, 40 + random.nextInt(200));
+        assertThat(second).isGreaterThan(first);
+
+        BatchScorer.Summary s = new BatchScorer(species, speciesModel, BatchScorer.Options.defaults()
+                .onError(BatchScorer.OnError.SKIP)).score(input, output);
+        assertThat(s.resumedRows()).isEqualTo(second);
+        assertThat(Files.mismatch(output, reference)).isEqualTo(-1L);
+        assertThat(Files.mismatch(FileScorer.rejectsOf(output), FileScorer.rejectsOf(reference))).isEqualTo(-1L);
     }
 
     private static long committedRows(Path checkpoint) {

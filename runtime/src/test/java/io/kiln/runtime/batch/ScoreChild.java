@@ -9,7 +9,7 @@ import java.time.Duration;
  * killed in the middle.
  *
  * <p>Arguments: training CSV (the data format), model file, input, output, batch size, pause in
- * milliseconds after each commit.
+ * milliseconds after each commit, and optionally the {@code --on-error} mode (FAIL or SKIP).
  */
 public final class ScoreChild {
     private ScoreChild() {}
@@ -17,6 +17,7 @@ public final class ScoreChild {
     public static void main(String[] args) throws Exception {
         long pause = Long.parseLong(args[5]);
         BatchScorer.Options options = BatchScorer.Options.defaults().batchSize(Integer.parseInt(args[4]))
+                .onError(args.length > 6 ? BatchScorer.OnError.valueOf(args[6]) : BatchScorer.OnError.FAIL)
                 .checkpointInterval(Duration.ZERO).listener((output, rows) -> {
                     try {
                         Thread.sleep(pause);
