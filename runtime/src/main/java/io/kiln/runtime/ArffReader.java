@@ -12,7 +12,7 @@ import java.util.Locale;
  * become the header, each {@code @data} line a row. Values are separated by commas and may be
  * quoted with {@code '} or {@code "}, with backslash escapes ({@code \n}, {@code \'}, {@code \\},
  * ...) inside; {@code %} starts a comment line. Sparse rows ({@code {...}}) are not supported and
- * are an error naming their line.
+ * are an error naming their line. A byte-order mark at the start is skipped.
  */
 final class ArffReader {
     private ArffReader() {}
@@ -26,6 +26,9 @@ final class ArffReader {
         long number = 0;
         while ((line = reader.readLine()) != null) {
             number++;
+            if (number == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1); // a byte-order mark
+            }
             String trimmed = line.strip();
             if (trimmed.isEmpty() || trimmed.startsWith("%")) {
                 continue;

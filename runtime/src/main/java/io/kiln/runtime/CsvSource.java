@@ -80,12 +80,23 @@ public record CsvSource(String resource, Class<?> anchor, Path file, boolean hea
         return file != null ? file.toString() : "classpath:" + resource;
     }
 
+    /**
+     * Opens the data. A file that does not exist, is a directory or cannot be read is an {@link
+     * IOException} whose message says which and gives the absolute path.
+     */
     public InputStream open() throws IOException {
         if (file != null) {
-            if (!Files.isRegularFile(file)) {
+            if (Files.isDirectory(file)) {
+                throw new FileNotFoundException("Data file " + file.toAbsolutePath() + " is a directory, not a file");
+            }
+            if (!Files.exists(file)) {
                 throw new FileNotFoundException("Data file not found: " + file.toAbsolutePath());
             }
-            return Files.newInputStream(file);
+            try {
+                return Files.newInputStream(file);
+            } catch (IOException e) {
+                throw cannotRead(file, e);
+            }
         }
         InputStream in = anchor.getResourceAsStream(resource);
         if (in == null) {
@@ -94,5 +105,33 @@ public record CsvSource(String resource, Class<?> anchor, Path file, boolean hea
                     + "/ or pass --data FILE.");
         }
         return in;
+    }
+
+    /**
+     * An error reading {@code file} as a message with its absolute path and the reason (Java's file
+     * exceptions often say only the path: {@code AccessDeniedException: noread.csv}).
+     */
+    public static IOException cannotRead(Path file, IOException e) {
+        return new IOException("Cannot read data file " + file.toAbsolutePath() + ": " + reason(e), e);
+    }
+
+    /** What went wrong in a file operation, in words: "permission denied", "No space left on device". */
+    public static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "exists, and is not a directory that can hold the file";
+        }
+        if (e instanceof java.nio.file.NotDirectoryException) {
+            return "not a directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return f.getReason() != null ? f.getReason() : String.valueOf(f.getMessage());
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

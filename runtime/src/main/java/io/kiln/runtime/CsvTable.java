@@ -10,9 +10,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * A CSV file read into memory as text cells, each row with its line number, and the SHA-256 of
@@ -38,7 +35,11 @@ public final class CsvTable {
     public static CsvTable read(CsvSource csv) throws IOException {
         byte[] bytes;
         try (InputStream in = csv.open()) {
-            bytes = in.readAllBytes();
+            try {
+                bytes = in.readAllBytes();
+            } catch (IOException e) {
+                throw csv.file() != null ? CsvSource.cannotRead(csv.file(), e) : e;
+            }
         }
         String sha256;
         try {
@@ -46,7 +47,10 @@ public final class CsvTable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        try (Reader reader = new InputStreamReader(new java.io.ByteArrayInputStream(bytes), StandardCharsets.UTF_8)) {
+        // a UTF-8 byte-order mark is not part of the first column's name (the hash covers the file's bytes)
+        int skip = hasByteOrderMark(bytes) ? BYTE_ORDER_MARK.length : 0;
+        try (Reader reader = new InputStreamReader(new java.io.ByteArrayInputStream(bytes, skip, bytes.length - skip),
+                StandardCharsets.UTF_8)) {
             CsvTable table = csv.name().toLowerCase(java.util.Locale.ROOT).endsWith(".arff")
                     ? ArffReader.parse(csv.name(), reader)
                     : parse(csv.name(), reader, csv.header(), csv.delimiter(), null);
@@ -54,42 +58,153 @@ public final class CsvTable {
         }
     }
 
-    /** Parses text; {@code expectedWidth} is used when there is no header (null: the first row's width). */
+    /** The UTF-8 encoding of U+FEFF, which some editors write at the start of a file. */
+    static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    static boolean hasByteOrderMark(byte[] bytes) {
+        return bytes.length >= 3 && bytes[0] == BYTE_ORDER_MARK[0] && bytes[1] == BYTE_ORDER_MARK[1]
+                && bytes[2] == BYTE_ORDER_MARK[2];
+    }
+
+    /**
+     * Parses text; {@code expectedWidth} is used when there is no header (null: the first row's width).
+     *
+     * <p>The format is Commons CSV's default with the given delimiter, as the batch scorer's reader
+     * reads it too: fields quoted with {@code "} may hold delimiters, line breaks and doubled quotes;
+     * a quote inside an unquoted field is an ordinary character; CR, LF and CRLF end records; empty
+     * lines are skipped; every value is trimmed of white space (ASCII white space: space, tab, line
+     * breaks, form feeds; not other control characters). A byte-order mark at the start is skipped.
+     * A quote that is never closed, or text after a closing quote, is a {@link DataException}
+     * naming the line.
+     */
     static CsvTable parse(String source, Reader reader, boolean hasHeader, char delimiter, Integer expectedWidth)
             throws IOException {
-        CSVFormat format = CSVFormat.DEFAULT.builder()
-                .setDelimiter(delimiter)
-                .setIgnoreEmptyLines(true)
-                .setTrim(true)
-                .build();
+        StringBuilder all = new StringBuilder();
+        char[] chunk = new char[8192];
+        for (int r; (r = reader.read(chunk)) >= 0; ) {
+            all.append(chunk, 0, r);
+        }
+        String text = all.toString();
+        int n = text.length();
+        int p = n > 0 && text.charAt(0) == '\uFEFF' ? 1 : 0;
+        long line = 1;
         List<String> header = null;
         List<Row> rows = new ArrayList<>();
-        try (CSVParser parser = CSVParser.parse(reader, format)) {
-            long previousEnd = 0;
-            for (CSVRecord record : parser) {
-                // the record's first line: lines consumed before it, plus one (empty lines are skipped)
-                long endLine = parser.getCurrentLineNumber();
-                String[] cells = record.values();
-                long line = firstLine(endLine, cells, previousEnd);
-                previousEnd = endLine;
-                if (header == null && hasHeader) {
-                    header = List.of(cells);
+        List<String> cells = new ArrayList<>();
+        while (true) {
+            // skip empty lines
+            while (p < n) {
+                char c = text.charAt(p);
+                if (c == '\n') {
+                    p++;
+                } else if (c == '\r') {
+                    p += p + 1 < n && text.charAt(p + 1) == '\n' ? 2 : 1;
+                } else {
+                    break;
+                }
+                line++;
+            }
+            if (p >= n) {
+                break;
+            }
+            long start = line;
+            cells.clear();
+            while (true) {
+                String value;
+                if (p < n && text.charAt(p) == '"') {
+                    StringBuilder b = new StringBuilder();
+                    int q = p + 1;
+                    while (true) {
+                        if (q >= n) {
+                            throw malformed(source, start, "a quote opened in the row starting on line " + start
+                                    + " is never closed");
+                        }
+                        char c = text.charAt(q);
+                        if (c == '"') {
+                            if (q + 1 < n && text.charAt(q + 1) == '"') {
+                                b.append('"');
+                                q += 2;
+                                continue;
+                            }
+                            break;
+                        }
+                        if (c == '\n' || c == '\r' && !(q + 1 < n && text.charAt(q + 1) == '\n')) {
+                            line++;
+                        }
+                        b.append(c);
+                        q++;
+                    }
+                    p = q + 1;
+                    while (p < n && !isRecordEnd(text.charAt(p), delimiter)) {
+                        if (!isWhitespace(text.charAt(p))) {
+                            throw malformed(source, line, "text after the closing quote of a field; quote the whole "
+                                    + "field and double the quotes inside it (\"\")");
+                        }
+                        p++;
+                    }
+                    value = trim(b);
+                } else {
+                    int q = p;
+                    while (q < n && !isRecordEnd(text.charAt(q), delimiter)) {
+                        q++;
+                    }
+                    value = trim(text.subSequence(p, q));
+                    p = q;
+                }
+                cells.add(value);
+                if (p >= n) {
+                    break;
+                }
+                char c = text.charAt(p);
+                if (c == delimiter) {
+                    p++;
                     continue;
                 }
-                int width = header != null ? header.size()
-                        : expectedWidth != null ? expectedWidth : rows.isEmpty() ? cells.length : rows.get(0).cells.length;
-                if (cells.length != width) {
-                    throw fieldCountError(source, line, width, header != null, cells.length, delimiter);
-                }
-                rows.add(new Row(line, cells));
+                p += c == '\r' && p + 1 < n && text.charAt(p + 1) == '\n' ? 2 : 1;
+                line++;
+                break;
             }
-        } catch (java.io.UncheckedIOException e) {
-            throw new DataException(source, 0, null, "malformed CSV: " + e.getCause().getMessage());
+            String[] values = cells.toArray(String[]::new);
+            if (header == null && hasHeader) {
+                header = List.of(values);
+                continue;
+            }
+            int width = header != null ? header.size()
+                    : expectedWidth != null ? expectedWidth : rows.isEmpty() ? values.length : rows.get(0).cells.length;
+            if (values.length != width) {
+                throw fieldCountError(source, start, width, header != null, values.length, delimiter);
+            }
+            rows.add(new Row(start, values));
         }
         if (hasHeader && header == null) {
             throw new DataException(source, 1, null, "the file is empty; expected a header line naming the columns");
         }
         return new CsvTable(source, header == null ? List.of() : header, rows, "");
+    }
+
+    private static boolean isRecordEnd(char c, char delimiter) {
+        return c == delimiter || c == '\n' || c == '\r';
+    }
+
+    /** ASCII white space, as {@link Character#isWhitespace} sees it: what values are trimmed of. */
+    static boolean isWhitespace(char c) {
+        return c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+    }
+
+    private static String trim(CharSequence s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && isWhitespace(s.charAt(from))) {
+            from++;
+        }
+        while (to > from && isWhitespace(s.charAt(to - 1))) {
+            to--;
+        }
+        return s.subSequence(from, to).toString();
+    }
+
+    private static DataException malformed(String source, long line, String what) {
+        return new DataException(source, line, null, "malformed CSV: " + what + ".");
     }
 
     /** The error for a row with {@code found} fields where {@code expected} were expected. */
@@ -98,15 +213,6 @@ public final class CsvTable {
         return new DataException(source, line, null, String.format(
                 "expected %d fields%s, found %d. Check for a missing or extra delimiter '%s' or an unclosed quote.",
                 expected, fromHeader ? " (as in the header)" : "", found, delimiter));
-    }
-
-    private static long firstLine(long endLine, String[] cells, long previousEnd) {
-        long newlines = 0;
-        for (String c : cells) {
-            newlines += c.chars().filter(ch -> ch == '\n').count();
-        }
-        long start = endLine - newlines;
-        return Math.max(start, previousEnd + 1);
     }
 
     /** A table derived from this one (the same source and checksum) with other columns and rows. */

@@ -30,12 +30,58 @@ public final class Diagnostics {
 
     private Diagnostics() {}
 
-    /** Class imbalance (on all rows) and feature scales (on the training rows). */
+    /** A feature missing in more than this share of the training rows gets a warning. */
+    static final double MOSTLY_MISSING = 0.5;
+
+    /**
+     * Class imbalance (on all rows), mostly missing features and feature scales (on the training
+     * rows). A feature missing in every training row is a {@link DataException}: there is nothing
+     * to fill it from or learn from.
+     */
     static List<Report.Warning> dataWarnings(ModelDefinition def, LabeledData data, int[] train) {
         List<Report.Warning> warnings = new ArrayList<>();
+        missingValues(def, data, train).ifPresent(warnings::add);
         classImbalance(def, data).ifPresent(warnings::add);
         featureScales(def, data, train).ifPresent(warnings::add);
         return warnings;
+    }
+
+    /**
+     * Throws for a feature missing (an empty cell or a missing-value token) in every training row;
+     * warns about features missing in more than {@link #MOSTLY_MISSING} of them.
+     */
+    static Optional<Report.Warning> missingValues(ModelDefinition def, LabeledData data, int[] train) {
+        if (train.length == 0 || def.image() != null) {
+            return Optional.empty();
+        }
+        int[] columns = data.featureColumns();
+        List<String> mostly = new ArrayList<>();
+        for (int f = 0; f < def.features().size(); f++) {
+            int missing = 0;
+            for (int r : train) {
+                missing += data.features().get(r)[f] == null ? 1 : 0;
+            }
+            FeatureSchema feature = def.features().get(f);
+            if (missing == train.length) {
+                String column = columns != null && columns.length == def.features().size()
+                        ? LabeledData.columnName(feature.column(), columns[f]) : "'" + feature.column() + "'";
+                throw new DataException(data.source(), 0, column, String.format(Locale.ROOT,
+                        "the value of feature '%s' is missing (empty or a missing-value token) in all %d training "
+                                + "rows, so there is nothing to learn from it. Check the column (and the file's "
+                                + "delimiter), or remove the feature from the spec.",
+                        feature.name(), train.length));
+            }
+            if (missing > MOSTLY_MISSING * train.length) {
+                mostly.add(String.format(Locale.ROOT, "'%s' in %d of %d (%.0f%%)", feature.name(), missing,
+                        train.length, 100.0 * missing / train.length));
+            }
+        }
+        if (mostly.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Report.Warning("mostly-missing", "Features missing in most training rows, filled by "
+                + "their missing-value strategy: " + String.join(", ", mostly) + ". What the model learns from them is "
+                + "mostly the fill value; check the data."));
     }
 
     static Optional<Report.Warning> classImbalance(ModelDefinition def, LabeledData data) {

@@ -22,6 +22,8 @@ public final class LabeledData {
     private final long[] lines;
     private final String source;
     private final String sha256;
+    /** The 0-based file column of each feature, when read from a table; null otherwise. */
+    private int[] columns;
 
     private LabeledData(List<Object[]> features, int[] classes, double[][] targets, long[] lines, String source,
             String sha256) {
@@ -51,15 +53,34 @@ public final class LabeledData {
      */
     public static LabeledData read(CsvTable table, CsvSource csv, List<FeatureSchema> features, LabelSchema label,
             Task task, boolean requireLabel) {
+        return read(table, csv, features, label, task, requireLabel ? Labels.REQUIRED : Labels.IF_PRESENT);
+    }
+
+    /**
+     * Reads the features of a table to predict on: label columns, present or not, are not read
+     * (their cells may be empty or anything), and the data has no labels.
+     */
+    public static LabeledData readFeatures(CsvTable table, CsvSource csv, List<FeatureSchema> features,
+            LabelSchema label, Task task) {
+        return read(table, csv, features, label, task, Labels.IGNORED);
+    }
+
+    private enum Labels { REQUIRED, IF_PRESENT, IGNORED }
+
+    private static LabeledData read(CsvTable table, CsvSource csv, List<FeatureSchema> features, LabelSchema label,
+            Task task, Labels labels) {
         int width = table.rows().isEmpty() ? -1 : table.rows().get(0).cells().length;
         Map<String, Integer> index = columnIndex(table.header(), width, features, label);
         Set<String> declared = declaredColumns(features, label);
-        int[] featureColumns = featureColumns(table.source(), table.header(), index, features, declared);
-        boolean hasLabel = requireLabel || label.columns().stream().allMatch(index::containsKey);
+        char delimiter = table.source().toLowerCase(Locale.ROOT).endsWith(".arff") ? ',' : csv.delimiter();
+        int[] featureColumns = featureColumns(table.source(), table.header(), index, features, declared, delimiter);
+        boolean hasLabel = labels == Labels.REQUIRED
+                || labels == Labels.IF_PRESENT && label.columns().stream().allMatch(index::containsKey);
         int[] labelColumns = new int[label.columns().size()];
         if (hasLabel) {
             for (int c = 0; c < labelColumns.length; c++) {
-                labelColumns[c] = require(table.source(), table.header(), index, label.columns().get(c), declared);
+                labelColumns[c] = require(table.source(), table.header(), index, label.columns().get(c), declared,
+                        delimiter);
             }
         }
         Set<String> missingTokens = new HashSet<>(csv.missingValues());
@@ -113,7 +134,9 @@ public final class LabeledData {
         if (n == 0) {
             throw new DataException(table.source(), 0, null, "the data has no rows");
         }
-        return new LabeledData(rows, classes, targets, lines, table.source(), table.sha256());
+        LabeledData data = new LabeledData(rows, classes, targets, lines, table.source(), table.sha256());
+        data.columns = featureColumns;
+        return data;
     }
 
     /**
@@ -128,15 +151,23 @@ public final class LabeledData {
      */
     public static int[] featureColumns(String source, List<String> header, int width, List<FeatureSchema> features,
             LabelSchema label) {
-        return featureColumns(source, header, columnIndex(header, width, features, label), features,
-                declaredColumns(features, label));
+        return featureColumns(source, header, width, features, label, UNKNOWN_DELIMITER);
     }
 
+    /** As {@link #featureColumns(String, List, int, List, LabelSchema)}, for a file declared with {@code delimiter}. */
+    public static int[] featureColumns(String source, List<String> header, int width, List<FeatureSchema> features,
+            LabelSchema label, char delimiter) {
+        return featureColumns(source, header, columnIndex(header, width, features, label), features,
+                declaredColumns(features, label), delimiter);
+    }
+
+    private static final char UNKNOWN_DELIMITER = 0;
+
     private static int[] featureColumns(String source, List<String> header, Map<String, Integer> index,
-            List<FeatureSchema> features, Set<String> declared) {
+            List<FeatureSchema> features, Set<String> declared, char delimiter) {
         int[] columns = new int[features.size()];
         for (int f = 0; f < features.size(); f++) {
-            columns[f] = require(source, header, index, features.get(f).column(), declared);
+            columns[f] = require(source, header, index, features.get(f).column(), declared, delimiter);
         }
         return columns;
     }
@@ -171,16 +202,81 @@ public final class LabeledData {
         return index;
     }
 
+    /**
+     * The column named {@code column}. A missing column is an error that lists the header, names a
+     * close unused header name, and names the delimiter the header line seems to use when it is
+     * not the declared one; a column the header names twice is an error naming both positions.
+     */
     private static int require(String source, List<String> header, Map<String, Integer> index, String column,
-            Set<String> declared) {
+            Set<String> declared, char delimiter) {
         Integer i = index.get(column);
         if (i == null) {
             String hint = header.isEmpty() ? "the rows have too few fields for the declared features and label"
-                    : "the header has " + header
+                    : "the header has " + showHeader(header) + delimiterHint(header, delimiter)
                             + closest(column, header.stream().filter(h -> !declared.contains(h)).toList());
             throw new DataException(source, 1, "'" + column + "'", "missing column: " + hint);
         }
+        if (!header.isEmpty()) {
+            for (int j = i + 1; j < header.size(); j++) {
+                if (header.get(j).equals(column)) {
+                    throw new DataException(source, 1, columnName(column, i), "the header names '" + column
+                            + "' twice, at positions " + (i + 1) + " and " + (j + 1)
+                            + ", so which one to read is unclear. Rename or remove one of them.");
+                }
+            }
+        }
         return i;
+    }
+
+    /** Header names as messages show them: each escaped and cut, at most 50 of them. */
+    private static String showHeader(List<String> header) {
+        int shown = Math.min(header.size(), 50);
+        StringBuilder b = new StringBuilder("[");
+        for (int k = 0; k < shown; k++) {
+            b.append(k > 0 ? ", " : "").append(DataException.show(header.get(k)));
+        }
+        if (shown < header.size()) {
+            b.append(", ... (").append(header.size() - shown).append(" more)");
+        }
+        return b.append(']').toString();
+    }
+
+    private static final char[] DELIMITERS = {';', '\t', '|', ','};
+
+    /**
+     * When the header line seems to be separated by another delimiter than the declared one (a
+     * header name holds it): which one, and how to declare it; else empty.
+     */
+    static String delimiterHint(List<String> header, char delimiter) {
+        char best = 0;
+        int bestCount = 0;
+        for (char d : DELIMITERS) {
+            if (d == delimiter) {
+                continue;
+            }
+            int count = 0;
+            for (String h : header) {
+                for (int k = 0; k < h.length(); k++) {
+                    count += h.charAt(k) == d ? 1 : 0;
+                }
+            }
+            if (count > bestCount) {
+                best = d;
+                bestCount = count;
+            }
+        }
+        if (best == 0) {
+            return header.size() == 1 && delimiter != UNKNOWN_DELIMITER ? ". The header line has no delimiter "
+                    + showDelimiter(delimiter) + ": check the file's delimiter and declare it with "
+                    + "@CsvData(delimiter = ...)" : "";
+        }
+        return ". The header line seems to be separated by " + showDelimiter(best)
+                + (delimiter == UNKNOWN_DELIMITER ? "" : ", not " + showDelimiter(delimiter))
+                + "; declare it with @CsvData(delimiter = " + showDelimiter(best) + ")";
+    }
+
+    private static String showDelimiter(char d) {
+        return d == '\t' ? "'\\t'" : "'" + d + "'";
     }
 
     private static String closest(String column, List<String> header) {
@@ -245,7 +341,7 @@ public final class LabeledData {
             case TEXT -> cell;
             case CATEGORICAL -> {
                 if (!feature.levels().isEmpty() && !feature.levels().contains(cell)) {
-                    throw new IllegalArgumentException("unknown level \"" + cell + "\"; '" + feature.name()
+                    throw new IllegalArgumentException("unknown level " + DataException.quote(cell) + "; '" + feature.name()
                             + "' declares " + feature.levels());
                 }
                 yield cell;
@@ -253,16 +349,63 @@ public final class LabeledData {
         };
     }
 
+    /**
+     * A cell as a finite number. Only plain decimal numbers are numbers: an optional sign, digits
+     * with an optional point (at least one digit), an optional exponent ({@code e} or {@code E},
+     * an optional sign, digits). Java's other spellings ({@code 4.5f}, {@code 4.5d},
+     * {@code 0x1.2p2}, {@code Infinity}, {@code NaN}) and control characters are not.
+     */
     static double parseNumber(String cell) {
-        try {
+        if (isDecimal(cell)) {
             double v = Double.parseDouble(cell);
-            if (Double.isNaN(v) || Double.isInfinite(v)) {
-                throw new NumberFormatException();
+            if (Double.isFinite(v)) {
+                return v;
             }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("\"" + cell + "\" is not a finite number");
         }
+        throw new IllegalArgumentException(DataException.quote(cell) + " is not a finite number");
+    }
+
+    /** Whether {@code s} is {@code [+-]digits[.digits][(e|E)[+-]digits]} (digits on at least one side of the point). */
+    public static boolean isDecimal(String s) {
+        int n = s.length();
+        int i = 0;
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            i++;
+        }
+        int digits = 0;
+        while (i < n && isDigit(s.charAt(i))) {
+            i++;
+            digits++;
+        }
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                i++;
+            }
+            int exponent = 0;
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+                exponent++;
+            }
+            if (exponent == 0) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     static boolean parseBoolean(String cell) {
@@ -273,7 +416,8 @@ public final class LabeledData {
             case "false", "no", "0", "f", "n", "0.0" -> {
                 return false;
             }
-            default -> throw new IllegalArgumentException("\"" + cell + "\" is not a boolean (true/false, yes/no, 1/0)");
+            default -> throw new IllegalArgumentException(DataException.quote(cell)
+                    + " is not a boolean (true/false, yes/no, 1/0)");
         }
     }
 
@@ -283,7 +427,7 @@ public final class LabeledData {
             case INDEX -> {
                 double v = parseNumber(cell);
                 if (v != Math.rint(v) || v < 0 || v >= label.classes().size()) {
-                    throw new IllegalArgumentException("unknown class \"" + cell + "\": class indices are 0.."
+                    throw new IllegalArgumentException("unknown class " + DataException.quote(cell) + ": class indices are 0.."
                             + (label.classes().size() - 1) + " for " + label.classes());
                 }
                 yield v;
@@ -291,7 +435,7 @@ public final class LabeledData {
             case NAME -> {
                 int i = label.classes().indexOf(cell);
                 if (i < 0) {
-                    throw new IllegalArgumentException("unknown class \"" + cell + "\"; the label declares "
+                    throw new IllegalArgumentException("unknown class " + DataException.quote(cell) + "; the label declares "
                             + label.classes());
                 }
                 yield i;
@@ -319,7 +463,14 @@ public final class LabeledData {
                         .toArray(double[][]::new);
         long[] allLines = java.util.stream.LongStream.concat(java.util.Arrays.stream(lines),
                 java.util.Arrays.stream(other.lines)).toArray();
-        return new LabeledData(rows, allClasses, allTargets, allLines, source, sha256);
+        LabeledData all = new LabeledData(rows, allClasses, allTargets, allLines, source, sha256);
+        all.columns = columns;
+        return all;
+    }
+
+    /** The 0-based column of the file each feature was read from, or null when not read from a table. */
+    public int[] featureColumns() {
+        return columns == null ? null : columns.clone();
     }
 
     public List<Object[]> features() {

@@ -204,9 +204,10 @@ public final class ModelDefinition {
      * The samples of a data source, typed: a table's rows (or a series' windows, see
      * {@link #readTable}), or the images of IDX files.
      *
-     * @param requireLabel whether the label must be present (a table to predict on may lack it).
-     *     Without it, a series gives every window to forecast from, the last ones too, each at the
-     *     line of its last row and without a label.
+     * @param requireLabel whether the label must be present and is read. Without it (a table to
+     *     predict on), label columns are not read at all, present or not: the data has no labels,
+     *     and a series gives every window to forecast from, the last ones too, each at the line of
+     *     its last row.
      */
     public LabeledData readData(CsvSource source, boolean requireLabel) throws java.io.IOException {
         if (source.isIdx()) {
@@ -215,7 +216,9 @@ public final class ModelDefinition {
             }
             return IdxReader.read(source, features, label, task, image, requireLabel);
         }
-        return LabeledData.read(readTable(source, !requireLabel), source, features, label, task, requireLabel);
+        CsvTable table = readTable(source, !requireLabel);
+        return requireLabel ? LabeledData.read(table, source, features, label, task)
+                : LabeledData.readFeatures(table, source, features, label, task);
     }
 
     /**
@@ -244,7 +247,11 @@ public final class ModelDefinition {
             return table;
         }
         // the declared columns are parsed first, so a bad cell is reported at its own line
-        LabeledData.read(table, source, declaredFeatures, label, task, false);
+        if (forecast) {
+            LabeledData.readFeatures(table, source, declaredFeatures, label, task);
+        } else {
+            LabeledData.read(table, source, declaredFeatures, label, task, false);
+        }
         String orderBy = ((TemporalProtocol) protocol).orderBy();
         return forecast ? series.forecasts(table, orderBy, declaredFeatures)
                 : series.apply(table, orderBy, declaredFeatures, label);

@@ -31,6 +31,9 @@ public final class TemporalKeys {
             new Format("an ISO-8601 instant (2024-01-31T12:00:00Z)", s -> Instant.parse(s).getEpochSecond()));
 
     private static double finite(String s) {
+        if (!LabeledData.isDecimal(s)) { // plain decimals only, as every other number cell: not 4.5f or 0x1p2
+            throw new NumberFormatException(s);
+        }
         double v = Double.parseDouble(s);
         if (!Double.isFinite(v)) {
             throw new NumberFormatException(s);

@@ -112,6 +112,16 @@ class ProtocolTest {
     }
 
     @Test
+    void javaNumberSpellingsAreNoOrderKeys() throws Exception {
+        for (String cell : List.of("4.5f", "4.5d", "0x1.2p2", "1_000")) {
+            DataException e = badKeys("1", cell);
+            assertThat(e.line()).isEqualTo(3);
+            assertThat(e).hasMessageThat().contains(cell);
+        }
+        assertThat(keys("1", "2.5", "-3e2")).containsExactly(1.0, 2.5, -300.0).inOrder();
+    }
+
+    @Test
     void aMissingOrderColumnNamesIt() {
         DataException e = assertThrows(DataException.class, () -> {
             Path file = TrainingFixtures.write(dir.resolve("t.csv"), List.of("x,time", "1,2"));

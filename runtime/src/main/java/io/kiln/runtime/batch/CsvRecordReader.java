@@ -16,7 +16,8 @@ import java.util.Arrays;
  * the line of every record, so that a scoring run can stop after any record and resume there.
  *
  * <p>It reads what {@link io.kiln.runtime.CsvTable} reads (Commons CSV's default format with the
- * delimiter of the source, values trimmed, empty lines skipped): fields quoted with {@code "}
+ * delimiter of the source, values trimmed of ASCII white space, empty lines skipped, a byte-order
+ * mark at the start skipped): fields quoted with {@code "}
  * may hold delimiters, line breaks and doubled quotes; a quote inside an unquoted field is an
  * ordinary character; CR, LF and CRLF end records. It exists because Commons CSV, which decodes
  * characters and builds a string for every cell, reads and converts a 65-column file at a sixth of
@@ -80,8 +81,15 @@ final class CsvRecordReader implements Closeable {
         seek(offset, line);
     }
 
-    /** Continues reading at byte {@code offset}, the start of line {@code line}. */
+    /**
+     * Continues reading at byte {@code offset}, the start of line {@code line}. Offset 0 is the
+     * start of the file: a UTF-8 byte-order mark there is skipped (offsets stay the file's, so the
+     * first record's offset is then 3).
+     */
     void seek(long offset, long line) throws IOException {
+        if (offset == 0) {
+            offset = byteOrderMark();
+        }
         channel.position(offset);
         this.base = offset;
         this.limit = 0;
@@ -90,6 +98,16 @@ final class CsvRecordReader implements Closeable {
         this.eof = false;
         this.line = line;
         this.fields = 0;
+    }
+
+    /** The length of the byte-order mark at the start of the file: 3, or 0 when there is none. */
+    private int byteOrderMark() throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(3);
+        while (head.hasRemaining() && channel.read(head, head.position()) > 0) {
+            // a file channel reads what there is; loop for the rare short read
+        }
+        return head.position() == 3 && head.get(0) == (byte) 0xEF && head.get(1) == (byte) 0xBB
+                && head.get(2) == (byte) 0xBF ? 3 : 0;
     }
 
     /**
@@ -191,10 +209,10 @@ final class CsvRecordReader implements Closeable {
                 return -1;
             }
             if (from < to && ((b[from] & 0xff) <= ' ' || (b[to - 1] & 0xff) <= ' ')) {
-                while (from < to && (b[from] & 0xff) <= ' ') {
+                while (from < to && isWhitespace(b[from])) { // white space, not other control characters
                     from++;
                 }
-                while (to > from && (b[to - 1] & 0xff) <= ' ') {
+                while (to > from && isWhitespace(b[to - 1])) {
                     to--;
                 }
             }

@@ -303,7 +303,7 @@ final class FileScorer {
             }
             int[] columns = width < 0 ? new int[definition.features().size()]
                     : LabeledData.featureColumns(source.name(), header, source.header() ? -1 : width,
-                            definition.features(), definition.label());
+                            definition.features(), definition.label(), source.delimiter());
             return new RowEncoder(source.name(), definition.features(), model.preprocessor(), columns,
                     source.missingValues(), width, source.header(), source.delimiter());
         }

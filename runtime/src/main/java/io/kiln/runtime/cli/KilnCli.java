@@ -64,12 +64,24 @@ public final class KilnCli {
             Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
             if (cause instanceof DataException || cause instanceof IOException
                     || cause instanceof IllegalArgumentException || cause instanceof TrainingDivergedException) {
-                err.println("error: " + cause.getMessage());
+                err.println("error: " + describe(cause));
                 return 1;
             }
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The message of an error as printed after {@code error:}. Java's file exceptions often say only
+     * the path ({@code AccessDeniedException: noread.csv}); they are printed with what went wrong.
+     */
+    static String describe(Throwable e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+            String reason = CsvSource.reason(f);
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + reason;
+        }
+        return String.valueOf(e.getMessage());
     }
 
     static Path defaultModelFile(ModelDefinition d) {
@@ -300,6 +312,11 @@ public final class KilnCli {
 
         @Override
         public Integer call() throws IOException {
+            if (input != null && !Files.isDirectory(input) && PredictFile.streams(definition, input)) {
+                // chunk by chunk through the batch scorer: bounded memory whatever the file's size
+                return PredictFile.predict(definition, model != null ? model : defaultModelFile(definition), input,
+                        output, out);
+            }
             KilnModel m = KilnModel.load(model != null ? model : defaultModelFile(definition));
             List<FeatureSchema> features = definition.features();
             m.requireFeatures(features.stream().map(FeatureSchema::name).toList());
@@ -321,7 +338,12 @@ public final class KilnCli {
             TextBuffer csv = new TextBuffer().append(format.headerLine());
             format.appendRows(csv, p, lines);
             if (output != null) {
-                Files.write(output, csv.toByteArray());
+                try {
+                    Files.write(output, csv.toByteArray());
+                } catch (IOException e) {
+                    throw new IOException("Cannot write the predictions to " + output.toAbsolutePath() + ": "
+                            + CsvSource.reason(e), e);
+                }
                 out.println("wrote " + p.size() + " predictions to " + output);
             } else {
                 out.print(csv);

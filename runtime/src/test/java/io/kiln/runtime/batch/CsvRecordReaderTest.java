@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The streaming reader reads what {@link CsvTable} (Commons CSV) reads, cell for cell and line for
+ * The streaming reader reads what {@link CsvTable} reads (Commons CSV's default format), cell for cell and line for
  * line, whatever its buffer size; resumes at any recorded offset; and parses numbers exactly as
  * {@link Double#parseDouble}.
  */
@@ -192,5 +192,51 @@ class CsvRecordReaderTest {
             }
         }
         assertThat(fast).isGreaterThan(20_000);
+    }
+
+    @Test
+    void aByteOrderMarkIsSkippedAndOffsetsStayTheFiles() throws IOException {
+        byte[] text = "a,b\n1,2\n3,4\n".getBytes(StandardCharsets.UTF_8);
+        byte[] withMark = new byte[text.length + 3];
+        withMark[0] = (byte) 0xEF;
+        withMark[1] = (byte) 0xBB;
+        withMark[2] = (byte) 0xBF;
+        System.arraycopy(text, 0, withMark, 3, text.length);
+        Path file = Files.write(dir.resolve("bom.csv"), withMark);
+        for (int size : new int[] {1, 2, 4, CsvRecordReader.BUFFER_SIZE}) {
+            try (CsvRecordReader r = new CsvRecordReader(file, "bom.csv", ',', 0, 1, size)) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.cells()).asList().containsExactly("a", "b").inOrder();
+                assertThat(r.offset()).isEqualTo(7); // the mark's 3 bytes and "a,b\n"
+                assertThat(r.next()).isTrue();
+                assertThat(r.offset()).isEqualTo(11);
+                long offset = r.offset();
+                long line = r.nextLine();
+                r.seek(0, 1); // back to the start: the mark is skipped again
+                assertThat(r.next()).isTrue();
+                assertThat(r.cell(0)).isEqualTo("a");
+                r.seek(offset, line); // a resume offset is the file's
+                assertThat(r.next()).isTrue();
+                assertThat(r.cells()).asList().containsExactly("3", "4").inOrder();
+                assertThat(r.line()).isEqualTo(3);
+            }
+        }
+        // a mark-like sequence elsewhere is data
+        Path late = write("late.csv", "a,b\n\uFEFF1,2\n");
+        assertThat(readAll(late, ',', 8).get(1)).containsExactly("2", "\uFEFF1", "2").inOrder();
+    }
+
+    @Test
+    void controlCharactersAreNotTrimmedAsWhiteSpace() throws IOException {
+        Path file = write("nul.csv", "a,b\n4.5\u0000,\u0001x\t\n");
+        try (CsvRecordReader r = new CsvRecordReader(file, "nul.csv", ',', 0, 1)) {
+            r.next();
+            r.next();
+            assertThat(r.cell(0)).isEqualTo("4.5\u0000");
+            assertThat(r.number(0)).isNaN();
+            assertThat(r.cell(1)).isEqualTo("\u0001x");
+        }
+        assertThat(readAll(file, ',', 3)).isEqualTo(readWithCsvTable(file, ',').subList(0, 2).stream()
+                .map(l -> l.get(0).equals("?") ? List.of("1", "a", "b") : l).toList());
     }
 }

@@ -175,4 +175,24 @@ class RowEncoderTest {
         assertThat(records.stream().filter(r -> r.startsWith("19 ")).findFirst().orElseThrow())
                 .contains("f.csv:19: column 'c' (4): 'c' is 1.0E9, beyond the range of the network's 32-bit inputs");
     }
+
+    @Test
+    void javaNumberSpellingsAreNotNumbersOnEitherPath() throws IOException {
+        String[] cells = {"4.5f", "4.5d", "0x1.2p2", "4.5\u0000", "\"4.5f\"", "Infinity", "1_0"};
+        String[] shown = {"4.5f", "4.5d", "0x1.2p2", "4.5\\u0000", "4.5f", "Infinity", "1_0"};
+        StringBuilder text = new StringBuilder(HEADER).append('\n');
+        for (String c : cells) {
+            text.append("1,x,").append(c).append(",3\n");
+        }
+        Path file = write("java.csv", text.toString());
+        for (int size : new int[] {3, CsvRecordReader.BUFFER_SIZE}) {
+            int[] taken = {0};
+            List<String> fast = readFast(file, List.of(), size, taken);
+            assertThat(taken[0]).isEqualTo(0);
+            for (int i = 0; i < cells.length; i++) {
+                assertThat(fast.get(i)).startsWith((i + 2) + " f.csv:" + (i + 2) + ": column 'b' (3): \""
+                        + shown[i] + "\" is not a finite number -> ");
+            }
+        }
+    }
 }
