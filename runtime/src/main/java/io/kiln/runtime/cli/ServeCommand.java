@@ -96,6 +96,15 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long a stop waits for requests in flight (default: ${DEFAULT-VALUE}).")
     int shutdownSeconds;
 
+    @Option(names = "--body-timeout-seconds", paramLabel = "N", defaultValue = "10",
+            description = "How long a request's body may take to arrive after its headers; a slower one gets 408 and "
+                    + "its connection is closed (default: ${DEFAULT-VALUE}).")
+    int bodyTimeoutSeconds;
+
+    @Option(names = "--idle-timeout-seconds", paramLabel = "N", defaultValue = "60",
+            description = "How long a connection may stay open without a request (default: ${DEFAULT-VALUE}).")
+    int idleTimeoutSeconds;
+
     public ServeCommand(ModelDefinition definition, PrintStream out, PrintStream err) {
         this.definition = definition;
         this.out = out;
@@ -108,7 +117,9 @@ public final class ServeCommand implements Callable<Integer> {
         ServerConfig config = ServerConfig.builder().host(host).port(port).token(token)
                 .maxRequestBytes(maxRequestBytes).batching(maxBatch, batchDelayMicros).workerThreads(workers)
                 .store(keepVersions, pollSeconds).splits(parseSplits(splits)).driftWindow(driftWindow)
-                .audit(auditFile, auditRate).shutdownSeconds(shutdownSeconds).build();
+                .audit(auditFile, auditRate).shutdownSeconds(shutdownSeconds)
+                .bodyTimeoutMillis(Math.multiplyExact(bodyTimeoutSeconds, 1000))
+                .idleTimeoutMillis(Math.multiplyExact(idleTimeoutSeconds, 1000)).build();
         List<Path> files = new ArrayList<>(models);
         if (files.isEmpty() && store == null) {
             files.add(KilnCli.defaultModelFile(definition));

@@ -63,6 +63,29 @@ final class Inputs {
         if (inputs.size() == 1 && !index.containsKey(text(inputs.get(0), "name", "inputs[0]"))) {
             return matrixTensor(inputs.get(0));
         }
+        // several tensors: every one must be a feature's; name the ones that are not
+        List<String> unknown = new ArrayList<>();
+        boolean matrix = false;
+        for (int t = 0; t < inputs.size(); t++) {
+            String name = text(inputs.get(t), "name", "inputs[" + t + "]");
+            if (!index.containsKey(name)) {
+                if (allNumeric && name.equals("input") && !matrix) {
+                    matrix = true;
+                } else {
+                    unknown.add(name);
+                }
+            }
+        }
+        if (matrix) {
+            throw HttpError.badRequest("unknown input" + (unknown.size() > 1 ? "s " : " ") + quoted(unknown)
+                    + "; the model takes one tensor 'input' of shape [N, " + features.size()
+                    + "], or one tensor per feature " + names());
+        }
+        if (!unknown.isEmpty()) {
+            throw HttpError.badRequest("unknown input" + (unknown.size() > 1 ? "s " : " ") + quoted(unknown)
+                    + "; the model's inputs are " + names()
+                    + (allNumeric ? ", or one FP32 tensor 'input' of shape [N, " + features.size() + "]" : ""));
+        }
         int rows = -1;
         Object[][] values = null;
         boolean[] seen = new boolean[features.size()];
@@ -84,7 +107,7 @@ final class Inputs {
                 throw HttpError.badRequest("input '" + name + "' has shape " + java.util.Arrays.toString(shape)
                         + "; a feature's tensor has shape [N] or [N, 1]");
             }
-            checkDatatype(tensor, name, features.get(f));
+            String datatype = checkDatatype(tensor, name, features.get(f));
             List<JsonNode> data = data(tensor, name, shape[0]);
             if (rows < 0) {
                 rows = (int) shape[0];
@@ -94,7 +117,7 @@ final class Inputs {
             }
             for (int r = 0; r < rows; r++) {
                 try {
-                    values[r][f] = value(features.get(f), data.get(r));
+                    values[r][f] = value(features.get(f), inRange(datatype, data.get(r)));
                 } catch (Refused e) {
                     throw e.at("input '" + name + "' row " + r);
                 }
@@ -130,7 +153,7 @@ final class Inputs {
         for (int r = 0; r < rows; r++) {
             for (int f = 0; f < width; f++) {
                 try {
-                    values[r][f] = value(features.get(f), data.get(r * width + f));
+                    values[r][f] = value(features.get(f), inRange(datatype, data.get(r * width + f)));
                 } catch (Refused e) {
                     throw e.at("input '" + name + "' row " + r + " column " + f + " (feature '"
                             + features.get(f).name() + "')");
@@ -140,7 +163,48 @@ final class Inputs {
         return rowsOf(values);
     }
 
-    private static void checkDatatype(JsonNode tensor, String name, FeatureTransform f) {
+    private static String quoted(List<String> names) {
+        return names.stream().map(n -> "'" + (n.length() > 60 ? n.substring(0, 57) + "..." : n) + "'")
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** A value of an integer or half-precision tensor, checked against its datatype's range. */
+    static JsonNode inRange(String datatype, JsonNode v) {
+        if (v == null || !v.isNumber()) {
+            return v;
+        }
+        java.math.BigDecimal min;
+        java.math.BigDecimal max;
+        switch (datatype) {
+            case "INT8" -> { min = java.math.BigDecimal.valueOf(Byte.MIN_VALUE); max = java.math.BigDecimal.valueOf(Byte.MAX_VALUE); }
+            case "INT16" -> { min = java.math.BigDecimal.valueOf(Short.MIN_VALUE); max = java.math.BigDecimal.valueOf(Short.MAX_VALUE); }
+            case "INT32" -> { min = java.math.BigDecimal.valueOf(Integer.MIN_VALUE); max = java.math.BigDecimal.valueOf(Integer.MAX_VALUE); }
+            case "INT64" -> { min = java.math.BigDecimal.valueOf(Long.MIN_VALUE); max = java.math.BigDecimal.valueOf(Long.MAX_VALUE); }
+            case "UINT8" -> { min = java.math.BigDecimal.ZERO; max = java.math.BigDecimal.valueOf(255); }
+            case "UINT16" -> { min = java.math.BigDecimal.ZERO; max = java.math.BigDecimal.valueOf(65535); }
+            case "UINT32" -> { min = java.math.BigDecimal.ZERO; max = java.math.BigDecimal.valueOf(4294967295L); }
+            case "UINT64" -> { min = java.math.BigDecimal.ZERO; max = new java.math.BigDecimal("18446744073709551615"); }
+            case "FP16" -> {
+                if (Math.abs(v.asDouble()) > 65504) {
+                    throw new Refused(v.asText() + " is outside FP16's range -65504..65504");
+                }
+                return v;
+            }
+            default -> {
+                return v;
+            }
+        }
+        java.math.BigDecimal d = v.decimalValue();
+        if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) {
+            throw new Refused(v.asText() + " is not an integer, as " + datatype + " requires");
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new Refused(v.asText() + " is outside " + datatype + "'s range " + min + ".." + max);
+        }
+        return v;
+    }
+
+    private static String checkDatatype(JsonNode tensor, String name, FeatureTransform f) {
         String datatype = text(tensor, "datatype", "input '" + name + "'");
         boolean ok = switch (f.kind()) {
             case NUMERIC -> NUMERIC_TYPES.contains(datatype);
@@ -150,6 +214,7 @@ final class Inputs {
         if (!ok) {
             throw HttpError.badRequest("input '" + name + "' has datatype " + datatype + "; expected " + datatype(f));
         }
+        return datatype;
     }
 
     private static long[] shape(JsonNode tensor, String name) {

@@ -16,11 +16,13 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.handlers.HttpContinueReadHandler;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +53,7 @@ import java.util.function.Consumer;
  */
 public final class KilnServer implements AutoCloseable {
     private static final String JSON_TYPE = "application/json";
-    /** Oversized bodies up to this many times the limit are read and discarded before the 413. */
+    /** Oversized bodies up to this many times the limit are read and discarded before the 413; larger ones are not read. */
     private static final int DRAIN_FACTOR = 16;
     /** Largest prediction body read and answered on an I/O thread (64 rows of 64 features take about 16 KB). */
     static final int IO_THREAD_BODY_BYTES = 64 * 1024;
@@ -103,13 +105,14 @@ public final class KilnServer implements AutoCloseable {
         }
         this.audit = config.auditFile() != null ? new AuditLog(config.auditFile(), config.auditRate(), metrics, log)
                 : null;
-        this.shutdown = new GracefulShutdownHandler(this::dispatch);
+        // a client that sent 'Expect: 100-continue' gets its 100 as soon as the body is read
+        this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(this::dispatch));
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.host())
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setWorkerThreads(config.workerThreads())
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) config.maxRequestBytes() * DRAIN_FACTOR)
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, config.idleTimeoutMillis())
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, false)
                 .setHandler(shutdown)
@@ -209,26 +212,157 @@ public final class KilnServer implements AutoCloseable {
     }
 
     /**
-     * Routes a request. A small prediction request ({@link #onIoThread}) is read without blocking
-     * and answered on the I/O thread that received it; everything else is handed to a worker thread
-     * and read with blocking streams.
+     * Routes a request. Its body is read without blocking on the I/O thread that received it, so
+     * a slow client holds no worker thread; a body that has not arrived within {@code
+     * bodyTimeoutMillis} is answered 408 and its connection closed. Then a small prediction request
+     * ({@link #onIoThread}) is answered on that I/O thread, everything else on a worker thread.
      */
     private void dispatch(HttpServerExchange exchange) {
-        if (exchange.isInIoThread()) {
-            if (onIoThread(exchange)) {
-                long started = System.nanoTime();
-                exchange.getRequestReceiver().receiveFullBytes((ex, bytes) -> {
-                    ex.putAttachment(BODY, bytes);
-                    handle(ex, started);
-                }, (ex, e) -> ex.endExchange()); // the client went away mid-body: nothing to answer
-                return;
-            }
-            exchange.dispatch(this::dispatch);
+        long started = System.nanoTime();
+        if (!hasBody(exchange)) {
+            exchange.dispatch(() -> handle(exchange, started));
             return;
         }
-        long started = System.nanoTime();
-        exchange.startBlocking();
-        handle(exchange, started);
+        if (tokenBytes != null && !isHealth(exchange.getRequestPath()) && !authorized(exchange)) {
+            handle(exchange, started); // a 401 without reading the body; the connection closes after it
+            guard(exchange);
+            return;
+        }
+        long length = exchange.getRequestContentLength();
+        int limit = config.maxRequestBytes();
+        if (length > (long) limit * DRAIN_FACTOR) {
+            metrics.request(ServerMetrics.NONE, ServerMetrics.NONE, "other",
+                    error(exchange, 413, "the request has " + length + " bytes; this server takes at most " + limit),
+                    System.nanoTime() - started);
+            guard(exchange);
+            return;
+        }
+        Body body = new Body(limit);
+        exchange.getRequestReceiver().receivePartialBytes((ex, bytes, last) -> {
+            if (body.settled) {
+                return;
+            }
+            body.add(bytes);
+            if (!last) {
+                return;
+            }
+            body.settled = true;
+            if (body.timer != null) {
+                body.timer.remove();
+            }
+            if (body.overflow) {
+                metrics.request(ServerMetrics.NONE, ServerMetrics.NONE, "other", error(ex, 413, length >= 0
+                        ? "the request has " + length + " bytes; this server takes at most " + limit
+                        : "the request is larger than this server's limit of " + limit + " bytes"),
+                        System.nanoTime() - started);
+                return;
+            }
+            ex.putAttachment(BODY, body.bytes());
+            if (onIoThread(ex)) {
+                handle(ex, started);
+            } else {
+                ex.dispatch(() -> handle(ex, started));
+            }
+        }, (ex, e) -> {
+            // the client went away mid-body, or sent more than the server drains
+            body.settled = true;
+            if (body.timer != null) {
+                body.timer.remove();
+            }
+            if (e instanceof io.undertow.server.RequestTooBigException && !ex.isResponseStarted()) {
+                error(ex, 413, "the request is larger than this server's limit of " + limit + " bytes");
+            } else {
+                IoUtils.safeClose(ex.getConnection());
+            }
+        });
+        if (!body.settled) {
+            body.timer = exchange.getIoThread().executeAfter(() -> {
+                if (!body.settled) {
+                    body.settled = true;
+                    timedOut(exchange, started);
+                }
+            }, config.bodyTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A request body being received: kept up to the size limit, counted beyond it. */
+    private static final class Body {
+        final int limit;
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean overflow;
+        boolean settled;
+        XnioExecutor.Key timer;
+
+        Body(int limit) {
+            this.limit = limit;
+        }
+
+        void add(byte[] bytes) {
+            if (overflow || out.size() + bytes.length > limit) {
+                overflow = true;
+                return;
+            }
+            out.write(bytes, 0, bytes.length);
+        }
+
+        byte[] bytes() {
+            return out.toByteArray();
+        }
+    }
+
+    private static boolean hasBody(HttpServerExchange ex) {
+        return ex.getRequestContentLength() > 0 || ex.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
+    }
+
+    private static boolean isHealth(String path) {
+        return path.startsWith("/v2/health/");
+    }
+
+    /** Answers 408 to a request whose body is late, and closes its connection. */
+    private void timedOut(HttpServerExchange ex, long started) {
+        if (ex.isResponseStarted()) {
+            IoUtils.safeClose(ex.getConnection());
+            return;
+        }
+        ex.setPersistent(false);
+        ex.setStatusCode(408);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, JSON_TYPE);
+        ex.getResponseHeaders().put(Headers.CONNECTION, "close");
+        byte[] message;
+        try {
+            message = json.writeValueAsBytes(Outputs.JSON.objectNode().put("error", "the request body did not arrive "
+                    + "within " + config.bodyTimeoutMillis() + " ms; send it at once after the headers"));
+        } catch (IOException e) {
+            message = new byte[0];
+        }
+        ex.getResponseSender().send(ByteBuffer.wrap(message), new io.undertow.io.IoCallback() {
+            @Override
+            public void onComplete(HttpServerExchange exchange, io.undertow.io.Sender sender) {
+                IoUtils.safeClose(exchange.getConnection());
+            }
+
+            @Override
+            public void onException(HttpServerExchange exchange, io.undertow.io.Sender sender, IOException e) {
+                IoUtils.safeClose(exchange.getConnection());
+            }
+        });
+        metrics.request(ServerMetrics.NONE, ServerMetrics.NONE, "other", 408, System.nanoTime() - started);
+    }
+
+    /**
+     * Closes the connection of an answered request whose body was never read, unless the rest of
+     * the body arrives within {@code bodyTimeoutMillis}: such a connection cannot take another
+     * request, and a client trickling the body must not keep it.
+     */
+    private void guard(HttpServerExchange ex) {
+        if (ex.isRequestComplete()) {
+            return;
+        }
+        ex.getIoThread().executeAfter(() -> {
+            if (!ex.isRequestComplete()) {
+                IoUtils.safeClose(ex.getConnection());
+            }
+        }, config.bodyTimeoutMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -272,19 +406,23 @@ public final class KilnServer implements AutoCloseable {
         if (s.length == 3 && s[0].equals("v2") && s[1].equals("health")) {
             call.protocol = "v2";
             if (s[2].equals("live")) {
-                allow(method, "GET");
+                allow(ex, method, "GET");
                 return send(ex, 200, Outputs.JSON.objectNode().put("live", true));
             }
             if (s[2].equals("ready")) {
-                allow(method, "GET");
-                boolean ready = !closed && !registry.served().isEmpty();
-                return send(ex, ready ? 200 : 503, Outputs.JSON.objectNode().put("ready", ready));
+                allow(ex, method, "GET");
+                String notReady = closed ? "the server is stopping" : registry.notReady();
+                ObjectNode o = Outputs.JSON.objectNode().put("ready", notReady == null);
+                if (notReady != null) {
+                    o.put("reason", notReady);
+                }
+                return send(ex, notReady == null ? 200 : 503, o);
             }
         }
         authorize(ex);
         if (s.length == 1 && s[0].equals("metrics")) {
             call.protocol = "metrics";
-            allow(method, "GET");
+            allow(ex, method, "GET");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             metrics.write(out);
             ex.setStatusCode(200);
@@ -311,7 +449,7 @@ public final class KilnServer implements AutoCloseable {
 
     private int v2(HttpServerExchange ex, String method, String[] s, Call call) throws IOException {
         if (s.length == 1) {
-            allow(method, "GET");
+            allow(ex, method, "GET");
             ObjectNode o = Outputs.JSON.objectNode();
             o.put("name", "kiln");
             o.put("version", Versions.kiln());
@@ -338,35 +476,71 @@ public final class KilnServer implements AutoCloseable {
         }
         switch (action) {
             case "" -> {
-                allow(method, "GET");
+                allow(ex, method, "GET");
                 ServedModel m = registry.resolve(model, version == null ? latestOf(model) : version);
                 label(call, m);
                 List<Long> versions = version == null ? List.copyOf(registry.entry(model).versions().keySet())
                         : List.of(m.version());
-                return send(ex, 200, Outputs.v2Metadata(model, versions, m.model().metadata(), inputs(m)));
+                ObjectNode meta = Outputs.v2Metadata(model, versions, m.model().metadata(), inputs(m));
+                ModelRegistry.Entry entry = registry.entry(model);
+                if (!entry.failed().isEmpty()) {
+                    List<String> failed = new ArrayList<>();
+                    entry.failed().descendingMap().forEach((v, why) -> failed.add(v + ": " + why));
+                    ((ObjectNode) meta.get("parameters")).put("failed_versions", String.join("; ", failed));
+                }
+                return send(ex, 200, meta);
             }
             case "ready" -> {
-                allow(method, "GET");
+                allow(ex, method, "GET");
                 ServedModel m = registry.resolve(model, version == null ? latestOf(model) : version);
                 label(call, m);
                 return send(ex, 200, Outputs.JSON.objectNode().put("name", model).put("ready", true));
             }
             case "infer" -> {
-                allow(method, "POST");
+                allow(ex, method, "POST");
+                if (ex.getRequestHeaders().contains("Inference-Header-Content-Length")) {
+                    throw HttpError.badRequest("binary tensor data is not supported; send JSON (\"data\" in each tensor)");
+                }
+                String type = ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+                if (type != null && !isJson(type)) {
+                    throw new HttpError(415, "the request has Content-Type " + abbreviate(type)
+                            + "; send application/json");
+                }
                 JsonNode body = body(ex);
                 ServedModel m = registry.resolve(model, version);
                 label(call, m);
                 List<String> requested = requestedOutputs(body, m.model().metadata());
                 List<Object[]> rows = inputs(m).fromV2(body);
+                JsonNode parameters = body.get("parameters");
+                JsonNode impute = parameters != null && parameters.isObject() ? parameters.get("impute_missing") : null;
+                if (impute != null && !impute.isBoolean()) {
+                    throw HttpError.badRequest("parameters.impute_missing must be true or false");
+                }
+                List<List<String>> imputed = imputed(m, rows, impute != null && impute.asBoolean(), i -> "row " + i,
+                        "set \"parameters\": {\"impute_missing\": true} in the request");
                 String id = body.hasNonNull("id") ? body.get("id").asText() : newId();
                 Answered a = predict(m, rows, id, "v2", true);
                 ObjectNode o = Outputs.JSON.objectNode();
                 o.put("model_name", model);
                 o.put("model_version", m.versionLabel());
                 o.put("id", id);
-                ArrayNode ids = o.putObject("parameters").putArray("prediction_ids");
+                // the protocol's parameters are scalars: the rows' ids, comma-separated
+                StringBuilder ids = new StringBuilder();
                 for (int i = 0; i < a.p().size(); i++) {
-                    ids.add(outcomes.id(a.first() + i));
+                    ids.append(i == 0 ? "" : ",").append(outcomes.id(a.first() + i));
+                }
+                ObjectNode params = o.putObject("parameters");
+                params.put("prediction_ids", ids.toString());
+                if (imputed != null) {
+                    java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+                    for (FeatureTransform f : m.model().metadata().features()) {
+                        for (List<String> row : imputed) {
+                            if (row.contains(f.name())) {
+                                all.add(f.name());
+                            }
+                        }
+                    }
+                    params.put("imputed_features", String.join(",", all));
                 }
                 o.set("outputs", Outputs.v2(a.p(), m.model().metadata(), requested));
                 return send(ex, 200, o);
@@ -374,6 +548,66 @@ public final class KilnServer implements AutoCloseable {
             default -> throw HttpError.notFound("No route " + method + " /" + String.join("/", s)
                     + "; a model's routes are its metadata, /ready and /infer");
         }
+    }
+
+    private static boolean isJson(String contentType) {
+        String t = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return t.equals(JSON_TYPE) || t.endsWith("+json");
+    }
+
+    /**
+     * Checks the rows for missing values: refused (400, naming the features) unless the request
+     * opted in to imputation, where features that declare missing = ERROR are still refused.
+     * Returns each row's imputed features, or null when no value is missing.
+     */
+    private static List<List<String>> imputed(ServedModel m, List<Object[]> rows, boolean impute,
+            java.util.function.IntFunction<String> where, String optIn) {
+        List<FeatureTransform> features = m.model().metadata().features();
+        List<List<String>> imputed = null;
+        for (int r = 0; r < rows.size(); r++) {
+            Object[] row = rows.get(r);
+            List<String> missing = null;
+            for (int f = 0; f < row.length; f++) {
+                if (row[f] == null) {
+                    FeatureTransform feature = features.get(f);
+                    if (impute && feature.missing() == io.kiln.dsl.Missing.ERROR) {
+                        throw HttpError.badRequest(where.apply(r) + "." + feature.name()
+                                + ": missing, and the model declares missing = ERROR for '" + feature.name() + "'");
+                    }
+                    if (missing == null) {
+                        missing = new ArrayList<>();
+                    }
+                    missing.add(feature.name());
+                }
+            }
+            if (missing != null && !impute) {
+                throw HttpError.badRequest(where.apply(r) + ": missing values for " + String.join(", ", missing)
+                        + "; send every feature, or " + optIn + " to have missing values filled as in training");
+            }
+            if (missing != null && imputed == null) {
+                imputed = new ArrayList<>();
+                for (int i = 0; i < r; i++) {
+                    imputed.add(List.of());
+                }
+            }
+            if (imputed != null) {
+                imputed.add(missing == null ? List.of() : missing);
+            }
+        }
+        return imputed;
+    }
+
+    /** The query parameter {@code impute_missing} (absent: false). */
+    private static boolean imputeParameter(HttpServerExchange ex) {
+        java.util.Deque<String> values = ex.getQueryParameters().get("impute_missing");
+        if (values == null || values.isEmpty()) {
+            return false;
+        }
+        String v = values.getFirst();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw HttpError.badRequest("impute_missing must be true or false, was '" + abbreviate(v) + "'");
+        }
+        return v.equals("true");
     }
 
     private String latestOf(String model) {
@@ -401,14 +635,16 @@ public final class KilnServer implements AutoCloseable {
     }
 
     private int repository(HttpServerExchange ex, String method, String[] s) throws IOException {
-        allow(method, "POST");
+        allow(ex, method, "POST");
         if (s.length == 3 && s[2].equals("index")) {
             ArrayNode index = Outputs.JSON.arrayNode();
             registry.models().forEach((name, e) -> {
                 for (long v : e.versions().keySet()) {
                     index.addObject().put("name", name).put("version", Long.toString(v)).put("state", "READY");
                 }
-                if (e.error() != null) {
+                e.failed().forEach((v, why) -> index.addObject().put("name", name).put("version", Long.toString(v))
+                        .put("state", "UNAVAILABLE").put("reason", why));
+                if (e.failed().isEmpty() && e.error() != null) {
                     index.addObject().put("name", name).put("state", "UNAVAILABLE").put("reason", e.error());
                 }
             });
@@ -434,12 +670,22 @@ public final class KilnServer implements AutoCloseable {
     }
 
     private int v1(HttpServerExchange ex, String method, String[] s, Call call) throws IOException {
-        // /v1/models/{m}[:predict] or /v1/models/{m}/versions/{v}[:predict]
+        // /v1/models/{m}[/versions/{v}][:predict|:classify|:regress|/metadata]
         String last = s[s.length - 1];
-        boolean predict = last.endsWith(":predict");
-        if (predict) {
+        String verb = null;
+        int colon = last.lastIndexOf(':');
+        if (colon >= 0) {
+            verb = last.substring(colon + 1);
             s = s.clone();
-            s[s.length - 1] = last.substring(0, last.length() - ":predict".length());
+            s[s.length - 1] = last.substring(0, colon);
+            if (!verb.equals("predict") && !verb.equals("classify") && !verb.equals("regress")) {
+                throw HttpError.notFound("No route " + method + " " + abbreviate(ex.getRequestPath())
+                        + "; TensorFlow-Serving's methods here are :predict, :classify, :regress");
+            }
+        }
+        boolean metadata = verb == null && s.length >= 4 && s[s.length - 1].equals("metadata");
+        if (metadata) {
+            s = java.util.Arrays.copyOf(s, s.length - 1);
         }
         String model = s[2];
         String version = null;
@@ -447,10 +693,17 @@ public final class KilnServer implements AutoCloseable {
             version = s[4];
         } else if (s.length != 3) {
             throw HttpError.notFound("No route " + method + " " + abbreviate(ex.getRequestPath())
-                    + "; TensorFlow-Serving routes are /v1/models/{model}[/versions/{v}][:predict]");
+                    + "; TensorFlow-Serving routes are /v1/models/{model}[/versions/{v}][:predict|:classify|:regress]"
+                    + " and /v1/models/{model}[/versions/{v}]/metadata");
         }
-        if (!predict) {
-            allow(method, "GET");
+        if (metadata) {
+            allow(ex, method, "GET");
+            ServedModel m = registry.resolve(model, version == null ? latestOf(model) : version);
+            label(call, m);
+            return send(ex, 200, Outputs.tfServingMetadata(model, m.version(), m.model().metadata()));
+        }
+        if (verb == null) {
+            allow(ex, method, "GET");
             ModelRegistry.Entry e = registry.entry(model);
             ObjectNode o = Outputs.JSON.objectNode();
             ArrayNode statuses = o.putArray("model_version_status");
@@ -469,14 +722,27 @@ public final class KilnServer implements AutoCloseable {
             label(call, registry.resolve(model, version == null ? latestOf(model) : version));
             return send(ex, 200, o);
         }
-        allow(method, "POST");
+        allow(ex, method, "POST");
         JsonNode body = body(ex);
         ServedModel m = registry.resolve(model, version);
         label(call, m);
-        boolean columnar = body.has("inputs") && body.get("inputs").isObject();
-        List<Object[]> rows = inputs(m).fromTfServing(body);
-        Predictions p = predict(m, rows, newId(), "v1", false).p();
+        if (!body.isObject()) {
+            throw HttpError.badRequest("the body must be a JSON object");
+        }
+        JsonNode signature = body.get("signature_name");
+        if (signature != null && !signature.isNull() && !signature.asText().equals("serving_default")) {
+            throw HttpError.badRequest("unknown signature_name " + abbreviate(signature.toString().replace('"', '\''))
+                    + "; this model has one signature, 'serving_default'");
+        }
         ModelMetadata meta = m.model().metadata();
+        if (!verb.equals("predict")) {
+            return classifyOrRegress(ex, verb, body, m);
+        }
+        boolean columnar = body.has("inputs");
+        List<Object[]> rows = inputs(m).fromTfServing(body);
+        List<List<String>> imputed = imputed(m, rows, imputeParameter(ex),
+                i -> columnar ? "inputs row " + i : "instances[" + i + "]", "add ?impute_missing=true to the URL");
+        Predictions p = predict(m, rows, newId(), "v1", false).p();
         ObjectNode o = Outputs.JSON.objectNode();
         if (columnar) {
             if (meta.task().isClassification()) {
@@ -500,13 +766,91 @@ public final class KilnServer implements AutoCloseable {
                 predictions.add(Outputs.tfServing(p, i, meta));
             }
         }
+        imputedRows(o, imputed);
+        return send(ex, 200, o);
+    }
+
+    private static void imputedRows(ObjectNode o, List<List<String>> imputed) {
+        if (imputed != null) {
+            ArrayNode all = o.putArray("imputed_features");
+            for (List<String> row : imputed) {
+                ArrayNode names = all.addArray();
+                row.forEach(names::add);
+            }
+        }
+    }
+
+    /**
+     * TF-Serving's {@code :classify} (a classification model: each example's classes with their
+     * scores) and {@code :regress} (a one-target regression: each example's value), from
+     * {@code examples} with an optional shared {@code context}.
+     */
+    private int classifyOrRegress(HttpServerExchange ex, String verb, JsonNode body, ServedModel m) throws IOException {
+        ModelMetadata meta = m.model().metadata();
+        boolean classification = meta.task().isClassification();
+        if (verb.equals("classify") && !classification) {
+            throw HttpError.badRequest("model '" + m.name() + "' is a regression model; use :regress or :predict");
+        }
+        if (verb.equals("regress")) {
+            if (classification) {
+                throw HttpError.badRequest("model '" + m.name() + "' is a classification model; use :classify or "
+                        + ":predict");
+            }
+            if (meta.label().columns().size() != 1) {
+                throw HttpError.badRequest(":regress answers one value per example; model '" + m.name() + "' has "
+                        + meta.label().columns().size() + " targets; use :predict");
+            }
+        }
+        JsonNode examples = body.get("examples");
+        JsonNode context = body.get("context");
+        if (examples == null || !examples.isArray() || examples.isEmpty()) {
+            throw HttpError.badRequest("the body needs 'examples': a non-empty list of objects of values by feature name");
+        }
+        if (context != null && !context.isNull() && !context.isObject()) {
+            throw HttpError.badRequest("'context' must be an object of values by feature name, shared by every example");
+        }
+        ArrayNode instances = Outputs.JSON.arrayNode();
+        for (int i = 0; i < examples.size(); i++) {
+            JsonNode e = examples.get(i);
+            if (!e.isObject()) {
+                throw HttpError.badRequest("examples[" + i + "] must be an object of values by feature name");
+            }
+            ObjectNode merged = Outputs.JSON.objectNode();
+            if (context != null && context.isObject()) {
+                merged.setAll((ObjectNode) context);
+            }
+            merged.setAll((ObjectNode) e);
+            instances.add(merged);
+        }
+        List<Object[]> rows;
+        try {
+            rows = inputs(m).fromTfServing(Outputs.JSON.objectNode().set("instances", instances));
+        } catch (HttpError e) {
+            throw new HttpError(e.status(), e.getMessage().replace("instances[", "examples["));
+        }
+        List<List<String>> imputed = imputed(m, rows, imputeParameter(ex), i -> "examples[" + i + "]",
+                "add ?impute_missing=true to the URL");
+        Predictions p = predict(m, rows, newId(), "v1", false).p();
+        ObjectNode o = Outputs.JSON.objectNode();
+        ArrayNode results = o.putArray("results");
+        for (int i = 0; i < p.size(); i++) {
+            if (classification) {
+                ArrayNode pairs = results.addArray();
+                for (Map.Entry<String, Double> c : p.probabilities(i).entrySet()) {
+                    pairs.addArray().add(c.getKey()).add(c.getValue());
+                }
+            } else {
+                results.add(p.values(i)[0]);
+            }
+        }
+        imputedRows(o, imputed);
         return send(ex, 200, o);
     }
 
     private int kiln(HttpServerExchange ex, String method, String[] s, Call call) throws IOException {
         if (s.length == 2 && s[1].equals("openapi.json")) {
-            allow(method, "GET");
-            return send(ex, 200, OpenApi.document(registry.models(), Versions.kiln()));
+            allow(ex, method, "GET");
+            return send(ex, 200, OpenApi.document(registry.models(), Versions.kiln(), tokenBytes != null));
         }
         if (s.length < 4 || !s[1].equals("models")) {
             throw HttpError.notFound("No route " + method + " /" + String.join("/", s)
@@ -527,12 +871,14 @@ public final class KilnServer implements AutoCloseable {
         }
         switch (action) {
             case "predict" -> {
-                allow(method, "POST");
+                allow(ex, method, "POST");
                 JsonNode body = body(ex);
                 ServedModel m = registry.resolve(model, version);
                 label(call, m);
                 boolean[] single = new boolean[1];
                 List<Object[]> rows = inputs(m).fromRecords(body, single);
+                List<List<String>> imputed = imputed(m, rows, imputeParameter(ex),
+                        i -> single[0] ? "record" : "records[" + i + "]", "add ?impute_missing=true to the URL");
                 Answered a = predict(m, rows, newId(), "kiln", true);
                 Predictions p = a.p();
                 ModelMetadata meta = m.model().metadata();
@@ -542,6 +888,7 @@ public final class KilnServer implements AutoCloseable {
                     o.put("model", model);
                     o.put("version", m.versionLabel());
                     o.setAll(Outputs.typed(p, 0, meta));
+                    imputedField(o, imputed, 0);
                     return send(ex, 200, o);
                 }
                 ObjectNode o = Outputs.JSON.objectNode();
@@ -552,16 +899,17 @@ public final class KilnServer implements AutoCloseable {
                     ObjectNode one = predictions.addObject();
                     one.put("id", outcomes.id(a.first() + i));
                     one.setAll(Outputs.typed(p, i, meta));
+                    imputedField(one, imputed, i);
                 }
                 return send(ex, 200, o);
             }
             case "outcomes" -> {
-                allow(method, "POST");
+                allow(ex, method, "POST");
                 call.model = registry.entry(model).name();
                 return send(ex, 200, outcomes(model, body(ex)));
             }
             case "traffic" -> {
-                allow(method, "GET", "PUT");
+                allow(ex, method, "GET", "PUT");
                 ModelRegistry.Entry e = registry.entry(model);
                 call.model = e.name();
                 if (method.equals("PUT")) {
@@ -572,6 +920,13 @@ public final class KilnServer implements AutoCloseable {
             }
             default -> throw HttpError.notFound("No route " + method + " /" + String.join("/", s)
                     + "; a model's Kiln routes are predict, outcomes and traffic");
+        }
+    }
+
+    private static void imputedField(ObjectNode o, List<List<String>> imputed, int row) {
+        if (imputed != null && !imputed.get(row).isEmpty()) {
+            ArrayNode names = o.putArray("imputed");
+            imputed.get(row).forEach(names::add);
         }
     }
 
@@ -795,50 +1150,40 @@ public final class KilnServer implements AutoCloseable {
         call.version = m.versionLabel();
     }
 
+    private boolean authorized(HttpServerExchange ex) {
+        String header = ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+        byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, tokenBytes);
+    }
+
     private void authorize(HttpServerExchange ex) {
         if (tokenBytes == null) {
             return;
         }
         String header = ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-        byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, tokenBytes)) {
+        if (!authorized(ex)) {
             ex.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"kiln\"");
             throw new HttpError(401, header == null ? "this server needs 'Authorization: Bearer <token>'"
                     : "the bearer token is wrong");
         }
     }
 
-    private static void allow(String method, String... allowed) {
+    private static void allow(HttpServerExchange ex, String method, String... allowed) {
         for (String a : allowed) {
             if (a.equals(method)) {
                 return;
             }
         }
+        ex.getResponseHeaders().put(Headers.ALLOW, String.join(", ", allowed));
         throw new HttpError(405, "Method " + method + " is not allowed here; use " + String.join(" or ", allowed));
     }
 
-    /** Reads and parses the JSON body, within the size limit. */
+    /** The parsed JSON body (read by {@link #dispatch} within the size and time limits). */
     private JsonNode body(HttpServerExchange ex) throws IOException {
-        // the body is JSON whatever the Content-Type says (curl -d sends form-urlencoded), as in TF Serving
-        long length = ex.getRequestContentLength();
-        int limit = config.maxRequestBytes();
+        // the body is JSON whatever the Content-Type says (curl -d sends form-urlencoded), as in TF Serving;
+        // the v2 routes check it (see v2)
         byte[] bytes = ex.getAttachment(BODY);
-        if (bytes != null) {
-            return parse(bytes);
-        }
-        try (InputStream in = ex.getInputStream()) {
-            if (length > limit) {
-                drain(in, length);
-                throw new HttpError(413, "the request has " + length + " bytes; this server takes at most " + limit);
-            }
-            // a declared length sizes the buffer exactly; a chunked body is read up to one byte past the limit
-            bytes = in.readNBytes(length >= 0 ? (int) length : limit + 1);
-            if (bytes.length > limit) {
-                drain(in, Long.MAX_VALUE);
-                throw new HttpError(413, "the request is larger than this server's limit of " + limit + " bytes");
-            }
-        }
-        return parse(bytes);
+        return parse(bytes == null ? new byte[0] : bytes);
     }
 
     private JsonNode parse(byte[] bytes) throws IOException {
@@ -852,31 +1197,29 @@ public final class KilnServer implements AutoCloseable {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw HttpError.badRequest("malformed JSON: " + e.getOriginalMessage()
+            throw HttpError.badRequest("malformed JSON: " + parserMessage(e.getOriginalMessage())
                     + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column "
                             + e.getLocation().getColumnNr() : ""));
         }
     }
 
-    /**
-     * Reads and discards an oversized body (up to {@link #DRAIN_FACTOR} times the limit), so the
-     * client, still sending, reads the 413 instead of a connection reset. Beyond that the
-     * connection is closed after the answer.
-     */
-    private void drain(InputStream in, long length) {
-        long cap = (long) config.maxRequestBytes() * DRAIN_FACTOR;
-        if (length > cap) {
-            return;
+    private static final java.util.regex.Pattern SOURCE = java.util.regex.Pattern.compile(
+            "\\[Source: .*?; line: (\\d+), column: (\\d+)\\]", java.util.regex.Pattern.DOTALL);
+    private static final java.util.regex.Pattern PARSER_HINT = java.util.regex.Pattern.compile(
+            "\\s*\\((bound as|for) [^)]*\\)|[:;,]?\\s*(enable|from|use|not allowed as per) `[^`]*`( to allow)?");
+
+    /** The parser's message without its internals (feature and class names, the source). */
+    static String parserMessage(String message) {
+        if (message == null) {
+            return "unreadable document";
         }
-        byte[] sink = new byte[8192];
-        try {
-            long total = 0;
-            for (int n; total < cap && (n = in.read(sink)) > 0; ) {
-                total += n;
-            }
-        } catch (IOException e) {
-            // the client gave up; the answer goes nowhere either way
+        String m = SOURCE.matcher(message).replaceAll("line $1, column $2");
+        m = PARSER_HINT.matcher(m).replaceAll("");
+        m = m.replace("com.fasterxml.jackson.", "").replace('`', '\'');
+        if (m.startsWith("Non-standard token")) {
+            m += " (JSON has no NaN or infinity; send a finite number, or null for a missing value)";
         }
+        return m.length() > 300 ? m.substring(0, 297) + "..." : m;
     }
 
     private int send(HttpServerExchange ex, int status, JsonNode body) throws IOException {
@@ -891,8 +1234,8 @@ public final class KilnServer implements AutoCloseable {
             return status;
         }
         try {
-            if (status == 405 || status == 413) {
-                // the body may not have been read; do not keep a connection in an unknown state
+            if (!ex.isRequestComplete() || status == 413) {
+                // the body was not read (or not all of it); do not keep a connection in an unknown state
                 ex.setPersistent(false);
             }
             return send(ex, status, Outputs.JSON.objectNode().put("error", message));

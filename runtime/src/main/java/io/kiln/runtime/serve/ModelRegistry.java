@@ -21,8 +21,11 @@ import java.util.function.Consumer;
  * immutable snapshot, and a replaced version is closed only after the swap.
  */
 final class ModelRegistry implements AutoCloseable {
-    /** A model's loaded versions, newest last, and the reason the last load failed (or null). */
-    record Entry(String name, NavigableMap<Long, ServedModel> versions, String error) {
+    /**
+     * A model's loaded versions, newest last; the versions newer than the served ones that failed
+     * to load, with the reason; and a summary of the failures (or null).
+     */
+    record Entry(String name, NavigableMap<Long, ServedModel> versions, String error, NavigableMap<Long, String> failed) {
         ServedModel latest() {
             return versions.isEmpty() ? null : versions.lastEntry().getValue();
         }
@@ -35,6 +38,12 @@ final class ModelRegistry implements AutoCloseable {
     private final Consumer<String> log;
     private final Map<String, Traffic> traffic = new ConcurrentHashMap<>();
     private volatile Map<String, Entry> models = Map.of();
+    /** Versions that failed to load, by model, with the file's state then: not retried until the file changes. */
+    private final Map<String, Map<Long, Failure>> failures = new HashMap<>();
+    /** Models served from single files (never dropped by a store scan). */
+    private final Set<String> fileModels = new java.util.HashSet<>();
+
+    private record Failure(String reason, long modified, long size) {}
 
     /**
      * @param store the store to serve, or null
@@ -62,7 +71,9 @@ final class ModelRegistry implements AutoCloseable {
             }
             TreeMap<Long, ServedModel> v = new TreeMap<>();
             v.put(1L, new ServedModel(name, 1, m, f, config, metrics));
-            next.put(name, new Entry(name, Collections.unmodifiableNavigableMap(v), null));
+            next.put(name, new Entry(name, Collections.unmodifiableNavigableMap(v), null,
+                    Collections.emptyNavigableMap()));
+            fileModels.add(name);
         }
         models = Collections.unmodifiableMap(next);
         if (store != null) {
@@ -85,14 +96,25 @@ final class ModelRegistry implements AutoCloseable {
                     changed.add(name);
                 }
             }
+            // a model whose folder left the store is no longer served
+            for (String name : List.copyOf(models.keySet())) {
+                if (!names.contains(name) && !fileModels.contains(name)) {
+                    unload(name);
+                    failures.remove(name);
+                    log.accept("unloaded " + name + ": it is no longer in the store");
+                    changed.add(name);
+                }
+            }
         }
         return changed;
     }
 
     /**
-     * Loads the newest versions of one model from the store (and any version its split names).
-     * Returns whether anything changed. A version that fails to load is reported and skipped; the
-     * versions already serving stay.
+     * Loads the newest {@code keepVersions} versions of one model from the store that load (and
+     * any version its split names). Returns whether anything changed. A version that fails to load
+     * is reported and skipped, and the next older one is tried, so a broken new version never
+     * takes a model offline while an older one loads; a failed version is retried when its file
+     * changes.
      */
     synchronized boolean refresh(String name) {
         if (store == null) {
@@ -100,49 +122,122 @@ final class ModelRegistry implements AutoCloseable {
         }
         List<Long> available = store.versions(name);
         if (available.isEmpty()) {
-            throw HttpError.notFound("The store " + store.root() + " has no versions of model '" + name + "'");
+            throw HttpError.notFound("The store has no versions of model '" + name + "'");
         }
         Entry old = models.get(name);
         NavigableMap<Long, ServedModel> current = old == null ? new TreeMap<>() : old.versions();
-        java.util.TreeSet<Long> wanted = new java.util.TreeSet<>(
-                available.subList(Math.max(0, available.size() - config.keepVersions()), available.size()));
+        Map<Long, Failure> failed = failures.computeIfAbsent(name, n -> new HashMap<>());
+        TreeMap<Long, ServedModel> next = new TreeMap<>();
+        TreeMap<Long, String> reported = new TreeMap<>();
+        for (int i = available.size() - 1; i >= 0 && next.size() < config.keepVersions(); i--) {
+            long v = available.get(i);
+            ServedModel loaded = current.containsKey(v) ? current.get(v) : load(name, v, failed);
+            if (loaded != null) {
+                next.put(v, loaded);
+            } else {
+                reported.put(v, failed.get(v).reason());
+            }
+        }
         Traffic t = traffic.get(name);
         if (t != null) {
-            t.split().keySet().stream().filter(available::contains).forEach(wanted::add);
-        }
-        TreeMap<Long, ServedModel> next = new TreeMap<>();
-        List<ServedModel> retired = new ArrayList<>();
-        String error = null;
-        for (long v : wanted) {
-            ServedModel loaded = current.get(v);
-            if (loaded == null) {
-                Path file = store.file(name, v);
-                try {
-                    KilnModel m = KilnModel.load(file);
-                    if (!m.metadata().name().equals(name)) {
-                        throw new IOException("it holds model '" + m.metadata().name() + "', not '" + name + "'");
+            for (long v : t.split().keySet()) {
+                if (available.contains(v) && !next.containsKey(v)) {
+                    ServedModel loaded = current.containsKey(v) ? current.get(v) : load(name, v, failed);
+                    if (loaded != null) {
+                        next.put(v, loaded);
+                    } else {
+                        reported.put(v, failed.get(v).reason());
                     }
-                    loaded = new ServedModel(name, v, m, file, config, metrics);
-                    log.accept("loaded " + name + " version " + v + " from " + file);
-                } catch (IOException | RuntimeException e) {
-                    error = "version " + v + " failed to load: " + e.getMessage();
-                    log.accept("error: " + name + " " + error);
-                    continue;
                 }
             }
-            next.put(v, loaded);
         }
+        failed.keySet().retainAll(reported.keySet());
+        List<ServedModel> retired = new ArrayList<>();
         for (Map.Entry<Long, ServedModel> e : current.entrySet()) {
             if (!next.containsKey(e.getKey())) {
                 retired.add(e.getValue());
             }
         }
+        String error = null;
+        if (!reported.isEmpty()) {
+            List<String> lines = new ArrayList<>();
+            reported.descendingMap().forEach((v, why) -> lines.add("version " + v + " failed to load: " + why));
+            error = String.join("; ", lines);
+        }
         boolean changed = old == null || !old.versions().keySet().equals(next.keySet());
         Map<String, Entry> all = new TreeMap<>(models);
-        all.put(name, new Entry(name, Collections.unmodifiableNavigableMap(next), error));
+        all.put(name, new Entry(name, Collections.unmodifiableNavigableMap(next), error,
+                Collections.unmodifiableNavigableMap(reported)));
         models = Collections.unmodifiableMap(all);
         retired.forEach(ServedModel::close);
         return changed;
+    }
+
+    /** Loads one version, or records why it failed (null); an unchanged failed file is not tried again. */
+    private ServedModel load(String name, long v, Map<Long, Failure> failed) {
+        Path file = store.file(name, v);
+        long modified;
+        long size;
+        try {
+            modified = java.nio.file.Files.getLastModifiedTime(file).toMillis();
+            size = java.nio.file.Files.size(file);
+        } catch (IOException e) {
+            modified = -1;
+            size = -1;
+        }
+        Failure before = failed.get(v);
+        if (before != null && before.modified() == modified && before.size() == size) {
+            return null;
+        }
+        try {
+            KilnModel m = KilnModel.load(file);
+            if (!m.metadata().name().equals(name)) {
+                throw new IOException("it holds model '" + m.metadata().name() + "', not '" + name + "'");
+            }
+            ServedModel loaded = new ServedModel(name, v, m, file, config, metrics);
+            log.accept("loaded " + name + " version " + v + " from " + file);
+            failed.remove(v);
+            return loaded;
+        } catch (IOException | RuntimeException e) {
+            log.accept("error: " + name + " version " + v + " failed to load from " + file + ": " + e.getMessage());
+            failed.put(v, new Failure(withoutPaths(String.valueOf(e.getMessage()), name, v), modified, size));
+            return null;
+        }
+    }
+
+    /** A message for clients: the store's location replaced by paths inside it. */
+    private String withoutPaths(String message, String name, long v) {
+        Path file = store.file(name, v);
+        String inside = name + "/" + v + "/" + ModelStore.MODEL_FILE;
+        String m = message.replace(file.toAbsolutePath().normalize().toString(), inside)
+                .replace(file.toAbsolutePath().toString(), inside).replace(file.toString(), inside);
+        for (Path root : new Path[] {store.root().toAbsolutePath().normalize(), store.root().toAbsolutePath(),
+            store.root()}) {
+            String r = root.toString();
+            if (!r.isEmpty() && !r.equals(".")) {
+                m = m.replace(r + java.io.File.separator, "").replace(r, "<store>");
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Null when every model has a loaded version, else which ones have none and why (for the
+     * readiness check).
+     */
+    String notReady() {
+        Map<String, Entry> all = models;
+        if (all.isEmpty()) {
+            return "no model is loaded";
+        }
+        List<String> missing = new ArrayList<>();
+        for (Entry e : all.values()) {
+            if (e.versions().isEmpty()) {
+                missing.add("model '" + e.name() + "' has no loaded version" + (e.error() != null ? " (" + e.error()
+                        + ")" : ""));
+            }
+        }
+        return missing.isEmpty() ? null : String.join("; ", missing);
     }
 
     /** Stops serving a model; its versions finish their queued requests. */

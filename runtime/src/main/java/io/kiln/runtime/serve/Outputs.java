@@ -190,6 +190,44 @@ final class Outputs {
         return o;
     }
 
+    /** TF-Serving's {@code GET /v1/models/{m}/metadata}: the one signature, {@code serving_default}. */
+    static ObjectNode tfServingMetadata(String name, long version, ModelMetadata m) {
+        ObjectNode o = JSON.objectNode();
+        o.putObject("model_spec").put("name", name).put("signature_name", "").put("version", Long.toString(version));
+        ObjectNode signature = o.putObject("metadata").putObject("signature_def").putObject("signature_def")
+                .putObject("serving_default");
+        ObjectNode inputs = signature.putObject("inputs");
+        for (FeatureTransform f : m.features()) {
+            String dtype = switch (f.kind()) {
+                case NUMERIC -> "DT_FLOAT";
+                case BOOLEAN -> "DT_BOOL";
+                default -> "DT_STRING";
+            };
+            tfTensor(inputs.putObject(f.name()), f.name(), dtype, -1);
+        }
+        ObjectNode outputs = signature.putObject("outputs");
+        for (String[] t : v2Outputs(m)) {
+            String dims = t[2].replaceAll("[\\[\\] ]", "");
+            int width = dims.contains(",") ? Integer.parseInt(dims.split(",")[1]) : -1;
+            tfTensor(outputs.putObject(t[0]), t[0], t[1].equals("BYTES") ? "DT_STRING" : "DT_FLOAT", -1, width);
+        }
+        signature.put("method_name", "tensorflow/serving/predict");
+        return o;
+    }
+
+    private static void tfTensor(ObjectNode t, String name, String dtype, int... dims) {
+        t.put("dtype", dtype);
+        ObjectNode shape = t.putObject("tensor_shape");
+        ArrayNode dim = shape.putArray("dim");
+        for (int d : dims) {
+            if (d != -1 || dim.isEmpty()) {
+                dim.addObject().put("size", Integer.toString(d)).put("name", "");
+            }
+        }
+        shape.put("unknown_rank", false);
+        t.put("name", name);
+    }
+
     static List<String> labels(Predictions p, int i) {
         boolean[] on = p.labels(i);
         List<String> names = new ArrayList<>();

@@ -20,10 +20,14 @@ import java.util.Map;
  * @param auditFile where sampled requests and predictions are appended as JSON lines, or null
  * @param auditRate the fraction of requests sampled for the audit log
  * @param shutdownSeconds how long a shutdown waits for in-flight requests
+ * @param bodyTimeoutMillis how long a request's body may take to arrive, from the end of its headers
+ *     (longer: 408 and the connection is closed)
+ * @param idleTimeoutMillis how long a connection may stay open with no request (longer: closed)
  */
 public record ServerConfig(String host, int port, String token, int maxRequestBytes, int maxBatch,
         long batchDelayMicros, int workerThreads, int keepVersions, int pollSeconds, Map<String, Map<Long, Integer>> splits,
-        int driftWindow, Path auditFile, double auditRate, int shutdownSeconds) {
+        int driftWindow, Path auditFile, double auditRate, int shutdownSeconds, int bodyTimeoutMillis,
+        int idleTimeoutMillis) {
 
     public ServerConfig {
         splits = Map.copyOf(splits);
@@ -37,6 +41,9 @@ public record ServerConfig(String host, int port, String token, int maxRequestBy
                 || driftWindow < 1 || shutdownSeconds < 0) {
             throw new IllegalArgumentException("batch size, worker threads, kept versions and drift window must be "
                     + "positive; the delay, poll interval and shutdown wait not negative");
+        }
+        if (bodyTimeoutMillis < 1 || idleTimeoutMillis < 1) {
+            throw new IllegalArgumentException("the body and idle timeouts must be positive");
         }
         if (!(auditRate >= 0 && auditRate <= 1)) {
             throw new IllegalArgumentException("the audit rate is a fraction in [0, 1], was " + auditRate);
@@ -68,6 +75,8 @@ public record ServerConfig(String host, int port, String token, int maxRequestBy
         private Path auditFile;
         private double auditRate = 0.01;
         private int shutdownSeconds = 30;
+        private int bodyTimeoutMillis = 10_000;
+        private int idleTimeoutMillis = 60_000;
 
         private Builder() {}
 
@@ -129,9 +138,22 @@ public record ServerConfig(String host, int port, String token, int maxRequestBy
             return this;
         }
 
+        /** How long a request's body may take to arrive after its headers (default 10 s). */
+        public Builder bodyTimeoutMillis(int bodyTimeoutMillis) {
+            this.bodyTimeoutMillis = bodyTimeoutMillis;
+            return this;
+        }
+
+        /** How long an open connection may wait for its next request (default 60 s). */
+        public Builder idleTimeoutMillis(int idleTimeoutMillis) {
+            this.idleTimeoutMillis = idleTimeoutMillis;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
-                    keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds);
+                    keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds, bodyTimeoutMillis,
+                    idleTimeoutMillis);
         }
     }
 }
