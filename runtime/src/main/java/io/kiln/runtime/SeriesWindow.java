@@ -110,7 +110,10 @@ public record SeriesWindow(int window, int horizon) {
         for (int f = 0; f < featureColumns.length; f++) {
             featureColumns[f] = column(table, declared.get(f).column());
         }
-        List<String> labelColumns = label == null ? List.of() : label.columns();
+        // a label read from the order column is the order column's cell of the target row, which the window's
+        // first column holds already: once, or the window table would name it twice
+        List<String> labelColumns = label == null ? List.of()
+                : label.columns().stream().filter(c -> !c.equals(orderBy)).toList();
         int[] labelIndexes = labelColumns.stream().mapToInt(c -> column(table, c)).toArray();
 
         List<String> out = new ArrayList<>();
