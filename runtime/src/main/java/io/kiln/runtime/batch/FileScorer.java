@@ -320,40 +320,46 @@ final class FileScorer {
             while (true) {
                 Predicted c = pipeline.next();
                 Parsed parsed = c.parsed();
-                text.clear();
-                if (parsed.rows() > 0) {
-                    format.appendRows(text, c.predictions(), parsed.lines());
-                }
-                text.writeTo(out);
-                outputBytes += text.size();
-                if (!parsed.rejects().isEmpty()) {
-                    rejectText.setLength(0);
-                    for (Reject r : parsed.rejects()) {
-                        rejectText.append(r.line()).append(',').append(PredictionCsv.field(r.column())).append(',')
-                                .append(PredictionCsv.field(r.reason())).append(',')
-                                .append(PredictionCsv.field(r.text())).append('\n');
+                try {
+                    text.clear();
+                    if (parsed.rows() > 0) {
+                        format.appendRows(text, c.predictions(), parsed.lines());
                     }
-                    FileChannel rejects = rejects(); // first: opening it counts the header into rejectBytes
-                    rejectBytes += append(rejects, rejectText);
-                }
-                pendingScored += parsed.rows();
-                pendingRejected += parsed.rejects().size();
-                boolean done = parsed.last() && parsed.failure() == null;
-                // each commit is two fsyncs and a rename: one per interval, not one per chunk
-                if (parsed.last() || System.nanoTime() - lastCommit >= interval) {
-                    out.force(false);
-                    if (rejectsOut != null) {
-                        rejectsOut.force(false);
+                    text.writeTo(out);
+                    outputBytes += text.size();
+                    if (!parsed.rejects().isEmpty()) {
+                        rejectText.setLength(0);
+                        for (Reject r : parsed.rejects()) {
+                            rejectText.append(r.line()).append(',').append(PredictionCsv.field(r.column())).append(',')
+                                    .append(PredictionCsv.field(r.reason())).append(',')
+                                    .append(PredictionCsv.field(r.text())).append('\n');
+                        }
+                        FileChannel rejects = rejects(); // first: opening it counts the header into rejectBytes
+                        rejectBytes += append(rejects, rejectText);
                     }
-                    checkpoint = checkpoint.advance(pendingScored, pendingRejected, parsed.offset(), parsed.nextLine(),
-                            outputBytes, rejectBytes, done);
-                    checkpoint.write(checkpointFile);
-                    pendingScored = 0;
-                    pendingRejected = 0;
-                    lastCommit = System.nanoTime();
-                    if (options.listener() != null) {
-                        options.listener().committed(output, checkpoint.rows());
+                    pendingScored += parsed.rows();
+                    pendingRejected += parsed.rejects().size();
+                    boolean done = parsed.last() && parsed.failure() == null;
+                    // each commit is two fsyncs and a rename: one per interval, not one per chunk
+                    if (parsed.last() || System.nanoTime() - lastCommit >= interval) {
+                        out.force(false);
+                        if (rejectsOut != null) {
+                            rejectsOut.force(false);
+                        }
+                        checkpoint = checkpoint.advance(pendingScored, pendingRejected, parsed.offset(), parsed.nextLine(),
+                                outputBytes, rejectBytes, done);
+                        checkpoint.write(checkpointFile);
+                        pendingScored = 0;
+                        pendingRejected = 0;
+                        lastCommit = System.nanoTime();
+                        if (options.listener() != null) {
+                            options.listener().committed(output, checkpoint.rows());
+                        }
                     }
+                } catch (IOException e) {
+                    throw new IOException("Cannot write the scores to " + partialOf(output).toAbsolutePath() + ": "
+                            + io.kiln.runtime.CsvSource.reason(e) + ". The rows committed before are kept: free some "
+                            + "space and run the same command again to resume.", e);
                 }
                 progress.update(checkpoint.rows(), checkpoint.rows() - startRows, parsed.offset());
                 if (parsed.last()) {
