@@ -592,7 +592,56 @@ class ServerProtocolTest {
         }
     }
 
-    /** A JSON-Schema subset enough for the OpenAPI document: $ref, type, required, properties, oneOf. */
+    /**
+     * Every kind of answer of the Open Inference Protocol v2 and of TensorFlow Serving against the
+     * protocols' response objects ({@code protocol-schemas.json}, written from their documentation):
+     * server and model metadata, inference in each datatype path, refusals, TF-Serving's row and
+     * columnar predict, classify, metadata and errors.
+     */
+    @Test
+    void protocolAnswersValidateAgainstTheProtocolsSchemas() throws Exception {
+        JsonNode doc;
+        try (var in = ServerProtocolTest.class.getResourceAsStream("protocol-schemas.json")) {
+            doc = JSON.readTree(in);
+        }
+        MiniSchema schemas = new MiniSchema(doc);
+        List<String> problems = new ArrayList<>();
+        java.util.function.BiConsumer<String, JsonNode> check = (name, answer) ->
+                schemas.validate(doc.at("/components/schemas/" + name), answer, name, problems);
+
+        check.accept("MetadataServerResponse", status(get("/v2"), 200));
+        check.accept("MetadataModelResponse", status(get("/v2/models/flowers"), 200));
+        check.accept("MetadataModelResponse", status(get("/v2/models/numeric/versions/1"), 200));
+        check.accept("InferenceResponse", status(post("/v2/models/flowers/infer", v2Flowers(1, 60, 120)), 200));
+        check.accept("InferenceResponse", status(post("/v2/models/numeric/infer", "{\"inputs\":["
+                + tensor("input", "FP32", "[2,4]", "[[5.1,3.5,1.4,0.2],[6.7,3.0,5.2,2.3]]") + "]}"), 200));
+        check.accept("InferenceResponse", status(post("/v2/models/numeric/infer", "{\"inputs\":["
+                + tensor("input", "INT64", "[1,4]", "[5,3,1,0]") + "],\"outputs\":[{\"name\":\"label\"}]}"), 200));
+        check.accept("InferenceErrorResponse", status(post("/v2/models/flowers/infer", "{}"), 400));
+        check.accept("InferenceErrorResponse", status(get("/v2/models/nowhere"), 404));
+
+        check.accept("TfPredictRows", status(post("/v1/models/flowers:predict", "{\"instances\":[" + record(1) + "]}"),
+                200));
+        check.accept("TfPredictColumns", status(post("/v1/models/flowers:predict", "{\"inputs\":[" + record(1) + ","
+                + record(120) + "]}"), 200));
+        check.accept("TfClassify", status(post("/v1/models/flowers:classify", "{\"examples\":[" + record(1) + "]}"),
+                200));
+        check.accept("TfMetadata", status(get("/v1/models/flowers/metadata"), 200));
+        check.accept("TfError", status(post("/v1/models/flowers:regress", "{\"examples\":[" + record(1) + "]}"), 400));
+        assertThat(problems).isEmpty();
+
+        // the schemas are strict enough to fail: an array among the parameters, a missing output field
+        List<String> caught = new ArrayList<>();
+        schemas.validate(doc.at("/components/schemas/InferenceResponse"), JSON.readTree("{\"model_name\":\"m\","
+                + "\"parameters\":{\"ids\":[1,2]},\"outputs\":[{\"name\":\"label\",\"shape\":[1],"
+                + "\"datatype\":\"BYTES\"}]}"), "$", caught);
+        assertThat(caught).hasSize(2);
+    }
+
+    /**
+     * A JSON-Schema subset enough for the OpenAPI document and the protocols' schemas: $ref, type,
+     * enum, required, properties, additionalProperties (false or a schema), items, oneOf.
+     */
     record MiniSchema(JsonNode doc) {
         void validate(JsonNode schema, JsonNode value, String at, List<String> problems) {
             if (schema.has("$ref")) {
@@ -651,9 +700,12 @@ class ServerProtocolTest {
                 JsonNode props = schema.path("properties");
                 for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> f = it.next();
+                    JsonNode additional = schema.path("additionalProperties");
                     if (props.has(f.getKey())) {
                         validate(props.get(f.getKey()), f.getValue(), at + "." + f.getKey(), problems);
-                    } else if (schema.has("additionalProperties") && !schema.get("additionalProperties").asBoolean(true)) {
+                    } else if (additional.isObject()) {
+                        validate(additional, f.getValue(), at + "." + f.getKey(), problems);
+                    } else if (additional.isBoolean() && !additional.asBoolean()) {
                         problems.add(at + ": unexpected property " + f.getKey());
                     }
                 }
