@@ -90,9 +90,8 @@ public final class AtomicFiles {
                     Files.createDirectories(folder);
                 }
                 sweep(target);
-                Path tmp = create(target);
-                temps.put(target, tmp);
-                try (FileChannel channel = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.WRITE))) {
+                FileChannel created = create(target, temps);
+                try (FileChannel channel = created) {
                     OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
                     e.getValue().writeTo(out);
                     out.flush();
@@ -113,18 +112,32 @@ public final class AtomicFiles {
         }
     }
 
-    /** A new, empty temporary file beside {@code target}, skipping names that exist. */
-    private static Path create(Path target) throws IOException {
+    /**
+     * A new temporary file beside {@code target}, open for writing, skipping names that exist; its
+     * path is recorded in {@code temps} under the target.
+     */
+    private static FileChannel create(Path target, Map<Path, Path> temps) throws IOException {
         for (int attempt = 0; ; attempt++) {
             Path tmp = temporaryName(target, WRITES.incrementAndGet());
             try {
-                FileChannel.open(tmp, CREATE, READABLE).close();
-                return tmp;
+                FileChannel channel = FileChannel.open(tmp, CREATE, READABLE);
+                temps.put(target, tmp);
+                return channel;
             } catch (FileAlreadyExistsException e) {
                 if (attempt >= 100) {
                     throw e;
                 }
             }
+        }
+    }
+
+    /** Deletes a folder and everything in it (or a file); what cannot be deleted is left. */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

@@ -1,13 +1,14 @@
 package io.kiln.runtime.cli;
 
+import io.kiln.runtime.AtomicFiles;
 import io.kiln.runtime.CsvSource;
 import io.kiln.runtime.ModelDefinition;
 import io.kiln.runtime.batch.BatchScorer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -15,8 +16,9 @@ import java.util.Locale;
  * {@code predict --input} of a CSV file, streamed through the batch scorer in chunks rather than
  * read whole: memory stays bounded whatever the file's size, the first predictions are written at
  * once, and a bad row fails with its file, line and column. The predictions are the bytes {@code
- * predict} always wrote (the scorer writes the same format). To standard output they pass through
- * a temporary file beside the system's temporary folder, removed afterwards.
+ * predict} always wrote (the scorer writes the same format). They are scored into a folder of their
+ * own (beside {@code --output}, or in the system's temporary folder for standard output) that is
+ * removed afterwards, so a failed run leaves nothing behind.
  */
 final class PredictFile {
     private PredictFile() {}
@@ -35,28 +37,29 @@ final class PredictFile {
         BatchScorer.Options options = BatchScorer.Options.defaults().overwrite(true).restart(true)
                 .checkpointInterval(Duration.ofDays(1));
         BatchScorer scorer = new BatchScorer(definition, model, options);
+        // scored in a folder of its own (beside the output, so the result is renamed into place), which is
+        // removed whatever happens: a failed predict leaves no partial file or checkpoint behind
+        Path folder;
         if (output != null) {
-            BatchScorer.Summary s = scorer.score(input, output);
-            out.println("wrote " + s.scored() + " predictions to " + output);
-            return 0;
+            Path parent = output.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            folder = Files.createTempDirectory(parent, ".predict-");
+        } else {
+            folder = Files.createTempDirectory("kiln-predict-");
         }
-        Path folder = Files.createTempDirectory("kiln-predict-");
         Path file = folder.resolve(input.getFileName().toString());
         try {
-            scorer.score(input, file);
-            try (OutputStream stdout = new java.io.FilterOutputStream(out) {
-                @Override
-                public void close() throws IOException {
-                    flush(); // standard output stays open
-                }
-            }) {
-                Files.copy(file, stdout);
+            BatchScorer.Summary s = scorer.score(input, file);
+            if (output != null) {
+                Files.move(file, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                out.println("wrote " + s.scored() + " predictions to " + output);
+            } else {
+                Files.copy(file, out); // leaves standard output open
+                out.flush();
             }
             return 0;
         } finally {
-            try (var files = Files.walk(folder)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            AtomicFiles.deleteTree(folder);
         }
     }
 }

@@ -111,9 +111,7 @@ public final class ModelStore {
                 p -> p.getFileName().toString().startsWith(".publish-") && Files.isDirectory(p))) {
             for (Path staging : stagings) {
                 if (Files.getLastModifiedTime(staging).toMillis() < before) {
-                    try (var files = Files.walk(staging)) {
-                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                    }
+                    AtomicFiles.deleteTree(staging);
                 }
             }
         } catch (IOException | UncheckedIOException e) {
@@ -164,11 +162,7 @@ public final class ModelStore {
             }
             return new Published(name, version, file(name, version));
         } finally {
-            if (Files.exists(staging)) {
-                try (var files = Files.walk(staging)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            AtomicFiles.deleteTree(staging); // gone already once renamed to the version
         }
     }
 }

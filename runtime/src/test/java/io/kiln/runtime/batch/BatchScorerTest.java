@@ -242,6 +242,28 @@ class BatchScorerTest {
     }
 
     @Test
+    void aFailedPredictLeavesNothingBesideItsOutput() throws IOException {
+        Path input = withBadRows("predict-bad.csv", 300);
+        Path folder = Files.createDirectories(dir.resolve("predict-out"));
+        Path output = folder.resolve("predictions.csv");
+        Run r = cli(species, "predict", "--model", speciesModel.toString(), "--input", input.toString(), "--output",
+                output.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains(input + ":98:");
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(files.toList()).isEmpty();
+        }
+        Path good = BatchFixtures.writeRows(dir.resolve("predict-good.csv"), 300, 2);
+        r = cli(species, "predict", "--model", speciesModel.toString(), "--input", good.toString(), "--output",
+                output.toString());
+        assertWithMessage(r.err()).that(r.exit()).isEqualTo(0);
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("predictions.csv");
+        }
+        assertThat(Files.readAllLines(output)).hasSize(301);
+    }
+
+    @Test
     void aFinishedOutputIsKeptUnlessOverwriteIsGiven() throws IOException {
         Path input = BatchFixtures.writeRows(dir.resolve("in.csv"), 50, 5);
         Path output = dir.resolve("scores.csv");
