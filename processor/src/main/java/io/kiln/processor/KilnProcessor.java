@@ -60,9 +60,7 @@ public final class KilnProcessor extends AbstractProcessor {
         try {
             reportOutsideSpecs(annotations, round, model);
         } catch (RuntimeException | Error e) {
-            StringWriter stack = new StringWriter();
-            e.printStackTrace(new PrintWriter(stack));
-            processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, Message.INTERNAL.format(stack));
+            processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, Message.INTERNAL.format(stackOf(e)));
         }
         return false;
     }
@@ -143,8 +141,12 @@ public final class KilnProcessor extends AbstractProcessor {
     }
 
     private static void internal(Reporter reporter, Element element, Throwable e) {
+        reporter.error(element, Message.INTERNAL.format(stackOf(e)));
+    }
+
+    private static String stackOf(Throwable e) {
         StringWriter stack = new StringWriter();
         e.printStackTrace(new PrintWriter(stack));
-        reporter.error(element, Message.INTERNAL.format(stack));
+        return stack.toString();
     }
 }

@@ -433,8 +433,7 @@ final class Shapes {
                     + "block from a layer with " + m.channels() + ".";
         }
         return "Make both outputs of the same kind and size, as a residual connection adds them: both images, both "
-                + "sequences of "
-                + "the same length, or both vectors.";
+                + "sequences of the same length, or both vectors.";
     }
 
     /**
