@@ -377,10 +377,12 @@ final class FileScorer {
                 return failure;
             }
             String reason = e.reason().endsWith(".") ? e.reason() : e.reason() + ".";
-            return new DataException(e.source(), e.line(), e.column(), reason + " The " + checkpoint.rows()
-                    + " rows before its chunk are saved in " + partialOf(output) + ": re-run with --on-error skip to "
-                    + "continue there and write bad rows to " + rejectsOf(output)
+            DataException hinted = new DataException(e.source(), e.line(), e.column(), reason + " The "
+                    + checkpoint.rows() + " rows before its chunk are saved in " + partialOf(output) + ": re-run with "
+                    + "--on-error skip to continue there and write bad rows to " + rejectsOf(output)
                     + ", or fix the data and re-run with --restart.");
+            hinted.initCause(e); // the error alone, for callers that do not resume (predict)
+            return hinted;
         }
 
         private FileChannel rejects() throws IOException {

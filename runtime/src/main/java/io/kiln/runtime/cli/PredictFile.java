@@ -2,6 +2,7 @@ package io.kiln.runtime.cli;
 
 import io.kiln.runtime.AtomicFiles;
 import io.kiln.runtime.CsvSource;
+import io.kiln.runtime.DataException;
 import io.kiln.runtime.ModelDefinition;
 import io.kiln.runtime.batch.BatchScorer;
 import java.io.IOException;
@@ -58,6 +59,9 @@ final class PredictFile {
                 out.flush();
             }
             return 0;
+        } catch (DataException e) {
+            // the scorer's advice to resume is no use here: predict keeps nothing and has no --restart
+            throw e.getCause() instanceof DataException plain ? plain : e;
         } finally {
             AtomicFiles.deleteTree(folder);
         }

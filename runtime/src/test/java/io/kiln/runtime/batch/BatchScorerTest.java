@@ -249,7 +249,9 @@ class BatchScorerTest {
         Run r = cli(species, "predict", "--model", speciesModel.toString(), "--input", input.toString(), "--output",
                 output.toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains(input + ":98:");
+        // the error alone: no advice to resume from files predict does not keep
+        assertThat(r.err()).isEqualTo("error: " + input + ":98: column 'wide_sepal' (6): \"maybe\" is not a boolean "
+                + "(true/false, yes/no, 1/0)\n");
         try (Stream<Path> files = Files.list(folder)) {
             assertThat(files.toList()).isEmpty();
         }
