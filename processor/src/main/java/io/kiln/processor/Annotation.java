@@ -1,6 +1,5 @@
 package io.kiln.processor;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.lang.model.element.AnnotationMirror;
@@ -12,7 +11,8 @@ import javax.lang.model.util.Elements;
 
 /**
  * One annotation on one element, read through its mirror (never through reflection), with
- * defaults filled in.
+ * defaults filled in. Attributes are named by {@link Attr} constants, so each value comes back
+ * typed and a misspelt attribute does not compile.
  */
 final class Annotation {
     final Element element;
@@ -27,78 +27,73 @@ final class Annotation {
         this.values = elements.getElementValuesWithDefaults(mirror);
     }
 
-    boolean isSet(String attribute) {
-        return Reporter.explicitValue(mirror, attribute).isPresent();
-    }
-
-    /** Whether this annotation type declares {@code attribute} (set or defaulted). */
-    boolean has(String attribute) {
-        return values.keySet().stream().anyMatch(e -> e.getSimpleName().contentEquals(attribute));
+    /** Whether the user wrote {@code attribute} (rather than leaving its default). */
+    boolean isSet(Attr<?> attribute) {
+        return Reporter.explicitValue(mirror, attribute.name).isPresent();
     }
 
     /** The declared default of {@code attribute} (a list of {@code AnnotationValue} for arrays), or null. */
-    Object defaultValue(String attribute) {
+    Object defaultValue(Attr<?> attribute) {
         for (ExecutableElement e : values.keySet()) {
-            if (e.getSimpleName().contentEquals(attribute)) {
+            if (e.getSimpleName().contentEquals(attribute.name)) {
                 return e.getDefaultValue() == null ? null : e.getDefaultValue().getValue();
             }
         }
         return null;
     }
 
-    private Object raw(String attribute) {
+    private Object raw(Attr<?> attribute) {
+        if (!attribute.annotation.getSimpleName().equals(simpleName)) {
+            throw new IllegalArgumentException("@" + simpleName + " has no attribute " + attribute.annotation.getSimpleName()
+                    + "." + attribute.name);
+        }
         for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : values.entrySet()) {
-            if (e.getKey().getSimpleName().contentEquals(attribute)) {
+            if (e.getKey().getSimpleName().contentEquals(attribute.name)) {
                 return e.getValue().getValue();
             }
         }
-        throw new IllegalArgumentException("@" + simpleName + " has no attribute " + attribute);
+        throw new IllegalArgumentException("@" + simpleName + " has no attribute " + attribute.name);
     }
 
-    String string(String attribute) {
-        return (String) raw(attribute);
-    }
-
-    int intValue(String attribute) {
-        return ((Number) raw(attribute)).intValue();
-    }
-
-    long longValue(String attribute) {
-        return ((Number) raw(attribute)).longValue();
-    }
-
-    double doubleValue(String attribute) {
-        return ((Number) raw(attribute)).doubleValue();
-    }
-
-    boolean bool(String attribute) {
-        return (Boolean) raw(attribute);
-    }
-
-    char charValue(String attribute) {
-        return (Character) raw(attribute);
-    }
-
-    <E extends Enum<E>> E enumValue(String attribute, Class<E> type) {
-        VariableElement constant = (VariableElement) raw(attribute);
-        return Enum.valueOf(type, constant.getSimpleName().toString());
-    }
-
-    List<String> strings(String attribute) {
-        List<String> result = new ArrayList<>();
-        for (Object v : (List<?>) raw(attribute)) {
-            result.add((String) ((AnnotationValue) v).getValue());
+    /** The value of {@code attribute}, converted to its Java type. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    <T> T get(Attr<T> attribute) {
+        Object raw = raw(attribute);
+        Class<?> type = attribute.type;
+        if (type.isEnum()) {
+            return (T) Enum.valueOf((Class) type, ((VariableElement) raw).getSimpleName().toString());
         }
-        return result;
+        if (type == String[].class) {
+            List<?> list = (List<?>) raw;
+            String[] result = new String[list.size()];
+            for (int i = 0; i < result.length; i++) {
+                result[i] = (String) ((AnnotationValue) list.get(i)).getValue();
+            }
+            return (T) result;
+        }
+        if (type == int[].class) {
+            List<?> list = (List<?>) raw;
+            int[] result = new int[list.size()];
+            for (int i = 0; i < result.length; i++) {
+                result[i] = ((Number) ((AnnotationValue) list.get(i)).getValue()).intValue();
+            }
+            return (T) result;
+        }
+        if (type == double.class) {
+            return (T) Double.valueOf(((Number) raw).doubleValue());
+        }
+        if (type == int.class) {
+            return (T) Integer.valueOf(((Number) raw).intValue());
+        }
+        if (type == long.class) {
+            return (T) Long.valueOf(((Number) raw).longValue());
+        }
+        return (T) raw; // String, boolean, char
     }
 
-    int[] ints(String attribute) {
-        List<?> list = (List<?>) raw(attribute);
-        int[] result = new int[list.size()];
-        for (int i = 0; i < result.length; i++) {
-            result[i] = ((Number) ((AnnotationValue) list.get(i)).getValue()).intValue();
-        }
-        return result;
+    /** A string-array attribute as a list. */
+    List<String> list(Attr<String[]> attribute) {
+        return List.of(get(attribute));
     }
 
     String display() {

@@ -93,7 +93,7 @@ public final class KilnProcessor extends AbstractProcessor {
         }
         firstPerClass.forEach((type, e) -> {
             Reporter reporter = new Reporter(processingEnv.getMessager());
-            reporter.error(e, Reporter.find(e, annotationOf.get(type).getQualifiedName().toString()), null,
+            reporter.error(e, Reporter.find(e, annotationOf.get(type).getQualifiedName().toString()),
                     Message.NO_MODEL.format(e.getSimpleName(), annotationOf.get(type).getSimpleName(),
                             type.getSimpleName()));
         });
@@ -126,7 +126,7 @@ public final class KilnProcessor extends AbstractProcessor {
             }
         } catch (FilerException e) {
             // A user error, not an internal one: e.g. Outer.Inner and Outer_Inner both generate Outer_InnerNetwork.
-            reporter.error(element, Reporter.find(element, MODEL), null,
+            reporter.error(element, Reporter.find(element, MODEL),
                     Message.GENERATED_NAME_CLASH.format(element.getSimpleName(), e.getMessage()));
         } catch (NoClassDefFoundError e) {
             if (e.getMessage() != null && e.getMessage().startsWith("io/kiln/dsl/")) {

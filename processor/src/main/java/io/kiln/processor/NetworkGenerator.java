@@ -8,11 +8,7 @@ import com.palantir.javapoet.TypeSpec;
 import io.kiln.dsl.Activation;
 import io.kiln.dsl.Loss;
 import io.kiln.processor.SpecModel.ClippingModel;
-import io.kiln.processor.SpecModel.LayerKind;
-import io.kiln.processor.SpecModel.LayerModel;
-import io.kiln.processor.SpecModel.OptimizerModel;
 import io.kiln.processor.SpecModel.RegularizationModel;
-import io.kiln.processor.SpecModel.Window;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 
@@ -56,7 +52,7 @@ final class NetworkGenerator {
      * Weight decay is always written per layer: DL4J 1.0.0-M2.1 applies a global
      * {@code weightDecay} twice to layers without their own regularization.
      */
-    private record Penalties(RegularizationModel global, boolean globalL1, boolean globalL2) {
+    record Penalties(RegularizationModel global, boolean globalL1, boolean globalL2) {
         static Penalties of(SpecModel spec) {
             RegularizationModel r = spec.regularization();
             return new Penalties(r,
@@ -92,7 +88,7 @@ final class NetworkGenerator {
     private static CodeBlock global(SpecModel spec, Penalties penalties) {
         CodeBlock.Builder b = CodeBlock.builder();
         b.add(".seed(seed)\n");
-        b.add(".updater($L)\n", updater(spec.optimizer()));
+        b.add(".updater($L)\n", spec.optimizer().updater());
         if (penalties.globalL1()) {
             b.add(".l1($L)\n", spec.regularization().l1());
         }
@@ -115,23 +111,8 @@ final class NetworkGenerator {
         b.add("new $T.Builder()\n", Names.NEURAL_NET_CONFIGURATION).indent().indent();
         b.add(global(spec, penalties));
         b.add(".list()\n");
-        Shapes.Result shapes = Shapes.infer(Shapes.input(spec.image(), spec.series(), spec.features()), spec.layers());
-        int index = 0; // the DL4J layer index: a last-step layer is its recurrent layer's wrapper, not a layer
-        for (int i = 0; i < spec.layers().size(); i++) {
-            LayerModel layer = spec.layers().get(i);
-            if (layer.kind() == LayerKind.LAST_TIME_STEP) {
-                continue; // written as the wrapper of the recurrent layer before it
-            }
-            CodeBlock built = layer(spec, layer, penalties, shapes.rows().get(i).output());
-            boolean lastStep = i + 1 < spec.layers().size()
-                    && spec.layers().get(i + 1).kind() == LayerKind.LAST_TIME_STEP;
-            b.add(".layer($L)\n", lastStep ? CodeBlock.of("new $T($L)", Names.LAST_TIME_STEP, built) : built);
-            if (poolsSequence(shapes, spec.layers(), i) && i + 1 < spec.layers().size()) {
-                b.add(".inputPreProcessor($L, new $T())\n", index + 1, Names.RNN_TO_FEED_FORWARD);
-            }
-            index++;
-        }
-        boolean tokens = spec.image() == null && spec.layers().get(0).kind() == LayerKind.EMBEDDING;
+        writeLayers(spec, penalties, NetworkWriter.chain(b));
+        boolean tokens = spec.image() == null && spec.layers().get(0).takesTokens();
         if (!tokens && spec.image() == null && spec.series() != null) {
             // rows of windows, feature by feature, oldest step first: [batch, features, steps] for the first layer
             b.add(".inputPreProcessor(0, new $T($L, $L))\n", Names.SEQUENCE_INPUT, spec.features().size(),
@@ -174,50 +155,23 @@ final class NetworkGenerator {
                     Names.SEQUENCE_INPUT, spec.features().size(), spec.series().window(), previous);
             previous = "kiln-sequence";
         }
-        String input = previous;
-        Shapes.Result shapes = Shapes.infer(Shapes.input(spec.image(), spec.series(), spec.features()), spec.layers());
-        java.util.Map<String, String> vertexOf = new java.util.HashMap<>(); // a layer field's vertex
-        boolean pooledSequence = false;
-        List<LayerModel> layers = spec.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            LayerModel layer = layers.get(i);
-            switch (layer.kind()) {
-                case LAST_TIME_STEP -> vertexOf.put(layer.name(), previous); // its recurrent layer's wrapper
-                case RESIDUAL -> {
-                    String shortcut = LayerModel.INPUT.equals(layer.from()) ? input : vertexOf.get(layer.from());
-                    boolean activated = layer.activation() != Activation.IDENTITY;
-                    String sum = activated ? layer.name() + "/sum" : layer.name();
-                    b.add(".addVertex($S, new $T($T.Op.Add), $S, $S)\n", sum, Names.ELEMENT_WISE_VERTEX,
-                            Names.ELEMENT_WISE_VERTEX, previous, shortcut);
-                    if (activated) {
-                        b.add(".addLayer($S, new $T.Builder().name($S).activation($T.$L).build(), $S)\n",
-                                layer.name(), Names.ACTIVATION_LAYER, layer.name(), Names.ND4J_ACTIVATION,
-                                dl4j(layer.activation()), sum);
-                    }
-                    previous = layer.name();
-                    vertexOf.put(layer.name(), previous);
-                }
-                default -> {
-                    CodeBlock built = layer(spec, layer, penalties, shapes.rows().get(i).output());
-                    if (i + 1 < layers.size() && layers.get(i + 1).kind() == LayerKind.LAST_TIME_STEP) {
-                        built = CodeBlock.of("new $T($L)", Names.LAST_TIME_STEP, built);
-                    }
-                    if (pooledSequence) { // as in the layer stack: the pooled sequence is a vector
-                        b.add(".addLayer($S, $L, new $T(), $S)\n", layer.name(), built, Names.RNN_TO_FEED_FORWARD,
-                                previous);
-                    } else {
-                        b.add(".addLayer($S, $L, $S)\n", layer.name(), built, previous);
-                    }
-                    pooledSequence = poolsSequence(shapes, layers, i);
-                    previous = layer.name();
-                    vertexOf.put(layer.name(), previous);
-                }
-            }
-        }
+        NetworkWriter writer = NetworkWriter.graph(b, previous);
+        writeLayers(spec, penalties, writer);
         b.add(".setInputTypes($L)\n", inputType(spec, true));
-        b.add(".setOutputs($S)\n", previous);
+        b.add(".setOutputs($S)\n", writer.graphOutput());
         b.add(".build()").unindent().unindent();
         return b.build();
+    }
+
+    /** Each layer writes itself, given the shapes the walk found around it. */
+    private static void writeLayers(SpecModel spec, Penalties penalties, NetworkWriter writer) {
+        Shapes.Result shapes = spec.shapes();
+        for (int i = 0; i < spec.layers().size(); i++) {
+            Shapes.Shape input = i == 0 ? shapes.input() : shapes.rows().get(i - 1).output();
+            spec.layers().get(i).write(writer,
+                    new NetworkWriter.Context(spec, penalties, input, shapes.rows().get(i).output()));
+        }
+        writer.finish();
     }
 
     /**
@@ -232,7 +186,7 @@ final class NetworkGenerator {
             return CodeBlock.of("$T.convolutionalFlat($L, $L, $L)", Names.INPUT_TYPE, spec.image().height(),
                     spec.image().width(), spec.image().channels());
         }
-        if (spec.layers().get(0).kind() == LayerKind.EMBEDDING) {
+        if (spec.layers().get(0).takesTokens()) {
             SpecModel.TextModel text = spec.features().get(0).text();
             return CodeBlock.of("$T.recurrent($L, $L)", Names.INPUT_TYPE, graph ? text.vocabulary() + 2 : 1,
                     text.maxTokens());
@@ -244,124 +198,10 @@ final class NetworkGenerator {
         return CodeBlock.of("$T.feedForward(numInputs)", Names.INPUT_TYPE);
     }
 
-    /**
-     * Whether layer {@code i} is a global pooling of a sequence. DL4J types its output as a sequence
-     * though it is a vector, and a dropout layer after it then fails in backprop: the next layer is
-     * told it takes a vector ({@code RnnToFeedForwardPreProcessor}).
-     */
-    private static boolean poolsSequence(Shapes.Result shapes, List<LayerModel> layers, int i) {
-        return layers.get(i).kind() == LayerKind.GLOBAL_POOL
-                && (i == 0 ? shapes.input() : shapes.rows().get(i - 1).output()) instanceof Shapes.Sequence;
-    }
-
-    private static CodeBlock updater(OptimizerModel o) {
-        return switch (o.kind()) {
-            case SGD -> CodeBlock.of("new $T($L)", Names.updater("Sgd"), o.learningRate());
-            case MOMENTUM -> CodeBlock.of("new $T($L, $L)", Names.MOMENTUM, o.learningRate(), o.momentum());
-            case NESTEROV -> CodeBlock.of("new $T($L, $L)", Names.updater("Nesterovs"), o.learningRate(), o.momentum());
-            case ADAM, ADAMW -> CodeBlock.of("new $T($L, $L, $L, $L)", Names.updater("Adam"), o.learningRate(),
-                    o.beta1(), o.beta2(), o.epsilon());
-            case RMSPROP -> CodeBlock.of("new $T($L, $L, $L)", Names.updater("RmsProp"), o.learningRate(), o.decay(),
-                    o.epsilon());
-            case ADAGRAD -> CodeBlock.of("new $T($L, $L)", Names.updater("AdaGrad"), o.learningRate(), o.epsilon());
-        };
-    }
-
-    /** The DL4J layer of {@code layer}, whose output the shape walk found to be {@code output}. */
-    private static CodeBlock layer(SpecModel spec, LayerModel layer, Penalties penalties, Shapes.Shape output) {
-        return switch (layer.kind()) {
-            case DENSE -> CodeBlock.of("new $T.Builder().name($S).nOut($L).activation($T.$L)$L$L.build()",
-                    Names.DENSE_LAYER, layer.name(), layer.units(), Names.ND4J_ACTIVATION, dl4j(layer.activation()),
-                    reluInit(layer.activation()), penalties.layerCalls(layer));
-            // DL4J takes the probability of keeping a unit; the spec declares the drop rate.
-            case DROPOUT -> CodeBlock.of("new $T.Builder($L).name($S).build()", Names.DROPOUT_LAYER,
-                    keep(layer.rate()), layer.name());
-            case BATCH_NORM -> CodeBlock.of("new $T.Builder().name($S).decay($L).eps($L).build()",
-                    Names.BATCH_NORMALIZATION, layer.name(), layer.decay(), layer.epsilon());
-            case OUTPUT -> CodeBlock.of("new $T.Builder($T.$L).name($S).nOut($L).activation($T.$L)$L.build()",
-                    Names.OUTPUT_LAYER, Names.LOSS_FUNCTION, dl4j(layer.loss()), layer.name(), layer.units(),
-                    Names.ND4J_ACTIVATION, dl4j(layer.activation()), penalties.layerCalls(layer));
-            case CONV2D -> {
-                Window w = layer.window();
-                yield CodeBlock.of("new $T.Builder($L, $L).name($S).nOut($L).stride($L, $L).padding($L, $L)"
-                                + ".dilation($L, $L).convolutionMode($T.$L).activation($T.$L)$L$L.build()",
-                        Names.CONVOLUTION_LAYER, w.kernelHeight(), w.kernelWidth(), layer.name(), layer.units(),
-                        w.strideHeight(), w.strideWidth(), w.padHeight(), w.padWidth(), w.dilationHeight(),
-                        w.dilationWidth(), Names.CONVOLUTION_MODE, mode(w), Names.ND4J_ACTIVATION,
-                        dl4j(layer.activation()), reluInit(layer.activation()), penalties.layerCalls(layer));
-            }
-            case SEPARABLE_CONV2D -> {
-                Window w = layer.window();
-                yield CodeBlock.of("new $T.Builder($L, $L).name($S).nOut($L).depthMultiplier($L).stride($L, $L)"
-                                + ".padding($L, $L).dilation($L, $L).convolutionMode($T.$L).activation($T.$L)$L$L.build()",
-                        Names.SEPARABLE_CONVOLUTION, w.kernelHeight(), w.kernelWidth(), layer.name(), layer.units(),
-                        layer.depthMultiplier(), w.strideHeight(), w.strideWidth(), w.padHeight(), w.padWidth(),
-                        w.dilationHeight(), w.dilationWidth(), Names.CONVOLUTION_MODE, mode(w), Names.ND4J_ACTIVATION,
-                        dl4j(layer.activation()), reluInit(layer.activation()), penalties.layerCalls(layer));
-            }
-            case POOL2D -> {
-                Window w = layer.window();
-                yield CodeBlock.of("new $T.Builder($T.$L).name($S).kernelSize($L, $L).stride($L, $L).padding($L, $L)"
-                                + ".convolutionMode($T.$L).build()",
-                        Names.SUBSAMPLING_LAYER, Names.POOLING_TYPE, w.pooling(), layer.name(), w.kernelHeight(),
-                        w.kernelWidth(), w.strideHeight(), w.strideWidth(), w.padHeight(), w.padWidth(),
-                        Names.CONVOLUTION_MODE, mode(w));
-            }
-            case GLOBAL_POOL -> CodeBlock.of("new $T.Builder($T.$L).name($S).build()", Names.GLOBAL_POOLING_LAYER,
-                    Names.POOLING_TYPE, layer.window().pooling(), layer.name());
-            case LSTM, SIMPLE_RNN -> {
-                CodeBlock rnn = CodeBlock.of("new $T.Builder().name($S).nOut($L).activation($T.$L)$L.build()",
-                        layer.kind() == LayerKind.LSTM ? Names.LSTM : Names.SIMPLE_RNN, layer.name(), layer.units(),
-                        Names.ND4J_ACTIVATION, dl4j(layer.activation()), penalties.layerCalls(layer));
-                yield layer.bidirectional()
-                        ? CodeBlock.of("new $T($T.Mode.CONCAT, $L)", Names.BIDIRECTIONAL, Names.BIDIRECTIONAL, rnn)
-                        : rnn;
-            }
-            case CONV1D -> {
-                Window w = layer.window();
-                yield CodeBlock.of("new $T.Builder($L, $L, $L).name($S).nOut($L).dilation($L)"
-                                + ".convolutionMode($T.$L).activation($T.$L)$L$L.build()",
-                        Names.CONVOLUTION_1D, w.kernelHeight(), w.strideHeight(), w.padHeight(), layer.name(),
-                        layer.units(), w.dilationHeight(), Names.CONVOLUTION_MODE, mode(w), Names.ND4J_ACTIVATION,
-                        dl4j(layer.activation()), reluInit(layer.activation()), penalties.layerCalls(layer));
-            }
-            // no padding: DL4J M2.1's 1-D pooling fails at the first forward pass with any (docs/dl4j-notes.md)
-            case POOL1D -> CodeBlock.of("new $T.Builder($T.$L).kernelSize($L).stride($L).name($S).convolutionMode($T.$L)"
-                            + ".build()",
-                    Names.SUBSAMPLING_1D, Names.POOLING_TYPE, layer.window().pooling(), layer.window().kernelHeight(),
-                    layer.window().strideHeight(), layer.name(), Names.CONVOLUTION_MODE, mode(layer.window()));
-            case LAST_TIME_STEP -> throw new IllegalStateException("written as its recurrent layer's wrapper");
-            case RESIDUAL -> throw new IllegalStateException("written as graph vertices");
-            case SELF_ATTENTION -> {
-                long units = ((Shapes.Sequence) output).channels();
-                int heads = layer.attention().heads();
-                long headSize = layer.attention().headSize() > 0 ? layer.attention().headSize() : units / heads;
-                yield CodeBlock.of("new $T.Builder().name($S).nOut($L).nHeads($L).headSize($L).projectInput(true).build()",
-                        Names.SELF_ATTENTION, layer.name(), units, heads, headSize);
-            }
-            case EMBEDDING -> { // ids 0 (padding) and 1 (unknown), then the vocabulary
-                SpecModel.TextModel text = spec.features().get(0).text();
-                yield CodeBlock.of("new $T.Builder().name($S).nIn($L).nOut($L).inputLength($L).build()",
-                        Names.EMBEDDING_SEQUENCE, layer.name(), text.vocabulary() + 2, layer.units(), text.maxTokens());
-            }
-        };
-    }
-
-    /** DL4J's Truncate is the output-size rule of Kiln's default (no 'same'); its checks are Kiln's own. */
-    private static String mode(Window w) {
-        return w.causal() ? "Causal" : w.same() ? "Same" : "Truncate";
-    }
-
-    private static CodeBlock reluInit(Activation activation) {
+    static CodeBlock reluInit(Activation activation) {
         return activation == Activation.RELU || activation == Activation.LEAKY_RELU
                 ? CodeBlock.of(".weightInit($T.RELU)", Names.WEIGHT_INIT)
                 : CodeBlock.of("");
-    }
-
-    /** 1 - rate, printed without binary noise (0.1 drop rate keeps 0.9, not 0.9000000000000000222). */
-    private static String keep(double rate) {
-        return new java.math.BigDecimal(Double.toString(1.0)).subtract(new java.math.BigDecimal(Double.toString(rate)))
-                .stripTrailingZeros().toPlainString();
     }
 
     static String dl4j(Activation a) {
@@ -392,7 +232,7 @@ final class NetworkGenerator {
      */
     static String layerTable(SpecModel spec) {
         Penalties penalties = Penalties.of(spec);
-        Shapes.Result shapes = Shapes.infer(Shapes.input(spec.image(), spec.series(), spec.features()), spec.layers());
+        Shapes.Result shapes = spec.shapes();
         StringBuilder t = new StringBuilder();
         String format = "%-16s %-12s %-12s %10s  %s";
         t.append(String.format(format, "layer", "type", "output", "params", "detail")).append('\n');
@@ -401,72 +241,19 @@ final class NetworkGenerator {
                 shapes.input().describe(), "", "").stripTrailing()).append('\n');
         for (Shapes.Row row : shapes.rows()) {
             LayerModel l = row.layer();
-            String detail = switch (l.kind()) {
-                case DENSE -> l.activation().name();
-                case DROPOUT -> "rate " + l.rate();
-                case BATCH_NORM -> "decay " + l.decay();
-                case OUTPUT -> l.activation().name() + ", loss " + l.loss().name();
-                case CONV2D -> window(l.window(), true) + ", " + l.activation().name();
-                case SEPARABLE_CONV2D -> window(l.window(), true) + ", depth x" + l.depthMultiplier() + ", "
-                        + l.activation().name();
-                case POOL2D -> l.window().pooling() + " " + window(l.window(), false);
-                case GLOBAL_POOL -> l.window().pooling().name();
-                case LSTM, SIMPLE_RNN -> l.activation().name() + (l.bidirectional() ? ", bidirectional" : "");
-                case LAST_TIME_STEP -> "";
-                case CONV1D -> window1d(l.window(), true) + ", " + l.activation().name();
-                case POOL1D -> l.window().pooling() + " " + window1d(l.window(), false);
-                case EMBEDDING -> "";
-                case SELF_ATTENTION -> l.attention().heads() + (l.attention().heads() == 1 ? " head" : " heads")
-                        + (l.attention().headSize() > 0 ? " of " + l.attention().headSize() : "");
-                case RESIDUAL -> "+ " + l.from() + (l.activation() == Activation.IDENTITY ? ""
-                        : ", " + l.activation().name());
-            };
+            String detail = l.detail();
             if (l.hasWeights() && penalties.l1(l) > 0) {
                 detail += ", l1 " + penalties.l1(l);
             }
             if (l.hasWeights() && penalties.l2(l) > 0) {
                 detail += ", l2 " + penalties.l2(l);
             }
-            t.append(String.format(format, l.name(), Shapes.annotationOf(l), row.output().describe(),
+            t.append(String.format(format, l.name(), l.annotation(), row.output().describe(),
                     row.params() < 0 ? "?" : String.format("%,d", row.params()), detail).stripTrailing()).append('\n');
         }
         long total = shapes.totalParams();
         t.append(total < 0 ? "total params: depend on n, the encoded input width (known once preprocessing is fitted)\n"
                 : String.format("total params: %,d%n", total));
         return t.toString();
-    }
-
-    private static String window1d(Window w, boolean convolution) {
-        StringBuilder b = new StringBuilder();
-        b.append(w.kernelHeight()).append(", stride ").append(w.strideHeight());
-        if (w.causal()) {
-            b.append(", causal");
-        } else if (w.same()) {
-            b.append(", same");
-        } else if (w.padHeight() > 0) {
-            b.append(", padding ").append(w.padHeight());
-        }
-        if (convolution && w.dilationHeight() > 1) {
-            b.append(", dilation ").append(w.dilationHeight());
-        }
-        return b.toString();
-    }
-
-    private static String window(Window w, boolean convolution) {
-        StringBuilder b = new StringBuilder();
-        b.append(w.kernelHeight()).append('x').append(w.kernelWidth());
-        b.append(", stride ").append(w.strideHeight() == w.strideWidth() ? Integer.toString(w.strideHeight())
-                : w.strideHeight() + "x" + w.strideWidth());
-        if (w.same()) {
-            b.append(", same");
-        } else if (w.padHeight() > 0 || w.padWidth() > 0) {
-            b.append(", padding ").append(w.padHeight() == w.padWidth() ? Integer.toString(w.padHeight())
-                    : w.padHeight() + "x" + w.padWidth());
-        }
-        if (convolution && (w.dilationHeight() > 1 || w.dilationWidth() > 1)) {
-            b.append(", dilation ").append(w.dilationHeight() == w.dilationWidth()
-                    ? Integer.toString(w.dilationHeight()) : w.dilationHeight() + "x" + w.dilationWidth());
-        }
-        return b.toString();
     }
 }

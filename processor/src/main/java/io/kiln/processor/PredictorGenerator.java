@@ -240,7 +240,7 @@ final class PredictorGenerator {
             case INDEX -> TypeName.get(label.type()).unbox().equals(TypeName.LONG)
                     ? CodeBlock.of("(long) p.classIndex(i), p.probabilities(i)")
                     : CodeBlock.of("p.classIndex(i), p.probabilities(i)");
-            case NAME -> SpecReader.isEnum(label.type())
+            case NAME -> SchemaReader.isEnum(label.type())
                     ? CodeBlock.of("$T.valueOf(p.className(i)), p.probabilities(i)", TypeName.get(label.type()))
                     : CodeBlock.of("p.className(i), p.probabilities(i)");
             case MULTI_HOT -> CodeBlock.of("p.labels(i), p.probabilities(i)");

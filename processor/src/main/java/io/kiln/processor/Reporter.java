@@ -32,14 +32,25 @@ final class Reporter {
         messager.printMessage(Diagnostic.Kind.ERROR, message, element);
     }
 
-    /** An error on the annotation {@code annotation} of {@code element}, at {@code attribute} if it was written. */
-    void error(Element element, AnnotationMirror annotation, String attribute, String message) {
+    /** An error on the annotation {@code a}, at {@code attribute} if it was written (else on the annotation). */
+    void error(Annotation a, Attr<?> attribute, String message) {
         errors++;
-        print(Diagnostic.Kind.ERROR, element, annotation, attribute, message);
+        print(Diagnostic.Kind.ERROR, a.element, a.mirror, attribute == null ? null : attribute.name, message);
     }
 
-    void warning(Element element, AnnotationMirror annotation, String attribute, String message) {
-        print(Diagnostic.Kind.WARNING, element, annotation, attribute, message);
+    /** An error on an annotation of {@code element} as a whole (on the element when {@code annotation} is null). */
+    void error(Element element, AnnotationMirror annotation, String message) {
+        errors++;
+        print(Diagnostic.Kind.ERROR, element, annotation, null, message);
+    }
+
+    /** An error on the annotation {@code a} as a whole. */
+    void error(Annotation a, String message) {
+        error(a, null, message);
+    }
+
+    void warning(Annotation a, Attr<?> attribute, String message) {
+        print(Diagnostic.Kind.WARNING, a.element, a.mirror, attribute == null ? null : attribute.name, message);
     }
 
     private void print(Diagnostic.Kind kind, Element element, AnnotationMirror annotation, String attribute,

@@ -23,6 +23,7 @@ record SpecModel(
         List<FeatureModel> features,
         LabelModel label,
         List<LayerModel> layers,
+        Shapes.Result shapes,
         OptimizerModel optimizer,
         FitModel fit,
         ProtocolModel protocol,
@@ -42,7 +43,12 @@ record SpecModel(
      * one other than the layer before it (a residual connection). DL4J: {@code ComputationGraph}.
      */
     boolean isGraph() {
-        return layers.stream().anyMatch(l -> l.kind() == LayerKind.RESIDUAL);
+        return layers.stream().anyMatch(LayerModel::needsGraph);
+    }
+
+    /** The output layer, the last one. */
+    OutputLayer output() {
+        return (OutputLayer) layers.get(layers.size() - 1);
     }
 
     /** Number of output units the task and label call for. */
@@ -100,134 +106,13 @@ record SpecModel(
         }
     }
 
-    enum LayerKind {
-        DENSE, DROPOUT, BATCH_NORM, OUTPUT, CONV2D, SEPARABLE_CONV2D, POOL2D, GLOBAL_POOL, LSTM, SIMPLE_RNN, LAST_TIME_STEP, CONV1D,
-        POOL1D, EMBEDDING, RESIDUAL, SELF_ATTENTION;
-
-        /** Recurrent layers, which {@code @LastTimeStep} can follow. */
-        boolean recurrent() {
-            return this == LSTM || this == SIMPLE_RNN;
-        }
-    }
-
     /** The image the features form ({@code @Image}). */
     record ImageModel(int height, int width, int channels) {}
 
     /** The windows over an ordered series ({@code @Series}): {@code window} steps, the target {@code horizon} later. */
     record SeriesModel(int window, int horizon) {}
 
-    /**
-     * The window of a convolution or pooling layer, per dimension (height, width); {@code same}
-     * pads so that the output is {@code ceil(in / stride)}; {@code causal} (1-D only) pads at the
-     * start alone, with the same output length. Pooling has dilation 1. A 1-D window uses the
-     * height values; its width values are 1.
-     */
-    record Window(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int padHeight, int padWidth,
-            int dilationHeight, int dilationWidth, boolean same, io.kiln.dsl.Pooling pooling, boolean causal) {
-
-        Window(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int padHeight, int padWidth,
-                int dilationHeight, int dilationWidth, boolean same, io.kiln.dsl.Pooling pooling) {
-            this(kernelHeight, kernelWidth, strideHeight, strideWidth, padHeight, padWidth, dilationHeight,
-                    dilationWidth, same, pooling, false);
-        }
-
-        /** An output as long as {@code ceil(in / stride)}: {@code same} or {@code causal} padding. */
-        boolean keepsLength() {
-            return same || causal;
-        }
-    }
-
-    /**
-     * A layer as declared. {@code l1} and {@code l2} are the layer's own penalties, negative when it
-     * inherits {@link RegularizationModel}'s; {@code labelSmoothing} is the output layer's;
-     * {@code bidirectional} is a recurrent layer's; {@code depthMultiplier} a separable convolution's;
-     * {@code from} the layer (or {@value #INPUT}) whose output a residual connection adds;
-     * {@code attention} a self-attention layer's heads ({@code units} 0: as many as its input has).
-     */
-    record LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
-            double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window,
-            boolean bidirectional, int depthMultiplier, String from, AttentionModel attention) {
-
-        /** The input of the network, as a residual connection's {@code from} names it. */
-        static final String INPUT = "input";
-
-        LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
-                double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window,
-                boolean bidirectional, int depthMultiplier, String from) {
-            this(name, kind, units, activation, loss, rate, decay, epsilon, l1, l2, labelSmoothing, window,
-                    bidirectional, depthMultiplier, from, null);
-        }
-
-        LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
-                double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window,
-                boolean bidirectional, int depthMultiplier) {
-            this(name, kind, units, activation, loss, rate, decay, epsilon, l1, l2, labelSmoothing, window,
-                    bidirectional, depthMultiplier, null);
-        }
-
-        LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
-                double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window,
-                boolean bidirectional) {
-            this(name, kind, units, activation, loss, rate, decay, epsilon, l1, l2, labelSmoothing, window,
-                    bidirectional, 1);
-        }
-
-        LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
-                double decay, double epsilon, double l1, double l2, double labelSmoothing) {
-            this(name, kind, units, activation, loss, rate, decay, epsilon, l1, l2, labelSmoothing, null, false);
-        }
-
-        LayerModel(String name, LayerKind kind, int units, Activation activation, Loss loss, double rate,
-                double decay, double epsilon, double l1, double l2, double labelSmoothing, Window window) {
-            this(name, kind, units, activation, loss, rate, decay, epsilon, l1, l2, labelSmoothing, window, false);
-        }
-
-        /** The heads of a self-attention layer; {@code headSize} 0: units / heads. */
-        record AttentionModel(int heads, int headSize) {}
-
-        /** Layers with weights that l1 and l2 penalize. */
-        boolean hasWeights() {
-            return switch (kind) {
-                case DENSE, OUTPUT, CONV2D, SEPARABLE_CONV2D, CONV1D, LSTM, SIMPLE_RNN, EMBEDDING -> true;
-                default -> false;
-            };
-        }
-    }
-
-    enum OptimizerKind { SGD, MOMENTUM, NESTEROV, ADAM, ADAMW, RMSPROP, ADAGRAD }
-
-    record OptimizerModel(OptimizerKind kind, double learningRate, double momentum, double beta1, double beta2,
-            double epsilon, double decay, double weightDecay) {}
-
     record FitModel(int epochs, int batchSize, long seed) {}
-
-    /** The evaluation protocol: one of {@link HoldoutModel}, {@link KFoldModel}, {@link TemporalModel}. */
-    sealed interface ProtocolModel permits HoldoutModel, KFoldModel, TemporalModel {
-        /** Whether rows are set aside for validation during training. */
-        boolean hasValidation();
-    }
-
-    record HoldoutModel(double validation, double test, boolean stratified, boolean shuffle, boolean retrain)
-            implements ProtocolModel {
-        @Override
-        public boolean hasValidation() {
-            return validation > 0;
-        }
-    }
-
-    record KFoldModel(int k, int repeats, boolean stratified, boolean shuffle, double test) implements ProtocolModel {
-        @Override
-        public boolean hasValidation() {
-            return true;
-        }
-    }
-
-    record TemporalModel(String orderBy, double validation, double test) implements ProtocolModel {
-        @Override
-        public boolean hasValidation() {
-            return validation > 0;
-        }
-    }
 
     /**
      * Global weight penalties. {@code weightDecay} is the decoupled decay in effect, from
@@ -239,15 +124,6 @@ record SpecModel(
     record ClippingModel(double norm, double value) {}
 
     record EarlyStoppingModel(Metric monitor, int patience, double minDelta, boolean restoreBest) {}
-
-    enum ScheduleKind { CONSTANT, STEP, EXPONENTIAL, COSINE, ONE_CYCLE }
-
-    /**
-     * The learning-rate schedule, starting at the optimizer's learning rate; CONSTANT when only
-     * {@code @Warmup} is declared. {@code warmupEpochs} is 0 without warm-up.
-     */
-    record ScheduleModel(ScheduleKind kind, int every, double factor, double minimum, double maximum, double rise,
-            int warmupEpochs) {}
 
     record PlateauModel(Metric monitor, double factor, int patience, double minDelta, double minLearningRate) {}
 

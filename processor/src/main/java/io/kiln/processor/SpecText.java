@@ -2,14 +2,8 @@ package io.kiln.processor;
 
 import io.kiln.processor.SpecModel.EarlyStoppingModel;
 import io.kiln.processor.SpecModel.FeatureModel;
-import io.kiln.processor.SpecModel.HoldoutModel;
-import io.kiln.processor.SpecModel.KFoldModel;
-import io.kiln.processor.SpecModel.LayerModel;
 import io.kiln.processor.SpecModel.PlateauModel;
-import io.kiln.processor.SpecModel.ProtocolModel;
 import io.kiln.processor.SpecModel.RegularizationModel;
-import io.kiln.processor.SpecModel.ScheduleModel;
-import io.kiln.processor.SpecModel.TemporalModel;
 
 /**
  * A canonical, defaults-resolved text of a spec, saved in every model file as its provenance: two
@@ -55,26 +49,15 @@ final class SpecText {
             }
             t.append(")\n");
         }
-        SpecModel.OptimizerModel o = spec.optimizer();
-        t.append("@Optimizer(").append(o.kind()).append(", learningRate = ").append(o.learningRate());
-        switch (o.kind()) {
-            case MOMENTUM, NESTEROV -> t.append(", momentum = ").append(o.momentum());
-            case ADAM -> t.append(", beta1 = ").append(o.beta1()).append(", beta2 = ").append(o.beta2())
-                    .append(", epsilon = ").append(o.epsilon());
-            case ADAMW -> t.append(", beta1 = ").append(o.beta1()).append(", beta2 = ").append(o.beta2())
-                    .append(", epsilon = ").append(o.epsilon()).append(", weightDecay = ").append(o.weightDecay());
-            case RMSPROP -> t.append(", decay = ").append(o.decay()).append(", epsilon = ").append(o.epsilon());
-            case ADAGRAD -> t.append(", epsilon = ").append(o.epsilon());
-            default -> { }
-        }
-        t.append(")\n");
+        OptimizerModel o = spec.optimizer();
+        t.append("@Optimizer(").append(o.specText()).append(")\n");
         t.append("@Fit(epochs = ").append(spec.fit().epochs()).append(", batchSize = ").append(spec.fit().batchSize())
                 .append(", seed = ").append(spec.fit().seed()).append(")\n");
-        protocol(t, spec.protocol());
+        t.append(spec.protocol().specText()).append('\n');
         RegularizationModel r = spec.regularization();
-        if (r.l1() > 0 || r.l2() > 0 || r.weightDecay() > 0 && o.kind() != SpecModel.OptimizerKind.ADAMW) {
+        if (r.l1() > 0 || r.l2() > 0 || r.weightDecay() > 0 && !o.decouplesDecay()) {
             t.append("@Regularization(l1 = ").append(r.l1()).append(", l2 = ").append(r.l2());
-            if (o.kind() != SpecModel.OptimizerKind.ADAMW) { // AdamW's decay is on its line
+            if (!o.decouplesDecay()) { // AdamW's decay is on its line
                 t.append(", weightDecay = ").append(r.weightDecay());
             }
             t.append(")\n");
@@ -91,15 +74,7 @@ final class SpecText {
         }
         ScheduleModel s = spec.schedule();
         if (s != null) {
-            switch (s.kind()) {
-                case STEP -> t.append("@StepDecay(every = ").append(s.every()).append(", factor = ").append(s.factor())
-                        .append(")\n");
-                case EXPONENTIAL -> t.append("@ExponentialDecay(factor = ").append(s.factor()).append(")\n");
-                case COSINE -> t.append("@CosineDecay(minLearningRate = ").append(s.minimum()).append(")\n");
-                case ONE_CYCLE -> t.append("@OneCycle(maxLearningRate = ").append(s.maximum()).append(", rise = ")
-                        .append(s.rise()).append(")\n");
-                case CONSTANT -> { }
-            }
+            t.append(s.specText());
             if (s.warmupEpochs() > 0) {
                 t.append("@Warmup(epochs = ").append(s.warmupEpochs()).append(")\n");
             }
@@ -144,66 +119,13 @@ final class SpecText {
         t.append(") ").append(spec.label().type()).append(' ')
                 .append(spec.label().name()).append(";\n");
         for (LayerModel l : spec.layers()) {
-            t.append("  @").append(switch (l.kind()) {
-                case DENSE -> "Dense(units = " + l.units() + ", activation = " + l.activation() + penalties(l) + ")";
-                case DROPOUT -> "Dropout(rate = " + l.rate() + ")";
-                case BATCH_NORM -> "BatchNorm(decay = " + l.decay() + ", epsilon = " + l.epsilon() + ")";
-                case OUTPUT -> "Output(units = " + l.units() + ", activation = " + l.activation() + ", loss = "
-                        + l.loss() + penalties(l)
-                        + (l.labelSmoothing() > 0 ? ", labelSmoothing = " + l.labelSmoothing() : "") + ")";
-                case CONV2D -> "Conv2D(filters = " + l.units() + window(l) + ", dilation = {" + l.window().dilationHeight()
-                        + ", " + l.window().dilationWidth() + "}, activation = " + l.activation() + penalties(l) + ")";
-                case SEPARABLE_CONV2D -> "SeparableConv2D(filters = " + l.units() + ", depthMultiplier = "
-                        + l.depthMultiplier() + window(l) + ", dilation = {" + l.window().dilationHeight() + ", "
-                        + l.window().dilationWidth() + "}, activation = " + l.activation() + penalties(l) + ")";
-                case POOL2D -> "Pool2D(type = " + l.window().pooling() + window(l) + ")";
-                case GLOBAL_POOL -> "GlobalPool(type = " + l.window().pooling() + ")";
-                case LSTM, SIMPLE_RNN -> (l.kind() == SpecModel.LayerKind.LSTM ? "Lstm" : "SimpleRnn") + "(units = "
-                        + l.units() + ", activation = " + l.activation() + ", bidirectional = " + l.bidirectional()
-                        + ")";
-                case LAST_TIME_STEP -> "LastTimeStep";
-                case CONV1D -> "Conv1D(filters = " + l.units() + ", kernel = " + l.window().kernelHeight()
-                        + ", stride = " + l.window().strideHeight() + ", padding = " + l.window().padHeight()
-                        + ", dilation = " + l.window().dilationHeight() + ", same = " + l.window().same()
-                        + ", causal = " + l.window().causal() + ", activation = " + l.activation() + ")";
-                case EMBEDDING -> "Embedding(units = " + l.units() + ")";
-                case SELF_ATTENTION -> "SelfAttention(heads = " + l.attention().heads() + ", headSize = "
-                        + l.attention().headSize() + ", units = " + l.units() + ")";
-                case RESIDUAL -> "Residual(from = \"" + l.from() + "\", activation = " + l.activation() + ")";
-                case POOL1D -> "Pool1D(type = " + l.window().pooling() + ", kernel = " + l.window().kernelHeight()
-                        + ", stride = " + l.window().strideHeight() + ", same = " + l.window().same() + ")";
-            }).append(" Layer ").append(l.name()).append(";\n");
+            t.append("  @").append(l.specText()).append(" Layer ").append(l.name()).append(";\n");
         }
         return t.append("}\n").toString();
     }
 
-    private static void protocol(StringBuilder t, ProtocolModel protocol) {
-        if (protocol instanceof KFoldModel k) {
-            t.append("@KFold(k = ").append(k.k()).append(", repeats = ").append(k.repeats()).append(", stratified = ")
-                    .append(k.stratified()).append(", shuffle = ").append(k.shuffle()).append(", test = ")
-                    .append(k.test()).append(")\n");
-        } else if (protocol instanceof TemporalModel s) {
-            t.append("@TemporalSplit(orderBy = \"").append(s.orderBy()).append("\", validation = ")
-                    .append(s.validation()).append(", test = ").append(s.test()).append(")\n");
-        } else {
-            HoldoutModel h = (HoldoutModel) protocol;
-            t.append("@Holdout(validation = ").append(h.validation()).append(", test = ").append(h.test())
-                    .append(", stratified = ").append(h.stratified()).append(", shuffle = ").append(h.shuffle());
-            if (h.retrain()) { // written only when set, so specs from before 'retrain' keep their text
-                t.append(", retrain = true");
-            }
-            t.append(")\n");
-        }
-    }
-
-    private static String window(LayerModel l) {
-        SpecModel.Window w = l.window();
-        return ", kernel = {" + w.kernelHeight() + ", " + w.kernelWidth() + "}, stride = {" + w.strideHeight() + ", "
-                + w.strideWidth() + "}, padding = {" + w.padHeight() + ", " + w.padWidth() + "}, same = " + w.same();
-    }
-
     /** A layer's own penalties, as declared (a negative value inherits and is not written). */
-    private static String penalties(LayerModel l) {
+    static String penalties(LayerModel l) {
         return (l.l1() >= 0 ? ", l1 = " + l.l1() : "") + (l.l2() >= 0 ? ", l2 = " + l.l2() : "");
     }
 }

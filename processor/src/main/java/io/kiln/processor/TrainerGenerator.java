@@ -10,14 +10,8 @@ import com.palantir.javapoet.TypeSpec;
 import io.kiln.processor.SpecModel.DataModel;
 import io.kiln.processor.SpecModel.EarlyStoppingModel;
 import io.kiln.processor.SpecModel.FeatureModel;
-import io.kiln.processor.SpecModel.HoldoutModel;
-import io.kiln.processor.SpecModel.KFoldModel;
 import io.kiln.processor.SpecModel.LabelModel;
-import io.kiln.processor.SpecModel.LayerModel;
 import io.kiln.processor.SpecModel.PlateauModel;
-import io.kiln.processor.SpecModel.ProtocolModel;
-import io.kiln.processor.SpecModel.ScheduleModel;
-import io.kiln.processor.SpecModel.TemporalModel;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 
@@ -109,7 +103,7 @@ final class TrainerGenerator {
             b.add(".series(new $T($L, $L))\n", Names.SERIES_WINDOW, spec.series().window(), spec.series().horizon());
         }
         b.add(".label($L)\n", label(spec.label()));
-        b.add(".protocol($L)\n", protocol(spec.protocol()));
+        b.add(".protocol($L)\n", spec.protocol().runtime());
         b.add(".fit(new $T($L, $L, $LL))\n", Names.FIT_SETTINGS, spec.fit().epochs(), spec.fit().batchSize(),
                 spec.fit().seed());
         if (spec.earlyStopping() != null) {
@@ -125,7 +119,7 @@ final class TrainerGenerator {
             b.add(".plateau(new $T($T.$L, $L, $L, $L, $L))\n", Names.REDUCE_ON_PLATEAU, Names.METRIC,
                     p.monitor().name(), p.factor(), p.patience(), p.minDelta(), p.minLearningRate());
         }
-        LayerModel out = spec.layers().get(spec.layers().size() - 1);
+        OutputLayer out = spec.output();
         if (out.labelSmoothing() > 0) {
             b.add(".labelSmoothing($L)\n", out.labelSmoothing());
         }
@@ -168,34 +162,14 @@ final class TrainerGenerator {
         return methods;
     }
 
-    private static CodeBlock protocol(ProtocolModel protocol) {
-        if (protocol instanceof KFoldModel k) {
-            return CodeBlock.of("new $T($L, $L, $L, $L, $L)", Names.KFOLD_PROTOCOL, k.k(), k.repeats(), k.stratified(),
-                    k.shuffle(), k.test());
-        }
-        if (protocol instanceof TemporalModel t) {
-            return CodeBlock.of("new $T($S, $L, $L)", Names.TEMPORAL_PROTOCOL, t.orderBy(), t.validation(), t.test());
-        }
-        HoldoutModel h = (HoldoutModel) protocol;
-        return CodeBlock.of("new $T($L, $L, $L, $L, $L)", Names.HOLDOUT_PROTOCOL, h.validation(), h.test(),
-                h.stratified(), h.shuffle(), h.retrain());
-    }
-
     /** The schedule from the optimizer's learning rate {@code lr}, then its warm-up. */
     private static CodeBlock learningRate(ScheduleModel s, double lr) {
-        CodeBlock schedule = switch (s.kind()) {
-            case CONSTANT -> CodeBlock.of("$T.constant($L)", Names.LEARNING_RATE, lr);
-            case STEP -> CodeBlock.of("$T.step($L, $L, $L)", Names.LEARNING_RATE, lr, s.every(), s.factor());
-            case EXPONENTIAL -> CodeBlock.of("$T.exponential($L, $L)", Names.LEARNING_RATE, lr, s.factor());
-            case COSINE -> CodeBlock.of("$T.cosine($L, $L)", Names.LEARNING_RATE, lr, s.minimum());
-            case ONE_CYCLE -> CodeBlock.of("$T.oneCycle($L, $L, $L)", Names.LEARNING_RATE, lr, s.maximum(), s.rise());
-        };
+        CodeBlock schedule = s.runtime(lr);
         return s.warmupEpochs() > 0 ? CodeBlock.of("$L.withWarmup($L)", schedule, s.warmupEpochs()) : schedule;
     }
 
     private static boolean outputIsIdentity(SpecModel spec) {
-        LayerModel out = spec.layers().get(spec.layers().size() - 1);
-        return out.activation() == io.kiln.dsl.Activation.IDENTITY;
+        return spec.output().activation() == io.kiln.dsl.Activation.IDENTITY;
     }
 
     private static CodeBlock data(DataModel d, ClassName specType) {

@@ -434,7 +434,7 @@ class GuaranteeValidationTest {
                     "}");
             Compilation c = com.google.testing.compile.Compiler.javac().withProcessors(processor).compile(spec);
             com.google.testing.compile.CompilationSubject.assertThat(c).hadErrorContaining(
-                    Message.PROCESSOR_PATH.format("io.kiln.dsl.Missing")).inFile(spec).onLineContaining("class Plain");
+                    Message.PROCESSOR_PATH.format("io.kiln.dsl.Model")).inFile(spec).onLineContaining("class Plain");
             assertThat(c.errors()).hasSize(1);
         }
     }
