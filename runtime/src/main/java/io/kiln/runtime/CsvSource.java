@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Where data comes from: a class-path resource (resolved against an anchor class, like
+ * <b>Public API</b>. Where data comes from: a class-path resource (resolved against an anchor class, like
  * {@link Class#getResourceAsStream}) or a file, with its format: CSV (or ARFF, by the file name),
  * or a pair of IDX files of images and labels ({@link #idx}).
  *
@@ -41,7 +41,7 @@ public record CsvSource(String resource, Class<?> anchor, Path file, boolean hea
     }
 
     /** The labels of IDX images that have none: images to predict on. */
-    static final Path NO_LABELS = Path.of("");
+    public static final Path NO_LABELS = Path.of("");
 
     /** Whether this source is IDX images (with their labels, or {@link #NO_LABELS}) rather than a table. */
     public boolean isIdx() {

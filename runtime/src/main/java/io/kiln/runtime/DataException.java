@@ -1,7 +1,7 @@
 package io.kiln.runtime;
 
 /**
- * Bad input data. The message names the file, the line (1-based, the header is line 1) and the
+ * <b>Public API</b>. Bad input data. The message names the file, the line (1-based, the header is line 1) and the
  * column, e.g. {@code iris.csv:17: column 'petal_width_cm' (4): "abc" is not a finite number}.
  * Control characters in the message are escaped ({@code \u0000}, {@code \t}), so that binary
  * input shows as text, and a message is at most {@value #MAX_MESSAGE} characters.

@@ -1,5 +1,7 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.drift.DriftProfile;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -7,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Watches the inputs a deployed model receives for drift away from its training distribution:
+ * <b>Public API</b>. Watches the inputs a deployed model receives for drift away from its training distribution:
  * {@link #observe} each row predicted on, and read the population stability index of each feature
  * over a sliding window of the most recent rows with {@link #psi()} (a server exposes it as the
  * gauge {@code kiln_feature_drift_psi}). See {@link DriftProfile} for the buckets, the formula and

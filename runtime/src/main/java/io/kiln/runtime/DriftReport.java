@@ -1,5 +1,8 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.drift.DriftProfile;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -7,7 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * How far each feature of some data has drifted from the training distribution saved with the
+ * <b>Public API</b>. How far each feature of some data has drifted from the training distribution saved with the
  * model: the population stability index (PSI) per feature and the bucket that moved most. Built
  * over a whole data file ({@link #of(DriftProfile, LabeledData)}, the {@code drift} command) or over
  * a {@link DriftMonitor}'s window ({@link DriftMonitor#report()}).

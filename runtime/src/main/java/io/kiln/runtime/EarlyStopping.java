@@ -3,7 +3,7 @@ package io.kiln.runtime;
 import io.kiln.dsl.Metric;
 
 /**
- * Early stopping on a validation value.
+ * <b>Public API</b>. Early stopping on a validation value.
  *
  * @param monitor the validation value watched ({@link Metric#LOSS} or one of the task's metrics)
  * @param patience epochs without improvement before training stops

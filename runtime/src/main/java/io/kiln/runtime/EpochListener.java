@@ -1,7 +1,7 @@
 package io.kiln.runtime;
 
 /**
- * Called after every training epoch (of every fold and of a final retrain), with the epoch's
+ * <b>Public API</b>. Called after every training epoch (of every fold and of a final retrain), with the epoch's
  * record and the model as it stands: its network and fitted preprocessing can be used to predict
  * or evaluate, e.g. to watch a score the trainer does not monitor.
  */

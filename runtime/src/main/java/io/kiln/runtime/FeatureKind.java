@@ -1,6 +1,6 @@
 package io.kiln.runtime;
 
-/** The kind of a feature, decided by its declared Java type. */
+/** <b>Public API</b>. The kind of a feature, decided by its declared Java type. */
 public enum FeatureKind {
     /** double, float, int, long: one input. */
     NUMERIC,

@@ -3,7 +3,7 @@ package io.kiln.runtime;
 import java.util.List;
 
 /**
- * One sample of a wide schema as the generated predictor takes it: every feature's value in one
+ * <b>Public API</b>. One sample of a wide schema as the generated predictor takes it: every feature's value in one
  * array, in the order of the predictor's {@code FEATURES}. A spec whose features would not fit in
  * a Java record's constructor (at most 255 parameter slots, a {@code double} taking two) gets an
  * {@code Input} of this form instead of one component per feature.

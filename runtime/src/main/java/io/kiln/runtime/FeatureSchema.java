@@ -6,7 +6,7 @@ import io.kiln.dsl.Scaling;
 import java.util.List;
 
 /**
- * One declared feature, with every default resolved by the processor.
+ * <b>Public API</b>. One declared feature, with every default resolved by the processor.
  *
  * @param name the spec field name
  * @param column the data column it is read from

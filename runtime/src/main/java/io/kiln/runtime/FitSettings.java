@@ -1,7 +1,7 @@
 package io.kiln.runtime;
 
 /**
- * Training settings.
+ * <b>Public API</b>. Training settings.
  *
  * @param epochs passes over the training data
  * @param batchSize samples per gradient step

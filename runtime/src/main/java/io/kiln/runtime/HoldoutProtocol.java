@@ -1,9 +1,15 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.data.CsvTable;
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.data.Splits;
+import io.kiln.runtime.internal.train.EpochProgress;
+import io.kiln.runtime.internal.train.ProtocolRun;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
- * A single train / validation / test split.
+ * <b>Public API</b>. A single train / validation / test split.
  *
  * @param validation fraction of rows for validation, in [0, 1)
  * @param test fraction of rows for the final test, in (0, 1)
@@ -22,6 +28,35 @@ public record HoldoutProtocol(double validation, double test, boolean stratified
     @Override
     public boolean hasValidation() {
         return validation > 0;
+    }
+
+    @Override
+    public boolean acceptsTestFile() {
+        return true;
+    }
+
+    @Override
+    public Splits.Holdout split(CsvTable table, LabeledData data, long seed) {
+        return Splits.holdout(data.size(), stratified ? data.classes() : null, validation, test, shuffle, seed);
+    }
+
+    @Override
+    public Splits.Holdout splitWithTestSet(LabeledData data, int testRows, long seed) {
+        Splits.Holdout inner = Splits.holdout(data.size(), stratified ? data.classes() : null, validation, 0, shuffle,
+                seed);
+        return new Splits.Holdout(inner.train(), inner.validation(),
+                IntStream.range(data.size(), data.size() + testRows).toArray());
+    }
+
+    @Override
+    public ProtocolRun run(ModelDefinition def, LabeledData data, Splits.Holdout split, FitSettings fit,
+            EpochProgress progress, EpochListener listener) {
+        return ProtocolRun.holdout(def, data, split, fit, retrain, progress, listener);
+    }
+
+    @Override
+    public String describe(io.kiln.dsl.Task task, String testSet) {
+        return describeWithTestSet(task, testSet);
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.kiln.runtime;
 import java.util.Random;
 
 /**
- * Random transforms of training images ({@code @Augment}): mirror, rotation and shift with bilinear
+ * <b>Public API</b>. Random transforms of training images ({@code @Augment}): mirror, rotation and shift with bilinear
  * sampling and nearest-edge fill, then Gaussian noise. Images are rows of network inputs,
  * channel by channel and each channel row by row; the geometric part works on the pixels as read
  * ({@code input × scale + center}) and scales them back, so a pixel moved to another place takes

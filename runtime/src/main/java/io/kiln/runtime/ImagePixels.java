@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The pixel features of an image read from IDX files ({@code @IdxData}): one numeric feature per
+ * <b>Public API</b>. The pixel features of an image read from IDX files ({@code @IdxData}): one numeric feature per
  * pixel, channel by channel and each channel row by row, named {@code pixel_<row>_<column>} (with
  * more than one channel, {@code pixel_<channel>_<row>_<column>}). A pixel is an intensity in
  * [0, 1] and is fed unscaled.
@@ -38,7 +38,7 @@ public final class ImagePixels {
     }
 
     /** The intensity of a pixel byte (0-255), boxed. */
-    static Double intensity(int unsignedByte) {
+    public static Double intensity(int unsignedByte) {
         return INTENSITY[unsignedByte];
     }
 

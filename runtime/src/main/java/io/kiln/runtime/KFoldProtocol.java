@@ -1,9 +1,14 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.data.CsvTable;
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.data.Splits;
+import io.kiln.runtime.internal.train.EpochProgress;
+import io.kiln.runtime.internal.train.ProtocolRun;
 import java.util.Locale;
 
 /**
- * K-fold cross-validation, optionally iterated with reshuffling, with an optional final test set.
+ * <b>Public API</b>. K-fold cross-validation, optionally iterated with reshuffling, with an optional final test set.
  *
  * @param k number of folds, at least 2
  * @param repeats number of times the folds are drawn (iterated k-fold when above 1)
@@ -16,20 +21,39 @@ public record KFoldProtocol(int k, int repeats, boolean stratified, boolean shuf
 
     public KFoldProtocol {
         if (k < 2) {
-            throw new IllegalArgumentException("k-fold needs k >= 2, was " + k);
+            throw new IllegalArgumentException("[kiln.kfold-k] k-fold cross-validation needs at least 2 folds, k was "
+                    + k + ". Use e.g. k = 5 or k = 10.");
         }
         if (repeats < 1) {
-            throw new IllegalArgumentException("k-fold needs repeats >= 1, was " + repeats);
+            throw new IllegalArgumentException("[kiln.positive] k-fold repeats must be positive, was " + repeats
+                    + ". Set e.g. repeats = 1.");
         }
         if (repeats > 1 && !shuffle) {
-            throw new IllegalArgumentException("Repeating k-fold without shuffling draws the same folds every time; "
-                    + "shuffle, or use repeats = 1");
+            throw new IllegalArgumentException("[kiln.kfold-repeats-unshuffled] repeats = " + repeats + " with shuffle "
+                    + "= false draws the same folds " + repeats + " times: unshuffled folds follow the file order. Set "
+                    + "shuffle = true (each repeat reshuffles) or repeats = 1.");
         }
     }
 
     @Override
     public boolean hasValidation() {
         return true;
+    }
+
+    @Override
+    public Splits.Holdout split(CsvTable table, LabeledData data, long seed) {
+        return Splits.holdout(data.size(), stratified ? data.classes() : null, 0, test, shuffle, seed);
+    }
+
+    @Override
+    public ProtocolRun run(ModelDefinition def, LabeledData data, Splits.Holdout split, FitSettings fit,
+            EpochProgress progress, EpochListener listener) {
+        return ProtocolRun.kfold(def, data, split, fit, this, progress, listener);
+    }
+
+    @Override
+    public String describeSplit(int train, int validation, int test) {
+        return String.format(Locale.ROOT, "%d cross-validated / %d test", train, test);
     }
 
     @Override

@@ -1,5 +1,15 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.data.Rows;
+import io.kiln.runtime.internal.data.TokenMask;
+import io.kiln.runtime.internal.evaluate.Metrics;
+import io.kiln.runtime.internal.inference.BatchForward;
+import io.kiln.runtime.internal.inference.DenseForward;
+import io.kiln.runtime.internal.model.AtomicFiles;
+import io.kiln.runtime.internal.preprocess.FeatureTransform;
+import io.kiln.runtime.internal.preprocess.Preprocessor;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,7 +36,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A trained model: the DL4J network, its fitted preprocessing and its metadata. One file holds it
+ * <b>Public API</b>. A trained model: the DL4J network, its fitted preprocessing and its metadata. One file holds it
  * all (a zip with {@value #METADATA_ENTRY} and {@value #NETWORK_ENTRY}), written atomically: a
  * killed save leaves the previous file intact.
  */
@@ -51,7 +61,7 @@ public final class KilnModel {
      * ones in DL4J, whose matrix multiply is faster per row (the two meet at about this size for
      * the bundled digits network, docs/benchmarks.md).
      */
-    static final int PLAIN_MAX_ROWS = 64;
+    public static final int PLAIN_MAX_ROWS = 64;
     /**
      * The system property that, set to {@code false} when a model is loaded, runs all of its
      * predictions in DL4J (to compare the two paths, or to batch a small model's requests).
@@ -202,7 +212,7 @@ public final class KilnModel {
      * The plain-Java forward pass of this model's network, built (and checked against DL4J) on
      * first use; empty when the network has a layer it does not reproduce or when disabled.
      */
-    Optional<DenseForward> plainForward() {
+    public Optional<DenseForward> plainForward() {
         Optional<DenseForward> p = plain;
         if (p == null) {
             synchronized (this) {
@@ -246,8 +256,8 @@ public final class KilnModel {
         if (rows.length == 0) {
             throw new IllegalArgumentException("There are no rows to evaluate");
         }
-        double[][] targets = Trainer.rows(data.targets(), rows);
-        INDArray x = Trainer.features(preprocessor, data, rows);
+        double[][] targets = Rows.rows(data.targets(), rows);
+        INDArray x = preprocessor.matrix(data, rows);
         return new Metrics.Evaluation[] {
             Metrics.evaluate(task(), targets, output(x), metadata.threshold()),
             // the majority class is the baseline whatever the model's threshold
@@ -288,7 +298,7 @@ public final class KilnModel {
      * (where it is missing, the training mean), for every other model the constant saved with it.
      */
     double[][] baselineOutputs(LabeledData data, int[] rows) {
-        double[][] constant = Trainer.repeat(metadata.baselineOutput(), rows.length);
+        double[][] constant = Rows.repeat(metadata.baselineOutput(), rows.length);
         int naive = naiveForecastInput();
         if (naive >= 0) {
             for (int i = 0; i < rows.length; i++) {
@@ -302,7 +312,7 @@ public final class KilnModel {
     }
 
     /** Runs the network and maps its output to data units. Serialized: a DL4J network is not thread-safe. */
-    double[][] output(INDArray x) {
+    public double[][] output(INDArray x) {
         INDArray out;
         synchronized (network) {
             out = network.output(x, TokenMask.of(x, preprocessor.tokenColumns()));
@@ -311,7 +321,7 @@ public final class KilnModel {
     }
 
     /** Network outputs as probabilities or values in the units of the data (regression targets un-standardized). */
-    double[][] toDataUnits(INDArray out) {
+    public double[][] toDataUnits(INDArray out) {
         double[] flat = toDataUnitsFlat(out);
         int cols = out.columns();
         double[][] values = new double[out.rows()][];

@@ -3,7 +3,7 @@ package io.kiln.runtime;
 import org.nd4j.linalg.schedule.ISchedule;
 
 /**
- * A {@link LearningRate} as DL4J's {@link ISchedule}, installed on every layer's updater by the
+ * <b>Public API</b>. A {@link LearningRate} as DL4J's {@link ISchedule}, installed on every layer's updater by the
  * trainer. DL4J calls it with its iteration count (one per minibatch); the position in epochs is
  * {@code iteration / iterationsPerEpoch}. {@code scale} carries reductions on a plateau. A bean
  * with a no-argument constructor, so it serializes with the network configuration.

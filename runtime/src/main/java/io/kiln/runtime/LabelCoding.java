@@ -1,6 +1,6 @@
 package io.kiln.runtime;
 
-/** How label values are written in the data. */
+/** <b>Public API</b>. How label values are written in the data. */
 public enum LabelCoding {
     /** A boolean cell (true/false, yes/no, 1/0): binary classes {@code false, true}. */
     BOOLEAN,

@@ -3,7 +3,7 @@ package io.kiln.runtime;
 import java.util.List;
 
 /**
- * The declared label.
+ * <b>Public API</b>. The declared label.
  *
  * @param name the spec field name
  * @param coding how its values are written in the data

@@ -3,7 +3,7 @@ package io.kiln.runtime;
 import java.util.Locale;
 
 /**
- * A learning-rate schedule over a training run: constant, step decay, exponential decay, cosine
+ * <b>Public API</b>. A learning-rate schedule over a training run: constant, step decay, exponential decay, cosine
  * annealing or one-cycle, optionally preceded by a linear warm-up. Positions are in epochs,
  * fractional within an epoch, so smooth schedules change every minibatch while {@link Kind#STEP}
  * changes at epoch boundaries.

@@ -1,12 +1,16 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.data.CsvTable;
+import io.kiln.runtime.internal.data.IdxReader;
+import io.kiln.runtime.internal.data.LabeledData;
+
 import io.kiln.dsl.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A model spec as the runtime reads it: generated as {@code <Name>Trainer.DEFINITION} from the
+ * <b>Public API</b>. A model spec as the runtime reads it: generated as {@code <Name>Trainer.DEFINITION} from the
  * annotated class, or built by hand with {@link #builder}.
  */
 public final class ModelDefinition {
@@ -43,24 +47,28 @@ public final class ModelDefinition {
         this.layerTable = b.layerTable;
         this.data = b.data;
         this.testData = b.testData;
-        if (testData != null && !(b.protocol instanceof HoldoutProtocol)) {
-            throw new IllegalArgumentException("A separate test file needs a holdout protocol (for validation rows), "
-                    + "not " + b.protocol.describe());
+        if (testData != null && !b.protocol.acceptsTestFile()) {
+            throw new IllegalArgumentException("[kiln.test-file-protocol] A separate test file is the test set, so the "
+                    + "protocol must be a holdout (which then only sets validation rows aside), not "
+                    + b.protocol.describe());
         }
         this.declaredFeatures = List.copyOf(b.features);
         this.series = b.series;
         this.image = b.image;
         this.augmentation = b.augmentation;
         if (augmentation != null && image == null) {
-            throw new IllegalArgumentException("Augmentation transforms images: declare the image's size");
+            throw new IllegalArgumentException("[kiln.augment-needs-image] Augmentation flips, shifts and rotates "
+                    + "images, but the definition declares no image. Declare the image's size, or remove the augmentation.");
         }
         if (data != null && data.isIdx() && image == null) {
-            throw new IllegalArgumentException("IDX data holds images: declare the image's size");
+            throw new IllegalArgumentException("[kiln.idx-needs-image] IDX data holds images, so the definition needs "
+                    + "their size. Declare the image's size.");
         }
         this.features = series == null ? declaredFeatures : series.expand(declaredFeatures);
         if (image != null && (long) image[0] * image[1] * image[2] != declaredFeatures.size()) {
-            throw new IllegalArgumentException("A " + image[0] + "x" + image[1] + "x" + image[2] + " image has "
-                    + (long) image[0] * image[1] * image[2] + " pixels, not " + declaredFeatures.size() + " features");
+            throw new IllegalArgumentException("[kiln.image-size] A " + image[0] + "x" + image[1] + "x" + image[2]
+                    + " image has " + (long) image[0] * image[1] * image[2] + " pixels, but the definition declares "
+                    + declaredFeatures.size() + " features. Declare one numeric feature per pixel, in order.");
         }
         this.label = Objects.requireNonNull(b.label, "label");
         this.protocol = b.protocol;
@@ -71,27 +79,34 @@ public final class ModelDefinition {
         this.labelSmoothing = b.labelSmoothing;
         this.threshold = b.threshold;
         this.perCases = b.perCases;
-        if (series != null && !(protocol instanceof TemporalProtocol)) {
-            throw new IllegalArgumentException("A series is evaluated by a temporal split (windows of the test period "
-                    + "must come after the training ones), not by " + protocol.describe());
+        if (series != null && protocol.orderColumn() == null) {
+            throw new IllegalArgumentException("[kiln.series-needs-temporal] A series is evaluated by a temporal split "
+                    + "(windows of the test period must come after the training ones); " + protocol.describe()
+                    + " would mix windows of the test period into training. Use a temporal split.");
         }
         if ((earlyStopping != null || plateau != null) && !protocol.hasValidation()) {
-            throw new IllegalArgumentException("Early stopping and reduce-on-plateau watch validation data, but "
-                    + protocol.describe() + " has none");
+            throw new IllegalArgumentException("[kiln.needs-validation] Early stopping and reduce-on-plateau watch the "
+                    + "validation data, but " + protocol.describe() + " has none. Set e.g. validation = 0.2, use "
+                    + "k-fold, or remove them.");
         }
         for (io.kiln.dsl.Metric m : new io.kiln.dsl.Metric[] {
                 earlyStopping == null ? null : earlyStopping.monitor(), plateau == null ? null : plateau.monitor()}) {
             if (m != null && !m.appliesTo(task)) {
-                throw new IllegalArgumentException("Task " + task + " has no metric '" + m.key() + "' to monitor; "
-                        + "monitor loss or one of " + io.kiln.dsl.Metric.of(task));
+                throw new IllegalArgumentException("[kiln.monitor-metric] Task " + task + " has no metric '" + m.key()
+                        + "' to monitor. Monitor loss or one of " + io.kiln.dsl.Metric.of(task) + ".");
             }
         }
-        if (labelSmoothing != 0 && (!task.isClassification() || labelSmoothing < 0 || labelSmoothing >= 1)) {
-            throw new IllegalArgumentException("Label smoothing must be in [0, 1) and only for classification, was "
-                    + labelSmoothing + " for " + task);
+        if (labelSmoothing < 0 || labelSmoothing >= 1) {
+            throw new IllegalArgumentException("[kiln.fraction] labelSmoothing must be in [0, 1), was " + labelSmoothing
+                    + ". Set e.g. labelSmoothing = 0.1.");
+        }
+        if (labelSmoothing != 0 && !task.isClassification()) {
+            throw new IllegalArgumentException("[kiln.label-smoothing-task] labelSmoothing softens class targets; task "
+                    + task + " predicts values, not classes. Remove the label smoothing.");
         }
         if (threshold <= 0 || threshold >= 1) {
-            throw new IllegalArgumentException("threshold must be in (0, 1), was " + threshold);
+            throw new IllegalArgumentException("[kiln.fraction] threshold must be in (0, 1), was " + threshold
+                    + ". Set e.g. threshold = 0.5.");
         }
         this.standardizeTargets = !task.isClassification() && b.outputIsIdentity;
         if ((b.network == null) == (b.graph == null)) {
@@ -100,7 +115,8 @@ public final class ModelDefinition {
         this.network = b.network;
         this.graph = b.graph;
         if (features.isEmpty()) {
-            throw new IllegalArgumentException("A model needs at least one feature");
+            throw new IllegalArgumentException("[kiln.no-features] Model '" + name + "' declares no features. Give it "
+                    + "at least one feature.");
         }
     }
 
@@ -252,7 +268,7 @@ public final class ModelDefinition {
         } else {
             LabeledData.read(table, source, declaredFeatures, label, task, false);
         }
-        String orderBy = ((TemporalProtocol) protocol).orderBy();
+        String orderBy = protocol.orderColumn();
         return forecast ? series.forecasts(table, orderBy, declaredFeatures)
                 : series.apply(table, orderBy, declaredFeatures, label);
     }

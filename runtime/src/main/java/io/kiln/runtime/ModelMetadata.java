@@ -1,11 +1,14 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.drift.DriftProfile;
+import io.kiln.runtime.internal.preprocess.FeatureTransform;
+
 import io.kiln.dsl.Task;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a model file holds besides the network weights: the spec, the fitted preprocessing,
+ * <b>Public API</b>. Everything a model file holds besides the network weights: the spec, the fitted preprocessing,
  * the label, metrics beside the baseline, the learning curve, the provenance and the training
  * distribution of each feature (for drift monitoring). Stored as
  * {@code kiln-model.json} inside the model file; the schema is documented in {@code docs/concepts/model-file.md}.

@@ -8,7 +8,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
 
 /**
- * SGD with classical (heavy-ball) momentum: {@code v = momentum * v + lr * g; w -= v}. DL4J
+ * <b>Public API</b>. SGD with classical (heavy-ball) momentum: {@code v = momentum * v + lr * g; w -= v}. DL4J
  * 1.0.0-M2.1 ships only the Nesterov variant ({@code Nesterovs}); this is the plain one that
  * {@code @Sgd(momentum = ...)} declares. It serializes with the network configuration like DL4J's
  * own updaters (a bean with a no-argument constructor).

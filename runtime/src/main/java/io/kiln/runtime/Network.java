@@ -22,7 +22,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.schedule.ISchedule;
 
 /**
- * A model's DL4J network, whichever of DL4J's two kinds the spec generated: a stack of layers
+ * <b>Public API</b>. A model's DL4J network, whichever of DL4J's two kinds the spec generated: a stack of layers
  * ({@link MultiLayerNetwork}), or a graph ({@link ComputationGraph}) when some layer takes the
  * output of one other than the layer before it ({@code @Residual}). Training, prediction and the
  * model file go through this one type; {@link #layers()} and {@link #graph()} give the DL4J object.

@@ -2,7 +2,7 @@ package io.kiln.runtime;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 
-/** Builds the network configuration once the encoded input width is known (generated {@code <Name>Network::configuration}). */
+/** <b>Public API</b>. Builds the network configuration once the encoded input width is known (generated {@code <Name>Network::configuration}). */
 @FunctionalInterface
 public interface NetworkFactory {
     MultiLayerConfiguration configuration(int numInputs, long seed);

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Network outputs for a batch, in the units of the data: class probabilities for classification
+ * <b>Public API</b>. Network outputs for a batch, in the units of the data: class probabilities for classification
  * (binary tasks decide with the model's threshold, 0.5 unless the spec declares another;
  * multilabel with 0.5), target values for regression.
  */

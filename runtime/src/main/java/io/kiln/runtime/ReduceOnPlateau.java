@@ -3,7 +3,7 @@ package io.kiln.runtime;
 import io.kiln.dsl.Metric;
 
 /**
- * Reduce the learning rate when a validation value stops improving.
+ * <b>Public API</b>. Reduce the learning rate when a validation value stops improving.
  *
  * @param monitor the validation value watched
  * @param factor multiplier applied on a plateau, in (0, 1)

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything one training run found out, in the stable JSON form every run writes
+ * Public API. Everything one training run found out, in the stable JSON form every run writes
  * ({@code <model>.report.json}, schema {@value #SCHEMA}, documented in {@code docs/concepts/report.md})
  * and the HTML report is drawn from. Fields that do not apply to a task or protocol are null.
  *

@@ -11,7 +11,7 @@ import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
- * Turns flat rows of {@code features × steps} values (feature by feature, oldest step first, as
+ * <b>Public API</b>. Turns flat rows of {@code features × steps} values (feature by feature, oldest step first, as
  * {@link SeriesWindow} lays out a window) into the {@code [batch, features, steps]} sequences of
  * DL4J's recurrent and 1-D layers, and their gradients back into rows. Generated networks of
  * {@code @Series} specs put it before their first layer, so everything outside the network keeps

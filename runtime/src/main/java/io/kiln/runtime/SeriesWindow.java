@@ -1,5 +1,8 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.data.CsvTable;
+import io.kiln.runtime.internal.data.TemporalKeys;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -7,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Windows over one ordered series ({@code @Series}): each sample is {@code window} consecutive
+ * <b>Public API</b>. Windows over one ordered series ({@code @Series}): each sample is {@code window} consecutive
  * rows of every declared feature, and its target is the label {@code horizon} rows after the
  * window's last one.
  *
@@ -24,7 +27,7 @@ public record SeriesWindow(int window, int horizon) {
 
     public SeriesWindow {
         if (window < 1 || horizon < 1) {
-            throw new IllegalArgumentException("window and horizon must be positive, were " + window + " and "
+            throw new IllegalArgumentException("[kiln.series-window] window and horizon must be positive, were " + window + " and "
                     + horizon);
         }
     }

@@ -1,9 +1,15 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.data.CsvTable;
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.data.Splits;
+import io.kiln.runtime.internal.data.TemporalKeys;
+import io.kiln.runtime.internal.train.EpochProgress;
+import io.kiln.runtime.internal.train.ProtocolRun;
 import java.util.Locale;
 
 /**
- * A holdout ordered by a column: training rows strictly before validation rows, strictly before
+ * <b>Public API</b>. A holdout ordered by a column: training rows strictly before validation rows, strictly before
  * test rows; never shuffled.
  *
  * @param orderBy the column that orders the rows (numbers or ISO-8601 dates / date-times)
@@ -15,6 +21,22 @@ public record TemporalProtocol(String orderBy, double validation, double test) i
     @Override
     public boolean hasValidation() {
         return validation > 0;
+    }
+
+    @Override
+    public String orderColumn() {
+        return orderBy;
+    }
+
+    @Override
+    public Splits.Holdout split(CsvTable table, LabeledData data, long seed) {
+        return Splits.temporal(TemporalKeys.read(table, orderBy), validation, test);
+    }
+
+    @Override
+    public ProtocolRun run(ModelDefinition def, LabeledData data, Splits.Holdout split, FitSettings fit,
+            EpochProgress progress, EpochListener listener) {
+        return ProtocolRun.holdout(def, data, split, fit, false, progress, listener);
     }
 
     @Override

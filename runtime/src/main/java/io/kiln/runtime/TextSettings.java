@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How a {@code @Text} feature becomes numbers: standardization (HTML entities decoded, optionally
+ * <b>Public API</b>. How a {@code @Text} feature becomes numbers: standardization (HTML entities decoded, optionally
  * lower-cased), tokenization (runs of letters and digits), a vocabulary of the most frequent
  * training tokens, and the encoding: token ids padded or truncated to {@code maxTokens} (0 pads, 1
  * is a token outside the vocabulary, {@code i + 2} is vocabulary token {@code i}), or a bag of
@@ -117,7 +117,7 @@ public record TextSettings(int maxTokens, int vocabulary, boolean lowercase, Tex
     }
 
     /** Token to its position in {@code vocabulary}. */
-    static Map<String, Integer> index(List<String> vocabulary) {
+    public static Map<String, Integer> index(List<String> vocabulary) {
         Map<String, Integer> index = new HashMap<>(vocabulary.size() * 2);
         for (int i = 0; i < vocabulary.size(); i++) {
             index.put(vocabulary.get(i), i);
@@ -126,7 +126,7 @@ public record TextSettings(int maxTokens, int vocabulary, boolean lowercase, Tex
     }
 
     /** Encodes a text into {@code out} at {@code offset}; returns the offset after its {@link #width()} inputs. */
-    int encode(String text, Map<String, Integer> index, float[] out, int offset) {
+    public int encode(String text, Map<String, Integer> index, float[] out, int offset) {
         Arrays.fill(out, offset, offset + width(), 0f);
         List<String> tokens = tokens(text);
         if (encoding == TextEncoding.TOKENS) {

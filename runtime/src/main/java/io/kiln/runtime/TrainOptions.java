@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 /**
- * Run-time overrides of a spec's training: another data file, epochs, batch size or seed, where
+ * <b>Public API</b>. Run-time overrides of a spec's training: another data file, epochs, batch size or seed, where
  * progress goes, and an epoch listener. Immutable; each method returns a changed copy.
  *
  * @param data a CSV file to train on instead of the declared data (same format), or null

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Training stopped because the loss became NaN or infinite, or exploded. The message says what to
+ * <b>Public API</b>. Training stopped because the loss became NaN or infinite, or exploded. The message says what to
  * change: the learning rate, gradient clipping, feature scaling.
  */
 public final class TrainingDivergedException extends RuntimeException {
@@ -17,19 +17,19 @@ public final class TrainingDivergedException extends RuntimeException {
     }
 
     /** The loss became NaN or infinite. */
-    TrainingDivergedException(int epoch, double loss, double learningRate, ModelDefinition def) {
+    public TrainingDivergedException(int epoch, double loss, double learningRate, ModelDefinition def) {
         super(String.format(Locale.ROOT, "Training diverged at epoch %d: the loss is %s. %s", epoch, loss,
                 advice(learningRate, def)));
     }
 
     /** The loss exploded: it grew to more than {@link Trainer#EXPLODING} times the first epoch's. */
-    TrainingDivergedException(int epoch, double loss, double firstLoss, double learningRate, ModelDefinition def) {
+    public TrainingDivergedException(int epoch, double loss, double firstLoss, double learningRate, ModelDefinition def) {
         super(String.format(Locale.ROOT, "Training diverged at epoch %d: the loss exploded to %.4g, %.0fx the first "
                 + "epoch's %.4g. %s", epoch, loss, loss / firstLoss, firstLoss, advice(learningRate, def)));
     }
 
     /** The loss stayed far above the constant baseline's: the optimizer is jumping around, not descending. */
-    TrainingDivergedException(int epoch, double loss, double learningRate, double baselineLoss, ModelDefinition def,
+    public TrainingDivergedException(int epoch, double loss, double learningRate, double baselineLoss, ModelDefinition def,
             boolean againstBaseline) {
         super(String.format(Locale.ROOT, "Training diverged at epoch %d: the loss is %.4g, %.0fx the %.4g of always "
                 + "predicting the training %s. %s", epoch, loss, loss / baselineLoss, baselineLoss,

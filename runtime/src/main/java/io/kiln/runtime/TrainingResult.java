@@ -1,16 +1,20 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.evaluate.Metrics;
+import io.kiln.runtime.internal.model.AtomicFiles;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import io.kiln.runtime.internal.report.HtmlReport;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * A trained model, its evaluation beside the common-sense baseline, and the run's {@link Report}.
+ * <b>Public API</b>. A trained model, its evaluation beside the common-sense baseline, and the run's {@link Report}.
  *
  * @param model the final model
  * @param test its metrics (on the test split; for k-fold without a test split, the cross-validated means)

@@ -1,5 +1,9 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.data.CsvTable;
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.evaluate.Diagnostics;
+
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

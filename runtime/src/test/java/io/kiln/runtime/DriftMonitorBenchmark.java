@@ -1,5 +1,10 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.data.CsvTable;
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.drift.DriftProfile;
+import io.kiln.runtime.internal.preprocess.Preprocessor;
+
 import io.kiln.dsl.Missing;
 import io.kiln.dsl.Scaling;
 import io.kiln.dsl.Task;

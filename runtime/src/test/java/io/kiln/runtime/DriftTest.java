@@ -1,5 +1,12 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.data.Rows;
+import io.kiln.runtime.internal.data.CsvTable;
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.data.Splits;
+import io.kiln.runtime.internal.drift.DriftProfile;
+import io.kiln.runtime.internal.preprocess.Preprocessor;
+
 import static com.google.common.truth.Truth.assertThat;
 import static io.kiln.runtime.TrainingFixtures.quiet;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -114,7 +121,7 @@ class DriftTest {
                 .fit(new FitSettings(2, 16, 3)).build();
         TrainingResult r = Trainer.train(def, quiet());
         Trainer.Prepared p = Trainer.prepare(def, quiet());
-        int[] trained = Trainer.concat(p.split().train(), p.split().validation());
+        int[] trained = Rows.concat(p.split().train(), p.split().validation());
         DriftProfile drift = r.model().metadata().drift();
         assertThat(drift.rows()).isEqualTo(trained.length);
         assertThat(drift).isEqualTo(DriftProfile.fit(r.model().metadata().features(), p.data().features(), trained));

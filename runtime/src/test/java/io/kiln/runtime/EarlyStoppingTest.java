@@ -1,5 +1,6 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.train.Monitor;
 import static com.google.common.truth.Truth.assertThat;
 import static io.kiln.runtime.TrainingFixtures.quiet;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -140,7 +141,7 @@ class EarlyStoppingTest {
 
     @Test
     void monitorOfALossWantsItLower() {
-        Trainer.Monitor m = new Trainer.Monitor(Metric.LOSS, 0.1);
+        Monitor m = new Monitor(Metric.LOSS, 0.1);
         assertThat(m.improved(1.0, Map.of())).isTrue(); // the first value is always the best so far
         assertThat(m.improved(0.95, Map.of())).isFalse(); // better, but by less than minDelta
         assertThat(m.waited()).isEqualTo(1);
@@ -153,13 +154,13 @@ class EarlyStoppingTest {
 
     @Test
     void monitorOfAMetricReadsItAndWantsItHigherWhenHigherIsBetter() {
-        Trainer.Monitor acc = new Trainer.Monitor(Metric.ACCURACY, 0);
+        Monitor acc = new Monitor(Metric.ACCURACY, 0);
         assertThat(acc.improved(9, Map.of("accuracy", 0.5))).isTrue();
         assertThat(acc.improved(0.1, Map.of("accuracy", 0.4))).isFalse(); // the loss is ignored
         assertThat(acc.improved(9, Map.of("accuracy", 0.5))).isFalse(); // equal is not better
         assertThat(acc.improved(9, Map.of("accuracy", 0.6))).isTrue();
         assertThat(acc.best()).isEqualTo(0.6);
-        Trainer.Monitor mae = new Trainer.Monitor(Metric.MAE, 0);
+        Monitor mae = new Monitor(Metric.MAE, 0);
         assertThat(mae.improved(0, Map.of("mae", 2.0))).isTrue();
         assertThat(mae.improved(0, Map.of("mae", 3.0))).isFalse();
         assertThat(mae.improved(0, Map.of("mae", 1.0))).isTrue();

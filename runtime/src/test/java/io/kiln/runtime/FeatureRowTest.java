@@ -1,5 +1,7 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.data.CsvTable;
+
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

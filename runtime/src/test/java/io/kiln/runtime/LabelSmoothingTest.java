@@ -1,5 +1,6 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.train.TrainingLoop;
 import static com.google.common.truth.Truth.assertThat;
 import static io.kiln.runtime.TrainingFixtures.quiet;
 
@@ -15,7 +16,7 @@ class LabelSmoothingTest {
     @Test
     void oneHotTargetsMoveTowardUniform() {
         INDArray y = Nd4j.createFromArray(new float[][] {{1, 0, 0}, {0, 0, 1}});
-        Trainer.smooth(y, 0.3, Task.MULTICLASS_CLASSIFICATION);
+        TrainingLoop.smooth(y, 0.3, Task.MULTICLASS_CLASSIFICATION);
         assertThat(y.getDouble(0, 0)).isWithin(1e-6).of(0.7 + 0.1);
         assertThat(y.getDouble(0, 1)).isWithin(1e-6).of(0.1);
         assertThat(y.getDouble(1, 2)).isWithin(1e-6).of(0.8);
@@ -26,15 +27,14 @@ class LabelSmoothingTest {
     void binaryAndMultilabelTargetsSmoothAsTwoClasses() {
         for (Task task : new Task[] {Task.BINARY_CLASSIFICATION, Task.MULTILABEL_CLASSIFICATION}) {
             INDArray y = Nd4j.createFromArray(new float[][] {{1, 0}, {0, 1}});
-            Trainer.smooth(y, 0.2, task);
+            TrainingLoop.smooth(y, 0.2, task);
             assertThat(y.getDouble(0, 0)).isWithin(1e-6).of(0.9);
             assertThat(y.getDouble(0, 1)).isWithin(1e-6).of(0.1);
         }
     }
 
     static double meanTopProbability(TrainingResult r) {
-        double[][] out = r.model().output(Trainer.features(r.model().preprocessor(),
-                Trainer.prepare(TrainingFixtures.iris(new Adam(0.05)).build(), quiet()).data(),
+        double[][] out = r.model().output(r.model().preprocessor().matrix(Trainer.prepare(TrainingFixtures.iris(new Adam(0.05)).build(), quiet()).data(),
                 java.util.stream.IntStream.range(0, 150).toArray()));
         double sum = 0;
         for (double[] row : out) {

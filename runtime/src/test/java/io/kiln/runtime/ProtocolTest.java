@@ -1,5 +1,12 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.data.Rows;
+import io.kiln.runtime.internal.data.CsvTable;
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.data.Splits;
+import io.kiln.runtime.internal.data.TemporalKeys;
+import io.kiln.runtime.internal.preprocess.FeatureTransform;
+
 import static com.google.common.truth.Truth.assertThat;
 import static io.kiln.runtime.TrainingFixtures.irisColumn;
 import static io.kiln.runtime.TrainingFixtures.mean;
@@ -292,7 +299,7 @@ class ProtocolTest {
             }
             double[] petal = Arrays.stream(train).mapToDouble(i -> irisColumn(2)[i]).toArray();
             assertThat(runs.models.get(f).metadata().features().get(2).scale()).isWithin(1e-9)
-                    .of(Trainer.std(petal) * Math.sqrt((petal.length - 1) / (double) petal.length));
+                    .of(Rows.std(petal) * Math.sqrt((petal.length - 1) / (double) petal.length));
             foldMeans.add(runs.centers(f)[2]);
         }
         assertThat(foldMeans).hasSize(3);
@@ -432,7 +439,7 @@ class ProtocolTest {
         assertThat(runs.epochs.get(1).get(0).validationLoss()).isNaN();
         assertThat(runs.epochs.get(0).get(0).validationLoss()).isNotNaN();
         // the final model is the retrained one: its preprocessing saw training + validation rows
-        int[] all = Trainer.concat(p.split().train(), p.split().validation());
+        int[] all = Rows.concat(p.split().train(), p.split().validation());
         assertThat(r.model().metadata().features().get(0).center()).isWithin(1e-9).of(mean(irisColumn(0), all));
         assertThat(r.model().metadata().features().get(0).center())
                 .isNotWithin(1e-6).of(mean(irisColumn(0), p.split().train()));

@@ -5,6 +5,7 @@ import static io.kiln.runtime.TrainingFixtures.quiet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kiln.runtime.internal.report.Reports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,10 @@
 package io.kiln.runtime;
 
+import io.kiln.runtime.internal.data.ArffReader;
+import io.kiln.runtime.internal.data.CsvTable;
+import io.kiln.runtime.internal.drift.DriftProfile;
+import io.kiln.runtime.internal.preprocess.Preprocessor;
+
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -22,19 +22,19 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Small models on the bundled iris data (150 rows, classes in file order), built by hand. */
-final class TrainingFixtures {
+public final class TrainingFixtures {
     private TrainingFixtures() {}
 
-    static final List<String> IRIS_FEATURES = List.of("sepal_length_cm", "sepal_width_cm", "petal_length_cm",
+    public static final List<String> IRIS_FEATURES = List.of("sepal_length_cm", "sepal_width_cm", "petal_length_cm",
             "petal_width_cm");
-    static final List<String> SPECIES = List.of("setosa", "versicolor", "virginica");
+    public static final List<String> SPECIES = List.of("setosa", "versicolor", "virginica");
 
     /** Multiclass iris from the class-path resource: 4 standardized features, one ReLU layer of 16 units. */
-    static ModelDefinition.Builder iris(IUpdater updater) {
+    public static ModelDefinition.Builder iris(IUpdater updater) {
         return iris(updater, CsvSource.resource(TrainingFixtures.class, "iris.csv"), Scaling.STANDARDIZE);
     }
 
-    static ModelDefinition.Builder iris(IUpdater updater, CsvSource data, Scaling scaling) {
+    public static ModelDefinition.Builder iris(IUpdater updater, CsvSource data, Scaling scaling) {
         ModelDefinition.Builder b = ModelDefinition.builder("iris", Task.MULTICLASS_CLASSIFICATION).data(data);
         for (String c : IRIS_FEATURES) {
             b.feature(FeatureSchema.numeric(c, c, scaling, Missing.MEAN, ""));
@@ -47,7 +47,7 @@ final class TrainingFixtures {
     }
 
     /** Binary iris: is the flower a virginica? (Overlaps with versicolor, so the ranking is imperfect.) */
-    static ModelDefinition.Builder virginica(IUpdater updater, Path csv) {
+    public static ModelDefinition.Builder virginica(IUpdater updater, Path csv) {
         ModelDefinition.Builder b = ModelDefinition.builder("virginica", Task.BINARY_CLASSIFICATION)
                 .data(CsvSource.file(csv));
         for (String c : IRIS_FEATURES) {
@@ -62,7 +62,7 @@ final class TrainingFixtures {
     }
 
     /** Writes iris with a boolean "virginica" label instead of the class index. */
-    static Path writeVirginicaCsv(Path file) throws IOException {
+    public static Path writeVirginicaCsv(Path file) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add(String.join(",", IRIS_FEATURES) + ",virginica");
         for (String[] row : irisRows()) {
@@ -72,7 +72,7 @@ final class TrainingFixtures {
     }
 
     /** Dense ReLU layers of {@code hidden} units each, then the output layer. */
-    static MultiLayerConfiguration mlp(int numInputs, long seed, IUpdater updater, int hidden, int outputs,
+    public static MultiLayerConfiguration mlp(int numInputs, long seed, IUpdater updater, int hidden, int outputs,
             Activation output, LossFunctions.LossFunction loss, int... moreHidden) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed).updater(updater)
                 .list().layer(new DenseLayer.Builder().nOut(hidden).activation(Activation.RELU).build());
@@ -84,7 +84,7 @@ final class TrainingFixtures {
     }
 
     /** The iris rows as text cells: 4 features and the class index, in file order (50 of each class). */
-    static List<String[]> irisRows() {
+    public static List<String[]> irisRows() {
         try (InputStream in = TrainingFixtures.class.getResourceAsStream("iris.csv")) {
             String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
             List<String[]> rows = new ArrayList<>();
@@ -100,20 +100,20 @@ final class TrainingFixtures {
     }
 
     /** Column {@code col} of the iris rows as numbers. */
-    static double[] irisColumn(int col) {
+    public static double[] irisColumn(int col) {
         return irisRows().stream().mapToDouble(r -> Double.parseDouble(r[col])).toArray();
     }
 
-    static Path write(Path file, List<String> lines) throws IOException {
+    public static Path write(Path file, List<String> lines) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         return Files.write(file, lines, StandardCharsets.UTF_8);
     }
 
-    static double mean(double[] all, int[] rows) {
+    public static double mean(double[] all, int[] rows) {
         return Arrays.stream(rows).mapToDouble(r -> all[r]).average().orElseThrow();
     }
 
-    static TrainOptions quiet() {
+    public static TrainOptions quiet() {
         return TrainOptions.defaults().quiet();
     }
 }

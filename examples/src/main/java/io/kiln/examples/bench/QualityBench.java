@@ -6,7 +6,7 @@ import io.kiln.examples.diabetes.DiabetesTrainer;
 import io.kiln.examples.digits.DigitsTrainer;
 import io.kiln.examples.iris.IrisTrainer;
 import io.kiln.runtime.KFoldProtocol;
-import io.kiln.runtime.Metrics;
+import io.kiln.runtime.internal.evaluate.Metrics;
 import io.kiln.runtime.ModelDefinition;
 import io.kiln.runtime.Report;
 import io.kiln.runtime.TrainOptions;

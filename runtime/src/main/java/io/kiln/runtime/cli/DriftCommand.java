@@ -2,11 +2,11 @@ package io.kiln.runtime.cli;
 
 import io.kiln.runtime.CsvSource;
 import io.kiln.runtime.DriftMonitor;
-import io.kiln.runtime.DriftProfile;
+import io.kiln.runtime.internal.drift.DriftProfile;
 import io.kiln.runtime.DriftReport;
 import io.kiln.runtime.FeatureSchema;
 import io.kiln.runtime.KilnModel;
-import io.kiln.runtime.LabeledData;
+import io.kiln.runtime.internal.data.LabeledData;
 import io.kiln.runtime.ModelDefinition;
 import java.io.IOException;
 import java.io.PrintStream;

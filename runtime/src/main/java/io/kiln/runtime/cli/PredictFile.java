@@ -1,6 +1,6 @@
 package io.kiln.runtime.cli;
 
-import io.kiln.runtime.AtomicFiles;
+import io.kiln.runtime.internal.model.AtomicFiles;
 import io.kiln.runtime.CsvSource;
 import io.kiln.runtime.DataException;
 import io.kiln.runtime.ModelDefinition;

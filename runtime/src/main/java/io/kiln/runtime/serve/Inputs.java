@@ -2,7 +2,7 @@ package io.kiln.runtime.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kiln.runtime.FeatureKind;
-import io.kiln.runtime.FeatureTransform;
+import io.kiln.runtime.internal.preprocess.FeatureTransform;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;

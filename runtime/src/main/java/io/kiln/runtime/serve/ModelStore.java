@@ -1,6 +1,6 @@
 package io.kiln.runtime.serve;
 
-import io.kiln.runtime.AtomicFiles;
+import io.kiln.runtime.internal.model.AtomicFiles;
 import io.kiln.runtime.KilnModel;
 import io.kiln.runtime.TrainingResult;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kiln.dsl.Task;
 import io.kiln.runtime.FeatureKind;
-import io.kiln.runtime.FeatureTransform;
+import io.kiln.runtime.internal.preprocess.FeatureTransform;
 import io.kiln.runtime.ModelMetadata;
 import java.util.List;
 import java.util.Map;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kiln.dsl.Task;
-import io.kiln.runtime.FeatureTransform;
+import io.kiln.runtime.internal.preprocess.FeatureTransform;
 import io.kiln.runtime.ModelMetadata;
 import io.kiln.runtime.Predictions;
 import java.util.ArrayList;

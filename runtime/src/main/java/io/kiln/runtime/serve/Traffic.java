@@ -1,5 +1,6 @@
 package io.kiln.runtime.serve;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,5 +78,31 @@ final class Traffic {
 
     Map<Long, Counts> all() {
         return new TreeMap<>(counts);
+    }
+
+    /** A two-sided two-proportion z-test between two versions' accuracies. */
+    static ObjectNode twoProportions(double[] a, double[] b) {
+        double pa = a[0] / a[1];
+        double pb = b[0] / b[1];
+        double pooled = (a[0] + b[0]) / (a[1] + b[1]);
+        double se = Math.sqrt(pooled * (1 - pooled) * (1 / a[1] + 1 / b[1]));
+        double z = se == 0 ? 0 : (pb - pa) / se;
+        double p = 2 * (1 - normalCdf(Math.abs(z)));
+        ObjectNode c = Outputs.JSON.objectNode();
+        c.put("versions", (long) a[2] + " vs " + (long) b[2]);
+        c.put("accuracy_difference", pb - pa);
+        c.put("z", z);
+        c.put("p_value", p);
+        c.put("significant_at_0.05", p < 0.05);
+        return c;
+    }
+
+    /** The standard normal CDF (Abramowitz and Stegun 7.1.26 for erf; error below 1.5e-7). */
+    static double normalCdf(double x) {
+        double t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.sqrt(2));
+        double y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592)
+                * t * Math.exp(-x * x / 2);
+        double erf = x >= 0 ? y : -y;
+        return 0.5 * (1 + erf);
     }
 }

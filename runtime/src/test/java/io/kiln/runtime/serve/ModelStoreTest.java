@@ -2,7 +2,7 @@ package io.kiln.runtime.serve;
 
 import static com.google.common.truth.Truth.assertThat;
 
-import io.kiln.runtime.AtomicFiles;
+import io.kiln.runtime.internal.model.AtomicFiles;
 import io.kiln.runtime.ServingFixtures;
 import io.kiln.runtime.TrainOptions;
 import io.kiln.runtime.Trainer;

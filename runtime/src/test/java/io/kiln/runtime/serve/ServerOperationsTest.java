@@ -180,7 +180,7 @@ class ServerOperationsTest {
             assertThat(comparison.get("accuracy_difference").asDouble()).isWithin(1e-12).of(r2 / n2 - r1 / n1);
             assertThat(comparison.get("z").asDouble()).isWithin(1e-9).of(z);
             assertThat(comparison.get("p_value").asDouble()).isWithin(1e-6)
-                    .of(2 * (1 - KilnServer.normalCdf(Math.abs(z))));
+                    .of(2 * (1 - Traffic.normalCdf(Math.abs(z))));
             // an outcome counts once
             assertThat(ok(send(s, "POST", "/kiln/models/flowers/outcomes", "[" + outcomes.get(0) + "]", null))
                     .get("recorded").asInt()).isEqualTo(0);
@@ -191,9 +191,9 @@ class ServerOperationsTest {
 
     @Test
     void normalCdfMatchesKnownValues() {
-        assertThat(KilnServer.normalCdf(0)).isWithin(1e-7).of(0.5);
-        assertThat(KilnServer.normalCdf(1.959964)).isWithin(1e-6).of(0.975);
-        assertThat(KilnServer.normalCdf(-1)).isWithin(1e-6).of(0.158655);
+        assertThat(Traffic.normalCdf(0)).isWithin(1e-7).of(0.5);
+        assertThat(Traffic.normalCdf(1.959964)).isWithin(1e-6).of(0.975);
+        assertThat(Traffic.normalCdf(-1)).isWithin(1e-6).of(0.158655);
     }
 
     @Test

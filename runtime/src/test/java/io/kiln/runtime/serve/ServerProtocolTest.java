@@ -287,7 +287,7 @@ class ServerProtocolTest {
             big.append(i == 0 ? "" : ",").append(record(1 + i % 150));
         }
         String large = big.append("]}").toString();
-        assertThat(large.length()).isGreaterThan(KilnServer.IO_THREAD_BODY_BYTES); // read by a worker thread
+        assertThat(large.length()).isGreaterThan(RequestIntake.IO_THREAD_BODY_BYTES); // read by a worker thread
         for (String body : new String[] {record(1), large}) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             try (Socket socket = new Socket("127.0.0.1", server.port())) {

@@ -1,9 +1,9 @@
-package io.kiln.runtime.batch;
+package io.kiln.runtime.internal.batch;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.kiln.runtime.AtomicFiles;
+import io.kiln.runtime.internal.model.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ import java.util.List;
  * @param batchSize rows per chunk; a resumed run keeps it, so that every row is predicted in the
  *     same batch as in an uninterrupted run (a network's floating-point sums depend on the batch)
  */
-record Checkpoint(String format, FileIdentity input, ModelIdentity model, long rows, long scored, long rejected,
+public record Checkpoint(String format, FileIdentity input, ModelIdentity model, long rows, long scored, long rejected,
         long inputOffset, long nextLine, long outputBytes, long rejectBytes, boolean complete, int batchSize) {
 
     static final String FORMAT = "kiln-score-checkpoint/1";
@@ -45,7 +45,7 @@ record Checkpoint(String format, FileIdentity input, ModelIdentity model, long r
      * @param lastModified modification time, milliseconds since the epoch
      * @param headSha256 SHA-256 of the first 64 KB
      */
-    record FileIdentity(String path, long size, long lastModified, String headSha256) {}
+    public record FileIdentity(String path, long size, long lastModified, String headSha256) {}
 
     /**
      * The model that scored the rows.
@@ -54,7 +54,7 @@ record Checkpoint(String format, FileIdentity input, ModelIdentity model, long r
      * @param sha256 SHA-256 of the model file
      * @param createdAt when the model was saved
      */
-    record ModelIdentity(String path, String sha256, String createdAt) {}
+    public record ModelIdentity(String path, String sha256, String createdAt) {}
 
     /** The checkpoint of a run that has not scored anything yet. */
     static Checkpoint start(FileIdentity input, ModelIdentity model, int batchSize) {

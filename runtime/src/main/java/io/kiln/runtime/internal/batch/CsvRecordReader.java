@@ -1,7 +1,7 @@
-package io.kiln.runtime.batch;
+package io.kiln.runtime.internal.batch;
 
 import io.kiln.runtime.DataException;
-import io.kiln.runtime.Preprocessor;
+import io.kiln.runtime.internal.preprocess.Preprocessor;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,7 +15,7 @@ import java.util.Arrays;
  * Reads a UTF-8 CSV file record by record, straight from its bytes, and knows the byte offset and
  * the line of every record, so that a scoring run can stop after any record and resume there.
  *
- * <p>It reads what {@link io.kiln.runtime.CsvTable} reads (Commons CSV's default format with the
+ * <p>It reads what {@link io.kiln.runtime.internal.data.CsvTable} reads (Commons CSV's default format with the
  * delimiter of the source, values trimmed of ASCII white space, empty lines skipped, a byte-order
  * mark at the start skipped): fields quoted with {@code "}
  * may hold delimiters, line breaks and doubled quotes; a quote inside an unquoted field is an

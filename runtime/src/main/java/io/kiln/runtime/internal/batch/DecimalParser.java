@@ -1,4 +1,4 @@
-package io.kiln.runtime.batch;
+package io.kiln.runtime.internal.batch;
 
 /**
  * Parses plain decimal numbers from ASCII bytes, giving exactly the double {@link

@@ -1,4 +1,4 @@
-package io.kiln.runtime.batch;
+package io.kiln.runtime.internal.batch;
 
 /**
  * The reader stage's view of an input file: turns its records, one at a time and in file order,

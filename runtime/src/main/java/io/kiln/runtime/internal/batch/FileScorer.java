@@ -1,16 +1,16 @@
-package io.kiln.runtime.batch;
+package io.kiln.runtime.internal.batch;
 
+import io.kiln.runtime.batch.BatchScorer;
 import io.kiln.runtime.CsvSource;
 import io.kiln.runtime.DataException;
 import io.kiln.runtime.KilnModel;
-import io.kiln.runtime.LabeledData;
+import io.kiln.runtime.internal.data.LabeledData;
 import io.kiln.runtime.ModelDefinition;
-import io.kiln.runtime.PredictionCsv;
-import io.kiln.runtime.TemporalProtocol;
-import io.kiln.runtime.TextBuffer;
-import io.kiln.runtime.batch.Chunks.Parsed;
-import io.kiln.runtime.batch.Chunks.Predicted;
-import io.kiln.runtime.batch.Chunks.Reject;
+import io.kiln.runtime.internal.inference.PredictionCsv;
+import io.kiln.runtime.internal.inference.TextBuffer;
+import io.kiln.runtime.internal.batch.Chunks.Parsed;
+import io.kiln.runtime.internal.batch.Chunks.Predicted;
+import io.kiln.runtime.internal.batch.Chunks.Reject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -37,7 +37,7 @@ import java.util.List;
  * partial output to the bytes the checkpoint counts and continues at the input offset it records.
  * When every row is done the partial output is renamed to {@code <output>}.
  */
-final class FileScorer {
+public final class FileScorer {
     private static final int HEAD_BYTES = 64 * 1024;
     private static final String REJECTS_HEADER = "line,column,error,record\n";
 
@@ -47,7 +47,7 @@ final class FileScorer {
     private final PredictionCsv format;
     private final BatchScorer.Options options;
 
-    FileScorer(ModelDefinition definition, KilnModel model, Checkpoint.ModelIdentity modelIdentity,
+    public FileScorer(ModelDefinition definition, KilnModel model, Checkpoint.ModelIdentity modelIdentity,
             BatchScorer.Options options) {
         this.definition = definition;
         this.model = model;
@@ -57,18 +57,18 @@ final class FileScorer {
     }
 
     /** What scoring one file did. */
-    record Result(Path input, Path output, Path rejects, long rows, long scored, long rejected, long resumedRows,
+    public record Result(Path input, Path output, Path rejects, long rows, long scored, long rejected, long resumedRows,
             long rowsThisRun, boolean alreadyComplete) {}
 
-    static Path partialOf(Path output) {
+    public static Path partialOf(Path output) {
         return sibling(output, ".partial");
     }
 
-    static Path checkpointOf(Path output) {
+    public static Path checkpointOf(Path output) {
         return sibling(output, ".checkpoint");
     }
 
-    static Path rejectsOf(Path output) {
+    public static Path rejectsOf(Path output) {
         return sibling(output, ".rejects.csv");
     }
 
@@ -82,7 +82,7 @@ final class FileScorer {
      * @param keepCheckpoint keep the (complete) checkpoint after finishing, as a folder run does
      *     until every file is done
      */
-    Result score(Path input, Path output, boolean keepCheckpoint) throws IOException {
+    public Result score(Path input, Path output, boolean keepCheckpoint) throws IOException {
         Path checkpointFile = checkpointOf(output);
         Path partial = partialOf(output);
         Checkpoint.FileIdentity inputIdentity = identify(input);
@@ -155,7 +155,7 @@ final class FileScorer {
         Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Removes the temporary files of checkpoint writes that a killed run left (see {@link io.kiln.runtime.AtomicFiles}). */
+    /** Removes the temporary files of checkpoint writes that a killed run left (see {@link io.kiln.runtime.internal.model.AtomicFiles}). */
     private static void deleteOrphanedCheckpointTemporaries(Path checkpointFile) throws IOException {
         Path folder = checkpointFile.toAbsolutePath().getParent();
         String prefix = "." + checkpointFile.getFileName();
@@ -170,7 +170,7 @@ final class FileScorer {
     }
 
     /** The identity a checkpoint records: path, size, modification time and a hash of the first 64 KB. */
-    static Checkpoint.FileIdentity identify(Path input) throws IOException {
+    public static Checkpoint.FileIdentity identify(Path input) throws IOException {
         if (!Files.isRegularFile(input)) {
             throw new java.io.FileNotFoundException("Input file not found: " + input.toAbsolutePath());
         }
@@ -182,7 +182,7 @@ final class FileScorer {
                 Files.getLastModifiedTime(input).toMillis(), sha256(head));
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
@@ -298,7 +298,7 @@ final class FileScorer {
                             .column() + ", ...)");
                 }
                 return new SeriesEncoder(source.name(), definition.declaredFeatures(), model.preprocessor(),
-                        definition.series(), header, ((TemporalProtocol) definition.protocol()).orderBy(),
+                        definition.series(), header, definition.protocol().orderColumn(),
                         source.missingValues(), source.delimiter());
             }
             int[] columns = width < 0 ? new int[definition.features().size()]

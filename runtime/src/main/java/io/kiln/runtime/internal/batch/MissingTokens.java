@@ -1,6 +1,6 @@
-package io.kiln.runtime.batch;
+package io.kiln.runtime.internal.batch;
 
-import io.kiln.runtime.LabeledData;
+import io.kiln.runtime.internal.data.LabeledData;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;

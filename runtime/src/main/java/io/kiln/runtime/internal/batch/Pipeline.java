@@ -1,11 +1,11 @@
-package io.kiln.runtime.batch;
+package io.kiln.runtime.internal.batch;
 
 import io.kiln.runtime.DataException;
 import io.kiln.runtime.KilnModel;
 import io.kiln.runtime.Predictions;
-import io.kiln.runtime.batch.Chunks.Parsed;
-import io.kiln.runtime.batch.Chunks.Predicted;
-import io.kiln.runtime.batch.Chunks.Reject;
+import io.kiln.runtime.internal.batch.Chunks.Parsed;
+import io.kiln.runtime.internal.batch.Chunks.Predicted;
+import io.kiln.runtime.internal.batch.Chunks.Reject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

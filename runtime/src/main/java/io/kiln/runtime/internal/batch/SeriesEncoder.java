@@ -1,12 +1,12 @@
-package io.kiln.runtime.batch;
+package io.kiln.runtime.internal.batch;
 
-import io.kiln.runtime.CsvTable;
+import io.kiln.runtime.internal.data.CsvTable;
 import io.kiln.runtime.DataException;
 import io.kiln.runtime.FeatureSchema;
-import io.kiln.runtime.LabeledData;
-import io.kiln.runtime.Preprocessor;
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.preprocess.Preprocessor;
 import io.kiln.runtime.SeriesWindow;
-import io.kiln.runtime.TemporalKeys;
+import io.kiln.runtime.internal.data.TemporalKeys;
 import java.util.List;
 
 /**

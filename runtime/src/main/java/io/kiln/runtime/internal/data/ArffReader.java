@@ -1,4 +1,6 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.data;
+
+import io.kiln.runtime.DataException;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,10 +16,10 @@ import java.util.Locale;
  * ...) inside; {@code %} starts a comment line. Sparse rows ({@code {...}}) are not supported and
  * are an error naming their line. A byte-order mark at the start is skipped.
  */
-final class ArffReader {
+public final class ArffReader {
     private ArffReader() {}
 
-    static CsvTable parse(String source, Reader in) throws IOException {
+    public static CsvTable parse(String source, Reader in) throws IOException {
         BufferedReader reader = new BufferedReader(in);
         List<String> header = new ArrayList<>();
         List<CsvTable.Row> rows = new ArrayList<>();

@@ -1,4 +1,7 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.data;
+
+import io.kiln.runtime.CsvSource;
+import io.kiln.runtime.DataException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,7 +80,7 @@ public final class CsvTable {
      * A quote that is never closed, or text after a closing quote, is a {@link DataException}
      * naming the line.
      */
-    static CsvTable parse(String source, Reader reader, boolean hasHeader, char delimiter, Integer expectedWidth)
+    public static CsvTable parse(String source, Reader reader, boolean hasHeader, char delimiter, Integer expectedWidth)
             throws IOException {
         StringBuilder all = new StringBuilder();
         char[] chunk = new char[8192];
@@ -216,7 +219,7 @@ public final class CsvTable {
     }
 
     /** A table derived from this one (the same source and checksum) with other columns and rows. */
-    CsvTable derive(List<String> header, List<Row> rows) {
+    public CsvTable derive(List<String> header, List<Row> rows) {
         return new CsvTable(source, List.copyOf(header), List.copyOf(rows), sha256);
     }
 

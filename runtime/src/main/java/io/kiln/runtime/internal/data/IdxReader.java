@@ -1,4 +1,10 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.data;
+
+import io.kiln.runtime.CsvSource;
+import io.kiln.runtime.DataException;
+import io.kiln.runtime.FeatureSchema;
+import io.kiln.runtime.ImagePixels;
+import io.kiln.runtime.LabelSchema;
 
 import io.kiln.dsl.Task;
 import java.io.BufferedInputStream;
@@ -24,7 +30,7 @@ import java.util.zip.GZIPInputStream;
  * {@code [count, height, width, channels]}, labels {@code [count]}. Errors name the file and, for
  * a bad label, the image.
  */
-final class IdxReader {
+public final class IdxReader {
     private static final int UNSIGNED_BYTE = 0x08;
 
     private IdxReader() {}
@@ -40,7 +46,7 @@ final class IdxReader {
      * @param requireLabel whether the labels must be there: images to predict on may come without
      *     (their labels file absent, or {@link CsvSource#NO_LABELS})
      */
-    static LabeledData read(CsvSource source, List<FeatureSchema> features, LabelSchema label, Task task,
+    public static LabeledData read(CsvSource source, List<FeatureSchema> features, LabelSchema label, Task task,
             int[] shape, boolean requireLabel) throws IOException {
         MessageDigest digest = sha256();
         String imagesName = source.file().toString();

@@ -1,4 +1,9 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.data;
+
+import io.kiln.runtime.CsvSource;
+import io.kiln.runtime.DataException;
+import io.kiln.runtime.FeatureSchema;
+import io.kiln.runtime.LabelSchema;
 
 import io.kiln.dsl.Missing;
 import io.kiln.dsl.Task;
@@ -408,7 +413,7 @@ public final class LabeledData {
         return c >= '0' && c <= '9';
     }
 
-    static boolean parseBoolean(String cell) {
+    public static boolean parseBoolean(String cell) {
         switch (cell.toLowerCase(Locale.ROOT)) {
             case "true", "yes", "1", "t", "y", "1.0" -> {
                 return true;

@@ -1,4 +1,4 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.data;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,6 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.data;
+
+import io.kiln.runtime.DataException;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -41,7 +43,7 @@ public final class TemporalKeys {
         return v;
     }
 
-    static List<Double> read(CsvTable table, String column) {
+    public static List<Double> read(CsvTable table, String column) {
         int col = table.header().indexOf(column);
         if (col < 0) {
             throw new DataException(table.source(), 1, "'" + column + "'", "The temporal split orders rows by column '" + column

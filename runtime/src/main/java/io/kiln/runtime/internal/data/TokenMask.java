@@ -1,4 +1,6 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.data;
+
+import io.kiln.runtime.TextSettings;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -8,11 +10,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * pooling see only the text. The first step always counts, so an empty text is one unknown step
  * rather than nothing (which DL4J's last-step lookup cannot take).
  */
-final class TokenMask {
+public final class TokenMask {
     private TokenMask() {}
 
     /** The {@code [rows, steps]} mask of {@code x}, or null when the model has no token input. */
-    static INDArray of(INDArray x, int tokenColumns) {
+    public static INDArray of(INDArray x, int tokenColumns) {
         if (tokenColumns == 0) {
             return null;
         }

@@ -1,4 +1,9 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.drift;
+
+import io.kiln.runtime.FeatureKind;
+import io.kiln.runtime.TextSettings;
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.preprocess.FeatureTransform;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -169,12 +174,12 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
             }
         }
 
-        static FeatureProfile numeric(String name, Object[] values) {
+        public static FeatureProfile numeric(String name, Object[] values) {
             return numeric(name, FeatureKind.NUMERIC, values);
         }
 
         /** Numeric values, or the token counts of texts ({@code kind} TEXT). */
-        static FeatureProfile numeric(String name, FeatureKind kind, Object[] values) {
+        public static FeatureProfile numeric(String name, FeatureKind kind, Object[] values) {
             double[] present = new double[values.length];
             int n = 0;
             for (Object v : values) {
@@ -256,7 +261,7 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
          * The bucket of a value, with the levels looked up in {@code index} (level to bucket) when
          * given, else searched in the level list. O(log bins) for numeric features.
          */
-        int bucket(Object value, Map<String, Integer> index) {
+        public int bucket(Object value, Map<String, Integer> index) {
             if (value == null) {
                 return missingBucket();
             }
@@ -312,7 +317,7 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
         }
 
         /** Level to bucket, for fast lookups; null for numeric features. */
-        Map<String, Integer> levelIndex() {
+        public Map<String, Integer> levelIndex() {
             if (binned(kind)) {
                 return null;
             }
@@ -358,7 +363,7 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
             return psi;
         }
 
-        long total(long[] counts) {
+        public long total(long[] counts) {
             if (counts.length != buckets()) {
                 throw new IllegalArgumentException("'" + name + "' has " + buckets() + " drift buckets, got "
                         + counts.length + " counts");
@@ -371,7 +376,7 @@ public record DriftProfile(int rows, List<FeatureProfile> features) {
         }
 
         /** One bucket's share of the PSI: {@code (a - e) * ln(a / e)} with both floored at {@link #EPSILON}. */
-        static double term(double expected, double actual) {
+        public static double term(double expected, double actual) {
             double e = Math.max(expected, EPSILON);
             double a = Math.max(actual, EPSILON);
             return (a - e) * Math.log(a / e);

@@ -1,4 +1,14 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.evaluate;
+
+import io.kiln.runtime.DataException;
+import io.kiln.runtime.EarlyStopping;
+import io.kiln.runtime.FeatureKind;
+import io.kiln.runtime.FeatureSchema;
+import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.Network;
+import io.kiln.runtime.Report;
+import io.kiln.runtime.internal.data.Rows;
+import io.kiln.runtime.internal.data.LabeledData;
 
 import io.kiln.dsl.Scaling;
 import io.kiln.dsl.Task;
@@ -38,7 +48,7 @@ public final class Diagnostics {
      * rows). A feature missing in every training row is a {@link DataException}: there is nothing
      * to fill it from or learn from.
      */
-    static List<Report.Warning> dataWarnings(ModelDefinition def, LabeledData data, int[] train) {
+    public static List<Report.Warning> dataWarnings(ModelDefinition def, LabeledData data, int[] train) {
         List<Report.Warning> warnings = new ArrayList<>();
         missingValues(def, data, train).ifPresent(warnings::add);
         classImbalance(def, data).ifPresent(warnings::add);
@@ -129,7 +139,7 @@ public final class Diagnostics {
             final int col = f;
             double[] v = Arrays.stream(train).mapToObj(r -> data.features().get(r)[col])
                     .filter(o -> o instanceof Number).mapToDouble(o -> ((Number) o).doubleValue()).toArray();
-            double sd = Trainer.std(v);
+            double sd = Rows.std(v);
             if (sd <= 0) {
                 continue;
             }
@@ -153,9 +163,9 @@ public final class Diagnostics {
     }
 
     /** Rows of {@code b} whose feature values equal those of some row of {@code a}. */
-    record Duplicates(int count, Optional<Report.Warning> warning) {}
+    public record Duplicates(int count, Optional<Report.Warning> warning) {}
 
-    static Duplicates duplicates(LabeledData data, int[] a, int[] b, String what) {
+    public static Duplicates duplicates(LabeledData data, int[] a, int[] b, String what) {
         if (a.length == 0 || b.length == 0) {
             return new Duplicates(0, Optional.empty());
         }
@@ -188,7 +198,7 @@ public final class Diagnostics {
      * The fraction of each ReLU layer's units that output zero for every sampled row: they pass no
      * gradient and never recover.
      */
-    static Map<String, Double> deadRelu(Network net, INDArray x) {
+    public static Map<String, Double> deadRelu(Network net, INDArray x) {
         Map<String, Double> dead = new LinkedHashMap<>();
         if (x.rows() == 0) {
             return dead;
@@ -209,7 +219,7 @@ public final class Diagnostics {
         return dead;
     }
 
-    static List<Report.Warning> deadUnitWarnings(Map<String, Double> dead) {
+    public static List<Report.Warning> deadUnitWarnings(Map<String, Double> dead) {
         List<Report.Warning> warnings = new ArrayList<>();
         dead.forEach((layer, fraction) -> {
             if (fraction > DEAD_UNITS) {
@@ -229,7 +239,7 @@ public final class Diagnostics {
      * {@code earlyStopping} declared, the advice for overfitting says what early stopping already did
      * instead of suggesting it.
      */
-    static Report.Diagnosis diagnose(List<Report.Epoch> history, double firstLoss, boolean earlyStopping) {
+    public static Report.Diagnosis diagnose(List<Report.Epoch> history, double firstLoss, boolean earlyStopping) {
         if (history.isEmpty() || history.stream().allMatch(e -> Double.isNaN(e.validationLoss()))) {
             return null;
         }

@@ -1,4 +1,4 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.evaluate;
 
 import io.kiln.dsl.Task;
 import java.util.ArrayList;

@@ -1,4 +1,6 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.inference;
+
+import io.kiln.runtime.Predictions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +31,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code network.output} on random inputs before use and is empty for anything it does not
  * reproduce (batch normalization, layer normalization, preprocessors, other layers).
  */
-final class BatchForward {
+public final class BatchForward {
     private record Dense(INDArray weights, INDArray bias, IActivation activation) {}
 
     /** One thread's arrays for one batch size: the input and each dense layer's output. */
@@ -45,7 +47,7 @@ final class BatchForward {
     }
 
     /** The pass of {@code network}, or empty when it has a part this class does not reproduce. */
-    static Optional<BatchForward> of(MultiLayerNetwork network) {
+    public static Optional<BatchForward> of(MultiLayerNetwork network) {
         if (network.getLayerWiseConfigurations().getInputPreProcessors() != null
                 && !network.getLayerWiseConfigurations().getInputPreProcessors().isEmpty()) {
             return Optional.empty();
@@ -79,7 +81,7 @@ final class BatchForward {
      * The outputs of {@code rows} rows of {@code x} (row-major, {@code inputs} wide): an array of
      * this thread's, valid until its next call. Thread-safe: the weights are only read.
      */
-    INDArray output(float[] x, int rows) {
+    public INDArray output(float[] x, int rows) {
         if (x.length < rows * inputs) {
             throw new IllegalArgumentException(x.length + " inputs are fewer than " + rows + " rows of " + inputs);
         }

@@ -1,4 +1,4 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.inference;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +45,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * checks itself against {@code network.output} on random inputs before it is used, so a model is
  * either predicted exactly as DL4J would (within float rounding) or not by this class at all.
  */
-final class DenseForward {
+public final class DenseForward {
     /** Largest absolute difference from DL4J's output the self-check accepts, relative to max(1, |value|). */
     static final double TOLERANCE = 1e-4;
 
@@ -70,7 +70,7 @@ final class DenseForward {
     }
 
     /** The plain-Java pass of {@code network}, or empty when it has a part this class does not reproduce exactly. */
-    static Optional<DenseForward> of(MultiLayerNetwork network) {
+    public static Optional<DenseForward> of(MultiLayerNetwork network) {
         if (network.getLayerWiseConfigurations().getInputPreProcessors() != null
                 && !network.getLayerWiseConfigurations().getInputPreProcessors().isEmpty()) {
             return Optional.empty();
@@ -117,7 +117,7 @@ final class DenseForward {
      * Runs {@code rows} rows of {@code x} (row-major, {@link #inputs} wide) and returns one output
      * row each. Thread-safe: the weights are read-only and the working rows are per thread.
      */
-    double[][] output(float[] x, int rows) {
+    public double[][] output(float[] x, int rows) {
         if (x.length != rows * inputs) {
             throw new IllegalArgumentException(x.length + " inputs are not " + rows + " rows of " + inputs);
         }
@@ -343,7 +343,7 @@ final class DenseForward {
     private abstract static class Act {
         abstract void apply(float[] v, int n);
 
-        static Act of(IActivation a) {
+        public static Act of(IActivation a) {
             if (a instanceof ActivationIdentity) {
                 return new Act() {
                     @Override

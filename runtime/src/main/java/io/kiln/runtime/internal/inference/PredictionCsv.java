@@ -1,4 +1,8 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.inference;
+
+import io.kiln.runtime.KilnModel;
+import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.Predictions;
 
 import io.kiln.dsl.Task;
 import java.nio.charset.StandardCharsets;

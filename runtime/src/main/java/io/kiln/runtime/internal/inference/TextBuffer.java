@@ -1,4 +1,4 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.inference;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.model;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

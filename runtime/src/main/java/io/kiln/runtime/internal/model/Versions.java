@@ -1,4 +1,4 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.model;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +9,7 @@ public final class Versions {
     private static final Properties PROPERTIES = new Properties();
 
     static {
-        try (InputStream in = Versions.class.getResourceAsStream("kiln.properties")) {
+        try (InputStream in = Versions.class.getResourceAsStream("/io/kiln/runtime/kiln.properties")) {
             if (in != null) {
                 PROPERTIES.load(in);
             }

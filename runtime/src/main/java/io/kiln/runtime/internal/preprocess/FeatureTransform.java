@@ -1,4 +1,7 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.preprocess;
+
+import io.kiln.runtime.FeatureKind;
+import io.kiln.runtime.TextSettings;
 
 import io.kiln.dsl.Encoding;
 import io.kiln.dsl.Missing;

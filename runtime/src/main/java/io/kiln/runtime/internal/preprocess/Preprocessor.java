@@ -1,4 +1,9 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.preprocess;
+
+import io.kiln.runtime.FeatureKind;
+import io.kiln.runtime.FeatureSchema;
+import io.kiln.runtime.TextSettings;
+import io.kiln.runtime.internal.data.LabeledData;
 
 import io.kiln.dsl.Encoding;
 import io.kiln.dsl.Missing;
@@ -9,6 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Fits feature transforms on training rows only, and encodes rows of typed values into the
@@ -124,7 +132,7 @@ public final class Preprocessor {
     }
 
     /** {center, scale} of the values under a scaling; the scale is never 0. */
-    static double[] centerScale(Scaling scaling, double[] values) {
+    public static double[] centerScale(Scaling scaling, double[] values) {
         if (values.length == 0) {
             return new double[] {0, 1};
         }
@@ -289,6 +297,15 @@ public final class Preprocessor {
             case MISSING_CATEGORY -> FeatureTransform.MISSING_LEVEL;
             default -> t.fillLevel();
         };
+    }
+
+    /** The given rows of {@code data}, encoded, as a rows × width ND4J matrix of floats. */
+    public INDArray matrix(LabeledData data, int[] which) {
+        float[][] x = encode(data.features(), which);
+        if (x.length == 0) {
+            return Nd4j.create(DataType.FLOAT, 0, width());
+        }
+        return Nd4j.create(x).castTo(DataType.FLOAT);
     }
 
     /** Encodes the given rows into a rows × width matrix. */

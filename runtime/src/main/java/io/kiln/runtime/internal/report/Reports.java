@@ -1,13 +1,19 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.report;
 
 import io.kiln.dsl.Task;
+import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.Report;
+import io.kiln.runtime.Trainer;
+import io.kiln.runtime.internal.data.Rows;
+import io.kiln.runtime.internal.evaluate.Metrics;
+import io.kiln.runtime.internal.train.Run;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Assembles the {@link Report} of a training run. */
-final class Reports {
+public final class Reports {
     /** Residual plots show at most this many points. */
     static final int MAX_POINTS = 2000;
 
@@ -20,7 +26,7 @@ final class Reports {
      *     test set), or null
      * @param outputs the model's outputs for those rows, in data units, or null
      */
-    static Report build(ModelDefinition def, Trainer.Prepared p, Trainer.Run run, int epochsRun,
+    public static Report build(ModelDefinition def, Trainer.Prepared p, Run run, int epochsRun,
             Report.CrossValidation cv,
             boolean retrained, String evaluatedOn, Metrics.Evaluation test, Metrics.Evaluation baseline,
             double[][] targets, double[][] outputs, Report.Diagnosis diagnosis, List<Report.Warning> warnings,
@@ -61,7 +67,7 @@ final class Reports {
                 pr = new Report.Curve(c[0], c[1], Metrics.averagePrecision(targets, outputs));
             } else if (!task.isClassification()) {
                 int n = Math.min(MAX_POINTS, targets.length);
-                int[] rows = Trainer.sample(java.util.stream.IntStream.range(0, targets.length).toArray(), n, 1);
+                int[] rows = Rows.sample(java.util.stream.IntStream.range(0, targets.length).toArray(), n, 1);
                 double[] predicted = new double[n];
                 double[] actual = new double[n];
                 for (int i = 0; i < n; i++) {
@@ -79,7 +85,7 @@ final class Reports {
     }
 
     /** A binary confusion matrix (rows true, columns predicted) in business terms. */
-    static Report.Outcomes outcomes(int[][] cm, double threshold, int perCases, String positiveClass) {
+    public static Report.Outcomes outcomes(int[][] cm, double threshold, int perCases, String positiveClass) {
         int tn = cm[0][0];
         int fp = cm[0][1];
         int fn = cm[1][0];

@@ -1,11 +1,11 @@
-package io.kiln.runtime.batch;
+package io.kiln.runtime.internal.batch;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kiln.runtime.CsvSource;
-import io.kiln.runtime.CsvTable;
+import io.kiln.runtime.internal.data.CsvTable;
 import io.kiln.runtime.DataException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

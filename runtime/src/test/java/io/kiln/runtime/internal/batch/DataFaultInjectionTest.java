@@ -1,4 +1,4 @@
-package io.kiln.runtime.batch;
+package io.kiln.runtime.internal.batch;
 
 import static com.google.common.truth.Truth.assertWithMessage;
 

@@ -1,4 +1,4 @@
-package io.kiln.runtime.batch;
+package io.kiln.runtime.internal.batch;
 
 import io.kiln.runtime.cli.KilnCli;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package io.kiln.runtime.batch;
+package io.kiln.runtime.internal.batch;
 
+import io.kiln.runtime.batch.BatchScorer;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 

@@ -1,4 +1,4 @@
-package io.kiln.runtime.batch;
+package io.kiln.runtime.internal.batch;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
@@ -9,8 +9,8 @@ import io.kiln.dsl.Scaling;
 import io.kiln.runtime.DataException;
 import io.kiln.runtime.FeatureKind;
 import io.kiln.runtime.FeatureSchema;
-import io.kiln.runtime.FeatureTransform;
-import io.kiln.runtime.Preprocessor;
+import io.kiln.runtime.internal.preprocess.FeatureTransform;
+import io.kiln.runtime.internal.preprocess.Preprocessor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

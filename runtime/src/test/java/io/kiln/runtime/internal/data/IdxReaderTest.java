@@ -1,4 +1,11 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.data;
+
+import io.kiln.runtime.CsvSource;
+import io.kiln.runtime.DataException;
+import io.kiln.runtime.FeatureSchema;
+import io.kiln.runtime.ImagePixels;
+import io.kiln.runtime.LabelCoding;
+import io.kiln.runtime.LabelSchema;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,23 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.evaluate;
+
+import io.kiln.runtime.TrainingFixtures;
+import io.kiln.runtime.ServingFixtures;
+
+import io.kiln.runtime.internal.data.Rows;
+import io.kiln.runtime.CsvSource;
+import io.kiln.runtime.EarlyStopping;
+import io.kiln.runtime.FeatureSchema;
+import io.kiln.runtime.FitSettings;
+import io.kiln.runtime.HoldoutProtocol;
+import io.kiln.runtime.LabelCoding;
+import io.kiln.runtime.LabelSchema;
+import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.Network;
+import io.kiln.runtime.Report;
+import io.kiln.runtime.Trainer;
+import io.kiln.runtime.TrainingResult;
+import io.kiln.runtime.internal.data.CsvTable;
+import io.kiln.runtime.internal.data.LabeledData;
 
 import static com.google.common.truth.Truth.assertThat;
 import static io.kiln.runtime.TrainingFixtures.quiet;
@@ -199,8 +218,8 @@ class DiagnosticsTest {
         assertThat(w).isPresent();
         assertThat(w.get().code()).isEqualTo("feature-scales");
         // the largest against the smallest spread: big (~1765) against sepal width (~0.43)
-        double big = Trainer.std(Arrays.stream(TrainingFixtures.irisColumn(2)).map(v -> v * 1000).toArray());
-        double small = Trainer.std(TrainingFixtures.irisColumn(1));
+        double big = Rows.std(Arrays.stream(TrainingFixtures.irisColumn(2)).map(v -> v * 1000).toArray());
+        double small = Rows.std(TrainingFixtures.irisColumn(1));
         assertThat(big).isWithin(1).of(1765);
         assertThat(w.get().message()).contains(String.format(java.util.Locale.ROOT,
                 "'big' varies with standard deviation %.3g, 'sepal_width_cm' with %.3g (%.0fx)", big, small,
@@ -218,7 +237,7 @@ class DiagnosticsTest {
         int[] all = IntStream.range(0, data.size()).toArray();
         assertThat(Diagnostics.featureScales(scaled, data, all)).isEmpty();
         // iris's own measurements differ by less than 5x in spread
-        ModelDefinition plain = TrainingFixtures.iris(new Adam(0.01), CsvSource.resource(DiagnosticsTest.class,
+        ModelDefinition plain = TrainingFixtures.iris(new Adam(0.01), CsvSource.resource(TrainingFixtures.class,
                 "iris.csv"), Scaling.NONE).build();
         assertThat(Diagnostics.featureScales(plain, read(plain, plain.data()), all)).isEmpty();
     }
@@ -333,7 +352,7 @@ class DiagnosticsTest {
         assertThat(f).isAtMost(1.0);
         // recomputed on the training rows with the final network
         Trainer.Prepared p = Trainer.prepare(TrainingFixtures.iris(new Adam(0.02)).build(), quiet());
-        INDArray x = Trainer.features(r.model().preprocessor(), p.data(), p.split().train());
+        INDArray x = r.model().preprocessor().matrix(p.data(), p.split().train());
         assertThat(Diagnostics.deadRelu(r.model().network(), x)).isEqualTo(dead);
         assertThat(r.report().warnings().stream().map(Report.Warning::code).toList()).doesNotContain("dead-relu");
     }

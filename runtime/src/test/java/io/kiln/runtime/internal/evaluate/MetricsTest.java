@@ -1,4 +1,4 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.evaluate;
 
 import static com.google.common.truth.Truth.assertThat;
 

@@ -1,4 +1,10 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.inference;
+
+import io.kiln.runtime.TrainingFixtures;
+import io.kiln.runtime.ServingFixtures;
+
+import io.kiln.runtime.KilnModel;
+import io.kiln.runtime.Predictions;
 
 import static com.google.common.truth.Truth.assertThat;
 

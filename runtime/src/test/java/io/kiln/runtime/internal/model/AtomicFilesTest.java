@@ -1,4 +1,4 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.model;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;

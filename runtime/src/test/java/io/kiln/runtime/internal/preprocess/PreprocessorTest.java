@@ -1,4 +1,6 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.preprocess;
+
+import io.kiln.runtime.FeatureSchema;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,8 +1,21 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.report;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 
+import io.kiln.dsl.Missing;
+import io.kiln.dsl.Scaling;
+import io.kiln.dsl.Task;
+import io.kiln.runtime.CsvSource;
+import io.kiln.runtime.FeatureSchema;
+import io.kiln.runtime.FitSettings;
+import io.kiln.runtime.KFoldProtocol;
+import io.kiln.runtime.LabelCoding;
+import io.kiln.runtime.LabelSchema;
+import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.TrainOptions;
+import io.kiln.runtime.Trainer;
+import io.kiln.runtime.TrainingResult;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +23,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Renders reports in headless Chromium and checks that the plots are really drawn, by counting
@@ -59,8 +79,7 @@ class HtmlReportChromiumTest {
     @Test
     void reportOfARealCrossValidatedRunDrawsItsCurvesAndConfusionMatrix() throws Exception {
         // a real training run: iris, 3-fold cross-validation, the report as TrainingResult.save writes it
-        ModelDefinition d = TrainAndSaveTest.iris(new org.nd4j.linalg.learning.config.Adam(0.01))
-                .withProtocol(new KFoldProtocol(3, 1, true, true, 0.2));
+        ModelDefinition d = iris().withProtocol(new KFoldProtocol(3, 1, true, true, 0.2));
         TrainingResult r = Trainer.train(d, TrainOptions.defaults().quiet().epochs(25));
         Path model = OUT.resolve("iris-run/iris.kiln");
         r.save(model);
@@ -68,16 +87,16 @@ class HtmlReportChromiumTest {
         BufferedImage shot = shoot(html, "iris-run.png");
 
         Map<String, Integer> counts = new LinkedHashMap<>();
-        counts.put("train", ReportScreenshot.countNear(shot, HtmlReport.TRAIN_COLOR, LINE_TOLERANCE));
-        counts.put("validation", ReportScreenshot.countNear(shot, HtmlReport.VALIDATION_COLOR, LINE_TOLERANCE));
+        counts.put("train", ReportScreenshot.countNear(shot, Palette.TRAIN_COLOR, LINE_TOLERANCE));
+        counts.put("validation", ReportScreenshot.countNear(shot, Palette.VALIDATION_COLOR, LINE_TOLERANCE));
         counts.put("heatmap", ReportScreenshot.countHeat(shot, 0.3, RAMP_TOLERANCE));
         Map<String, Integer> thresholds = Map.of("train", LINE_PIXELS, "validation", LINE_PIXELS, "heatmap",
                 HEAT_PIXELS);
         assertThat(failures(counts, thresholds)).isEmpty();
         // and the same page with its data removed fails the same check
         BufferedImage empty = shoot(ReportScreenshot.withoutData(html), "iris-run-without-data.png");
-        counts.put("train", ReportScreenshot.countNear(empty, HtmlReport.TRAIN_COLOR, LINE_TOLERANCE));
-        counts.put("validation", ReportScreenshot.countNear(empty, HtmlReport.VALIDATION_COLOR, LINE_TOLERANCE));
+        counts.put("train", ReportScreenshot.countNear(empty, Palette.TRAIN_COLOR, LINE_TOLERANCE));
+        counts.put("validation", ReportScreenshot.countNear(empty, Palette.VALIDATION_COLOR, LINE_TOLERANCE));
         counts.put("heatmap", ReportScreenshot.countHeat(empty, 0.3, RAMP_TOLERANCE));
         assertThat(failures(counts, thresholds)).containsExactly("train", "validation", "heatmap");
     }
@@ -105,10 +124,10 @@ class HtmlReportChromiumTest {
 
     private static Map<String, Integer> binaryCounts(BufferedImage shot) {
         Map<String, Integer> c = new LinkedHashMap<>();
-        c.put("train", ReportScreenshot.countNear(shot, HtmlReport.TRAIN_COLOR, LINE_TOLERANCE));
-        c.put("validation", ReportScreenshot.countNear(shot, HtmlReport.VALIDATION_COLOR, LINE_TOLERANCE));
-        c.put("learning rate", ReportScreenshot.countNear(shot, HtmlReport.LEARNING_RATE_COLOR, LINE_TOLERANCE));
-        c.put("roc and pr", ReportScreenshot.countNear(shot, HtmlReport.CURVE_COLOR, LINE_TOLERANCE));
+        c.put("train", ReportScreenshot.countNear(shot, Palette.TRAIN_COLOR, LINE_TOLERANCE));
+        c.put("validation", ReportScreenshot.countNear(shot, Palette.VALIDATION_COLOR, LINE_TOLERANCE));
+        c.put("learning rate", ReportScreenshot.countNear(shot, Palette.LEARNING_RATE_COLOR, LINE_TOLERANCE));
+        c.put("roc and pr", ReportScreenshot.countNear(shot, Palette.CURVE_COLOR, LINE_TOLERANCE));
         c.put("heatmap", ReportScreenshot.countHeat(shot, 0.3, RAMP_TOLERANCE));
         return c;
     }
@@ -125,10 +144,10 @@ class HtmlReportChromiumTest {
 
     private static Map<String, Integer> regressionCounts(BufferedImage shot) {
         Map<String, Integer> c = new LinkedHashMap<>();
-        c.put("train", ReportScreenshot.countNear(shot, HtmlReport.TRAIN_COLOR, LINE_TOLERANCE));
-        c.put("validation", ReportScreenshot.countNear(shot, HtmlReport.VALIDATION_COLOR, LINE_TOLERANCE));
-        c.put("learning rate", ReportScreenshot.countNear(shot, HtmlReport.LEARNING_RATE_COLOR, LINE_TOLERANCE));
-        c.put("residuals", ReportScreenshot.countTranslucent(shot, HtmlReport.RESIDUAL_COLOR, 0.5, RAMP_TOLERANCE));
+        c.put("train", ReportScreenshot.countNear(shot, Palette.TRAIN_COLOR, LINE_TOLERANCE));
+        c.put("validation", ReportScreenshot.countNear(shot, Palette.VALIDATION_COLOR, LINE_TOLERANCE));
+        c.put("learning rate", ReportScreenshot.countNear(shot, Palette.LEARNING_RATE_COLOR, LINE_TOLERANCE));
+        c.put("residuals", ReportScreenshot.countTranslucent(shot, Palette.RESIDUAL_COLOR, 0.5, RAMP_TOLERANCE));
         return c;
     }
 
@@ -155,5 +174,24 @@ class HtmlReportChromiumTest {
 
     private static BufferedImage shoot(String html, String name) throws Exception {
         return ReportScreenshot.save(chromium, html, 4000, OUT.resolve(name));
+    }
+
+    /** Multiclass iris (as TrainAndSaveTest's): 4 standardized features, one ReLU layer of 16 units, Adam. */
+    private static ModelDefinition iris() {
+        ModelDefinition.Builder b = ModelDefinition.builder("iris", Task.MULTICLASS_CLASSIFICATION)
+                .data(CsvSource.resource(ModelDefinition.class, "iris.csv"));
+        for (String c : List.of("sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm")) {
+            b.feature(FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, ""));
+        }
+        return b.label(new LabelSchema("species", LabelCoding.INDEX, List.of("label"),
+                        List.of("setosa", "versicolor", "virginica")))
+                .fit(new FitSettings(40, 16, 3))
+                .outputActivationIsIdentity(false)
+                .network((n, seed) -> new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(0.01)).list()
+                        .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
+                        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                                .activation(Activation.SOFTMAX).build())
+                        .setInputType(InputType.feedForward(n)).build())
+                .build();
     }
 }

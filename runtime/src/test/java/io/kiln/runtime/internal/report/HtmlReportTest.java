@@ -1,8 +1,12 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.report;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kiln.runtime.Report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -238,13 +242,17 @@ class HtmlReportTest {
     void renderingSurvivesTheJsonRoundTrip() throws Exception {
         for (Report r : List.of(ReportFixtures.binary(), ReportFixtures.regressionKFold(),
                 ReportFixtures.multiclassHoldout(IRIS))) {
-            String json = KilnModel.JSON.writeValueAsString(r);
-            Report back = KilnModel.JSON.readValue(json, Report.class);
+            String json = JSON.writeValueAsString(r);
+            Report back = JSON.readValue(json, Report.class);
             assertThat(HtmlReport.render(back)).isEqualTo(HtmlReport.render(r));
         }
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Configured as the runtime's mapper that writes {@code <model>.report.json} and reads it back. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private static final Pattern SVG = Pattern.compile("<svg\\b.*?</svg>", Pattern.DOTALL);
     private static final Pattern NUMERIC_ATTRIBUTE =

@@ -1,6 +1,10 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.report;
 
 import io.kiln.dsl.Task;
+import io.kiln.runtime.HoldoutProtocol;
+import io.kiln.runtime.KFoldProtocol;
+import io.kiln.runtime.LearningRate;
+import io.kiln.runtime.Report;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.kiln.runtime;
+package io.kiln.runtime.internal.report;
 
 import java.awt.image.BufferedImage;
 import java.io.File;
@@ -111,7 +111,7 @@ final class ReportScreenshot {
      * {@code tolerance} of the ramp.
      */
     static int countHeat(BufferedImage image, double minShare, double tolerance) {
-        return countRamp(image, HtmlReport.HEAT_LOW, HtmlReport.HEAT_HIGH, minShare, tolerance);
+        return countRamp(image, Palette.HEAT_LOW, Palette.HEAT_HIGH, minShare, tolerance);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.kiln.runtime.batch;
 
 import io.kiln.runtime.FeatureSchema;
+import io.kiln.runtime.internal.batch.Checkpoint;
+import io.kiln.runtime.internal.batch.FileScorer;
 import io.kiln.runtime.KilnModel;
 import io.kiln.runtime.ModelDefinition;
 import java.io.FileNotFoundException;
@@ -18,9 +20,9 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Offline batch inference: scores a CSV file, or every {@code *.csv} file of a folder, with a saved
+ * Public API. Offline batch inference: scores a CSV file, or every {@code *.csv} file of a folder, with a saved
  * model, streaming in bounded memory, into CSV files of predictions in the format of the
- * {@code predict} command ({@link io.kiln.runtime.PredictionCsv}).
+ * {@code predict} command ({@link io.kiln.runtime.internal.inference.PredictionCsv}).
  *
  * <p>Runs survive crashes: each output is written to {@code <output>.partial} with a
  * {@code <output>.checkpoint} beside it, and running the same job again continues after the last

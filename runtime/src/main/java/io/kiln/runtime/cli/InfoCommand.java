@@ -1,0 +1,58 @@
+package io.kiln.runtime.cli;
+
+import static io.kiln.runtime.cli.KilnCli.abbreviate;
+
+import io.kiln.runtime.KilnModel;
+import io.kiln.runtime.ModelMetadata;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code info} command: a saved model's metadata, spec, metrics and provenance. */
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Print a saved model's metadata: spec, metrics, provenance.")
+final class InfoCommand implements Callable<Integer> {
+    private final PrintStream out;
+
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model file.")
+    Path model;
+
+    @Option(names = "--json", description = "Print the whole metadata as JSON.")
+    boolean json;
+
+    InfoCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        KilnModel m = KilnModel.load(model);
+        if (json) {
+            out.println(m.metadataJson());
+            return 0;
+        }
+        ModelMetadata meta = m.metadata();
+        ModelMetadata.Provenance p = meta.provenance();
+        out.printf(Locale.ROOT, "model     %s (%s), %d inputs%n", meta.name(), meta.task(), meta.numInputs());
+        out.printf(Locale.ROOT, "data      %s, sha256 %s, %d rows (%d train / %d validation / %d test)%n",
+                p.data(), abbreviate(p.dataSha256()), p.rows(), p.trainRows(), p.validationRows(), p.testRows());
+        out.printf(Locale.ROOT, "protocol  %s%n", p.protocol().describe(meta.task()));
+        out.printf(Locale.ROOT, "training  %d epochs, batch %d, seed %d, %.1f s, %s%n", p.fit().epochs(),
+                p.fit().batchSize(), p.fit().seed(), p.trainingSeconds(), p.createdAt());
+        out.printf(Locale.ROOT, "versions  kiln %s, dl4j %s, java %s, %s%n", p.kilnVersion(), p.dl4jVersion(),
+                p.javaVersion(), p.backend());
+        // k-fold without a test split reports the cross-validated means
+        String label = p.testRows() == 0 ? "cv mean" : "test";
+        for (Map.Entry<String, Double> e : meta.testMetrics().entrySet()) {
+            out.printf(Locale.ROOT, "%-9s %-17s %.4f (baseline %.4f)%n", label, e.getKey(), e.getValue(),
+                    meta.baselineMetrics().get(e.getKey()));
+        }
+        out.println("spec:");
+        out.print(meta.spec());
+        return 0;
+    }
+}

@@ -1,0 +1,98 @@
+package io.kiln.runtime.cli;
+
+import static io.kiln.runtime.cli.KilnCli.abbreviate;
+import static io.kiln.runtime.cli.KilnCli.defaultModelFile;
+
+import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.TrainOptions;
+import io.kiln.runtime.Trainer;
+import io.kiln.runtime.TrainingResult;
+import io.kiln.runtime.internal.data.Splits;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code train} command: trains, prints the test metrics beside the baseline, saves the model and its reports. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train on the declared data (or --data), evaluate on the test split beside the baseline, save.")
+final class TrainCommand implements Callable<Integer> {
+    private final ModelDefinition definition;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "CSV to train on instead of the declared data.")
+    Path data;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "Where to save the model (default: models/<name>.kiln).")
+    Path model;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Override the declared epochs.")
+    Integer epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Override the declared batch size.")
+    Integer batchSize;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Override the declared seed.")
+    Long seed;
+
+    @Option(names = {"-q", "--quiet"}, description = "No per-epoch progress.")
+    boolean quiet;
+
+    @Option(names = "--every-epoch", description = "Print progress for every epoch.")
+    boolean everyEpoch;
+
+    @Option(names = "--sample", paramLabel = "N",
+            description = "Train on a random N of the training rows (validation and test rows unchanged).")
+    Integer sample;
+
+    TrainCommand(ModelDefinition definition, PrintStream out, PrintStream err) {
+        this.definition = definition;
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (epochs != null && epochs <= 0 || batchSize != null && batchSize <= 0) {
+            throw new IllegalArgumentException("--epochs and --batch-size must be positive");
+        }
+        if (sample != null && sample <= 0) {
+            throw new IllegalArgumentException("--sample must be positive");
+        }
+        TrainOptions options = new TrainOptions(data, epochs, batchSize, seed, quiet ? null : err, everyEpoch,
+                null, sample);
+        Trainer.Prepared prepared = Trainer.prepare(definition, options);
+        Splits.Holdout s = prepared.split();
+        out.printf(Locale.ROOT, "model    %s (%s)%n", definition.name(), definition.task());
+        out.printf(Locale.ROOT, "data     %s: %d rows, sha256 %s%n", prepared.source().name(),
+                prepared.data().size(), abbreviate(prepared.data().sha256()));
+        String protocol = definition.testData() != null && data == null // the official test set
+                ? definition.protocol().describe(definition.task(), definition.testData().name())
+                : definition.protocol().describe(definition.task());
+        out.printf(Locale.ROOT, "protocol %s, seed %d%n", protocol, prepared.fit().seed());
+        out.printf(Locale.ROOT, "split    %s%n", definition.protocol().describeSplit(s.train().length,
+                s.validation().length, s.test().length));
+        out.printf(Locale.ROOT, "training %d epochs, batch size %d%s%n", prepared.fit().epochs(),
+                prepared.fit().batchSize(), definition.learningRate() != null
+                        ? ", learning rate " + definition.learningRate().describe() : "");
+        TrainingResult result = Trainer.train(definition, prepared, options);
+        out.println();
+        out.println("test".equals(result.report().evaluatedOn())
+                ? "test metrics (" + s.test().length + " rows):" : "cross-validated metrics:");
+        result.print(out);
+        Path file = model != null ? model : defaultModelFile(definition);
+        List<Path> reports = result.save(file);
+        out.printf(Locale.ROOT, "%nsaved    %s (%d KB) after %.1f s of training%n", file, Files.size(file) / 1024,
+                result.model().metadata().provenance().trainingSeconds());
+        for (Path r : reports) {
+            out.printf(Locale.ROOT, "report   %s%n", r);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Internal: writing files atomically ({@link io.kiln.runtime.internal.model.AtomicFiles}, used for model
+ * files, reports and checkpoints) and the versions recorded in a model's provenance
+ * ({@link io.kiln.runtime.internal.model.Versions}).
+ */
+package io.kiln.runtime.internal.model;

@@ -1,0 +1,110 @@
+package io.kiln.runtime.internal.train;
+
+import io.kiln.runtime.EpochListener;
+import io.kiln.runtime.FitSettings;
+import io.kiln.runtime.KFoldProtocol;
+import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.Report;
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.data.Rows;
+import io.kiln.runtime.internal.data.Splits;
+import io.kiln.runtime.internal.evaluate.Metrics;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The fold table, and the out-of-fold targets and outputs of the first repeat (every
+ * cross-validated row once), for the confusion matrix and curves when there is no test set.
+ */
+public record CrossValidation(Report.CrossValidation summary, double[][] targets, double[][] outputs,
+        List<Report.Epoch> meanHistory, double meanFirstLoss) {
+
+    /** Cross-validates: p × k models, each with preprocessing fitted on its own training folds. */
+    static CrossValidation run(ModelDefinition def, LabeledData data, int[] rows, KFoldProtocol k, FitSettings fit,
+            EpochProgress progress, EpochListener listener) {
+        List<Report.Fold> folds = new ArrayList<>();
+        List<List<Report.Epoch>> histories = new ArrayList<>();
+        List<double[]> oofTargets = new ArrayList<>();
+        List<double[]> oofOutputs = new ArrayList<>();
+        int total = k.k() * k.repeats();
+        String primary = Metrics.primary(def.task());
+        for (int r = 0; r < k.repeats(); r++) {
+            List<Splits.Fold> split = Splits.kfold(rows, k.stratified() ? data.classes() : null, k.k(), k.shuffle(),
+                    fit.seed() + 7919L * r);
+            for (int f = 0; f < split.size(); f++) {
+                Splits.Fold fold = split.get(f);
+                Run run = TrainingLoop.fit(def, data, fold.train(), fold.validation(), fit, fit.epochs(),
+                        progress.everyEpoch() ? progress : EpochProgress.NONE, listener);
+                double[][] targets = Rows.rows(data.targets(), fold.validation());
+                double[][] outputs = run.model().output(run.model().preprocessor().matrix(data, fold.validation()));
+                Map<String, Double> m = Metrics.evaluate(def.task(), targets, outputs, def.threshold()).metrics();
+                if (r == 0) {
+                    oofTargets.addAll(List.of(targets));
+                    oofOutputs.addAll(List.of(outputs));
+                }
+                Map<String, Double> b = Metrics.evaluate(def.task(), targets,
+                        Rows.repeat(run.model().metadata().baselineOutput(), fold.validation().length)).metrics();
+                histories.add(run.history());
+                folds.add(new Report.Fold(r + 1, f + 1, fold.train().length, fold.validation().length, run.bestEpoch(),
+                        run.history().size(), m, b));
+                progress.line(String.format(Locale.ROOT, "fold %d/%d: %d epochs (best %d)  %s %.4f  baseline %.4f",
+                        folds.size(), total, run.history().size(), run.bestEpoch(), primary, m.get(primary),
+                        b.get(primary)));
+            }
+        }
+        Map<String, Double> mean = new LinkedHashMap<>();
+        Map<String, Double> std = new LinkedHashMap<>();
+        Map<String, Double> baselineMean = new LinkedHashMap<>();
+        for (String key : folds.get(0).metrics().keySet()) {
+            double[] v = folds.stream().mapToDouble(fo -> fo.metrics().get(key)).toArray();
+            mean.put(key, Arrays.stream(v).average().orElse(Double.NaN));
+            std.put(key, Rows.std(v));
+            baselineMean.put(key, folds.stream().mapToDouble(fo -> fo.baseline().get(key)).average().orElse(Double.NaN));
+        }
+        int finalEpochs = def.earlyStopping() != null
+                ? (int) Math.max(1, Math.round(folds.stream().mapToInt(Report.Fold::bestEpoch).average().orElse(1)))
+                : fit.epochs();
+        progress.line(String.format(Locale.ROOT, "%s: %s %.4f ± %.4f (baseline %.4f)", k.describe(def.task()),
+                primary,
+                mean.get(primary), std.get(primary), baselineMean.get(primary)));
+        return new CrossValidation(new Report.CrossValidation(folds, mean, std, baselineMean, finalEpochs),
+                oofTargets.toArray(new double[0][]), oofOutputs.toArray(new double[0][]), meanHistory(histories),
+                histories.stream().mapToDouble(h -> h.get(0).trainLoss()).average().orElse(Double.NaN));
+    }
+
+    /**
+     * The learning curves averaged over folds, epoch by epoch, up to the epoch every fold reached
+     * (early stopping may end some folds sooner): the curves to read the fit from.
+     */
+    static List<Report.Epoch> meanHistory(List<List<Report.Epoch>> histories) {
+        int longest = histories.stream().mapToInt(List::size).min().orElse(0);
+        List<Report.Epoch> mean = new ArrayList<>(longest);
+        for (int e = 0; e < longest; e++) {
+            final int i = e;
+            List<Report.Epoch> at = histories.stream().filter(h -> h.size() > i).map(h -> h.get(i)).toList();
+            mean.add(new Report.Epoch(e + 1, at.stream().mapToDouble(Report.Epoch::trainLoss).average().orElseThrow(),
+                    at.stream().mapToDouble(Report.Epoch::validationLoss).average().orElseThrow(),
+                    at.stream().mapToDouble(Report.Epoch::trainMetric).average().orElseThrow(),
+                    at.stream().mapToDouble(Report.Epoch::validationMetric).average().orElseThrow(),
+                    at.stream().mapToDouble(Report.Epoch::learningRate).average().orElseThrow(),
+                    at.stream().mapToDouble(Report.Epoch::seconds).average().orElseThrow()));
+        }
+        return mean;
+    }
+
+    /** The epoch of the lowest validation loss (0 when there is none). */
+    static int bestEpoch(List<Report.Epoch> history) {
+        int best = 0;
+        for (Report.Epoch e : history) {
+            if (!Double.isNaN(e.validationLoss())
+                    && (best == 0 || e.validationLoss() < history.get(best - 1).validationLoss())) {
+                best = e.epoch();
+            }
+        }
+        return best;
+    }
+}

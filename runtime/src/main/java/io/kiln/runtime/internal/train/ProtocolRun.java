@@ -1,0 +1,71 @@
+package io.kiln.runtime.internal.train;
+
+import io.kiln.dsl.Metric;
+import io.kiln.runtime.EpochListener;
+import io.kiln.runtime.FitSettings;
+import io.kiln.runtime.KFoldProtocol;
+import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.data.Rows;
+import io.kiln.runtime.internal.data.Splits;
+import java.util.Locale;
+
+/**
+ * What an evaluation protocol's training gives: the final model's run (with the curves to report),
+ * the epochs it ran, whether it was retrained on training + validation rows, and the
+ * cross-validation (k-fold only, else null).
+ *
+ * <p>The static methods are the protocols' ways of running, called by the protocol records.
+ */
+public record ProtocolRun(Run run, Run reported, int finalEpochs, boolean retrained, CrossValidation cv) {
+
+    /**
+     * A holdout or temporal split: one run on the training rows monitored on the validation rows,
+     * then with {@code retrain} a fresh run on training + validation rows for the best number of epochs.
+     */
+    public static ProtocolRun holdout(ModelDefinition def, LabeledData data, Splits.Holdout split, FitSettings fit,
+            boolean retrain, EpochProgress progress, EpochListener listener) {
+        if (split.train().length == 0 || split.test().length == 0) {
+            throw new IllegalArgumentException(String.format("The split of %d rows leaves %d training and %d test "
+                    + "rows; both need at least one. Use more data or other fractions.", data.size(),
+                    split.train().length, split.test().length));
+        }
+        Run run = TrainingLoop.fit(def, data, split.train(), split.validation(), fit, fit.epochs(), progress, listener);
+        int finalEpochs = run.history().size();
+        if (!retrain) {
+            return new ProtocolRun(run, run, finalEpochs, false, null);
+        }
+        int epochs = def.earlyStopping() != null ? Math.max(1, run.bestEpoch()) : fit.epochs();
+        int[] all = Rows.concat(split.train(), split.validation());
+        progress.line(String.format(Locale.ROOT, "retraining: %d epochs on %d training + validation rows",
+                epochs, all.length));
+        Run first = run;
+        run = TrainingLoop.fit(def, data, all, new int[0], fit, epochs, progress, listener);
+        finalEpochs = run.history().size();
+        // keep the monitored curve of the first run: the retrain has no validation data
+        run = run.withValidationHistory(first);
+        return new ProtocolRun(run, run, finalEpochs, true, null);
+    }
+
+    /**
+     * K-fold cross-validation of the split's training rows, then the final model on all of them
+     * (for the mean best epoch with early stopping); the reported curves are the folds' mean.
+     */
+    public static ProtocolRun kfold(ModelDefinition def, LabeledData data, Splits.Holdout split, FitSettings fit,
+            KFoldProtocol k, EpochProgress progress, EpochListener listener) {
+        if (split.train().length < k.k()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%d-fold cross-validation needs at "
+                    + "least %d rows outside the test set, has %d.", k.k(), k.k(), split.train().length));
+        }
+        CrossValidation cv = CrossValidation.run(def, data, split.train(), k, fit, progress, listener);
+        progress.line(String.format(Locale.ROOT, "final model: %d epochs on all %d cross-validated rows",
+                cv.summary().finalEpochs(), split.train().length));
+        Run run = TrainingLoop.fit(def, data, split.train(), new int[0], fit, cv.summary().finalEpochs(), progress,
+                listener);
+        // the curves of the folds, averaged (the final model trains without validation)
+        Run reported = run.withCurves(cv.meanHistory(), Math.max(1, CrossValidation.bestEpoch(cv.meanHistory())),
+                false, false, def.earlyStopping() != null ? def.earlyStopping().monitor().key() : Metric.LOSS.key(),
+                cv.meanFirstLoss());
+        return new ProtocolRun(run, reported, run.history().size(), false, cv);
+    }
+}
