@@ -9,7 +9,7 @@ package io.kiln.processor;
  * does not compile.
  */
 sealed interface LayerModel permits DenseLayer, DropoutLayer, BatchNormLayer, OutputLayer, Conv2DLayer,
-        SeparableConv2DLayer, Pool2DLayer, GlobalPoolLayer, LstmLayer, SimpleRnnLayer, LastTimeStepLayer, Conv1DLayer,
+        SeparableConv2DLayer, Pool2DLayer, GlobalPoolLayer, RecurrentLayer, LastTimeStepLayer, Conv1DLayer,
         Pool1DLayer, EmbeddingLayer, ResidualLayer, SelfAttentionLayer {
 
     /** The input of the network, as a residual connection's {@code from} names it. */

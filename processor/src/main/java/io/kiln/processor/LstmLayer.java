@@ -1,10 +1,11 @@
 package io.kiln.processor;
 
+import com.palantir.javapoet.ClassName;
 import io.kiln.dsl.Activation;
 import io.kiln.dsl.Lstm;
 
 /** {@code @Lstm}: a long short-term memory layer over a sequence, optionally bidirectional. */
-record LstmLayer(String name, int units, Activation activation, boolean bidirectional) implements LayerModel {
+record LstmLayer(String name, int units, Activation activation, boolean bidirectional) implements RecurrentLayer {
     static final Attr<Integer> UNITS = Attr.of(Lstm.class, Lstm::units);
     static final Attr<Activation> ACTIVATION = Attr.of(Lstm.class, Lstm::activation);
     static final Attr<Boolean> BIDIRECTIONAL = Attr.of(Lstm.class, Lstm::bidirectional);
@@ -20,32 +21,12 @@ record LstmLayer(String name, int units, Activation activation, boolean bidirect
     }
 
     @Override
-    public boolean hasWeights() {
-        return true;
+    public int gates() {
+        return 4;
     }
 
     @Override
-    public boolean recurrent() {
-        return true;
-    }
-
-    @Override
-    public Shapes.Step infer(Shapes.Walk walk) {
-        return RecurrentLayers.infer(this, units, bidirectional, 4, walk);
-    }
-
-    @Override
-    public void write(NetworkWriter writer, NetworkWriter.Context c) {
-        RecurrentLayers.write(this, Names.LSTM, units, activation, bidirectional, writer, c);
-    }
-
-    @Override
-    public String detail() {
-        return RecurrentLayers.detail(activation, bidirectional);
-    }
-
-    @Override
-    public String specText() {
-        return RecurrentLayers.specText("Lstm", units, activation, bidirectional);
+    public ClassName dl4jType() {
+        return Names.LSTM;
     }
 }

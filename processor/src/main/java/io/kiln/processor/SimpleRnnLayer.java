@@ -1,17 +1,19 @@
 package io.kiln.processor;
 
+import com.palantir.javapoet.ClassName;
 import io.kiln.dsl.Activation;
 import io.kiln.dsl.SimpleRnn;
 
 /** {@code @SimpleRnn}: a simple recurrent layer over a sequence, optionally bidirectional. */
-record SimpleRnnLayer(String name, int units, Activation activation, boolean bidirectional) implements LayerModel {
+record SimpleRnnLayer(String name, int units, Activation activation, boolean bidirectional) implements RecurrentLayer {
     static final Attr<Integer> UNITS = Attr.of(SimpleRnn.class, SimpleRnn::units);
     static final Attr<Activation> ACTIVATION = Attr.of(SimpleRnn.class, SimpleRnn::activation);
     static final Attr<Boolean> BIDIRECTIONAL = Attr.of(SimpleRnn.class, SimpleRnn::bidirectional);
 
     static SimpleRnnLayer read(LayerReading r) {
         // DL4J's recurrent layers would inherit the global sigmoid: tanh is the usual cell activation
-        return new SimpleRnnLayer(r.name, r.units(UNITS), r.activation(ACTIVATION, Activation.TANH), r.get(BIDIRECTIONAL));
+        return new SimpleRnnLayer(r.name, r.units(UNITS), r.activation(ACTIVATION, Activation.TANH),
+                r.get(BIDIRECTIONAL));
     }
 
     @Override
@@ -20,32 +22,12 @@ record SimpleRnnLayer(String name, int units, Activation activation, boolean bid
     }
 
     @Override
-    public boolean hasWeights() {
-        return true;
+    public int gates() {
+        return 1;
     }
 
     @Override
-    public boolean recurrent() {
-        return true;
-    }
-
-    @Override
-    public Shapes.Step infer(Shapes.Walk walk) {
-        return RecurrentLayers.infer(this, units, bidirectional, 1, walk);
-    }
-
-    @Override
-    public void write(NetworkWriter writer, NetworkWriter.Context c) {
-        RecurrentLayers.write(this, Names.SIMPLE_RNN, units, activation, bidirectional, writer, c);
-    }
-
-    @Override
-    public String detail() {
-        return RecurrentLayers.detail(activation, bidirectional);
-    }
-
-    @Override
-    public String specText() {
-        return RecurrentLayers.specText("SimpleRnn", units, activation, bidirectional);
+    public ClassName dl4jType() {
+        return Names.SIMPLE_RNN;
     }
 }

@@ -3,15 +3,8 @@ package io.kiln.runtime.internal.report;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 
-import io.kiln.dsl.Missing;
-import io.kiln.dsl.Scaling;
-import io.kiln.dsl.Task;
-import io.kiln.runtime.CsvSource;
-import io.kiln.runtime.FeatureSchema;
 import io.kiln.runtime.FitSettings;
 import io.kiln.runtime.KFoldProtocol;
-import io.kiln.runtime.LabelCoding;
-import io.kiln.runtime.LabelSchema;
 import io.kiln.runtime.ModelDefinition;
 import io.kiln.runtime.TrainOptions;
 import io.kiln.runtime.Trainer;
@@ -23,14 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Renders reports in headless Chromium and checks that the plots are really drawn, by counting
@@ -176,22 +163,8 @@ class HtmlReportChromiumTest {
         return ReportScreenshot.save(chromium, html, 4000, OUT.resolve(name));
     }
 
-    /** Multiclass iris (as TrainAndSaveTest's): 4 standardized features, one ReLU layer of 16 units, Adam. */
+    /** Multiclass iris: 4 standardized features, one ReLU layer of 16 units, Adam, 40 epochs. */
     private static ModelDefinition iris() {
-        ModelDefinition.Builder b = ModelDefinition.builder("iris", Task.MULTICLASS_CLASSIFICATION)
-                .data(CsvSource.resource(ModelDefinition.class, "iris.csv"));
-        for (String c : List.of("sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm")) {
-            b.feature(FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, ""));
-        }
-        return b.label(new LabelSchema("species", LabelCoding.INDEX, List.of("label"),
-                        List.of("setosa", "versicolor", "virginica")))
-                .fit(new FitSettings(40, 16, 3))
-                .outputActivationIsIdentity(false)
-                .network((n, seed) -> new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(0.01)).list()
-                        .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
-                        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                                .activation(Activation.SOFTMAX).build())
-                        .setInputType(InputType.feedForward(n)).build())
-                .build();
+        return io.kiln.runtime.TrainingFixtures.iris(new Adam(0.01)).fit(new FitSettings(40, 16, 3)).build();
     }
 }
