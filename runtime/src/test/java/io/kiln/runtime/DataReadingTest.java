@@ -149,4 +149,51 @@ class DataReadingTest {
         assertThat(assertThrows(DataException.class, () -> CsvTable.parse("e.csv", new StringReader(""), true, ',',
                 null))).hasMessageThat().contains("e.csv:1: the file is empty");
     }
+
+    /** Header names that are not Java names match the fields without a column = on each. */
+    @Test
+    void headerNamesMatchWithoutCaseAndPunctuation() throws Exception {
+        List<FeatureSchema> schema = List.of(
+                FeatureSchema.numeric("sepalLength", "sepalLength", Scaling.NONE, Missing.MEAN, ""),
+                FeatureSchema.numeric("petal_width", "petal_width", Scaling.NONE, Missing.MEAN, ""));
+        LabelSchema label = new LabelSchema("species", LabelCoding.NAME, List.of("species"), List.of("a", "b"));
+        CsvTable t = CsvTable.parse("data.csv", new StringReader("Sepal-Length,Petal Width,SPECIES\n1.5,0.2,a\n"),
+                true, ',', null);
+        LabeledData d = LabeledData.read(t, CSV, schema, label, Task.BINARY_CLASSIFICATION);
+        assertThat(d.features().get(0)).asList().containsExactly(1.5, 0.2).inOrder();
+        assertThat(d.classes()).asList().containsExactly(0);
+    }
+
+    @Test
+    void anExactHeaderNameWinsOverALooseOne() throws Exception {
+        List<FeatureSchema> schema = List.of(FeatureSchema.numeric("ab", "ab", Scaling.NONE, Missing.MEAN, ""));
+        LabelSchema label = new LabelSchema("y", LabelCoding.NAME, List.of("y"), List.of("a", "b"));
+        CsvTable t = CsvTable.parse("data.csv", new StringReader("A-B,ab,y\n1,2,a\n"), true, ',', null);
+        assertThat(LabeledData.read(t, CSV, schema, label, Task.BINARY_CLASSIFICATION).features().get(0)[0])
+                .isEqualTo(2.0);
+    }
+
+    @Test
+    void severalLooseMatchesAreAnErrorNamingThem() {
+        List<FeatureSchema> schema = List.of(FeatureSchema.numeric("ab", "ab", Scaling.NONE, Missing.MEAN, ""));
+        LabelSchema label = new LabelSchema("y", LabelCoding.NAME, List.of("y"), List.of("a", "b"));
+        DataException e = assertThrows(DataException.class, () -> LabeledData.read(CsvTable.parse("data.csv",
+                new StringReader("A-B,a_b,y\n1,2,a\n"), true, ',', null), CSV, schema, label,
+                Task.BINARY_CLASSIFICATION));
+        assertThat(e).hasMessageThat().isEqualTo("data.csv:1: column 'ab': no header name is exactly 'ab', and 2 "
+                + "match it without case and punctuation: [A-B, a_b]. Declare column = \"...\" with the one to read.");
+    }
+
+    @Test
+    void twoFeaturesMayNotReadOneColumnByLooseMatch() {
+        List<FeatureSchema> schema = List.of(
+                FeatureSchema.numeric("sepalLength", "sepalLength", Scaling.NONE, Missing.MEAN, ""),
+                FeatureSchema.numeric("sepal_length", "sepal_length", Scaling.NONE, Missing.MEAN, ""));
+        LabelSchema label = new LabelSchema("y", LabelCoding.NAME, List.of("y"), List.of("a", "b"));
+        DataException e = assertThrows(DataException.class, () -> LabeledData.read(CsvTable.parse("data.csv",
+                new StringReader("Sepal-Length,y\n1,a\n"), true, ',', null), CSV, schema, label,
+                Task.BINARY_CLASSIFICATION));
+        assertThat(e).hasMessageThat().contains("features 'sepalLength' and 'sepal_length' both match header name "
+                + "'Sepal-Length'");
+    }
 }

@@ -80,7 +80,8 @@ public final class LabeledData {
         char delimiter = table.source().toLowerCase(Locale.ROOT).endsWith(".arff") ? ',' : csv.delimiter();
         int[] featureColumns = featureColumns(table.source(), table.header(), index, features, declared, delimiter);
         boolean hasLabel = labels == Labels.REQUIRED
-                || labels == Labels.IF_PRESENT && label.columns().stream().allMatch(index::containsKey);
+                || labels == Labels.IF_PRESENT
+                        && label.columns().stream().allMatch(c -> find(table.header(), index, c) != null);
         int[] labelColumns = new int[label.columns().size()];
         if (hasLabel) {
             for (int c = 0; c < labelColumns.length; c++) {
@@ -171,10 +172,56 @@ public final class LabeledData {
     private static int[] featureColumns(String source, List<String> header, Map<String, Integer> index,
             List<FeatureSchema> features, Set<String> declared, char delimiter) {
         int[] columns = new int[features.size()];
+        Map<Integer, String> readBy = new HashMap<>(); // a header position and the column name that found it
         for (int f = 0; f < features.size(); f++) {
-            columns[f] = require(source, header, index, features.get(f).column(), declared, delimiter);
+            String column = features.get(f).column();
+            columns[f] = require(source, header, index, column, declared, delimiter);
+            String other = readBy.putIfAbsent(columns[f], column);
+            if (other != null && !other.equals(column)) {
+                throw new DataException(source, 1, columnName(header.get(columns[f]), columns[f]), "features '"
+                        + other + "' and '" + column + "' both match header name '" + header.get(columns[f])
+                        + "' (names are compared without case and punctuation when no header name is exactly "
+                        + "the declared one). Declare column = \"...\" on one of them.");
+            }
         }
         return columns;
+    }
+
+    /**
+     * A name as header names are matched when none is exactly the declared column: lower case,
+     * letters and digits only, so a field {@code sepalLength} finds {@code Sepal-Length} or
+     * {@code sepal_length}.
+     */
+    static String loose(String name) {
+        StringBuilder b = new StringBuilder(name.length());
+        name.codePoints().filter(Character::isLetterOrDigit).map(Character::toLowerCase).forEach(b::appendCodePoint);
+        return b.toString();
+    }
+
+    /**
+     * The position of {@code column}: the header name that is exactly it, else the one header name
+     * equal to it without case and punctuation ({@link #loose}); null when there is none. Several
+     * loose matches are an error that names them.
+     */
+    private static Integer find(List<String> header, Map<String, Integer> index, String column) {
+        Integer exact = index.get(column);
+        if (exact != null || header.isEmpty()) {
+            return exact;
+        }
+        String wanted = loose(column);
+        if (wanted.isEmpty()) {
+            return null;
+        }
+        Integer found = null;
+        for (int i = 0; i < header.size(); i++) {
+            if (loose(header.get(i)).equals(wanted)) {
+                if (found != null) {
+                    return -1 - i; // ambiguous: reported by require
+                }
+                found = i;
+            }
+        }
+        return found;
     }
 
     private static Set<String> declaredColumns(List<FeatureSchema> features, LabelSchema label) {
@@ -214,7 +261,13 @@ public final class LabeledData {
      */
     private static int require(String source, List<String> header, Map<String, Integer> index, String column,
             Set<String> declared, char delimiter) {
-        Integer i = index.get(column);
+        Integer i = find(header, index, column);
+        if (i != null && i < 0) {
+            List<String> matches = header.stream().filter(h -> loose(h).equals(loose(column))).toList();
+            throw new DataException(source, 1, "'" + column + "'", "no header name is exactly '" + column
+                    + "', and " + matches.size() + " match it without case and punctuation: " + showHeader(matches)
+                    + ". Declare column = \"...\" with the one to read.");
+        }
         if (i == null) {
             String hint = header.isEmpty() ? "the rows have too few fields for the declared features and label"
                     : "the header has " + showHeader(header) + delimiterHint(header, delimiter)
