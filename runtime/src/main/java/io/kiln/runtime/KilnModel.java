@@ -7,6 +7,7 @@ import io.kiln.runtime.internal.evaluate.Metrics;
 import io.kiln.runtime.internal.inference.BatchForward;
 import io.kiln.runtime.internal.inference.DenseForward;
 import io.kiln.runtime.internal.model.AtomicFiles;
+import io.kiln.runtime.internal.model.NativeThreads;
 import io.kiln.runtime.internal.preprocess.FeatureTransform;
 import io.kiln.runtime.internal.preprocess.Preprocessor;
 
@@ -77,6 +78,7 @@ public final class KilnModel {
     private final Preprocessor preprocessor;
 
     public KilnModel(Network network, ModelMetadata metadata) {
+        NativeThreads.configure();
         this.network = network;
         this.metadata = metadata;
         this.preprocessor = new Preprocessor(metadata.features());
@@ -411,6 +413,7 @@ public final class KilnModel {
     }
 
     public static KilnModel load(Path file) throws IOException {
+        NativeThreads.configure(); // before Network.restore loads the backend
         if (!Files.isRegularFile(file)) {
             throw new java.io.FileNotFoundException("Model file not found: " + file.toAbsolutePath()
                     + ". Train one first (the 'train' command writes it).");

@@ -32,11 +32,26 @@ import java.util.Map;
  * @param threshold binary classification's decision threshold (0.5 for other tasks)
  * @param drift the training distribution of each feature, for drift monitoring; null in a model
  *     saved before drift profiles (format {@code kiln-model/2})
+ * @param training what the final model's training did (epochs run, early stopping, best epoch), as the
+ *     report's {@code training}; null in a model saved before it was recorded
+ * @param folds for k-fold, each fold's run (epochs, best epoch, early stopping, verdict, metrics); null
+ *     otherwise and in a model saved before it was recorded
  */
 public record ModelMetadata(String format, String name, Task task, String specClass, String spec,
         List<FeatureTransform> features, LabelSchema label, double[] targetCenter, double[] targetScale,
         int numInputs, Provenance provenance, double[] baselineOutput, Map<String, Double> testMetrics, Map<String, Double> baselineMetrics,
-        int[][] confusion, List<Report.Epoch> history, double threshold, DriftProfile drift) {
+        int[][] confusion, List<Report.Epoch> history, double threshold, DriftProfile drift,
+        Report.TrainingSummary training, List<Report.Fold> folds) {
+
+    /** Metadata without the training summary and folds (as in files saved before they were recorded). */
+    public ModelMetadata(String format, String name, Task task, String specClass, String spec,
+            List<FeatureTransform> features, LabelSchema label, double[] targetCenter, double[] targetScale,
+            int numInputs, Provenance provenance, double[] baselineOutput, Map<String, Double> testMetrics,
+            Map<String, Double> baselineMetrics, int[][] confusion, List<Report.Epoch> history, double threshold,
+            DriftProfile drift) {
+        this(format, name, task, specClass, spec, features, label, targetCenter, targetScale, numInputs, provenance,
+                baselineOutput, testMetrics, baselineMetrics, confusion, history, threshold, drift, null, null);
+    }
 
     /** The format this runtime writes. */
     public static final String FORMAT = "kiln-model/3";

@@ -34,14 +34,57 @@ import java.util.Map;
  * @param crossValidation the fold table and its summary (k-fold), else null
  * @param diagnosis the fit diagnosis from the learning curves, else null without validation data
  * @param warnings data and training warnings (class imbalance, feature scales, duplicates, dead units)
+ * @param references reference models (a linear model, gradient-boosted trees) trained on the same
+ *     preprocessed features under the same protocol and scored on the same rows or folds; null when
+ *     they were not trained (turned off, not a table of flat features, too large; see
+ *     {@link #referencesSkipped}) and in reports saved before they existed
+ * @param referencesSkipped why there are no reference models, or null
  */
 public record Report(String schema, String model, Task task, String createdAt, EvaluationProtocol protocol,
         String evaluatedOn, DataSummary data, TrainingSummary training, String primaryMetric,
         Map<String, Double> metrics, Map<String, Double> baseline, String baselineName, List<String> classes,
         int[][] confusion, Outcomes outcomes, Curve roc, Curve precisionRecall, Residuals residuals,
-        List<Epoch> history, CrossValidation crossValidation, Diagnosis diagnosis, List<Warning> warnings) {
+        List<Epoch> history, CrossValidation crossValidation, Diagnosis diagnosis, List<Warning> warnings,
+        List<Reference> references, String referencesSkipped) {
 
     public static final String SCHEMA = "kiln-report/1";
+
+    /** A report without reference models. */
+    public Report(String schema, String model, Task task, String createdAt, EvaluationProtocol protocol,
+            String evaluatedOn, DataSummary data, TrainingSummary training, String primaryMetric,
+            Map<String, Double> metrics, Map<String, Double> baseline, String baselineName, List<String> classes,
+            int[][] confusion, Outcomes outcomes, Curve roc, Curve precisionRecall, Residuals residuals,
+            List<Epoch> history, CrossValidation crossValidation, Diagnosis diagnosis, List<Warning> warnings) {
+        this(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric, metrics, baseline,
+                baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals, history, crossValidation,
+                diagnosis, warnings, null, null);
+    }
+
+    /** This report with reference models (or the reason there are none). */
+    public Report withReferences(List<Reference> list, String skipped) {
+        return new Report(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric,
+                metrics, baseline, baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals,
+                history, crossValidation, diagnosis, warnings, list, skipped);
+    }
+
+    /**
+     * A reference model scored beside the network: trained on the network's preprocessed features
+     * and rows (the same training and validation rows; for k-fold, the same folds) and scored on the
+     * same test rows or held-out folds.
+     *
+     * @param name what it is: {@code "logistic regression"}, {@code "linear regression"} or
+     *     {@code "gradient-boosted trees"}
+     * @param evaluatedOn {@code "test"} (the network's test rows) or {@code "cross-validation"} (the
+     *     network's folds; compare with {@link CrossValidation#mean})
+     * @param metrics its metrics, with the network's metric names (for cross-validation, the mean over folds)
+     * @param std the standard deviation of each metric over the folds (cross-validation), else null
+     * @param rows rows scored: the test rows, or the held-out rows summed over all folds
+     * @param folds models scored (cross-validation), else 0
+     * @param seconds wall-clock time of its training and scoring
+     * @param finding a plain sentence when it beats the network on the primary metric, else null
+     */
+    public record Reference(String name, String evaluatedOn, Map<String, Double> metrics, Map<String, Double> std,
+            int rows, int folds, double seconds, String finding) {}
 
     /**
      * @param source data source name
@@ -59,9 +102,11 @@ public record Report(String schema, String model, Task task, String createdAt, E
     /**
      * @param epochsPlanned epochs declared (after overrides)
      * @param epochsRun epochs actually run by the final model
-     * @param bestEpoch epoch with the best monitored validation value (0 without validation)
-     * @param stoppedEarly whether early stopping ended the run
-     * @param restoredBest whether the best epoch's weights were restored
+     * @param bestEpoch epoch with the best monitored validation value (0 without validation: for k-fold,
+     *     whose final model trains without validation, see each fold's in {@link CrossValidation#folds})
+     * @param stoppedEarly whether early stopping ended the monitored run (the final model's, or with
+     *     retraining the first run's; false for k-fold's final model)
+     * @param restoredBest whether the best epoch's weights were restored (as {@code stoppedEarly})
      * @param monitor the monitored validation value (metric key or "loss"), or null
      * @param learningRate the schedule, described
      * @param seconds wall-clock time of the whole run (all folds and retraining)
@@ -111,9 +156,22 @@ public record Report(String schema, String model, Task task, String createdAt, E
     public record CrossValidation(List<Fold> folds, Map<String, Double> mean, Map<String, Double> std,
             Map<String, Double> baselineMean, int finalEpochs) {}
 
-    /** One fold: its repeat (1-based), fold number (1-based), sizes, best epoch and metrics. */
+    /**
+     * One fold: its repeat (1-based), fold number (1-based), sizes, best epoch, epochs run and metrics;
+     * whether early stopping ended its run and restored its best epoch, and the fit diagnosis of its
+     * own learning curve (null when not diagnosed, as in reports saved before it was recorded).
+     */
     public record Fold(int repeat, int fold, int trainRows, int validationRows, int bestEpoch, int epochsRun,
-            Map<String, Double> metrics, Map<String, Double> baseline) {}
+            Map<String, Double> metrics, Map<String, Double> baseline, boolean stoppedEarly, boolean restoredBest,
+            String verdict) {
+
+        /** A fold without early-stopping details or verdict. */
+        public Fold(int repeat, int fold, int trainRows, int validationRows, int bestEpoch, int epochsRun,
+                Map<String, Double> metrics, Map<String, Double> baseline) {
+            this(repeat, fold, trainRows, validationRows, bestEpoch, epochsRun, metrics, baseline, false, false,
+                    null);
+        }
+    }
 
     /**
      * @param verdict one of {@code "good fit"}, {@code "overfitting"}, {@code "underfitting"},
@@ -124,9 +182,19 @@ public record Report(String schema, String model, Task task, String createdAt, E
      * @param finalValidationLoss validation loss at the last epoch
      * @param gap relative gap between validation and training loss at the best epoch
      * @param advice what to try next, from the seeds' checklists
+     * @param epochs epochs in the diagnosed curve (0 in reports saved before it was recorded)
+     * @param fold for k-fold, the fold (1-based, counted over all repeats) whose own curve the numbers
+     *     come from; 0 otherwise
      */
     public record Diagnosis(String verdict, int bestEpoch, double bestValidationLoss, double finalTrainLoss,
-            double finalValidationLoss, double gap, List<String> advice) {}
+            double finalValidationLoss, double gap, List<String> advice, int epochs, int fold) {
+
+        /** A diagnosis without the curve's length or fold. */
+        public Diagnosis(String verdict, int bestEpoch, double bestValidationLoss, double finalTrainLoss,
+                double finalValidationLoss, double gap, List<String> advice) {
+            this(verdict, bestEpoch, bestValidationLoss, finalTrainLoss, finalValidationLoss, gap, advice, 0, 0);
+        }
+    }
 
     /** A warning with a stable code (e.g. {@code class-imbalance}) and its message. */
     public record Warning(String code, String message) {}

@@ -7,6 +7,7 @@ import io.kiln.runtime.internal.data.Splits;
 import io.kiln.runtime.internal.drift.DriftProfile;
 import io.kiln.runtime.internal.evaluate.Diagnostics;
 import io.kiln.runtime.internal.evaluate.Metrics;
+import io.kiln.runtime.internal.model.NativeThreads;
 import io.kiln.runtime.internal.model.Versions;
 import io.kiln.runtime.internal.report.Reports;
 import io.kiln.runtime.internal.train.EpochProgress;
@@ -22,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -106,6 +108,7 @@ public final class Trainer {
 
     /** Trains by the definition's protocol and evaluates the final model. */
     public static TrainingResult train(ModelDefinition def, Prepared prepared, TrainOptions options) {
+        NativeThreads.configure();
         long started = System.nanoTime();
         LabeledData data = prepared.data();
         Splits.Holdout split = prepared.split();
@@ -118,13 +121,19 @@ public final class Trainer {
         String[] what = {"test rows (against training and validation rows)", "validation rows (against training rows)"};
         int[][][] pairs = {{Rows.concat(split.train(), split.validation()), split.test()},
             {split.train(), split.validation()}};
+        // with the official test set, its rows follow the data's (see prepareAll)
+        int firstTestFileRow = def.testData() != null && options.data() == null
+                ? data.size() - split.test().length : data.size();
+        String dataFile = prepared.source().name();
+        String testFile = def.testData() != null ? def.testData().name() : dataFile;
+        IntFunction<String> fileOf = r -> r >= firstTestFileRow ? testFile : dataFile;
         for (int p = 0; p < pairs.length; p++) {
             int[][] sides = pairs[p];
-            Diagnostics.Duplicates d = Diagnostics.duplicates(data, sides[0], sides[1], what[p]);
+            Diagnostics.Duplicates d = Diagnostics.duplicates(data, fileOf, sides[0], sides[1], what[p]);
             duplicates += d.count();
             d.warning().ifPresent(warnings::add);
         }
-        warnings.forEach(w -> progress.line("warning: " + w.message()));
+        // the warnings are printed once, with the results (TrainingResult.print)
 
         ProtocolRun trained = def.protocol().run(def, data, split, fit, progress, options.listener());
         Run run = trained.run();
@@ -156,15 +165,18 @@ public final class Trainer {
         int[] finalRows = retrained ? Rows.concat(split.train(), split.validation()) : split.train();
         int trainRows = finalRows.length;
         DriftProfile drift = DriftProfile.fit(run.model().metadata().features(), data.features(), finalRows);
-        ModelMetadata meta = metadata(def, prepared, run, trainRows, validationRows, test.metrics(),
-                baseline.metrics(), test.confusion(), seconds, drift);
-        KilnModel model = new KilnModel(run.model().network(), meta);
         Run reported = trained.reported();
-        Report.Diagnosis diagnosis = Diagnostics.diagnose(reported.history(), reported.firstLoss(),
-                def.earlyStopping() != null);
+        // k-fold: each fold's own curve (the folds may stop at different epochs); else the monitored run's
+        Report.Diagnosis diagnosis = trained.cv() != null ? trained.cv().diagnosis()
+                : Diagnostics.diagnose(new Diagnostics.Curve(reported.history(), reported.firstLoss(),
+                        reported.stoppedEarly()), def.earlyStopping() != null);
         warnings.addAll(Diagnostics.deadUnitWarnings(run.deadRelu()));
         Report report = Reports.build(def, prepared, reported, trained.finalEpochs(), cv, retrained, evaluatedOn, test,
                 baseline, testTargets, testOutputs, diagnosis, warnings, duplicates, trainRows, validationRows, seconds);
+        ModelMetadata meta = metadata(def, prepared, run, trainRows, validationRows, test.metrics(),
+                baseline.metrics(), test.confusion(), seconds, drift, report.training(),
+                cv == null ? null : cv.folds());
+        KilnModel model = new KilnModel(run.model().network(), meta);
         return new TrainingResult(model, test, baseline, report);
     }
 
@@ -203,6 +215,7 @@ public final class Trainer {
      * the model fits them.
      */
     public static Sanity sanity(ModelDefinition def, TrainOptions options, int rows, int epochs) {
+        NativeThreads.configure();
         Prepared p = prepare(def, options);
         int[] pool = p.split().train();
         int[] sample = Rows.sample(pool, rows, p.fit().seed());
@@ -220,7 +233,7 @@ public final class Trainer {
 
     private static ModelMetadata metadata(ModelDefinition def, Prepared p, Run run, int trainRows, int validationRows,
             Map<String, Double> test, Map<String, Double> baseline, int[][] confusion, double seconds,
-            DriftProfile drift) {
+            DriftProfile drift, Report.TrainingSummary training, List<Report.Fold> folds) {
         ModelMetadata.Provenance provenance = new ModelMetadata.Provenance(p.source().name(), p.data().sha256(),
                 p.data().size(), trainRows, validationRows, p.split().test().length, def.protocol(), p.fit(),
                 Versions.kiln(), Versions.dl4j(), System.getProperty("java.version"),
@@ -228,7 +241,7 @@ public final class Trainer {
         ModelMetadata d = run.model().metadata();
         return new ModelMetadata(d.format(), d.name(), d.task(), d.specClass(), d.spec(), d.features(), d.label(),
                 d.targetCenter(), d.targetScale(), d.numInputs(), provenance, d.baselineOutput(), test, baseline,
-                confusion, run.history(), d.threshold(), drift);
+                confusion, run.history(), d.threshold(), drift, training, folds);
     }
 
 }

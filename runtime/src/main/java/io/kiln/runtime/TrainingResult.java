@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import io.kiln.runtime.internal.report.HtmlReport;
+import io.kiln.runtime.internal.report.Reports;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -90,6 +91,13 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
                 out.printf(Locale.ROOT, "%-18s %9.4f ± %6.4f %16.4f%n", e.getKey(), e.getValue(),
                         cv.std().get(e.getKey()), cv.baselineMean().get(e.getKey()));
             }
+            String folds = Reports.folds(cv.folds());
+            if (folds != null) {
+                out.println(folds);
+            }
+            if (report.training() != null) {
+                out.println("final model: " + Reports.finalModel(report.training(), true));
+            }
             if (!"test".equals(report.evaluatedOn())) {
                 printConfusion(out, model.metadata(), test);
                 printReportDetails(out);
@@ -117,8 +125,9 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
         Report.Diagnosis d = report.diagnosis();
         if (d != null) {
             out.println();
-            out.printf(Locale.ROOT, "diagnosis: %s (best validation loss %.4f at epoch %d of %d)%n", d.verdict(),
-                    d.bestValidationLoss(), d.bestEpoch(), report.history().size());
+            out.printf(Locale.ROOT, "diagnosis: %s (%sbest validation loss %.4f at epoch %d of %d)%n", d.verdict(),
+                    d.fold() > 0 ? "fold " + d.fold() + ": " : "", d.bestValidationLoss(), d.bestEpoch(),
+                    d.epochs() > 0 ? d.epochs() : report.history().size());
             d.advice().forEach(a -> out.println("  - " + a));
         }
         for (Report.Warning w : report.warnings()) {

@@ -4,6 +4,7 @@ import static io.kiln.runtime.cli.KilnCli.abbreviate;
 
 import io.kiln.runtime.KilnModel;
 import io.kiln.runtime.ModelMetadata;
+import io.kiln.runtime.internal.report.Reports;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -41,8 +42,17 @@ final class InfoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "data      %s, sha256 %s, %d rows (%d train / %d validation / %d test)%n",
                 p.data(), abbreviate(p.dataSha256()), p.rows(), p.trainRows(), p.validationRows(), p.testRows());
         out.printf(Locale.ROOT, "protocol  %s%n", p.protocol().describe(meta.task()));
-        out.printf(Locale.ROOT, "training  %d epochs, batch %d, seed %d, %.1f s, %s%n", p.fit().epochs(),
+        // the final model's own epochs and early stopping, then the folds'; a file saved before they were
+        // recorded knows only the planned epochs
+        String epochs = meta.training() != null
+                ? Reports.finalModel(meta.training(), meta.folds() != null)
+                : p.fit().epochs() + " epochs planned";
+        out.printf(Locale.ROOT, "training  %s, batch %d, seed %d, %.1f s, %s%n", epochs,
                 p.fit().batchSize(), p.fit().seed(), p.trainingSeconds(), p.createdAt());
+        String folds = Reports.folds(meta.folds());
+        if (folds != null) {
+            out.printf(Locale.ROOT, "folds     %s%n", folds);
+        }
         out.printf(Locale.ROOT, "versions  kiln %s, dl4j %s, java %s, %s%n", p.kilnVersion(), p.dl4jVersion(),
                 p.javaVersion(), p.backend());
         // k-fold without a test split reports the cross-validated means

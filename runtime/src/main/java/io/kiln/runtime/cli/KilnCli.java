@@ -31,7 +31,7 @@ public final class KilnCli {
         CommandLine cli = new CommandLine(new Root(definition, err))
                 .addSubcommand(new TrainCommand(definition, out, err))
                 .addSubcommand(new EvaluateCommand(definition, out))
-                .addSubcommand(new PredictCommand(definition, out))
+                .addSubcommand(new PredictCommand(definition, out, err))
                 .addSubcommand(new ScoreCommand(definition, out, err))
                 .addSubcommand(new SanityCommand(definition, out))
                 .addSubcommand(new DriftCommand(definition, out, err))
@@ -48,9 +48,30 @@ public final class KilnCli {
                 err.println("error: " + describe(cause));
                 return 1;
             }
-            throw e;
+            // anything else is a fault of Kiln or its libraries: one line, the stack trace on request
+            if (Boolean.getBoolean(STACK_TRACE_PROPERTY)) {
+                e.printStackTrace(err);
+            }
+            err.println("error: " + describe(root(e)));
+            err.println("(an internal error, " + root(e).getClass().getName() + "; -D" + STACK_TRACE_PROPERTY
+                    + "=true prints its stack trace)");
+            return 1;
         });
         return cli.execute(args);
+    }
+
+    /** The system property that makes an unexpected error print its stack trace. */
+    static final String STACK_TRACE_PROPERTY = "kiln.stacktrace";
+
+    /** The innermost cause with a message (the outermost exception if none has one). */
+    private static Throwable root(Throwable e) {
+        Throwable found = e;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                found = t;
+            }
+        }
+        return found;
     }
 
     /**

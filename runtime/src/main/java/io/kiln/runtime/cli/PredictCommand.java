@@ -10,6 +10,8 @@ import io.kiln.runtime.ModelDefinition;
 import io.kiln.runtime.Predictions;
 import io.kiln.runtime.internal.data.LabeledData;
 import io.kiln.runtime.internal.inference.PredictionCsv;
+import io.kiln.runtime.internal.preprocess.FeatureTransform;
+import io.kiln.dsl.Missing;
 import io.kiln.runtime.internal.inference.TextBuffer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,12 +40,15 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Write predictions here instead of standard output.")
     Path output;
 
-    @Parameters(paramLabel = "NAME=VALUE", description = "Feature values of one sample; omitted features are missing.")
+    @Parameters(paramLabel = "NAME=VALUE", description = "Feature values of one sample; omitted features are filled as missing values (with a notice).")
     List<String> values = new ArrayList<>();
 
-    PredictCommand(ModelDefinition definition, PrintStream out) {
+    private final PrintStream err;
+
+    PredictCommand(ModelDefinition definition, PrintStream out, PrintStream err) {
         this.definition = definition;
         this.out = out;
+        this.err = err;
     }
 
     @Override
@@ -64,7 +69,9 @@ final class PredictCommand implements Callable<Integer> {
             rows = data.features();
             lines = data.lines();
         } else if (!values.isEmpty()) {
-            rows = List.<Object[]>of(parsePairs(features, values));
+            Object[] row = parsePairs(features, values);
+            reportOmitted(features, row, m);
+            rows = List.<Object[]>of(row);
             lines = new long[] {0};
         } else {
             throw new IllegalArgumentException("Give --input FILE or NAME=VALUE pairs");
@@ -85,6 +92,56 @@ final class PredictCommand implements Callable<Integer> {
             out.print(csv);
         }
         return 0;
+    }
+
+    /**
+     * Says which features were not given and how the model fills them (on standard error), or refuses
+     * if one of them is declared {@code missing = ERROR}.
+     */
+    private void reportOmitted(List<FeatureSchema> features, Object[] row, KilnModel m) {
+        List<String> refused = new ArrayList<>();
+        List<String> filled = new ArrayList<>();
+        for (int i = 0; i < features.size(); i++) {
+            if (row[i] != null) {
+                continue;
+            }
+            String name = features.get(i).name();
+            FeatureTransform t = m.preprocessor().transforms().stream().filter(x -> x.name().equals(name)).findFirst()
+                    .orElse(null);
+            if (t == null) {
+                filled.add(name);
+            } else if (t.missing() == Missing.ERROR) {
+                refused.add(name);
+            } else {
+                filled.add(name + " (" + fill(t) + ")");
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException((refused.size() == 1 ? "'" + refused.get(0) + "' not given"
+                    : "features not given: " + String.join(", ", refused))
+                    + "; the model declares missing = ERROR for " + (refused.size() == 1 ? "it" : "them") + ". Give "
+                    + String.join(" ", refused.stream().map(n -> n + "=VALUE").toList()) + ".");
+        }
+        if (!filled.isEmpty()) {
+            err.println("note: " + filled.size() + " of " + features.size() + " features not given, filled as missing"
+                    + " values the way the model fills them: " + String.join(", ", filled));
+        }
+    }
+
+    /** How a missing value of this feature is filled, as the notice shows it. */
+    private static String fill(FeatureTransform t) {
+        return switch (t.missing()) {
+            case MEAN -> "mean " + number(t.fillNumber());
+            case MEDIAN -> "median " + number(t.fillNumber());
+            case MISSING_CATEGORY -> "the missing level";
+            default -> t.kind() == io.kiln.runtime.FeatureKind.NUMERIC || t.fillLevel() == null
+                    ? t.missing().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " " + number(t.fillNumber())
+                    : t.missing().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " \"" + t.fillLevel() + "\"";
+        };
+    }
+
+    private static String number(double x) {
+        return String.format(java.util.Locale.ROOT, "%.4g", x);
     }
 
     private static Object[] parsePairs(List<FeatureSchema> features, List<String> pairs) {

@@ -70,9 +70,14 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Prepared prepared = Trainer.prepare(definition, options);
         Splits.Holdout s = prepared.split();
         out.printf(Locale.ROOT, "model    %s (%s)%n", definition.name(), definition.task());
+        boolean testFile = definition.testData() != null && data == null; // the official test set, read after the data
+        int testFileRows = testFile ? s.test().length : 0;
         out.printf(Locale.ROOT, "data     %s: %d rows, sha256 %s%n", prepared.source().name(),
-                prepared.data().size(), abbreviate(prepared.data().sha256()));
-        String protocol = definition.testData() != null && data == null // the official test set
+                prepared.data().size() - testFileRows, abbreviate(prepared.data().sha256()));
+        if (testFile) {
+            out.printf(Locale.ROOT, "test file %s: %d rows%n", definition.testData().name(), testFileRows);
+        }
+        String protocol = testFile
                 ? definition.protocol().describe(definition.task(), definition.testData().name())
                 : definition.protocol().describe(definition.task());
         out.printf(Locale.ROOT, "protocol %s, seed %d%n", protocol, prepared.fit().seed());

@@ -166,6 +166,15 @@ public final class Diagnostics {
     public record Duplicates(int count, Optional<Report.Warning> warning) {}
 
     public static Duplicates duplicates(LabeledData data, int[] a, int[] b, String what) {
+        return duplicates(data, r -> data.source(), a, b, what);
+    }
+
+    /**
+     * Rows of {@code b} whose feature values equal those of some row of {@code a}; {@code fileOf}
+     * names the file each row was read from (the data's or the official test set's).
+     */
+    public static Duplicates duplicates(LabeledData data, java.util.function.IntFunction<String> fileOf, int[] a, int[] b,
+            String what) {
         if (a.length == 0 || b.length == 0) {
             return new Duplicates(0, Optional.empty());
         }
@@ -175,12 +184,16 @@ public final class Diagnostics {
         }
         int count = 0;
         List<String> examples = new ArrayList<>();
+        java.util.Set<String> files = new java.util.LinkedHashSet<>();
         for (int r : b) {
             Integer twin = seen.get(Arrays.asList(data.features().get(r)));
             if (twin != null) {
                 count++;
+                files.add(fileOf.apply(twin));
+                files.add(fileOf.apply(r));
                 if (examples.size() < 3) {
-                    examples.add("line " + data.lines()[r] + " = line " + data.lines()[twin]);
+                    examples.add("line " + data.lines()[r] + " of " + fileOf.apply(r) + " = line " + data.lines()[twin]
+                            + " of " + fileOf.apply(twin));
                 }
             }
         }
@@ -191,7 +204,7 @@ public final class Diagnostics {
                 Locale.ROOT, "%d of %d %s have the same feature values as a row they are evaluated "
                         + "against (%s%s), so training and evaluation data are not disjoint and the score is "
                         + "optimistic. Remove duplicate rows from %s.", count, b.length, what, String.join(", ", examples),
-                count > examples.size() ? ", ..." : "", data.source()))));
+                count > examples.size() ? ", ..." : "", String.join(" and ", files)))));
     }
 
     /**
@@ -231,15 +244,40 @@ public final class Diagnostics {
         return warnings;
     }
 
+    /** The validation loss must end more than this share above its best for the curve to read as overfitting. */
+    static final double RISE = 0.03;
+    /** ... while the training loss fell by more than this share after the best epoch. */
+    static final double TRAIN_FALL = 0.03;
+    /** A relative gap (validation − training loss) / training loss above this at the best epoch is overfitting... */
+    static final double GAP = 0.5;
+    /** ... when the difference is also more than this share of the first epoch's training loss. */
+    static final double GAP_OF_FIRST_LOSS = 0.1;
+
     /**
-     * Reads the learning curves: null without validation. Verdicts, in order of precedence: not
-     * learning (the training loss barely moved), overfitting (validation loss rose well above its
-     * best while training loss kept falling), still improving (the best epoch is the last few),
-     * underfitting (training loss stayed high and close to validation loss), else a good fit. With
-     * {@code earlyStopping} declared, the advice for overfitting says what early stopping already did
-     * instead of suggesting it.
+     * One run's learning curve, as the diagnosis reads it.
+     *
+     * @param history one record per epoch
+     * @param firstLoss the first epoch's training loss
+     * @param stoppedEarly whether early stopping ended the run
      */
+    public record Curve(List<Report.Epoch> history, double firstLoss, boolean stoppedEarly) {}
+
+    /** {@link #diagnose(Curve, boolean)} of a run that early stopping did not end. */
     public static Report.Diagnosis diagnose(List<Report.Epoch> history, double firstLoss, boolean earlyStopping) {
+        return diagnose(new Curve(history, firstLoss, false), earlyStopping);
+    }
+
+    /**
+     * Reads one run's learning curves: null without validation. Verdicts, in order of precedence: not
+     * learning (the training loss barely moved), overfitting (validation loss rose above its best
+     * while training loss kept falling), still improving (the best epoch is the last few, and early
+     * stopping did not end the run), overfitting (a large gap between validation and training loss at
+     * the best epoch), underfitting (training loss stayed high and close to validation loss), else a
+     * good fit. With {@code earlyStopping} declared, the advice for overfitting says what early
+     * stopping already did instead of suggesting it.
+     */
+    public static Report.Diagnosis diagnose(Curve curve, boolean earlyStopping) {
+        List<Report.Epoch> history = curve.history();
         if (history.isEmpty() || history.stream().allMatch(e -> Double.isNaN(e.validationLoss()))) {
             return null;
         }
@@ -247,8 +285,17 @@ public final class Diagnostics {
                 .min((a, b) -> Double.compare(a.validationLoss(), b.validationLoss())).orElseThrow();
         Report.Epoch last = history.get(history.size() - 1);
         int epochs = history.size();
+        double firstLoss = curve.firstLoss();
         double gap = (best.validationLoss() - best.trainLoss()) / Math.max(Math.abs(best.trainLoss()), 1e-12);
         double drop = firstLoss > 0 ? last.trainLoss() / firstLoss : 1;
+        // the late losses: means over the last tenth of the epochs (at least one), so one noisy epoch
+        // does not decide
+        List<Report.Epoch> tail = history.subList(epochs - Math.max(1, epochs / 10), epochs);
+        double lateValidation = tail.stream().mapToDouble(Report.Epoch::validationLoss).filter(v -> !Double.isNaN(v))
+                .average().orElse(last.validationLoss());
+        double lateTrain = tail.stream().mapToDouble(Report.Epoch::trainLoss).average().orElse(last.trainLoss());
+        double rise = best.validationLoss() > 0 ? lateValidation / best.validationLoss() - 1 : 0;
+        boolean atTheEnd = best.epoch() >= epochs - Math.max(1, epochs / 20);
         String verdict;
         List<String> advice = new ArrayList<>();
         if (drop > 0.97) {
@@ -257,23 +304,31 @@ public final class Diagnostics {
                     + "the model can overfit a few samples.");
             advice.add("Try a larger learning rate, or a smaller one if the loss is noisy.");
             advice.add("Check that features are scaled and that labels line up with their rows.");
-        } else if (best.epoch() < epochs * 0.8 && last.validationLoss() > best.validationLoss() * 1.1
-                && last.trainLoss() < best.trainLoss()) {
+        } else if (best.epoch() < epochs * 0.8 && rise > RISE && lateTrain < best.trainLoss() * (1 - TRAIN_FALL)) {
             verdict = "overfitting";
-            double rise = 100 * (last.validationLoss() / best.validationLoss() - 1);
             advice.add(earlyStopping
-                    ? String.format(Locale.ROOT, "Validation loss was best at epoch %d of %d and then rose %.0f%%; "
-                            + "early stopping ended the run on it (with restoreBest, the model is that epoch's).",
-                            best.epoch(), epochs, rise)
-                    : String.format(Locale.ROOT, "Validation loss was best at epoch %d of %d and then rose %.0f%%: "
-                            + "add @EarlyStopping (restoreBest) or train for about %d epochs.", best.epoch(), epochs,
-                            rise, best.epoch()));
-            advice.add("Regularize: @Dropout between layers, @Regularization(l2 = 1e-4), or a smaller network.");
+                    ? String.format(Locale.ROOT, "Validation loss was best at epoch %d of %d and then rose %.0f%% "
+                            + "while the training loss kept falling; early stopping ended the run on it (with "
+                            + "restoreBest, the model is that epoch's).", best.epoch(), epochs, 100 * rise)
+                    : String.format(Locale.ROOT, "Validation loss was best at epoch %d of %d and then rose %.0f%% "
+                            + "while the training loss kept falling: add @EarlyStopping (restoreBest) or train for "
+                            + "about %d epochs.", best.epoch(), epochs, 100 * rise, best.epoch()));
+            advice.add("Regularize: @Dropout between layers, @Regularization(l2 = 1e-4), or a smaller network "
+                    + "(fewer units or layers).");
             advice.add("Get more training data if you can; it is the best cure for overfitting.");
-        } else if (best.epoch() >= epochs - Math.max(1, epochs / 20)) {
+        } else if (atTheEnd && !curve.stoppedEarly()) {
             verdict = "still improving";
             advice.add(String.format(Locale.ROOT, "Validation loss was still falling at the last epoch (%d): train "
                     + "for more epochs, or raise the learning rate.", epochs));
+        } else if (gap > GAP && best.validationLoss() - best.trainLoss() > GAP_OF_FIRST_LOSS * Math.abs(firstLoss)) {
+            verdict = "overfitting";
+            advice.add(String.format(Locale.ROOT, "At its best epoch (%d of %d) the validation loss %.4f is %.1f "
+                    + "times the training loss %.4f: the model fits its training rows much better than rows it has "
+                    + "not seen.", best.epoch(), epochs, best.validationLoss(), 1 + gap, best.trainLoss()));
+            advice.add("Regularize: @Dropout between layers, @Regularization(l2 = 1e-4), or a smaller network "
+                    + "(fewer units or layers).");
+            advice.add("Get more training data if you can; if validation rows differ from training rows (a later "
+                    + "period, another source), the gap may be that difference rather than memorizing.");
         } else if (Math.abs(gap) < 0.1 && drop > 0.5) {
             verdict = "underfitting";
             advice.add("Training and validation loss are close and high: the model lacks capacity.");
@@ -286,6 +341,62 @@ public final class Diagnostics {
                     best.validationLoss(), best.trainLoss()));
         }
         return new Report.Diagnosis(verdict, best.epoch(), best.validationLoss(), last.trainLoss(),
-                last.validationLoss(), gap, advice);
+                last.validationLoss(), gap, advice, epochs, 0);
     }
+
+    /** Verdicts in order of precedence, to break ties between folds. */
+    static final List<String> VERDICTS = List.of("not learning", "overfitting", "still improving", "underfitting",
+            "good fit");
+
+    /**
+     * Diagnoses each fold on its own curve (folds that early stopping ended at different epochs are
+     * not averaged). The verdict is the one most folds share (a tie goes to the verdict earlier in
+     * {@link #VERDICTS}); the numbers and advice are those of the fold with that verdict whose best
+     * epoch is the median among them, after a first line counting the folds' verdicts. Null when no
+     * fold has validation loss.
+     *
+     * @return the diagnosis and each fold's own verdict (null for a fold without validation loss)
+     */
+    public static FoldDiagnosis diagnoseFolds(List<Curve> folds, boolean earlyStopping) {
+        List<Report.Diagnosis> each = folds.stream().map(c -> diagnose(c, earlyStopping)).toList();
+        Map<String, List<Integer>> byVerdict = new LinkedHashMap<>();
+        for (String v : VERDICTS) {
+            byVerdict.put(v, new ArrayList<>());
+        }
+        for (int f = 0; f < each.size(); f++) {
+            if (each.get(f) != null) {
+                byVerdict.get(each.get(f).verdict()).add(f);
+            }
+        }
+        List<String> verdicts = each.stream().map(d -> d == null ? null : d.verdict()).toList();
+        String verdict = null;
+        for (String v : VERDICTS) {
+            if (verdict == null || byVerdict.get(v).size() > byVerdict.get(verdict).size()) {
+                verdict = v;
+            }
+        }
+        List<Integer> sharing = new ArrayList<>(byVerdict.get(verdict));
+        if (sharing.isEmpty()) {
+            return new FoldDiagnosis(null, verdicts);
+        }
+        sharing.sort((a, b) -> Integer.compare(each.get(a).bestEpoch(), each.get(b).bestEpoch()));
+        int fold = sharing.get((sharing.size() - 1) / 2);
+        Report.Diagnosis d = each.get(fold);
+        int diagnosed = (int) each.stream().filter(x -> x != null).count();
+        List<String> counts = new ArrayList<>();
+        byVerdict.forEach((v, fs) -> {
+            if (!fs.isEmpty()) {
+                counts.add(v + " in " + fs.size());
+            }
+        });
+        List<String> advice = new ArrayList<>();
+        advice.add(String.format(Locale.ROOT, "Read on each fold's own curve: %s of %d folds; the numbers below are "
+                + "fold %d's.", String.join(", ", counts), diagnosed, fold + 1));
+        advice.addAll(d.advice());
+        return new FoldDiagnosis(new Report.Diagnosis(d.verdict(), d.bestEpoch(), d.bestValidationLoss(),
+                d.finalTrainLoss(), d.finalValidationLoss(), d.gap(), advice, d.epochs(), fold + 1), verdicts);
+    }
+
+    /** The diagnosis of a cross-validation, and each fold's own verdict in fold order. */
+    public record FoldDiagnosis(Report.Diagnosis diagnosis, List<String> verdicts) {}
 }

@@ -35,6 +35,11 @@ final class FoldsSection implements Section {
                 .append("<th class=\"num\">repeat</th><th class=\"num\">fold</th><th class=\"num\">train rows</th>")
                 .append("<th class=\"num\">validation rows</th><th class=\"num\">best epoch</th>")
                 .append("<th class=\"num\">epochs run</th>");
+        // early stopping and the fit diagnosis of each fold's own curve, when recorded
+        boolean verdicts = cv.folds().stream().anyMatch(f -> f.verdict() != null);
+        if (verdicts) {
+            h.append("<th>stopped early</th><th>diagnosis</th>");
+        }
         for (String k : keys) {
             h.append("<th class=\"num\">").append(esc(k)).append("</th>");
         }
@@ -44,19 +49,23 @@ final class FoldsSection implements Section {
                     .append("</td><td class=\"num\">").append(count(f.trainRows())).append("</td><td class=\"num\">")
                     .append(count(f.validationRows())).append("</td><td class=\"num\">").append(f.bestEpoch())
                     .append("</td><td class=\"num\">").append(f.epochsRun()).append("</td>");
+            if (verdicts) {
+                h.append("<td>").append(f.stoppedEarly() ? "yes" : "no").append("</td><td>")
+                        .append(f.verdict() == null ? "&mdash;" : esc(f.verdict())).append("</td>");
+            }
             for (String k : keys) {
                 h.append("<td class=\"num\">").append(metric(get(f.metrics(), k))).append("</td>");
             }
             h.append("</tr>\n");
         }
-        h.append("</tbody>\n<tfoot>\n<tr class=\"mean\"><td colspan=\"6\">mean &plusmn; std</td>");
+        h.append("</tbody>\n<tfoot>\n<tr class=\"mean\"><td colspan=\"" + (verdicts ? 8 : 6) + "\">mean &plusmn; std</td>");
         for (String k : keys) {
             Double m = get(cv.mean(), k);
             h.append("<td class=\"num\">").append(m == null ? "&mdash;" : plusMinus(m, get(cv.std(), k))).append("</td>");
         }
         h.append("</tr>\n");
         if (cv.baselineMean() != null && !cv.baselineMean().isEmpty()) {
-            h.append("<tr class=\"baseline-mean\"><td colspan=\"6\">baseline mean")
+            h.append("<tr class=\"baseline-mean\"><td colspan=\"" + (verdicts ? 8 : 6) + "\">baseline mean")
                     .append(r.baselineName() == null ? "" : " (" + esc(r.baselineName()) + ")").append("</td>");
             for (String k : keys) {
                 h.append("<td class=\"num\">").append(metric(get(cv.baselineMean(), k))).append("</td>");

@@ -76,10 +76,16 @@ final class HeaderSection implements Section {
                 dl(h, "best epoch", t.bestEpoch() + (t.monitor() == null ? "" : " (by validation "
                         + esc(t.monitor()) + ")"));
             }
-            dl(h, "stopped early", t.stoppedEarly() ? "yes" : "no");
-            dl(h, "restored best", t.restoredBest() ? "yes, the best epoch's weights" : "no");
             if (r.crossValidation() != null) {
-                dl(h, "final model", count(r.crossValidation().finalEpochs()) + " epochs");
+                // the final model trains without validation: early stopping belongs to the folds
+                dl(h, "final model", count(r.crossValidation().finalEpochs()) + " epochs, without validation data");
+                String folds = Reports.folds(r.crossValidation().folds());
+                if (folds != null) {
+                    dl(h, "folds", esc(folds));
+                }
+            } else {
+                dl(h, "stopped early", t.stoppedEarly() ? "yes" : "no");
+                dl(h, "restored best", t.restoredBest() ? "yes, the best epoch's weights" : "no");
             }
             if (t.retrained()) {
                 dl(h, "retrained", "yes, on training + validation rows");

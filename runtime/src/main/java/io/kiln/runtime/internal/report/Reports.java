@@ -10,6 +10,7 @@ import io.kiln.runtime.internal.train.Run;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Assembles the {@link Report} of a training run. */
@@ -82,6 +83,55 @@ public final class Reports {
                 run.model().baselineName(), classes,
                 task == Task.MULTILABEL_CLASSIFICATION ? null : confusion, outcomes, roc, pr, residuals, run.history(),
                 cv, diagnosis, List.copyOf(warnings));
+    }
+
+    /**
+     * The final model's training in words, e.g. {@code "37 of 100 planned epochs, stopped early, best
+     * epoch 22 (its weights restored)"}.
+     *
+     * @param kfold whether the final model followed a cross-validation (it then trains without validation)
+     */
+    public static String finalModel(Report.TrainingSummary t, boolean kfold) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%d of %d planned epochs", t.epochsRun(),
+                t.epochsPlanned()));
+        if (kfold) {
+            s.append(t.epochsRun() == t.epochsPlanned() ? "" : " (the folds' mean best epoch)")
+                    .append(" on all cross-validated rows, without validation data");
+        } else if (t.retrained()) {
+            s.append(", retrained on training + validation rows");
+            if (t.bestEpoch() > 0) {
+                s.append(" (the monitored run's best epoch was ").append(t.bestEpoch())
+                        .append(t.stoppedEarly() ? ", and early stopping ended that run)" : ")");
+            }
+        } else if (t.bestEpoch() > 0) {
+            s.append(t.stoppedEarly() ? ", stopped early" : ", not stopped early").append(", best epoch ")
+                    .append(t.bestEpoch()).append(t.restoredBest() ? " (its weights restored)" : "");
+        }
+        return s.toString();
+    }
+
+    /**
+     * The folds' runs in words, e.g. {@code "5 folds: 37-60 epochs, best epochs 17-40, stopped early in 5
+     * of 5, best weights restored in 5 of 5"}; null without folds.
+     */
+    public static String folds(List<Report.Fold> folds) {
+        if (folds == null || folds.isEmpty()) {
+            return null;
+        }
+        java.util.IntSummaryStatistics run = folds.stream().mapToInt(Report.Fold::epochsRun).summaryStatistics();
+        java.util.IntSummaryStatistics best = folds.stream().mapToInt(Report.Fold::bestEpoch).summaryStatistics();
+        long stopped = folds.stream().filter(Report.Fold::stoppedEarly).count();
+        long restored = folds.stream().filter(Report.Fold::restoredBest).count();
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%d folds: %s epochs, best epochs %s, "
+                + "stopped early in %d of %d", folds.size(), range(run), range(best), stopped, folds.size()));
+        if (restored > 0) {
+            s.append(String.format(Locale.ROOT, ", best weights restored in %d of %d", restored, folds.size()));
+        }
+        return s.toString();
+    }
+
+    private static String range(java.util.IntSummaryStatistics s) {
+        return s.getMin() == s.getMax() ? Integer.toString(s.getMin()) : s.getMin() + "-" + s.getMax();
     }
 
     /** A binary confusion matrix (rows true, columns predicted) in business terms. */

@@ -8,6 +8,7 @@ import io.kiln.runtime.Report;
 import io.kiln.runtime.internal.data.LabeledData;
 import io.kiln.runtime.internal.data.Rows;
 import io.kiln.runtime.internal.data.Splits;
+import io.kiln.runtime.internal.evaluate.Diagnostics;
 import io.kiln.runtime.internal.evaluate.Metrics;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +22,7 @@ import java.util.Map;
  * cross-validated row once), for the confusion matrix and curves when there is no test set.
  */
 public record CrossValidation(Report.CrossValidation summary, double[][] targets, double[][] outputs,
-        List<Report.Epoch> meanHistory, double meanFirstLoss) {
+        List<Report.Epoch> meanHistory, double meanFirstLoss, Report.Diagnosis diagnosis) {
 
     /** Cross-validates: p × k models, each with preprocessing fitted on its own training folds. */
     static CrossValidation run(ModelDefinition def, LabeledData data, int[] rows, KFoldProtocol k, FitSettings fit,
@@ -30,6 +31,7 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
         List<List<Report.Epoch>> histories = new ArrayList<>();
         List<double[]> oofTargets = new ArrayList<>();
         List<double[]> oofOutputs = new ArrayList<>();
+        List<Diagnostics.Curve> curves = new ArrayList<>();
         int total = k.k() * k.repeats();
         String primary = Metrics.primary(def.task());
         for (int r = 0; r < k.repeats(); r++) {
@@ -38,7 +40,9 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
             for (int f = 0; f < split.size(); f++) {
                 Splits.Fold fold = split.get(f);
                 Run run = TrainingLoop.fit(def, data, fold.train(), fold.validation(), fit, fit.epochs(),
-                        progress.everyEpoch() ? progress : EpochProgress.NONE, listener);
+                        progress.withPrefix(String.format(Locale.ROOT, "fold %d/%d ", folds.size() + 1, total)),
+                        listener);
+                curves.add(new Diagnostics.Curve(run.history(), run.firstLoss(), run.stoppedEarly()));
                 double[][] targets = Rows.rows(data.targets(), fold.validation());
                 double[][] outputs = run.model().output(run.model().preprocessor().matrix(data, fold.validation()));
                 Map<String, Double> m = Metrics.evaluate(def.task(), targets, outputs, def.threshold()).metrics();
@@ -50,11 +54,19 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
                         Rows.repeat(run.model().metadata().baselineOutput(), fold.validation().length)).metrics();
                 histories.add(run.history());
                 folds.add(new Report.Fold(r + 1, f + 1, fold.train().length, fold.validation().length, run.bestEpoch(),
-                        run.history().size(), m, b));
+                        run.history().size(), m, b, run.stoppedEarly(), run.restoredBest(), null));
                 progress.line(String.format(Locale.ROOT, "fold %d/%d: %d epochs (best %d)  %s %.4f  baseline %.4f",
                         folds.size(), total, run.history().size(), run.bestEpoch(), primary, m.get(primary),
                         b.get(primary)));
             }
+        }
+        // each fold diagnosed on its own curve, its verdict kept in the fold table
+        Diagnostics.FoldDiagnosis diagnosis = Diagnostics.diagnoseFolds(curves, def.earlyStopping() != null);
+        for (int i = 0; i < folds.size(); i++) {
+            Report.Fold fo = folds.get(i);
+            folds.set(i, new Report.Fold(fo.repeat(), fo.fold(), fo.trainRows(), fo.validationRows(), fo.bestEpoch(),
+                    fo.epochsRun(), fo.metrics(), fo.baseline(), fo.stoppedEarly(), fo.restoredBest(),
+                    diagnosis.verdicts().get(i)));
         }
         Map<String, Double> mean = new LinkedHashMap<>();
         Map<String, Double> std = new LinkedHashMap<>();
@@ -73,7 +85,8 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
                 mean.get(primary), std.get(primary), baselineMean.get(primary)));
         return new CrossValidation(new Report.CrossValidation(folds, mean, std, baselineMean, finalEpochs),
                 oofTargets.toArray(new double[0][]), oofOutputs.toArray(new double[0][]), meanHistory(histories),
-                histories.stream().mapToDouble(h -> h.get(0).trainLoss()).average().orElse(Double.NaN));
+                histories.stream().mapToDouble(h -> h.get(0).trainLoss()).average().orElse(Double.NaN),
+                diagnosis.diagnosis());
     }
 
     /**

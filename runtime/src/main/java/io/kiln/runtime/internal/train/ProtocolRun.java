@@ -62,9 +62,9 @@ public record ProtocolRun(Run run, Run reported, int finalEpochs, boolean retrai
                 cv.summary().finalEpochs(), split.train().length));
         Run run = TrainingLoop.fit(def, data, split.train(), new int[0], fit, cv.summary().finalEpochs(), progress,
                 listener);
-        // the curves of the folds, averaged (the final model trains without validation)
-        Run reported = run.withCurves(cv.meanHistory(), Math.max(1, CrossValidation.bestEpoch(cv.meanHistory())),
-                false, false, def.earlyStopping() != null ? def.earlyStopping().monitor().key() : Metric.LOSS.key(),
+        // the curves of the folds, averaged, to draw; the final model trains without validation, so it
+        // has no best epoch of its own (each fold's is in the fold table)
+        Run reported = run.withCurves(cv.meanHistory(), 0, false, false, def.earlyStopping() != null ? def.earlyStopping().monitor().key() : Metric.LOSS.key(),
                 cv.meanFirstLoss());
         return new ProtocolRun(run, reported, run.history().size(), false, cv);
     }

@@ -1,0 +1,142 @@
+package io.kiln.runtime.cli;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import io.kiln.dsl.Missing;
+import io.kiln.dsl.Scaling;
+import io.kiln.dsl.Task;
+import io.kiln.runtime.CsvSource;
+import io.kiln.runtime.FeatureSchema;
+import io.kiln.runtime.FitSettings;
+import io.kiln.runtime.HoldoutProtocol;
+import io.kiln.runtime.LabelCoding;
+import io.kiln.runtime.LabelSchema;
+import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.TrainingFixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/** What the command line tells the user: notices, warnings, summaries and errors. */
+class CliMessagesTest {
+    @TempDir Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(ModelDefinition def, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = KilnCli.run(def, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    Path write(String name, List<String> lines) throws Exception {
+        return Files.write(dir.resolve(name), lines);
+    }
+
+    /** 40 rows of x, y, z; the test file's first row copies training line 5 (row 3). */
+    ModelDefinition.Builder withTestFile(Missing zMissing) throws Exception {
+        List<String> train = new ArrayList<>(List.of("x,y,z,label"));
+        for (int i = 0; i < 40; i++) {
+            train.add(i + "," + (i * 7 % 11) + "," + (i % 5) + "," + (i % 2 == 0));
+        }
+        List<String> test = new ArrayList<>(List.of("x,y,z,label", "3,10,3,false"));
+        for (int i = 100; i < 109; i++) {
+            test.add(i + "," + (i * 7 % 11) + "," + (i % 5) + "," + (i % 2 == 0));
+        }
+        return ModelDefinition.builder("msgs", Task.BINARY_CLASSIFICATION)
+                .data(CsvSource.file(write("train.csv", train)))
+                .testData(CsvSource.file(write("test.csv", test)))
+                .feature(FeatureSchema.numeric("x", "x", Scaling.STANDARDIZE, Missing.MEAN, ""))
+                .feature(FeatureSchema.numeric("y", "y", Scaling.STANDARDIZE, Missing.MEDIAN, ""))
+                .feature(FeatureSchema.numeric("z", "z", Scaling.STANDARDIZE, zMissing, ""))
+                .label(new LabelSchema("label", LabelCoding.BOOLEAN, List.of("label"), List.of("no", "yes")))
+                .protocol(new HoldoutProtocol(0.2, 0, false, false))
+                .fit(new FitSettings(1, 16, 3)).outputActivationIsIdentity(false)
+                .network((n, seed) -> TrainingFixtures.mlp(n, seed, new Adam(0.01), 4, 1, Activation.SIGMOID,
+                        LossFunctions.LossFunction.XENT));
+    }
+
+    @Test
+    void theDataSummaryShowsTheTrainingAndTestFilesApart() throws Exception {
+        Run r = run(withTestFile(Missing.MEAN).build(), "train", "-q", "--model", dir.resolve("m.kiln").toString());
+        assertThat(r.code()).isEqualTo(0);
+        assertThat(r.out()).containsMatch("data +\\S*train\\.csv: 40 rows, sha256 \\w+");
+        assertThat(r.out()).containsMatch("test file +\\S*test\\.csv: 10 rows");
+        assertThat(r.out()).doesNotContain("50 rows");
+    }
+
+    @Test
+    void duplicatesNameEachLinesFileAndArePrintedOnce() throws Exception {
+        Run r = run(withTestFile(Missing.MEAN).build(), "train", "--model", dir.resolve("m.kiln").toString());
+        assertThat(r.code()).isEqualTo(0);
+        String all = r.out() + r.err();
+        String warning = "have the same feature values";
+        assertThat(all.indexOf(warning)).isAtLeast(0);
+        assertThat(all.indexOf(warning)).isEqualTo(all.lastIndexOf(warning));
+        assertThat(all).containsMatch("line 2 of \\S*test\\.csv = line 5 of \\S*train\\.csv");
+        assertThat(all).containsMatch("Remove duplicate rows from \\S*train\\.csv and \\S*test\\.csv");
+    }
+
+    @Test
+    void predictSaysWhichFeaturesWereNotGivenAndHowTheyAreFilled() throws Exception {
+        ModelDefinition def = withTestFile(Missing.MEAN).build();
+        Path model = dir.resolve("m.kiln");
+        assertThat(run(def, "train", "-q", "--model", model.toString()).code()).isEqualTo(0);
+        Run r = run(def, "predict", "--model", model.toString(), "x=3");
+        assertThat(r.code()).isEqualTo(0);
+        assertThat(r.err()).contains("2 of 3 features not given");
+        assertThat(r.err()).containsMatch("y \\(median [-0-9.]+\\)");
+        assertThat(r.err()).containsMatch("z \\(mean [-0-9.]+\\)");
+        assertThat(r.out()).startsWith("line,label,");
+        Run all = run(def, "predict", "--model", model.toString(), "x=3", "y=1", "z=2");
+        assertThat(all.err()).isEmpty();
+    }
+
+    @Test
+    void predictRefusesAnOmittedFeatureWhoseMissingStrategyIsError() throws Exception {
+        ModelDefinition def = withTestFile(Missing.ERROR).build();
+        Path model = dir.resolve("m.kiln");
+        assertThat(run(def, "train", "-q", "--model", model.toString()).code()).isEqualTo(0);
+        Run r = run(def, "predict", "--model", model.toString(), "x=3", "y=1");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("error: 'z' not given");
+        assertThat(r.err()).contains("missing = ERROR");
+        assertThat(r.err()).contains("z=VALUE");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void anUnexpectedErrorIsOneLineWithoutAStackTrace() throws Exception {
+        ModelDefinition def = withTestFile(Missing.MEAN)
+                .network((n, seed) -> {
+                    throw new IllegalStateException("the network factory broke");
+                }).build();
+        Run r = run(def, "train", "-q", "--model", dir.resolve("m.kiln").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("error: ");
+        assertThat(r.err()).contains("the network factory broke");
+        assertThat(r.err()).doesNotContain("\tat ");
+        assertThat(r.err().strip().lines().count()).isAtMost(2);
+        assertThat(r.err()).contains("-Dkiln.stacktrace=true");
+    }
+
+    @Test
+    void aDataErrorIsOneLine() throws Exception {
+        ModelDefinition def = withTestFile(Missing.MEAN).build();
+        Run r = run(def, "train", "--data", dir.resolve("absent.csv").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: ");
+    }
+}
