@@ -77,6 +77,14 @@ class ExamplesTest {
         assertThat(r.metrics().get("roc_auc")).isAtLeast(0.97);
         assertThat(r.baselineMetrics().get("roc_auc")).isEqualTo(0.5);
         assertThat(r.metrics().get("log_loss")).isLessThan(r.baselineMetrics().get("log_loss") / 2);
+        // the reference models: the same test rows, retrained like the network, far above the majority class
+        assertThat(report.references().stream().map(Report.Reference::name).toList())
+                .containsExactly("logistic regression", "gradient-boosted trees").inOrder();
+        for (Report.Reference ref : report.references()) {
+            assertThat(ref.evaluatedOn()).isEqualTo("test");
+            assertThat(ref.rows()).isEqualTo(report.data().testRows());
+            assertThat(ref.metrics().get("accuracy")).isGreaterThan(r.baselineMetrics().get("accuracy") + 0.25);
+        }
 
         Path file = dir.resolve("bc.kiln");
         r.model().save(file);
@@ -145,6 +153,15 @@ class ExamplesTest {
         assertThat(r.report().residuals().predicted()).hasLength(442);
         assertThat(r.baselineMetrics().get("r2")).isWithin(0.05).of(0.0);
         assertThat(m.get("mae")).isLessThan(r.baselineMetrics().get("mae") * 0.8);
+        // the reference models on the network's 5 folds: every row held out once
+        assertThat(r.report().references().stream().map(Report.Reference::name).toList())
+                .containsExactly("linear regression", "gradient-boosted trees").inOrder();
+        for (Report.Reference ref : r.report().references()) {
+            assertThat(ref.evaluatedOn()).isEqualTo("cross-validation");
+            assertThat(ref.folds()).isEqualTo(cv.folds().size());
+            assertThat(ref.rows()).isEqualTo(442);
+            assertThat(ref.metrics().get("r2")).isGreaterThan(cv.baselineMean().get("r2") + 0.3);
+        }
         // the targets range 25..346: predictions come back in data units, not standardized ones
         Path file = dir.resolve("diabetes.kiln");
         r.model().save(file);
@@ -174,7 +191,7 @@ class ExamplesTest {
 
     @Test
     void sameSeedAndDataGiveTheSameModel() {
-        TrainOptions options = TrainOptions.defaults().quiet().epochs(5);
+        TrainOptions options = TrainOptions.defaults().quiet().epochs(5).references(false);
         TrainingResult a = IrisTrainer.train(options);
         TrainingResult b = IrisTrainer.train(options);
         assertThat(b.metrics()).isEqualTo(a.metrics());

@@ -150,6 +150,31 @@ public final class ModelDefinition {
         return b.build();
     }
 
+    /**
+     * This definition's data, features, label, protocol and threshold with another network (whose
+     * output layer is linear for regression): a reference model trained by the same loop. It has no
+     * learning-rate schedule, plateau, label smoothing or augmentation, and {@code stopping} (may be null)
+     * as its early stopping.
+     */
+    public ModelDefinition withNetwork(NetworkFactory other, EarlyStopping stopping) {
+        ModelDefinition base = this;
+        Builder b = new Builder(name, task);
+        b.specClass = base.specClass;
+        b.specText = base.specText;
+        b.data = base.data;
+        b.testData = base.testData;
+        b.features.addAll(base.declaredFeatures);
+        b.label = base.label;
+        b.protocol = base.protocol;
+        b.fit = base.fit;
+        b.earlyStopping = stopping;
+        b.threshold = base.threshold;
+        b.perCases = base.perCases;
+        b.outputIsIdentity = true;
+        b.network = Objects.requireNonNull(other);
+        return b.build();
+    }
+
     public static Builder builder(String name, Task task) {
         return new Builder(name, task);
     }

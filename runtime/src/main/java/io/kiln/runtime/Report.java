@@ -38,7 +38,8 @@ import java.util.Map;
  *     preprocessed features under the same protocol and scored on the same rows or folds; null when
  *     they were not trained (turned off, not a table of flat features, too large; see
  *     {@link #referencesSkipped}) and in reports saved before they existed
- * @param referencesSkipped why there are no reference models, or null
+ * @param referencesSkipped why there are no reference models, or which of them failed (e.g. a linear
+ *     model diverging on unscaled features; the others are still listed), or null
  */
 public record Report(String schema, String model, Task task, String createdAt, EvaluationProtocol protocol,
         String evaluatedOn, DataSummary data, TrainingSummary training, String primaryMetric,
@@ -48,6 +49,9 @@ public record Report(String schema, String model, Task task, String createdAt, E
         List<Reference> references, String referencesSkipped) {
 
     public static final String SCHEMA = "kiln-report/1";
+
+    /** {@link #referencesSkipped} when the reference models were turned off. */
+    public static final String REFERENCES_TURNED_OFF = "turned off (--no-references)";
 
     /** A report without reference models. */
     public Report(String schema, String model, Task task, String createdAt, EvaluationProtocol protocol,

@@ -16,14 +16,22 @@ import java.nio.file.Path;
  * @param listener called after every epoch, or null
  * @param sample train on a random sample of this many training rows (validation and test rows
  *     unchanged), or null for all; for quick experiments on large data
+ * @param references train the reference models (a linear model and gradient-boosted trees on the
+ *     same features, rows and folds) beside the network, for tables of flat features up to
+ *     {@code References.MAX_ROWS} rows and {@code References.MAX_COLUMNS} encoded columns (default on)
  */
 public record TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
-        boolean everyEpoch, EpochListener listener, Integer sample) {
+        boolean everyEpoch, EpochListener listener, Integer sample, boolean references) {
 
     public TrainOptions {
         if (sample != null && sample <= 0) {
             throw new IllegalArgumentException("the training sample must be positive, was " + sample);
         }
+    }
+
+    public TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
+            boolean everyEpoch, EpochListener listener, Integer sample) {
+        this(data, epochs, batchSize, seed, progress, everyEpoch, listener, sample, true);
     }
 
     public TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
@@ -42,36 +50,41 @@ public record TrainOptions(Path data, Integer epochs, Integer batchSize, Long se
     }
 
     public TrainOptions data(Path file) {
-        return new TrainOptions(file, epochs, batchSize, seed, progress, everyEpoch, listener, sample);
+        return new TrainOptions(file, epochs, batchSize, seed, progress, everyEpoch, listener, sample, references);
     }
 
     public TrainOptions epochs(int n) {
-        return new TrainOptions(data, n, batchSize, seed, progress, everyEpoch, listener, sample);
+        return new TrainOptions(data, n, batchSize, seed, progress, everyEpoch, listener, sample, references);
     }
 
     public TrainOptions batchSize(int n) {
-        return new TrainOptions(data, epochs, n, seed, progress, everyEpoch, listener, sample);
+        return new TrainOptions(data, epochs, n, seed, progress, everyEpoch, listener, sample, references);
     }
 
     public TrainOptions seed(long s) {
-        return new TrainOptions(data, epochs, batchSize, s, progress, everyEpoch, listener, sample);
+        return new TrainOptions(data, epochs, batchSize, s, progress, everyEpoch, listener, sample, references);
     }
 
     public TrainOptions quiet() {
-        return new TrainOptions(data, epochs, batchSize, seed, null, false, listener, sample);
+        return new TrainOptions(data, epochs, batchSize, seed, null, false, listener, sample, references);
     }
 
     public TrainOptions progress(PrintStream out, boolean every) {
-        return new TrainOptions(data, epochs, batchSize, seed, out, every, listener, sample);
+        return new TrainOptions(data, epochs, batchSize, seed, out, every, listener, sample, references);
     }
 
     public TrainOptions listener(EpochListener l) {
-        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, l, sample);
+        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, l, sample, references);
     }
 
     /** Train on a random sample of {@code rows} of the training rows. */
     public TrainOptions sample(int rows) {
-        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, listener, rows);
+        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, listener, rows, references);
+    }
+
+    /** With or without the reference models beside the network. */
+    public TrainOptions references(boolean on) {
+        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, listener, sample, on);
     }
 
     /** The declared settings with these overrides applied. */

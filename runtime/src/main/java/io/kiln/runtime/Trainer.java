@@ -12,6 +12,7 @@ import io.kiln.runtime.internal.model.Versions;
 import io.kiln.runtime.internal.report.Reports;
 import io.kiln.runtime.internal.train.EpochProgress;
 import io.kiln.runtime.internal.train.ProtocolRun;
+import io.kiln.runtime.internal.train.References;
 import io.kiln.runtime.internal.train.Run;
 import io.kiln.runtime.internal.train.TrainingLoop;
 import java.io.IOException;
@@ -171,8 +172,13 @@ public final class Trainer {
                 : Diagnostics.diagnose(new Diagnostics.Curve(reported.history(), reported.firstLoss(),
                         reported.stoppedEarly()), def.earlyStopping() != null);
         warnings.addAll(Diagnostics.deadUnitWarnings(run.deadRelu()));
-        Report report = Reports.build(def, prepared, reported, trained.finalEpochs(), cv, retrained, evaluatedOn, test,
-                baseline, testTargets, testOutputs, diagnosis, warnings, duplicates, trainRows, validationRows, seconds);
+        // the reference models: the same features, rows and folds as the network
+        References.Outcome references = options.references()
+                ? References.run(def, data, split, fit, trained, progress)
+                : References.Outcome.skipped(References.TURNED_OFF);
+        Report report = Reports.withReferences(Reports.build(def, prepared, reported, trained.finalEpochs(), cv,
+                retrained, evaluatedOn, test, baseline, testTargets, testOutputs, diagnosis, warnings, duplicates,
+                trainRows, validationRows, seconds), references.list(), references.skipped());
         ModelMetadata meta = metadata(def, prepared, run, trainRows, validationRows, test.metrics(),
                 baseline.metrics(), test.confusion(), seconds, drift, report.training(),
                 cv == null ? null : cv.folds());

@@ -79,17 +79,28 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
     }
 
     /**
-     * Prints the metrics table (model beside baseline), the confusion matrix, and from the report the
+     * Prints the metrics table (model beside baseline and the reference models, with a sentence for
+     * each reference that beats the network), the confusion matrix, and from the report the
      * cross-validation summary, the binary outcomes per N cases, the fit diagnosis and the warnings.
      */
     public void print(PrintStream out) {
         if (report != null && report.crossValidation() != null) {
             Report.CrossValidation cv = report.crossValidation();
             out.printf(Locale.ROOT, "%s, %d models:%n", report.protocol().describe(report.task()), cv.folds().size());
-            out.printf(Locale.ROOT, "%-18s %18s %16s%n", "metric", "mean ± std", report.baselineName());
+            List<Report.Reference> refs = references("cross-validation");
+            out.printf(Locale.ROOT, "%-18s %18s %16s", "metric", "mean ± std", report.baselineName());
+            refs.forEach(ref -> out.printf(Locale.ROOT, " %22s", ref.name()));
+            out.println();
             for (Map.Entry<String, Double> e : cv.mean().entrySet()) {
-                out.printf(Locale.ROOT, "%-18s %9.4f ± %6.4f %16.4f%n", e.getKey(), e.getValue(),
+                out.printf(Locale.ROOT, "%-18s %9.4f ± %6.4f %16.4f", e.getKey(), e.getValue(),
                         cv.std().get(e.getKey()), cv.baselineMean().get(e.getKey()));
+                for (Report.Reference ref : refs) {
+                    Double m = ref.metrics().get(e.getKey());
+                    Double sd = ref.std() == null ? null : ref.std().get(e.getKey());
+                    out.printf(Locale.ROOT, " %22s", m == null ? "" : sd == null ? String.format(Locale.ROOT, "%.4f", m)
+                            : String.format(Locale.ROOT, "%.4f ± %.4f", m, sd));
+                }
+                out.println();
             }
             String folds = Reports.folds(cv.folds());
             if (folds != null) {
@@ -106,13 +117,34 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
             out.println();
             out.println("final model on the test split:");
         }
-        printComparison(out, model, test, baseline);
+        printComparison(out, model, test, baseline, references("test"));
         printReportDetails(out);
+    }
+
+    /** The report's reference models scored on {@code evaluatedOn} ("test" or "cross-validation"). */
+    private List<Report.Reference> references(String evaluatedOn) {
+        if (report == null || report.references() == null) {
+            return List.of();
+        }
+        return report.references().stream().filter(r -> evaluatedOn.equals(r.evaluatedOn())).toList();
     }
 
     private void printReportDetails(PrintStream out) {
         if (report == null) {
             return;
+        }
+        if (report.references() != null) {
+            List<String> findings = report.references().stream().map(Report.Reference::finding)
+                    .filter(java.util.Objects::nonNull).toList();
+            if (!findings.isEmpty()) {
+                out.println();
+                findings.forEach(out::println);
+            }
+        }
+        if (report.referencesSkipped() != null
+                && !report.referencesSkipped().equals(Report.REFERENCES_TURNED_OFF)) {
+            out.println();
+            out.println("reference models: " + report.referencesSkipped());
         }
         Report.Outcomes o = report.outcomes();
         if (o != null) {
@@ -136,14 +168,21 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
     }
 
     static void printComparison(PrintStream out, KilnModel model, Metrics.Evaluation test,
-            Metrics.Evaluation baseline) {
+            Metrics.Evaluation baseline, List<Report.Reference> references) {
         ModelMetadata meta = model.metadata();
         String baselineName = model.baselineName();
-        out.printf(Locale.ROOT, "%-18s %10s %16s%n", "metric", "model", baselineName);
+        out.printf(Locale.ROOT, "%-18s %10s %16s", "metric", "model", baselineName);
+        references.forEach(ref -> out.printf(Locale.ROOT, " %22s", ref.name()));
+        out.println();
         for (Map.Entry<String, Double> e : test.metrics().entrySet()) {
             Double b = baseline.metrics().get(e.getKey());
-            out.printf(Locale.ROOT, "%-18s %10.4f %16s%n", e.getKey(), e.getValue(),
+            out.printf(Locale.ROOT, "%-18s %10.4f %16s", e.getKey(), e.getValue(),
                     b == null ? "" : String.format(Locale.ROOT, "%.4f", b));
+            for (Report.Reference ref : references) {
+                Double m = ref.metrics().get(e.getKey());
+                out.printf(Locale.ROOT, " %22s", m == null ? "" : String.format(Locale.ROOT, "%.4f", m));
+            }
+            out.println();
         }
         printConfusion(out, meta, test);
     }

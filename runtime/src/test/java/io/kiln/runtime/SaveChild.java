@@ -15,7 +15,7 @@ public final class SaveChild {
 
     public static void main(String[] args) throws Exception {
         TrainingResult r = Trainer.train(ServingFixtures.definition(Path.of(args[0]), 1, 2),
-                TrainOptions.defaults().quiet());
+                TrainOptions.defaults().quiet().references(false));
         Path model = Path.of(args[1]);
         ModelStore store = new ModelStore(Path.of(args[2]));
         for (int n = 1; ; n++) {

@@ -62,7 +62,7 @@ public final class ServingFixtures {
 
     /** Trains and saves a model file. */
     public static Path train(Path csv, long seed, int epochs, Path file) throws IOException {
-        TrainingResult r = Trainer.train(definition(csv, seed, epochs), TrainOptions.defaults().quiet());
+        TrainingResult r = Trainer.train(definition(csv, seed, epochs), TrainOptions.defaults().quiet().references(false));
         r.model().save(file);
         return file;
     }

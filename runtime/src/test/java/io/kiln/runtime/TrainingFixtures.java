@@ -113,7 +113,11 @@ public final class TrainingFixtures {
         return Arrays.stream(rows).mapToDouble(r -> all[r]).average().orElseThrow();
     }
 
+    /**
+     * No progress and no reference models (they cost a few seconds per run; ReferenceModelsTest and
+     * the examples' tests train them).
+     */
     public static TrainOptions quiet() {
-        return TrainOptions.defaults().quiet();
+        return TrainOptions.defaults().quiet().references(false);
     }
 }

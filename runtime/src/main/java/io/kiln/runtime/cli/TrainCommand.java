@@ -51,7 +51,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Train on a random N of the training rows (validation and test rows unchanged).")
     Integer sample;
 
-    TrainCommand(ModelDefinition definition, PrintStream out, PrintStream err) {
+    @Option(names = "--no-references", negatable = false,
+            description = "Skip the reference models (a linear model and gradient-boosted trees on the same rows "
+                    + "and folds) trained beside the network.")
+    boolean noReferences;
+
+        TrainCommand(ModelDefinition definition, PrintStream out, PrintStream err) {
         this.definition = definition;
         this.out = out;
         this.err = err;
@@ -66,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--sample must be positive");
         }
         TrainOptions options = new TrainOptions(data, epochs, batchSize, seed, quiet ? null : err, everyEpoch,
-                null, sample);
+                null, sample, !noReferences);
         Trainer.Prepared prepared = Trainer.prepare(definition, options);
         Splits.Holdout s = prepared.split();
         out.printf(Locale.ROOT, "model    %s (%s)%n", definition.name(), definition.task());

@@ -26,7 +26,7 @@ class ModelStoreTest {
     @BeforeAll
     static void train() throws IOException {
         Path csv = ServingFixtures.writeCsv(dir.resolve("flowers.csv"));
-        TrainingResult r = Trainer.train(ServingFixtures.definition(csv, 1, 3), TrainOptions.defaults().quiet());
+        TrainingResult r = Trainer.train(ServingFixtures.definition(csv, 1, 3), TrainOptions.defaults().quiet().references(false));
         trained = dir.resolve("trained/flowers.kiln");
         r.save(trained); // flowers.kiln, flowers.report.json, flowers.report.html
     }

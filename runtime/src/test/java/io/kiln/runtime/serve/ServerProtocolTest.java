@@ -95,7 +95,7 @@ class ServerProtocolTest {
                                 .activation(Activation.SOFTMAX).build())
                         .setInputType(InputType.feedForward(n)).build())
                 .build();
-        Trainer.train(d, TrainOptions.defaults().quiet()).model().save(file);
+        Trainer.train(d, TrainOptions.defaults().quiet().references(false)).model().save(file);
         return file;
     }
 

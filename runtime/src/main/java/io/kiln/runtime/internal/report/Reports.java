@@ -85,6 +85,69 @@ public final class Reports {
                 cv, diagnosis, List.copyOf(warnings));
     }
 
+    /** How much better a reference must score than the network to be reported as beating it. */
+    public static final double MARGIN = 0.005;
+
+    /**
+     * The report with the reference models, each with its finding when it beats the network on the
+     * primary metric (on the test rows, or against the network's cross-validated mean).
+     */
+    public static Report withReferences(Report r, List<Report.Reference> references, String skipped) {
+        if (references == null) {
+            return r.withReferences(null, skipped);
+        }
+        String primary = r.primaryMetric();
+        List<Report.Reference> found = new java.util.ArrayList<>();
+        for (Report.Reference ref : references) {
+            Map<String, Double> network = "cross-validation".equals(ref.evaluatedOn()) && r.crossValidation() != null
+                    ? r.crossValidation().mean() : r.metrics();
+            Double mine = ref.metrics().get(primary);
+            Double theirs = network == null ? null : network.get(primary);
+            // across folds, a difference within the network's standard error is noise
+            Double std = r.crossValidation() != null && r.crossValidation().std() != null
+                    && "cross-validation".equals(ref.evaluatedOn()) ? r.crossValidation().std().get(primary) : null;
+            double margin = std == null || ref.folds() == 0 ? MARGIN
+                    : Math.max(MARGIN, std / Math.sqrt(ref.folds()));
+            String finding = mine == null || theirs == null ? null
+                    : referenceFinding(ref.name(), primary, mine, theirs, ref.evaluatedOn(), margin);
+            found.add(new Report.Reference(ref.name(), ref.evaluatedOn(), ref.metrics(), ref.std(), ref.rows(),
+                    ref.folds(), ref.seconds(), finding));
+        }
+        return r.withReferences(List.copyOf(found), skipped);
+    }
+
+    /**
+     * The plain sentence when a reference model beats the network: by more than {@link #MARGIN} on
+     * a metric where higher is better (across folds, by more than the network's standard error, its
+     * standard deviation over the folds divided by the square root of their count), by more than 1%
+     * on an error; null otherwise.
+     */
+    public static String referenceFinding(String name, String metric, double reference, double network,
+            String evaluatedOn) {
+        return referenceFinding(name, metric, reference, network, evaluatedOn, MARGIN);
+    }
+
+    /** As above, by more than {@code margin} (at least {@link #MARGIN}) on a metric where higher is better. */
+    public static String referenceFinding(String name, String metric, double reference, double network,
+            String evaluatedOn, double margin) {
+        if (!Double.isFinite(reference) || !Double.isFinite(network)) {
+            return null;
+        }
+        boolean beats = Metrics.higherIsBetter(metric) ? reference > network + margin
+                : reference < network - 0.01 * Math.abs(network);
+        if (!beats) {
+            return null;
+        }
+        String rows = "cross-validation".equals(evaluatedOn) ? "on the same folds" : "on the same test rows";
+        String scores = String.format(Locale.ROOT, " %.3f against the network's %.3f %s (%s)", reference, network,
+                rows, metric);
+        if (name.startsWith("gradient-boosted")) {
+            return "Gradient-boosted trees score" + scores + ": on this table the trees are the stronger model; "
+                    + "use them, or give the network better features or more regularization.";
+        }
+        return "A linear model (" + name + ") scores" + scores + ": consider fewer layers or fewer units.";
+    }
+
     /**
      * The final model's training in words, e.g. {@code "37 of 100 planned epochs, stopped early, best
      * epoch 22 (its weights restored)"}.

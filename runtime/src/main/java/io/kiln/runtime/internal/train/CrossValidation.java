@@ -35,8 +35,7 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
         int total = k.k() * k.repeats();
         String primary = Metrics.primary(def.task());
         for (int r = 0; r < k.repeats(); r++) {
-            List<Splits.Fold> split = Splits.kfold(rows, k.stratified() ? data.classes() : null, k.k(), k.shuffle(),
-                    fit.seed() + 7919L * r);
+            List<Splits.Fold> split = folds(def, data, rows, k, fit, r);
             for (int f = 0; f < split.size(); f++) {
                 Splits.Fold fold = split.get(f);
                 Run run = TrainingLoop.fit(def, data, fold.train(), fold.validation(), fit, fit.epochs(),
@@ -87,6 +86,12 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
                 oofTargets.toArray(new double[0][]), oofOutputs.toArray(new double[0][]), meanHistory(histories),
                 histories.stream().mapToDouble(h -> h.get(0).trainLoss()).average().orElse(Double.NaN),
                 diagnosis.diagnosis());
+    }
+
+    /** The folds of repeat {@code r} (0-based): the same rows every time, for the network and the references. */
+    static List<Splits.Fold> folds(ModelDefinition def, LabeledData data, int[] rows, KFoldProtocol k, FitSettings fit,
+            int r) {
+        return Splits.kfold(rows, k.stratified() ? data.classes() : null, k.k(), k.shuffle(), fit.seed() + 7919L * r);
     }
 
     /**

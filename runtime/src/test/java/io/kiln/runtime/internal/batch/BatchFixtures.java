@@ -158,7 +158,7 @@ final class BatchFixtures {
 
     /** Trains the definition on its data and saves the model. */
     static Path train(ModelDefinition definition, Path modelFile) throws IOException {
-        Trainer.train(definition, TrainOptions.defaults().quiet()).model().save(modelFile);
+        Trainer.train(definition, TrainOptions.defaults().quiet().references(false)).model().save(modelFile);
         return modelFile;
     }
 }

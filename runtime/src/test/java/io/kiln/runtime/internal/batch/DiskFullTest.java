@@ -65,7 +65,7 @@ class DiskFullTest {
     @Test
     void aSaveThatRunsOutOfSpaceReplacesNothing() throws IOException {
         Path trainingCsv = BatchFixtures.writeRows(dir.resolve("train.csv"), 200, 1);
-        TrainingResult result = Trainer.train(BatchFixtures.species(trainingCsv), TrainOptions.defaults().quiet());
+        TrainingResult result = Trainer.train(BatchFixtures.species(trainingCsv), TrainOptions.defaults().quiet().references(false));
         Path model = disk.resolve("species.kiln");
         result.save(model); // the run before: model and reports
         byte[] oldModel = Files.readAllBytes(model);
