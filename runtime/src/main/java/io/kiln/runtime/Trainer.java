@@ -178,12 +178,26 @@ public final class Trainer {
                 : References.Outcome.skipped(References.TURNED_OFF);
         Report report = Reports.withReferences(Reports.build(def, prepared, reported, trained.finalEpochs(), cv,
                 retrained, evaluatedOn, test, baseline, testTargets, testOutputs, diagnosis, warnings, duplicates,
-                trainRows, validationRows, seconds), references.list(), references.skipped());
+                trainRows, validationRows, seconds), references.list(), references.skipped(),
+                weightedLayers(run.model().network()) <= 1);
         ModelMetadata meta = metadata(def, prepared, run, trainRows, validationRows, test.metrics(),
                 baseline.metrics(), test.confusion(), seconds, drift, report.training(),
                 cv == null ? null : cv.folds());
         KilnModel model = new KilnModel(run.model().network(), meta);
         return new TrainingResult(model, test, baseline, report);
+    }
+
+    /** The network's layers with parameters (the output layer alone: a linear model). */
+    static int weightedLayers(Network network) {
+        org.deeplearning4j.nn.api.Layer[] layers = network instanceof Network.Layers l ? l.layers().getLayers()
+                : ((Network.Graph) network).graph().getLayers();
+        int n = 0;
+        for (org.deeplearning4j.nn.api.Layer layer : layers) {
+            if (layer.numParams() > 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**

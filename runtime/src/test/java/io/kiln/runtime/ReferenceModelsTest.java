@@ -203,4 +203,19 @@ class ReferenceModelsTest {
         assertThat(HtmlReport.render(old)).contains("Metrics");
         assertThat(Map.copyOf(old.baseline())).isEqualTo(Map.copyOf(report.baseline()));
     }
+
+    /** A network that is itself linear is not told to shrink: the gap is in its training. */
+    @Test
+    void aLinearNetworkBeatenByTheLinearReferenceIsToldAboutItsTraining() {
+        String finding = io.kiln.runtime.internal.report.Reports.referenceFinding("logistic regression", "accuracy",
+                0.90, 0.80, "test", 0.005, true);
+        assertThat(finding).contains("the network is itself linear, so the gap is in its training");
+        assertThat(finding).doesNotContain("fewer layers");
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork mlp = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
+                TrainingFixtures.mlp(4, 1, new org.nd4j.linalg.learning.config.Adam(), 8, 3,
+                        org.nd4j.linalg.activations.Activation.SOFTMAX,
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT));
+        mlp.init();
+        assertThat(Trainer.weightedLayers(new Network.Layers(mlp))).isEqualTo(2); // one hidden layer and the output
+    }
 }

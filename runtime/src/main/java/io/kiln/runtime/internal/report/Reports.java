@@ -93,6 +93,15 @@ public final class Reports {
      * primary metric (on the test rows, or against the network's cross-validated mean).
      */
     public static Report withReferences(Report r, List<Report.Reference> references, String skipped) {
+        return withReferences(r, references, skipped, false);
+    }
+
+    /**
+     * As above; {@code networkIsLinear}: the network has a single weighted layer (the output), so a
+     * linear model that beats it points at its training, not at its size.
+     */
+    public static Report withReferences(Report r, List<Report.Reference> references, String skipped,
+            boolean networkIsLinear) {
         if (references == null) {
             return r.withReferences(null, skipped);
         }
@@ -109,7 +118,7 @@ public final class Reports {
             double margin = std == null || ref.folds() == 0 ? MARGIN
                     : Math.max(MARGIN, std / Math.sqrt(ref.folds()));
             String finding = mine == null || theirs == null ? null
-                    : referenceFinding(ref.name(), primary, mine, theirs, ref.evaluatedOn(), margin);
+                    : referenceFinding(ref.name(), primary, mine, theirs, ref.evaluatedOn(), margin, networkIsLinear);
             found.add(new Report.Reference(ref.name(), ref.evaluatedOn(), ref.metrics(), ref.std(), ref.rows(),
                     ref.folds(), ref.seconds(), finding));
         }
@@ -130,6 +139,12 @@ public final class Reports {
     /** As above, by more than {@code margin} (at least {@link #MARGIN}) on a metric where higher is better. */
     public static String referenceFinding(String name, String metric, double reference, double network,
             String evaluatedOn, double margin) {
+        return referenceFinding(name, metric, reference, network, evaluatedOn, margin, false);
+    }
+
+    /** As above, for a network that is itself linear ({@code networkIsLinear}) or not. */
+    public static String referenceFinding(String name, String metric, double reference, double network,
+            String evaluatedOn, double margin, boolean networkIsLinear) {
         if (!Double.isFinite(reference) || !Double.isFinite(network)) {
             return null;
         }
@@ -144,6 +159,10 @@ public final class Reports {
         if (name.startsWith("gradient-boosted")) {
             return "Gradient-boosted trees score" + scores + ": on this table the trees are the stronger model; "
                     + "use them, or give the network better features or more regularization.";
+        }
+        if (networkIsLinear) {
+            return "A linear model (" + name + ") scores" + scores + ": the network is itself linear, so the gap "
+                    + "is in its training; try a larger learning rate, more epochs or less regularization.";
         }
         return "A linear model (" + name + ") scores" + scores + ": consider fewer layers or fewer units.";
     }
