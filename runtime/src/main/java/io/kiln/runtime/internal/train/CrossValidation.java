@@ -67,15 +67,10 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
                     fo.epochsRun(), fo.metrics(), fo.baseline(), fo.stoppedEarly(), fo.restoredBest(),
                     diagnosis.verdicts().get(i)));
         }
-        Map<String, Double> mean = new LinkedHashMap<>();
-        Map<String, Double> std = new LinkedHashMap<>();
-        Map<String, Double> baselineMean = new LinkedHashMap<>();
-        for (String key : folds.get(0).metrics().keySet()) {
-            double[] v = folds.stream().mapToDouble(fo -> fo.metrics().get(key)).toArray();
-            mean.put(key, Arrays.stream(v).average().orElse(Double.NaN));
-            std.put(key, Rows.std(v));
-            baselineMean.put(key, folds.stream().mapToDouble(fo -> fo.baseline().get(key)).average().orElse(Double.NaN));
-        }
+        Summary metrics = summarize(folds.stream().map(Report.Fold::metrics).toList());
+        Map<String, Double> mean = metrics.mean();
+        Map<String, Double> std = metrics.std();
+        Map<String, Double> baselineMean = summarize(folds.stream().map(Report.Fold::baseline).toList()).mean();
         int finalEpochs = def.earlyStopping() != null
                 ? (int) Math.max(1, Math.round(folds.stream().mapToInt(Report.Fold::bestEpoch).average().orElse(1)))
                 : fit.epochs();
@@ -98,6 +93,21 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
      * The learning curves averaged over folds, epoch by epoch, up to the epoch every fold reached
      * (early stopping may end some folds sooner): the curves to read the fit from.
      */
+    /** Each metric's mean and standard deviation over the folds. */
+    record Summary(Map<String, Double> mean, Map<String, Double> std) {}
+
+    /** The mean and standard deviation of each metric of {@code folds} (keyed as the first fold's). */
+    static Summary summarize(List<Map<String, Double>> folds) {
+        Map<String, Double> mean = new LinkedHashMap<>();
+        Map<String, Double> std = new LinkedHashMap<>();
+        for (String key : folds.get(0).keySet()) {
+            double[] v = folds.stream().mapToDouble(f -> f.get(key)).toArray();
+            mean.put(key, Arrays.stream(v).average().orElse(Double.NaN));
+            std.put(key, Rows.std(v));
+        }
+        return new Summary(mean, std);
+    }
+
     static List<Report.Epoch> meanHistory(List<List<Report.Epoch>> histories) {
         int longest = histories.stream().mapToInt(List::size).min().orElse(0);
         List<Report.Epoch> mean = new ArrayList<>(longest);

@@ -15,8 +15,6 @@ import io.kiln.runtime.internal.data.Splits;
 import io.kiln.runtime.internal.evaluate.Metrics;
 import io.kiln.runtime.internal.preprocess.Preprocessor;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -150,14 +148,8 @@ public final class References {
                 scored += held.length;
             }
         }
-        Map<String, Double> mean = new LinkedHashMap<>();
-        Map<String, Double> std = new LinkedHashMap<>();
-        for (String key : folds.get(0).keySet()) {
-            double[] v = folds.stream().mapToDouble(f -> f.get(key)).toArray();
-            mean.put(key, Arrays.stream(v).average().orElse(Double.NaN));
-            std.put(key, Rows.std(v));
-        }
-        return new Report.Reference(name, "cross-validation", mean, std, scored, folds.size(),
+        CrossValidation.Summary summary = CrossValidation.summarize(folds);
+        return new Report.Reference(name, "cross-validation", summary.mean(), summary.std(), scored, folds.size(),
                 (System.nanoTime() - started) / 1e9, null);
     }
 
