@@ -41,10 +41,13 @@ class ConvolutionTest {
         assertThat(loaded.hasPlainForward()).isFalse(); // convolutions run in DL4J
         Object[] row = DigitImages.stroke();
         Predictions before = DigitImages.assertSamePredictions(r.model(), loaded, row, DigitImages.blank());
-        // the typed predictor generated for the spec loads the file and takes the 64 pixels by name
+        // the typed predictor generated for the spec loads the file and takes the 64 pixels as one array
         DigitsCnnPredictor predictor = DigitsCnnPredictor.load(file);
-        assertThat(DigitsCnnPredictor.FEATURES).hasSize(64);
-        assertThat(predictor.model().predict(new Object[][] {row}).className(0)).isEqualTo(before.className(0));
+        assertThat(DigitsCnnPredictor.INPUTS).containsExactly("pixels");
+        assertThat(loaded.metadata().features().get(9).column()).isEqualTo("pixel_1_1");
+        double[] pixels = java.util.Arrays.stream(row).mapToDouble(v -> (Double) v).toArray();
+        assertThat(predictor.predict(new DigitsCnnPredictor.Input(pixels)).digit())
+                .isEqualTo(before.classIndex(0));
     }
 
     @Test

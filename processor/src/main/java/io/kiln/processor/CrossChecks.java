@@ -73,9 +73,16 @@ final class CrossChecks {
             return;
         }
         Annotation role = c.roles(c.field(name)).get(0);
+        reporter.error(role, Message.RESERVED_NAME.format(name, record, clash, keepColumn(role, name)));
+    }
+
+    /** The fix's tail for a renamed field: how it keeps reading its column (a group finds its columns by its selection). */
+    static String keepColumn(Annotation role, String name) {
+        if (role.simpleName.equals("Features")) {
+            return "";
+        }
         Attr<String> column = SchemaReader.columnOf(role);
-        reporter.error(role, Message.RESERVED_NAME.format(name, record, clash,
-                role.isSet(column) ? role.get(column) : name));
+        return " and keep reading its column with column = \"" + (role.isSet(column) ? role.get(column) : name) + "\"";
     }
 
     /** The protocol against the data: official test sets, IDX images, series. */

@@ -189,12 +189,34 @@ final class InputReader {
                     image.channels(), pixels, MAX_INPUT_VALUES));
             return null;
         }
-        if (pixels != features.size()) {
+        // declared features and groups of columns: a group without a count takes the pixels the others leave
+        long declared = 0;
+        FeatureModel open = null;
+        for (FeatureModel f : features) {
+            if (!f.isGroup() || f.columns().count() > 0) {
+                declared += f.isGroup() ? f.columns().count() : 1;
+            } else if (open != null) {
+                reporter.error(c.roles(c.field(f.name())).get(0), Message.FEATURES_IMAGE_OPEN.format(pixels,
+                        open.name(), f.name()));
+                return null;
+            } else {
+                open = f;
+            }
+        }
+        if (open == null ? pixels != declared : pixels <= declared) {
             reporter.error(a, Message.IMAGE_SIZE.format(image.height(), image.width(),
-                    image.channels(), pixels, features.size()));
+                    image.channels(), pixels, open == null ? Long.toString(declared) : "at least " + (declared + 1)));
             return null;
         }
         return image;
+    }
+
+    /** The features with a group that declares no count given the pixels the other features leave it. */
+    static List<FeatureModel> countGroupPixels(List<FeatureModel> features, ImageModel image) {
+        long pixels = (long) image.height() * image.width() * image.channels();
+        long declared = features.stream().mapToLong(f -> f.isGroup() ? f.columns().count() : 1).sum();
+        return features.stream().map(f -> f.isGroup() && f.columns().count() == 0
+                ? f.withCount((int) (pixels - declared)) : f).toList();
     }
 
     /** {@code @Series}: a positive window and horizon over numeric features. */
@@ -213,7 +235,11 @@ final class InputReader {
             }
         }
         for (FeatureModel f : features) {
-            if (f.kind() != FeatureKind.NUMERIC) {
+            if (f.isGroup()) {
+                reporter.error(c.roles(c.field(f.name())).get(0), Message.FEATURES_INPUT.format(f.name(),
+                        "@Series reads each feature's column as a series of its own"));
+                valid = false;
+            } else if (f.kind() != FeatureKind.NUMERIC) {
                 VariableElement at = c.field(f.name());
                 reporter.error(c.roles(at).get(0), Message.SERIES_FEATURE.format(f.name(),
                         f.kind().name().toLowerCase(java.util.Locale.ROOT)));

@@ -84,7 +84,8 @@ final class ReadContext {
         List<Annotation> result = new ArrayList<>();
         for (AnnotationMirror m : field.getAnnotationMirrors()) {
             String qualified = ((TypeElement) m.getAnnotationType().asElement()).getQualifiedName().toString();
-            if (qualified.equals(io.kiln.dsl.Feature.class.getName()) || qualified.equals(io.kiln.dsl.Text.class.getName())
+            if (qualified.equals(io.kiln.dsl.Feature.class.getName()) || qualified.equals(io.kiln.dsl.Features.class.getName())
+                    || qualified.equals(io.kiln.dsl.Text.class.getName())
                     || qualified.equals(io.kiln.dsl.Label.class.getName()) || LayerKinds.isLayer(qualified)) {
                 result.add(new Annotation(field, m, elements));
             }

@@ -37,6 +37,11 @@ final class SchemaReader {
     static final Attr<String[]> FEATURE_LEVELS = Attr.of(io.kiln.dsl.Feature.class, io.kiln.dsl.Feature::levels);
     static final Attr<Missing> FEATURE_MISSING = Attr.of(io.kiln.dsl.Feature.class, io.kiln.dsl.Feature::missing);
     static final Attr<Scaling> FEATURE_SCALING = Attr.of(io.kiln.dsl.Feature.class, io.kiln.dsl.Feature::scaling);
+    static final Attr<String> FEATURES_MATCHING = Attr.of(io.kiln.dsl.Features.class, io.kiln.dsl.Features::matching);
+    static final Attr<String> FEATURES_FROM = Attr.of(io.kiln.dsl.Features.class, io.kiln.dsl.Features::from);
+    static final Attr<String> FEATURES_TO = Attr.of(io.kiln.dsl.Features.class, io.kiln.dsl.Features::to);
+    static final Attr<Integer> FEATURES_EVERY = Attr.of(io.kiln.dsl.Features.class, io.kiln.dsl.Features::every);
+    static final Attr<Integer> FEATURES_COUNT = Attr.of(io.kiln.dsl.Features.class, io.kiln.dsl.Features::count);
     static final Attr<String[]> LABEL_CLASSES = Attr.of(io.kiln.dsl.Label.class, io.kiln.dsl.Label::classes);
     static final Attr<String> LABEL_COLUMN = Attr.of(io.kiln.dsl.Label.class, io.kiln.dsl.Label::column);
     static final Attr<String[]> LABEL_COLUMNS = Attr.of(io.kiln.dsl.Label.class, io.kiln.dsl.Label::columns);
@@ -134,15 +139,79 @@ final class SchemaReader {
         return new FeatureModel(name, column, FeatureKind.TEXT, field.asType(), List.of(), Encoding.ONE_HOT,
                 Scaling.NONE, Missing.CONSTANT, "", new SpecModel.TextModel(Math.max(1, t.get(TEXT_MAX_TOKENS)),
                         Math.max(1, t.get(TEXT_VOCABULARY)), t.get(TEXT_LOWERCASE),
-                        t.get(TEXT_ENCODING)));
+                        t.get(TEXT_ENCODING)), null);
     }
 
     FeatureModel readFeature(VariableElement field, Annotation f, Preprocessing defaults) {
         String name = field.getSimpleName().toString();
         String column = f.get(FEATURE_COLUMN).isEmpty() ? name : f.get(FEATURE_COLUMN);
+        return readSettings(field, f, FEATURE_SETTINGS, field.asType(), column, defaults, null);
+    }
+
+    /**
+     * {@code @Features}: an array field whose element type gives the kind of every column, the
+     * settings as {@code @Feature}'s, and a selection that can find columns (a valid pattern, a
+     * positive step, a count that is not negative).
+     */
+    FeatureModel readFeatures(VariableElement field, Annotation f, Preprocessing defaults) {
+        String name = field.getSimpleName().toString();
         TypeMirror type = field.asType();
+        if (type.getKind() != TypeKind.ARRAY || !isFeatureType(((ArrayType) type).getComponentType())) {
+            reporter.error(f, Message.FEATURES_FIELD_TYPE.format(name, type));
+            return null;
+        }
+        String matching = f.get(FEATURES_MATCHING);
+        if (!matching.isEmpty()) {
+            try {
+                java.util.regex.Pattern.compile(matching);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                reporter.error(f, FEATURES_MATCHING, Message.FEATURES_PATTERN.format(matching, name,
+                        e.getDescription()));
+            }
+        }
+        if (f.get(FEATURES_EVERY) < 1) {
+            reporter.error(f, FEATURES_EVERY, Message.POSITIVE.format(FEATURES_EVERY.name,
+                    Integer.toString(f.get(FEATURES_EVERY)), "every = 2"));
+        }
+        if (f.get(FEATURES_COUNT) < 0) {
+            reporter.error(f, FEATURES_COUNT, Message.FEATURES_COUNT.format(f.get(FEATURES_COUNT), name));
+        }
+        if (!f.get(FEATURES_FROM).isEmpty() && f.get(FEATURES_FROM).equals(f.get(FEATURES_TO)) && matching.isEmpty()
+                && f.get(FEATURES_EVERY) == 1) {
+            reporter.error(f, FEATURES_TO, Message.FEATURES_ONE_COLUMN.format(name, f.get(FEATURES_FROM)));
+        }
+        SpecModel.ColumnsModel columns = new SpecModel.ColumnsModel(matching, f.get(FEATURES_FROM),
+                f.get(FEATURES_TO), Math.max(1, f.get(FEATURES_EVERY)), Math.max(0, f.get(FEATURES_COUNT)));
+        return readSettings(field, f, FEATURES_SETTINGS, ((ArrayType) type).getComponentType(), "", defaults,
+                columns);
+    }
+
+    /** The attributes {@code @Feature} and {@code @Features} share. */
+    record SettingAttrs(Attr<String[]> levels, Attr<Scaling> scaling, Attr<Missing> missing, Attr<String> constant,
+            Attr<Encoding> encoding) {}
+
+    static final SettingAttrs FEATURE_SETTINGS = new SettingAttrs(FEATURE_LEVELS, FEATURE_SCALING, FEATURE_MISSING,
+            FEATURE_CONSTANT, FEATURE_ENCODING);
+    static final SettingAttrs FEATURES_SETTINGS = new SettingAttrs(
+            Attr.of(io.kiln.dsl.Features.class, io.kiln.dsl.Features::levels),
+            Attr.of(io.kiln.dsl.Features.class, io.kiln.dsl.Features::scaling),
+            Attr.of(io.kiln.dsl.Features.class, io.kiln.dsl.Features::missing),
+            Attr.of(io.kiln.dsl.Features.class, io.kiln.dsl.Features::constant),
+            Attr.of(io.kiln.dsl.Features.class, io.kiln.dsl.Features::encoding));
+
+    private static boolean isFeatureType(TypeMirror t) {
+        return isNumeric(t) || isBoolean(t) || isString(t) || isEnum(t);
+    }
+
+    /**
+     * The kind and settings of a feature (or of every column of a group) whose values have Java
+     * type {@code type}, with the rules on levels, encoding, scaling, missing values and constants.
+     */
+    private FeatureModel readSettings(VariableElement field, Annotation f, SettingAttrs a, TypeMirror type,
+            String column, Preprocessing defaults, SpecModel.ColumnsModel columns) {
+        String name = field.getSimpleName().toString();
         FeatureKind kind;
-        List<String> levels = new ArrayList<>(f.list(FEATURE_LEVELS));
+        List<String> levels = new ArrayList<>(f.list(a.levels()));
         if (isNumeric(type)) {
             kind = FeatureKind.NUMERIC;
         } else if (isBoolean(type)) {
@@ -151,8 +220,8 @@ final class SchemaReader {
             kind = FeatureKind.CATEGORICAL;
         } else if (isEnum(type)) {
             kind = FeatureKind.CATEGORICAL;
-            if (f.isSet(FEATURE_LEVELS)) {
-                reporter.error(f, FEATURE_LEVELS,
+            if (f.isSet(a.levels())) {
+                reporter.error(f, a.levels(),
                         Message.LEVELS_NOT_CATEGORICAL.format(name, "an enum, whose constants are its levels"));
             }
             levels = enumConstants(type);
@@ -161,39 +230,39 @@ final class SchemaReader {
             return null;
         }
         String kindName = kind.name().toLowerCase(Locale.ROOT);
-        if (kind != FeatureKind.CATEGORICAL && f.isSet(FEATURE_LEVELS)) {
-            reporter.error(f, FEATURE_LEVELS, Message.LEVELS_NOT_CATEGORICAL.format(name, kindName));
+        if (kind != FeatureKind.CATEGORICAL && f.isSet(a.levels())) {
+            reporter.error(f, a.levels(), Message.LEVELS_NOT_CATEGORICAL.format(name, kindName));
         }
         Set<String> seen = new LinkedHashSet<>();
-        if (f.isSet(FEATURE_LEVELS) && levels.stream().anyMatch(String::isBlank)) {
-            reporter.error(f, FEATURE_LEVELS, Message.EMPTY_NAME.format("levels", name, "level"));
+        if (f.isSet(a.levels()) && levels.stream().anyMatch(String::isBlank)) {
+            reporter.error(f, a.levels(), Message.EMPTY_NAME.format("levels", name, "level"));
         }
         if (kind == FeatureKind.CATEGORICAL) {
-            checkMissingTokens(field, f, f.isSet(FEATURE_LEVELS) ? FEATURE_LEVELS : null, levels, name, "level");
+            checkMissingTokens(field, f, f.isSet(a.levels()) ? a.levels() : null, levels, name, "level");
         }
         for (String level : levels) {
             if (!seen.add(level)) {
-                reporter.error(f, FEATURE_LEVELS, Message.DUPLICATE_LEVEL.format(level, name));
+                reporter.error(f, a.levels(), Message.DUPLICATE_LEVEL.format(level, name));
             }
         }
-        Encoding encoding = f.get(FEATURE_ENCODING);
-        if (kind != FeatureKind.CATEGORICAL && f.isSet(FEATURE_ENCODING)) {
-            reporter.error(f, FEATURE_ENCODING, Message.ENCODING_NOT_CATEGORICAL.format(name, kindName));
+        Encoding encoding = f.get(a.encoding());
+        if (kind != FeatureKind.CATEGORICAL && f.isSet(a.encoding())) {
+            reporter.error(f, a.encoding(), Message.ENCODING_NOT_CATEGORICAL.format(name, kindName));
         }
         boolean ordinal = kind == FeatureKind.CATEGORICAL && encoding == Encoding.ORDINAL;
         if (ordinal && levels.isEmpty()) {
-            reporter.error(f, FEATURE_ENCODING, Message.ORDINAL_NEEDS_LEVELS.format(name));
+            reporter.error(f, a.encoding(), Message.ORDINAL_NEEDS_LEVELS.format(name));
         }
-        Scaling scaling = f.get(FEATURE_SCALING);
-        if (f.isSet(FEATURE_SCALING) && kind != FeatureKind.NUMERIC && !ordinal) {
-            reporter.error(f, FEATURE_SCALING, Message.SCALING_NOT_NUMERIC.format(name,
+        Scaling scaling = f.get(a.scaling());
+        if (f.isSet(a.scaling()) && kind != FeatureKind.NUMERIC && !ordinal) {
+            reporter.error(f, a.scaling(), Message.SCALING_NOT_NUMERIC.format(name,
                     kind == FeatureKind.CATEGORICAL ? "one-hot encoded" : kindName));
         }
         if (scaling == Scaling.DEFAULT) {
             scaling = (kind == FeatureKind.NUMERIC || ordinal) ? defaults.scaling() : Scaling.NONE;
         }
 
-        Missing missing = f.get(FEATURE_MISSING);
+        Missing missing = f.get(a.missing());
         Set<Missing> allowed = switch (kind) {
             case NUMERIC -> NUMERIC_MISSING;
             case BOOLEAN -> BOOLEAN_MISSING;
@@ -209,24 +278,25 @@ final class SchemaReader {
                 missing = Missing.MOST_FREQUENT; // e.g. an ordinal feature under a MISSING_CATEGORY default
             }
         } else if (!allowed.contains(missing)) {
-            reporter.error(f, FEATURE_MISSING, Message.MISSING_STRATEGY.format(missing,
+            reporter.error(f, a.missing(), Message.MISSING_STRATEGY.format(missing,
                     ordinal ? "ordinal" : kindName, name, names(allowed)));
         }
-        String constant = f.get(FEATURE_CONSTANT);
+        String constant = f.get(a.constant());
         if (missing == Missing.CONSTANT) {
             if (constant.isEmpty()) {
-                reporter.error(f, FEATURE_MISSING, Message.CONSTANT_REQUIRED.format(name));
+                reporter.error(f, a.missing(), Message.CONSTANT_REQUIRED.format(name));
             } else {
-                checkConstant(field, f, kind, constant, levels);
+                checkConstant(field, f, a.constant(), kind, constant, levels);
             }
         } else if (!constant.isEmpty()) {
-            reporter.error(f, FEATURE_CONSTANT, Message.CONSTANT_UNUSED.format(name, constant, missing));
+            reporter.error(f, a.constant(), Message.CONSTANT_UNUSED.format(name, constant, missing));
         }
-        return new FeatureModel(name, column, kind, type, List.copyOf(levels), encoding, scaling, missing, constant);
+        return new FeatureModel(name, column, kind, columns == null ? type : field.asType(), List.copyOf(levels),
+                encoding, scaling, missing, constant, null, columns);
     }
 
-    private void checkConstant(VariableElement field, Annotation f, FeatureKind kind, String constant,
-            List<String> levels) {
+    private void checkConstant(VariableElement field, Annotation f, Attr<String> constantAttr, FeatureKind kind,
+            String constant, List<String> levels) {
         String name = field.getSimpleName().toString();
         switch (kind) {
             case NUMERIC -> {
@@ -236,19 +306,19 @@ final class SchemaReader {
                         throw new NumberFormatException();
                     }
                 } catch (NumberFormatException e) {
-                    reporter.error(f, FEATURE_CONSTANT, Message.CONSTANT_INVALID.format(constant, name,
+                    reporter.error(f, constantAttr, Message.CONSTANT_INVALID.format(constant, name,
                             "a finite number", "Write e.g. constant = \"0\"."));
                 }
             }
             case BOOLEAN -> {
                 if (!constant.matches("(?i)true|false|yes|no|1|0|1\\.0|0\\.0|t|f|y|n")) {
-                    reporter.error(f, FEATURE_CONSTANT, Message.CONSTANT_INVALID.format(constant, name,
+                    reporter.error(f, constantAttr, Message.CONSTANT_INVALID.format(constant, name,
                             "a boolean", "Write constant = \"true\" or \"false\"."));
                 }
             }
             case CATEGORICAL -> {
                 if (!levels.isEmpty() && !levels.contains(constant)) {
-                    reporter.error(f, FEATURE_CONSTANT, Message.CONSTANT_INVALID.format(constant, name,
+                    reporter.error(f, constantAttr, Message.CONSTANT_INVALID.format(constant, name,
                             "one of its levels " + levels, "Use a declared level."));
                 }
             }

@@ -58,17 +58,43 @@ record SpecModel(
 
     enum FeatureKind { NUMERIC, BOOLEAN, CATEGORICAL, TEXT }
 
-    /** {@code text}: the settings of a {@code @Text} feature, null for the others. */
+    /**
+     * A feature, or with {@code columns} a group of them ({@code @Features}: {@code type} is then the
+     * field's array type, {@code kind} and the settings are every column's, {@code column} is empty).
+     * {@code text}: the settings of a {@code @Text} feature, null for the others.
+     */
     record FeatureModel(String name, String column, FeatureKind kind, TypeMirror type, List<String> levels,
-            Encoding encoding, Scaling scaling, Missing missing, String constant, TextModel text) {
+            Encoding encoding, Scaling scaling, Missing missing, String constant, TextModel text,
+            ColumnsModel columns) {
 
         FeatureModel(String name, String column, FeatureKind kind, TypeMirror type, List<String> levels,
                 Encoding encoding, Scaling scaling, Missing missing, String constant) {
-            this(name, column, kind, type, levels, encoding, scaling, missing, constant, null);
+            this(name, column, kind, type, levels, encoding, scaling, missing, constant, null, null);
         }
 
-        /** Network inputs this feature takes, or -1 when only the fitted levels tell (one-hot). */
+        boolean isGroup() {
+            return columns != null;
+        }
+
+        /** This group with a count fixed (by an image's pixel count). */
+        FeatureModel withCount(int count) {
+            return new FeatureModel(name, column, kind, type, levels, encoding, scaling, missing, constant, text,
+                    new ColumnsModel(columns.matching(), columns.from(), columns.to(), columns.every(), count));
+        }
+
+        /**
+         * Network inputs this feature takes (a group: all its columns), or -1 when only the data
+         * tell (one-hot levels learnt, or a group's column count found in the header).
+         */
         long width() {
+            if (columns != null) {
+                long each = columnWidth();
+                return columns.count() == 0 || each < 0 ? -1 : columns.count() * each;
+            }
+            return columnWidth();
+        }
+
+        private long columnWidth() {
             if (kind == FeatureKind.TEXT) {
                 return text.encoding() == TextEncoding.TOKENS ? text.maxTokens() : text.vocabulary();
             }
@@ -85,6 +111,16 @@ record SpecModel(
                 width++;
             }
             return missing == Missing.MISSING_CATEGORY ? width + 1 : width;
+        }
+    }
+
+    /**
+     * The selection of a {@code @Features} group: a name pattern, a range of the header, a step and
+     * the columns expected (0: any number). Resolved against the data's header at run time.
+     */
+    record ColumnsModel(String matching, String from, String to, int every, int count) {
+        boolean takesTheRest() {
+            return matching.isEmpty() && from.isEmpty() && to.isEmpty();
         }
     }
 

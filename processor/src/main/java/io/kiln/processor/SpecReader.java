@@ -105,6 +105,7 @@ final class SpecReader {
         // a series label may read a feature's column: the target is a later step of the same series
         Map<String, String> labelOwners = c.has(io.kiln.dsl.Series.class) ? new HashMap<>() : columnOwners;
         VariableElement outputField = null;
+        String restGroup = null; // the @Features field taking every column nothing else reads
 
         for (Element member : type.getEnclosedElements()) {
             if (member.getKind() != ElementKind.FIELD) {
@@ -129,6 +130,19 @@ final class SpecReader {
                         schema.claimColumn(columnOwners, feature.column(), field, role, SchemaReader.columnOf(role));
                         features.add(feature);
                     }
+                }
+                case "Features" -> {
+                    FeatureModel group = schema.readFeatures(field, role, defaults);
+                    if (group == null) {
+                        continue;
+                    }
+                    if (group.columns().takesTheRest()) {
+                        if (restGroup != null) {
+                            reporter.error(role, Message.FEATURES_REST_TWICE.format(restGroup, group.name()));
+                        }
+                        restGroup = group.name();
+                    }
+                    features.add(group);
                 }
                 case "Label" -> {
                     if (labelField != null) {
@@ -174,7 +188,7 @@ final class SpecReader {
             features = inputs.pixelFeatures(); // the only features of IDX data (declared ones are reported)
         }
         if (!idxDeclared && features.isEmpty() && !c.hasAnnotatedField(io.kiln.dsl.Feature.class)
-                && !c.hasAnnotatedField(io.kiln.dsl.Text.class)) {
+                && !c.hasAnnotatedField(io.kiln.dsl.Features.class) && !c.hasAnnotatedField(io.kiln.dsl.Text.class)) {
             reporter.error(model, Message.NO_FEATURES.format(type.getSimpleName()));
         }
         if (labelField == null) {
@@ -189,6 +203,9 @@ final class SpecReader {
         }
 
         ImageModel image = inputs.readImage(features);
+        if (image != null) {
+            features = InputReader.countGroupPixels(features, image); // a group's count the image implies
+        }
         SeriesModel series = inputs.readSeries(features);
         if (image != null && series != null) {
             reporter.error(c.annotation(io.kiln.dsl.Series.class), Message.INPUT_CONFLICT.format());

@@ -98,7 +98,14 @@ final class SpecText {
                         .append(") ").append(f.type()).append(' ').append(f.name()).append(";\n");
                 continue;
             }
-            t.append("  @Feature(column = \"").append(f.column()).append("\", kind = ").append(f.kind());
+            if (f.isGroup()) {
+                SpecModel.ColumnsModel c = f.columns();
+                t.append("  @Features(matching = \"").append(c.matching()).append("\", from = \"").append(c.from())
+                        .append("\", to = \"").append(c.to()).append("\", every = ").append(c.every())
+                        .append(", count = ").append(c.count()).append(", kind = ").append(f.kind());
+            } else {
+                t.append("  @Feature(column = \"").append(f.column()).append("\", kind = ").append(f.kind());
+            }
             if (!f.levels().isEmpty()) {
                 t.append(", levels = ").append(f.levels());
             }

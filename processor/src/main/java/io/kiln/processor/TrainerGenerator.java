@@ -44,7 +44,7 @@ final class TrainerGenerator {
                 .addStatement("return $T.train(DEFINITION, options)", Names.TRAINER)
                 .build();
         TypeSpec.Builder type = TypeSpec.classBuilder(spec.simpleName() + "Trainer");
-        if (spec.idx() == null && spec.features().size() > FEATURES_PER_METHOD) {
+        if (spec.idx() == null && !hasGroups(spec) && spec.features().size() > FEATURES_PER_METHOD) {
             featureMethods(spec.features()).forEach(type::addMethod);
         }
         return type
@@ -92,11 +92,17 @@ final class TrainerGenerator {
         if (spec.idx() != null) { // the pixels, named as the processor named them
             b.add(".features($T.features($L, $L, $L))\n", Names.IMAGE_PIXELS, spec.image().height(),
                     spec.image().width(), spec.image().channels());
-        } else if (spec.features().size() > FEATURES_PER_METHOD) {
+        } else if (!hasGroups(spec) && spec.features().size() > FEATURES_PER_METHOD) {
             b.add(".features(features())\n"); // too many for one method's 64 KB of bytecode
         } else {
             for (FeatureModel f : spec.features()) {
-                b.add(".feature($L)\n", feature(f));
+                if (f.isGroup()) { // its columns are found in the data's header when training reads it
+                    SpecModel.ColumnsModel c = f.columns();
+                    b.add(".features(new $T($L, $S, $S, $S, $L, $L))\n", Names.FEATURE_GROUP, feature(f),
+                            c.matching(), c.from(), c.to(), c.every(), c.count());
+                } else {
+                    b.add(".feature($L)\n", feature(f));
+                }
             }
         }
         if (spec.series() != null) {
@@ -134,6 +140,10 @@ final class TrainerGenerator {
         b.add(".build()");
         b.unindent().unindent();
         return b.build();
+    }
+
+    static boolean hasGroups(SpecModel spec) {
+        return spec.features().stream().anyMatch(FeatureModel::isGroup);
     }
 
     /** Feature schemas written in one method; about 25 bytes of bytecode each. */

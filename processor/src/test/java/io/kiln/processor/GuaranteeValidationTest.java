@@ -158,7 +158,7 @@ class GuaranteeValidationTest {
                 "    @Output Layer out;",
                 "}");
         assertOnlyErrorAt(spec, Message.RESERVED_NAME.format("hashCode", "Input", "a method every Java record has",
-                "hash"), "double hashCode");
+                " and keep reading its column with column = \"hash\""), "double hashCode");
     }
 
     @Test
@@ -170,7 +170,8 @@ class GuaranteeValidationTest {
                 "    @Label boolean probability;",
                 "    @Output Layer out;",
                 "}"), Message.RESERVED_NAME.format("probability", "Prediction",
-                "the component that holds the predicted probability", "probability"), "boolean probability");
+                "the component that holds the predicted probability",
+                " and keep reading its column with column = \"probability\""), "boolean probability");
         assertOnlyErrorAt(spec("Odd",
                 "@Model(task = Task.MULTICLASS_CLASSIFICATION)",
                 "class Odd {",
@@ -178,7 +179,8 @@ class GuaranteeValidationTest {
                 "    @Label(classes = {\"a\", \"b\", \"c\"}) String probabilities;",
                 "    @Output Layer out;",
                 "}"), Message.RESERVED_NAME.format("probabilities", "Prediction",
-                "the component that holds the predicted probabilities", "probabilities"), "String probabilities");
+                "the component that holds the predicted probabilities",
+                " and keep reading its column with column = \"probabilities\""), "String probabilities");
         // a regression has no probabilities: the name is free there
         assertAccepted(compile(spec("Fine",
                 "@Model(task = Task.SCALAR_REGRESSION)",

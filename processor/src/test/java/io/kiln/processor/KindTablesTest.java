@@ -59,7 +59,7 @@ class KindTablesTest {
 
     @Test
     void everyLayerAnnotationHasOneKindAndEveryKindOneRecord() throws Exception {
-        Set<String> roles = Set.of("Feature", "Text", "Label");
+        Set<String> roles = Set.of("Feature", "Features", "Text", "Label");
         Set<String> layerAnnotations = dslAnnotations().stream().filter(KindTablesTest::onFields)
                 .map(Class::getSimpleName).filter(n -> !roles.contains(n)).collect(Collectors.toCollection(TreeSet::new));
         Set<String> registered = LayerKinds.ALL.stream().map(k -> k.annotation().getSimpleName())

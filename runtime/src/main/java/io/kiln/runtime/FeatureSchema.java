@@ -17,9 +17,11 @@ import java.util.List;
  * @param missing treatment of missing values
  * @param constant the replacement for {@link Missing#CONSTANT}
  * @param text the tokenization and encoding of a text feature; null for the other kinds
+ * @param group the {@link FeatureGroup} whose columns this feature is one of (the spec's
+ *     {@code @Features} field), or null for a feature declared on its own
  */
 public record FeatureSchema(String name, String column, FeatureKind kind, List<String> levels, Encoding encoding,
-        Scaling scaling, Missing missing, String constant, TextSettings text) {
+        Scaling scaling, Missing missing, String constant, TextSettings text, String group) {
 
     public FeatureSchema {
         levels = List.copyOf(levels);
@@ -29,8 +31,18 @@ public record FeatureSchema(String name, String column, FeatureKind kind, List<S
     }
 
     public FeatureSchema(String name, String column, FeatureKind kind, List<String> levels, Encoding encoding,
+            Scaling scaling, Missing missing, String constant, TextSettings text) {
+        this(name, column, kind, levels, encoding, scaling, missing, constant, text, null);
+    }
+
+    public FeatureSchema(String name, String column, FeatureKind kind, List<String> levels, Encoding encoding,
             Scaling scaling, Missing missing, String constant) {
-        this(name, column, kind, levels, encoding, scaling, missing, constant, null);
+        this(name, column, kind, levels, encoding, scaling, missing, constant, null, null);
+    }
+
+    /** This feature's settings for one column of the group {@code group}, named after the column. */
+    public FeatureSchema forColumn(String column, String group) {
+        return new FeatureSchema(column, column, kind, levels, encoding, scaling, missing, constant, text, group);
     }
 
     /** A free-text feature; a missing value is an empty text. */

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -108,6 +109,109 @@ public final class KilnModel {
             throw new IllegalArgumentException("Model '" + metadata.name() + "' was trained on features " + mine
                     + ", not " + names + ". Load a model trained from this spec.");
         }
+    }
+
+    /**
+     * Where each of a spec's declared inputs goes among the model's features: for a feature
+     * declared on its own, its one position; for a group of columns ({@code @Features}), the
+     * positions of its columns in order. Fails unless the components name every feature once, in
+     * the model's order: the model was not trained from this spec.
+     *
+     * @param components the spec's feature and {@code @Features} field names, in declaration order
+     */
+    public int[][] inputLayout(List<String> components) {
+        List<FeatureTransform> features = metadata.features();
+        java.util.Set<String> named = new java.util.HashSet<>(components);
+        int[][] layout = new int[components.size()][];
+        int next = 0;
+        for (int c = 0; c < components.size(); c++) {
+            String name = components.get(c);
+            int start = next;
+            if (next < features.size() && features.get(next).group() == null && name.equals(features.get(next).name())) {
+                layout[c] = new int[] {next++};
+                continue;
+            }
+            while (next < features.size() && name.equals(features.get(next).group())) {
+                next++;
+            }
+            if (next == start) {
+                // a model file that does not mark groups (one trained from a feature per column): the group is
+                // the run of unmarked features up to the one the next component names
+                while (next < features.size() && features.get(next).group() == null
+                        && !named.contains(features.get(next).name())) {
+                    next++;
+                }
+            }
+            if (next == start) {
+                throw new IllegalArgumentException("Model '" + metadata.name() + "' was trained on features "
+                        + describeInputs() + ", not " + components + ". Load a model trained from this spec.");
+            }
+            layout[c] = java.util.stream.IntStream.range(start, next).toArray();
+        }
+        if (next != features.size()) {
+            throw new IllegalArgumentException("Model '" + metadata.name() + "' was trained on features "
+                    + describeInputs() + ", not " + components + ". Load a model trained from this spec.");
+        }
+        return layout;
+    }
+
+    /** The model's inputs as declared: each feature's name, a group of columns as {@code name[n columns]}. */
+    private List<String> describeInputs() {
+        List<String> names = new ArrayList<>();
+        List<FeatureTransform> features = metadata.features();
+        for (int f = 0; f < features.size(); ) {
+            String group = features.get(f).group();
+            if (group == null) {
+                names.add(features.get(f++).name());
+                continue;
+            }
+            int n = 0;
+            while (f < features.size() && group.equals(features.get(f).group())) {
+                f++;
+                n++;
+            }
+            names.add(group + "[" + n + " columns]");
+        }
+        return names;
+    }
+
+    /**
+     * One row of feature values from a spec's declared inputs laid out by {@link #inputLayout}: a
+     * group's value is an array (of numbers, booleans, strings or enum constants) with a value per
+     * column, in the order of its columns; null stands for all of them missing.
+     */
+    public Object[] inputRow(int[][] layout, Object... components) {
+        if (components.length != layout.length) {
+            throw new IllegalArgumentException(components.length + " inputs; the layout has " + layout.length);
+        }
+        Object[] row = new Object[metadata.features().size()];
+        for (int c = 0; c < layout.length; c++) {
+            int[] at = layout[c];
+            Object v = components[c];
+            if (at.length == 1 && (v == null || !v.getClass().isArray())) {
+                row[at[0]] = v;
+                continue;
+            }
+            if (v == null) {
+                continue; // every column missing
+            }
+            if (!v.getClass().isArray()) {
+                throw new IllegalArgumentException("'" + metadata.features().get(at[0]).group() + "' takes an array "
+                        + "of " + at.length + " values, not " + v.getClass().getSimpleName());
+            }
+            int n = java.lang.reflect.Array.getLength(v);
+            if (n != at.length) {
+                String group = metadata.features().get(at[0]).group();
+                throw new IllegalArgumentException("'" + group + "' has " + n + " values; model '" + metadata.name()
+                        + "' was trained on " + at.length + " columns of it ("
+                        + metadata.features().get(at[0]).column() + " to "
+                        + metadata.features().get(at[at.length - 1]).column() + ")");
+            }
+            for (int k = 0; k < n; k++) {
+                row[at[k]] = java.lang.reflect.Array.get(v, k);
+            }
+        }
+        return row;
     }
 
     /** Predicts rows of typed feature values, in feature order (Number, Boolean, String or enum; null = missing). */

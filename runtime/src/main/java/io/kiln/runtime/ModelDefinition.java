@@ -23,6 +23,8 @@ public final class ModelDefinition {
     private final CsvSource testData;
     private final List<FeatureSchema> features;
     private final List<FeatureSchema> declaredFeatures;
+    /** {@code @Features} groups not yet resolved against a header, each after the features declared before it. */
+    private final List<Placed> groups;
     private final SeriesWindow series;
     private final int[] image;
     private final ImageAugmentation augmentation;
@@ -53,7 +55,17 @@ public final class ModelDefinition {
                     + b.protocol.describe());
         }
         this.declaredFeatures = List.copyOf(b.features);
+        this.groups = List.copyOf(b.groups);
         this.series = b.series;
+        if (!groups.isEmpty() && (series != null || data != null && data.isIdx())) {
+            throw new IllegalArgumentException("[kiln.features-input] A group of columns (@Features) reads a table's "
+                    + "columns; " + (series != null ? "a series" : "IDX data") + " has none. Declare its features one "
+                    + "by one.");
+        }
+        if (groups.stream().filter(g -> g.group().takesTheRest()).count() > 1) {
+            throw new IllegalArgumentException("[kiln.features-rest] Several groups of columns take every column no "
+                    + "other declaration reads. Give each but one a selection (matching, from, to).");
+        }
         this.image = b.image;
         this.augmentation = b.augmentation;
         if (augmentation != null && image == null) {
@@ -65,7 +77,7 @@ public final class ModelDefinition {
                     + "their size. Declare the image's size.");
         }
         this.features = series == null ? declaredFeatures : series.expand(declaredFeatures);
-        if (image != null && (long) image[0] * image[1] * image[2] != declaredFeatures.size()) {
+        if (image != null && groups.isEmpty() && (long) image[0] * image[1] * image[2] != declaredFeatures.size()) {
             throw new IllegalArgumentException("[kiln.image-size] A " + image[0] + "x" + image[1] + "x" + image[2]
                     + " image has " + (long) image[0] * image[1] * image[2] + " pixels, but the definition declares "
                     + declaredFeatures.size() + " features. Declare one numeric feature per pixel, in order.");
@@ -114,7 +126,7 @@ public final class ModelDefinition {
         }
         this.network = b.network;
         this.graph = b.graph;
-        if (features.isEmpty()) {
+        if (features.isEmpty() && groups.isEmpty()) {
             throw new IllegalArgumentException("[kiln.no-features] Model '" + name + "' declares no features. Give it "
                     + "at least one feature.");
         }
@@ -125,6 +137,13 @@ public final class ModelDefinition {
      * holdout). Early stopping and reduce-on-plateau need the protocol to have validation data.
      */
     public ModelDefinition withProtocol(EvaluationProtocol other) {
+        Builder b = copy();
+        b.protocol = Objects.requireNonNull(other);
+        return b.build();
+    }
+
+    /** A builder holding everything this definition declares. */
+    private Builder copy() {
         Builder b = new Builder(name, task);
         b.specClass = specClass;
         b.specText = specText;
@@ -132,11 +151,12 @@ public final class ModelDefinition {
         b.data = data;
         b.testData = testData;
         b.features.addAll(declaredFeatures);
+        b.groups.addAll(groups);
         b.series = series;
         b.image = image;
         b.augmentation = augmentation;
         b.label = label;
-        b.protocol = Objects.requireNonNull(other);
+        b.protocol = protocol;
         b.fit = fit;
         b.earlyStopping = earlyStopping;
         b.learningRate = learningRate;
@@ -147,6 +167,184 @@ public final class ModelDefinition {
         b.outputIsIdentity = standardizeTargets;
         b.network = network;
         b.graph = graph;
+        return b;
+    }
+
+    /** A group of columns and the number of features declared before it. */
+    private record Placed(int at, FeatureGroup group) {}
+
+    /** The {@code @Features} groups whose columns are found in the data's header; empty when there are none. */
+    public List<FeatureGroup> featureGroups() {
+        return groups.stream().map(Placed::group).toList();
+    }
+
+    /**
+     * Whether some features are groups of columns not yet resolved: {@link #features()} is then
+     * known only from {@link #resolveColumns} (training reads the header) or {@link #resolvedFor}
+     * (a trained model's columns).
+     */
+    public boolean hasFeatureGroups() {
+        return !groups.isEmpty();
+    }
+
+    /**
+     * This definition with each group of columns resolved against a data file's header: its
+     * features are then each group's columns, in place of the group. Without groups, itself.
+     *
+     * @param source the file's name, for errors
+     * @param header the column names; empty for a file without a header, whose columns are then
+     *     taken by position (the features and groups in declaration order, then the label), so every
+     *     group but one needs a count
+     * @param width fields per row (used without a header)
+     */
+    public ModelDefinition resolveColumns(String source, List<String> header, int width, char delimiter) {
+        if (groups.isEmpty()) {
+            return this;
+        }
+        List<List<String>> columns = header.isEmpty() ? byPosition(source, width) : byName(source, header, delimiter);
+        return expanded(columns, source);
+    }
+
+    /**
+     * This definition with each group of columns resolved as {@code model} resolved them when it was
+     * trained (the model file records each feature's group). Without groups, itself.
+     */
+    public ModelDefinition resolvedFor(KilnModel model) {
+        if (groups.isEmpty()) {
+            return this;
+        }
+        // the spec's inputs in declaration order: features declared alone, and groups
+        List<String> inputs = new ArrayList<>();
+        List<Integer> groupAt = new ArrayList<>();
+        int next = 0;
+        for (Placed p : groups) {
+            declaredFeatures.subList(next, p.at()).forEach(f -> inputs.add(f.name()));
+            next = p.at();
+            groupAt.add(inputs.size());
+            inputs.add(p.group().name());
+        }
+        declaredFeatures.subList(next, declaredFeatures.size()).forEach(f -> inputs.add(f.name()));
+        int[][] layout = model.inputLayout(inputs);
+        List<io.kiln.runtime.internal.preprocess.FeatureTransform> trained = model.metadata().features();
+        List<List<String>> columns = new ArrayList<>();
+        for (int at : groupAt) {
+            columns.add(java.util.Arrays.stream(layout[at]).mapToObj(i -> trained.get(i).column()).toList());
+        }
+        return expanded(columns, model.metadata().name());
+    }
+
+    private List<List<String>> byName(String source, List<String> header, char delimiter) {
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        for (FeatureSchema f : declaredFeatures) {
+            Integer at = LabeledData.headerPosition(source, header, f.column());
+            if (at != null) {
+                taken.add(at); // a missing one is reported when the rows are read
+            }
+        }
+        for (String c : label.columns()) {
+            Integer at = LabeledData.headerPosition(source, header, c);
+            if (at != null) {
+                taken.add(at);
+            }
+        }
+        List<List<Integer>> selected = new ArrayList<>();
+        java.util.Map<Integer, String> owner = new java.util.HashMap<>();
+        for (int pass = 0; pass < 2; pass++) { // the groups with a selection first, then the one taking the rest
+            for (int g = 0; g < groups.size(); g++) {
+                FeatureGroup group = groups.get(g).group();
+                if (pass == 0 == group.takesTheRest()) {
+                    continue;
+                }
+                java.util.Set<Integer> unavailable = new java.util.HashSet<>(taken);
+                if (pass == 1) {
+                    unavailable.addAll(owner.keySet());
+                }
+                List<Integer> positions = group.select(source, header, unavailable, delimiter);
+                for (int i : positions) {
+                    String other = owner.putIfAbsent(i, group.name());
+                    if (other != null) {
+                        throw new DataException(source, 1, "'" + header.get(i) + "'", "@Features '" + other
+                                + "' and '" + group.name() + "' both select column '" + header.get(i)
+                                + "'. Narrow one of the selections.");
+                    }
+                }
+                while (selected.size() <= g) {
+                    selected.add(null);
+                }
+                selected.set(g, positions);
+            }
+        }
+        List<List<String>> columns = new ArrayList<>();
+        for (List<Integer> positions : selected) {
+            columns.add(positions.stream().map(header::get).toList());
+        }
+        return columns;
+    }
+
+    private List<List<String>> byPosition(String source, int width) {
+        int known = declaredFeatures.size() + label.columns().size();
+        FeatureGroup open = null;
+        for (Placed p : groups) {
+            FeatureGroup g = p.group();
+            if (!g.takesTheRest()) {
+                throw new DataException(source, 1, null, "@Features '" + g.name() + "' selects " + g.describe()
+                        + ", but the file has no header to find them by name. Declare header = true and give the "
+                        + "file a header line, or select by count alone.");
+            }
+            if (g.count() > 0) {
+                known += g.count();
+            } else if (open != null) {
+                throw new DataException(source, 1, null, "the file has no header, so its columns are taken by "
+                        + "position, and @Features '" + open.name() + "' and '" + g.name() + "' do not say how many "
+                        + "each takes. Declare count on one of them.");
+            } else {
+                open = g;
+            }
+        }
+        int rest = width - known;
+        if (open != null && rest < 1 || open == null && rest != 0) {
+            throw new DataException(source, 1, null, "the file has no header, so its " + width + " columns are "
+                    + "taken by position: the declared features, the groups' counts and the label make " + known
+                    + (open != null ? ", which leaves no column for @Features '" + open.name() + "'"
+                            : ", not " + width) + ". Check the file, or the counts.");
+        }
+        List<List<String>> columns = new ArrayList<>();
+        for (Placed p : groups) {
+            int n = p.group().count() > 0 ? p.group().count() : rest;
+            List<String> names = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                names.add(p.group().name() + "[" + i + "]");
+            }
+            columns.add(names);
+        }
+        return columns;
+    }
+
+    /** The definition with group {@code g}'s columns {@code columns.get(g)} in its place. */
+    private ModelDefinition expanded(List<List<String>> columns, String source) {
+        List<FeatureSchema> all = new ArrayList<>();
+        int next = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            Placed p = groups.get(g);
+            all.addAll(declaredFeatures.subList(next, p.at()));
+            next = p.at();
+            p.group().requireCount(source, columns.get(g).size(), "'" + source + "'");
+            all.addAll(p.group().features(columns.get(g)));
+        }
+        all.addAll(declaredFeatures.subList(next, declaredFeatures.size()));
+        java.util.Map<String, String> names = new java.util.HashMap<>();
+        for (FeatureSchema f : all) {
+            String before = names.put(f.name(), f.group() == null ? "feature" : "@Features '" + f.group() + "'");
+            if (before != null) {
+                throw new DataException(source, 1, "'" + f.name() + "'", "a column of " + (f.group() == null
+                        ? "feature" : "@Features '" + f.group() + "'") + " is named '" + f.name() + "', as a " + before
+                        + " is. Rename the field, or narrow the selection.");
+            }
+        }
+        Builder b = copy();
+        b.features.clear();
+        b.features.addAll(all);
+        b.groups.clear();
         return b.build();
     }
 
@@ -164,6 +362,7 @@ public final class ModelDefinition {
         b.data = base.data;
         b.testData = base.testData;
         b.features.addAll(base.declaredFeatures);
+        b.groups.addAll(base.groups);
         b.label = base.label;
         b.protocol = base.protocol;
         b.fit = base.fit;
@@ -218,11 +417,21 @@ public final class ModelDefinition {
      * each declared feature, named {@code feature[t-k]}.
      */
     public List<FeatureSchema> features() {
+        requireResolved();
         return features;
+    }
+
+    private void requireResolved() {
+        if (!groups.isEmpty()) {
+            throw new IllegalStateException("Model '" + name + "' declares @Features '" + groups.get(0).group().name()
+                    + "', whose columns are known once a data file's header is read: resolve the definition first "
+                    + "(resolveColumns, or resolvedFor a trained model).");
+        }
     }
 
     /** The features as the spec declares them (for a series, one per channel of each time step). */
     public List<FeatureSchema> declaredFeatures() {
+        requireResolved();
         return declaredFeatures;
     }
 
@@ -371,6 +580,7 @@ public final class ModelDefinition {
         private CsvSource data;
         private CsvSource testData;
         private final List<FeatureSchema> features = new ArrayList<>();
+        private final List<Placed> groups = new ArrayList<>();
         private SeriesWindow series;
         private int[] image;
         private ImageAugmentation augmentation;
@@ -422,6 +632,15 @@ public final class ModelDefinition {
         /** Several features, in order (e.g. {@link ImagePixels#features}). */
         public Builder features(List<FeatureSchema> list) {
             features.addAll(list);
+            return this;
+        }
+
+        /**
+         * Many columns at once, found in the data's header when training reads it ({@link
+         * #resolveColumns}); their features come after the features added so far.
+         */
+        public Builder features(FeatureGroup group) {
+            groups.add(new Placed(features.size(), Objects.requireNonNull(group)));
             return this;
         }
 

@@ -40,9 +40,11 @@ public final class Trainer {
     /**
      * Data prepared for a definition: the rows, the outer split and the training settings. For
      * k-fold the split's {@code train} rows are those cross-validated and its {@code test} rows the
-     * final test set (possibly empty); its validation is empty.
+     * final test set (possibly empty); its validation is empty. {@code definition} is the one the
+     * data was read by: with its groups of columns ({@code @Features}) resolved against the data's header.
      */
-    public record Prepared(CsvSource source, LabeledData data, Splits.Holdout split, FitSettings fit) {}
+    public record Prepared(CsvSource source, LabeledData data, Splits.Holdout split, FitSettings fit,
+            ModelDefinition definition) {}
 
     /**
      * Reads the data (the override in {@code options} or the declared source) and splits it; with a
@@ -57,14 +59,21 @@ public final class Trainer {
         int[] kept = Rows.sample(all.split().train(), rows, all.fit().seed());
         Arrays.sort(kept);
         return new Prepared(all.source(), all.data(), new Splits.Holdout(kept, all.split().validation(),
-                all.split().test()), all.fit());
+                all.split().test()), all.fit(), all.definition());
     }
 
     private static Prepared prepareAll(ModelDefinition def, TrainOptions options) {
         CsvSource source = source(def, options.data());
         try {
-            // a split ordered by a column (temporal) reads it from the table, so the table is kept
-            CsvTable table = def.protocol().orderColumn() != null ? def.readTable(source) : null;
+            CsvTable table = null;
+            if (def.hasFeatureGroups()) { // the header tells which columns the groups read
+                table = CsvTable.read(source);
+                int width = table.rows().isEmpty() ? table.header().size() : table.rows().get(0).cells().length;
+                def = def.resolveColumns(source.name(), table.header(), width, source.delimiter());
+            } else if (def.protocol().orderColumn() != null) {
+                // a split ordered by a column (temporal) reads it from the table, so the table is kept
+                table = def.readTable(source);
+            }
             LabeledData data = table != null ? LabeledData.read(table, source, def.features(), def.label(), def.task())
                     : def.readData(source, true);
             FitSettings fit = options.apply(def.fit());
@@ -72,9 +81,9 @@ public final class Trainer {
                 // the official test set: its rows follow the data's; validation rows come from the data alone
                 LabeledData test = def.readData(def.testData(), true);
                 return new Prepared(source, data.concat(test),
-                        def.protocol().splitWithTestSet(data, test.size(), fit.seed()), fit);
+                        def.protocol().splitWithTestSet(data, test.size(), fit.seed()), fit, def);
             }
-            return new Prepared(source, data, def.protocol().split(table, data, fit.seed()), fit);
+            return new Prepared(source, data, def.protocol().split(table, data, fit.seed()), fit, def);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -110,6 +119,9 @@ public final class Trainer {
     /** Trains by the definition's protocol and evaluates the final model. */
     public static TrainingResult train(ModelDefinition def, Prepared prepared, TrainOptions options) {
         NativeThreads.configure();
+        if (def.hasFeatureGroups()) {
+            def = prepared.definition(); // resolved against the data's header
+        }
         long started = System.nanoTime();
         LabeledData data = prepared.data();
         Splits.Holdout split = prepared.split();
@@ -237,6 +249,7 @@ public final class Trainer {
     public static Sanity sanity(ModelDefinition def, TrainOptions options, int rows, int epochs) {
         NativeThreads.configure();
         Prepared p = prepare(def, options);
+        def = p.definition();
         int[] pool = p.split().train();
         int[] sample = Rows.sample(pool, rows, p.fit().seed());
         FitSettings fit = new FitSettings(epochs, sample.length, p.fit().seed());

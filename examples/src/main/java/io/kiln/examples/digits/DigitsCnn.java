@@ -4,7 +4,7 @@ import io.kiln.dsl.Adam;
 import io.kiln.dsl.Conv2D;
 import io.kiln.dsl.CsvData;
 import io.kiln.dsl.Dense;
-import io.kiln.dsl.Feature;
+import io.kiln.dsl.Features;
 import io.kiln.dsl.Fit;
 import io.kiln.dsl.Holdout;
 import io.kiln.dsl.Image;
@@ -17,8 +17,8 @@ import io.kiln.dsl.Task;
 
 /**
  * The handwritten digits of {@link Digits} read as what they are, 8x8 grayscale images, by a small
- * convolutional network. The pixel columns are declared in row order, so {@code @Image} turns them
- * into the image; the processor checks each layer's output shape at compile time (see the layer
+ * convolutional network. One field declares the 64 pixel columns, which the file holds in row
+ * order, so {@code @Image} turns them into the image; the processor checks each layer's output shape at compile time (see the layer
  * table in the generated {@code DigitsCnnNetwork}, or the {@code summary} command).
  */
 @Model(task = Task.MULTICLASS_CLASSIFICATION, name = "digits-cnn")
@@ -28,15 +28,7 @@ import io.kiln.dsl.Task;
 @Adam(learningRate = 0.003)
 @Fit(epochs = 20, batchSize = 32, seed = 42)
 public class DigitsCnn {
-    @Feature double pixel_0_0; @Feature double pixel_0_1; @Feature double pixel_0_2; @Feature double pixel_0_3; @Feature double pixel_0_4; @Feature double pixel_0_5; @Feature double pixel_0_6; @Feature double pixel_0_7;
-    @Feature double pixel_1_0; @Feature double pixel_1_1; @Feature double pixel_1_2; @Feature double pixel_1_3; @Feature double pixel_1_4; @Feature double pixel_1_5; @Feature double pixel_1_6; @Feature double pixel_1_7;
-    @Feature double pixel_2_0; @Feature double pixel_2_1; @Feature double pixel_2_2; @Feature double pixel_2_3; @Feature double pixel_2_4; @Feature double pixel_2_5; @Feature double pixel_2_6; @Feature double pixel_2_7;
-    @Feature double pixel_3_0; @Feature double pixel_3_1; @Feature double pixel_3_2; @Feature double pixel_3_3; @Feature double pixel_3_4; @Feature double pixel_3_5; @Feature double pixel_3_6; @Feature double pixel_3_7;
-    @Feature double pixel_4_0; @Feature double pixel_4_1; @Feature double pixel_4_2; @Feature double pixel_4_3; @Feature double pixel_4_4; @Feature double pixel_4_5; @Feature double pixel_4_6; @Feature double pixel_4_7;
-    @Feature double pixel_5_0; @Feature double pixel_5_1; @Feature double pixel_5_2; @Feature double pixel_5_3; @Feature double pixel_5_4; @Feature double pixel_5_5; @Feature double pixel_5_6; @Feature double pixel_5_7;
-    @Feature double pixel_6_0; @Feature double pixel_6_1; @Feature double pixel_6_2; @Feature double pixel_6_3; @Feature double pixel_6_4; @Feature double pixel_6_5; @Feature double pixel_6_6; @Feature double pixel_6_7;
-    @Feature double pixel_7_0; @Feature double pixel_7_1; @Feature double pixel_7_2; @Feature double pixel_7_3; @Feature double pixel_7_4; @Feature double pixel_7_5; @Feature double pixel_7_6; @Feature double pixel_7_7;
-
+    @Features double[] pixels; // every column but the label: the 64 pixels, in row order
 
     @Label(column = "label", classes = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}) int digit;
 

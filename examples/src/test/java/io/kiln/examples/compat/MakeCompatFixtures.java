@@ -156,6 +156,14 @@ public final class MakeCompatFixtures {
             types[i] = components[i].getType();
         }
         Constructor<?> constructor = inputClass.getDeclaredConstructor(types);
+        if (types.length == 1 && types[0] == double[].class && args.length > 1) {
+            // a spec that declared a feature per column then, and one @Features group now: the values in one array
+            double[] values = new double[args.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = ((Number) args[i]).doubleValue();
+            }
+            return constructor.newInstance((Object) values);
+        }
         return constructor.newInstance(args);
     }
 }

@@ -307,6 +307,10 @@ final class FuzzHarness {
             }
             return row;
         }
+        if (column != null && spec.window() == 0 && type.isArray()) { // an @Features group: a value per column
+            long n = spec.features().stream().filter(c -> c.field().equals(column.field())).count();
+            return type == float[].class ? toFloats(random.doubles(n).toArray()) : random.doubles(n).toArray();
+        }
         if (type == double[].class) { // one feature's series window, an IDX image, or all features of a wide spec
             return random.doubles(column != null ? spec.window() : spec.idx() ? spec.pixels() : spec.features().size())
                     .toArray();
@@ -336,6 +340,14 @@ final class FuzzHarness {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static float[] toFloats(double[] values) {
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return floats;
+    }
 
     /** Runs the Kiln processor unchanged, recording the names of the files it creates through the Filer. */
     private static final class Recording extends AbstractProcessor {

@@ -48,7 +48,7 @@ import net.jqwik.api.Arbitrary;
  */
 public final class SpecGenerator {
     /** Every annotation of the DSL, for the summary's coverage line. */
-    static final List<String> ANNOTATIONS = List.of("Model", "CsvData", "IdxData", "Feature", "Text", "Label",
+    static final List<String> ANNOTATIONS = List.of("Model", "CsvData", "IdxData", "Feature", "Features", "Text", "Label",
             "Image", "Series", "Dense", "Dropout", "BatchNorm", "Conv2D", "SeparableConv2D", "Pool2D", "GlobalPool",
             "Conv1D", "Pool1D", "Lstm", "SimpleRnn", "LastTimeStep", "Embedding", "SelfAttention", "Residual",
             "Output", "Sgd", "Adam", "AdamW", "RmsProp", "AdaGrad", "Fit", "Holdout", "KFold", "TemporalSplit",
@@ -61,6 +61,7 @@ public final class SpecGenerator {
             Double.NEGATIVE_INFINITY, Double.MAX_VALUE, Double.MIN_VALUE, 1e6};
     private static final List<String> TRICKY_NAMES = List.of("hashCode", "toString", "probability", "probabilities",
             "wait", "getClass", "model", "rows", "result", "inputs", "in", "p", "i", "FEATURES", "pixels", "value",
+            "INPUTS", "layout",
             "größe", "$x");
     private static final List<String> CLASS_NAMES = List.of("no", "yes", "cat", "dog", "bird", "fish", "a b", "x,y",
             "0", "1");
@@ -98,6 +99,8 @@ public final class SpecGenerator {
     private char delimiter = ',';
     private double learningRate = 0.001;
     private boolean officialTestSet;
+    /** The fields of {@code @Features} groups (and "unread", the columns a step skips). */
+    private final Set<String> groupFields = new HashSet<>();
 
     private SpecGenerator(Random random, long index) {
         this.r = random;
@@ -211,9 +214,23 @@ public final class SpecGenerator {
     private void features() {
         switch (kind) {
             case TABLE -> repeat(between(1, 6), this::tableFeature);
-            case WIDE -> repeat(between(130, 140), () -> numeric("x" + columns.size(), "double"));
-            case IMAGE -> repeat(image[0] * image[1] * image[2] + (p(EDGE) ? pick(-1, 1) : 0),
-                    () -> numeric("pixel" + columns.size(), "double"));
+            case WIDE -> {
+                int n = between(130, 140);
+                if (p(0.5)) {
+                    group("x", n, true, false);
+                } else {
+                    repeat(n, () -> numeric("x" + columns.size(), "double"));
+                }
+            }
+            case IMAGE -> {
+                int n = image[0] * image[1] * image[2] + (p(EDGE) ? pick(-1, 1) : 0);
+                if (p(0.5)) {
+                    // a column more or less than the image's pixels is declared, so that the processor sees it
+                    group("pixel", n, false, n != image[0] * image[1] * image[2]);
+                } else {
+                    repeat(n, () -> numeric("pixel" + columns.size(), "double"));
+                }
+            }
             case IDX -> repeat(p(EDGE) ? 1 : 0, this::tableFeature);
             case SERIES -> {
                 repeat(between(1, 3), () -> numeric("s" + columns.size(), pick("double", "float", "Double", "int")));
@@ -227,6 +244,43 @@ public final class SpecGenerator {
                 text(TextEncoding.BAG_OF_WORDS);
                 repeat(between(0, 3), this::tableFeature);
             }
+        }
+    }
+
+    /**
+     * One {@code @Features} field over {@code n} numeric columns {@code prefix0 ..}: found by a pattern, a
+     * range or (in a file without a header) by count; now and then every other one of them ({@code
+     * stepped}), with shared settings, or with a selection the processor must reject. {@code declareCount}:
+     * the count is declared (a wrong number of pixels must be a compile error, not one at run time).
+     */
+    private void group(String prefix, int n, boolean stepped, boolean declareCount) {
+        String field = fieldName(prefix + "s", 0.04);
+        groupFields.add(field);
+        groupFields.add("unread");
+        Ann a = new Ann("Features");
+        int every = stepped && header && p(0.15) ? 2 : 1;
+        if (!header) { // columns by position: the count says how many
+            a.set("count", n);
+        } else {
+            switch (r.nextInt(4)) {
+                case 0 -> a.set("matching", prefix + "\\d+");
+                case 1 -> a.set("from", prefix + "0").set("to", prefix + (n - 1));
+                case 2 -> a.set("from", prefix + "0"); // to the last column: the label's is left out
+                default -> a.set("matching", prefix + ".*").set("to", prefix + (n - 1));
+            }
+            a.setIf(every > 1, "every", every);
+            a.setIf(declareCount || p(0.3), "count", every > 1 ? (n + 1) / 2 : n);
+        }
+        a.setIf(p(EDGE), "every", pick(0, -1));
+        a.setIf(p(EDGE), "count", -1);
+        a.setIf(p(EDGE), "matching", prefix + "[");
+        a.setIf(p(EDGE), "levels", List.of("a", "b"));
+        a.setIf(p(0.15), "scaling", pick(Scaling.STANDARDIZE, Scaling.MIN_MAX, Scaling.NONE));
+        a.setIf(p(0.1), "missing", pick(Missing.MEAN, Missing.MEDIAN, Missing.MOST_FREQUENT));
+        fields.add(a + " " + (p(EDGE) ? pick("double", "Object[]") : pick("double[]", "double[]", "float[]"))
+                + " " + field + ";");
+        for (int i = 0; i < n; i++) { // the columns a step skips belong to no field
+            columns.add(new Column(i % every == 0 ? field : "unread", prefix + i, Type.REAL, List.of()));
         }
     }
 
@@ -731,7 +785,9 @@ public final class SpecGenerator {
                 a.setIf(p(0.3), "test", d(0, 0.2));
             }
             default -> {
-                List<Column> numeric = columns.stream()
+                // not a column of an @Features group: the data file puts the order column first, which would
+                // move it out of the group's range
+                List<Column> numeric = columns.stream().filter(c -> !groupFields.contains(c.field()))
                         .filter(c -> c.type() == Type.REAL || c.type() == Type.INTEGER).toList();
                 if (orderBy != null) { // a second @TemporalSplit, which add() drops: keep the first one's column
                     return a;

@@ -161,6 +161,7 @@ public final class BatchScorer {
     /** Loads the model in {@code modelFile}, which must have been trained from {@code definition}. */
     public BatchScorer(ModelDefinition definition, Path modelFile, Options options) throws IOException {
         KilnModel model = KilnModel.load(modelFile);
+        definition = definition.resolvedFor(model); // the columns it was trained on
         model.requireFeatures(definition.features().stream().map(FeatureSchema::name).toList());
         model.hasBatchForward(); // builds and checks the network's batch pass now, with the model, not in the first chunk
         Checkpoint.ModelIdentity identity = new Checkpoint.ModelIdentity(

@@ -59,6 +59,7 @@ public final class DriftCommand implements Callable<Integer> {
         }
         Path file = model != null ? model : KilnCli.defaultModelFile(definition);
         KilnModel m = KilnModel.load(file);
+        ModelDefinition definition = this.definition.resolvedFor(m); // the columns it was trained on
         m.requireFeatures(definition.features().stream().map(FeatureSchema::name).toList());
         DriftProfile profile = m.metadata().requireDrift();
         CsvSource source = definition.data() != null ? definition.data().withFile(data) : CsvSource.file(data);

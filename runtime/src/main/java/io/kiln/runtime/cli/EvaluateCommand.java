@@ -40,6 +40,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         KilnModel m = KilnModel.load(model != null ? model : defaultModelFile(definition));
+        ModelDefinition definition = this.definition.resolvedFor(m); // the columns it was trained on
         ModelMetadata meta = m.metadata();
         LabeledData labeled;
         int[] rows;

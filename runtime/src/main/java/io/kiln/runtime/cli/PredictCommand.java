@@ -59,6 +59,7 @@ final class PredictCommand implements Callable<Integer> {
                     output, out);
         }
         KilnModel m = KilnModel.load(model != null ? model : defaultModelFile(definition));
+        ModelDefinition definition = this.definition.resolvedFor(m); // the columns it was trained on
         List<FeatureSchema> features = definition.features();
         m.requireFeatures(features.stream().map(FeatureSchema::name).toList());
         List<Object[]> rows;

@@ -85,6 +85,13 @@ final class TrainCommand implements Callable<Integer> {
         String protocol = testFile
                 ? definition.protocol().describe(definition.task(), definition.testData().name())
                 : definition.protocol().describe(definition.task());
+        for (io.kiln.runtime.FeatureGroup g : definition.featureGroups()) {
+            List<String> columns = prepared.definition().features().stream().filter(f -> g.name().equals(f.group()))
+                    .map(io.kiln.runtime.FeatureSchema::column).toList();
+            out.printf(Locale.ROOT, "features %s: %d columns, %s%n", g.name(), columns.size(), columns.size() <= 4
+                    ? String.join(", ", columns) : columns.get(0) + ", " + columns.get(1) + ", ..., "
+                            + columns.get(columns.size() - 1));
+        }
         out.printf(Locale.ROOT, "protocol %s, seed %d%n", protocol, prepared.fit().seed());
         out.printf(Locale.ROOT, "split    %s%n", definition.protocol().describeSplit(s.train().length,
                 s.validation().length, s.test().length));

@@ -224,6 +224,29 @@ public final class LabeledData {
         return found;
     }
 
+    /**
+     * The header position of {@code column}, found as a declared feature's column is (the exact
+     * name, else the one name equal to it without case and punctuation); null when the header
+     * names no such column. Several loose matches are a data error naming them.
+     */
+    public static Integer headerPosition(String source, List<String> header, String column) {
+        Map<String, Integer> index = columnIndex(header, -1, List.of(), null);
+        Integer i = find(header, index, column);
+        if (i != null && i < 0) {
+            require(source, header, index, column, Set.of(), UNKNOWN_DELIMITER); // throws, naming the matches
+        }
+        return i;
+    }
+
+    /**
+     * The header position of a column the spec names; a data error listing the header and a close
+     * name when it names none.
+     */
+    public static int requireHeaderPosition(String source, List<String> header, String column, char delimiter) {
+        Map<String, Integer> index = columnIndex(header, -1, List.of(), null);
+        return require(source, header, index, column, Set.of(), delimiter);
+    }
+
     private static Set<String> declaredColumns(List<FeatureSchema> features, LabelSchema label) {
         Set<String> declared = new HashSet<>(label.columns());
         features.forEach(f -> declared.add(f.column()));

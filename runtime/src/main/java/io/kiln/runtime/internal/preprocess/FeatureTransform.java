@@ -27,10 +27,27 @@ import java.util.List;
  * @param declaredLevels whether the levels were declared (an unknown level is then an error, not zeros)
  * @param text a text feature's settings, whose fitted vocabulary is {@code levels} (most frequent
  *     first; token id {@code i + 2}); null for the other kinds
+ * @param group the {@code @Features} field whose columns this feature is one of; null for a
+ *     feature declared on its own (and in model files written before groups existed)
  */
 public record FeatureTransform(String name, String column, FeatureKind kind, Encoding encoding, Scaling scaling,
         Missing missing, double fillNumber, String fillLevel, double center, double scale, List<String> levels,
-        boolean declaredLevels, TextSettings text) {
+        boolean declaredLevels, TextSettings text,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        String group) {
+
+    public FeatureTransform(String name, String column, FeatureKind kind, Encoding encoding, Scaling scaling,
+            Missing missing, double fillNumber, String fillLevel, double center, double scale, List<String> levels,
+            boolean declaredLevels, TextSettings text) {
+        this(name, column, kind, encoding, scaling, missing, fillNumber, fillLevel, center, scale, levels,
+                declaredLevels, text, null);
+    }
+
+    /** This transform as part of the group {@code group}. */
+    public FeatureTransform inGroup(String group) {
+        return new FeatureTransform(name, column, kind, encoding, scaling, missing, fillNumber, fillLevel, center,
+                scale, levels, declaredLevels, text, group);
+    }
 
     public FeatureTransform(String name, String column, FeatureKind kind, Encoding encoding, Scaling scaling,
             Missing missing, double fillNumber, String fillLevel, double center, double scale, List<String> levels,

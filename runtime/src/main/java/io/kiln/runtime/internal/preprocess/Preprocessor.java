@@ -47,7 +47,9 @@ public final class Preprocessor {
     public static Preprocessor fit(List<FeatureSchema> features, List<Object[]> rows, int[] train) {
         List<FeatureTransform> transforms = new ArrayList<>();
         for (int f = 0; f < features.size(); f++) {
-            transforms.add(fitOne(features.get(f), rows, train, f));
+            FeatureSchema feature = features.get(f);
+            FeatureTransform t = fitOne(feature, rows, train, f);
+            transforms.add(feature.group() == null ? t : t.inGroup(feature.group()));
         }
         return new Preprocessor(transforms);
     }
