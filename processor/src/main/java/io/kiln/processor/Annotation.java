@@ -79,6 +79,14 @@ final class Annotation {
             }
             return (T) result;
         }
+        if (type == double[].class) {
+            List<?> list = (List<?>) raw;
+            double[] result = new double[list.size()];
+            for (int i = 0; i < result.length; i++) {
+                result[i] = ((Number) ((AnnotationValue) list.get(i)).getValue()).doubleValue();
+            }
+            return (T) result;
+        }
         if (type == double.class) {
             return (T) Double.valueOf(((Number) raw).doubleValue());
         }

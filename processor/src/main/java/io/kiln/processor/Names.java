@@ -10,6 +10,8 @@ final class Names {
     static final ClassName MODEL_DEFINITION = ClassName.get(RUNTIME, "ModelDefinition");
     static final ClassName FEATURE_SCHEMA = ClassName.get(RUNTIME, "FeatureSchema");
     static final ClassName FEATURE_GROUP = ClassName.get(RUNTIME, "FeatureGroup");
+    static final ClassName CLASS_WEIGHTS = ClassName.get(RUNTIME, "ClassWeights");
+    static final ClassName THRESHOLD_TUNING = ClassName.get(RUNTIME, "ThresholdTuning");
     static final ClassName LABEL_SCHEMA = ClassName.get(RUNTIME, "LabelSchema");
     static final ClassName LABEL_CODING = ClassName.get(RUNTIME, "LabelCoding");
     static final ClassName CSV_SOURCE = ClassName.get(RUNTIME, "CsvSource");

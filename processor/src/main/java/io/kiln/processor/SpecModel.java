@@ -36,7 +36,9 @@ record SpecModel(
         ImageModel image,
         SeriesModel series,
         IdxModel idx,
-        AugmentModel augment) {
+        AugmentModel augment,
+        double[] classWeights,
+        ThresholdModel tuneThreshold) {
 
     /**
      * Whether the network is a graph rather than a stack of layers: some layer takes the output of
@@ -149,6 +151,12 @@ record SpecModel(
     record SeriesModel(int window, int horizon) {}
 
     record FitModel(int epochs, int batchSize, long seed) {}
+
+    /**
+     * {@code @TuneThreshold}: the metric to maximize, or (metric null) the two costs whose total is
+     * minimized.
+     */
+    record ThresholdModel(Metric metric, double falsePositiveCost, double falseNegativeCost) {}
 
     /**
      * Global weight penalties. {@code weightDecay} is the decoupled decay in effect, from

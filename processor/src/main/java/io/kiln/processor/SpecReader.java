@@ -236,6 +236,9 @@ final class SpecReader {
         PlateauModel plateau = training.readPlateau(protocol);
         int perCases = training.readReport();
         AugmentModel augment = inputs.readAugment();
+        double[] classWeights = training.readClassWeights(label);
+        SpecModel.ThresholdModel tuneThreshold = training.readTuneThreshold(protocol,
+                labelField == null ? null : c.annotation(labelField, io.kiln.dsl.Label.class));
 
         if (reporter.hasErrors()) {
             return null;
@@ -244,7 +247,7 @@ final class SpecReader {
         return new SpecModel(type, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
                 generatedPrefix(type), modelName, task, data, features, label, resolved, shapes,
                 training.optimizer, training.fit, protocol, regularization, clipping, earlyStopping, schedule, plateau,
-                perCases, image, series, idx, augment);
+                perCases, image, series, idx, augment, classWeights, tuneThreshold);
     }
 
     // ---------------------------------------------------------------- the class itself

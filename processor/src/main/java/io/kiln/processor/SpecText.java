@@ -88,6 +88,16 @@ final class SpecText {
         if (spec.perCases() != 1000) {
             t.append("@Report(perCases = ").append(spec.perCases()).append(")\n");
         }
+        if (spec.classWeights() != null) {
+            t.append("@ClassWeights(").append(spec.classWeights().length == 0 ? "balanced"
+                    : java.util.Arrays.toString(spec.classWeights())).append(")\n");
+        }
+        if (spec.tuneThreshold() != null) {
+            SpecModel.ThresholdModel th = spec.tuneThreshold();
+            t.append("@TuneThreshold(").append(th.metric() != null ? "metric = " + th.metric()
+                    : "falsePositiveCost = " + th.falsePositiveCost() + ", falseNegativeCost = "
+                            + th.falseNegativeCost()).append(")\n");
+        }
         t.append("class ").append(spec.type().getQualifiedName()).append(" {\n");
         // IDX pixels are implied by @IdxData and @Image
         for (FeatureModel f : spec.idx() != null ? java.util.List.<FeatureModel>of() : spec.features()) {

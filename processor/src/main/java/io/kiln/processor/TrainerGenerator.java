@@ -135,6 +135,20 @@ final class TrainerGenerator {
         if (spec.perCases() != 1000) {
             b.add(".perCases($L)\n", spec.perCases());
         }
+        if (spec.classWeights() != null) {
+            b.add(spec.classWeights().length == 0 ? CodeBlock.of(".classWeights($T.balanced())\n", Names.CLASS_WEIGHTS)
+                    : CodeBlock.of(".classWeights($T.of($L))\n", Names.CLASS_WEIGHTS, java.util.Arrays
+                            .stream(spec.classWeights()).mapToObj(Double::toString)
+                            .collect(java.util.stream.Collectors.joining(", "))));
+        }
+        if (spec.tuneThreshold() != null) {
+            SpecModel.ThresholdModel t = spec.tuneThreshold();
+            b.add(t.metric() != null
+                    ? CodeBlock.of(".tuneThreshold($T.maximize($T.$L))\n", Names.THRESHOLD_TUNING, Names.METRIC,
+                            t.metric().name())
+                    : CodeBlock.of(".tuneThreshold($T.minimizeCost($L, $L))\n", Names.THRESHOLD_TUNING,
+                            t.falsePositiveCost(), t.falseNegativeCost()));
+        }
         b.add(".outputActivationIsIdentity($L)\n", outputIsIdentity(spec));
         b.add(spec.isGraph() ? ".graph($T::configuration)\n" : ".network($T::configuration)\n", network);
         b.add(".build()");

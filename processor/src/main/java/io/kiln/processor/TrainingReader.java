@@ -36,6 +36,12 @@ final class TrainingReader {
     static final Attr<Double> REGULARIZATION_L2 = Attr.of(io.kiln.dsl.Regularization.class, io.kiln.dsl.Regularization::l2);
     static final Attr<Double> REGULARIZATION_WEIGHT_DECAY = Attr.of(io.kiln.dsl.Regularization.class, io.kiln.dsl.Regularization::weightDecay);
     static final Attr<Integer> REPORT_PER_CASES = Attr.of(io.kiln.dsl.Report.class, io.kiln.dsl.Report::perCases);
+    static final Attr<double[]> CLASS_WEIGHTS_VALUE = Attr.of(io.kiln.dsl.ClassWeights.class, io.kiln.dsl.ClassWeights::value);
+    static final Attr<Metric> TUNE_THRESHOLD_METRIC = Attr.of(io.kiln.dsl.TuneThreshold.class, io.kiln.dsl.TuneThreshold::metric);
+    static final Attr<Double> TUNE_THRESHOLD_FP_COST =
+            Attr.of(io.kiln.dsl.TuneThreshold.class, io.kiln.dsl.TuneThreshold::falsePositiveCost);
+    static final Attr<Double> TUNE_THRESHOLD_FN_COST =
+            Attr.of(io.kiln.dsl.TuneThreshold.class, io.kiln.dsl.TuneThreshold::falseNegativeCost);
     static final Attr<Integer> WARMUP_EPOCHS = Attr.of(io.kiln.dsl.Warmup.class, io.kiln.dsl.Warmup::epochs);
 
     final ReadContext context;
@@ -269,6 +275,84 @@ final class TrainingReader {
         }
         context.positive(a, REPORT_PER_CASES);
         return a.get(REPORT_PER_CASES);
+    }
+
+    /**
+     * {@code @ClassWeights}: null when absent, empty for balanced weights, else one positive finite
+     * weight per class of a binary or multiclass label.
+     */
+    double[] readClassWeights(SpecModel.LabelModel label) {
+        Annotation a = context.annotation(io.kiln.dsl.ClassWeights.class);
+        if (a == null) {
+            return null;
+        }
+        if (task != Task.BINARY_CLASSIFICATION && task != Task.MULTICLASS_CLASSIFICATION) {
+            reporter.error(a, Message.CLASS_WEIGHTS_TASK.format(task));
+            return null;
+        }
+        double[] weights = a.get(CLASS_WEIGHTS_VALUE);
+        if (label == null || weights.length == 0) {
+            return new double[0];
+        }
+        if (weights.length != label.classes().size()) {
+            reporter.error(a, CLASS_WEIGHTS_VALUE, Message.CLASS_WEIGHTS_COUNT.format(weights.length,
+                    label.classes().size(), label.classes()));
+            return null;
+        }
+        for (int c = 0; c < weights.length; c++) {
+            if (!(weights[c] > 0) || Double.isInfinite(weights[c])) {
+                reporter.error(a, CLASS_WEIGHTS_VALUE, Message.CLASS_WEIGHTS_VALUE.format(label.classes().get(c),
+                        ReadContext.number(weights[c])));
+                return null;
+            }
+        }
+        return weights;
+    }
+
+    /** The metrics a decision threshold can be chosen for. */
+    private static final java.util.Set<Metric> THRESHOLD_METRICS =
+            java.util.EnumSet.of(Metric.ACCURACY, Metric.BALANCED_ACCURACY, Metric.F1, Metric.MACRO_F1);
+
+    /** {@code @TuneThreshold}: a binary task, a metric a threshold decides or two positive costs, validation data. */
+    SpecModel.ThresholdModel readTuneThreshold(ProtocolModel protocol, Annotation labelAnnotation) {
+        Annotation a = context.annotation(io.kiln.dsl.TuneThreshold.class);
+        if (a == null) {
+            return null;
+        }
+        if (task != Task.BINARY_CLASSIFICATION) {
+            reporter.error(a, Message.TUNE_THRESHOLD_TASK.format(task));
+            return null;
+        }
+        if (labelAnnotation != null && labelAnnotation.isSet(SchemaReader.LABEL_THRESHOLD)) {
+            reporter.error(labelAnnotation, SchemaReader.LABEL_THRESHOLD, Message.TUNE_THRESHOLD_LABEL.format(
+                    ReadContext.number(labelAnnotation.get(SchemaReader.LABEL_THRESHOLD))));
+        }
+        boolean costs = a.isSet(TUNE_THRESHOLD_FP_COST) || a.isSet(TUNE_THRESHOLD_FN_COST);
+        Metric metric = a.get(TUNE_THRESHOLD_METRIC);
+        if (costs && a.isSet(TUNE_THRESHOLD_METRIC)) {
+            reporter.error(a, TUNE_THRESHOLD_METRIC, Message.TUNE_THRESHOLD_CONFLICT.format());
+        } else if (costs) {
+            for (Attr<Double> cost : List.of(TUNE_THRESHOLD_FP_COST, TUNE_THRESHOLD_FN_COST)) {
+                double v = a.get(cost);
+                if (!(v > 0) || Double.isInfinite(v)) {
+                    reporter.error(a, a.isSet(cost) ? cost : null, Message.TUNE_THRESHOLD_COSTS.format(cost.name,
+                            ReadContext.number(v)));
+                    break;
+                }
+            }
+        } else if (!THRESHOLD_METRICS.contains(metric)) {
+            String why = switch (metric) {
+                case ROC_AUC, PR_AUC, LOG_LOSS, LOSS -> metric.key() + " scores the probabilities themselves, so no "
+                        + "threshold changes it";
+                case PRECISION, RECALL, SPECIFICITY -> metric.key() + " alone is highest at a threshold that decides "
+                        + "(almost) every row one way";
+                default -> metric.key() + " is not a metric of binary classification";
+            };
+            reporter.error(a, TUNE_THRESHOLD_METRIC, Message.TUNE_THRESHOLD_METRIC.format(metric, why));
+        }
+        checkValidationData(a, protocol);
+        return new SpecModel.ThresholdModel(costs ? null : metric, costs ? a.get(TUNE_THRESHOLD_FP_COST) : 0,
+                costs ? a.get(TUNE_THRESHOLD_FN_COST) : 0);
     }
 
     /** A feature that watches validation data ({@code a}) under a protocol that sets none aside. */

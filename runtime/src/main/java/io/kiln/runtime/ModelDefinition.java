@@ -38,6 +38,8 @@ public final class ModelDefinition {
     private final double threshold;
     private final int perCases;
     private final boolean standardizeTargets;
+    private final ClassWeights classWeights;
+    private final ThresholdTuning tuneThreshold;
     private final NetworkFactory network;
     private final GraphFactory graph;
 
@@ -121,6 +123,21 @@ public final class ModelDefinition {
                     + ". Set e.g. threshold = 0.5.");
         }
         this.standardizeTargets = !task.isClassification() && b.outputIsIdentity;
+        this.classWeights = b.classWeights;
+        if (classWeights != null && task != Task.BINARY_CLASSIFICATION && task != Task.MULTICLASS_CLASSIFICATION) {
+            throw new IllegalArgumentException("[kiln.class-weights-task] Class weights weigh the rows of each class "
+                    + "of a binary or multiclass label; task " + task + " has no such classes. Remove them.");
+        }
+        this.tuneThreshold = b.tuneThreshold;
+        if (tuneThreshold != null && task != Task.BINARY_CLASSIFICATION) {
+            throw new IllegalArgumentException("[kiln.tune-threshold-task] A decision threshold is tuned for binary "
+                    + "classification; task " + task + " makes no such decision. Remove the tuning.");
+        }
+        if (tuneThreshold != null && !protocol.hasValidation()) {
+            throw new IllegalArgumentException("[kiln.needs-validation] The decision threshold is chosen on "
+                    + "validation data, but " + protocol.describe() + " has none. Set e.g. validation = 0.2, use "
+                    + "k-fold, or remove the tuning.");
+        }
         if ((b.network == null) == (b.graph == null)) {
             throw new IllegalArgumentException("A model definition takes either a network or a graph factory");
         }
@@ -139,6 +156,13 @@ public final class ModelDefinition {
     public ModelDefinition withProtocol(EvaluationProtocol other) {
         Builder b = copy();
         b.protocol = Objects.requireNonNull(other);
+        return b.build();
+    }
+
+    /** This definition deciding binary classes at {@code other} (a threshold chosen on validation data). */
+    public ModelDefinition withThreshold(double other) {
+        Builder b = copy();
+        b.threshold = other;
         return b.build();
     }
 
@@ -165,6 +189,8 @@ public final class ModelDefinition {
         b.threshold = threshold;
         b.perCases = perCases;
         b.outputIsIdentity = standardizeTargets;
+        b.classWeights = classWeights;
+        b.tuneThreshold = tuneThreshold;
         b.network = network;
         b.graph = graph;
         return b;
@@ -364,6 +390,7 @@ public final class ModelDefinition {
         b.features.addAll(base.declaredFeatures);
         b.groups.addAll(base.groups);
         b.label = base.label;
+        b.classWeights = base.classWeights; // a reference weighs the classes as the network does
         b.protocol = base.protocol;
         b.fit = base.fit;
         b.earlyStopping = stopping;
@@ -372,6 +399,16 @@ public final class ModelDefinition {
         b.outputIsIdentity = true;
         b.network = Objects.requireNonNull(other);
         return b.build();
+    }
+
+    /** How each class's training rows are weighed in the loss, or null when every row weighs 1. */
+    public ClassWeights classWeights() {
+        return classWeights;
+    }
+
+    /** How the binary decision threshold is chosen on validation data, or null for {@link #threshold()}. */
+    public ThresholdTuning tuneThreshold() {
+        return tuneThreshold;
     }
 
     public static Builder builder(String name, Task task) {
@@ -594,6 +631,8 @@ public final class ModelDefinition {
         private double threshold = 0.5;
         private int perCases = 1000;
         private boolean outputIsIdentity = true;
+        private ClassWeights classWeights;
+        private ThresholdTuning tuneThreshold;
         private NetworkFactory network;
         private GraphFactory graph;
 
@@ -704,6 +743,18 @@ public final class ModelDefinition {
 
         public Builder fit(FitSettings fit) {
             this.fit = fit;
+            return this;
+        }
+
+        /** Weighs each training row's loss by its class (null: every row weighs 1). */
+        public Builder classWeights(ClassWeights weights) {
+            this.classWeights = weights;
+            return this;
+        }
+
+        /** Chooses the binary decision threshold on validation data (null: the declared threshold). */
+        public Builder tuneThreshold(ThresholdTuning tuning) {
+            this.tuneThreshold = tuning;
             return this;
         }
 

@@ -38,6 +38,8 @@ import java.util.Map;
  *     preprocessed features under the same protocol and scored on the same rows or folds; null when
  *     they were not trained (turned off, not a table of flat features, too large; see
  *     {@link #referencesSkipped}) and in reports saved before they existed
+ * @param decision how the training weighed the classes and how the decision threshold was chosen, or
+ *     null when the spec declares neither (and in reports saved before they existed)
  * @param referencesSkipped why there are no reference models, or which of them failed (e.g. a linear
  *     model diverging on unscaled features; the others are still listed), or null
  */
@@ -46,7 +48,18 @@ public record Report(String schema, String model, Task task, String createdAt, E
         Map<String, Double> metrics, Map<String, Double> baseline, String baselineName, List<String> classes,
         int[][] confusion, Outcomes outcomes, Curve roc, Curve precisionRecall, Residuals residuals,
         List<Epoch> history, CrossValidation crossValidation, Diagnosis diagnosis, List<Warning> warnings,
-        List<Reference> references, String referencesSkipped) {
+        List<Reference> references, String referencesSkipped, Decision decision) {
+
+    public Report(String schema, String model, Task task, String createdAt, EvaluationProtocol protocol,
+            String evaluatedOn, DataSummary data, TrainingSummary training, String primaryMetric,
+            Map<String, Double> metrics, Map<String, Double> baseline, String baselineName, List<String> classes,
+            int[][] confusion, Outcomes outcomes, Curve roc, Curve precisionRecall, Residuals residuals,
+            List<Epoch> history, CrossValidation crossValidation, Diagnosis diagnosis, List<Warning> warnings,
+            List<Reference> references, String referencesSkipped) {
+        this(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric, metrics, baseline,
+                baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals, history, crossValidation,
+                diagnosis, warnings, references, referencesSkipped, null);
+    }
 
     public static final String SCHEMA = "kiln-report/1";
 
@@ -61,15 +74,38 @@ public record Report(String schema, String model, Task task, String createdAt, E
             List<Epoch> history, CrossValidation crossValidation, Diagnosis diagnosis, List<Warning> warnings) {
         this(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric, metrics, baseline,
                 baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals, history, crossValidation,
-                diagnosis, warnings, null, null);
+                diagnosis, warnings, null, null, null);
     }
 
     /** This report with reference models (or the reason there are none). */
     public Report withReferences(List<Reference> list, String skipped) {
         return new Report(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric,
                 metrics, baseline, baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals,
-                history, crossValidation, diagnosis, warnings, list, skipped);
+                history, crossValidation, diagnosis, warnings, list, skipped, decision);
     }
+
+    /** This report with how the classes were weighed and the threshold chosen. */
+    public Report withDecision(Decision d) {
+        return new Report(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric,
+                metrics, baseline, baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals,
+                history, crossValidation, diagnosis, warnings, references, referencesSkipped, d);
+    }
+
+    /**
+     * How the classes were weighed and the binary decision threshold chosen.
+     *
+     * @param classWeights the weights the final model trained with, described ({@code "balanced: no
+     *     0.6, yes 2.9"}), or null when every row weighs 1
+     * @param threshold the decision threshold the model decides with
+     * @param objective what the threshold was chosen for ({@code "maximize f1"}), or null when it was
+     *     declared (or is the default 0.5)
+     * @param chosenOn the rows it was chosen on ({@code "validation"}, {@code "out-of-fold"}), or null
+     * @param rows how many rows it was chosen on
+     * @param atDefault the objective on those rows at the threshold otherwise used
+     * @param atChosen the objective on those rows at the chosen threshold
+     */
+    public record Decision(String classWeights, double threshold, String objective, String chosenOn, int rows,
+            Double atDefault, Double atChosen) {}
 
     /**
      * A reference model scored beside the network: trained on the network's preprocessed features

@@ -153,6 +153,44 @@ public final class Trainer {
         Report.CrossValidation cv = trained.cv() == null ? null : trained.cv().summary();
         boolean retrained = trained.retrained();
 
+        // the decision threshold: declared, or chosen on validation rows (never the test rows)
+        Report.Decision decision = null;
+        double threshold = def.threshold();
+        if (def.tuneThreshold() != null) {
+            double[][] chooseTargets;
+            double[][] chooseOutputs;
+            String chosenOn;
+            if (trained.cv() != null) { // every row's prediction by the fold that did not train on it
+                chooseTargets = trained.cv().targets();
+                chooseOutputs = trained.cv().outputs();
+                chosenOn = "out-of-fold";
+            } else {
+                int[] v = split.validation();
+                Run monitored = trained.reported(); // trained without the validation rows
+                chooseTargets = Rows.rows(data.targets(), v);
+                chooseOutputs = monitored.model().output(monitored.model().preprocessor().matrix(data, v));
+                chosenOn = "validation";
+            }
+            double[] probabilities = new double[chooseOutputs.length];
+            boolean[] positive = new boolean[chooseOutputs.length];
+            for (int i = 0; i < probabilities.length; i++) {
+                probabilities[i] = chooseOutputs[i][0];
+                positive[i] = chooseTargets[i][0] >= 0.5;
+            }
+            ThresholdTuning.Choice choice = def.tuneThreshold().choose(probabilities, positive, def.threshold());
+            threshold = choice.threshold();
+            decision = new Report.Decision(null, threshold, def.tuneThreshold().objective(), chosenOn, choice.rows(),
+                    choice.atDefault(), choice.atChosen());
+        }
+        if (def.classWeights() != null) {
+            int[] finalTrainRows = trained.retrained() ? Rows.concat(split.train(), split.validation()) : split.train();
+            String weights = def.classWeights().describe(def.classWeights().forRows(data.classes(), finalTrainRows,
+                    def.label().classes().size()), def.label().classes());
+            decision = decision == null ? new Report.Decision(weights, threshold, null, null, 0, null, null)
+                    : new Report.Decision(weights, decision.threshold(), decision.objective(), decision.chosenOn(),
+                            decision.rows(), decision.atDefault(), decision.atChosen());
+        }
+
         Metrics.Evaluation test;
         Metrics.Evaluation baseline;
         String evaluatedOn;
@@ -161,7 +199,7 @@ public final class Trainer {
         if (split.test().length > 0) {
             testTargets = Rows.rows(data.targets(), split.test());
             testOutputs = run.model().output(run.model().preprocessor().matrix(data, split.test()));
-            test = Metrics.evaluate(def.task(), testTargets, testOutputs, def.threshold());
+            test = Metrics.evaluate(def.task(), testTargets, testOutputs, threshold);
             baseline = Metrics.evaluate(def.task(), testTargets, run.model().baselineOutputs(data, split.test()));
             evaluatedOn = "test";
         } else { // k-fold without a test set: the cross-validated means are the estimate
@@ -188,13 +226,14 @@ public final class Trainer {
         References.Outcome references = options.references()
                 ? References.run(def, data, split, fit, trained, progress)
                 : References.Outcome.skipped(References.TURNED_OFF);
-        Report report = Reports.withReferences(Reports.build(def, prepared, reported, trained.finalEpochs(), cv,
+        ModelDefinition decided = threshold == def.threshold() ? def : def.withThreshold(threshold);
+        Report report = Reports.withReferences(Reports.build(decided, prepared, reported, trained.finalEpochs(), cv,
                 retrained, evaluatedOn, test, baseline, testTargets, testOutputs, diagnosis, warnings, duplicates,
                 trainRows, validationRows, seconds), references.list(), references.skipped(),
-                weightedLayers(run.model().network()) <= 1);
+                weightedLayers(run.model().network()) <= 1).withDecision(decision);
         ModelMetadata meta = metadata(def, prepared, run, trainRows, validationRows, test.metrics(),
                 baseline.metrics(), test.confusion(), seconds, drift, report.training(),
-                cv == null ? null : cv.folds());
+                cv == null ? null : cv.folds(), threshold);
         KilnModel model = new KilnModel(run.model().network(), meta);
         return new TrainingResult(model, test, baseline, report);
     }
@@ -266,7 +305,7 @@ public final class Trainer {
 
     private static ModelMetadata metadata(ModelDefinition def, Prepared p, Run run, int trainRows, int validationRows,
             Map<String, Double> test, Map<String, Double> baseline, int[][] confusion, double seconds,
-            DriftProfile drift, Report.TrainingSummary training, List<Report.Fold> folds) {
+            DriftProfile drift, Report.TrainingSummary training, List<Report.Fold> folds, double threshold) {
         ModelMetadata.Provenance provenance = new ModelMetadata.Provenance(p.source().name(), p.data().sha256(),
                 p.data().size(), trainRows, validationRows, p.split().test().length, def.protocol(), p.fit(),
                 Versions.kiln(), Versions.dl4j(), System.getProperty("java.version"),
@@ -274,7 +313,7 @@ public final class Trainer {
         ModelMetadata d = run.model().metadata();
         return new ModelMetadata(d.format(), d.name(), d.task(), d.specClass(), d.spec(), d.features(), d.label(),
                 d.targetCenter(), d.targetScale(), d.numInputs(), provenance, d.baselineOutput(), test, baseline,
-                confusion, run.history(), d.threshold(), drift, training, folds);
+                confusion, run.history(), threshold, drift, training, folds);
     }
 
 }

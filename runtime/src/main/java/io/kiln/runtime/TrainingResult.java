@@ -146,6 +146,16 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
             out.println();
             out.println("reference models: " + report.referencesSkipped());
         }
+        Report.Decision decision = report.decision();
+        if (decision != null) {
+            out.println();
+            if (decision.classWeights() != null) {
+                out.println("class weights " + decision.classWeights());
+            }
+            if (decision.objective() != null) {
+                out.println(Reports.thresholdSentence(decision));
+            }
+        }
         Report.Outcomes o = report.outcomes();
         if (o != null) {
             out.println();

@@ -53,7 +53,8 @@ public final class SpecGenerator {
             "Conv1D", "Pool1D", "Lstm", "SimpleRnn", "LastTimeStep", "Embedding", "SelfAttention", "Residual",
             "Output", "Sgd", "Adam", "AdamW", "RmsProp", "AdaGrad", "Fit", "Holdout", "KFold", "TemporalSplit",
             "EarlyStopping", "ReduceOnPlateau", "Regularization", "GradientClipping", "StepDecay",
-            "ExponentialDecay", "CosineDecay", "OneCycle", "Warmup", "Report", "Preprocessing", "Augment");
+            "ExponentialDecay", "CosineDecay", "OneCycle", "Warmup", "Report", "Preprocessing", "Augment",
+            "ClassWeights", "TuneThreshold");
 
     /** The probability that an attribute takes an edge value rather than a plausible one. */
     static final double EDGE = 0.025;
@@ -726,6 +727,31 @@ public final class SpecGenerator {
         addIf(task == Task.BINARY_CLASSIFICATION ? p(0.2) : p(EDGE),
                 new Ann("Report").set("perCases", n(pick(100, 1000), Integer.MAX_VALUE)));
         addIf(p(0.15), preprocessing());
+        boolean classes = task == Task.BINARY_CLASSIFICATION || task == Task.MULTICLASS_CLASSIFICATION;
+        if (classes ? p(0.12) : p(EDGE)) {
+            Ann a = new Ann("ClassWeights");
+            if (p(0.5)) { // declared: one per class, now and then one too few or a weight that is not positive
+                int n = Math.max(1, label.classes().size() + (p(EDGE) ? -1 : 0));
+                List<Double> weights = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    weights.add(p(EDGE) ? d(0) : pick(1.0, 2.0, 0.5, 10.0));
+                }
+                a.set("value", weights);
+            }
+            add(a);
+        }
+        if (task == Task.BINARY_CLASSIFICATION ? p(0.12) : p(EDGE)) {
+            Ann a = new Ann("TuneThreshold");
+            if (p(0.4)) {
+                a.set("falsePositiveCost", p(EDGE) ? d(0) : pick(1.0, 2.0)).setIf(!p(EDGE), "falseNegativeCost",
+                        pick(1.0, 5.0, 20.0));
+                a.setIf(p(EDGE), "metric", Metric.F1);
+            } else {
+                a.setIf(p(0.7), "metric", p(EDGE * 4) ? pick(Metric.values())
+                        : pick(Metric.ACCURACY, Metric.BALANCED_ACCURACY, Metric.F1, Metric.MACRO_F1));
+            }
+            add(a);
+        }
         if (kind == Kind.IMAGE || kind == Kind.IDX ? p(0.4) : p(0.02)) {
             Ann a = new Ann("Augment");
             a.setIf(p(0.3), "flipHorizontal", true);

@@ -116,10 +116,23 @@ public final class Diagnostics {
         return Optional.of(new Report.Warning("class-imbalance", String.format(Locale.ROOT,
                 "Class imbalance: '%s' has %d of %d rows (%.1f%%), '%s' has %d. Always predicting '%s' already scores "
                         + "accuracy %.3f, so judge the model by balanced_accuracy%s and the confusion matrix, and "
-                        + "consider collecting more '%s' rows or resampling.", classes.get(rarest), counts[rarest],
+                        + "consider %scollecting more '%s' rows or resampling.", classes.get(rarest), counts[rarest],
                 data.size(), 100 * share, classes.get(commonest), counts[commonest], classes.get(commonest),
                 counts[commonest] / (double) data.size(),
-                def.task() == Task.BINARY_CLASSIFICATION ? ", pr_auc, recall" : ", macro_f1", classes.get(rarest))));
+                def.task() == Task.BINARY_CLASSIFICATION ? ", pr_auc, recall" : ", macro_f1",
+                imbalanceRemedies(def), classes.get(rarest))));
+    }
+
+    /** The declarations that help with imbalanced classes and that the spec does not use yet. */
+    private static String imbalanceRemedies(ModelDefinition def) {
+        StringBuilder b = new StringBuilder();
+        if (def.classWeights() == null) {
+            b.append("weighing the classes (@ClassWeights), ");
+        }
+        if (def.task() == Task.BINARY_CLASSIFICATION && def.tuneThreshold() == null) {
+            b.append("choosing the threshold on validation data (@TuneThreshold), ");
+        }
+        return b.toString();
     }
 
     static Optional<Report.Warning> featureScales(ModelDefinition def, LabeledData data, int[] train) {

@@ -34,6 +34,15 @@ final class OutcomesSection implements Section {
                 .append(" cases, ").append(rate(o.falseNegativeRate())).append(" are missed (false-negative rate). ")
                 .append("A probability of ").append(p).append(" at or above the threshold predicts ").append(p)
                 .append(".</p>\n");
+        Report.Decision d = r.decision();
+        if (d != null && d.objective() != null) {
+            h.append("<p>The ").append(esc(Reports.thresholdSentence(d))).append(". The test rows were not looked "
+                    + "at to choose it.</p>\n");
+        }
+        if (d != null && d.classWeights() != null) {
+            h.append("<p>The training loss weighed each class's rows by its class weight, ")
+                    .append(esc(d.classWeights())).append(".</p>\n");
+        }
         h.append("<table class=\"outcomes\"><thead><tr><th>outcome</th><th class=\"num\">rows</th>")
                 .append("<th class=\"num\">per ").append(count(o.perCases())).append(" cases</th></tr></thead><tbody>\n");
         outcomeRow(h, "true positives (" + p + " found)", o.truePositives(), total, o.perCases());

@@ -84,6 +84,16 @@ public final class TrainingLoop {
         if (def.labelSmoothing() > 0) {
             smooth(yTrain, def.labelSmoothing(), task);
         }
+        // class weights: each training row's loss weighs its class's weight (a labels mask of one column)
+        INDArray wTrain = null;
+        if (def.classWeights() != null) {
+            double[] perClass = def.classWeights().forRows(data.classes(), train, def.label().classes().size());
+            double[] perRow = new double[train.length];
+            for (int i = 0; i < train.length; i++) {
+                perRow[i] = perClass[data.classes()[train[i]]];
+            }
+            wTrain = Nd4j.create(perRow, new long[] {train.length, 1}).castTo(DataType.FLOAT);
+        }
         boolean validate = validation.length > 0;
         INDArray xVal = validate ? pre.matrix(data, validation) : null;
         INDArray yVal = validate ? targets(data, validation, center, scale) : null;
@@ -120,7 +130,7 @@ public final class TrainingLoop {
             baselineTrainOutput[j] = (baselineTrainOutput[j] - center[j]) / scale[j];
         }
         double baselineLoss = lossFunction.computeScore(yTrain, clip(Nd4j.create(Rows.repeat(baselineTrainOutput, n))
-                .castTo(DataType.FLOAT), task), IDENTITY, null, true);
+                .castTo(DataType.FLOAT), task), IDENTITY, wTrain, true); // weighted as the training loss is
         EarlyStopping es = validate ? def.earlyStopping() : null;
         ReduceOnPlateau plateau = validate ? def.plateau() : null;
 
@@ -161,6 +171,7 @@ public final class TrainingLoop {
             INDArray xs = Nd4j.pullRows(xTrain, 1, order);
             INDArray ys = Nd4j.pullRows(yTrain, 1, order);
             INDArray masks = TokenMask.of(xs, tokens);
+            INDArray weights = wTrain == null ? null : Nd4j.pullRows(wTrain, 1, order);
             for (int from = 0; from < n; from += fit.batchSize()) {
                 int to = Math.min(n, from + fit.batchSize());
                 INDArray xb = rowRange(xs, from, to);
@@ -168,7 +179,8 @@ public final class TrainingLoop {
                     xb = augment(augment, xb, def.image(), pixelCenters, pixelScales, augmentRandom);
                 }
                 net.fit(new DataSet(xb, rowRange(ys, from, to),
-                        masks == null ? null : rowRange(masks, from, to), null));
+                        masks == null ? null : rowRange(masks, from, to),
+                        weights == null ? null : rowRange(weights, from, to)));
                 lossSum += net.score() * (to - from);
             }
             double trainLoss = lossSum / n;

@@ -169,6 +169,13 @@ class DiagnosticsTest {
         assertThat(w.get().code()).isEqualTo("class-imbalance");
         assertThat(w.get().message()).contains("'virginica' has 3 of 103 rows");
         assertThat(w.get().message()).contains("balanced_accuracy");
+        assertThat(w.get().message()).contains("consider weighing the classes (@ClassWeights), collecting more "
+                + "'virginica' rows or resampling");
+        // a spec that weighs its classes already is not told to
+        ModelDefinition weighted = TrainingFixtures.iris(new Adam(0.02)).data(CsvSource.file(file))
+                .classWeights(io.kiln.runtime.ClassWeights.balanced()).fit(new FitSettings(1, 16, 3)).build();
+        assertThat(Diagnostics.classImbalance(weighted, read(weighted, weighted.data())).get().message())
+                .contains("consider collecting more 'virginica' rows");
         TrainingResult r = Trainer.train(def, quiet());
         assertThat(r.report().warnings().stream().map(Report.Warning::code).toList()).contains("class-imbalance");
         assertThat(r.report().data().classCounts())
