@@ -38,7 +38,8 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
             List<Splits.Fold> split = folds(def, data, rows, k, fit, r);
             for (int f = 0; f < split.size(); f++) {
                 Splits.Fold fold = split.get(f);
-                Run run = TrainingLoop.fit(def, data, fold.train(), fold.validation(), fit, fit.epochs(),
+                Splits.Fold watched = monitored(def, data, fold, fit.seed(), r * k.k() + f);
+                Run run = TrainingLoop.fit(def, data, watched.train(), watched.validation(), fit, fit.epochs(),
                         progress.withPrefix(String.format(Locale.ROOT, "fold %d/%d ", folds.size() + 1, total)),
                         listener);
                 curves.add(new Diagnostics.Curve(run.history(), run.firstLoss(), run.stoppedEarly()));
@@ -52,7 +53,7 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
                 Map<String, Double> b = Metrics.evaluate(def.task(), targets,
                         Rows.repeat(run.model().metadata().baselineOutput(), fold.validation().length)).metrics();
                 histories.add(run.history());
-                folds.add(new Report.Fold(r + 1, f + 1, fold.train().length, fold.validation().length, run.bestEpoch(),
+                folds.add(new Report.Fold(r + 1, f + 1, watched.train().length, fold.validation().length, run.bestEpoch(),
                         run.history().size(), m, b, run.stoppedEarly(), run.restoredBest(), null));
                 progress.line(String.format(Locale.ROOT, "fold %d/%d: %d epochs (best %d)  %s %.4f  baseline %.4f",
                         folds.size(), total, run.history().size(), run.bestEpoch(), primary, m.get(primary),
@@ -81,6 +82,27 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
                 oofTargets.toArray(new double[0][]), oofOutputs.toArray(new double[0][]), meanHistory(histories),
                 histories.stream().mapToDouble(h -> h.get(0).trainLoss()).average().orElse(Double.NaN),
                 diagnosis.diagnosis());
+    }
+
+    /** The share of a fold's training rows set aside to watch, when the spec stops early or reduces on plateau. */
+    static final int INNER_FOLDS = 10;
+
+    /**
+     * What a fold's model trains on and watches epoch by epoch. Without early stopping or
+     * reduce-on-plateau nothing is chosen by watching, so it trains on the fold's training rows and
+     * its learning curves show the held-out fold. With them, the epoch to stop at and the rate
+     * reductions are chosen on one tenth of the fold's training rows (stratified like the folds,
+     * drawn from {@code seed} and the fold's {@code index}), so the held-out fold that scores the model
+     * chose nothing.
+     */
+    public static Splits.Fold monitored(ModelDefinition def, LabeledData data, Splits.Fold fold, long seed, int index) {
+        if (def.earlyStopping() == null && def.plateau() == null) {
+            return fold;
+        }
+        int[] strata = def.task().isClassification() && data.classes() != null ? data.classes() : null;
+        Splits.Fold inner = Splits.kfold(fold.train(), strata, Math.min(INNER_FOLDS, fold.train().length), true,
+                seed + 104_729L * (index + 1)).get(0);
+        return new Splits.Fold(inner.train(), inner.validation());
     }
 
     /** The folds of repeat {@code r} (0-based): the same rows every time, for the network and the references. */

@@ -27,7 +27,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The reference models trained beside the network: a linear model (logistic or linear regression:
- * the task's output layer alone, L2 {@value #L2}, Adam) trained by {@link TrainingLoop}, and
+ * the task's output layer alone, Adam) trained by {@link TrainingLoop}, and
  * gradient-boosted trees ({@link BoostedTrees}). Both see the network's preprocessed features
  * (preprocessing fitted on each run's own training rows) and the network's rows: the same training,
  * validation and test rows for a holdout or temporal split (retrained on training + validation rows
@@ -39,6 +39,10 @@ public final class References {
     public static final int MAX_ROWS = 100_000;
     public static final int MAX_COLUMNS = 1_000;
     public static final long MAX_CELLS = 5_000_000L;
+    /**
+     * The linear regression's L2 coefficient: next to nothing, so it is the least-squares fit a
+     * reference linear regression is expected to be (scikit-learn's {@code LinearRegression}).
+     */
     static final double L2 = 1e-4;
     static final double LEARNING_RATE = 0.01;
     static final int MAX_EPOCHS = 200;
@@ -132,25 +136,56 @@ public final class References {
     /** Per fold of the network's cross-validation (the same {@link CrossValidation#folds}), mean ± std. */
     private static Report.Reference kfold(ModelDefinition def, LabeledData data, int[] rows, KFoldProtocol k,
             FitSettings fit, boolean trees, String name, long started) {
-        List<Map<String, Double>> folds = new ArrayList<>();
+        List<Map<String, Double>> folds = foldMetrics(def, data, rows, k, fit, trees);
         int scored = 0;
-        // like the network's folds: monitored on the held-out fold only when the spec stops early
-        boolean stopping = def.earlyStopping() != null;
         for (int r = 0; r < k.repeats(); r++) {
-            for (Splits.Fold fold : CrossValidation.folds(def, data, rows, k, fit, r)) {
-                int[] held = fold.validation();
-                int[] monitored = stopping ? held : new int[0];
-                double[][] outputs = trees
-                        ? trees(def, data, fold.train(), monitored, held, false, fit.seed())
-                        : linear(def, data, fold.train(), monitored, held, false, stopping, fit);
-                folds.add(Metrics.evaluate(def.task(), Rows.rows(data.targets(), held), outputs, def.threshold())
-                        .metrics());
-                scored += held.length;
+            for (Splits.Fold fold : folds(def, data, rows, k, fit, r)) {
+                scored += fold.validation().length;
             }
         }
         CrossValidation.Summary summary = CrossValidation.summarize(folds);
         return new Report.Reference(name, "cross-validation", summary.mean(), summary.std(), scored, folds.size(),
                 (System.nanoTime() - started) / 1e9, null);
+    }
+
+    /**
+     * The folds of repeat {@code r} (0-based) of the network's cross-validation of {@code rows}: the
+     * rows the network and the references train and are scored on (for comparisons with other libraries).
+     */
+    public static List<Splits.Fold> folds(ModelDefinition def, LabeledData data, int[] rows, KFoldProtocol k,
+            FitSettings fit, int r) {
+        return CrossValidation.folds(def, data, rows, k, fit, r);
+    }
+
+    /**
+     * One reference's metrics on each held-out fold of {@link #folds}, repeat by repeat: the linear
+     * model (trained on the fold's training rows for its full epochs, never stopped early), or the
+     * boosted trees when {@code trees} (which, like the network's folds, stop early when the spec does,
+     * on the rows {@link CrossValidation#monitored} sets aside from the fold's training rows: never on
+     * the held-out fold they are scored on).
+     */
+    public static List<Map<String, Double>> foldMetrics(ModelDefinition def, LabeledData data, int[] rows,
+            KFoldProtocol k, FitSettings fit, boolean trees) {
+        List<Map<String, Double>> folds = new ArrayList<>();
+        boolean stopping = def.earlyStopping() != null;
+        for (int r = 0; r < k.repeats(); r++) {
+            List<Splits.Fold> split = folds(def, data, rows, k, fit, r);
+            for (int f = 0; f < split.size(); f++) {
+                Splits.Fold fold = split.get(f);
+                int[] held = fold.validation();
+                // the network's own training and watched rows for the fold
+                Splits.Fold watched = CrossValidation.monitored(def, data, fold, fit.seed(), r * k.k() + f);
+                // the trees stop as the network's fold does; the linear model trains to the end on all the
+                // fold's training rows, as a logistic or linear regression is fitted
+                double[][] outputs = trees
+                        ? trees(def, data, stopping ? watched.train() : fold.train(),
+                                stopping ? watched.validation() : new int[0], held, false, fit.seed())
+                        : linear(def, data, fold.train(), new int[0], held, false, false, fit);
+                folds.add(Metrics.evaluate(def.task(), Rows.rows(data.targets(), held), outputs, def.threshold())
+                        .metrics());
+            }
+        }
+        return folds;
     }
 
     /**
@@ -160,7 +195,8 @@ public final class References {
     static double[][] linear(ModelDefinition def, LabeledData data, int[] train, int[] validation, int[] score,
             boolean retrain, boolean stopping, FitSettings fit) {
         boolean monitor = stopping && validation.length > 0;
-        ModelDefinition lin = def.withNetwork(linearNetwork(def.task(), def.numOutputs()),
+        ModelDefinition lin = def.withNetwork(
+                linearNetwork(def.task(), def.numOutputs(), l2(def.task(), train.length)),
                 monitor ? new EarlyStopping(Metric.LOSS, PATIENCE, 0, true) : null);
         int perEpoch = Math.max(1, (train.length + fit.batchSize() - 1) / fit.batchSize());
         int epochs = Math.max(20, Math.min(MAX_EPOCHS, (MAX_UPDATES + perEpoch - 1) / perEpoch));
@@ -169,14 +205,28 @@ public final class References {
                 EpochProgress.NONE, null);
         if (retrain && validation.length > 0) {
             int best = monitor ? Math.max(1, run.bestEpoch()) : epochs;
-            run = TrainingLoop.fit(lin, data, Rows.concat(train, validation), new int[0], settings, best,
-                    EpochProgress.NONE, null);
+            int[] all = Rows.concat(train, validation);
+            ModelDefinition again = def.withNetwork(linearNetwork(def.task(), def.numOutputs(),
+                    l2(def.task(), all.length)), null);
+            run = TrainingLoop.fit(again, data, all, new int[0], settings, best, EpochProgress.NONE, null);
         }
         return run.model().output(run.model().preprocessor().matrix(data, score));
     }
 
+    /**
+     * The L2 coefficient of the linear model trained on {@code rows} rows. Logistic regression: 1 /
+     * rows, the penalty of a default logistic regression (scikit-learn's {@code LogisticRegression},
+     * C = 1, minimizes C · Σ loss + ½‖w‖², i.e. the mean loss + ½ (1 / (C · rows)) ‖w‖², and DL4J's
+     * {@code l2} adds ½ l2 ‖w‖² to the mean loss; biases are not penalized by either). Without it a
+     * nearly separable table is fitted to weights as large as the epochs allow. Linear regression:
+     * {@value #L2}, ordinary least squares.
+     */
+    static double l2(Task task, int rows) {
+        return task.isClassification() ? 1.0 / Math.max(1, rows) : L2;
+    }
+
     /** The task's output layer alone: softmax or sigmoid with cross-entropy, or linear with squared error. */
-    static NetworkFactory linearNetwork(Task task, int outputs) {
+    static NetworkFactory linearNetwork(Task task, int outputs, double l2) {
         return (numInputs, seed) -> {
             Activation activation = switch (task) {
                 case MULTICLASS_CLASSIFICATION -> Activation.SOFTMAX;
@@ -188,7 +238,7 @@ public final class References {
                 case BINARY_CLASSIFICATION, MULTILABEL_CLASSIFICATION -> LossFunctions.LossFunction.XENT;
                 case SCALAR_REGRESSION, VECTOR_REGRESSION -> LossFunctions.LossFunction.MSE;
             };
-            return new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(LEARNING_RATE)).l2(L2)
+            return new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(LEARNING_RATE)).l2(l2)
                     .weightInit(WeightInit.XAVIER).list()
                     .layer(new OutputLayer.Builder(loss).nIn(numInputs).nOut(outputs).activation(activation)
                             .build())
