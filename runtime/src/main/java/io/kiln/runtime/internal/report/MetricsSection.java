@@ -60,7 +60,14 @@ final class MetricsSection implements Section {
             }
             h.append("</tr>\n");
         }
-        h.append("</tbody>\n</table>\n</section>\n");
+        h.append("</tbody>\n</table>\n");
+        Report.Decision d = r.decision();
+        if (d != null && d.classWeights() != null && r.outcomes() == null) {
+            // a binary task says it beside its decision outcomes
+            h.append("<p>The training loss weighed each class's rows by its class weight, ")
+                    .append(esc(d.classWeights())).append(".</p>\n");
+        }
+        h.append("</section>\n");
     }
 
     private static String versus(String metric, Double m, Double b) {

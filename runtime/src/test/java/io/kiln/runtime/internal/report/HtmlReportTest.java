@@ -43,6 +43,23 @@ class HtmlReportTest {
     }
 
     @Test
+    void classWeightsAndAChosenThresholdAreSaidOnceWhereTheTaskShowsItsDecisions() {
+        Report multiclass = ReportFixtures.multiclassHoldout(IRIS).withDecision(new Report.Decision(
+                "balanced: setosa 1.00, versicolor 0.952, virginica 1.05", 0.5, null, null, 0, null, null));
+        String html = HtmlReport.render(multiclass);
+        assertThat(html).contains("weighed each class's rows by its class weight, balanced: setosa 1.00, versicolor "
+                + "0.952, virginica 1.05.");
+        Report binary = ReportFixtures.binary().withDecision(new Report.Decision("declared: healthy 1.00, sick 5.00",
+                0.31, "maximize f1", "validation", 120, 0.61, 0.68));
+        String b = HtmlReport.render(binary);
+        assertThat(b).contains("threshold 0.310, chosen on 120 validation rows to maximize f1 (0.610 at 0.5, 0.680 at "
+                + "0.310). The test rows were not looked at to choose it.");
+        assertThat(b.split("weighed each class", -1)).hasLength(2); // once, beside the outcomes
+        // a report without them says nothing about either
+        assertThat(HtmlReport.render(ReportFixtures.binary())).doesNotContain("class weight");
+    }
+
+    @Test
     void primaryMetricIsHighlightedFirstBesideTheBaseline() {
         String html = HtmlReport.render(ReportFixtures.multiclassHoldout(IRIS));
 
