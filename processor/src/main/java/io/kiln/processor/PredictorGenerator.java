@@ -41,7 +41,7 @@ final class PredictorGenerator {
         switch (form) {
             case PIXELS -> inputCtor.addParameter(ArrayTypeName.of(TypeName.DOUBLE), "pixels");
             case NUMBERS -> inputCtor.addParameter(ArrayTypeName.of(TypeName.DOUBLE), "values");
-            case OBJECTS -> inputCtor.addParameter(ArrayTypeName.of(ClassName.OBJECT), "values");
+            case OBJECTS, GROUP_VALUES -> inputCtor.addParameter(ArrayTypeName.of(ClassName.OBJECT), "values");
             case WINDOWS -> inputCtor.addParameter(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)), "values");
             case COMPONENTS, GROUPS -> {
                 for (FeatureModel f : spec.features()) {
@@ -88,6 +88,7 @@ final class PredictorGenerator {
                     case PIXELS -> CodeBlock.of("rows[i] = $T.row(in.pixels(), FEATURES.size())", Names.IMAGE_PIXELS);
                     case NUMBERS, OBJECTS -> CodeBlock.of("rows[i] = $T.of(in.values(), FEATURES)", Names.FEATURE_ROW);
                     case WINDOWS -> CodeBlock.of("rows[i] = SERIES.row(SERIES_FEATURES, in.values())");
+                    case GROUP_VALUES -> CodeBlock.of("rows[i] = model.inputRow(layout, in.values())");
                     case GROUPS -> CodeBlock.of("rows[i] = model.inputRow(layout, new $T[] {$L})", Object.class,
                             spec.features().stream().map(f -> CodeBlock.of("in.$N()", f.name()))
                                     .collect(CodeBlock.joining(", ")));
@@ -127,7 +128,8 @@ final class PredictorGenerator {
                         specType, self, self, spec.modelName(), self, self)
                 .addType(inputType)
                 .addType(predictionType);
-        if (form == InputForm.GROUPS) {
+        boolean groups = form == InputForm.GROUPS || form == InputForm.GROUP_VALUES;
+        if (groups) {
             // the columns of each @Features group are the trained model's: the layout maps the inputs onto them
             type.addField(FieldSpec.builder(ParameterizedTypeName.get(List.class, String.class), "INPUTS",
                             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
@@ -156,7 +158,7 @@ final class PredictorGenerator {
                 .addModifiers(Modifier.PUBLIC)
                 .addParameter(Names.KILN_MODEL, "model")
                 .addJavadoc("Wraps a loaded model; fails if it was not trained on this spec's features.\n");
-        if (form == InputForm.GROUPS) {
+        if (groups) {
             constructor.addStatement("this.layout = model.inputLayout(INPUTS)");
         } else {
             constructor.addStatement("model.requireFeatures(FEATURES)");
@@ -194,7 +196,7 @@ final class PredictorGenerator {
      * canonical constructor (the JVM allows 255 parameter slots, {@code this} takes one, a
      * {@code long} or {@code double} two); beyond that one array in the order of {@code FEATURES}.
      */
-    enum InputForm { COMPONENTS, PIXELS, NUMBERS, OBJECTS, WINDOWS, GROUPS }
+    enum InputForm { COMPONENTS, PIXELS, NUMBERS, OBJECTS, WINDOWS, GROUPS, GROUP_VALUES }
 
     /** Parameter slots a record constructor may use: 255 less one for {@code this}. */
     static final int MAX_PARAMETER_SLOTS = 254;
@@ -203,14 +205,15 @@ final class PredictorGenerator {
         if (spec.idx() != null) {
             return InputForm.PIXELS;
         }
-        if (spec.features().stream().anyMatch(FeatureModel::isGroup)) {
-            return InputForm.GROUPS; // a component per feature, an array per group of columns
-        }
         boolean series = spec.series() != null;
         int slots = 0;
         for (FeatureModel f : spec.features()) {
-            TypeKind kind = f.type().getKind();
+            TypeKind kind = f.type().getKind(); // a group's is an array: one slot
             slots += !series && (kind == TypeKind.DOUBLE || kind == TypeKind.LONG) ? 2 : 1;
+        }
+        if (spec.features().stream().anyMatch(FeatureModel::isGroup)) {
+            // a component per feature and an array per group of columns, or all of them in one array
+            return slots <= MAX_PARAMETER_SLOTS ? InputForm.GROUPS : InputForm.GROUP_VALUES;
         }
         if (slots <= MAX_PARAMETER_SLOTS) {
             return InputForm.COMPONENTS;
@@ -236,6 +239,9 @@ final class PredictorGenerator {
             case WINDOWS -> CodeBlock.of("One window of {@link $T}: for each {@code @Feature}, in declaration order, "
                     + "its last $L values, oldest first (the spec's @Series window).\n", specType,
                     spec.series().window());
+            case GROUP_VALUES -> CodeBlock.of("One sample of {@link $T}: a value per name of {@link #INPUTS} (too "
+                    + "many for one record component each): a feature's value of its field's type, a {@code @Features} "
+                    + "group's array with a value per column; a null is missing.\n", specType);
             case GROUPS -> CodeBlock.of("One sample of {@link $T}: a component per {@code @Feature}, and per "
                     + "{@code @Features} group an array with a value for each of its columns, in the order the trained "
                     + "model found them in its data's header. A null component (boxed, String or array) is missing.\n",

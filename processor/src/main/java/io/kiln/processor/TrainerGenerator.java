@@ -44,8 +44,11 @@ final class TrainerGenerator {
                 .addStatement("return $T.train(DEFINITION, options)", Names.TRAINER)
                 .build();
         TypeSpec.Builder type = TypeSpec.classBuilder(spec.simpleName() + "Trainer");
-        if (spec.idx() == null && !hasGroups(spec) && spec.features().size() > FEATURES_PER_METHOD) {
-            featureMethods(spec.features()).forEach(type::addMethod);
+        if (spec.idx() == null && chunked(spec)) {
+            List<List<FeatureModel>> runs = runs(spec.features());
+            for (int r = 0; r < runs.size(); r++) {
+                featureMethods(runs.size() == 1 ? "features" : "featureRun" + r, runs.get(r)).forEach(type::addMethod);
+            }
         }
         return type
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
@@ -92,14 +95,28 @@ final class TrainerGenerator {
         if (spec.idx() != null) { // the pixels, named as the processor named them
             b.add(".features($T.features($L, $L, $L))\n", Names.IMAGE_PIXELS, spec.image().height(),
                     spec.image().width(), spec.image().channels());
-        } else if (!hasGroups(spec) && spec.features().size() > FEATURES_PER_METHOD) {
-            b.add(".features(features())\n"); // too many for one method's 64 KB of bytecode
+        } else if (chunked(spec)) { // too many for one method's 64 KB of bytecode
+            List<List<FeatureModel>> runs = runs(spec.features());
+            int run = 0;
+            boolean pending = false; // declared features since the last group
+            for (FeatureModel f : spec.features()) {
+                if (f.isGroup()) {
+                    if (pending) {
+                        b.add(".features($N())\n", runs.size() == 1 ? "features" : "featureRun" + run++);
+                        pending = false;
+                    }
+                    b.add(".features($L)\n", group(f));
+                } else {
+                    pending = true;
+                }
+            }
+            if (pending) {
+                b.add(".features($N())\n", runs.size() == 1 ? "features" : "featureRun" + run);
+            }
         } else {
             for (FeatureModel f : spec.features()) {
                 if (f.isGroup()) { // its columns are found in the data's header when training reads it
-                    SpecModel.ColumnsModel c = f.columns();
-                    b.add(".features(new $T($L, $S, $S, $S, $L, $L))\n", Names.FEATURE_GROUP, feature(f),
-                            c.matching(), c.from(), c.to(), c.every(), c.count());
+                    b.add(".features($L)\n", group(f));
                 } else {
                     b.add(".feature($L)\n", feature(f));
                 }
@@ -160,26 +177,59 @@ final class TrainerGenerator {
         return spec.features().stream().anyMatch(FeatureModel::isGroup);
     }
 
+    /** Whether the declared features are written by helper methods: too many for the definition's method. */
+    private static boolean chunked(SpecModel spec) {
+        return spec.features().stream().filter(f -> !f.isGroup()).count() > FEATURES_PER_METHOD;
+    }
+
+    /** The runs of declared features between groups of columns, in order (empty runs left out). */
+    private static List<List<FeatureModel>> runs(List<FeatureModel> features) {
+        List<List<FeatureModel>> runs = new java.util.ArrayList<>();
+        List<FeatureModel> run = new java.util.ArrayList<>();
+        for (FeatureModel f : features) {
+            if (f.isGroup()) {
+                if (!run.isEmpty()) {
+                    runs.add(run);
+                    run = new java.util.ArrayList<>();
+                }
+            } else {
+                run.add(f);
+            }
+        }
+        if (!run.isEmpty()) {
+            runs.add(run);
+        }
+        return runs;
+    }
+
+    /** A {@code @Features} group: its settings and its selection, resolved against the header at run time. */
+    private static CodeBlock group(FeatureModel f) {
+        SpecModel.ColumnsModel c = f.columns();
+        return CodeBlock.of("new $T($L, $S, $S, $S, $L, $L)", Names.FEATURE_GROUP, feature(f), c.matching(), c.from(),
+                c.to(), c.every(), c.count());
+    }
+
     /** Feature schemas written in one method; about 25 bytes of bytecode each. */
     static final int FEATURES_PER_METHOD = 500;
 
-    /** {@code features()} and the methods it calls, each adding at most {@value #FEATURES_PER_METHOD} schemas. */
-    private static List<MethodSpec> featureMethods(List<FeatureModel> features) {
+    /** {@code name()} and the methods it calls, each adding at most {@value #FEATURES_PER_METHOD} schemas. */
+    private static List<MethodSpec> featureMethods(String name, List<FeatureModel> features) {
         TypeName list = ParameterizedTypeName.get(ClassName.get(List.class), Names.FEATURE_SCHEMA);
-        MethodSpec.Builder all = MethodSpec.methodBuilder("features")
+        MethodSpec.Builder all = MethodSpec.methodBuilder(name)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(list)
                 .addJavadoc("The $L features, in declaration order.\n", features.size())
                 .addStatement("$T features = new $T<>($L)", list, java.util.ArrayList.class, features.size());
         List<MethodSpec> methods = new java.util.ArrayList<>();
         for (int start = 0, part = 0; start < features.size(); start += FEATURES_PER_METHOD, part++) {
-            MethodSpec.Builder m = MethodSpec.methodBuilder("features" + part)
+            String partName = (name.equals("features") ? name : name + "_") + part;
+            MethodSpec.Builder m = MethodSpec.methodBuilder(partName)
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addParameter(list, "features");
             for (FeatureModel f : features.subList(start, Math.min(features.size(), start + FEATURES_PER_METHOD))) {
                 m.addStatement("features.add($L)", feature(f));
             }
-            all.addStatement("features$L(features)", part);
+            all.addStatement("$N(features)", partName);
             methods.add(m.build());
         }
         methods.add(0, all.addStatement("return features").build());

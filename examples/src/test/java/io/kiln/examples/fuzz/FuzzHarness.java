@@ -294,6 +294,22 @@ final class FuzzHarness {
             }
             return windows;
         }
+        Map<String, Long> perField = spec.features().stream().filter(c -> !c.field().equals("unread"))
+                .collect(Collectors.groupingBy(Column::field, LinkedHashMap::new, Collectors.counting()));
+        if (type == Object[].class && perField.values().stream().anyMatch(n -> n > 1) && spec.window() == 0) {
+            // a wide spec with @Features groups: per field in declaration order, a value, or a group's array
+            List<Object> values = new ArrayList<>();
+            for (Map.Entry<String, Long> e : perField.entrySet()) {
+                Column c = spec.features().stream().filter(x -> x.field().equals(e.getKey())).findFirst().orElseThrow();
+                values.add(e.getValue() > 1 ? random.doubles(e.getValue()).toArray() : switch (c.type()) {
+                    case REAL -> random.nextGaussian();
+                    case INTEGER -> random.nextInt(10);
+                    case BOOLEAN -> random.nextBoolean();
+                    case STRING, ENUM, TEXT -> value(c, random);
+                });
+            }
+            return values.toArray();
+        }
         if (type == Object[].class) { // a wide spec of mixed types: each feature's value, in declaration order
             Object[] row = new Object[spec.features().size()];
             for (int f = 0; f < row.length; f++) {

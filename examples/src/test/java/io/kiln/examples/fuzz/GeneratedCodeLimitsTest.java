@@ -50,6 +50,45 @@ class GeneratedCodeLimitsTest {
                 regressionLabel(), false, 0, 0, null, null, false, true, ','));
     }
 
+    /**
+     * {@code fixed} double features declared one by one around a {@code @Features} group of 40 columns:
+     * beyond 127 doubles the typed predictor's Input takes one array of values (a group's value an
+     * array), and beyond {@value io.kiln.examples.fuzz.GeneratedCodeLimitsTest#CHUNK} declared features the
+     * runs between groups are written by helper methods.
+     */
+    private static void featuresAroundAGroup(String name, int fixed) {
+        StringBuilder source = new StringBuilder("package fuzz;\nimport io.kiln.dsl.*;\n"
+                + "@Model(task = Task.SCALAR_REGRESSION)\n@Fit(epochs = 1, batchSize = 16)\npublic class " + name
+                + " {\n");
+        List<Column> columns = new ArrayList<>();
+        for (int i = 0; i < fixed; i++) {
+            if (i == fixed / 2) {
+                source.append("    @Features(matching = \"g\\\\d+\", count = 40) double[] genes;\n");
+                for (int g = 0; g < 40; g++) {
+                    columns.add(new Column("genes", "g" + g, Type.REAL, List.of()));
+                }
+            }
+            source.append("    @Feature double x").append(i).append(";\n");
+            columns.add(new Column("x" + i, "x" + i, Type.REAL, List.of()));
+        }
+        source.append("    @Label double y;\n    @Dense(units = 4) Layer hidden;\n    @Output Layer out;\n}\n");
+        assertTrainsAndPredicts(new FuzzSpec(0, name, source.toString(), Task.SCALAR_REGRESSION, columns,
+                regressionLabel(), false, 0, 0, null, null, false, true, ','));
+    }
+
+    /** The runs written by helper methods: more declared features than one method's share. */
+    static final int CHUNK = 500;
+
+    @Test
+    void aGroupAmongThreeHundredFeaturesTakesItsInputAsOneArray() {
+        featuresAroundAGroup("Group300", 300);
+    }
+
+    @Test
+    void aGroupAmongThreeThousandFeaturesHasItsDeclaredFeaturesWrittenByHelperMethods() {
+        featuresAroundAGroup("Group3000", 3000);
+    }
+
     /** A window of 4,000 steps over 3 features: 12,000 step names, made at run time. */
     @Test
     void aLongSeriesWindow() {
