@@ -10,11 +10,12 @@ import java.lang.annotation.Target;
  * Declares many input features at once: every data column a selection finds becomes one feature
  * with the settings given here, named after its column. The field is an array whose element type
  * decides the kind of every column, as {@link Feature}'s field type does: {@code double[]},
- * {@code float[]}, {@code int[]} or {@code long[]} numeric; {@code boolean[]} boolean;
- * {@code String[]} or an enum array categorical.
+ * {@code float[]}, {@code int[]}, {@code long[]} or their boxed arrays ({@code Double[]}, whose
+ * nulls are missing values in the typed predictor) numeric; {@code boolean[]} or {@code Boolean[]}
+ * boolean; {@code String[]} or an enum array categorical.
  *
  * <pre>{@code
- * @Features double[] pixels;                                  // every column the label does not read
+ * @Features double[] pixels;                                  // every column no other declaration reads
  * @Features(matching = "pixel\\d+") double[] pixels;          // the columns named pixel0, pixel1, ...
  * @Features(from = "sensor_1", to = "sensor_40") double[] s;   // a range of the header, both ends included
  * @Features(from = "x0", every = 2) double[] evens;            // every other column from x0 on

@@ -128,8 +128,7 @@ public record FeatureGroup(FeatureSchema template, String matching, String from,
         }
         if (selected.isEmpty()) {
             throw new DataException(source, 1, null, "@Features '" + name() + "' selects " + describe()
-                    + ", and the header has none: " + DataException.show(String.join(",", header.subList(0,
-                            Math.min(header.size(), 20)))) + (header.size() > 20 ? ",..." : "")
+                    + ", and the header has none of them: it has " + LabeledData.showHeader(header)
                     + ". Change the selection, or check the file.");
         }
         requireCount(source, selected.size(), "the header");
@@ -139,8 +138,9 @@ public record FeatureGroup(FeatureSchema template, String matching, String from,
     /** Fails unless {@code found} columns is what {@link #count} asks for. */
     void requireCount(String source, int found, String where) {
         if (count > 0 && found != count) {
-            throw new DataException(source, 1, null, "@Features '" + name() + "' declares " + count + " columns ("
-                    + describe() + "), and " + where + " gives " + found + ". Check the file, or change count.");
+            throw new DataException(source, 1, null, "@Features '" + name() + "' expects " + count + " columns ("
+                    + describe() + "; its count, or under @Image the pixels the other features leave), and " + where
+                    + " gives " + found + ". Check the file, or the count.");
         }
     }
 

@@ -202,9 +202,9 @@ public final class KilnModel {
             int n = java.lang.reflect.Array.getLength(v);
             if (n != at.length) {
                 String group = metadata.features().get(at[0]).group();
-                throw new IllegalArgumentException("'" + group + "' has " + n + " values; model '" + metadata.name()
-                        + "' was trained on " + at.length + " columns of it ("
-                        + metadata.features().get(at[0]).column() + " to "
+                throw new IllegalArgumentException("'" + group + "' has " + n + (n == 1 ? " value" : " values")
+                        + "; model '" + metadata.name() + "' was trained on " + at.length + " columns of it (first "
+                        + metadata.features().get(at[0]).column() + ", last "
                         + metadata.features().get(at[at.length - 1]).column() + ")");
             }
             for (int k = 0; k < n; k++) {

@@ -42,6 +42,15 @@ public record ThresholdTuning(Metric metric, double falsePositiveCost, double fa
                         number(falsePositiveCost), number(falseNegativeCost));
     }
 
+    /** A threshold as Kiln prints it everywhere: four decimals at most, two at least (0.50, 0.287, 0.0366). */
+    public static String format(double threshold) {
+        String s = String.format(Locale.ROOT, "%.4f", threshold);
+        while (s.endsWith("0") && s.length() - s.indexOf('.') > 3) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s;
+    }
+
     private static String number(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }

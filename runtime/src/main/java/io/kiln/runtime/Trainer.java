@@ -226,11 +226,14 @@ public final class Trainer {
         References.Outcome references = options.references()
                 ? References.run(def, data, split, fit, trained, progress)
                 : References.Outcome.skipped(References.TURNED_OFF);
-        ModelDefinition decided = threshold == def.threshold() ? def : def.withThreshold(threshold);
+        // the outcomes at the chosen threshold on test rows; under k-fold without a test set the out-of-fold rows
+        // chose it, so they are shown at the declared threshold, as the cross-validated metrics are
+        ModelDefinition decided = threshold == def.threshold() || split.test().length == 0 ? def
+                : def.withThreshold(threshold);
         Report report = Reports.withReferences(Reports.build(decided, prepared, reported, trained.finalEpochs(), cv,
                 retrained, evaluatedOn, test, baseline, testTargets, testOutputs, diagnosis, warnings, duplicates,
-                trainRows, validationRows, seconds), references.list(), references.skipped(),
-                weightedLayers(run.model().network()) <= 1).withDecision(decision);
+                trainRows, validationRows, seconds).withDecision(decision), references.list(), references.skipped(),
+                weightedLayers(run.model().network()) <= 1);
         ModelMetadata meta = metadata(def, prepared, run, trainRows, validationRows, test.metrics(),
                 baseline.metrics(), test.confusion(), seconds, drift, report.training(),
                 cv == null ? null : cv.folds(), threshold);

@@ -159,9 +159,9 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
         Report.Outcomes o = report.outcomes();
         if (o != null) {
             out.println();
-            out.printf(Locale.ROOT, "at threshold %.2f, per %d cases: %.1f false positives (predicted '%s' wrongly), "
+            out.printf(Locale.ROOT, "at threshold %s, per %d cases: %.1f false positives (predicted '%s' wrongly), "
                     + "%.1f false negatives (missed '%s'); false positive rate %.3f, false negative rate %.3f%n",
-                    o.threshold(), o.perCases(), o.falsePositivesPerCases(), o.positiveClass(),
+                    ThresholdTuning.format(o.threshold()), o.perCases(), o.falsePositivesPerCases(), o.positiveClass(),
                     o.falseNegativesPerCases(), o.positiveClass(), o.falsePositiveRate(), o.falseNegativeRate());
         }
         Report.Diagnosis d = report.diagnosis();

@@ -89,12 +89,12 @@ class FeatureGroupTest {
                 .features(group("px", "pixel\\d+", "", "", 1, 0)).build().resolveColumns("t.csv", HEADER, 8, ','));
         assertThat(none).hasMessageThat().contains("t.csv");
         assertThat(none).hasMessageThat().contains("@Features 'px' selects columns matching 'pixel\\d+', and the "
-                + "header has none");
+                + "header has none of them: it has [id, px0, px1, px2, px3, y, Age, note]");
 
         DataException count = assertThrows(DataException.class, () -> definition()
                 .features(group("px", "px\\d", "", "", 1, 784)).build().resolveColumns("t.csv", HEADER, 8, ','));
-        assertThat(count).hasMessageThat().contains("@Features 'px' declares 784 columns (columns matching 'px\\d'), "
-                + "and the header gives 4");
+        assertThat(count).hasMessageThat().contains("@Features 'px' expects 784 columns (columns matching 'px\\d'; its count, "
+                + "or under @Image the pixels the other features leave), and the header gives 4");
 
         DataException missing = assertThrows(DataException.class, () -> definition()
                 .features(group("px", "", "pixel0", "", 1, 0)).build().resolveColumns("t.csv", HEADER, 8, ','));
@@ -181,7 +181,7 @@ class FeatureGroupTest {
         IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
                 () -> model.inputRow(layout, (Object) new double[3]));
         assertThat(length).hasMessageThat().isEqualTo("'signal' has 3 values; model 'wide' was trained on 4 columns "
-                + "of it (s0 to s3)");
+                + "of it (first s0, last s3)");
         IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
                 () -> model.inputLayout(List.of("pixels")));
         assertThat(other).hasMessageThat().contains("was trained on features [signal[4 columns]], not [pixels]");

@@ -116,7 +116,7 @@ class DecisionTest {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         tuned.print(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(out.toString(StandardCharsets.UTF_8)).containsMatch(
-                "threshold 0\\.\\d{3}, chosen on 359 validation rows to maximize f1 \\(0\\.\\d{3} at 0\\.5, 0\\.\\d{3} at");
+                "threshold 0\\.\\d{2,4}, chosen on 359 validation rows to maximize f1 \\(0\\.\\d{3} at 0\\.5, 0\\.\\d{3} at");
     }
 
     @Test
@@ -128,6 +128,18 @@ class DecisionTest {
         assertThat(d.threshold()).isAtMost(0.5);
         // the same network as the plain spec's, deciding at a lower threshold: no more missed nines
         assertThat(decisions(cost)[1]).isAtMost(decisions(plain)[1]);
+    }
+
+    @Test
+    void underKFoldWithoutATestSetTheOutcomesStayAtTheDefaultThresholdTheMetricsWereMeasuredAt() {
+        TrainingResult r = train(NinesFoldsTrainer.DEFINITION.withProtocol(
+                new io.kiln.runtime.KFoldProtocol(5, 1, true, true, 0)));
+        Report.Decision d = r.report().decision();
+        assertThat(d.rows()).isEqualTo(1797);
+        assertThat(r.report().evaluatedOn()).isEqualTo("cross-validation");
+        // the out-of-fold rows chose the threshold: they are not scored again at it
+        assertThat(r.report().outcomes().threshold()).isEqualTo(0.5);
+        assertThat(r.model().metadata().threshold()).isEqualTo(d.threshold());
     }
 
     @Test

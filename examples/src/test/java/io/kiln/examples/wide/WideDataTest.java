@@ -121,7 +121,7 @@ class WideDataTest {
         IllegalArgumentException shortRow = org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class, () -> predictor.predict(new FashionCsvDensePredictor.Input(new double[28])));
         assertThat(shortRow).hasMessageThat().contains("'pixels' has 28 values; model 'fashion-csv-dense' was trained "
-                + "on 784 columns of it (pixel1 to pixel784)");
+                + "on 784 columns of it (first pixel1, last pixel784)");
     }
 
     @Test
@@ -147,6 +147,18 @@ class WideDataTest {
                 unlabeled.toString(), "--output", scored.toString(), "--quiet");
         assertThat(score.exit()).isEqualTo(0);
         assertThat(Files.readAllLines(scored)).hasSize(101);
+
+        // predict NAME=VALUE: a group's name is not a column; a few columns given, the rest counted, not listed
+        Run group = cli(FashionCsvCnnTrainer.DEFINITION, "predict", "--model", model.toString(), "pixels=0");
+        assertThat(group.exit()).isNotEqualTo(0);
+        assertThat(group.err()).contains("'pixels' is a group of 784 columns (@Features); give its columns by name, "
+                + "e.g. pixel1=VALUE");
+        Run few = cli(FashionCsvCnnTrainer.DEFINITION, "predict", "--model", model.toString(), "pixel1=0",
+                "pixel400=200");
+        assertThat(few.exit()).isEqualTo(0);
+        assertThat(few.err()).contains("note: 782 of 784 features not given");
+        assertThat(few.err()).contains(", and 772 more");
+        assertThat(few.err().length()).isLessThan(1000);
 
         // evaluate on the labelled test rows
         Run evaluate = cli(FashionCsvCnnTrainer.DEFINITION, "evaluate", "--model", model.toString(), "--data",

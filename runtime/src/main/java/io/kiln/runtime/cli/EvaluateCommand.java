@@ -80,7 +80,9 @@ final class EvaluateCommand implements Callable<Integer> {
             what = "the " + rows.length + "-row test split of " + definition.data().name();
         }
         Metrics.Evaluation[] e = m.evaluate(labeled, rows);
-        out.println("metrics on " + what + ":");
+        out.println("metrics on " + what + (m.task() == io.kiln.dsl.Task.BINARY_CLASSIFICATION
+                ? ", deciding at the model's threshold " + io.kiln.runtime.ThresholdTuning.format(meta.threshold()) : "")
+                + ":");
         new TrainingResult(m, e[0], e[1]).print(out);
         return 0;
     }

@@ -125,9 +125,14 @@ final class PredictCommand implements Callable<Integer> {
         }
         if (!filled.isEmpty()) {
             err.println("note: " + filled.size() + " of " + features.size() + " features not given, filled as missing"
-                    + " values the way the model fills them: " + String.join(", ", filled));
+                    + " values the way the model fills them: " + String.join(", ", filled.subList(0,
+                            Math.min(filled.size(), SHOWN))) + (filled.size() > SHOWN ? ", and "
+                                    + (filled.size() - SHOWN) + " more" : ""));
         }
     }
+
+    /** The omitted features the notice names; the others are counted. */
+    private static final int SHOWN = 10;
 
     /** How a missing value of this feature is filled, as the notice shows it. */
     private static String fill(FeatureTransform t) {
@@ -160,8 +165,15 @@ final class PredictCommand implements Callable<Integer> {
                 }
             }
             if (f < 0) {
+                List<String> inGroup = features.stream().filter(x -> name.equals(x.group()))
+                        .map(FeatureSchema::name).toList();
+                if (!inGroup.isEmpty()) {
+                    throw new IllegalArgumentException("'" + name + "' is a group of " + inGroup.size()
+                            + " columns (@Features); give its columns by name, e.g. " + inGroup.get(0) + "=VALUE");
+                }
                 throw new IllegalArgumentException("Unknown feature '" + name + "'; the model has "
-                        + features.stream().map(FeatureSchema::name).toList());
+                        + io.kiln.runtime.internal.data.LabeledData.showHeader(
+                                features.stream().map(FeatureSchema::name).toList()));
             }
             String value = pair.substring(eq + 1);
             try {

@@ -95,7 +95,8 @@ final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "protocol %s, seed %d%n", protocol, prepared.fit().seed());
         out.printf(Locale.ROOT, "split    %s%n", definition.protocol().describeSplit(s.train().length,
                 s.validation().length, s.test().length));
-        out.printf(Locale.ROOT, "training %d epochs, batch size %d%s%n", prepared.fit().epochs(),
+        out.printf(Locale.ROOT, "training %d epoch%s, batch size %d%s%n", prepared.fit().epochs(),
+                prepared.fit().epochs() == 1 ? "" : "s",
                 prepared.fit().batchSize(), definition.learningRate() != null
                         ? ", learning rate " + definition.learningRate().describe() : "");
         TrainingResult result = Trainer.train(definition, prepared, options);

@@ -310,7 +310,7 @@ public final class LabeledData {
     }
 
     /** Header names as messages show them: each escaped and cut, at most 50 of them. */
-    private static String showHeader(List<String> header) {
+    public static String showHeader(List<String> header) {
         int shown = Math.min(header.size(), 50);
         StringBuilder b = new StringBuilder("[");
         for (int k = 0; k < shown; k++) {
@@ -422,8 +422,9 @@ public final class LabeledData {
             case TEXT -> cell;
             case CATEGORICAL -> {
                 if (!feature.levels().isEmpty() && !feature.levels().contains(cell)) {
-                    throw new IllegalArgumentException("unknown level " + DataException.quote(cell) + "; '" + feature.name()
-                            + "' declares " + feature.levels());
+                    throw new IllegalArgumentException("unknown level " + DataException.quote(cell) + "; '"
+                            + (feature.group() != null ? feature.group() : feature.name()) + "' declares "
+                            + feature.levels());
                 }
                 yield cell;
             }

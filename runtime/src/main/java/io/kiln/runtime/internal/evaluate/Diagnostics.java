@@ -51,9 +51,44 @@ public final class Diagnostics {
     public static List<Report.Warning> dataWarnings(ModelDefinition def, LabeledData data, int[] train) {
         List<Report.Warning> warnings = new ArrayList<>();
         missingValues(def, data, train).ifPresent(warnings::add);
+        absentClasses(def, data).ifPresent(warnings::add);
         classImbalance(def, data).ifPresent(warnings::add);
         featureScales(def, data, train).ifPresent(warnings::add);
         return warnings;
+    }
+
+    /**
+     * Declared classes that no row of the data holds: the model cannot learn them, and when most
+     * are absent the label is likely read from the wrong column (without a header it is the column
+     * after the features).
+     */
+    static Optional<Report.Warning> absentClasses(ModelDefinition def, LabeledData data) {
+        if (data.classes() == null || data.size() == 0) {
+            return Optional.empty();
+        }
+        List<String> classes = def.label().classes();
+        int[] counts = new int[classes.size()];
+        for (int c : data.classes()) {
+            counts[c]++;
+        }
+        List<String> absent = new ArrayList<>();
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] == 0) {
+                absent.add("'" + classes.get(c) + "'");
+            }
+        }
+        if (absent.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean headerless = def.data() != null && !def.data().isIdx() && !def.data().header();
+        String where = headerless ? " Without a header, the label is read from column " + (def.features().size() + 1)
+                + ", after the " + def.features().size() + " feature columns: check that the file puts it there."
+                : " Check that the label reads the right column, or declare only the classes the data holds.";
+        return Optional.of(new Report.Warning("absent-classes", String.format(Locale.ROOT,
+                "%d of the %d declared classes have no rows in the %d rows read (%s), so the model cannot learn "
+                        + "them.%s", absent.size(), classes.size(), data.size(),
+                String.join(", ", absent.subList(0, Math.min(absent.size(), 10)))
+                        + (absent.size() > 10 ? ", ..." : ""), where)));
     }
 
     /**

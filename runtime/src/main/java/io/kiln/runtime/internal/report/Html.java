@@ -91,11 +91,7 @@ final class Html {
         if (!Double.isFinite(t)) {
             return "&mdash;";
         }
-        String s = fmt(t, 4);
-        while (s.endsWith("0") && s.length() - s.indexOf('.') > 3) {
-            s = s.substring(0, s.length() - 1);
-        }
-        return s;
+        return io.kiln.runtime.ThresholdTuning.format(t);
     }
 
     static String area(double a) {

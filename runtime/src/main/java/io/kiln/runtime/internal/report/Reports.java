@@ -105,7 +105,9 @@ public final class Reports {
         if (references == null) {
             return r.withReferences(null, skipped);
         }
-        String primary = r.primaryMetric();
+        // references decide at 0.5: against a network whose threshold was tuned, compare what no threshold changes
+        boolean tuned = r.decision() != null && r.decision().objective() != null;
+        String primary = tuned ? "roc_auc" : r.primaryMetric();
         List<Report.Reference> found = new java.util.ArrayList<>();
         for (Report.Reference ref : references) {
             Map<String, Double> network = "cross-validation".equals(ref.evaluatedOn()) && r.crossValidation() != null
@@ -222,9 +224,10 @@ public final class Reports {
      */
     public static String thresholdSentence(Report.Decision d) {
         String value = d.objective().startsWith("minimize") ? "%.1f" : "%.3f";
-        return String.format(java.util.Locale.ROOT, "threshold %.3f, chosen on %d %s rows to %s (" + value
-                + " at 0.5, " + value + " at %.3f)", d.threshold(), d.rows(), d.chosenOn(), d.objective(),
-                d.atDefault(), d.atChosen(), d.threshold());
+        String t = io.kiln.runtime.ThresholdTuning.format(d.threshold());
+        return String.format(java.util.Locale.ROOT, "threshold %s, chosen on %d %s rows to %s (" + value
+                + " at 0.5, " + value + " at %s)", t, d.rows(), d.chosenOn(), d.objective(), d.atDefault(), d.atChosen(),
+                t);
     }
 
     public static Report.Outcomes outcomes(int[][] cm, double threshold, int perCases, String positiveClass) {

@@ -160,6 +160,28 @@ class DiagnosticsTest {
     }
 
     @Test
+    void declaredClassesWithNoRowsAreWarnedAboutWithTheLabelColumnOfAHeaderlessFile() throws Exception {
+        // iris without its virginica rows: one of the three declared classes is absent
+        List<String> lines = new ArrayList<>(java.nio.file.Files.readAllLines(irisWithVirginica(0)));
+        ModelDefinition def = TrainingFixtures.iris(new Adam(0.02)).data(CsvSource.file(irisWithVirginica(0))).build();
+        Optional<Report.Warning> w = Diagnostics.absentClasses(def, read(def, def.data()));
+        assertThat(w.get().code()).isEqualTo("absent-classes");
+        assertThat(w.get().message()).isEqualTo("1 of the 3 declared classes have no rows in the 100 rows read "
+                + "('virginica'), so the model cannot learn them. Check that the label reads the right column, or "
+                + "declare only the classes the data holds.");
+        // the same file without its header: the label is the fifth column, after the four features
+        Path headerless = TrainingFixtures.write(dir.resolve("iris-headerless.csv"), lines.subList(1, lines.size()));
+        ModelDefinition noHeader = TrainingFixtures.iris(new Adam(0.02))
+                .data(CsvSource.file(headerless).header(false)).build();
+        assertThat(Diagnostics.absentClasses(noHeader, read(noHeader, noHeader.data())).get().message())
+                .endsWith("Without a header, the label is read from column 5, after the 4 feature columns: check "
+                        + "that the file puts it there.");
+        // every class present: nothing to say
+        ModelDefinition all = TrainingFixtures.iris(new Adam(0.02)).build();
+        assertThat(Diagnostics.absentClasses(all, read(all, all.data()))).isEmpty();
+    }
+
+    @Test
     void aRareClassIsWarnedAbout() throws Exception {
         Path file = irisWithVirginica(3);
         ModelDefinition def = TrainingFixtures.iris(new Adam(0.02)).data(CsvSource.file(file))

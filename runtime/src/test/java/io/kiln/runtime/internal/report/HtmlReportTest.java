@@ -52,11 +52,28 @@ class HtmlReportTest {
         Report binary = ReportFixtures.binary().withDecision(new Report.Decision("declared: healthy 1.00, sick 5.00",
                 0.31, "maximize f1", "validation", 120, 0.61, 0.68));
         String b = HtmlReport.render(binary);
-        assertThat(b).contains("threshold 0.310, chosen on 120 validation rows to maximize f1 (0.610 at 0.5, 0.680 at "
-                + "0.310). The test rows were not looked at to choose it.");
+        assertThat(b).contains("threshold 0.31, chosen on 120 validation rows to maximize f1 (0.610 at 0.5, 0.680 at "
+                + "0.31). The test rows were not looked at to choose it.");
         assertThat(b.split("weighed each class", -1)).hasLength(2); // once, beside the outcomes
         // a report without them says nothing about either
         assertThat(HtmlReport.render(ReportFixtures.binary())).doesNotContain("class weight");
+    }
+
+    @Test
+    void againstATunedThresholdReferencesAreJudgedOnRocAucWhichNoThresholdChanges() {
+        Report binary = ReportFixtures.binary();
+        // a reference more accurate at 0.5 than the network at its cost-tuned threshold, but ranking worse
+        java.util.Map<String, Double> ref = new java.util.LinkedHashMap<>(binary.metrics());
+        ref.put("accuracy", binary.metrics().get("accuracy") + 0.05);
+        ref.put("roc_auc", binary.metrics().get("roc_auc") - 0.05);
+        java.util.List<Report.Reference> refs = java.util.List.of(new Report.Reference("logistic regression", "test",
+                ref, null, 100, 0, 0.1, null));
+        Report plain = Reports.withReferences(binary, refs, null);
+        assertThat(plain.references().get(0).finding()).contains("accuracy");
+        Report tuned = Reports.withReferences(binary.withDecision(new Report.Decision(null, 0.05,
+                "minimize 1 x false positives + 10 x false negatives", "validation", 100, 40.0, 20.0)), refs, null);
+        assertThat(tuned.references().get(0).finding()).isNull();
+        assertThat(tuned.decision()).isNotNull(); // kept
     }
 
     @Test
