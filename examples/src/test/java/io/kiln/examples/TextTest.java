@@ -59,5 +59,13 @@ class TextTest {
         // a missing story is an empty text: one unknown step, predicted as not about grain
         assertThat(predictor.predict(new ReutersGrainPredictor.Input(null)).probability()).isLessThan(0.5);
         assertThat(KilnModel.load(file).metadata().features().get(0).levels()).hasSize(10_000);
+
+        // the official test file was the test set: the model file and the report say so, not a test fraction
+        String testFile = "/usr/share/doc/weka/examples/ReutersGrain-test.arff";
+        assertThat(KilnModel.load(file).metadata().provenance().testFile()).isEqualTo(testFile);
+        assertThat(KilnModel.load(file).metadata().provenance().describeProtocol(text.model().task()))
+                .contains("test set " + testFile);
+        assertThat(text.report().data().testFile()).isEqualTo(testFile);
+        assertThat(io.kiln.runtime.internal.report.HtmlReport.render(text.report())).contains("test set " + testFile);
     }
 }

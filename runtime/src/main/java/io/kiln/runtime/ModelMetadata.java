@@ -86,8 +86,25 @@ public record ModelMetadata(String format, String name, Task task, String specCl
      * @param backend the ND4J backend class
      * @param createdAt ISO-8601 instant the model was saved
      * @param trainingSeconds wall-clock training time
+     * @param testFile the official test file that was the test set ({@code @CsvData(testFile)}), or null
+     *     when the test rows were split from the data
      */
     public record Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
             int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
-            String javaVersion, String backend, String createdAt, double trainingSeconds) {}
+            String javaVersion, String backend, String createdAt, double trainingSeconds,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String testFile) {
+
+        public Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
+                int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
+                String javaVersion, String backend, String createdAt, double trainingSeconds) {
+            this(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit, kilnVersion, dl4jVersion,
+                    javaVersion, backend, createdAt, trainingSeconds, null);
+        }
+
+        /** The protocol in words, with the official test file when one was the test set. */
+        public String describeProtocol(io.kiln.dsl.Task task) {
+            return testFile != null ? protocol.describe(task, testFile) : protocol.describe(task);
+        }
+    }
 }

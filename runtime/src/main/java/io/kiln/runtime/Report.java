@@ -135,9 +135,19 @@ public record Report(String schema, String model, Task task, String createdAt, E
      * @param testRows rows of the final test (0 when there is none)
      * @param classCounts rows per class (classification), else null
      * @param duplicatesAcrossSplits rows whose feature values also occur on the other side of a split
+     * @param testFile the official test file that was the test set, or null when the test rows were
+     *     split from the data
      */
     public record DataSummary(String source, String sha256, int rows, int trainRows, int validationRows,
-            int testRows, Map<String, Integer> classCounts, int duplicatesAcrossSplits) {}
+            int testRows, Map<String, Integer> classCounts, int duplicatesAcrossSplits,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String testFile) {
+
+        public DataSummary(String source, String sha256, int rows, int trainRows, int validationRows,
+                int testRows, Map<String, Integer> classCounts, int duplicatesAcrossSplits) {
+            this(source, sha256, rows, trainRows, validationRows, testRows, classCounts, duplicatesAcrossSplits, null);
+        }
+    }
 
     /**
      * @param epochsPlanned epochs declared (after overrides)

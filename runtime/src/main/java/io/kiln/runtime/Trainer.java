@@ -89,6 +89,15 @@ public final class Trainer {
         }
     }
 
+    /**
+     * The official test file that was the test set of {@code p}: the declared one, unless the data
+     * was overridden (its test rows are then split from the given file); else null.
+     */
+    public static String testFile(ModelDefinition def, Prepared p) {
+        return def.testData() != null && def.data() != null && p.source().equals(def.data())
+                ? def.testData().name() : null;
+    }
+
     static CsvSource source(ModelDefinition def, Path override) {
         if (override != null) {
             return def.data() != null ? def.data().withFile(override) : CsvSource.file(override);
@@ -312,7 +321,7 @@ public final class Trainer {
         ModelMetadata.Provenance provenance = new ModelMetadata.Provenance(p.source().name(), p.data().sha256(),
                 p.data().size(), trainRows, validationRows, p.split().test().length, def.protocol(), p.fit(),
                 Versions.kiln(), Versions.dl4j(), System.getProperty("java.version"),
-                Nd4j.getBackend().getClass().getSimpleName(), Instant.now().toString(), seconds);
+                Nd4j.getBackend().getClass().getSimpleName(), Instant.now().toString(), seconds, testFile(def, p));
         ModelMetadata d = run.model().metadata();
         return new ModelMetadata(d.format(), d.name(), d.task(), d.specClass(), d.spec(), d.features(), d.label(),
                 d.targetCenter(), d.targetScale(), d.numInputs(), provenance, d.baselineOutput(), test, baseline,

@@ -31,8 +31,9 @@ final class HeaderSection implements Section {
         h.append("<section id=\"overview\">\n<div class=\"cards\">\n");
         h.append("<div class=\"card\"><h3>Evaluation</h3><dl>\n");
         if (r.protocol() != null) {
+            String testFile = r.data() == null ? null : r.data().testFile();
             dl(h, "protocol", esc(r.task() == null ? r.protocol().describe()
-                    : r.protocol().describe(r.task())));
+                    : testFile != null ? r.protocol().describe(r.task(), testFile) : r.protocol().describe(r.task())));
         }
         if (r.evaluatedOn() != null) {
             dl(h, "metrics from", "cross-validation".equals(r.evaluatedOn())

@@ -46,7 +46,8 @@ public final class Reports {
             }
         }
         Report.DataSummary data = new Report.DataSummary(p.source().name(), p.data().sha256(), p.data().size(),
-                trainRows, validationRows, p.split().test().length, classCounts, duplicates);
+                trainRows, validationRows, p.split().test().length, classCounts, duplicates,
+                io.kiln.runtime.Trainer.testFile(def, p));
         Report.TrainingSummary training = new Report.TrainingSummary(p.fit().epochs(), epochsRun,
                 run.bestEpoch(), run.stoppedEarly(), run.restoredBest(), run.monitor(), run.learningRate(), seconds,
                 retrained, run.deadRelu());
