@@ -34,7 +34,10 @@ class CliTest {
         Run r = cli("train", "--model", model.toString(), "--epochs", "40");
         assertThat(r.err()).doesNotContain("error");
         assertThat(r.exit()).isEqualTo(0);
-        assertThat(r.out()).contains("test metrics (30 rows)");
+        // k-fold with a final test: the folds' metrics come first, then the final model's under its own heading
+        assertThat(r.out()).contains("cross-validated metrics, then the final model's on the test split (30 rows):");
+        assertThat(r.out().indexOf("final model on the test split:"))
+                .isGreaterThan(r.out().indexOf("cross-validated metrics, then"));
         assertThat(r.out()).containsMatch("accuracy\\s+0\\.[89]\\d+\\s+0\\.3333");
         assertThat(r.out()).contains("confusion matrix");
         assertThat(r.err()).contains("epoch 40/40");

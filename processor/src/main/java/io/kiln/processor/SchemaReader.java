@@ -186,6 +186,44 @@ final class SchemaReader {
                 columns);
     }
 
+    /**
+     * A file without a header takes its columns by position: a group cannot find columns by name,
+     * and only one group can take the columns left over.
+     */
+    void checkHeaderless(List<FeatureModel> features) {
+        FeatureModel open = null;
+        for (FeatureModel f : features) {
+            if (!f.isGroup()) {
+                continue;
+            }
+            Annotation a = c.roles(c.field(f.name())).get(0);
+            SpecModel.ColumnsModel s = f.columns();
+            if (!s.takesTheRest()) {
+                Attr<String> by = !s.matching().isEmpty() ? FEATURES_MATCHING : !s.from().isEmpty() ? FEATURES_FROM
+                        : FEATURES_TO;
+                reporter.error(a, by, Message.FEATURES_NEEDS_HEADER.format(f.name(), by.name + " = \"" + a.get(by)
+                        + "\""));
+            } else if (s.count() == 0 && open != null) {
+                reporter.error(a, Message.FEATURES_HEADERLESS_COUNT.format(open.name(), f.name()));
+            } else if (s.count() == 0) {
+                open = f;
+            }
+        }
+    }
+
+    /** With a header, one group at most takes every column nothing else reads. */
+    void checkRest(List<FeatureModel> features) {
+        String rest = null;
+        for (FeatureModel f : features) {
+            if (f.isGroup() && f.columns().takesTheRest()) {
+                if (rest != null) {
+                    reporter.error(c.roles(c.field(f.name())).get(0), Message.FEATURES_REST_TWICE.format(rest, f.name()));
+                }
+                rest = f.name();
+            }
+        }
+    }
+
     /** The attributes {@code @Feature} and {@code @Features} share. */
     record SettingAttrs(Attr<String[]> levels, Attr<Scaling> scaling, Attr<Missing> missing, Attr<String> constant,
             Attr<Encoding> encoding) {}

@@ -105,7 +105,6 @@ final class SpecReader {
         // a series label may read a feature's column: the target is a later step of the same series
         Map<String, String> labelOwners = c.has(io.kiln.dsl.Series.class) ? new HashMap<>() : columnOwners;
         VariableElement outputField = null;
-        String restGroup = null; // the @Features field taking every column nothing else reads
 
         for (Element member : type.getEnclosedElements()) {
             if (member.getKind() != ElementKind.FIELD) {
@@ -135,12 +134,6 @@ final class SpecReader {
                     FeatureModel group = schema.readFeatures(field, role, defaults);
                     if (group == null) {
                         continue;
-                    }
-                    if (group.columns().takesTheRest()) {
-                        if (restGroup != null) {
-                            reporter.error(role, Message.FEATURES_REST_TWICE.format(restGroup, group.name()));
-                        }
-                        restGroup = group.name();
                     }
                     features.add(group);
                 }
@@ -226,6 +219,11 @@ final class SpecReader {
         }
 
         DataModel data = inputs.readData();
+        if (data != null && !data.header()) {
+            schema.checkHeaderless(features); // columns by position
+        } else {
+            schema.checkRest(features); // columns by name
+        }
         TrainingReader training = new TrainingReader(c, task);
         ProtocolModel protocol = ProtocolModel.read(c);
         cross.protocol(protocol, data, idx, series);

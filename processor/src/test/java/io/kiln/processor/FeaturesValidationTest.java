@@ -190,6 +190,23 @@ class FeaturesValidationTest {
     }
 
     @Test
+    void aHeaderlessFileCannotBeSearchedByName() {
+        JavaFileObject spec = wide("@CsvData(file = \"x.csv\", header = false)",
+                "    @Features(matching = \"p.*\") double[] pixels;");
+        assertOnlyErrorAt(spec, Message.FEATURES_NEEDS_HEADER.format("pixels", "matching = \"p.*\""),
+                "matching = \"p.*\"");
+    }
+
+    @Test
+    void aHeaderlessFileTakesTheColumnsLeftOverOnce() {
+        JavaFileObject spec = wide("@CsvData(file = \"x.csv\", header = false)", "    @Features double[] a;",
+                "    @Features(count = 0) double[] b;");
+        assertOnlyErrorAt(spec, Message.FEATURES_HEADERLESS_COUNT.format("a", "b"), "double[] b");
+        assertAccepted(compile(wide("@CsvData(file = \"x.csv\", header = false)", "    @Features(count = 3) double[] a;",
+                "    @Features double[] b;")), "test.Wide");
+    }
+
+    @Test
     void idxDataTakesNoGroup() {
         JavaFileObject spec = wide("@Image(height = 28, width = 28) @IdxData(images = \"i.gz\", labels = \"l.gz\")",
                 "    @Features double[] pixels;");

@@ -64,10 +64,7 @@ public final class ModelDefinition {
                     + "columns; " + (series != null ? "a series" : "IDX data") + " has none. Declare its features one "
                     + "by one.");
         }
-        if (groups.stream().filter(g -> g.group().takesTheRest()).count() > 1) {
-            throw new IllegalArgumentException("[kiln.features-rest] Several groups of columns take every column no "
-                    + "other declaration reads. Give each but one a selection (matching, from, to).");
-        }
+
         this.image = b.image;
         this.augmentation = b.augmentation;
         if (augmentation != null && image == null) {
@@ -260,6 +257,12 @@ public final class ModelDefinition {
     }
 
     private List<List<String>> byName(String source, List<String> header, char delimiter) {
+        List<String> rest = groups.stream().map(Placed::group).filter(FeatureGroup::takesTheRest)
+                .map(FeatureGroup::name).toList();
+        if (rest.size() > 1) {
+            throw new DataException(source, 1, null, "@Features '" + rest.get(0) + "' and '" + rest.get(1) + "' both "
+                    + "take every column no other declaration reads. Give one of them a selection (matching, from, to).");
+        }
         java.util.Set<Integer> taken = new java.util.HashSet<>();
         for (FeatureSchema f : declaredFeatures) {
             Integer at = LabeledData.headerPosition(source, header, f.column());

@@ -127,6 +127,14 @@ class FeatureGroupTest {
         ModelDefinition open = definition().features(group("a", "", "", "", 1, 0)).build()
                 .resolveColumns("t.csv", List.of(), 11, ',');
         assertThat(names(open)).hasSize(10);
+        // two groups by position: the one with a count takes that many, the other the rest
+        ModelDefinition two = definition().features(group("a", "", "", "", 1, 2)).features(group("b", "", "", "", 1, 0))
+                .build();
+        assertThat(names(two.resolveColumns("t.csv", List.of(), 6, ','))).containsExactly("a[0]", "a[1]", "b[0]",
+                "b[1]", "b[2]").inOrder();
+        // with a header, two groups taking every column nothing else reads would compete for them
+        DataException compete = assertThrows(DataException.class, () -> two.resolveColumns("t.csv", HEADER, 8, ','));
+        assertThat(compete).hasMessageThat().contains("@Features 'a' and 'b' both take every column");
         DataException byName = assertThrows(DataException.class, () -> definition()
                 .features(group("a", "x.*", "", "", 1, 0)).build().resolveColumns("t.csv", List.of(), 4, ','));
         assertThat(byName).hasMessageThat().contains("no header");

@@ -101,8 +101,11 @@ final class TrainCommand implements Callable<Integer> {
                         ? ", learning rate " + definition.learningRate().describe() : "");
         TrainingResult result = Trainer.train(definition, prepared, options);
         out.println();
-        out.println("test".equals(result.report().evaluatedOn())
-                ? "test metrics (" + s.test().length + " rows):" : "cross-validated metrics:");
+        // k-fold prints its folds' metrics first, then the final model's on the test split under its own heading
+        out.println(result.report().crossValidation() != null
+                ? "cross-validated metrics" + (s.test().length > 0 ? ", then the final model's on the test split ("
+                        + s.test().length + " rows):" : ":")
+                : "test metrics (" + s.test().length + " rows):");
         result.print(out);
         Path file = model != null ? model : defaultModelFile(definition);
         List<Path> reports = result.save(file);
