@@ -139,9 +139,7 @@ public record Report(String schema, String model, Task task, String createdAt, E
      *     split from the data
      */
     public record DataSummary(String source, String sha256, int rows, int trainRows, int validationRows,
-            int testRows, Map<String, Integer> classCounts, int duplicatesAcrossSplits,
-            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            String testFile) {
+            int testRows, Map<String, Integer> classCounts, int duplicatesAcrossSplits, String testFile) {
 
         public DataSummary(String source, String sha256, int rows, int trainRows, int validationRows,
                 int testRows, Map<String, Integer> classCounts, int duplicatesAcrossSplits) {
