@@ -70,6 +70,16 @@ public record ClassWeights(double[] declared) {
                 .toArray();
     }
 
+    /** Each of {@code rows}' weight: its class's, from {@link #forRows}. */
+    public double[] perRow(int[] classOf, int[] rows, int classes) {
+        double[] perClass = forRows(classOf, rows, classes);
+        double[] w = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            w[i] = perClass[classOf[rows[i]]];
+        }
+        return w;
+    }
+
     /** "balanced: setosa 0.98, versicolor 1.03, ..." or "declared: no 1, yes 5". */
     public String describe(double[] weights, List<String> classNames) {
         return (isBalanced() ? "balanced: " : "declared: ") + IntStream.range(0, weights.length)

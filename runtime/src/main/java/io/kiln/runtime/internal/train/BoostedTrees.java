@@ -43,6 +43,12 @@ final class BoostedTrees {
      */
     static Fit fit(Task task, int classes, float[][] xTrain, double[][] yTrain, float[][] xVal, double[][] yVal,
             float[][] xScore, int[] fixed, long seed) {
+        return fit(task, classes, xTrain, yTrain, null, xVal, yVal, xScore, fixed, seed);
+    }
+
+    /** As above, each training row's loss weighed by {@code weights} (null: every row weighs 1). */
+    static Fit fit(Task task, int classes, float[][] xTrain, double[][] yTrain, float[] weights, float[][] xVal,
+            double[][] yVal, float[][] xScore, int[] fixed, long seed) {
         try {
             if (task == Task.MULTICLASS_CLASSIFICATION) {
                 float[] y = new float[yTrain.length];
@@ -58,7 +64,7 @@ final class BoostedTrees {
                 }
                 Map<String, Object> params = params("multi:softprob", seed);
                 params.put("num_class", classes);
-                Column c = column(params, xTrain, y, xVal, yv, xScore, fixed == null ? -1 : fixed[0]);
+                Column c = column(params, xTrain, y, weights, xVal, yv, xScore, fixed == null ? -1 : fixed[0]);
                 return new Fit(c.outputs(), new int[] {c.rounds()});
             }
             int width = yTrain[0].length;
@@ -66,7 +72,7 @@ final class BoostedTrees {
             double[][] outputs = new double[xScore.length][width];
             int[] rounds = new int[width];
             for (int j = 0; j < width; j++) {
-                Column c = column(params(objective, seed), xTrain, column(yTrain, j), xVal,
+                Column c = column(params(objective, seed), xTrain, column(yTrain, j), weights, xVal,
                         xVal == null ? null : column(yVal, j), xScore, fixed == null ? -1 : fixed[j]);
                 for (int i = 0; i < outputs.length; i++) {
                     outputs[i][j] = c.outputs()[i][0];
@@ -81,9 +87,12 @@ final class BoostedTrees {
 
     private record Column(double[][] outputs, int rounds) {}
 
-    private static Column column(Map<String, Object> params, float[][] xTrain, float[] yTrain, float[][] xVal,
-            float[] yVal, float[][] xScore, int fixed) throws XGBoostError {
+    private static Column column(Map<String, Object> params, float[][] xTrain, float[] yTrain, float[] weights,
+            float[][] xVal, float[] yVal, float[][] xScore, int fixed) throws XGBoostError {
         DMatrix train = matrix(xTrain, yTrain);
+        if (weights != null) {
+            train.setWeight(weights);
+        }
         DMatrix val = xVal == null || fixed >= 0 ? null : matrix(xVal, yVal);
         DMatrix score = matrix(xScore, null);
         try {

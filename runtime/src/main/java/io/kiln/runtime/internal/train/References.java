@@ -284,7 +284,8 @@ public final class References {
         Preprocessor pre = Preprocessor.fit(def.features(), data.features(), train);
         boolean monitor = validation.length > 0;
         BoostedTrees.Fit fit = BoostedTrees.fit(task, classes, pre.encode(data.features(), train),
-                Rows.rows(data.targets(), train), monitor ? pre.encode(data.features(), validation) : null,
+                Rows.rows(data.targets(), train), weights(def, data, train),
+                monitor ? pre.encode(data.features(), validation) : null,
                 monitor ? Rows.rows(data.targets(), validation) : null, pre.encode(data.features(), score), null,
                 seed);
         if (!retrain || !monitor) {
@@ -293,6 +294,19 @@ public final class References {
         int[] all = Rows.concat(train, validation);
         Preprocessor again = Preprocessor.fit(def.features(), data.features(), all);
         return BoostedTrees.fit(task, classes, again.encode(data.features(), all), Rows.rows(data.targets(), all),
-                null, null, again.encode(data.features(), score), fit.rounds(), seed).outputs();
+                weights(def, data, all), null, null, again.encode(data.features(), score), fit.rounds(), seed).outputs();
+    }
+
+    /** Each row's class weight for training on {@code rows}, as the network weighs it; null without class weights. */
+    static float[] weights(ModelDefinition def, LabeledData data, int[] rows) {
+        if (def.classWeights() == null) {
+            return null;
+        }
+        double[] perRow = def.classWeights().perRow(data.classes(), rows, def.label().classes().size());
+        float[] w = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            w[i] = (float) perRow[i];
+        }
+        return w;
     }
 }

@@ -87,11 +87,7 @@ public final class TrainingLoop {
         // class weights: each training row's loss weighs its class's weight (a labels mask of one column)
         INDArray wTrain = null;
         if (def.classWeights() != null) {
-            double[] perClass = def.classWeights().forRows(data.classes(), train, def.label().classes().size());
-            double[] perRow = new double[train.length];
-            for (int i = 0; i < train.length; i++) {
-                perRow[i] = perClass[data.classes()[train[i]]];
-            }
+            double[] perRow = def.classWeights().perRow(data.classes(), train, def.label().classes().size());
             wTrain = Nd4j.create(perRow, new long[] {train.length, 1}).castTo(DataType.FLOAT);
         }
         boolean validate = validation.length > 0;
