@@ -263,20 +263,12 @@ public final class ModelDefinition {
             throw new DataException(source, 1, null, "@Features '" + rest.get(0) + "' and '" + rest.get(1) + "' both "
                     + "take every column no other declaration reads. Give one of them a selection (matching, from, to).");
         }
+        // the columns the other features and the label read (a missing one is reported when the rows are read)
         java.util.Set<Integer> taken = new java.util.HashSet<>();
-        for (FeatureSchema f : declaredFeatures) {
-            Integer at = LabeledData.headerPosition(source, header, f.column());
-            if (at != null) {
-                taken.add(at); // a missing one is reported when the rows are read
-            }
-        }
-        for (String c : label.columns()) {
-            Integer at = LabeledData.headerPosition(source, header, c);
-            if (at != null) {
-                taken.add(at);
-            }
-        }
-        List<List<Integer>> selected = new ArrayList<>();
+        java.util.stream.Stream.concat(declaredFeatures.stream().map(FeatureSchema::column), label.columns().stream())
+                .map(column -> LabeledData.headerPosition(source, header, column)).filter(Objects::nonNull)
+                .forEach(taken::add);
+        List<List<Integer>> selected = new ArrayList<>(java.util.Collections.nCopies(groups.size(), null));
         java.util.Map<Integer, String> owner = new java.util.HashMap<>();
         for (int pass = 0; pass < 2; pass++) { // the groups with a selection first, then the one taking the rest
             for (int g = 0; g < groups.size(); g++) {
@@ -296,9 +288,6 @@ public final class ModelDefinition {
                                 + "' and '" + group.name() + "' both select column '" + header.get(i)
                                 + "'. Narrow one of the selections.");
                     }
-                }
-                while (selected.size() <= g) {
-                    selected.add(null);
                 }
                 selected.set(g, positions);
             }
