@@ -25,4 +25,11 @@ public @interface Regularization {
      * the loss; 0 for none. Not together with {@link AdamW#weightDecay()}.
      */
     double weightDecay() default 0.0;
+
+    /**
+     * L2-SP (seed 004: "stay close to the parameters of the pretrained model"): adds
+     * l2sp / 2 · Σ(w − w₀)² over the reused layers' parameters, where w₀ are the weights the
+     * {@link Transfer} source trained; 0 for none. Needs a transfer whose reused layers train.
+     */
+    double l2sp() default 0.0;
 }

@@ -62,6 +62,14 @@ public final class KilnSchedule implements ISchedule {
         return s;
     }
 
+    /** A copy whose rates (and floor) are {@code factor} times these: one layer's discriminative rate. */
+    public KilnSchedule times(double factor) {
+        KilnSchedule s = clone();
+        s.scale = scale * factor;
+        s.floor = floor * factor;
+        return s;
+    }
+
     @Override
     public KilnSchedule clone() {
         KilnSchedule s = new KilnSchedule(learningRate(), epochs, iterationsPerEpoch);

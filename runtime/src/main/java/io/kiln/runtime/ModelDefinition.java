@@ -42,6 +42,8 @@ public final class ModelDefinition {
     private final ThresholdTuning tuneThreshold;
     private final NetworkFactory network;
     private final GraphFactory graph;
+    private final Transfer transfer;
+    private final TransferFactory transferFactory;
 
     private ModelDefinition(Builder b) {
         this.name = b.name;
@@ -135,11 +137,14 @@ public final class ModelDefinition {
                     + "validation data, but " + protocol.describe() + " has none. Set e.g. validation = 0.2, use "
                     + "k-fold, or remove the tuning.");
         }
-        if ((b.network == null) == (b.graph == null)) {
-            throw new IllegalArgumentException("A model definition takes either a network or a graph factory");
+        if ((b.network != null ? 1 : 0) + (b.graph != null ? 1 : 0) + (b.transferFactory != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("A model definition takes one network factory: a network, a graph or "
+                    + "a transfer");
         }
         this.network = b.network;
         this.graph = b.graph;
+        this.transfer = b.transfer;
+        this.transferFactory = b.transferFactory;
         if (features.isEmpty() && groups.isEmpty()) {
             throw new IllegalArgumentException("[kiln.no-features] Model '" + name + "' declares no features. Give it "
                     + "at least one feature.");
@@ -190,6 +195,8 @@ public final class ModelDefinition {
         b.tuneThreshold = tuneThreshold;
         b.network = network;
         b.graph = graph;
+        b.transfer = transfer;
+        b.transferFactory = transferFactory;
         return b;
     }
 
@@ -585,10 +592,44 @@ public final class ModelDefinition {
         return standardizeTargets;
     }
 
-    /** A new network with freshly initialized weights, for {@code numInputs} encoded inputs. */
+    /**
+     * A new network with freshly initialized weights, for {@code numInputs} encoded inputs. A
+     * definition with a {@link #transfer()} builds its network from the source (the training loop does).
+     */
     public Network newNetwork(int numInputs, long seed) {
+        if (transferFactory != null) {
+            throw new IllegalStateException("Model '" + name + "' starts from a transfer source: its network is built "
+                    + "with the source's weights by the trainer");
+        }
         return network != null ? Network.create(network.configuration(numInputs, seed))
                 : Network.create(graph.configuration(numInputs, seed));
+    }
+
+    /** The transfer the network starts from ({@code @Transfer}), or null for random weights. */
+    public Transfer transfer() {
+        return transfer;
+    }
+
+    /** The network of a transfer: the reused layers, then the declared ones. Null without a transfer. */
+    public TransferFactory transferFactory() {
+        return transferFactory;
+    }
+
+    /** The transfer source's model file (the declared one, or the source spec's under {@code models/}). */
+    public java.nio.file.Path transferSourceFile() {
+        return transfer.sourceFile(null);
+    }
+
+    /** This definition with its transfer source read from {@code file} (the {@code --source} option). */
+    public ModelDefinition withTransferSource(java.nio.file.Path file) {
+        if (transfer == null) {
+            throw new IllegalArgumentException("Model '" + name + "' declares no @Transfer, so --source has nothing "
+                    + "to name. Remove --source.");
+        }
+        Transfer.checkFileKind(file.toString());
+        Builder b = copy();
+        b.transfer = transfer.withFile(file);
+        return b.build();
     }
 
     /** Number of output units. */
@@ -627,6 +668,8 @@ public final class ModelDefinition {
         private ThresholdTuning tuneThreshold;
         private NetworkFactory network;
         private GraphFactory graph;
+        private Transfer transfer;
+        private TransferFactory transferFactory;
 
         private Builder(String name, Task task) {
             this.name = Objects.requireNonNull(name);
@@ -764,6 +807,13 @@ public final class ModelDefinition {
         /** The network, a graph (a spec with residual connections). */
         public Builder graph(GraphFactory graph) {
             this.graph = graph;
+            return this;
+        }
+
+        /** The network, started from a trained source ({@code @Transfer}). */
+        public Builder transfer(Transfer transfer, TransferFactory network) {
+            this.transfer = java.util.Objects.requireNonNull(transfer);
+            this.transferFactory = java.util.Objects.requireNonNull(network);
             return this;
         }
 

@@ -88,18 +88,21 @@ public record ModelMetadata(String format, String name, Task task, String specCl
      * @param trainingSeconds wall-clock training time
      * @param testFile the official test file that was the test set ({@code @CsvData(testFile)}), or null
      *     when the test rows were split from the data
+     * @param transfer what a transfer reused, or null for a network trained from random weights
      */
     public record Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
             int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
             String javaVersion, String backend, String createdAt, double trainingSeconds,
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            String testFile) {
+            String testFile,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            TransferProvenance transfer) {
 
         public Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
                 int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
                 String javaVersion, String backend, String createdAt, double trainingSeconds) {
             this(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit, kilnVersion, dl4jVersion,
-                    javaVersion, backend, createdAt, trainingSeconds, null);
+                    javaVersion, backend, createdAt, trainingSeconds, null, null);
         }
 
         /** The protocol in words, with the official test file when one was the test set. */
@@ -107,4 +110,25 @@ public record ModelMetadata(String format, String name, Task task, String specCl
             return testFile != null ? protocol.describe(task, testFile) : protocol.describe(task);
         }
     }
+
+    /**
+     * What a transfer reused (seed 004).
+     *
+     * @param source the source model file
+     * @param sourceSha256 its SHA-256
+     * @param sourceSpec the source spec's class, or null for a file source
+     * @param sourceModel the source model's name, or null for a Keras source
+     * @param format {@code kiln} or {@code keras}
+     * @param reused the reused layers, bottom first
+     * @param reuse {@code FREEZE}, {@code FINE_TUNE} or {@code GRADUAL}
+     * @param frozen the reused layers frozen when training started
+     * @param unfrozen each layer gradual unfreezing unfroze, with the epoch after which it started training
+     * @param preprocessing {@code source} (the source model's fitted preprocessing) or {@code fitted} (on this
+     *     model's training rows)
+     * @param learningRates each layer with weights and its learning rate when training ended
+     * @param l2sp the L2-SP coefficient, 0 for none
+     */
+    public record TransferProvenance(String source, String sourceSha256, String sourceSpec, String sourceModel,
+            String format, List<String> reused, String reuse, List<String> frozen, Map<String, Integer> unfrozen,
+            String preprocessing, Map<String, Double> learningRates, double l2sp) {}
 }

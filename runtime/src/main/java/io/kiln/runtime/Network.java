@@ -111,6 +111,11 @@ public sealed interface Network permits Network.Layers, Network.Graph {
 
     void setLearningRate(ISchedule schedule);
 
+    /** One layer's learning rate (a transfer's discriminative rates); layers without an updater ignore it. */
+    default void setLearningRate(int layer, ISchedule schedule) {
+        throw new UnsupportedOperationException("Per-layer learning rates are set on a stack of layers");
+    }
+
     int iterationCount();
 
     /** The configuration of the output layer. */
@@ -152,6 +157,14 @@ public sealed interface Network permits Network.Layers, Network.Graph {
         @Override
         public void setLearningRate(ISchedule schedule) {
             net.setLearningRate(schedule);
+        }
+
+        @Override
+        public void setLearningRate(int layer, ISchedule schedule) {
+            if (net.getLayer(layer).conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b
+                    && b.getIUpdater() != null && b.getIUpdater().hasLearningRate()) {
+                net.setLearningRate(layer, schedule);
+            }
         }
 
         @Override

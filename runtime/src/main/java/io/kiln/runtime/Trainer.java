@@ -321,7 +321,8 @@ public final class Trainer {
         ModelMetadata.Provenance provenance = new ModelMetadata.Provenance(p.source().name(), p.data().sha256(),
                 p.data().size(), trainRows, validationRows, p.split().test().length, def.protocol(), p.fit(),
                 Versions.kiln(), Versions.dl4j(), System.getProperty("java.version"),
-                Nd4j.getBackend().getClass().getSimpleName(), Instant.now().toString(), seconds, testFile(def, p));
+                Nd4j.getBackend().getClass().getSimpleName(), Instant.now().toString(), seconds, testFile(def, p),
+                run.transfer());
         ModelMetadata d = run.model().metadata();
         return new ModelMetadata(d.format(), d.name(), d.task(), d.specClass(), d.spec(), d.features(), d.label(),
                 d.targetCenter(), d.targetScale(), d.numInputs(), provenance, d.baselineOutput(), test, baseline,

@@ -9,8 +9,8 @@ import java.util.List;
 
 /** What the epoch loop and its callbacks share during one run. */
 final class FitState {
-    final Network net;
-    final KilnModel model;
+    Network net;
+    KilnModel model;
     final EpochProgress progress;
     final List<Report.Epoch> history = new ArrayList<>();
     /** The learning-rate schedule installed on the network, or null for the optimizer's constant rate. */
@@ -20,10 +20,35 @@ final class FitState {
     boolean stoppedEarly;
     boolean restored;
 
+    /** Each layer's rate relative to the schedule's (a transfer's discriminative rates), or null: all the same. */
+    double[] rateFactors;
+    /** Layers that gradual unfreezing unfroze, with the epoch after which they started training. */
+    final java.util.Map<String, Integer> unfrozen = new java.util.LinkedHashMap<>();
+
     FitState(Network net, KilnModel model, EpochProgress progress, KilnSchedule schedule) {
         this.net = net;
         this.model = model;
         this.progress = progress;
         this.schedule = schedule;
+    }
+
+    /** Installs {@link #schedule} on the network, each layer's scaled by its rate factor. */
+    void installSchedule() {
+        if (rateFactors == null) {
+            net.setLearningRate(schedule);
+            return;
+        }
+        for (int i = 0; i < rateFactors.length; i++) {
+            net.setLearningRate(i, schedule.times(rateFactors[i]));
+        }
+    }
+
+    /** Continues training on another network with the same weights (gradual unfreezing rebuilt it). */
+    void replace(Network other) {
+        net = other;
+        model = new KilnModel(other, model.metadata());
+        if (schedule != null) {
+            installSchedule();
+        }
     }
 }

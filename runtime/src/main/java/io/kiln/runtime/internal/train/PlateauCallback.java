@@ -24,7 +24,7 @@ final class PlateauCallback implements EpochCallback {
         if (!monitor.improved(epoch.validationLoss(), validationMetrics) && monitor.waited() >= plateau.patience()) {
             scale *= plateau.factor();
             state.schedule = state.schedule.scaled(scale, plateau.minLearningRate());
-            state.net.setLearningRate(state.schedule);
+            state.installSchedule();
             monitor.resetWait();
             state.progress.line(String.format(Locale.ROOT, "epoch %d: validation %s on a plateau for %d epochs; "
                     + "learning rate x%.3g", epoch.epoch(), plateau.monitor().key(), plateau.patience(), scale));

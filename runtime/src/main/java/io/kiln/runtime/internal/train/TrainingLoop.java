@@ -22,6 +22,7 @@ import io.kiln.runtime.internal.evaluate.Diagnostics;
 import io.kiln.runtime.internal.evaluate.Metrics;
 import io.kiln.runtime.internal.preprocess.FeatureTransform;
 import io.kiln.runtime.internal.preprocess.Preprocessor;
+import io.kiln.runtime.internal.transfer.TransferRun;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,7 +64,10 @@ public final class TrainingLoop {
             int epochs, EpochProgress progress, EpochListener listener) {
         long started = System.nanoTime();
         Task task = def.task();
-        Preprocessor pre = Preprocessor.fit(def.features(), data.features(), train);
+        // a transfer reuses its source's fitted preprocessing, which its layers learnt on
+        TransferRun transfer = def.transfer() != null ? TransferRun.start(def) : null;
+        Preprocessor pre = transfer != null ? transfer.preprocessor(def.features(), data.features(), train)
+                : Preprocessor.fit(def.features(), data.features(), train);
         double[][] trainTargets = Rows.rows(data.targets(), train);
         int outputs = trainTargets[0].length;
         double[] center = new double[outputs];
@@ -100,7 +104,8 @@ public final class TrainingLoop {
         INDArray xMetric = pre.matrix(data, metricRows);
         double[][] metricTargets = Rows.rows(data.targets(), metricRows);
 
-        Network net = def.newNetwork(pre.width(), fit.seed());
+        Network net = transfer != null ? transfer.network(pre.width(), fit.seed(), 0)
+                : def.newNetwork(pre.width(), fit.seed());
         double[] baselineOutput = Metrics.baselineOutput(trainTargets);
         KilnModel model = new KilnModel(net, draftMetadata(def, pre, center, scale, baselineOutput));
         int n = train.length;
@@ -113,7 +118,6 @@ public final class TrainingLoop {
             // the schedule spans the planned epochs, so a retrain or final model that runs fewer
             // epochs follows the same rates as the monitored run did
             schedule = new KilnSchedule(lr, fit.epochs(), iterationsPerEpoch);
-            net.setLearningRate(schedule);
         }
         String scheduleText = schedule != null ? schedule.learningRate().describe()
                 : LearningRate.constant(baseRate).describe();
@@ -131,11 +135,18 @@ public final class TrainingLoop {
         ReduceOnPlateau plateau = validate ? def.plateau() : null;
 
         FitState state = new FitState(net, model, progress, schedule);
+        state.rateFactors = transfer != null ? transfer.rateFactors() : null;
+        if (schedule != null) {
+            state.installSchedule();
+        }
         DivergenceCheck divergence = new DivergenceCheck(def, baselineLoss);
         List<EpochCallback> callbacks = new ArrayList<>();
         callbacks.add(new ProgressCallback(epochs, started, validate, primary));
         if (listener != null) {
             callbacks.add(new ListenerCallback(listener));
+        }
+        if (transfer != null && transfer.stages() > 0) {
+            callbacks.add(new UnfreezeCallback(transfer, def.transfer().unfreezeEvery()));
         }
         if (validate) {
             callbacks.add(es != null ? new EarlyStoppingCallback(es) : new BestEpochCallback());
@@ -158,6 +169,8 @@ public final class TrainingLoop {
         epochs:
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long t0 = System.nanoTime();
+            net = state.net; // gradual unfreezing rebuilds it
+            model = state.model;
             double rate = state.schedule != null ? state.schedule.valueAt(net.iterationCount(), epoch - 1) : baseRate;
             for (int i = 0; i < n; i++) {
                 order[i] = i;
@@ -210,10 +223,16 @@ public final class TrainingLoop {
         for (EpochCallback c : each) {
             c.afterTraining(state);
         }
+        if (transfer != null && transfer.frozenBelow(0) > 0) {
+            // the saved network is a plain stack: frozen is how it trained, not what it is
+            state.replace(transfer.restage(state.net, 0));
+        }
+        net = state.net;
+        model = state.model;
         Map<String, Double> dead = Diagnostics.deadRelu(net, xSample);
         return new Run(model, state.history, state.bestEpoch, state.stoppedEarly, state.restored,
                 es != null ? es.monitor().key() : validate ? Metric.LOSS.key() : null, scheduleText, state.firstLoss,
-                dead);
+                dead, transfer == null ? null : transfer.provenance(state.unfrozen));
     }
 
     /**

@@ -1,0 +1,317 @@
+package io.kiln.runtime.internal.transfer;
+
+import io.kiln.dsl.Reuse;
+import io.kiln.runtime.FeatureSchema;
+import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.ModelMetadata;
+import io.kiln.runtime.Network;
+import io.kiln.runtime.Transfer;
+import io.kiln.runtime.internal.preprocess.FeatureTransform;
+import io.kiln.runtime.internal.preprocess.Preprocessor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+
+/**
+ * One training run's use of a transfer source: the preprocessing the reused layers expect, and the
+ * network with the reused layers' weights copied in, frozen below a boundary that gradual unfreezing
+ * lowers stage by stage, each layer at its learning rate, with the L2-SP pull where declared.
+ */
+public final class TransferRun {
+    /** Batch-normalization statistics: running averages, not trained, so never pulled by L2-SP. */
+    private static final Set<String> STATISTICS = Set.of("mean", "var", "log10stdev");
+
+    private final ModelDefinition def;
+    private final Transfer transfer;
+    private final SourceModel source;
+    private final int count;
+    /** Indices of the reused layers with parameters, bottom first. */
+    private final List<Integer> weighted = new ArrayList<>();
+    private int numInputs = -1;
+    private long seed;
+    private double[] rateFactors;
+    /** Each layer with weights and its learning rate, as the last network built trains it. */
+    private final Map<String, Double> rates = new LinkedHashMap<>();
+
+    private TransferRun(ModelDefinition def, SourceModel source) {
+        this.def = def;
+        this.transfer = def.transfer();
+        this.source = source;
+        this.count = source.cut(transfer);
+        for (int i = 0; i < count; i++) {
+            if (source.net().getLayer(i).numParams() > 0) {
+                weighted.add(i);
+            }
+        }
+    }
+
+    /** Reads the source of {@code def}'s transfer (once per file version) and cuts it. */
+    public static TransferRun start(ModelDefinition def) {
+        return new TransferRun(def, SourceModel.load(def.transfer(), def.transferSourceFile()));
+    }
+
+    public SourceModel source() {
+        return source;
+    }
+
+    /** How many layers are reused, bottom first. */
+    public int reusedCount() {
+        return count;
+    }
+
+    /**
+     * The preprocessing of a run: a Kiln source's fitted preprocessing (the reused layers learnt on
+     * inputs encoded that way), its features matched by name or, for inputs of the same kinds and count
+     * (image pixels, say), by position; else fitted on the training rows.
+     */
+    public Preprocessor preprocessor(List<FeatureSchema> features, List<Object[]> rows, int[] train) {
+        Preprocessor pre;
+        if (source.kiln() == null || transfer.refitPreprocessing()) {
+            pre = Preprocessor.fit(features, rows, train);
+        } else {
+            pre = new Preprocessor(mapped(features, source.kiln().metadata().features()));
+        }
+        int expected = sourceWidth();
+        if (expected > 0 && expected != pre.width()) {
+            throw new IllegalArgumentException("[kiln.transfer-width] The reused layers of " + source.file()
+                    + " take " + expected + " encoded inputs, but this spec's features encode to " + pre.width()
+                    + ". Declare the source's features (and their encodings).");
+        }
+        return pre;
+    }
+
+    /** The encoded input width the source takes, or -1 when its first layer does not tell. */
+    private int sourceWidth() {
+        if (source.kiln() != null) {
+            return source.kiln().metadata().numInputs();
+        }
+        Layer first = source.layer(0);
+        MultiLayerConfiguration conf = source.net().getLayerWiseConfigurations();
+        return first instanceof FeedForwardLayer ff && conf.getInputPreProcess(0) == null
+                && first.getClass() == org.deeplearning4j.nn.conf.layers.DenseLayer.class ? (int) ff.getNIn() : -1;
+    }
+
+    private List<FeatureTransform> mapped(List<FeatureSchema> features, List<FeatureTransform> fitted) {
+        Map<String, FeatureTransform> byName = new LinkedHashMap<>();
+        for (FeatureTransform t : fitted) {
+            byName.put(t.name(), t);
+        }
+        List<FeatureTransform> out = new ArrayList<>();
+        boolean allNamed = features.stream().allMatch(f -> byName.containsKey(f.name())
+                && byName.get(f.name()).kind() == f.kind());
+        for (int i = 0; i < features.size(); i++) {
+            FeatureSchema f = features.get(i);
+            FeatureTransform t;
+            if (allNamed) {
+                t = byName.get(f.name());
+            } else if (features.size() == fitted.size() && fitted.get(i).kind() == f.kind()) {
+                t = fitted.get(i); // the same input under other names: pixels, say
+            } else {
+                throw new IllegalArgumentException("[kiln.transfer-schema] The source " + source.file() + " reads "
+                        + describe(fitted) + "; this spec reads " + describeSchema(features) + ". Declare the "
+                        + "source's features, or an input of the same kinds and count.");
+            }
+            out.add(new FeatureTransform(f.name(), f.column(), t.kind(), t.encoding(), t.scaling(), t.missing(),
+                    t.fillNumber(), t.fillLevel(), t.center(), t.scale(), t.levels(), t.declaredLevels(), t.text(),
+                    f.group()));
+        }
+        return out;
+    }
+
+    private static String describe(List<FeatureTransform> list) {
+        return list.size() + " features (" + String.join(", ", list.stream().limit(4)
+                .map(t -> t.name() + " " + t.kind()).toList()) + (list.size() > 4 ? ", ..." : "") + ")";
+    }
+
+    private static String describeSchema(List<FeatureSchema> list) {
+        return list.size() + " features (" + String.join(", ", list.stream().limit(4)
+                .map(t -> t.name() + " " + t.kind()).toList()) + (list.size() > 4 ? ", ..." : "") + ")";
+    }
+
+    /** Unfreezing stages: one per reused layer with weights under gradual unfreezing, else none. */
+    public int stages() {
+        return transfer.reuse() == Reuse.GRADUAL ? weighted.size() : 0;
+    }
+
+    /** Layers below this index are frozen at {@code stage}. */
+    public int frozenBelow(int stage) {
+        return switch (transfer.reuse()) {
+            case FREEZE -> count;
+            case FINE_TUNE -> 0;
+            case GRADUAL -> stage == 0 ? count : stage >= weighted.size() ? 0 : weighted.get(weighted.size() - stage);
+        };
+    }
+
+    /** The names of the layers that start training at {@code stage}. */
+    public List<String> unfrozenAt(int stage) {
+        return source.layerNames().subList(frozenBelow(stage), frozenBelow(stage - 1));
+    }
+
+    /** A new network: the reused layers with the source's weights, frozen below {@code frozenBelow(stage)}. */
+    public Network network(int numInputs, long seed, int stage) {
+        this.numInputs = numInputs;
+        this.seed = seed;
+        MultiLayerNetwork net = build(frozenBelow(stage));
+        MultiLayerNetwork from = source.net();
+        for (int i = 0; i < count; i++) {
+            long have = from.getLayer(i).numParams();
+            long need = net.getLayer(i).numParams();
+            if (have != need) {
+                throw new IllegalArgumentException("[kiln.transfer-width] Layer '" + source.layerNames().get(i)
+                        + "' of " + source.file() + " has " + have + " parameters, but on this spec's input it needs "
+                        + need + ". Declare the source's input (the same features, image or sequence shape).");
+            }
+            if (have > 0) {
+                net.getLayer(i).setParams(from.getLayer(i).params().dup());
+            }
+        }
+        Network network = new Network.Layers(net);
+        if (transfer.l2sp() > 0) {
+            net.addListeners(new L2Sp(anchors(), transfer.l2sp()));
+        }
+        return network;
+    }
+
+    /** The same weights (and iteration count) with the reused layers frozen below another boundary. */
+    public Network restage(Network current, int frozenBelow) {
+        MultiLayerNetwork old = current.layers();
+        MultiLayerNetwork net = build(frozenBelow);
+        net.setParams(old.params());
+        net.getLayerWiseConfigurations().setIterationCount(old.getLayerWiseConfigurations().getIterationCount());
+        net.getLayerWiseConfigurations().setEpochCount(old.getLayerWiseConfigurations().getEpochCount());
+        if (transfer.l2sp() > 0) {
+            net.addListeners(new L2Sp(anchors(), transfer.l2sp()));
+        }
+        return new Network.Layers(net);
+    }
+
+    /** Per layer, its learning rate relative to the optimizer's (null when every layer trains at that rate). */
+    public double[] rateFactors() {
+        return rateFactors;
+    }
+
+    private MultiLayerNetwork build(int frozenBelow) {
+        MultiLayerConfiguration conf = def.transferFactory().configuration(source.reused(count), numInputs, seed);
+        int layers = conf.getConfs().size();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < layers; i++) {
+            names.add(conf.getConf(i).getLayer().getLayerName());
+        }
+        for (String named : transfer.rates().keySet()) {
+            if (!names.contains(named)) {
+                throw new IllegalArgumentException("[kiln.transfer-rate-layer] rates names layer '" + named + "', "
+                        + "which is neither reused nor declared. Choose one of " + names + ".");
+            }
+        }
+        Layer output = conf.getConf(layers - 1).getLayer();
+        IUpdater outputUpdater = output instanceof BaseLayer b ? b.getIUpdater() : null;
+        double base = outputUpdater != null && outputUpdater.hasLearningRate() ? outputUpdater.getLearningRate(0, 0)
+                : Double.NaN;
+        double body = transfer.learningRate() > 0 ? transfer.learningRate() : base;
+        double[] factors = new double[layers];
+        boolean any = false;
+        for (int i = 0; i < layers; i++) {
+            double rate = base;
+            int depth = weighted.size() - 1 - weighted.indexOf(i); // 0 for the topmost reused layer with weights
+            if (weighted.contains(i)) {
+                rate = body * Math.pow(transfer.rateFactor(), depth);
+            }
+            Double own = transfer.rates().get(names.get(i));
+            if (own != null) {
+                rate = own;
+            }
+            factors[i] = Double.isNaN(base) ? 1 : rate / base;
+            if (!Double.isNaN(base) && conf.getConf(i).getLayer() instanceof BaseLayer withWeights
+                    && withWeights.initializer().numParams(withWeights) > 0) {
+                rates.put(names.get(i), rate);
+            }
+            any |= factors[i] != 1;
+            Layer l = conf.getConf(i).getLayer();
+            if (l instanceof BaseLayer b && b.getIUpdater() != null && b.getIUpdater().hasLearningRate()
+                    && factors[i] != 1) {
+                IUpdater u = b.getIUpdater().clone();
+                u.setLrAndSchedule(rate, null);
+                b.setIUpdater(u);
+            }
+            if (i < count && transfer.weightDecay() > 0 && l instanceof BaseLayer b) {
+                b.getRegularization().add(new WeightDecay(transfer.weightDecay(), true));
+            }
+        }
+        rateFactors = any ? factors : null;
+        for (int i = 0; i < frozenBelow; i++) {
+            conf.getConf(i).setLayer(new FrozenLayer(conf.getConf(i).getLayer()));
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /** The source's trained parameters of the reused layers, by the network's parameter keys. */
+    private Map<String, INDArray> anchors() {
+        Map<String, INDArray> anchors = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            for (Map.Entry<String, INDArray> p : source.net().getLayer(i).paramTable().entrySet()) {
+                if (!STATISTICS.contains(p.getKey())) {
+                    anchors.put(i + "_" + p.getKey(), p.getValue().dup());
+                }
+            }
+        }
+        return anchors;
+    }
+
+    /** What the run reused, for the model file's provenance. */
+    public ModelMetadata.TransferProvenance provenance(Map<String, Integer> unfrozen) {
+        List<String> names = source.layerNames().subList(0, count);
+        List<String> frozen = names.subList(0, frozenBelow(0));
+        return new ModelMetadata.TransferProvenance(source.file().toString(), source.sha256(),
+                transfer.sourceSpec(), source.kiln() != null ? source.kiln().metadata().name() : null,
+                source.kiln() != null ? "kiln" : "keras", names, transfer.reuse().name(), frozen, new LinkedHashMap<>(unfrozen),
+                source.kiln() != null && !transfer.refitPreprocessing() ? "source" : "fitted", new LinkedHashMap<>(rates),
+                transfer.l2sp());
+    }
+
+    /**
+     * L2-SP: adds l2sp · (w − w₀) to the gradient of each reused parameter before the updater steps, the
+     * gradient of l2sp / 2 · ‖w − w₀‖².
+     */
+    static final class L2Sp extends BaseTrainingListener {
+        private final Map<String, INDArray> anchors;
+        private final double alpha;
+
+        L2Sp(Map<String, INDArray> anchors, double alpha) {
+            this.anchors = anchors;
+            this.alpha = alpha;
+        }
+
+        @Override
+        public void onGradientCalculation(Model model) {
+            MultiLayerNetwork net = (MultiLayerNetwork) model;
+            var gradient = net.gradient();
+            for (Map.Entry<String, INDArray> a : anchors.entrySet()) {
+                INDArray g = gradient.getGradientFor(a.getKey());
+                if (g != null) {
+                    g.addi(net.getParam(a.getKey()).sub(a.getValue()).muli(alpha));
+                }
+            }
+        }
+    }
+
+    /** The file the source was read from. */
+    public Path sourceFile() {
+        return source.file();
+    }
+}

@@ -1,0 +1,228 @@
+package io.kiln.runtime;
+
+import static com.google.common.truth.Truth.assertThat;
+import static io.kiln.runtime.TrainingFixtures.iris;
+import static io.kiln.runtime.TrainingFixtures.quiet;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.kiln.dsl.Missing;
+import io.kiln.dsl.Reuse;
+import io.kiln.dsl.Scaling;
+import io.kiln.dsl.Task;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Transfer learning on iris: a source trained on the three species, its two hidden layers reused by
+ * a binary "is it a virginica?" model, frozen, fine-tuned, gradually unfrozen, at their own rates and
+ * pulled toward the source (L2-SP).
+ */
+class TransferTest {
+    @TempDir
+    static Path dir;
+    static Path source;
+    static MultiLayerNetwork sourceNet;
+    static Path virginica;
+
+    @BeforeAll
+    static void trainSource() throws Exception {
+        ModelDefinition def = iris(new Adam(0.01)).fit(new FitSettings(30, 16, 7))
+                .network((n, seed) -> TrainingFixtures.mlp(n, seed, new Adam(0.01), 16, 3, Activation.SOFTMAX,
+                        LossFunctions.LossFunction.MCXENT, 8))
+                .build();
+        TrainingResult r = Trainer.train(def, quiet());
+        source = dir.resolve("models/iris.kiln");
+        r.model().save(source);
+        sourceNet = r.model().network().layers();
+        virginica = TrainingFixtures.writeVirginicaCsv(dir.resolve("virginica.csv"));
+    }
+
+    /** Binary virginica reusing the source's hidden layers ("layer0", "layer1"), with a new output layer. */
+    static ModelDefinition.Builder target(Transfer transfer) {
+        ModelDefinition.Builder b = ModelDefinition.builder("virginica", Task.BINARY_CLASSIFICATION)
+                .data(CsvSource.file(virginica));
+        for (String c : TrainingFixtures.IRIS_FEATURES) {
+            b.feature(FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, ""));
+        }
+        return b.label(new LabelSchema("virginica", LabelCoding.BOOLEAN, List.of("virginica"),
+                        List.of("other", "virginica")))
+                .fit(new FitSettings(12, 16, 3))
+                .outputActivationIsIdentity(false)
+                .transfer(transfer, TransferTest::head);
+    }
+
+    static MultiLayerConfiguration head(ReusedLayers reused, int numInputs, long seed) {
+        return reused.prepend(new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(0.01))
+                        .weightInit(WeightInit.XAVIER).list())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).name("out").nOut(1)
+                        .activation(Activation.SIGMOID).build())
+                .setInputType(InputType.feedForward(numInputs)).build();
+    }
+
+    static Transfer transfer(Reuse reuse, int every, double rate, double factor, Map<String, Double> rates,
+            double l2sp) {
+        return new Transfer(null, null, source.toString(), List.of(), "", reuse, every, rate, factor, rates, false,
+                false, l2sp, 0);
+    }
+
+    static Transfer frozen() {
+        return transfer(Reuse.FREEZE, 0, -1, 1, Map.of(), 0);
+    }
+
+    @Test
+    void frozenLayersKeepTheSourceWeightsBitForBitAndTheHeadLearns() {
+        TrainingResult r = Trainer.train(target(frozen()).build(), quiet());
+        MultiLayerNetwork net = r.model().network().layers();
+        for (int i = 0; i < 2; i++) {
+            assertThat(net.getLayer(i).params().toFloatVector())
+                    .isEqualTo(sourceNet.getLayer(i).params().toFloatVector());
+        }
+        assertThat(net.getnLayers()).isEqualTo(3);
+        // the saved network is a plain stack: frozen is how it trained
+        for (int i = 0; i < 3; i++) {
+            assertThat(net.getLayerWiseConfigurations().getConf(i).getLayer()).isNotInstanceOf(FrozenLayer.class);
+        }
+        assertThat(r.metrics().get("accuracy")).isAtLeast(0.8);
+        ModelMetadata.TransferProvenance p = r.model().metadata().provenance().transfer();
+        assertThat(p.reused()).containsExactly("layer0", "layer1").inOrder();
+        assertThat(p.frozen()).containsExactly("layer0", "layer1").inOrder();
+        assertThat(p.format()).isEqualTo("kiln");
+        assertThat(p.preprocessing()).isEqualTo("source");
+        assertThat(p.sourceSha256()).hasLength(64);
+        assertThat(p.unfrozen()).isEmpty();
+    }
+
+    @Test
+    void theSourcePreprocessingIsReusedNotRefitted() throws Exception {
+        TrainingResult r = Trainer.train(target(frozen()).build(), quiet());
+        KilnModel src = KilnModel.load(source);
+        assertThat(r.model().metadata().features()).isEqualTo(src.metadata().features());
+        Transfer refit = new Transfer(null, null, source.toString(), List.of(), "", Reuse.FREEZE, 0, -1, 1, Map.of(),
+                false, true, 0, 0);
+        TrainingResult refitted = Trainer.train(target(refit).build(), quiet());
+        assertThat(refitted.model().metadata().features()).isNotEqualTo(src.metadata().features());
+        assertThat(refitted.model().metadata().provenance().transfer().preprocessing()).isEqualTo("fitted");
+    }
+
+    @Test
+    void fineTuningMovesEveryLayerAtItsOwnRate() {
+        Transfer t = transfer(Reuse.FINE_TUNE, 0, 0.001, 0.5, Map.of(), 0);
+        TrainingResult r = Trainer.train(target(t).build(), quiet());
+        MultiLayerNetwork net = r.model().network().layers();
+        for (int i = 0; i < 2; i++) {
+            assertThat(net.getLayer(i).params().toFloatVector())
+                    .isNotEqualTo(sourceNet.getLayer(i).params().toFloatVector());
+        }
+        Map<String, Double> rates = r.model().metadata().provenance().transfer().learningRates();
+        assertThat(rates.get("layer1")).isWithin(1e-12).of(0.001); // the topmost reused layer: the body rate
+        assertThat(rates.get("layer0")).isWithin(1e-12).of(0.0005); // one below: times the factor
+        assertThat(rates.get("out")).isWithin(1e-12).of(0.01); // the new layer: the optimizer's
+        assertThat(r.model().metadata().provenance().transfer().frozen()).isEmpty();
+    }
+
+    @Test
+    void gradualUnfreezingUnfreezesFromTheTopAtTheDeclaredEpochs() {
+        Transfer t = transfer(Reuse.GRADUAL, 4, -1, 1, Map.of(), 0);
+        List<String> frozenPerEpoch = new ArrayList<>();
+        TrainOptions options = quiet().listener((epoch, model) -> {
+            MultiLayerConfiguration c = model.network().layers().getLayerWiseConfigurations();
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < c.getConfs().size(); i++) {
+                s.append(c.getConf(i).getLayer() instanceof FrozenLayer ? 'F' : 'T');
+            }
+            frozenPerEpoch.add(s.toString());
+        });
+        TrainingResult r = Trainer.train(target(t).build(), options);
+        // the listener sees the network each epoch trained: the top reused layer trains from epoch 5, the
+        // next from epoch 9 (F: frozen, T: trains; the new output layer always trains)
+        assertThat(frozenPerEpoch).containsExactly("FFT", "FFT", "FFT", "FFT", "FTT", "FTT", "FTT", "FTT", "TTT",
+                "TTT", "TTT", "TTT").inOrder();
+        assertThat(r.model().metadata().provenance().transfer().unfrozen())
+                .containsExactly("layer1", 4, "layer0", 8).inOrder();
+    }
+
+    @Test
+    void l2spKeepsTheReusedWeightsCloserToTheSource() {
+        double free = distance(Trainer.train(target(transfer(Reuse.FINE_TUNE, 0, -1, 1, Map.of(), 0)).build(),
+                quiet().epochs(30)));
+        double pulled = distance(Trainer.train(target(transfer(Reuse.FINE_TUNE, 0, -1, 1, Map.of(), 5)).build(),
+                quiet().epochs(30)));
+        assertThat(free).isGreaterThan(0);
+        assertThat(pulled).isLessThan(free * 0.8);
+    }
+
+    private static double distance(TrainingResult r) {
+        MultiLayerNetwork net = r.model().network().layers();
+        double sum = 0;
+        for (int i = 0; i < 2; i++) {
+            INDArray d = net.getLayer(i).params().sub(sourceNet.getLayer(i).params());
+            sum += d.mul(d).sumNumber().doubleValue();
+        }
+        return Math.sqrt(sum);
+    }
+
+    @Test
+    void aMissingLayerIsNamedWithTheLayersThereAre() {
+        Transfer t = new Transfer(null, null, source.toString(), List.of(), "hidden9", Reuse.FREEZE, 0, -1, 1,
+                Map.of(), false, false, 0, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.train(target(t).build(), quiet()));
+        assertThat(e).hasMessageThat().contains("[kiln.transfer-layer]");
+        assertThat(e).hasMessageThat().contains("no layer 'hidden9'. Choose one of [layer0, layer1]");
+    }
+
+    @Test
+    void aMissingSourceFileSaysToTrainTheSourceFirst() {
+        Transfer t = new Transfer("x.Source", "source", "", List.of("a"), "", Reuse.FREEZE, 0, -1, 1, Map.of(), false,
+                false, 0, 0);
+        Exception e = assertThrows(Exception.class, () -> Trainer.train(target(t).build(), quiet()));
+        assertThat(e).hasMessageThat().contains("[kiln.transfer-source-file]");
+        assertThat(e).hasMessageThat().contains("models/source.kiln");
+        assertThat(e).hasMessageThat().contains("train the source spec first");
+    }
+
+    @Test
+    void aSourceOfOtherFeaturesIsRefusedByName() {
+        ModelDefinition.Builder b = ModelDefinition.builder("two", Task.BINARY_CLASSIFICATION)
+                .data(CsvSource.file(virginica));
+        for (String c : TrainingFixtures.IRIS_FEATURES.subList(0, 2)) {
+            b.feature(FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, ""));
+        }
+        ModelDefinition d = b.label(new LabelSchema("virginica", LabelCoding.BOOLEAN, List.of("virginica"),
+                        List.of("other", "virginica"))).fit(new FitSettings(2, 16, 3))
+                .outputActivationIsIdentity(false).transfer(frozen(), TransferTest::head).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.train(d, quiet()));
+        assertThat(e).hasMessageThat().contains("[kiln.transfer-width]");
+        assertThat(e).hasMessageThat().contains("take 4 encoded inputs, but this spec's features encode to 2");
+    }
+
+    @Test
+    void declarationsThatCannotTrainAreRefused() {
+        assertThat(assertThrows(IllegalArgumentException.class, () -> transfer(Reuse.GRADUAL, 0, -1, 1, Map.of(), 0)))
+                .hasMessageThat().contains("[kiln.transfer-unfreeze]");
+        assertThat(assertThrows(IllegalArgumentException.class, () -> transfer(Reuse.FREEZE, 0, -1, 1, Map.of(), 1)))
+                .hasMessageThat().contains("[kiln.l2sp-frozen]");
+        assertThat(assertThrows(IllegalArgumentException.class, () -> transfer(Reuse.FINE_TUNE, 0, -1, 1.5, Map.of(),
+                0))).hasMessageThat().contains("[kiln.transfer-rate-factor]");
+        assertThat(assertThrows(IllegalArgumentException.class, () -> new Transfer(null, null, "m.keras", List.of(),
+                "", Reuse.FREEZE, 0, -1, 1, Map.of(), false, false, 0, 0))).hasMessageThat()
+                .contains("[kiln.transfer-keras3]");
+    }
+}
