@@ -15,7 +15,7 @@ import java.lang.annotation.Target;
  * A file whose name ends in {@code .arff} is read as Weka's ARFF format (its {@code @attribute}
  * names are the columns; quoted strings may hold commas and escaped quotes).
  *
- * <p>{@link #testFile()} names a separate, official test set in the same format: the model is then
+ * <p>{@link #testFile()} (or {@link #testResource()}) names a separate, official test set in the same format: the model is then
  * tested on exactly its rows (with {@link Holdout}, whose {@code test} fraction is left unset), and
  * trained and validated on the main file's.
  */
@@ -31,6 +31,12 @@ public @interface CsvData {
 
     /** An official test set with the same columns (a file-system path); empty for none. */
     String testFile() default "";
+
+    /**
+     * An official test set on the class path, resolved like {@link #resource()}; empty for none. Not
+     * together with {@link #testFile()}.
+     */
+    String testResource() default "";
 
     /**
      * Whether the first line names the columns. Without a header the columns are positional: the

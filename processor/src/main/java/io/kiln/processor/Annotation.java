@@ -99,6 +99,20 @@ final class Annotation {
         return (T) raw; // String, boolean, char
     }
 
+    /** A class-valued attribute: the class's type ({@code void} when left at {@code void.class}). */
+    javax.lang.model.type.TypeMirror type(Attr<?> attribute) {
+        return (javax.lang.model.type.TypeMirror) raw(attribute);
+    }
+
+    /** An attribute holding annotations (an array of them), each read as an {@link Annotation} on this element. */
+    List<Annotation> nested(Attr<?> attribute, Elements elements) {
+        List<Annotation> result = new java.util.ArrayList<>();
+        for (Object v : (List<?>) raw(attribute)) {
+            result.add(new Annotation(element, (AnnotationMirror) ((AnnotationValue) v).getValue(), elements));
+        }
+        return result;
+    }
+
     /** A string-array attribute as a list. */
     List<String> list(Attr<String[]> attribute) {
         return List.of(get(attribute));

@@ -87,8 +87,9 @@ final class CrossChecks {
 
     /** The protocol against the data: official test sets, IDX images, series. */
     void protocol(ProtocolModel protocol, DataModel data, IdxModel idx, SeriesModel series) {
-        if (data != null && !data.testFile().isEmpty()) {
-            testSetProtocol(c.annotation(io.kiln.dsl.CsvData.class), InputReader.CSVDATA_TEST_FILE);
+        if (data != null && data.hasTestSet()) {
+            testSetProtocol(c.annotation(io.kiln.dsl.CsvData.class), data.testFile().isEmpty()
+                    ? InputReader.CSVDATA_TEST_RESOURCE : InputReader.CSVDATA_TEST_FILE);
         }
         if (idx != null && !idx.testImages().isEmpty()) {
             testSetProtocol(c.annotation(io.kiln.dsl.IdxData.class), InputReader.IDXDATA_TEST_IMAGES);

@@ -34,6 +34,8 @@ final class InputReader {
     static final Attr<String[]> CSVDATA_MISSING_VALUES = Attr.of(io.kiln.dsl.CsvData.class, io.kiln.dsl.CsvData::missingValues);
     static final Attr<String> CSVDATA_RESOURCE = Attr.of(io.kiln.dsl.CsvData.class, io.kiln.dsl.CsvData::resource);
     static final Attr<String> CSVDATA_TEST_FILE = Attr.of(io.kiln.dsl.CsvData.class, io.kiln.dsl.CsvData::testFile);
+    static final Attr<String> CSVDATA_TEST_RESOURCE = Attr.of(io.kiln.dsl.CsvData.class,
+            io.kiln.dsl.CsvData::testResource);
     static final Attr<String> IDXDATA_IMAGES = Attr.of(io.kiln.dsl.IdxData.class, io.kiln.dsl.IdxData::images);
     static final Attr<String> IDXDATA_LABELS = Attr.of(io.kiln.dsl.IdxData.class, io.kiln.dsl.IdxData::labels);
     static final Attr<String> IDXDATA_TEST_IMAGES = Attr.of(io.kiln.dsl.IdxData.class, io.kiln.dsl.IdxData::testImages);
@@ -76,13 +78,22 @@ final class InputReader {
                     resource.startsWith("/") ? "the root of the class path"
                             : "package " + c.elements.getPackageOf(c.type).getQualifiedName() + " of the class path"));
         }
+        String testResource = d.get(CSVDATA_TEST_RESOURCE);
+        if (!testResource.isEmpty() && !d.get(CSVDATA_TEST_FILE).isEmpty()) {
+            reporter.error(d, CSVDATA_TEST_RESOURCE, Message.DATA_SOURCE.format(
+                    "@CsvData gives both a testFile and a testResource. Keep one."));
+        } else if (!testResource.isEmpty() && c.resources.exists(c.type, testResource).equals(Optional.of(false))) {
+            reporter.error(d, CSVDATA_TEST_RESOURCE, Message.RESOURCE_MISSING.format(testResource,
+                    testResource.startsWith("/") ? "the root of the class path"
+                            : "package " + c.elements.getPackageOf(c.type).getQualifiedName() + " of the class path"));
+        }
         char delimiter = d.get(CSVDATA_DELIMITER);
         if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
             reporter.error(d, CSVDATA_DELIMITER,
                     Message.DELIMITER.format(delimiter == '"' ? "\"" : delimiter == '\n' ? "\\n" : "\\r"));
         }
         return new DataModel(resource, file, d.get(HEADER), delimiter, d.list(CSVDATA_MISSING_VALUES),
-                d.get(CSVDATA_TEST_FILE));
+                d.get(CSVDATA_TEST_FILE), testResource);
     }
 
     /**

@@ -8,6 +8,9 @@ final class Names {
 
     static final String RUNTIME = "io.kiln.runtime";
     static final ClassName MODEL_DEFINITION = ClassName.get(RUNTIME, "ModelDefinition");
+    static final ClassName TRANSFER = ClassName.get(RUNTIME, "Transfer");
+    static final ClassName REUSED_LAYERS = ClassName.get(RUNTIME, "ReusedLayers");
+    static final ClassName REUSE = ClassName.get("io.kiln.dsl", "Reuse");
     static final ClassName FEATURE_SCHEMA = ClassName.get(RUNTIME, "FeatureSchema");
     static final ClassName FEATURE_GROUP = ClassName.get(RUNTIME, "FeatureGroup");
     static final ClassName CLASS_WEIGHTS = ClassName.get(RUNTIME, "ClassWeights");

@@ -17,14 +17,21 @@ final class NetworkGenerator {
     private NetworkGenerator() {}
 
     static TypeSpec generate(SpecModel spec) {
-        MethodSpec configuration = MethodSpec.methodBuilder("configuration")
+        MethodSpec.Builder method = MethodSpec.methodBuilder("configuration")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .returns(spec.isGraph() ? Names.COMPUTATION_GRAPH_CONFIGURATION : Names.MULTI_LAYER_CONFIGURATION)
+                .returns(spec.isGraph() ? Names.COMPUTATION_GRAPH_CONFIGURATION : Names.MULTI_LAYER_CONFIGURATION);
+        if (spec.transfer() != null) {
+            method.addParameter(Names.REUSED_LAYERS, "reused");
+        }
+        MethodSpec configuration = method
                 .addParameter(int.class, "numInputs")
                 .addParameter(long.class, "seed")
-                .addJavadoc("The network of {@link $T}.\n\n"
-                        + "@param numInputs width of the encoded feature vector (known once preprocessing is fitted)\n"
-                        + "@param seed seed of the weight initialization\n", ClassName.get(spec.type()))
+                .addJavadoc("The network of {@link $T}.\n\n", ClassName.get(spec.type()))
+                .addJavadoc(spec.transfer() == null ? "" : "@param reused the layers reused from "
+                        + spec.transfer().describe() + ", first in the list (the trainer cuts them from the source "
+                        + "and copies their weights in)\n")
+                .addJavadoc("@param numInputs width of the encoded feature vector (known once preprocessing is fitted)\n"
+                        + "@param seed seed of the weight initialization\n")
                 .addStatement("return $L", spec.isGraph() ? graph(spec) : chain(spec))
                 .build();
         return TypeSpec.classBuilder(spec.simpleName() + "Network")
@@ -108,12 +115,15 @@ final class NetworkGenerator {
     private static CodeBlock chain(SpecModel spec) {
         Penalties penalties = Penalties.of(spec);
         CodeBlock.Builder b = CodeBlock.builder();
-        b.add("new $T.Builder()\n", Names.NEURAL_NET_CONFIGURATION).indent().indent();
+        boolean transfer = spec.transfer() != null;
+        b.add(transfer ? "reused.prepend(new $T.Builder()\n" : "new $T.Builder()\n", Names.NEURAL_NET_CONFIGURATION)
+                .indent().indent();
         b.add(global(spec, penalties));
-        b.add(".list()\n");
+        b.add(transfer ? ".list())\n" : ".list()\n");
         writeLayers(spec, penalties, NetworkWriter.chain(b));
-        boolean tokens = spec.image() == null && spec.layers().get(0).takesTokens();
-        if (!tokens && spec.image() == null && spec.series() != null) {
+        boolean tokens = spec.image() == null && !spec.layers().isEmpty() && spec.layers().get(0).takesTokens();
+        // a transfer's reused layers bring the source's input preprocessors
+        if (!transfer && !tokens && spec.image() == null && spec.series() != null) {
             // rows of windows, feature by feature, oldest step first: [batch, features, steps] for the first layer
             b.add(".inputPreProcessor(0, new $T($L, $L))\n", Names.SEQUENCE_INPUT, spec.features().size(),
                     spec.series().window());
@@ -166,7 +176,7 @@ final class NetworkGenerator {
     /** Each layer writes itself, given the shapes the walk found around it. */
     private static void writeLayers(SpecModel spec, Penalties penalties, NetworkWriter writer) {
         Shapes.Result shapes = spec.shapes();
-        for (int i = 0; i < spec.layers().size(); i++) {
+        for (int i = spec.reusedCount(); i < spec.layers().size(); i++) { // reused layers come from the source
             Shapes.Shape input = i == 0 ? shapes.input() : shapes.rows().get(i - 1).output();
             spec.layers().get(i).write(writer,
                     new NetworkWriter.Context(spec, penalties, input, shapes.rows().get(i).output()));
@@ -186,7 +196,7 @@ final class NetworkGenerator {
             return CodeBlock.of("$T.convolutionalFlat($L, $L, $L)", Names.INPUT_TYPE, spec.image().height(),
                     spec.image().width(), spec.image().channels());
         }
-        if (spec.layers().get(0).takesTokens()) {
+        if (!spec.layers().isEmpty() && spec.layers().get(0).takesTokens()) {
             SpecModel.TextModel text = spec.features().get(0).text();
             return CodeBlock.of("$T.recurrent($L, $L)", Names.INPUT_TYPE, graph ? text.vocabulary() + 2 : 1,
                     text.maxTokens());
@@ -236,12 +246,26 @@ final class NetworkGenerator {
         StringBuilder t = new StringBuilder();
         String format = "%-16s %-12s %-12s %10s  %s";
         t.append(String.format(format, "layer", "type", "output", "params", "detail")).append('\n');
-        t.append(String.format(format, "(input)", spec.image() != null ? "Image" : spec.series() != null ? "Series"
-                        : "Features",
-                shapes.input().describe(), "", "").stripTrailing()).append('\n');
-        for (Shapes.Row row : shapes.rows()) {
+        SpecModel.TransferModel transfer = spec.transfer();
+        if (transfer != null && transfer.sourceSpec() == null) {
+            t.append(String.format(format, "(reused)", "Transfer", shapes.input().describe(), "?",
+                    "the layers of " + transfer.file() + (transfer.upTo().isEmpty() ? " below its output"
+                            : " up to " + transfer.upTo()) + ", " + reuseWords(transfer)).stripTrailing())
+                    .append('\n');
+        } else {
+            t.append(String.format(format, "(input)", spec.image() != null ? "Image" : spec.series() != null
+                            ? "Series" : "Features",
+                    shapes.input().describe(), "", "").stripTrailing()).append('\n');
+        }
+        long reusedParams = 0;
+        for (int i = 0; i < shapes.rows().size(); i++) {
+            Shapes.Row row = shapes.rows().get(i);
             LayerModel l = row.layer();
             String detail = l.detail();
+            if (i < spec.reusedCount()) {
+                detail += ", reused from " + transfer.sourceSimpleName() + ", " + reuseWords(transfer);
+                reusedParams = reusedParams < 0 || row.params() < 0 ? -1 : reusedParams + row.params();
+            }
             if (l.hasWeights() && penalties.l1(l) > 0) {
                 detail += ", l1 " + penalties.l1(l);
             }
@@ -252,8 +276,29 @@ final class NetworkGenerator {
                     row.params() < 0 ? "?" : String.format("%,d", row.params()), detail).stripTrailing()).append('\n');
         }
         long total = shapes.totalParams();
+        if (transfer != null && transfer.sourceSpec() == null) {
+            t.append(total < 0 ? "params of the new layers: depend on the reused layers' output width\n"
+                    : String.format("params of the new layers: %,d (the reused layers' are read from the file)%n",
+                            total));
+            return t.toString();
+        }
         t.append(total < 0 ? "total params: depend on n, the encoded input width (known once preprocessing is fitted)\n"
                 : String.format("total params: %,d%n", total));
+        if (transfer != null && total >= 0 && reusedParams >= 0) {
+            t.append(transfer.frozenAtStart()
+                    ? String.format("trainable params: %,d, frozen%s: %,d%n", total - reusedParams,
+                            transfer.reuse() == io.kiln.dsl.Reuse.GRADUAL ? " at first" : "", reusedParams)
+                    : String.format("trainable params: %,d (of which reused: %,d)%n", total, reusedParams));
+        }
         return t.toString();
+    }
+
+    /** How the reused layers train, in the layer table's words. */
+    private static String reuseWords(SpecModel.TransferModel t) {
+        return switch (t.reuse()) {
+            case FREEZE -> "frozen";
+            case FINE_TUNE -> "fine-tuned";
+            case GRADUAL -> "frozen, unfrozen from the top every " + t.unfreezeEvery() + " epochs";
+        };
     }
 }

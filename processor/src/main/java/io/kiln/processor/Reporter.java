@@ -23,8 +23,31 @@ final class Reporter {
         this.messager = messager;
     }
 
+    /** A reporter that prints nothing (reading another spec, whose own errors its own compile reports). */
+    static Reporter silent() {
+        return new Reporter(new Messager() {
+            @Override
+            public void printMessage(Diagnostic.Kind kind, CharSequence msg) {}
+
+            @Override
+            public void printMessage(Diagnostic.Kind kind, CharSequence msg, Element e) {}
+
+            @Override
+            public void printMessage(Diagnostic.Kind kind, CharSequence msg, Element e, AnnotationMirror a) {}
+
+            @Override
+            public void printMessage(Diagnostic.Kind kind, CharSequence msg, Element e, AnnotationMirror a,
+                    AnnotationValue v) {}
+        });
+    }
+
     boolean hasErrors() {
         return errors > 0;
+    }
+
+    /** Errors reported so far. */
+    int errorCount() {
+        return errors;
     }
 
     void error(Element element, String message) {

@@ -38,7 +38,8 @@ record SpecModel(
         IdxModel idx,
         AugmentModel augment,
         double[] classWeights,
-        ThresholdModel tuneThreshold) {
+        ThresholdModel tuneThreshold,
+        TransferModel transfer) {
 
     /**
      * Whether the network is a graph rather than a stack of layers: some layer takes the output of
@@ -46,6 +47,11 @@ record SpecModel(
      */
     boolean isGraph() {
         return layers.stream().anyMatch(LayerModel::needsGraph);
+    }
+
+    /** How many of {@link #layers()} come from a transfer source (0 without one, or for a file source). */
+    int reusedCount() {
+        return transfer == null ? 0 : transfer.reused().size();
     }
 
     /** The output layer, the last one. */
@@ -182,5 +188,32 @@ record SpecModel(
 
     /** The declared data source, or null when the program must be given one at run time. */
     record DataModel(String resource, String file, boolean header, char delimiter, List<String> missingValues,
-            String testFile) {}
+            String testFile, String testResource) {
+        /** Whether an official test set is declared (a file or a resource). */
+        boolean hasTestSet() {
+            return !testFile.isEmpty() || !testResource.isEmpty();
+        }
+    }
+
+    /**
+     * {@code @Transfer}: the source (a spec: {@code sourceSpec} its class, {@code sourceName} its model
+     * name; or a {@code file}), and how the reused layers train. {@code reused} are a spec source's
+     * reused layers, which come first in {@link SpecModel#layers()}; empty for a file source, whose
+     * layers the runtime reads.
+     */
+    record TransferModel(String sourceSpec, String sourceSimpleName, String sourceName, String file, String upTo,
+            io.kiln.dsl.Reuse reuse, int unfreezeEvery, double learningRate, double rateFactor,
+            java.util.Map<String, Double> rates, boolean keepOutput, boolean refitPreprocessing, double l2sp,
+            List<LayerModel> reused) {
+
+        /** The source in words. */
+        String describe() {
+            return sourceSpec != null ? sourceSimpleName : "file " + file;
+        }
+
+        /** Whether reused layer {@code i} is frozen when training starts. */
+        boolean frozenAtStart() {
+            return reuse != io.kiln.dsl.Reuse.FINE_TUNE;
+        }
+    }
 }

@@ -187,7 +187,8 @@ final class SpecReader {
         if (labelField == null) {
             reporter.error(model, Message.NO_LABEL.format(type.getSimpleName()));
         }
-        if (outputField == null) {
+        TransferReader transferReader = new TransferReader(c);
+        if (outputField == null && !transferReader.keepsOutput()) {
             reporter.error(model, Message.NO_OUTPUT.format(type.getSimpleName()));
         }
         // The output layer's units, activation and loss depend on the label, which may be declared after it.
@@ -207,14 +208,32 @@ final class SpecReader {
         LabelModel target = label;
         List<LayerModel> resolved = layers.stream().map(ReadLayer::model)
                 .map(l -> l instanceof OutputLayer out && target != null ? out.resolve(task, target) : l).toList();
+        TrainingReader training = new TrainingReader(c, task);
+        // a transfer's reused layers come first; a file source's are known only when training reads it
+        SpecModel.TransferModel transfer = transferReader.read(task, label, features, image, series, layers,
+                training.fit);
+        int reused = transfer == null ? 0 : transfer.reused().size();
+        if (reused > 0) {
+            List<LayerModel> all = new ArrayList<>(transfer.reused());
+            all.addAll(resolved);
+            resolved = List.copyOf(all);
+        }
+        boolean fromFile = c.has(io.kiln.dsl.Transfer.class) && (transfer == null || transfer.sourceSpec() == null);
         Shapes.Result shapes = null;
         // a broken @Image or @Series is reported already; walking without it would only add "needs an image" errors
         // (IDX data without @Image is reported already)
-        if ((image != null || !c.has(io.kiln.dsl.Image.class)) && (series != null || !c.has(io.kiln.dsl.Series.class))
+        if ((transfer != null || !c.has(io.kiln.dsl.Transfer.class))
+                && (image != null || !c.has(io.kiln.dsl.Image.class)) && (series != null || !c.has(io.kiln.dsl.Series.class))
                 && (image == null || series == null) && (image != null || !idxDeclared)) {
-            shapes = Shapes.infer(Shapes.input(image, series, features), resolved);
+            // after a file source, the new layers start from a vector of a width known at run time
+            shapes = Shapes.infer(fromFile ? new Shapes.Flat(-1) : Shapes.input(image, series, features), resolved);
             for (Shapes.Problem problem : shapes.problems()) {
-                reporter.error(layers.get(problem.index()).annotation(), problem.attribute(), problem.message());
+                if (problem.index() < reused) { // cannot happen for a source of the same input, checked above
+                    reporter.error(c.annotation(io.kiln.dsl.Transfer.class), problem.message());
+                } else {
+                    reporter.error(layers.get(problem.index() - reused).annotation(), problem.attribute(),
+                            problem.message());
+                }
             }
         }
 
@@ -224,7 +243,6 @@ final class SpecReader {
         } else {
             schema.checkRest(features); // columns by name
         }
-        TrainingReader training = new TrainingReader(c, task);
         ProtocolModel protocol = ProtocolModel.read(c);
         cross.protocol(protocol, data, idx, series);
         RegularizationModel regularization = training.readRegularization(layers);
@@ -245,7 +263,7 @@ final class SpecReader {
         return new SpecModel(type, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
                 generatedPrefix(type), modelName, task, data, features, label, resolved, shapes,
                 training.optimizer, training.fit, protocol, regularization, clipping, earlyStopping, schedule, plateau,
-                perCases, image, series, idx, augment, classWeights, tuneThreshold);
+                perCases, image, series, idx, augment, classWeights, tuneThreshold, transfer);
     }
 
     // ---------------------------------------------------------------- the class itself

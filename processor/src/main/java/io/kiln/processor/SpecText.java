@@ -37,6 +37,8 @@ final class SpecText {
                     .append(", delimiter = '").append(spec.data().delimiter() == '\t' ? "\\t" : spec.data().delimiter())
                     .append("', missingValues = ").append(spec.data().missingValues())
                     .append(spec.data().testFile().isEmpty() ? "" : ", testFile = \"" + spec.data().testFile() + "\"")
+                    .append(spec.data().testResource().isEmpty() ? ""
+                            : ", testResource = \"" + spec.data().testResource() + "\"")
                     .append(")\n");
         }
         if (spec.idx() != null) {
@@ -98,6 +100,16 @@ final class SpecText {
                     : "falsePositiveCost = " + th.falsePositiveCost() + ", falseNegativeCost = "
                             + th.falseNegativeCost()).append(")\n");
         }
+        if (spec.transfer() != null) {
+            SpecModel.TransferModel tr = spec.transfer();
+            t.append("@Transfer(").append(tr.sourceSpec() != null ? "from = " + tr.sourceSpec() + ".class, " : "")
+                    .append("file = \"").append(tr.file()).append("\", upTo = \"").append(tr.upTo())
+                    .append("\", reuse = ").append(tr.reuse()).append(", unfreezeEvery = ").append(tr.unfreezeEvery())
+                    .append(", learningRate = ").append(tr.learningRate()).append(", rateFactor = ")
+                    .append(tr.rateFactor()).append(", rates = ").append(tr.rates()).append(", keepOutput = ")
+                    .append(tr.keepOutput()).append(", refitPreprocessing = ").append(tr.refitPreprocessing())
+                    .append(", l2sp = ").append(tr.l2sp()).append(")\n");
+        }
         t.append("class ").append(spec.type().getQualifiedName()).append(" {\n");
         // IDX pixels are implied by @IdxData and @Image
         for (FeatureModel f : spec.idx() != null ? java.util.List.<FeatureModel>of() : spec.features()) {
@@ -135,7 +147,7 @@ final class SpecText {
         }
         t.append(") ").append(spec.label().type()).append(' ')
                 .append(spec.label().name()).append(";\n");
-        for (LayerModel l : spec.layers()) {
+        for (LayerModel l : spec.layers().subList(spec.reusedCount(), spec.layers().size())) {
             t.append("  @").append(l.specText()).append(" Layer ").append(l.name()).append(";\n");
         }
         return t.append("}\n").toString();

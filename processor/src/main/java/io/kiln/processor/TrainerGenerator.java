@@ -71,10 +71,10 @@ final class TrainerGenerator {
         b.add(".layerTable($L)\n", stringConstant(NetworkGenerator.layerTable(spec)));
         if (spec.data() != null) {
             b.add(".data($L)\n", data(spec.data(), specType));
-            if (!spec.data().testFile().isEmpty()) {
+            if (spec.data().hasTestSet()) {
                 DataModel d = spec.data();
-                b.add(".testData($L)\n", data(new DataModel("", d.testFile(), d.header(), d.delimiter(),
-                        d.missingValues(), ""), specType));
+                b.add(".testData($L)\n", data(new DataModel(d.testResource(), d.testFile(), d.header(), d.delimiter(),
+                        d.missingValues(), "", ""), specType));
             }
         }
         if (spec.idx() != null) {
@@ -167,7 +167,11 @@ final class TrainerGenerator {
                             t.falsePositiveCost(), t.falseNegativeCost()));
         }
         b.add(".outputActivationIsIdentity($L)\n", outputIsIdentity(spec));
-        b.add(spec.isGraph() ? ".graph($T::configuration)\n" : ".network($T::configuration)\n", network);
+        if (spec.transfer() != null) {
+            b.add(".transfer($L, $T::configuration)\n", transfer(spec), network);
+        } else {
+            b.add(spec.isGraph() ? ".graph($T::configuration)\n" : ".network($T::configuration)\n", network);
+        }
         b.add(".build()");
         b.unindent().unindent();
         return b.build();
@@ -331,5 +335,28 @@ final class TrainerGenerator {
             case '\\' -> "'\\\\'";
             default -> "'" + c + "'";
         };
+    }
+
+    /** The {@code @Transfer} as the runtime's {@code Transfer}: the source, the reused layers' names, the settings. */
+    private static CodeBlock transfer(SpecModel spec) {
+        SpecModel.TransferModel t = spec.transfer();
+        CodeBlock.Builder rates = CodeBlock.builder();
+        if (t.rates().isEmpty()) {
+            rates.add("$T.of()", java.util.Map.class);
+        } else {
+            rates.add("$T.ofEntries(", java.util.Map.class);
+            int i = 0;
+            for (java.util.Map.Entry<String, Double> r : t.rates().entrySet()) {
+                rates.add(i++ > 0 ? ", $T.entry($S, $L)" : "$T.entry($S, $L)", java.util.Map.class, r.getKey(),
+                        r.getValue());
+            }
+            rates.add(")");
+        }
+        CodeBlock expected = CodeBlock.of("$T.of($L)", java.util.List.class, t.reused().stream()
+                .map(l -> CodeBlock.of("$S", l.name())).collect(CodeBlock.joining(", ")));
+        return CodeBlock.of("new $T($S, $S, $S, $L, $S, $T.$L, $L, $L, $L, $L, $L, $L, $L, $L)", Names.TRANSFER,
+                t.sourceSpec(), t.sourceName(), t.file(), expected, t.upTo(), Names.REUSE, t.reuse(),
+                t.unfreezeEvery(), t.learningRate(), t.rateFactor(), rates.build(), t.keepOutput(),
+                t.refitPreprocessing(), t.l2sp(), spec.regularization().weightDecay());
     }
 }

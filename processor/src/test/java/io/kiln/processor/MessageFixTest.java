@@ -30,7 +30,7 @@ class MessageFixTest {
     private static final Set<Message> FIX_FROM_CALLER = Set.of(Message.CONSTANT_INVALID, Message.LABEL_TYPE,
             Message.CLASSES_COUNT, Message.LABEL_COLUMNS, Message.TARGETS_COUNT, Message.KERNEL_TOO_LARGE,
             Message.RESIDUAL_SHAPE, Message.TEST_FILE_PROTOCOL, Message.SCHEDULE_BOUNDS, Message.DATA_SOURCE,
-            Message.PROTOCOL_CONFLICT);
+            Message.PROTOCOL_CONFLICT, Message.TRANSFER_UNFREEZE);
 
     /** Whether {@code message} has a fix clause after its first sentence. */
     static boolean hasFix(String message) {

@@ -161,6 +161,17 @@ public final class ModelDefinition {
         return b.build();
     }
 
+    /**
+     * This definition reading other data: {@code data}, and {@code testData} as the official test set
+     * (null for none, when the protocol splits the test rows from the data).
+     */
+    public ModelDefinition withData(CsvSource data, CsvSource testData) {
+        Builder b = copy();
+        b.data = Objects.requireNonNull(data);
+        b.testData = testData;
+        return b.build();
+    }
+
     /** This definition deciding binary classes at {@code other} (a threshold chosen on validation data). */
     public ModelDefinition withThreshold(double other) {
         Builder b = copy();

@@ -130,5 +130,29 @@ public record ModelMetadata(String format, String name, Task task, String specCl
      */
     public record TransferProvenance(String source, String sourceSha256, String sourceSpec, String sourceModel,
             String format, List<String> reused, String reuse, List<String> frozen, Map<String, Integer> unfrozen,
-            String preprocessing, Map<String, Double> learningRates, double l2sp) {}
+            String preprocessing, Map<String, Double> learningRates, double l2sp) {
+
+        /** One line: the source, what was reused and how it trained. */
+        public String describe() {
+            StringBuilder s = new StringBuilder();
+            s.append(sourceSpec != null ? sourceSpec.substring(sourceSpec.lastIndexOf('.') + 1) + " " : "")
+                    .append(source).append(" (").append(format).append(", sha256 ")
+                    .append(sourceSha256, 0, Math.min(12, sourceSha256.length())).append("): reused ")
+                    .append(String.join(", ", reused));
+            s.append(switch (reuse) {
+                case "FREEZE" -> ", frozen";
+                case "FINE_TUNE" -> ", fine-tuned";
+                default -> ", frozen at first";
+            });
+            if (!unfrozen.isEmpty()) {
+                s.append("; unfrozen ").append(String.join(", ", unfrozen.entrySet().stream()
+                        .map(e -> e.getKey() + " after epoch " + e.getValue()).toList()));
+            }
+            s.append("; preprocessing ").append("source".equals(preprocessing) ? "of the source" : "fitted here");
+            if (l2sp > 0) {
+                s.append("; L2-SP ").append(l2sp);
+            }
+            return s.toString();
+        }
+    }
 }

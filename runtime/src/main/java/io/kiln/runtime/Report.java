@@ -42,13 +42,27 @@ import java.util.Map;
  *     null when the spec declares neither (and in reports saved before they existed)
  * @param referencesSkipped why there are no reference models, or which of them failed (e.g. a linear
  *     model diverging on unscaled features; the others are still listed), or null
+ * @param transfer what a transfer reused and how it trained ({@code @Transfer}), or null for a network
+ *     trained from random weights
  */
 public record Report(String schema, String model, Task task, String createdAt, EvaluationProtocol protocol,
         String evaluatedOn, DataSummary data, TrainingSummary training, String primaryMetric,
         Map<String, Double> metrics, Map<String, Double> baseline, String baselineName, List<String> classes,
         int[][] confusion, Outcomes outcomes, Curve roc, Curve precisionRecall, Residuals residuals,
         List<Epoch> history, CrossValidation crossValidation, Diagnosis diagnosis, List<Warning> warnings,
-        List<Reference> references, String referencesSkipped, Decision decision) {
+        List<Reference> references, String referencesSkipped, Decision decision,
+        ModelMetadata.TransferProvenance transfer) {
+
+    public Report(String schema, String model, Task task, String createdAt, EvaluationProtocol protocol,
+            String evaluatedOn, DataSummary data, TrainingSummary training, String primaryMetric,
+            Map<String, Double> metrics, Map<String, Double> baseline, String baselineName, List<String> classes,
+            int[][] confusion, Outcomes outcomes, Curve roc, Curve precisionRecall, Residuals residuals,
+            List<Epoch> history, CrossValidation crossValidation, Diagnosis diagnosis, List<Warning> warnings,
+            List<Reference> references, String referencesSkipped, Decision decision) {
+        this(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric, metrics, baseline,
+                baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals, history, crossValidation,
+                diagnosis, warnings, references, referencesSkipped, decision, null);
+    }
 
     public Report(String schema, String model, Task task, String createdAt, EvaluationProtocol protocol,
             String evaluatedOn, DataSummary data, TrainingSummary training, String primaryMetric,
@@ -81,14 +95,21 @@ public record Report(String schema, String model, Task task, String createdAt, E
     public Report withReferences(List<Reference> list, String skipped) {
         return new Report(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric,
                 metrics, baseline, baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals,
-                history, crossValidation, diagnosis, warnings, list, skipped, decision);
+                history, crossValidation, diagnosis, warnings, list, skipped, decision, transfer);
+    }
+
+    /** This report with what a transfer reused (null: trained from random weights). */
+    public Report withTransfer(ModelMetadata.TransferProvenance t) {
+        return new Report(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric,
+                metrics, baseline, baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals,
+                history, crossValidation, diagnosis, warnings, references, referencesSkipped, decision, t);
     }
 
     /** This report with how the classes were weighed and the threshold chosen. */
     public Report withDecision(Decision d) {
         return new Report(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric,
                 metrics, baseline, baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals,
-                history, crossValidation, diagnosis, warnings, references, referencesSkipped, d);
+                history, crossValidation, diagnosis, warnings, references, referencesSkipped, d, transfer);
     }
 
     /**

@@ -242,7 +242,7 @@ public final class Trainer {
         Report report = Reports.withReferences(Reports.build(decided, prepared, reported, trained.finalEpochs(), cv,
                 retrained, evaluatedOn, test, baseline, testTargets, testOutputs, diagnosis, warnings, duplicates,
                 trainRows, validationRows, seconds).withDecision(decision), references.list(), references.skipped(),
-                weightedLayers(run.model().network()) <= 1);
+                weightedLayers(run.model().network()) <= 1).withTransfer(run.transfer());
         ModelMetadata meta = metadata(def, prepared, run, trainRows, validationRows, test.metrics(),
                 baseline.metrics(), test.confusion(), seconds, drift, report.training(),
                 cv == null ? null : cv.folds(), threshold);

@@ -93,8 +93,8 @@ public record Transfer(String sourceSpec, String sourceName, String file, List<S
         String lower = file.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".keras")) {
             throw new IllegalArgumentException("[kiln.transfer-keras3] " + file + " is a Keras 3 archive, which "
-                    + "Deeplearning4j cannot import. Save the model in Keras 2's HDF5 format (model.save(\"m.h5\") "
-                    + "with TensorFlow 2.x), or use a .kiln model.");
+                    + "Deeplearning4j cannot import. Use a model saved in Keras 2's HDF5 format (model.save(\"m.h5\") "
+                    + "with TensorFlow 2.x), or a .kiln model.");
         }
         if (!lower.endsWith(".kiln") && !lower.endsWith(".h5") && !lower.endsWith(".hdf5")) {
             throw new IllegalArgumentException("[kiln.transfer-file-kind] " + file + " is neither a Kiln model "
@@ -124,6 +124,31 @@ public record Transfer(String sourceSpec, String sourceName, String file, List<S
     public Transfer withFile(Path other) {
         return new Transfer(sourceSpec, sourceName, other.toString(), expected, upTo, reuse, unfreezeEvery,
                 learningRate, rateFactor, rates, keepOutput, refitPreprocessing, l2sp, weightDecay);
+    }
+
+    /** How the reused layers train, in words: "hidden1 to hidden2 frozen", "fine-tuned at 1e-4", ... */
+    public String describe() {
+        String which = keepOutput ? "every layer" : upTo.isEmpty() ? "the layers below its output" : "the layers up to "
+                + upTo;
+        String how = switch (reuse) {
+            case FREEZE -> "frozen";
+            case FINE_TUNE -> "fine-tuned";
+            case GRADUAL -> "unfrozen from the top every " + unfreezeEvery + " epochs";
+        };
+        StringBuilder s = new StringBuilder(which + " reused, " + how);
+        if (learningRate > 0) {
+            s.append(", at learning rate ").append(learningRate);
+        }
+        if (rateFactor != 1) {
+            s.append(", each layer down x").append(rateFactor);
+        }
+        if (l2sp > 0) {
+            s.append(", L2-SP ").append(l2sp);
+        }
+        if (refitPreprocessing) {
+            s.append(", preprocessing refitted");
+        }
+        return s.toString();
     }
 
     /** The source in words: the spec and its file, or the file. */

@@ -179,6 +179,43 @@ class TransferTest {
     }
 
     @Test
+    void theCommandLineNamesTheSourceAndShowsWhatWasReused() throws Exception {
+        // the declared file does not exist; --source names the real one
+        Transfer declared = new Transfer(null, null, dir.resolve("elsewhere.kiln").toString(), List.of(), "",
+                Reuse.GRADUAL, 3, 0.001, 1, Map.of(), false, false, 0.5, 0);
+        ModelDefinition d = target(declared).build();
+        Path model = dir.resolve("cli/virginica.kiln");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        int code = io.kiln.runtime.cli.KilnCli.run(d, print, print, "train", "--quiet", "--no-references",
+                "--source", source.toString(), "--model", model.toString());
+        String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(code).isEqualTo(0);
+        assertThat(text).contains("transfer " + source + ", the layers below its output reused, unfrozen from the "
+                + "top every 3 epochs, at learning rate 0.001, L2-SP 0.5");
+        out.reset();
+        assertThat(io.kiln.runtime.cli.KilnCli.run(d, print, print, "info", "--model", model.toString())).isEqualTo(0);
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("transfer  " + source
+                + " (kiln, sha256 ");
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("): reused layer0, layer1, "
+                + "frozen at first; unfrozen layer1 after epoch 3, layer0 after epoch 6; preprocessing of the "
+                + "source; L2-SP 0.5");
+        out.reset();
+        assertThat(io.kiln.runtime.cli.KilnCli.run(d, print, print, "summary", "--model", model.toString()))
+                .isEqualTo(0);
+        // layer0 4·16 + 16 = 80 and layer1 16·8 + 8 = 136 frozen at first; the output 8 + 1 = 9
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("trainable params 9, frozen at first 216 (layer0, layer1)");
+        String json = java.nio.file.Files.readString(dir.resolve("cli/virginica.report.json"));
+        assertThat(json).contains("\"transfer\" : {");
+        assertThat(json).contains("\"unfrozen\" : {");
+        // a missing declared file names where it looked
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> d.withTransferSource(Path.of("m.keras")));
+        assertThat(e).hasMessageThat().contains("[kiln.transfer-keras3]");
+    }
+
+    @Test
     void aMissingLayerIsNamedWithTheLayersThereAre() {
         Transfer t = new Transfer(null, null, source.toString(), List.of(), "hidden9", Reuse.FREEZE, 0, -1, 1,
                 Map.of(), false, false, 0, 0);

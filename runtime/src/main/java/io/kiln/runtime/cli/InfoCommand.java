@@ -42,6 +42,9 @@ final class InfoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "data      %s, sha256 %s, %d rows (%d train / %d validation / %d test)%n",
                 p.data(), abbreviate(p.dataSha256()), p.rows(), p.trainRows(), p.validationRows(), p.testRows());
         out.printf(Locale.ROOT, "protocol  %s%n", p.describeProtocol(meta.task()));
+        if (p.transfer() != null) {
+            out.printf(Locale.ROOT, "transfer  %s%n", p.transfer().describe());
+        }
         if (meta.task() == io.kiln.dsl.Task.BINARY_CLASSIFICATION) {
             out.printf(Locale.ROOT, "threshold %s: the probability of '%s' at or above which it is predicted%n",
                     io.kiln.runtime.ThresholdTuning.format(meta.threshold()), meta.label().classes().get(1));

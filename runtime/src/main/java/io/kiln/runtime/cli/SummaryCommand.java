@@ -34,6 +34,19 @@ final class SummaryCommand implements Callable<Integer> {
             KilnModel m = KilnModel.load(model);
             out.printf(Locale.ROOT, "trained model %s: %d inputs, %,d params%n", model, m.metadata().numInputs(),
                     m.network().numParams());
+            var transfer = m.metadata().provenance() == null ? null : m.metadata().provenance().transfer();
+            if (transfer != null && m.network() instanceof io.kiln.runtime.Network.Layers layers) {
+                long frozen = 0;
+                for (org.deeplearning4j.nn.api.Layer l : layers.layers().getLayers()) {
+                    if (transfer.frozen().contains(l.conf().getLayer().getLayerName())) {
+                        frozen += l.numParams();
+                    }
+                }
+                out.printf(Locale.ROOT, "transfer: %s%n", transfer.describe());
+                out.printf(Locale.ROOT, "trainable params %,d, frozen%s %,d (%s)%n", m.network().numParams() - frozen,
+                        "GRADUAL".equals(transfer.reuse()) ? " at first" : "", frozen,
+                        transfer.frozen().isEmpty() ? "none" : String.join(", ", transfer.frozen()));
+            }
         }
         return 0;
     }

@@ -51,6 +51,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Train on a random N of the training rows (validation and test rows unchanged).")
     Integer sample;
 
+    @Option(names = "--source", paramLabel = "FILE",
+            description = "The transfer source's model file (.kiln or Keras .h5), instead of the declared one.")
+    Path source;
+
     @Option(names = "--no-references", negatable = false,
             description = "Skip the reference models (a linear model and gradient-boosted trees on the same rows "
                     + "and folds) trained beside the network.")
@@ -72,6 +76,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainOptions options = new TrainOptions(data, epochs, batchSize, seed, quiet ? null : err, everyEpoch,
                 null, sample, !noReferences);
+        ModelDefinition definition = source != null ? this.definition.withTransferSource(source) : this.definition;
         Trainer.Prepared prepared = Trainer.prepare(definition, options);
         Splits.Holdout s = prepared.split();
         out.printf(Locale.ROOT, "model    %s (%s)%n", definition.name(), definition.task());
@@ -99,6 +104,11 @@ final class TrainCommand implements Callable<Integer> {
                 prepared.fit().epochs() == 1 ? "" : "s",
                 prepared.fit().batchSize(), definition.learningRate() != null
                         ? ", learning rate " + definition.learningRate().describe() : "");
+        if (definition.transfer() != null) {
+            io.kiln.runtime.Transfer t = definition.transfer();
+            out.printf(Locale.ROOT, "transfer %s, %s%n", t.describeSource(definition.transferSourceFile()),
+                    t.describe());
+        }
         TrainingResult result = Trainer.train(definition, prepared, options);
         out.println();
         // k-fold prints its folds' metrics first, then the final model's on the test split under its own heading

@@ -35,6 +35,9 @@ final class HeaderSection implements Section {
             dl(h, "protocol", esc(r.task() == null ? r.protocol().describe()
                     : testFile != null ? r.protocol().describe(r.task(), testFile) : r.protocol().describe(r.task())));
         }
+        if (r.transfer() != null) {
+            dl(h, "transfer", esc(r.transfer().describe()));
+        }
         if (r.evaluatedOn() != null) {
             dl(h, "metrics from", "cross-validation".equals(r.evaluatedOn())
                     ? "the mean over the cross-validation folds" : "the " + esc(r.evaluatedOn()) + " set");
