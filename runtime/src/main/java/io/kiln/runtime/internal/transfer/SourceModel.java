@@ -111,10 +111,12 @@ public record SourceModel(Path file, String sha256, MultiLayerNetwork net, KilnM
     public int cut(Transfer transfer) {
         List<String> names = layerNames();
         int n = names.size();
-        boolean lastIsOutput = layer(n - 1) instanceof BaseOutputLayer;
+        // a Keras model's last layer is its output, though imported without a training configuration it is a
+        // plain dense layer
+        boolean lastIsOutput = layer(n - 1) instanceof BaseOutputLayer || kiln == null;
         int count;
         if (transfer.keepOutput()) {
-            if (!lastIsOutput) {
+            if (!(layer(n - 1) instanceof BaseOutputLayer)) {
                 throw new IllegalArgumentException("[kiln.transfer-keep-output] keepOutput reuses the source's output "
                         + "layer, but the last layer of " + file + " ('" + names.get(n - 1) + "') is not an output "
                         + "layer. Remove keepOutput and declare the output layer.");
