@@ -4,11 +4,18 @@ import com.palantir.javapoet.CodeBlock;
 import io.kiln.dsl.Embedding;
 
 /** {@code @Embedding}: a vector of {@code units} for each token id of a {@code @Text} feature. */
-record EmbeddingLayer(String name, int units) implements LayerModel {
+record EmbeddingLayer(String name, int units, String vectors, boolean freeze) implements LayerModel {
     static final Attr<Integer> UNITS = Attr.of(Embedding.class, Embedding::units);
+    static final Attr<String> VECTORS = Attr.of(Embedding.class, Embedding::vectors);
+    static final Attr<Boolean> FREEZE = Attr.of(Embedding.class, Embedding::freeze);
 
     static EmbeddingLayer read(LayerReading r) {
-        return new EmbeddingLayer(r.name, r.units(UNITS));
+        String vectors = r.annotation.get(VECTORS);
+        boolean freeze = r.annotation.get(FREEZE);
+        if (freeze && vectors.isEmpty()) {
+            r.context.reporter.error(r.annotation, FREEZE, Message.EMBEDDING_FREEZE.format(r.name));
+        }
+        return new EmbeddingLayer(r.name, r.units(UNITS), vectors, freeze);
     }
 
     @Override
@@ -49,11 +56,12 @@ record EmbeddingLayer(String name, int units) implements LayerModel {
 
     @Override
     public String detail() {
-        return "";
+        return vectors.isEmpty() ? "" : "pretrained " + vectors + (freeze ? ", frozen" : "");
     }
 
     @Override
     public String specText() {
-        return "Embedding(units = " + units + ")";
+        return "Embedding(units = " + units + (vectors.isEmpty() ? "" : ", vectors = \"" + vectors + "\", freeze = "
+                + freeze) + ")";
     }
 }

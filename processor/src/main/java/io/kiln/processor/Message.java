@@ -291,6 +291,8 @@ public enum Message {
             "rates names layer '%s', which is neither reused from %s nor declared here. Choose one of %s."),
     TRANSFER_RATE_DUPLICATE("transfer-rate-duplicate",
             "rates gives layer '%s' a learning rate twice. Remove one of them."),
+    EMBEDDING_FREEZE("embedding-freeze",
+            "freeze = true keeps the pretrained vectors of '%s' fixed, but it declares no vectors file, so they would stay random. Give vectors = \"path/to/vectors.txt\", or remove freeze."),
     L2SP_NEEDS_TRANSFER("l2sp-needs-transfer",
             "l2sp pulls the weights toward the ones a transfer source trained, but this spec has no @Transfer. Declare @Transfer, or remove l2sp (l2 penalizes the weights' size)."),
     L2SP_FROZEN("l2sp-frozen",

@@ -9,6 +9,7 @@ final class Names {
     static final String RUNTIME = "io.kiln.runtime";
     static final ClassName MODEL_DEFINITION = ClassName.get(RUNTIME, "ModelDefinition");
     static final ClassName TRANSFER = ClassName.get(RUNTIME, "Transfer");
+    static final ClassName WORD_VECTORS = ClassName.get(RUNTIME, "WordVectors");
     static final ClassName REUSED_LAYERS = ClassName.get(RUNTIME, "ReusedLayers");
     static final ClassName REUSE = ClassName.get("io.kiln.dsl", "Reuse");
     static final ClassName FEATURE_SCHEMA = ClassName.get(RUNTIME, "FeatureSchema");

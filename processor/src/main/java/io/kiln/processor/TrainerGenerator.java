@@ -167,6 +167,11 @@ final class TrainerGenerator {
                             t.falsePositiveCost(), t.falseNegativeCost()));
         }
         b.add(".outputActivationIsIdentity($L)\n", outputIsIdentity(spec));
+        for (LayerModel l : spec.layers().subList(spec.reusedCount(), spec.layers().size())) {
+            if (l instanceof EmbeddingLayer e && !e.vectors().isEmpty()) {
+                b.add(".wordVectors(new $T($S, $S, $L))\n", Names.WORD_VECTORS, e.name(), e.vectors(), e.freeze());
+            }
+        }
         if (spec.transfer() != null) {
             b.add(".transfer($L, $T::configuration)\n", transfer(spec), network);
         } else {

@@ -297,4 +297,21 @@ class TransferValidationTest {
         KilnTesting.assertOnlyErrorAt(both, Message.DATA_SOURCE.format(
                 "@CsvData gives both a testFile and a testResource. Keep one."), "testResource = \"c.csv\"");
     }
+
+    static JavaFileObject words(String embedding) {
+        return KilnTesting.spec("Words", "@Model(task = Task.BINARY_CLASSIFICATION)", "@CsvData(file = \"t.csv\")",
+                "class Words {", "    @Text(maxTokens = 10, vocabulary = 100) String text;", "    @Label boolean yes;",
+                "    " + embedding + " Layer embedding;", "    @GlobalPool Layer pool;", "    @Output Layer out;", "}");
+    }
+
+    @Test
+    void pretrainedWordVectorsAreGeneratedAndFreezingNeedsThem() {
+        Compilation c = compile(words("@Embedding(units = 8, vectors = \"glove.txt\", freeze = true)"));
+        KilnTesting.assertAccepted(c, "test.Words");
+        assertThat(generated(c, "test.WordsTrainer")).contains(".wordVectors(new WordVectors(\"embedding\", "
+                + "\"glove.txt\", true))");
+        assertThat(generated(c, "test.WordsNetwork")).contains("pretrained glove.txt, frozen");
+        KilnTesting.assertOnlyErrorAt(words("@Embedding(units = 8, freeze = true)"),
+                Message.EMBEDDING_FREEZE.format("embedding"), "freeze = true");
+    }
 }

@@ -44,6 +44,7 @@ public final class ModelDefinition {
     private final GraphFactory graph;
     private final Transfer transfer;
     private final TransferFactory transferFactory;
+    private final WordVectors wordVectors;
 
     private ModelDefinition(Builder b) {
         this.name = b.name;
@@ -145,6 +146,7 @@ public final class ModelDefinition {
         this.graph = b.graph;
         this.transfer = b.transfer;
         this.transferFactory = b.transferFactory;
+        this.wordVectors = b.wordVectors;
         if (features.isEmpty() && groups.isEmpty()) {
             throw new IllegalArgumentException("[kiln.no-features] Model '" + name + "' declares no features. Give it "
                     + "at least one feature.");
@@ -208,6 +210,7 @@ public final class ModelDefinition {
         b.graph = graph;
         b.transfer = transfer;
         b.transferFactory = transferFactory;
+        b.wordVectors = wordVectors;
         return b;
     }
 
@@ -612,8 +615,23 @@ public final class ModelDefinition {
             throw new IllegalStateException("Model '" + name + "' starts from a transfer source: its network is built "
                     + "with the source's weights by the trainer");
         }
-        return network != null ? Network.create(network.configuration(numInputs, seed))
-                : Network.create(graph.configuration(numInputs, seed));
+        if (network != null) {
+            var conf = network.configuration(numInputs, seed);
+            if (wordVectors != null && wordVectors.freeze()) {
+                io.kiln.runtime.internal.transfer.Frozen.wrap(conf, wordVectors.layer());
+            }
+            return Network.create(conf);
+        }
+        var conf = graph.configuration(numInputs, seed);
+        if (wordVectors != null && wordVectors.freeze()) {
+            io.kiln.runtime.internal.transfer.Frozen.wrap(conf, wordVectors.layer());
+        }
+        return Network.create(conf);
+    }
+
+    /** The pretrained word vectors an embedding layer starts from ({@code @Embedding(vectors)}), or null. */
+    public WordVectors wordVectors() {
+        return wordVectors;
     }
 
     /** The transfer the network starts from ({@code @Transfer}), or null for random weights. */
@@ -681,6 +699,7 @@ public final class ModelDefinition {
         private GraphFactory graph;
         private Transfer transfer;
         private TransferFactory transferFactory;
+        private WordVectors wordVectors;
 
         private Builder(String name, Task task) {
             this.name = Objects.requireNonNull(name);
@@ -818,6 +837,12 @@ public final class ModelDefinition {
         /** The network, a graph (a spec with residual connections). */
         public Builder graph(GraphFactory graph) {
             this.graph = graph;
+            return this;
+        }
+
+        /** Pretrained word vectors for an embedding layer (null: none). */
+        public Builder wordVectors(WordVectors vectors) {
+            this.wordVectors = vectors;
             return this;
         }
 

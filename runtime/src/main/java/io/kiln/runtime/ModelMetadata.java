@@ -89,6 +89,7 @@ public record ModelMetadata(String format, String name, Task task, String specCl
      * @param testFile the official test file that was the test set ({@code @CsvData(testFile)}), or null
      *     when the test rows were split from the data
      * @param transfer what a transfer reused, or null for a network trained from random weights
+     * @param wordVectors the pretrained word vectors an embedding started from, or null
      */
     public record Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
             int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
@@ -96,13 +97,15 @@ public record ModelMetadata(String format, String name, Task task, String specCl
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
             String testFile,
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            TransferProvenance transfer) {
+            TransferProvenance transfer,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            WordVectorsProvenance wordVectors) {
 
         public Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
                 int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
                 String javaVersion, String backend, String createdAt, double trainingSeconds) {
             this(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit, kilnVersion, dl4jVersion,
-                    javaVersion, backend, createdAt, trainingSeconds, null, null);
+                    javaVersion, backend, createdAt, trainingSeconds, null, null, null);
         }
 
         /** The protocol in words, with the official test file when one was the test set. */
@@ -153,6 +156,30 @@ public record ModelMetadata(String format, String name, Task task, String specCl
                 s.append("; L2-SP ").append(l2sp);
             }
             return s.toString();
+        }
+    }
+
+    /**
+     * Pretrained word vectors an embedding layer started from.
+     *
+     * @param layer the embedding layer
+     * @param file the vectors file
+     * @param sha256 its SHA-256
+     * @param length numbers per vector
+     * @param vocabulary tokens in the vocabulary fitted on the training rows
+     * @param found of those, how many the file has (the others started random)
+     * @param missing up to ten of the tokens the file lacks
+     * @param frozen whether the vectors stayed fixed
+     */
+    public record WordVectorsProvenance(String layer, String file, String sha256, int length, int vocabulary,
+            int found, List<String> missing, boolean frozen) {
+
+        /** One line: the file, the coverage, and whether the vectors trained. */
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "%s: %s (sha256 %s), %d of %d tokens found%s, %s", layer,
+                    file, sha256.substring(0, Math.min(12, sha256.length())), found, vocabulary,
+                    missing.isEmpty() ? "" : " (missing e.g. " + String.join(", ", missing) + ")",
+                    frozen ? "frozen" : "fine-tuned");
         }
     }
 }

@@ -231,6 +231,14 @@ public final class Trainer {
                 : Diagnostics.diagnose(new Diagnostics.Curve(reported.history(), reported.firstLoss(),
                         reported.stoppedEarly()), def.earlyStopping() != null);
         warnings.addAll(Diagnostics.deadUnitWarnings(run.deadRelu()));
+        ModelMetadata.WordVectorsProvenance vectors = run.wordVectors();
+        if (vectors != null && vectors.found() < vectors.vocabulary()) {
+            warnings.add(new Report.Warning("word-vectors-missing", String.format(Locale.ROOT, "%d of the %d "
+                    + "vocabulary tokens are not in %s (e.g. %s); their vectors in '%s' started random%s.",
+                    vectors.vocabulary() - vectors.found(), vectors.vocabulary(), vectors.file(),
+                    String.join(", ", vectors.missing()), vectors.layer(), vectors.frozen()
+                            ? " and stayed so (frozen)" : " and were learnt")));
+        }
         // the reference models: the same features, rows and folds as the network
         References.Outcome references = options.references()
                 ? References.run(def, data, split, fit, trained, progress)
@@ -322,7 +330,7 @@ public final class Trainer {
                 p.data().size(), trainRows, validationRows, p.split().test().length, def.protocol(), p.fit(),
                 Versions.kiln(), Versions.dl4j(), System.getProperty("java.version"),
                 Nd4j.getBackend().getClass().getSimpleName(), Instant.now().toString(), seconds, testFile(def, p),
-                run.transfer());
+                run.transfer(), run.wordVectors());
         ModelMetadata d = run.model().metadata();
         return new ModelMetadata(d.format(), d.name(), d.task(), d.specClass(), d.spec(), d.features(), d.label(),
                 d.targetCenter(), d.targetScale(), d.numInputs(), provenance, d.baselineOutput(), test, baseline,

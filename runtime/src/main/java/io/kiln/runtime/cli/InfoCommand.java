@@ -45,6 +45,9 @@ final class InfoCommand implements Callable<Integer> {
         if (p.transfer() != null) {
             out.printf(Locale.ROOT, "transfer  %s%n", p.transfer().describe());
         }
+        if (p.wordVectors() != null) {
+            out.printf(Locale.ROOT, "vectors   %s%n", p.wordVectors().describe());
+        }
         if (meta.task() == io.kiln.dsl.Task.BINARY_CLASSIFICATION) {
             out.printf(Locale.ROOT, "threshold %s: the probability of '%s' at or above which it is predicted%n",
                     io.kiln.runtime.ThresholdTuning.format(meta.threshold()), meta.label().classes().get(1));

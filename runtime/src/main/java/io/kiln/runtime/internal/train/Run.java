@@ -12,10 +12,11 @@ import java.util.Map;
  * @param firstLoss the first epoch's training loss, for the diagnosis
  * @param deadRelu per ReLU layer, the fraction of units dead on sampled training rows
  * @param transfer what a transfer reused, or null
+ * @param wordVectors the pretrained word vectors an embedding started from, or null
  */
 public record Run(KilnModel model, List<Report.Epoch> history, int bestEpoch, boolean stoppedEarly,
         boolean restoredBest, String monitor, String learningRate, double firstLoss, Map<String, Double> deadRelu,
-        ModelMetadata.TransferProvenance transfer) {
+        ModelMetadata.TransferProvenance transfer, ModelMetadata.WordVectorsProvenance wordVectors) {
 
     /** This run with the validation curve of {@code monitored} (a retrain has none of its own). */
     public Run withValidationHistory(Run monitored) {
@@ -26,6 +27,6 @@ public record Run(KilnModel model, List<Report.Epoch> history, int bestEpoch, bo
     /** This run's model with other learning curves to report and diagnose. */
     public Run withCurves(List<Report.Epoch> curves, int best, boolean stopped, boolean restored, String monitored,
             double first) {
-        return new Run(model, curves, best, stopped, restored, monitored, learningRate, first, deadRelu, transfer);
+        return new Run(model, curves, best, stopped, restored, monitored, learningRate, first, deadRelu, transfer, wordVectors);
     }
 }

@@ -22,7 +22,9 @@ import io.kiln.runtime.internal.evaluate.Diagnostics;
 import io.kiln.runtime.internal.evaluate.Metrics;
 import io.kiln.runtime.internal.preprocess.FeatureTransform;
 import io.kiln.runtime.internal.preprocess.Preprocessor;
+import io.kiln.runtime.internal.transfer.Frozen;
 import io.kiln.runtime.internal.transfer.TransferRun;
+import io.kiln.runtime.internal.transfer.VectorsFile;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -106,6 +108,12 @@ public final class TrainingLoop {
 
         Network net = transfer != null ? transfer.network(pre.width(), fit.seed(), 0)
                 : def.newNetwork(pre.width(), fit.seed());
+        // pretrained word vectors: the vocabulary's tokens found in the file start with their vectors
+        ModelMetadata.WordVectorsProvenance vectors = null;
+        if (def.wordVectors() != null) {
+            FeatureTransform text = pre.transforms().get(0);
+            vectors = VectorsFile.apply(def.wordVectors(), net, text.levels(), text.text().lowercase());
+        }
         double[] baselineOutput = Metrics.baselineOutput(trainTargets);
         KilnModel model = new KilnModel(net, draftMetadata(def, pre, center, scale, baselineOutput));
         int n = train.length;
@@ -226,13 +234,15 @@ public final class TrainingLoop {
         if (transfer != null && transfer.frozenBelow(0) > 0) {
             // the saved network is a plain stack: frozen is how it trained, not what it is
             state.replace(transfer.restage(state.net, 0));
+        } else if (def.wordVectors() != null && def.wordVectors().freeze()) {
+            state.replace(Frozen.unwrap(state.net));
         }
         net = state.net;
         model = state.model;
         Map<String, Double> dead = Diagnostics.deadRelu(net, xSample);
         return new Run(model, state.history, state.bestEpoch, state.stoppedEarly, state.restored,
                 es != null ? es.monitor().key() : validate ? Metric.LOSS.key() : null, scheduleText, state.firstLoss,
-                dead, transfer == null ? null : transfer.provenance(state.unfrozen));
+                dead, transfer == null ? null : transfer.provenance(state.unfrozen), vectors);
     }
 
     /**

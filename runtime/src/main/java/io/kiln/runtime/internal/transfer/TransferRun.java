@@ -253,7 +253,7 @@ public final class TransferRun {
         }
         rateFactors = any ? factors : null;
         for (int i = 0; i < frozenBelow; i++) {
-            conf.getConf(i).setLayer(new FrozenLayer(conf.getConf(i).getLayer()));
+            conf.getConf(i).setLayer(Frozen.of(conf.getConf(i).getLayer()));
         }
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
