@@ -117,7 +117,7 @@ final class TransferReader {
             }
         } else {
             TypeElement source = (TypeElement) ((DeclaredType) from).asElement();
-            sourceSpec = source.getQualifiedName().toString();
+            sourceSpec = c.elements.getBinaryName(source).toString(); // as Class.getName() writes it: Outer$Inner
             sourceSimple = source.getSimpleName().toString();
             SpecModel spec = readSource(t, source);
             if (spec != null) {

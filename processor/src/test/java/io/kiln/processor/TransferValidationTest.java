@@ -91,6 +91,20 @@ class TransferValidationTest {
     }
 
     @Test
+    void aNestedSourceIsNamedAsTheRuntimeNamesItsClass() {
+        JavaFileObject outer = KilnTesting.spec("Outer", "@Model(task = Task.BINARY_CLASSIFICATION)",
+                "@CsvData(file = \"t.csv\")", "@Transfer(from = Outer.Inner.class)", "public class Outer {",
+                "    @Feature double a;", "    @Label boolean yes;", "    @Output Layer head;", "",
+                "    @Model(task = Task.BINARY_CLASSIFICATION)", "    @CsvData(file = \"t.csv\")",
+                "    public static class Inner {", "        @Feature double a;", "        @Label boolean yes;",
+                "        @Dense(units = 2) Layer hidden;", "        @Output Layer out;", "    }", "}");
+        Compilation c = compile(outer);
+        assertThat(kilnErrors(c)).isEmpty();
+        // the model file records Class.getName(), test.Outer$Inner, which the runtime compares with this
+        assertThat(generated(c, "test.OuterTrainer")).contains("new Transfer(\"test.Outer$Inner\", \"inner\"");
+    }
+
+    @Test
     void aFileSourceTakesAnyVectorIntoTheNewLayers() {
         Compilation c = compile(target(List.of("@Transfer(file = \"models/base.kiln\", reuse = Reuse.FINE_TUNE, "
                 + "learningRate = 1e-4, rateFactor = 0.5, rates = @LayerRate(layer = \"head\", learningRate = 0.01))",

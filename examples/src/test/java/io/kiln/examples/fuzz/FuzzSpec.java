@@ -18,7 +18,15 @@ import java.util.List;
  */
 public record FuzzSpec(long index, String className, String source, Task task, List<Column> features,
         Label label, boolean idx, int window, int horizon, int[] image, String orderBy, boolean orderByDates,
-        boolean header, char delimiter) {
+        boolean header, char delimiter, String transferSource) {
+
+    /** A spec without a transfer source. */
+    public FuzzSpec(long index, String className, String source, Task task, List<Column> features, Label label,
+            boolean idx, int window, int horizon, int[] image, String orderBy, boolean orderByDates, boolean header,
+            char delimiter) {
+        this(index, className, source, task, features, label, idx, window, horizon, image, orderBy, orderByDates,
+                header, delimiter, null);
+    }
 
     /** What a feature's cells hold, by field type (REAL: double, float and boxed; INTEGER: int, long and boxed). */
     public enum Type { REAL, INTEGER, BOOLEAN, STRING, ENUM, TEXT }

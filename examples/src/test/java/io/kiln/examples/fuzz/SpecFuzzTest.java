@@ -108,6 +108,8 @@ class SpecFuzzTest {
         long compileMillis;
         long trainMillis;
         final Map<Verdict, Integer> verdicts = new EnumMap<>(Verdict.class);
+
+        final Map<Verdict, Integer> transfers = new EnumMap<>(Verdict.class);
         final Map<String, Integer> rejections = new TreeMap<>();
         final Map<String, Integer> drawn = new TreeMap<>();
         /** By signature: the smallest failing spec, its outcome and how many specs failed alike. */
@@ -120,6 +122,9 @@ class SpecFuzzTest {
             compileMillis += outcome.compileMillis();
             trainMillis += outcome.trainMillis();
             verdicts.merge(outcome.verdict(), 1, Integer::sum);
+            if (spec.transferSource() != null) {
+                transfers.merge(outcome.verdict(), 1, Integer::sum);
+            }
             ANNOTATION.matcher(spec.source()).results().map(m -> m.group(1)).distinct()
                     .filter(SpecGenerator.ANNOTATIONS::contains).forEach(a -> drawn.merge(a, 1, Integer::sum));
             if (outcome.verdict() == Verdict.REJECTED) {
@@ -171,6 +176,7 @@ class SpecFuzzTest {
                     diverged %d, split too small for the table %d), rejected %d
                     failures %d: crashes %d, [kiln.internal] errors %d, generated despite errors %d, non-compiling %d, \
                     incomplete output %d, failed to train %d, invalid specs (generator bugs) %d
+                    transfers (a nested source spec trained first): %d, of which trained, saved, loaded and predicted %d
                     annotations drawn: %d of %d%s
                     rejected by: %s
                     distinct failures: %d
@@ -180,7 +186,8 @@ class SpecFuzzTest {
                     count(Verdict.REJECTED), failures(),
                     count(Verdict.CRASH), count(Verdict.INTERNAL_ERROR), count(Verdict.GENERATED_DESPITE_ERRORS),
                     count(Verdict.NON_COMPILING), count(Verdict.INCOMPLETE_OUTPUT), count(Verdict.FAILED_TO_TRAIN),
-                    count(Verdict.INVALID_SPEC), drawn.size(), SpecGenerator.ANNOTATIONS.size(),
+                    count(Verdict.INVALID_SPEC), transfers.values().stream().mapToInt(Integer::intValue).sum(),
+                    transfers.getOrDefault(Verdict.ACCEPTED, 0), drawn.size(), SpecGenerator.ANNOTATIONS.size(),
                     never.isEmpty() ? "" : " (never: " + never + ")", rejections.entrySet().stream()
                             .sorted((a, b) -> b.getValue() - a.getValue()).map(e -> e.getKey() + " " + e.getValue())
                             .collect(Collectors.joining(", ")), failureClasses.size(),

@@ -54,7 +54,7 @@ public final class SpecGenerator {
             "Output", "Sgd", "Adam", "AdamW", "RmsProp", "AdaGrad", "Fit", "Holdout", "KFold", "TemporalSplit",
             "EarlyStopping", "ReduceOnPlateau", "Regularization", "GradientClipping", "StepDecay",
             "ExponentialDecay", "CosineDecay", "OneCycle", "Warmup", "Report", "Preprocessing", "Augment",
-            "ClassWeights", "TuneThreshold");
+            "ClassWeights", "TuneThreshold", "Transfer", "LayerRate");
 
     /** The probability that an attribute takes an edge value rather than a plausible one. */
     static final double EDGE = 0.025;
@@ -149,8 +149,9 @@ public final class SpecGenerator {
             mutate();
         }
         training();
+        transfer(model);
         return new FuzzSpec(index, name, render(model), task, List.copyOf(columns), label, kind == Kind.IDX, window,
-                horizon, image, orderBy, orderByDates, header, delimiter);
+                horizon, image, orderBy, orderByDates, header, delimiter, sourceLayers == null ? null : "Source");
     }
 
     // ---------------------------------------------------------------- data and schema
@@ -711,7 +712,7 @@ public final class SpecGenerator {
             a.setIf(p(0.3), "minLearningRate", d(0, learningRate / 100));
             add(a);
         }
-        addIf(p(0.15), penalties(new Ann("Regularization")));
+        addIf(p(0.15), penalties(new Ann("Regularization")).setIf(p(EDGE), "l2sp", d(0.01)));
         if (p(0.1)) {
             int c = p(4 * EDGE) ? 2 + r.nextInt(2) : r.nextInt(2); // 2: both, 3: neither
             Ann a = new Ann("GradientClipping");
@@ -886,6 +887,71 @@ public final class SpecGenerator {
         return a;
     }
 
+    // ---------------------------------------------------------------- transfer
+
+    /** A class literal or nested annotation, written as is. */
+    private record Raw(String text) {
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /** With a transfer: the layers drawn for this spec, which its nested source spec {@code Source} declares. */
+    private List<String[]> sourceLayers;
+    /** The source's {@code @Model}. */
+    private Ann sourceModel;
+
+    /**
+     * Now and then a transfer: the stack drawn so far becomes the layers of a source spec nested in this
+     * one (the same input, label and settings), and this spec reuses them under a new head, frozen,
+     * fine-tuned or unfrozen gradually, at drawn rates, with L2-SP; now and then with a cut, a source
+     * file or settings that are wrong on purpose.
+     */
+    private void transfer(Ann model) {
+        boolean flat = kind == Kind.TABLE || kind == Kind.WIDE || kind == Kind.IMAGE;
+        if (!p(flat ? 0.12 : 0.03)) {
+            return;
+        }
+        sourceModel = new Ann("Model").set("task", task);
+        sourceLayers = new ArrayList<>();
+        for (String[] l : layers) {
+            sourceLayers.add(new String[] {l[0], l[1], "s_" + l[2]});
+        }
+        layers.clear();
+        stackIf(p(0.4), dense(between(2, 8)), "head");
+        stack(output(), "out");
+        Ann t = new Ann("Transfer").set("from", new Raw(name + ".Source.class"));
+        int hidden = sourceLayers.size() - 1;
+        if (p(0.3)) {
+            t.set("upTo", hidden > 0 && p(0.85) ? sourceLayers.get(r.nextInt(hidden))[2]
+                    : pick("nope", sourceLayers.get(hidden)[2]));
+        }
+        io.kiln.dsl.Reuse reuse = pick(io.kiln.dsl.Reuse.values());
+        t.setIf(reuse != io.kiln.dsl.Reuse.FREEZE || p(0.3), "reuse", reuse);
+        if (reuse == io.kiln.dsl.Reuse.GRADUAL ? !p(EDGE) : p(EDGE)) {
+            t.set("unfreezeEvery", n(between(1, 2), Integer.MAX_VALUE));
+        }
+        boolean trains = reuse != io.kiln.dsl.Reuse.FREEZE;
+        t.setIf(trains ? p(0.4) : p(EDGE), "learningRate", d(1e-4, 3e-4));
+        t.setIf(trains ? p(0.3) : p(EDGE), "rateFactor", d(0.5, 0.9));
+        if (p(0.15)) {
+            List<String> known = new ArrayList<>();
+            sourceLayers.forEach(l -> known.add(l[2]));
+            layers.forEach(l -> known.add(l[2]));
+            t.set("rates", new Raw("@LayerRate(layer = " + literal(p(0.9) ? pick(known.toArray(String[]::new))
+                    : "nope") + ", learningRate = " + literal(d(1e-3, 1e-4)) + ")"));
+        }
+        t.setIf(p(EDGE), "keepOutput", true);
+        t.setIf(p(EDGE), "refitPreprocessing", true);
+        t.setIf(p(EDGE), "file", pick("models/other.kiln", "base.keras", "base.onnx", ""));
+        add(t);
+        if (trains ? p(0.3) : p(EDGE)) {
+            Ann reg = classAnnotations.computeIfAbsent("Regularization", k -> new Ann("Regularization"));
+            reg.set("l2sp", d(0.01, 0.1));
+        }
+    }
+
     // ---------------------------------------------------------------- source text
 
     private String render(Ann model) {
@@ -902,6 +968,20 @@ public final class SpecGenerator {
         // the label usually follows the features; sometimes it comes between them or after the output layer
         members.add(p(0.1) ? r.nextInt(members.size() + 1) : fields.size(), labelField);
         members.forEach(m -> s.append("    ").append(m).append('\n'));
+        if (sourceLayers != null) { // the transfer source: this spec's input and label, the layers drawn first
+            s.append("\n    ").append(sourceModel).append('\n');
+            for (Ann a : classAnnotations.values()) {
+                if (!a.name.equals("Transfer") && !a.name.equals("Regularization")) {
+                    s.append("    ").append(a).append('\n');
+                }
+            }
+            s.append("    public static class Source {\n");
+            List<String> source = new ArrayList<>(fields);
+            source.add(labelField);
+            sourceLayers.forEach(l -> source.add(l[0] + " " + l[1] + " " + l[2] + ";"));
+            source.forEach(m -> s.append("        ").append(m).append('\n'));
+            s.append("    }\n");
+        }
         return s.append("}\n").toString();
     }
 
