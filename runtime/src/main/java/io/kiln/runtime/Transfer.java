@@ -83,7 +83,7 @@ public record Transfer(String sourceSpec, String sourceName, String file, List<S
                     + "declare a new output layer.");
         }
         if (keepOutput && !upTo.isEmpty()) {
-            throw new IllegalArgumentException("[kiln.transfer-keep-output] keepOutput reuses every layer, the "
+            throw new IllegalArgumentException("[kiln.transfer-keep-output-up-to] keepOutput reuses every layer, the "
                     + "output too, so there is no layer to stop at. Remove upTo, or remove keepOutput.");
         }
     }

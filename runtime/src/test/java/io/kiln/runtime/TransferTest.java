@@ -251,6 +251,25 @@ class TransferTest {
     }
 
     @Test
+    void aSourceOfOtherKindsOfFeaturesIsRefusedWithBoth() {
+        ModelDefinition.Builder b = ModelDefinition.builder("kinds", Task.BINARY_CLASSIFICATION)
+                .data(CsvSource.file(virginica));
+        for (String c : TrainingFixtures.IRIS_FEATURES.subList(0, 3)) {
+            b.feature(FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, ""));
+        }
+        b.feature(new FeatureSchema("petal_width_cm", "petal_width_cm", FeatureKind.CATEGORICAL, List.of(),
+                io.kiln.dsl.Encoding.ORDINAL, Scaling.NONE, Missing.MOST_FREQUENT, ""));
+        ModelDefinition d = b.label(new LabelSchema("virginica", LabelCoding.BOOLEAN, List.of("virginica"),
+                        List.of("other", "virginica"))).fit(new FitSettings(2, 16, 3))
+                .outputActivationIsIdentity(false).transfer(frozen(), TransferTest::head).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.train(d, quiet()));
+        assertThat(e).hasMessageThat().contains("[kiln.transfer-schema] The source " + source + " reads 4 features "
+                + "(sepal_length_cm NUMERIC, sepal_width_cm NUMERIC, petal_length_cm NUMERIC, petal_width_cm NUMERIC); "
+                + "this spec reads 4 features (sepal_length_cm NUMERIC, sepal_width_cm NUMERIC, petal_length_cm "
+                + "NUMERIC, petal_width_cm CATEGORICAL). Declare the source's features");
+    }
+
+    @Test
     void declarationsThatCannotTrainAreRefused() {
         assertThat(assertThrows(IllegalArgumentException.class, () -> transfer(Reuse.GRADUAL, 0, -1, 1, Map.of(), 0)))
                 .hasMessageThat().contains("[kiln.transfer-unfreeze]");
@@ -258,6 +277,9 @@ class TransferTest {
                 .hasMessageThat().contains("[kiln.l2sp-frozen]");
         assertThat(assertThrows(IllegalArgumentException.class, () -> transfer(Reuse.FINE_TUNE, 0, -1, 1.5, Map.of(),
                 0))).hasMessageThat().contains("[kiln.transfer-rate-factor]");
+        assertThat(assertThrows(IllegalArgumentException.class, () -> new Transfer(null, null, "m.kiln", List.of(),
+                "out", Reuse.FINE_TUNE, 0, -1, 1, Map.of(), true, false, 0, 0))).hasMessageThat()
+                .contains("[kiln.transfer-keep-output-up-to]");
         assertThat(assertThrows(IllegalArgumentException.class, () -> new Transfer(null, null, "m.keras", List.of(),
                 "", Reuse.FREEZE, 0, -1, 1, Map.of(), false, false, 0, 0))).hasMessageThat()
                 .contains("[kiln.transfer-keras3]");

@@ -112,6 +112,30 @@ final class FuzzHarness {
         return Long.MAX_VALUE;
     }
 
+    /** Where the word vectors a spec's {@code @Embedding(vectors)} names are written: the prefix, then the length. */
+    static final String VECTORS_PREFIX = "target/fuzz-vectors-";
+
+    /** Writes the word vectors files the spec names: each of {@link SpecGenerator#WORDS} but the last, at random. */
+    static void writeVectors(FuzzSpec spec, Random random) throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("vectors = \"(" + VECTORS_PREFIX
+                + "(\\d+)\\.txt)\"").matcher(spec.source());
+        while (m.find()) {
+            int length = Integer.parseInt(m.group(2));
+            StringBuilder s = new StringBuilder();
+            List<String> words = SpecGenerator.WORDS;
+            for (String w : words.subList(0, words.size() - 1)) { // one missing token, reported
+                s.append(w);
+                for (int j = 0; j < length; j++) {
+                    s.append(' ').append(String.format(Locale.ROOT, "%.4f", random.nextGaussian()));
+                }
+                s.append('\n');
+            }
+            Path file = Path.of(m.group(1));
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, s, StandardCharsets.UTF_8);
+        }
+    }
+
     Outcome run(FuzzSpec spec) {
         long start = System.nanoTime();
         List<String> created = Collections.synchronizedList(new ArrayList<>());
@@ -175,6 +199,7 @@ final class FuzzHarness {
             ClassLoader loader = new GeneratedClasses(compilation, FuzzHarness.class.getClassLoader());
             stage = "writing the data";
             Path data = spec.idx() ? writeIdx(spec, dir, random) : writeCsv(spec, dir, random);
+            writeVectors(spec, random);
             stage = "train";
             Class<?> trainer = loader.loadClass(spec.qualifiedName() + "Trainer");
             TrainOptions options = TrainOptions.defaults().data(data).epochs(1).quiet();

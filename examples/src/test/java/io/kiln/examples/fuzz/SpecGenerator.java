@@ -473,7 +473,16 @@ public final class SpecGenerator {
         long[] sc = {Math.max(1, steps), channels};
         if (tokens) {
             sc[1] = between(2, 6);
-            stack(new Ann("Embedding").set("units", n((int) sc[1], 64)), "embed");
+            Ann embedding = new Ann("Embedding").set("units", n((int) sc[1], 64));
+            // pretrained vectors: a file the harness writes, of the length the path names; now and then frozen
+            // without a file
+            if (p(0.25)) {
+                embedding.set("vectors", FuzzHarness.VECTORS_PREFIX + sc[1] + ".txt");
+                embedding.setIf(p(0.5), "freeze", true);
+            } else {
+                embedding.setIf(p(EDGE), "freeze", true);
+            }
+            stack(embedding, "embed");
         }
         boolean[] recurrentLast = {false};
         repeat(between(1, 2), () -> {

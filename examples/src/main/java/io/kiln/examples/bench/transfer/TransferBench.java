@@ -73,11 +73,20 @@ public final class TransferBench {
         }
         System.out.printf(Locale.ROOT, "Source (digits 0-4, 20%% held out): accuracy %.4f, mean of %d seeds%n%n",
                 sourceAccuracy, seeds);
+        table(variants.keySet(), epochCounts, accuracy, seeds);
+    }
+
+    /**
+     * The Markdown table: per epoch count and variant, test accuracy over seeds and the paired difference
+     * to the first variant (from scratch); {@code accuracy} is keyed {@code variant|epochs}.
+     */
+    static void table(java.util.Collection<String> variants, int[] epochCounts, Map<String, double[]> accuracy,
+            int seeds) {
         System.out.printf(Locale.ROOT, "| target variant | epochs | test accuracy (mean ± std) | paired difference "
                 + "to scratch (mean ± std) | better than scratch |%n|---|---|---|---|---|%n");
         for (int epochs : epochCounts) {
-            double[] scratch = accuracy.get(variants.keySet().iterator().next() + "|" + epochs);
-            for (String name : variants.keySet()) {
+            double[] scratch = accuracy.get(variants.iterator().next() + "|" + epochs);
+            for (String name : variants) {
                 double[] a = accuracy.get(name + "|" + epochs);
                 double[] diff = new double[seeds];
                 int wins = 0;

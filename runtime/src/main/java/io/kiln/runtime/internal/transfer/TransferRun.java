@@ -122,7 +122,10 @@ public final class TransferRun {
                 t = fitted.get(i); // the same input under other names: pixels, say
             } else {
                 throw new IllegalArgumentException("[kiln.transfer-schema] The source " + source.file() + " reads "
-                        + describe(fitted) + "; this spec reads " + describeSchema(features) + ". Declare the "
+                        + describe(fitted.stream().map(FeatureTransform::name).toList(),
+                                fitted.stream().map(FeatureTransform::kind).toList()) + "; this spec reads "
+                        + describe(features.stream().map(FeatureSchema::name).toList(),
+                                features.stream().map(FeatureSchema::kind).toList()) + ". Declare the "
                         + "source's features, or an input of the same kinds and count.");
             }
             out.add(new FeatureTransform(f.name(), f.column(), t.kind(), t.encoding(), t.scaling(), t.missing(),
@@ -132,14 +135,13 @@ public final class TransferRun {
         return out;
     }
 
-    private static String describe(List<FeatureTransform> list) {
-        return list.size() + " features (" + String.join(", ", list.stream().limit(4)
-                .map(t -> t.name() + " " + t.kind()).toList()) + (list.size() > 4 ? ", ..." : "") + ")";
-    }
-
-    private static String describeSchema(List<FeatureSchema> list) {
-        return list.size() + " features (" + String.join(", ", list.stream().limit(4)
-                .map(t -> t.name() + " " + t.kind()).toList()) + (list.size() > 4 ? ", ..." : "") + ")";
+    /** Features in words: their count, and the first few names and kinds. */
+    private static String describe(List<String> names, List<?> kinds) {
+        List<String> first = new ArrayList<>();
+        for (int i = 0; i < Math.min(4, names.size()); i++) {
+            first.add(names.get(i) + " " + kinds.get(i));
+        }
+        return names.size() + " features (" + String.join(", ", first) + (names.size() > 4 ? ", ..." : "") + ")";
     }
 
     /** Unfreezing stages: one per reused layer with weights under gradual unfreezing, else none. */
