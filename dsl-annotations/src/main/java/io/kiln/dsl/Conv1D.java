@@ -43,4 +43,11 @@ public @interface Conv1D {
 
     /** Activation; {@link Activation#DEFAULT} is {@link Activation#RELU}. */
     Activation activation() default Activation.DEFAULT;
+
+    /**
+     * This layer's own learning rate, instead of the optimizer's (a discriminative rate); a
+     * learning-rate schedule and reduce-on-plateau scale it as they scale the others. Negative: the
+     * optimizer's rate.
+     */
+    double learningRate() default -1;
 }

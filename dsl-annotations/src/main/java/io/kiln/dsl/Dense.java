@@ -22,4 +22,11 @@ public @interface Dense {
 
     /** L2 penalty of this layer's weights, overriding {@link Regularization#l2()}; negative inherits it. */
     double l2() default -1;
+
+    /**
+     * This layer's own learning rate, instead of the optimizer's (a discriminative rate); a
+     * learning-rate schedule and reduce-on-plateau scale it as they scale the others. Negative: the
+     * optimizer's rate.
+     */
+    double learningRate() default -1;
 }

@@ -37,4 +37,11 @@ public @interface Output {
      * multilabel outputs). Evaluation uses the true labels.
      */
     double labelSmoothing() default 0.0;
+
+    /**
+     * This layer's own learning rate, instead of the optimizer's (a discriminative rate); a
+     * learning-rate schedule and reduce-on-plateau scale it as they scale the others. Negative: the
+     * optimizer's rate.
+     */
+    double learningRate() default -1;
 }

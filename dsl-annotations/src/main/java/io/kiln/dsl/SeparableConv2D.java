@@ -46,4 +46,11 @@ public @interface SeparableConv2D {
 
     /** Activation; {@link Activation#DEFAULT} is {@link Activation#RELU}. */
     Activation activation() default Activation.DEFAULT;
+
+    /**
+     * This layer's own learning rate, instead of the optimizer's (a discriminative rate); a
+     * learning-rate schedule and reduce-on-plateau scale it as they scale the others. Negative: the
+     * optimizer's rate.
+     */
+    double learningRate() default -1;
 }

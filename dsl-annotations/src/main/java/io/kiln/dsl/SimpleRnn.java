@@ -23,4 +23,11 @@ public @interface SimpleRnn {
 
     /** Reads the sequence forwards and backwards and concatenates both outputs per step. */
     boolean bidirectional() default false;
+
+    /**
+     * This layer's own learning rate, instead of the optimizer's (a discriminative rate); a
+     * learning-rate schedule and reduce-on-plateau scale it as they scale the others. Negative: the
+     * optimizer's rate.
+     */
+    double learningRate() default -1;
 }

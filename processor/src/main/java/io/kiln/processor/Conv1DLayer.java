@@ -5,8 +5,9 @@ import io.kiln.dsl.Activation;
 import io.kiln.dsl.Conv1D;
 
 /** {@code @Conv1D}: a 1-D convolution of {@code filters} along a sequence, optionally causal. */
-record Conv1DLayer(String name, int filters, Activation activation, Window window) implements LayerModel {
+record Conv1DLayer(String name, int filters, Activation activation, Window window, double learningRate) implements LayerModel {
     static final Attr<Integer> FILTERS = Attr.of(Conv1D.class, Conv1D::filters);
+    static final Attr<Double> LEARNING_RATE = Attr.of(Conv1D.class, Conv1D::learningRate);
     static final Attr<Integer> KERNEL = Attr.of(Conv1D.class, Conv1D::kernel);
     static final Attr<Integer> STRIDE = Attr.of(Conv1D.class, Conv1D::stride);
     static final Attr<Integer> PADDING = Attr.of(Conv1D.class, Conv1D::padding);
@@ -28,7 +29,7 @@ record Conv1DLayer(String name, int filters, Activation activation, Window windo
             r.error(SAME, Message.CAUSAL_WITH_SAME.format(r.name));
         }
         return new Conv1DLayer(r.name, filters, r.activation(ACTIVATION, Activation.RELU),
-                new Window(kernel, 1, stride, 1, padding, 0, dilation, 1, same, null, causal));
+                new Window(kernel, 1, stride, 1, padding, 0, dilation, 1, same, null, causal), r.rate(LEARNING_RATE));
     }
 
     @Override

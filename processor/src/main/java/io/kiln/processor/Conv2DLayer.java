@@ -5,8 +5,9 @@ import io.kiln.dsl.Activation;
 import io.kiln.dsl.Conv2D;
 
 /** {@code @Conv2D}: a 2-D convolution of {@code filters} over an image. */
-record Conv2DLayer(String name, int filters, Activation activation, Window window) implements LayerModel {
+record Conv2DLayer(String name, int filters, Activation activation, Window window, double learningRate) implements LayerModel {
     static final Attr<Integer> FILTERS = Attr.of(Conv2D.class, Conv2D::filters);
+    static final Attr<Double> LEARNING_RATE = Attr.of(Conv2D.class, Conv2D::learningRate);
     static final Attr<int[]> KERNEL = Attr.of(Conv2D.class, Conv2D::kernel);
     static final Attr<int[]> STRIDE = Attr.of(Conv2D.class, Conv2D::stride);
     static final Attr<int[]> PADDING = Attr.of(Conv2D.class, Conv2D::padding);
@@ -17,7 +18,7 @@ record Conv2DLayer(String name, int filters, Activation activation, Window windo
     static Conv2DLayer read(LayerReading r) {
         int filters = r.filters(FILTERS);
         return new Conv2DLayer(r.name, filters, r.activation(ACTIVATION, Activation.RELU),
-                r.window2d(KERNEL, STRIDE, PADDING, DILATION, SAME, null));
+                r.window2d(KERNEL, STRIDE, PADDING, DILATION, SAME, null), r.rate(LEARNING_RATE));
     }
 
     @Override

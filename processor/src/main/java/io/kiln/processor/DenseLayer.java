@@ -5,15 +5,16 @@ import io.kiln.dsl.Activation;
 import io.kiln.dsl.Dense;
 
 /** {@code @Dense}: a fully connected layer of {@code units}, with its own penalties. */
-record DenseLayer(String name, int units, Activation activation, double l1, double l2) implements LayerModel {
+record DenseLayer(String name, int units, Activation activation, double l1, double l2, double learningRate) implements LayerModel {
     static final Attr<Integer> UNITS = Attr.of(Dense.class, Dense::units);
+    static final Attr<Double> LEARNING_RATE = Attr.of(Dense.class, Dense::learningRate);
     static final Attr<Activation> ACTIVATION = Attr.of(Dense.class, Dense::activation);
     static final Attr<Double> L1 = Attr.of(Dense.class, Dense::l1);
     static final Attr<Double> L2 = Attr.of(Dense.class, Dense::l2);
 
     static DenseLayer read(LayerReading r) {
         return new DenseLayer(r.name, r.units(UNITS), r.activation(ACTIVATION, Activation.RELU), r.penalty(L1),
-                r.penalty(L2));
+                r.penalty(L2), r.rate(LEARNING_RATE));
     }
 
     @Override

@@ -36,6 +36,11 @@ sealed interface LayerModel permits DenseLayer, DropoutLayer, BatchNormLayer, Ou
         return -1;
     }
 
+    /** The layer's own learning rate ({@code learningRate} on its annotation), or negative: the optimizer's. */
+    default double learningRate() {
+        return -1;
+    }
+
     /** Recurrent layers, which {@code @LastTimeStep} can follow. */
     default boolean recurrent() {
         return false;

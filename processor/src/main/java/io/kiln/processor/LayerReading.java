@@ -115,6 +115,20 @@ final class LayerReading {
         return v < 0 ? -1 : v;
     }
 
+    /**
+     * A layer's own learning rate: negative (the default) for the optimizer's; 0, NaN or infinite is
+     * reported.
+     */
+    double rate(Attr<Double> attribute) {
+        double v = get(attribute);
+        if (v == 0 || Double.isNaN(v) || Double.isInfinite(v)) {
+            error(attribute, Message.POSITIVE.format(attribute.name, ReadContext.number(v),
+                    "learningRate = 1e-4, or leave it out for the optimizer's"));
+            return -1;
+        }
+        return v < 0 ? -1 : v;
+    }
+
     /** {@code same = true} with padding: the padding is reported. */
     void samePadding(boolean same, boolean padded, Attr<?> padding, String mode) {
         if (same && padded) {

@@ -59,12 +59,13 @@ final class NetworkGenerator {
      * Weight decay is always written per layer: DL4J 1.0.0-M2.1 applies a global
      * {@code weightDecay} twice to layers without their own regularization.
      */
-    record Penalties(RegularizationModel global, boolean globalL1, boolean globalL2) {
+    record Penalties(RegularizationModel global, boolean globalL1, boolean globalL2, OptimizerModel optimizer) {
         static Penalties of(SpecModel spec) {
             RegularizationModel r = spec.regularization();
             return new Penalties(r,
                     r.l1() > 0 && spec.layers().stream().noneMatch(l -> l.hasWeights() && l.l1() == 0),
-                    r.l2() > 0 && spec.layers().stream().noneMatch(l -> l.hasWeights() && l.l2() == 0));
+                    r.l2() > 0 && spec.layers().stream().noneMatch(l -> l.hasWeights() && l.l2() == 0),
+                    spec.optimizer());
         }
 
         double l1(LayerModel layer) {
@@ -75,9 +76,15 @@ final class NetworkGenerator {
             return layer.l2() >= 0 ? layer.l2() : global.l2();
         }
 
-        /** The layer builder calls: penalties the global configuration does not already give it. */
+        /**
+         * The layer builder calls: its own learning rate (the optimizer at that rate), and penalties the
+         * global configuration does not already give it.
+         */
         CodeBlock layerCalls(LayerModel layer) {
             CodeBlock.Builder b = CodeBlock.builder();
+            if (layer.learningRate() > 0) {
+                b.add(".updater($L)", optimizer.withLearningRate(layer.learningRate()).updater());
+            }
             if (l1(layer) > 0 && !(globalL1 && layer.l1() < 0)) {
                 b.add(".l1($L)", l1(layer));
             }
@@ -271,6 +278,9 @@ final class NetworkGenerator {
             }
             if (l.hasWeights() && penalties.l2(l) > 0) {
                 detail += ", l2 " + penalties.l2(l);
+            }
+            if (l.learningRate() > 0) {
+                detail += ", learning rate " + l.learningRate();
             }
             t.append(String.format(format, l.name(), l.annotation(), row.output().describe(),
                     row.params() < 0 ? "?" : String.format("%,d", row.params()), detail).stripTrailing()).append('\n');

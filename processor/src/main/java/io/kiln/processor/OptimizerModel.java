@@ -25,6 +25,9 @@ sealed interface OptimizerModel {
     /** The DL4J updater. */
     CodeBlock updater();
 
+    /** This optimizer at another learning rate (a layer's own). */
+    OptimizerModel withLearningRate(double rate);
+
     /** The canonical spec text, after {@code @Optimizer(}: the kind and its values. */
     String specText();
 
@@ -69,6 +72,11 @@ sealed interface OptimizerModel {
         }
 
         @Override
+        public Sgd withLearningRate(double rate) {
+            return new Sgd(rate, momentum, nesterov);
+        }
+
+        @Override
         public CodeBlock updater() {
             if (momentum == 0) {
                 return CodeBlock.of("new $T($L)", Names.updater("Sgd"), learningRate);
@@ -96,6 +104,11 @@ sealed interface OptimizerModel {
             c.fraction(a, BETA2);
             c.positive(a, EPSILON);
             return new Adam(a.get(LEARNING_RATE), a.get(BETA1), a.get(BETA2), a.get(EPSILON));
+        }
+
+        @Override
+        public Adam withLearningRate(double rate) {
+            return new Adam(rate, beta1, beta2, epsilon);
         }
 
         @Override
@@ -142,6 +155,11 @@ sealed interface OptimizerModel {
         }
 
         @Override
+        public AdamW withLearningRate(double rate) {
+            return new AdamW(rate, beta1, beta2, epsilon, weightDecay);
+        }
+
+        @Override
         public CodeBlock updater() {
             return adam(learningRate, beta1, beta2, epsilon);
         }
@@ -167,6 +185,11 @@ sealed interface OptimizerModel {
         }
 
         @Override
+        public RmsProp withLearningRate(double rate) {
+            return new RmsProp(rate, decay, epsilon);
+        }
+
+        @Override
         public CodeBlock updater() {
             return CodeBlock.of("new $T($L, $L, $L)", Names.updater("RmsProp"), learningRate, decay, epsilon);
         }
@@ -186,6 +209,11 @@ sealed interface OptimizerModel {
             c.positive(a, LEARNING_RATE);
             c.positive(a, EPSILON);
             return new AdaGrad(a.get(LEARNING_RATE), a.get(EPSILON));
+        }
+
+        @Override
+        public AdaGrad withLearningRate(double rate) {
+            return new AdaGrad(rate, epsilon);
         }
 
         @Override

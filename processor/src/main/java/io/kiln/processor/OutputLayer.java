@@ -15,8 +15,9 @@ import java.util.Set;
  * known.
  */
 record OutputLayer(String name, int units, Activation activation, Loss loss, double l1, double l2,
-        double labelSmoothing) implements LayerModel {
+        double labelSmoothing, double learningRate) implements LayerModel {
     static final Attr<Integer> UNITS = Attr.of(Output.class, Output::units);
+    static final Attr<Double> LEARNING_RATE = Attr.of(Output.class, Output::learningRate);
     static final Attr<Activation> ACTIVATION = Attr.of(Output.class, Output::activation);
     static final Attr<Loss> LOSS = Attr.of(Output.class, Output::loss);
     static final Attr<Double> L1 = Attr.of(Output.class, Output::l1);
@@ -30,7 +31,7 @@ record OutputLayer(String name, int units, Activation activation, Loss loss, dou
                     ReadContext.number(smoothing), "labelSmoothing = 0.1"));
         }
         return new OutputLayer(r.name, r.get(UNITS), r.get(ACTIVATION), r.get(LOSS), r.penalty(L1), r.penalty(L2),
-                smoothing);
+                smoothing, r.rate(LEARNING_RATE));
     }
 
     /** Units, activation and loss of the output layer {@code a} against the task and the label. */
@@ -73,7 +74,7 @@ record OutputLayer(String name, int units, Activation activation, Loss loss, dou
     OutputLayer resolve(Task task, LabelModel label) {
         return new OutputLayer(name, label.outputUnits(task),
                 activation == Activation.DEFAULT ? defaultActivation(task) : activation,
-                loss == Loss.DEFAULT ? defaultLoss(task) : loss, l1, l2, labelSmoothing);
+                loss == Loss.DEFAULT ? defaultLoss(task) : loss, l1, l2, labelSmoothing, learningRate);
     }
 
     static Activation defaultActivation(Task task) {

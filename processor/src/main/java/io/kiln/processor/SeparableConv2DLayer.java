@@ -5,9 +5,11 @@ import io.kiln.dsl.Activation;
 import io.kiln.dsl.SeparableConv2D;
 
 /** {@code @SeparableConv2D}: a depthwise convolution per channel, then a 1x1 mix into {@code filters}. */
-record SeparableConv2DLayer(String name, int filters, int depthMultiplier, Activation activation, Window window)
+record SeparableConv2DLayer(String name, int filters, int depthMultiplier, Activation activation, Window window,
+        double learningRate)
         implements LayerModel {
     static final Attr<Integer> FILTERS = Attr.of(SeparableConv2D.class, SeparableConv2D::filters);
+    static final Attr<Double> LEARNING_RATE = Attr.of(SeparableConv2D.class, SeparableConv2D::learningRate);
     static final Attr<Integer> DEPTH_MULTIPLIER = Attr.of(SeparableConv2D.class, SeparableConv2D::depthMultiplier);
     static final Attr<int[]> KERNEL = Attr.of(SeparableConv2D.class, SeparableConv2D::kernel);
     static final Attr<int[]> STRIDE = Attr.of(SeparableConv2D.class, SeparableConv2D::stride);
@@ -21,7 +23,7 @@ record SeparableConv2DLayer(String name, int filters, int depthMultiplier, Activ
         int multiplier = r.positive(DEPTH_MULTIPLIER, "1");
         Activation activation = r.activation(ACTIVATION, Activation.RELU);
         return new SeparableConv2DLayer(r.name, filters, multiplier, activation,
-                r.window2d(KERNEL, STRIDE, PADDING, DILATION, SAME, null));
+                r.window2d(KERNEL, STRIDE, PADDING, DILATION, SAME, null), r.rate(LEARNING_RATE));
     }
 
     @Override

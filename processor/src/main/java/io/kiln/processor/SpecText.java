@@ -148,7 +148,11 @@ final class SpecText {
         t.append(") ").append(spec.label().type()).append(' ')
                 .append(spec.label().name()).append(";\n");
         for (LayerModel l : spec.layers().subList(spec.reusedCount(), spec.layers().size())) {
-            t.append("  @").append(l.specText()).append(" Layer ").append(l.name()).append(";\n");
+            String text = l.specText();
+            if (l.learningRate() > 0) { // every layer text ends with its closing parenthesis
+                text = text.substring(0, text.length() - 1) + ", learningRate = " + l.learningRate() + ")";
+            }
+            t.append("  @").append(text).append(" Layer ").append(l.name()).append(";\n");
         }
         return t.append("}\n").toString();
     }

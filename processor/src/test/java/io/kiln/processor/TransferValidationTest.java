@@ -328,4 +328,20 @@ class TransferValidationTest {
         KilnTesting.assertOnlyErrorAt(words("@Embedding(units = 8, freeze = true)"),
                 Message.EMBEDDING_FREEZE.format("embedding"), "freeze = true");
     }
+
+    @Test
+    void aLayersOwnLearningRateIsGeneratedOnIt() {
+        Compilation c = compile(target(List.of("@Adam(learningRate = 0.01)"),
+                "    @Dense(units = 4, learningRate = 1e-4) Layer hidden;", OUT));
+        KilnTesting.assertAccepted(c, "test.Target");
+        String network = generated(c, "test.TargetNetwork");
+        assertThat(network).contains("name(\"hidden\").nOut(4).activation(Activation.RELU).weightInit(WeightInit.RELU)"
+                + ".updater(new Adam(1.0E-4, 0.9, 0.999, 1.0E-8)).build()");
+        assertThat(network).contains("hidden Dense 4 16 RELU, learning rate 1.0E-4");
+        assertThat(generated(c, "test.TargetTrainer")).contains("@Dense(units = 4, activation = RELU, "
+                + "learningRate = 1.0E-4) Layer hidden;");
+        KilnTesting.assertOnlyErrorAt(target(List.of(), "    @Dense(units = 4, learningRate = 0) Layer hidden;", OUT),
+                Message.POSITIVE.format("learningRate", "0", "learningRate = 1e-4, or leave it out for the "
+                        + "optimizer's"), "learningRate = 0");
+    }
 }

@@ -111,9 +111,24 @@ public sealed interface Network permits Network.Layers, Network.Graph {
 
     void setLearningRate(ISchedule schedule);
 
-    /** One layer's learning rate (a transfer's discriminative rates); layers without an updater ignore it. */
-    default void setLearningRate(int layer, ISchedule schedule) {
-        throw new UnsupportedOperationException("Per-layer learning rates are set on a stack of layers");
+    /** One layer's learning rate, by the layer's name (discriminative rates); a layer without a rate ignores it. */
+    void setLearningRate(String layer, ISchedule schedule);
+
+    /**
+     * Puts {@code schedule} on a layer configuration's updaters, in place. The network's updater holds
+     * these same objects, so the schedule takes effect at the next step; unlike DL4J's
+     * {@code setLearningRate(layer, ...)} nothing is rebuilt, which fails on a network with frozen
+     * layers. A frozen layer (not a {@code BaseLayer}) is left alone.
+     */
+    static void schedule(org.deeplearning4j.nn.conf.layers.Layer conf, ISchedule schedule) {
+        if (conf instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b) {
+            for (org.nd4j.linalg.learning.config.IUpdater u : new org.nd4j.linalg.learning.config.IUpdater[] {
+                    b.getIUpdater(), b.getBiasUpdater()}) {
+                if (u != null && u.hasLearningRate()) {
+                    u.setLrAndSchedule(Double.NaN, schedule);
+                }
+            }
+        }
     }
 
     int iterationCount();
@@ -160,10 +175,13 @@ public sealed interface Network permits Network.Layers, Network.Graph {
         }
 
         @Override
-        public void setLearningRate(int layer, ISchedule schedule) {
-            if (net.getLayer(layer).conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b
-                    && b.getIUpdater() != null && b.getIUpdater().hasLearningRate()) {
-                net.setLearningRate(layer, schedule);
+        public void setLearningRate(String layer, ISchedule schedule) {
+            for (int i = 0; i < net.getnLayers(); i++) {
+                // the configuration list, not the layer: a frozen layer's conf() is its inner layer's
+                org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayerWiseConfigurations().getConf(i).getLayer();
+                if (layer.equals(conf.getLayerName())) {
+                    Network.schedule(conf, schedule);
+                }
             }
         }
 
@@ -219,6 +237,15 @@ public sealed interface Network permits Network.Layers, Network.Graph {
         @Override
         public void setLearningRate(ISchedule schedule) {
             net.setLearningRate(schedule);
+        }
+
+        @Override
+        public void setLearningRate(String layer, ISchedule schedule) {
+            // the configuration's vertex, not the layer: a frozen layer's conf() is its inner layer's
+            if (net.getConfiguration().getVertices().get(layer)
+                    instanceof org.deeplearning4j.nn.conf.graph.LayerVertex v) {
+                Network.schedule(v.getLayerConf().getLayer(), schedule);
+            }
         }
 
         @Override

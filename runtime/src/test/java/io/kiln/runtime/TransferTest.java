@@ -159,6 +159,64 @@ class TransferTest {
     }
 
     @Test
+    void aScheduleSkipsTheFrozenLayersAndReachesThemOnceUnfrozen() {
+        // found by the spec fuzzer: installing per-layer schedules on a frozen layer failed in DL4J
+        for (Transfer t : List.of(transfer(Reuse.GRADUAL, 3, 0.001, 0.5, Map.of(), 0),
+                transfer(Reuse.GRADUAL, 3, -1, 1, Map.of(), 0), frozen())) {
+            TrainingResult r = Trainer.train(target(t).learningRate(LearningRate.exponential(0.01, 0.9)).build(),
+                    quiet());
+            MultiLayerNetwork net = r.model().network().layers();
+            double out = net.getLayer(2).conf().getLayer().getUpdaterByParam("W").getLearningRate(30, 0);
+            assertThat(out).isLessThan(0.01); // the schedule ran on the new layer
+            if (t.reuse() == Reuse.GRADUAL) {
+                double top = net.getLayer(1).conf().getLayer().getUpdaterByParam("W").getLearningRate(30, 0);
+                assertThat(top / out).isWithin(1e-9).of(t.learningRate() > 0 ? 0.1 : 1);
+            }
+        }
+    }
+
+    @Test
+    void aLayersScheduleIsSetInPlaceOnANetworkWithFrozenLayers() {
+        // frozen layers without and with weights, new layers at their own rates (FuzzRegressionTest has the spec
+        // on which DL4J's own per-layer setLearningRate failed)
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(0.01)).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.DropoutLayer.Builder(0.9).name("drop").build())
+                .layer(new org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer.Builder(
+                        org.deeplearning4j.nn.conf.layers.PoolingType.AVG).name("pool").build())
+                .layer(new DenseLayer.Builder().name("reused").nOut(4).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().name("head").nOut(3).updater(new Adam(0.001))
+                        .activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).name("out").nOut(1)
+                        .activation(Activation.IDENTITY).build())
+                .setInputType(InputType.recurrent(2, 5)).build();
+        // as the trainer freezes them: layers with weights wrapped, layers without left alone, dropout switched off
+        // (a FrozenLayer around the dropout layer failed DL4J's workspace validation in training)
+        for (int i = 0; i < 3; i++) {
+            conf.getConf(i).setLayer(io.kiln.runtime.internal.transfer.Frozen.of(conf.getConf(i).getLayer()));
+        }
+        assertThat(conf.getConf(2).getLayer()).isInstanceOf(FrozenLayer.class);
+        assertThat(conf.getConf(0).getLayer()).isInstanceOf(org.deeplearning4j.nn.conf.layers.ActivationLayer.class);
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        Network network = new Network.Layers(net);
+        KilnSchedule schedule = new KilnSchedule(LearningRate.exponential(0.01, 0.5), 10, 1);
+        network.setLearningRate("head", schedule.times(0.1));
+        network.setLearningRate("out", schedule);
+        network.setLearningRate("reused", schedule); // frozen: nothing to set
+        org.nd4j.linalg.dataset.DataSet batch = new org.nd4j.linalg.dataset.DataSet(
+                org.nd4j.linalg.factory.Nd4j.rand(new int[] {8, 2, 5}), org.nd4j.linalg.factory.Nd4j.rand(8, 1));
+        INDArray frozenBefore = net.getLayer(2).params().dup();
+        for (int i = 0; i < 3; i++) {
+            net.fit(batch);
+        }
+        assertThat(net.getLayer(2).params()).isEqualTo(frozenBefore);
+        double head = net.getLayer(3).conf().getLayer().getUpdaterByParam("W").getLearningRate(2, 0);
+        double out = net.getLayer(4).conf().getLayer().getUpdaterByParam("W").getLearningRate(2, 0);
+        assertThat(out).isWithin(1e-12).of(0.01 * 0.25);
+        assertThat(head).isWithin(1e-12).of(0.001 * 0.25);
+    }
+
+    @Test
     void l2spKeepsTheReusedWeightsCloserToTheSource() {
         double free = distance(Trainer.train(target(transfer(Reuse.FINE_TUNE, 0, -1, 1, Map.of(), 0)).build(),
                 quiet().epochs(30)));
@@ -213,6 +271,29 @@ class TransferTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> d.withTransferSource(Path.of("m.keras")));
         assertThat(e).hasMessageThat().contains("[kiln.transfer-keras3]");
+    }
+
+    @Test
+    void aLayersOwnRateKeepsItsRatioUnderASchedule() {
+        // hidden at 0.001 (its own rate), the output at the optimizer's 0.01; a cosine schedule from 0.01
+        ModelDefinition d = iris(new Adam(0.01)).fit(new FitSettings(5, 16, 7))
+                .learningRate(LearningRate.cosine(0.01, 0.001))
+                .network((n, seed) -> new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(0.01)).list()
+                        .layer(new DenseLayer.Builder().name("hidden").nOut(8).updater(new Adam(0.001))
+                                .activation(Activation.RELU).build())
+                        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nOut(3)
+                                .activation(Activation.SOFTMAX).build())
+                        .setInputType(InputType.feedForward(n)).build())
+                .build();
+        MultiLayerNetwork net = Trainer.train(d, quiet()).model().network().layers();
+        for (int iteration : new int[] {0, 20, 35}) {
+            double hidden = net.getLayer(0).conf().getLayer().getUpdaterByParam("W").getLearningRate(iteration, 0);
+            double out = net.getLayer(1).conf().getLayer().getUpdaterByParam("W").getLearningRate(iteration, 0);
+            assertThat(hidden / out).isWithin(1e-9).of(0.1);
+        }
+        double first = net.getLayer(1).conf().getLayer().getUpdaterByParam("W").getLearningRate(0, 0);
+        double later = net.getLayer(1).conf().getLayer().getUpdaterByParam("W").getLearningRate(35, 0);
+        assertThat(later).isLessThan(first); // the schedule runs
     }
 
     @Test

@@ -516,6 +516,7 @@ public final class SpecGenerator {
         a.setIf(p(0.3), "activation", pick(Activation.values()));
         a.setIf(p(0.1), "l1", d(0, 1e-4, -1));
         a.setIf(p(0.1), "l2", d(0, 1e-4, -1));
+        a.setIf(p(0.05), "learningRate", d(1e-4, 1e-3, -1));
         return a;
     }
 

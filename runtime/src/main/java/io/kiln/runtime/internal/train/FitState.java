@@ -20,8 +20,8 @@ final class FitState {
     boolean stoppedEarly;
     boolean restored;
 
-    /** Each layer's rate relative to the schedule's (a transfer's discriminative rates), or null: all the same. */
-    double[] rateFactors;
+    /** Each layer's rate relative to the schedule's (discriminative rates), by name, or null: all the same. */
+    java.util.Map<String, Double> rateFactors;
     /** Layers that gradual unfreezing unfroze, with the epoch after which they started training. */
     final java.util.Map<String, Integer> unfrozen = new java.util.LinkedHashMap<>();
 
@@ -38,9 +38,7 @@ final class FitState {
             net.setLearningRate(schedule);
             return;
         }
-        for (int i = 0; i < rateFactors.length; i++) {
-            net.setLearningRate(i, schedule.times(rateFactors[i]));
-        }
+        rateFactors.forEach((layer, factor) -> net.setLearningRate(layer, schedule.times(factor)));
     }
 
     /** Continues training on another network with the same weights (gradual unfreezing rebuilt it). */

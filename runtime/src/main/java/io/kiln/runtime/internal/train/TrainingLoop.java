@@ -121,8 +121,10 @@ public final class TrainingLoop {
         KilnSchedule schedule = null;
         double baseRate = learningRateOf(net);
         LearningRate declared = def.learningRate();
+        // the rate the layers without a rate of their own train at, which a schedule replaces
+        double reference = LayerRates.reference(net, declared != null ? declared.base() : Double.NaN);
         if (declared != null && !declared.isConstant() || def.plateau() != null && validate) {
-            LearningRate lr = declared != null ? declared : LearningRate.constant(baseRate);
+            LearningRate lr = declared != null ? declared : LearningRate.constant(reference);
             // the schedule spans the planned epochs, so a retrain or final model that runs fewer
             // epochs follows the same rates as the monitored run did
             schedule = new KilnSchedule(lr, fit.epochs(), iterationsPerEpoch);
@@ -143,7 +145,7 @@ public final class TrainingLoop {
         ReduceOnPlateau plateau = validate ? def.plateau() : null;
 
         FitState state = new FitState(net, model, progress, schedule);
-        state.rateFactors = transfer != null ? transfer.rateFactors() : null;
+        state.rateFactors = LayerRates.factors(net, reference);
         if (schedule != null) {
             state.installSchedule();
         }

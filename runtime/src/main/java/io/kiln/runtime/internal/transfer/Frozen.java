@@ -18,8 +18,24 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 public final class Frozen {
     private Frozen() {}
 
-    /** {@code layer} frozen, under its own name (so that it is still found by name). */
-    static FrozenLayer of(org.deeplearning4j.nn.conf.layers.Layer layer) {
+    /**
+     * {@code layer} frozen: with weights, wrapped in {@link FrozenLayer} under its own name (so that it is
+     * still found by name); without, it has nothing to update, so only its dropout is switched off (as a
+     * frozen layer runs in inference mode). A {@link FrozenLayer} around a layer without weights fails
+     * Deeplearning4j's workspace validation in training when it passes its input through unchanged.
+     */
+    public static org.deeplearning4j.nn.conf.layers.Layer of(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        if (layer.initializer().numParams(layer) == 0) {
+            org.deeplearning4j.nn.conf.layers.Layer copy = layer.clone();
+            copy.setIDropout(null);
+            if (copy instanceof org.deeplearning4j.nn.conf.layers.DropoutLayer) {
+                // a dropout layer with no dropout passes its input on: an activation layer of the identity
+                return new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).name(layer.getLayerName())
+                        .build();
+            }
+            return copy;
+        }
         FrozenLayer frozen = new FrozenLayer(layer);
         frozen.setLayerName(layer.getLayerName());
         return frozen;
@@ -28,7 +44,8 @@ public final class Frozen {
     /** Wraps layer {@code name} of a layer stack's configuration. */
     public static void wrap(MultiLayerConfiguration conf, String name) {
         for (NeuralNetConfiguration c : conf.getConfs()) {
-            if (name.equals(c.getLayer().getLayerName()) && !(c.getLayer() instanceof FrozenLayer)) {
+            if (name.equals(c.getLayer().getLayerName()) && !(c.getLayer() instanceof FrozenLayer)
+                    && c.getLayer().initializer().numParams(c.getLayer()) > 0) {
                 c.setLayer(of(c.getLayer()));
             }
         }

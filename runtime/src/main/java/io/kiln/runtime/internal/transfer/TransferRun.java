@@ -43,7 +43,6 @@ public final class TransferRun {
     private final List<Integer> weighted = new ArrayList<>();
     private int numInputs = -1;
     private long seed;
-    private double[] rateFactors;
     /** Each layer with weights and its learning rate, as the last network built trains it. */
     private final Map<String, Double> rates = new LinkedHashMap<>();
 
@@ -201,11 +200,6 @@ public final class TransferRun {
         return new Network.Layers(net);
     }
 
-    /** Per layer, its learning rate relative to the optimizer's (null when every layer trains at that rate). */
-    public double[] rateFactors() {
-        return rateFactors;
-    }
-
     private MultiLayerNetwork build(int frozenBelow) {
         MultiLayerConfiguration conf = def.transferFactory().configuration(source.reused(count), numInputs, seed);
         int layers = conf.getConfs().size();
@@ -224,36 +218,32 @@ public final class TransferRun {
         double base = outputUpdater != null && outputUpdater.hasLearningRate() ? outputUpdater.getLearningRate(0, 0)
                 : Double.NaN;
         double body = transfer.learningRate() > 0 ? transfer.learningRate() : base;
-        double[] factors = new double[layers];
-        boolean any = false;
         for (int i = 0; i < layers; i++) {
-            double rate = base;
-            int depth = weighted.size() - 1 - weighted.indexOf(i); // 0 for the topmost reused layer with weights
+            Layer l = conf.getConf(i).getLayer();
+            IUpdater updater = l instanceof BaseLayer b ? b.getIUpdater() : null;
+            // a new layer keeps the rate it was configured with (the optimizer's, or its own learningRate)
+            double rate = updater != null && updater.hasLearningRate() ? updater.getLearningRate(0, 0) : base;
             if (weighted.contains(i)) {
+                int depth = weighted.size() - 1 - weighted.indexOf(i); // 0 for the topmost reused layer with weights
                 rate = body * Math.pow(transfer.rateFactor(), depth);
             }
             Double own = transfer.rates().get(names.get(i));
             if (own != null) {
                 rate = own;
             }
-            factors[i] = Double.isNaN(base) ? 1 : rate / base;
-            if (!Double.isNaN(base) && conf.getConf(i).getLayer() instanceof BaseLayer withWeights
+            if (!Double.isNaN(base) && l instanceof BaseLayer withWeights
                     && withWeights.initializer().numParams(withWeights) > 0) {
                 rates.put(names.get(i), rate);
             }
-            any |= factors[i] != 1;
-            Layer l = conf.getConf(i).getLayer();
-            if (l instanceof BaseLayer b && b.getIUpdater() != null && b.getIUpdater().hasLearningRate()
-                    && factors[i] != 1) {
-                IUpdater u = b.getIUpdater().clone();
+            if (updater != null && updater.hasLearningRate() && rate != updater.getLearningRate(0, 0)) {
+                IUpdater u = updater.clone();
                 u.setLrAndSchedule(rate, null);
-                b.setIUpdater(u);
+                ((BaseLayer) l).setIUpdater(u);
             }
             if (i < count && transfer.weightDecay() > 0 && l instanceof BaseLayer b) {
                 b.getRegularization().add(new WeightDecay(transfer.weightDecay(), true));
             }
         }
-        rateFactors = any ? factors : null;
         for (int i = 0; i < frozenBelow; i++) {
             conf.getConf(i).setLayer(Frozen.of(conf.getConf(i).getLayer()));
         }

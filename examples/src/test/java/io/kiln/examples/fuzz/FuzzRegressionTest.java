@@ -1,0 +1,25 @@
+package io.kiln.examples.fuzz;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Specs on which the fuzzer once found a bug, run on every build (the fuzzer's default run draws
+ * other tries). Each is drawn again from its seed and index: the generator is a function of both.
+ */
+class FuzzRegressionTest {
+    private static final long SEED = 20250611L;
+
+    @Test
+    void aGradualTransferWithASchedulePutsEachLayersRateInPlace() {
+        // a series spec reusing a nested source (dropout, global pooling, dense) gradually, at its own rate, under
+        // @ExponentialDecay: DL4J's per-layer setLearningRate rebuilt the updater and failed on the frozen layers
+        FuzzSpec spec = SpecGenerator.generate(SEED, 62);
+        assertThat(spec.source()).contains("reuse = Reuse.GRADUAL");
+        assertThat(spec.source()).contains("@ExponentialDecay");
+        FuzzHarness.Outcome outcome = new FuzzHarness().run(spec);
+        assertWithMessage("%s", outcome.detail()).that(outcome.verdict()).isEqualTo(FuzzHarness.Verdict.ACCEPTED);
+    }
+}
