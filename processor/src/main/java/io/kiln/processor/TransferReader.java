@@ -225,7 +225,8 @@ final class TransferReader {
             return;
         }
         List<String> weighted = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
+        // a kept output layer always trains: it is not unfrozen
+        for (int i = 0; i < (t.get(KEEP_OUTPUT) ? count - 1 : count); i++) {
             if (source.shapes().rows().get(i).params() != 0) {
                 weighted.add(source.layers().get(i).name());
             }

@@ -231,6 +231,16 @@ public final class Trainer {
                 : Diagnostics.diagnose(new Diagnostics.Curve(reported.history(), reported.firstLoss(),
                         reported.stoppedEarly()), def.earlyStopping() != null);
         warnings.addAll(Diagnostics.deadUnitWarnings(run.deadRelu()));
+        ModelMetadata.TransferProvenance transferred = run.transfer();
+        if (transferred != null && "GRADUAL".equals(transferred.reuse())
+                && transferred.unfrozen().size() < transferred.frozen().size()) {
+            List<String> still = new ArrayList<>(transferred.frozen());
+            still.removeAll(transferred.unfrozen().keySet());
+            warnings.add(new Report.Warning("unfreezing-incomplete", String.format(Locale.ROOT, "Gradual "
+                    + "unfreezing did not reach %s: the final model trained %d epochs, unfreezing one layer every "
+                    + "%d. Lower unfreezeEvery or train more epochs.", String.join(", ", still),
+                    run.history().size(), def.transfer().unfreezeEvery())));
+        }
         ModelMetadata.WordVectorsProvenance vectors = run.wordVectors();
         if (vectors != null && vectors.found() < vectors.vocabulary()) {
             warnings.add(new Report.Warning("word-vectors-missing", String.format(Locale.ROOT, "%d of the %d "

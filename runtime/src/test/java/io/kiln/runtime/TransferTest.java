@@ -297,6 +297,44 @@ class TransferTest {
     }
 
     @Test
+    void keepingTheOutputUnfreezesTheBodyWhileTheOutputTrainsFromTheStart() {
+        // the same task and classes as the source: every layer reused, the output trains from epoch 1
+        Transfer keep = new Transfer(null, null, source.toString(), List.of(), "", Reuse.GRADUAL, 4, 0.001, 1,
+                Map.of(), true, false, 0, 0);
+        ModelDefinition d = iris(new Adam(0.01)).fit(new FitSettings(10, 16, 7)).network(null)
+                .transfer(keep, (reused, n, seed) -> reused.prepend(new NeuralNetConfiguration.Builder().seed(seed)
+                        .updater(new Adam(0.01)).list()).setInputType(InputType.feedForward(n)).build())
+                .build();
+        List<String> states = new ArrayList<>();
+        TrainingResult r = Trainer.train(d, quiet().listener((epoch, model) -> {
+            MultiLayerConfiguration c = model.network().layers().getLayerWiseConfigurations();
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < c.getConfs().size(); i++) {
+                s.append(c.getConf(i).getLayer() instanceof FrozenLayer ? 'F' : 'T');
+            }
+            states.add(s.toString());
+        }));
+        assertThat(states).containsExactly("FFT", "FFT", "FFT", "FFT", "FTT", "FTT", "FTT", "FTT", "TTT", "TTT")
+                .inOrder();
+        assertThat(r.model().network().layers().getLayer(2).params().toFloatVector())
+                .isNotEqualTo(sourceNet.getLayer(2).params().toFloatVector());
+        assertThat(r.metrics().get("accuracy")).isAtLeast(0.85);
+        // rates: the body at 0.001, the kept output at the optimizer's 0.01
+        assertThat(r.model().metadata().provenance().transfer().learningRates())
+                .containsExactly("layer0", 0.001, "layer1", 0.001, "layer2", 0.01).inOrder();
+    }
+
+    @Test
+    void unfreezingThatTheEpochsDoNotReachIsAWarning() {
+        TrainingResult r = Trainer.train(target(transfer(Reuse.GRADUAL, 4, -1, 1, Map.of(), 0)).build(),
+                quiet().epochs(6));
+        assertThat(r.report().warnings().stream().filter(w -> w.code().equals("unfreezing-incomplete"))
+                .map(Report.Warning::message).toList()).containsExactly("Gradual unfreezing did not reach layer0: the "
+                + "final model trained 6 epochs, unfreezing one layer every 4. Lower unfreezeEvery or train more "
+                + "epochs.");
+    }
+
+    @Test
     void aMissingLayerIsNamedWithTheLayersThereAre() {
         Transfer t = new Transfer(null, null, source.toString(), List.of(), "hidden9", Reuse.FREEZE, 0, -1, 1,
                 Map.of(), false, false, 0, 0);

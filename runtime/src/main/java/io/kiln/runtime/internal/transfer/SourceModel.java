@@ -132,14 +132,14 @@ public record SourceModel(Path file, String sha256, MultiLayerNetwork net, KilnM
             }
             if (at == n - 1 && lastIsOutput) {
                 throw new IllegalArgumentException("[kiln.transfer-up-to-output] upTo = \"" + transfer.upTo()
-                        + "\" is the source's output layer. Use keepOutput = true to reuse it, or choose a layer "
-                        + "below it.");
+                        + "\" is the output layer of " + file + ". Use keepOutput = true to reuse it too, or choose a "
+                        + "layer below it: " + names.subList(0, n - 1) + ".");
             }
             count = at + 1;
         }
         if (count == 0) {
-            throw new IllegalArgumentException("[kiln.transfer-layer] " + file + " has no layer below its output "
-                    + "layer to reuse. Use keepOutput = true, or a source with hidden layers.");
+            throw new IllegalArgumentException("[kiln.transfer-no-hidden] The source " + file + " has no layer below "
+                    + "its output layer to reuse. Use keepOutput = true, or choose a source with hidden layers.");
         }
         if (!transfer.expected().isEmpty() && !names.subList(0, count).equals(transfer.expected())) {
             throw new IllegalArgumentException("[kiln.transfer-source-changed] " + file + " does not match "

@@ -39,7 +39,9 @@ public final class TransferRun {
     private final Transfer transfer;
     private final SourceModel source;
     private final int count;
-    /** Indices of the reused layers with parameters, bottom first. */
+    /** The reused layers that can be frozen: all of them, but the kept output layer, which always trains. */
+    private final int freezable;
+    /** Indices of the freezable reused layers with parameters, bottom first. */
     private final List<Integer> weighted = new ArrayList<>();
     private int numInputs = -1;
     private long seed;
@@ -51,7 +53,8 @@ public final class TransferRun {
         this.transfer = def.transfer();
         this.source = source;
         this.count = source.cut(transfer);
-        for (int i = 0; i < count; i++) {
+        this.freezable = transfer.keepOutput() ? count - 1 : count;
+        for (int i = 0; i < freezable; i++) {
             if (source.net().getLayer(i).numParams() > 0) {
                 weighted.add(i);
             }
@@ -151,9 +154,10 @@ public final class TransferRun {
     /** Layers below this index are frozen at {@code stage}. */
     public int frozenBelow(int stage) {
         return switch (transfer.reuse()) {
-            case FREEZE -> count;
+            case FREEZE -> freezable;
             case FINE_TUNE -> 0;
-            case GRADUAL -> stage == 0 ? count : stage >= weighted.size() ? 0 : weighted.get(weighted.size() - stage);
+            case GRADUAL -> stage == 0 ? freezable : stage >= weighted.size() ? 0
+                    : weighted.get(weighted.size() - stage);
         };
     }
 
@@ -213,10 +217,14 @@ public final class TransferRun {
                         + "which is neither reused nor declared. Choose one of " + names + ".");
             }
         }
-        Layer output = conf.getConf(layers - 1).getLayer();
-        IUpdater outputUpdater = output instanceof BaseLayer b ? b.getIUpdater() : null;
-        double base = outputUpdater != null && outputUpdater.hasLearningRate() ? outputUpdater.getLearningRate(0, 0)
-                : Double.NaN;
+        // the optimizer's rate: the reused copies have no updater of their own, so the spec's global one fills them
+        double base = Double.NaN;
+        for (int i = 0; i < count && Double.isNaN(base); i++) {
+            if (conf.getConf(i).getLayer() instanceof BaseLayer b && b.getIUpdater() != null
+                    && b.getIUpdater().hasLearningRate()) {
+                base = b.getIUpdater().getLearningRate(0, 0);
+            }
+        }
         double body = transfer.learningRate() > 0 ? transfer.learningRate() : base;
         for (int i = 0; i < layers; i++) {
             Layer l = conf.getConf(i).getLayer();
@@ -231,8 +239,10 @@ public final class TransferRun {
             if (own != null) {
                 rate = own;
             }
-            if (!Double.isNaN(base) && l instanceof BaseLayer withWeights
-                    && withWeights.initializer().numParams(withWeights) > 0) {
+            // the layers that train (the frozen ones of feature extraction never do)
+            if (!Double.isNaN(rate) && l instanceof BaseLayer withWeights
+                    && withWeights.initializer().numParams(withWeights) > 0
+                    && !(transfer.reuse() == io.kiln.dsl.Reuse.FREEZE && i < freezable)) {
                 rates.put(names.get(i), rate);
             }
             if (updater != null && updater.hasLearningRate() && rate != updater.getLearningRate(0, 0)) {
