@@ -258,6 +258,8 @@ public enum Message {
     TRANSFER_LAYER("transfer-layer", "The source %s has no layer '%s'. Choose one of %s."),
     TRANSFER_UP_TO_OUTPUT("transfer-up-to-output",
             "upTo = \"%s\" is the output layer of %s. Use keepOutput = true to reuse it too, or choose a layer below it: %s."),
+    TRANSFER_UP_TO_WRAPPED("transfer-up-to-wrapped",
+            "upTo = \"%s\" names a recurrent layer of %s that @LastTimeStep '%s' wraps: in the network the two are one layer, which outputs the last step. Set upTo = \"%s\" to reuse both, or choose another layer."),
     TRANSFER_NO_HIDDEN("transfer-no-hidden",
             "The source %s has no layer below its output layer to reuse. Use keepOutput = true, or choose a source with hidden layers."),
     TRANSFER_SCHEMA("transfer-schema",

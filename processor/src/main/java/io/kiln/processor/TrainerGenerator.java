@@ -357,8 +357,8 @@ final class TrainerGenerator {
             }
             rates.add(")");
         }
-        CodeBlock expected = CodeBlock.of("$T.of($L)", java.util.List.class, t.reused().stream()
-                .map(l -> CodeBlock.of("$S", l.name())).collect(CodeBlock.joining(", ")));
+        CodeBlock expected = CodeBlock.of("$T.of($L)", java.util.List.class, TransferReader.networkNames(t.reused())
+                .stream().map(n -> CodeBlock.of("$S", n)).collect(CodeBlock.joining(", ")));
         return CodeBlock.of("new $T($S, $S, $S, $L, $S, $T.$L, $L, $L, $L, $L, $L, $L, $L, $L)", Names.TRANSFER,
                 t.sourceSpec(), t.sourceName(), t.file(), expected, t.upTo(), Names.REUSE, t.reuse(),
                 t.unfreezeEvery(), t.learningRate(), t.rateFactor(), rates.build(), t.keepOutput(),

@@ -147,6 +147,14 @@ final class TransferReader {
                     c.reporter.error(t, UP_TO, Message.TRANSFER_LAYER.format(sourceSimple, upTo, below));
                 } else {
                     count = below.indexOf(upTo) + 1;
+                    if (spec.layers().get(count) instanceof LastTimeStepLayer wrapper) {
+                        c.reporter.error(t, UP_TO, Message.TRANSFER_UP_TO_WRAPPED.format(upTo, sourceSimple,
+                                wrapper.name(), wrapper.name()));
+                        count = -1;
+                    } else if (spec.layers().get(count - 1) instanceof LastTimeStepLayer) {
+                        // the network names the wrapped layer after the recurrent layer it wraps
+                        upTo = spec.layers().get(count - 2).name();
+                    }
                 }
                 String theirs = inputOf(spec.features(), spec.image(), spec.series());
                 String ours = inputOf(features, image, series);
@@ -156,7 +164,7 @@ final class TransferReader {
                 }
                 if (count > 0) {
                     reused.addAll(spec.layers().subList(0, count));
-                    reusedNames.addAll(names.subList(0, count));
+                    reusedNames.addAll(networkNames(spec.layers().subList(0, count)));
                     for (SpecReader.ReadLayer l : declared) {
                         if (reusedNames.contains(l.model().name())) {
                             c.reporter.error(l.annotation(), Message.TRANSFER_NAME_CLASH.format(l.model().name(),
@@ -250,7 +258,7 @@ final class TransferReader {
             List<SpecReader.ReadLayer> declared, String sourceSimple) {
         Map<String, Double> rates = new LinkedHashMap<>();
         List<String> known = new ArrayList<>(reusedNames == null ? List.of() : reusedNames);
-        declared.forEach(l -> known.add(l.model().name()));
+        known.addAll(networkNames(declared.stream().map(SpecReader.ReadLayer::model).toList()));
         for (Annotation r : t.nested(RATES, c.elements)) {
             String layer = r.get(RATE_LAYER);
             double rate = r.get(RATE_VALUE);
@@ -271,6 +279,14 @@ final class TransferReader {
             rates.put(layer, rate);
         }
         return rates;
+    }
+
+    /**
+     * The network's layer names: a {@code @LastTimeStep} is no layer of its own, but wraps the recurrent
+     * layer before it, under that layer's name.
+     */
+    static List<String> networkNames(List<LayerModel> layers) {
+        return layers.stream().filter(l -> !(l instanceof LastTimeStepLayer)).map(LayerModel::name).toList();
     }
 
     /** The source spec, read silently; null (after reporting why) when it cannot be used. */

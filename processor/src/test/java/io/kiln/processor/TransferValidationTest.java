@@ -344,4 +344,37 @@ class TransferValidationTest {
                 Message.POSITIVE.format("learningRate", "0", "learningRate = 1e-4, or leave it out for the "
                         + "optimizer's"), "learningRate = 0");
     }
+
+    /** A series spec: an LSTM wrapped by @LastTimeStep, then a dense layer; {@code name} and its extra lines. */
+    static JavaFileObject recurrent(String name, List<String> annotations, String... layers) {
+        List<String> lines = new ArrayList<>(List.of("@Model(task = Task.SCALAR_REGRESSION)", "@CsvData(file = \"s.csv\")",
+                "@Series(window = 6)", "@TemporalSplit(orderBy = \"day\")"));
+        lines.addAll(annotations);
+        lines.addAll(List.of("class " + name + " {", "    @Feature double level;", "    @Feature double rate;",
+                "    @Label(column = \"level\") double next;"));
+        lines.addAll(List.of(layers));
+        lines.add("}");
+        return KilnTesting.spec(name, lines.toArray(String[]::new));
+    }
+
+    static final String[] RECURRENT_SOURCE = {"    @Lstm(units = 4) Layer lstm;", "    @LastTimeStep Layer last;",
+        "    @Dense(units = 3) Layer dense;", "    @Output Layer out;"};
+
+    @Test
+    void aCutAfterLastTimeStepReusesTheWrappedRecurrentLayerByItsNetworkName() {
+        // found by the spec fuzzer: @LastTimeStep is no layer of its own in the network, so the model file's
+        // layers are [lstm, dense, out], not [lstm, last, dense, out]
+        JavaFileObject source = recurrent("RnnSource", List.of(), RECURRENT_SOURCE);
+        Compilation all = compile(source, recurrent("AllBody", List.of("@Transfer(from = RnnSource.class)"),
+                "    @Output Layer head;"));
+        assertThat(kilnErrors(all)).isEmpty();
+        assertThat(generated(all, "test.AllBodyTrainer")).contains("List.of(\"lstm\", \"dense\"), \"\"");
+        Compilation cut = compile(source, recurrent("AtLast", List.of("@Transfer(from = RnnSource.class, "
+                + "upTo = \"last\")"), "    @Output Layer head;"));
+        assertThat(kilnErrors(cut)).isEmpty();
+        assertThat(generated(cut, "test.AtLastTrainer")).contains("List.of(\"lstm\"), \"lstm\"");
+        assertTargetError(recurrent("AtLstm", List.of("@Transfer(from = RnnSource.class, upTo = \"lstm\")"),
+                "    @Output Layer head;"), Message.TRANSFER_UP_TO_WRAPPED.format("lstm", "RnnSource", "last", "last"),
+                "upTo = \"lstm\"", source);
+    }
 }

@@ -22,4 +22,14 @@ class FuzzRegressionTest {
         FuzzHarness.Outcome outcome = new FuzzHarness().run(spec);
         assertWithMessage("%s", outcome.detail()).that(outcome.verdict()).isEqualTo(FuzzHarness.Verdict.ACCEPTED);
     }
+
+    @Test
+    void aSourceWithLastTimeStepIsReusedByItsNetworkLayerNames() {
+        // a text spec reusing embedding, attention and an LSTM wrapped by @LastTimeStep: the processor expected
+        // the model file's layers to include the wrapper, which the network folds into the LSTM
+        FuzzSpec spec = SpecGenerator.generate(SEED, 1192);
+        assertThat(spec.source()).contains("@LastTimeStep Layer s_collapse3;");
+        FuzzHarness.Outcome outcome = new FuzzHarness().run(spec);
+        assertWithMessage("%s", outcome.detail()).that(outcome.verdict()).isEqualTo(FuzzHarness.Verdict.ACCEPTED);
+    }
 }

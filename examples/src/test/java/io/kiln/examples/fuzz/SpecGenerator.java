@@ -920,7 +920,7 @@ public final class SpecGenerator {
      */
     private void transfer(Ann model) {
         boolean flat = kind == Kind.TABLE || kind == Kind.WIDE || kind == Kind.IMAGE;
-        if (!p(flat ? 0.12 : 0.03)) {
+        if (!p(flat ? 0.12 : 0.03) || layers.isEmpty()) { // a mutation may have left no layer to reuse
             return;
         }
         sourceModel = new Ann("Model").set("task", task);
