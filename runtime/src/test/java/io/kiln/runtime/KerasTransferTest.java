@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.kiln.dsl.Missing;
 import io.kiln.dsl.Reuse;
 import io.kiln.dsl.Scaling;
-import io.kiln.dsl.Task;
 import io.kiln.runtime.internal.transfer.SourceModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,15 +71,10 @@ class KerasTransferTest {
 
     @Test
     void itsHiddenLayersFineTuneUnderANewHead() {
-        ModelDefinition.Builder b = ModelDefinition.builder("virginica", Task.BINARY_CLASSIFICATION)
-                .data(CsvSource.file(virginica));
-        for (String c : TrainingFixtures.IRIS_FEATURES) {
-            b.feature(FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, ""));
-        }
-        ModelDefinition d = b.label(new LabelSchema("virginica", LabelCoding.BOOLEAN, List.of("virginica"),
-                        List.of("other", "virginica"))).fit(new FitSettings(30, 16, 3))
-                .outputActivationIsIdentity(false).transfer(transfer(Reuse.FINE_TUNE, keras.toString()),
-                        TransferTest::head).build();
+        ModelDefinition d = TransferTest.target(transfer(Reuse.FINE_TUNE, keras.toString()), virginica,
+                TrainingFixtures.IRIS_FEATURES.stream()
+                        .map(c -> FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, "")).toList())
+                .fit(new FitSettings(30, 16, 3)).build();
         TrainingResult r = Trainer.train(d, quiet());
         ModelMetadata.TransferProvenance p = r.model().metadata().provenance().transfer();
         assertThat(p.format()).isEqualTo("keras");

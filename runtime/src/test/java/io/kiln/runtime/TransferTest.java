@@ -56,12 +56,15 @@ class TransferTest {
 
     /** Binary virginica reusing the source's hidden layers ("layer0", "layer1"), with a new output layer. */
     static ModelDefinition.Builder target(Transfer transfer) {
-        ModelDefinition.Builder b = ModelDefinition.builder("virginica", Task.BINARY_CLASSIFICATION)
-                .data(CsvSource.file(virginica));
-        for (String c : TrainingFixtures.IRIS_FEATURES) {
-            b.feature(FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, ""));
-        }
-        return b.label(new LabelSchema("virginica", LabelCoding.BOOLEAN, List.of("virginica"),
+        return target(transfer, virginica, TrainingFixtures.IRIS_FEATURES.stream()
+                .map(c -> FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, "")).toList());
+    }
+
+    /** Binary virginica of {@code data} over {@code features}, with the transfer and a new output layer. */
+    static ModelDefinition.Builder target(Transfer transfer, Path data, List<FeatureSchema> features) {
+        return ModelDefinition.builder("virginica", Task.BINARY_CLASSIFICATION).data(CsvSource.file(data))
+                .features(features)
+                .label(new LabelSchema("virginica", LabelCoding.BOOLEAN, List.of("virginica"),
                         List.of("other", "virginica")))
                 .fit(new FitSettings(12, 16, 3))
                 .outputActivationIsIdentity(false)
@@ -355,15 +358,28 @@ class TransferTest {
     }
 
     @Test
-    void aSourceOfOtherFeaturesIsRefusedByName() {
-        ModelDefinition.Builder b = ModelDefinition.builder("two", Task.BINARY_CLASSIFICATION)
-                .data(CsvSource.file(virginica));
-        for (String c : TrainingFixtures.IRIS_FEATURES.subList(0, 2)) {
-            b.feature(FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, ""));
+    void aTruncatedOrForeignSourceFileIsNamedAndNothingIsSaved() throws Exception {
+        byte[] bytes = java.nio.file.Files.readAllBytes(source);
+        Path truncated = java.nio.file.Files.write(dir.resolve("truncated.kiln"),
+                java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Path foreign = java.nio.file.Files.writeString(dir.resolve("foreign.kiln"), "not a model");
+        for (Path bad : List.of(truncated, foreign)) {
+            Path model = dir.resolve("bad/" + bad.getFileName());
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+            int code = io.kiln.runtime.cli.KilnCli.run(target(frozen()).build(), print, print, "train", "--quiet",
+                    "--no-references", "--source", bad.toString(), "--model", model.toString());
+            assertThat(code).isEqualTo(1);
+            assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains(bad.toString());
+            assertThat(java.nio.file.Files.exists(model)).isFalse();
         }
-        ModelDefinition d = b.label(new LabelSchema("virginica", LabelCoding.BOOLEAN, List.of("virginica"),
-                        List.of("other", "virginica"))).fit(new FitSettings(2, 16, 3))
-                .outputActivationIsIdentity(false).transfer(frozen(), TransferTest::head).build();
+    }
+
+    @Test
+    void aSourceOfOtherFeaturesIsRefusedByName() {
+        ModelDefinition d = target(frozen(), virginica, TrainingFixtures.IRIS_FEATURES.subList(0, 2).stream()
+                .map(c -> FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, "")).toList())
+                .fit(new FitSettings(2, 16, 3)).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.train(d, quiet()));
         assertThat(e).hasMessageThat().contains("[kiln.transfer-width]");
         assertThat(e).hasMessageThat().contains("take 4 encoded inputs, but this spec's features encode to 2");
@@ -371,16 +387,11 @@ class TransferTest {
 
     @Test
     void aSourceOfOtherKindsOfFeaturesIsRefusedWithBoth() {
-        ModelDefinition.Builder b = ModelDefinition.builder("kinds", Task.BINARY_CLASSIFICATION)
-                .data(CsvSource.file(virginica));
-        for (String c : TrainingFixtures.IRIS_FEATURES.subList(0, 3)) {
-            b.feature(FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, ""));
-        }
-        b.feature(new FeatureSchema("petal_width_cm", "petal_width_cm", FeatureKind.CATEGORICAL, List.of(),
+        List<FeatureSchema> features = new ArrayList<>(TrainingFixtures.IRIS_FEATURES.subList(0, 3).stream()
+                .map(c -> FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, "")).toList());
+        features.add(new FeatureSchema("petal_width_cm", "petal_width_cm", FeatureKind.CATEGORICAL, List.of(),
                 io.kiln.dsl.Encoding.ORDINAL, Scaling.NONE, Missing.MOST_FREQUENT, ""));
-        ModelDefinition d = b.label(new LabelSchema("virginica", LabelCoding.BOOLEAN, List.of("virginica"),
-                        List.of("other", "virginica"))).fit(new FitSettings(2, 16, 3))
-                .outputActivationIsIdentity(false).transfer(frozen(), TransferTest::head).build();
+        ModelDefinition d = target(frozen(), virginica, features).fit(new FitSettings(2, 16, 3)).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.train(d, quiet()));
         assertThat(e).hasMessageThat().contains("[kiln.transfer-schema] The source " + source + " reads 4 features "
                 + "(sepal_length_cm NUMERIC, sepal_width_cm NUMERIC, petal_length_cm NUMERIC, petal_width_cm NUMERIC); "

@@ -8,7 +8,6 @@ import io.kiln.runtime.Network;
 import io.kiln.runtime.Transfer;
 import io.kiln.runtime.internal.preprocess.FeatureTransform;
 import io.kiln.runtime.internal.preprocess.Preprocessor;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,15 +63,6 @@ public final class TransferRun {
     /** Reads the source of {@code def}'s transfer (once per file version) and cuts it. */
     public static TransferRun start(ModelDefinition def) {
         return new TransferRun(def, SourceModel.load(def.transfer(), def.transferSourceFile()));
-    }
-
-    public SourceModel source() {
-        return source;
-    }
-
-    /** How many layers are reused, bottom first. */
-    public int reusedCount() {
-        return count;
     }
 
     /**
@@ -310,10 +300,5 @@ public final class TransferRun {
                 }
             }
         }
-    }
-
-    /** The file the source was read from. */
-    public Path sourceFile() {
-        return source.file();
     }
 }
