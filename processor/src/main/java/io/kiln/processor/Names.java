@@ -9,6 +9,9 @@ final class Names {
     static final String RUNTIME = "io.kiln.runtime";
     static final ClassName MODEL_DEFINITION = ClassName.get(RUNTIME, "ModelDefinition");
     static final ClassName TRANSFER = ClassName.get(RUNTIME, "Transfer");
+    static final ClassName ENSEMBLE = ClassName.get(RUNTIME, "Ensemble");
+    static final ClassName DISTILLATION = ClassName.get(RUNTIME, "Distillation");
+    static final ClassName MEMBERS = ClassName.get("io.kiln.dsl", "Members");
     static final ClassName WORD_VECTORS = ClassName.get(RUNTIME, "WordVectors");
     static final ClassName REUSED_LAYERS = ClassName.get(RUNTIME, "ReusedLayers");
     static final ClassName REUSE = ClassName.get("io.kiln.dsl", "Reuse");

@@ -39,7 +39,9 @@ record SpecModel(
         AugmentModel augment,
         double[] classWeights,
         ThresholdModel tuneThreshold,
-        TransferModel transfer) {
+        TransferModel transfer,
+        EnsembleModel ensemble,
+        DistillationModel distillation) {
 
     /**
      * Whether the network is a graph rather than a stack of layers: some layer takes the output of
@@ -194,6 +196,16 @@ record SpecModel(
             return !testFile.isEmpty() || !testResource.isEmpty();
         }
     }
+
+    /** {@code @Ensemble}: the networks averaged, and (seeds) how many. */
+    record EnsembleModel(io.kiln.dsl.Members members, int seeds) {}
+
+    /**
+     * {@code @Distillation}: a teacher spec (its package and generated name prefix, whose trainer's
+     * definition the generated code names) or a teacher file, and the loss's temperature and blend.
+     */
+    record DistillationModel(String teacherClass, String teacherPackage, String teacherPrefix, String file, double temperature,
+            double alpha, boolean compare) {}
 
     /**
      * {@code @Transfer}: the source (a spec: {@code sourceSpec} its class, {@code sourceName} its model

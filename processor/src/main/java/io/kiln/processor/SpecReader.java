@@ -256,6 +256,10 @@ final class SpecReader {
         SpecModel.ThresholdModel tuneThreshold = training.readTuneThreshold(protocol,
                 labelField == null ? null : c.annotation(labelField, io.kiln.dsl.Label.class));
 
+        DistillationReader knowledge = new DistillationReader(c);
+        SpecModel.EnsembleModel ensemble = knowledge.readEnsemble(protocol);
+        SpecModel.DistillationModel distillation = knowledge.readDistillation(task, label, features, image, series);
+
         if (reporter.hasErrors()) {
             return null;
         }
@@ -263,7 +267,7 @@ final class SpecReader {
         return new SpecModel(type, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
                 generatedPrefix(type), modelName, task, data, features, label, resolved, shapes,
                 training.optimizer, training.fit, protocol, regularization, clipping, earlyStopping, schedule, plateau,
-                perCases, image, series, idx, augment, classWeights, tuneThreshold, transfer);
+                perCases, image, series, idx, augment, classWeights, tuneThreshold, transfer, ensemble, distillation);
     }
 
     // ---------------------------------------------------------------- the class itself

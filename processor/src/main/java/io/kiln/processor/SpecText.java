@@ -110,6 +110,17 @@ final class SpecText {
                     .append(tr.keepOutput()).append(", refitPreprocessing = ").append(tr.refitPreprocessing())
                     .append(", l2sp = ").append(tr.l2sp()).append(")\n");
         }
+        if (spec.ensemble() != null) {
+            t.append("@Ensemble(members = ").append(spec.ensemble().members())
+                    .append(spec.ensemble().members() == io.kiln.dsl.Members.SEEDS ? ", seeds = " + spec.ensemble().seeds()
+                            : "").append(")\n");
+        }
+        if (spec.distillation() != null) {
+            SpecModel.DistillationModel d = spec.distillation();
+            t.append("@Distillation(").append(d.teacherPrefix() != null ? "teacher = " + d.teacherClass() + ".class"
+                    : "file = \"" + d.file() + "\"").append(", temperature = ").append(d.temperature())
+                    .append(", alpha = ").append(d.alpha()).append(", compare = ").append(d.compare()).append(")\n");
+        }
         t.append("class ").append(spec.type().getQualifiedName()).append(" {\n");
         // IDX pixels are implied by @IdxData and @Image
         for (FeatureModel f : spec.idx() != null ? java.util.List.<FeatureModel>of() : spec.features()) {

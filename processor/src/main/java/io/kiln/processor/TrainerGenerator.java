@@ -172,6 +172,19 @@ final class TrainerGenerator {
                 b.add(".wordVectors(new $T($S, $S, $L))\n", Names.WORD_VECTORS, e.name(), e.vectors(), e.freeze());
             }
         }
+        if (spec.ensemble() != null) {
+            b.add(".ensemble(new $T($T.$L, $L))\n", Names.ENSEMBLE, Names.MEMBERS, spec.ensemble().members(),
+                    spec.ensemble().seeds());
+        }
+        SpecModel.DistillationModel d = spec.distillation();
+        if (d != null && d.teacherPrefix() != null) { // the teacher spec's definition, trained inside the protocol
+            b.add(".distillation($T.of($T.DEFINITION, $L, $L, $L))\n", Names.DISTILLATION,
+                    ClassName.get(d.teacherPackage(), d.teacherPrefix() + "Trainer"), d.temperature(), d.alpha(),
+                    d.compare());
+        } else if (d != null) {
+            b.add(".distillation($T.file($S, $L, $L, $L))\n", Names.DISTILLATION, d.file(), d.temperature(), d.alpha(),
+                    d.compare());
+        }
         if (spec.transfer() != null) {
             b.add(".transfer($L, $T::configuration)\n", transfer(spec), network);
         } else {

@@ -2,34 +2,40 @@ package io.kiln.runtime;
 
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * <b>Public API</b>. Knowledge distillation's loss for a softmax output (seed 000: "Loss is computed as
- * blending of two loss"): with the student's logits {@code z}, its softmax {@code p = softmax(z)} and
- * {@code p_T = softmax(z / T)}, the ground truth {@code y} and the teacher's softened probabilities
- * {@code q_T} (its softmax at temperature T),
+ * <b>Public API</b>. Knowledge distillation's loss (seed 000: "Loss is computed as blending of two
+ * loss"): with the student's logits {@code z}, its probabilities {@code p = f(z)} and
+ * {@code p_T = f(z / T)}, the ground truth {@code y} and the teacher's softened probabilities
+ * {@code q_T} (its own output at temperature T),
  *
  * <pre>
  * L = α · T² · CE(q_T, p_T) + (1 − α) · CE(y, p)        dL/dz = α · T · (p_T − q_T) + (1 − α) · (p − y)
  * </pre>
  *
  * (Hinton et al.: the T² keeps the soft term's gradients on the scale of the hard term's as T grows).
- * The labels of a row are {@code [y | q_T]}, 2 · K columns for K classes; the network's output layer
- * has K units and a softmax, as any classifier's. With α = 0 it is exactly DL4J's multi-class
- * cross-entropy (the same code runs). A bean with a no-argument constructor, so it serializes with
- * the network's configuration.
+ * For a softmax output {@code f} is the softmax and CE the cross-entropy over the classes; for a
+ * sigmoid output (binary, multi-label) {@code f} is the sigmoid and CE the binary cross-entropy of
+ * each unit, summed. For a regression output (identity activation) the teacher's output is the soft
+ * target under the output's own loss {@code ℓ}: {@code L = α · ℓ(t, z) + (1 − α) · ℓ(y, z)} (T does
+ * not apply). The labels of a row are {@code [y | q_T]}, twice the output's columns. With α = 0 it is
+ * exactly DL4J's plain loss (the same code runs). A bean with a no-argument constructor, so it
+ * serializes with the network's configuration.
  */
 public final class DistillationLoss implements ILossFunction {
     private static final long serialVersionUID = 1L;
-    private static final ActivationSoftmax SOFTMAX = new ActivationSoftmax();
     private double temperature = 1;
     private double alpha;
+    /** A regression output's own loss; null for softmax and sigmoid outputs. */
+    private ILossFunction inner;
 
     public DistillationLoss() {}
 
@@ -50,6 +56,13 @@ public final class DistillationLoss implements ILossFunction {
         this.alpha = alpha;
     }
 
+    /** A regression output's blend: {@code α · inner(t, z) + (1 − α) · inner(y, z)}. */
+    public static DistillationLoss regression(ILossFunction inner, double alpha) {
+        DistillationLoss loss = new DistillationLoss(1, alpha);
+        loss.inner = java.util.Objects.requireNonNull(inner);
+        return loss;
+    }
+
     /** The labels' hard half, the ground truth. */
     private static INDArray hard(INDArray labels) {
         long k = labels.size(1) / 2;
@@ -64,10 +77,18 @@ public final class DistillationLoss implements ILossFunction {
                 org.nd4j.linalg.indexing.NDArrayIndex.interval(k, 2 * k));
     }
 
-    private static void check(INDArray labels, INDArray preOutput, IActivation activation) {
-        if (!(activation instanceof ActivationSoftmax)) {
-            throw new IllegalStateException("Distillation's loss is defined for a softmax output, not "
-                    + activation);
+    /** The plain loss the hard half is scored by. */
+    private ILossFunction plain(IActivation activation) {
+        if (inner != null) {
+            return inner;
+        }
+        return activation instanceof ActivationSoftmax ? new LossMCXENT() : new LossBinaryXENT();
+    }
+
+    private void check(INDArray labels, INDArray preOutput, IActivation activation) {
+        if (inner == null && !(activation instanceof ActivationSoftmax) && !(activation instanceof ActivationSigmoid)) {
+            throw new IllegalStateException("Distillation's loss is defined for a softmax or sigmoid output, or "
+                    + "with the regression output's own loss; not for " + activation);
         }
         if (labels.size(1) != 2 * preOutput.size(1)) {
             throw new IllegalStateException("Distillation's labels are [ground truth | teacher's probabilities]: "
@@ -80,13 +101,15 @@ public final class DistillationLoss implements ILossFunction {
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask) {
         check(labels, preOutput, activation);
         if (alpha == 0) {
-            return new LossMCXENT().computeScoreArray(hard(labels), preOutput, activation, mask);
+            return plain(activation).computeScoreArray(hard(labels), preOutput, activation, mask);
+        }
+        if (inner != null) {
+            return inner.computeScoreArray(soft(labels), preOutput, activation, mask).muli(alpha)
+                    .addi(inner.computeScoreArray(hard(labels), preOutput, activation, mask).muli(1 - alpha));
         }
         INDArray z = preOutput.castTo(DataType.DOUBLE);
-        // CE(y, p) = -Σ y log p, with log p = z - logsumexp(z)
-        INDArray hardLoss = hard(labels).castTo(DataType.DOUBLE).mul(logSoftmax(z)).sum(true, 1).negi();
-        INDArray q = soft(labels).castTo(DataType.DOUBLE);
-        INDArray softLoss = q.mul(logSoftmax(z.div(temperature))).sum(true, 1).negi()
+        INDArray hardLoss = crossEntropy(hard(labels).castTo(DataType.DOUBLE), z, activation);
+        INDArray softLoss = crossEntropy(soft(labels).castTo(DataType.DOUBLE), z.div(temperature), activation)
                 .muli(temperature * temperature);
         INDArray score = softLoss.muli(alpha).addi(hardLoss.muli(1 - alpha));
         if (mask != null) {
@@ -95,12 +118,30 @@ public final class DistillationLoss implements ILossFunction {
         return score.castTo(preOutput.dataType());
     }
 
+    /** Each row's cross-entropy of targets {@code t} against {@code f(z)}, from the logits, stably. */
+    private static INDArray crossEntropy(INDArray t, INDArray z, IActivation activation) {
+        if (activation instanceof ActivationSoftmax) {
+            // CE(t, p) = -Σ t log p, with log p = z - logsumexp(z)
+            return t.mul(logSoftmax(z)).sum(true, 1).negi();
+        }
+        // -Σ [t log σ(z) + (1 - t) log(1 - σ(z))], with log σ(z) = -softplus(-z), log(1 - σ(z)) = -softplus(z)
+        INDArray logP = softplus(z.neg()).negi();
+        INDArray logQ = softplus(z).negi();
+        return t.mul(logP).addi(t.rsub(1).muli(logQ)).sum(true, 1).negi();
+    }
+
+    /** log(1 + e^x), computed stably. */
+    private static INDArray softplus(INDArray x) {
+        INDArray positive = Transforms.max(x, 0, true);
+        return Transforms.log(Transforms.exp(Transforms.abs(x, true).negi(), false).addi(1), false).addi(positive);
+    }
+
     @Override
     public double computeScore(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask,
             boolean average) {
         if (alpha == 0) {
             check(labels, preOutput, activation);
-            return new LossMCXENT().computeScore(hard(labels), preOutput, activation, mask, average);
+            return plain(activation).computeScore(hard(labels), preOutput, activation, mask, average);
         }
         double sum = computeScoreArray(labels, preOutput, activation, mask).sumNumber().doubleValue();
         return average ? sum / preOutput.size(0) : sum;
@@ -110,12 +151,18 @@ public final class DistillationLoss implements ILossFunction {
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activation, INDArray mask) {
         check(labels, preOutput, activation);
         if (alpha == 0) {
-            return new LossMCXENT().computeGradient(hard(labels), preOutput, activation, mask);
+            return plain(activation).computeGradient(hard(labels), preOutput, activation, mask);
+        }
+        if (inner != null) {
+            return inner.computeGradient(soft(labels), preOutput, activation, mask).muli(alpha)
+                    .addi(inner.computeGradient(hard(labels), preOutput, activation, mask).muli(1 - alpha));
         }
         DataType type = preOutput.dataType();
         INDArray z = preOutput.castTo(DataType.DOUBLE);
-        INDArray p = Transforms.softmax(z, true);
-        INDArray pT = Transforms.softmax(z.div(temperature), true);
+        boolean softmax = activation instanceof ActivationSoftmax;
+        INDArray p = softmax ? Transforms.softmax(z, true) : Transforms.sigmoid(z, true);
+        INDArray scaled = z.div(temperature);
+        INDArray pT = softmax ? Transforms.softmax(scaled, false) : Transforms.sigmoid(scaled, false);
         INDArray gradient = pT.subi(soft(labels).castTo(DataType.DOUBLE)).muli(alpha * temperature)
                 .addi(p.subi(hard(labels).castTo(DataType.DOUBLE)).muli(1 - alpha));
         if (mask != null) {
@@ -141,7 +188,8 @@ public final class DistillationLoss implements ILossFunction {
 
     @Override
     public String name() {
-        return "distillation(T=" + temperature + ", alpha=" + alpha + ")";
+        return inner != null ? "distillation(alpha=" + alpha + ", " + inner.name() + ")"
+                : "distillation(T=" + temperature + ", alpha=" + alpha + ")";
     }
 
     @Override
@@ -151,7 +199,8 @@ public final class DistillationLoss implements ILossFunction {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DistillationLoss d && d.temperature == temperature && d.alpha == alpha;
+        return o instanceof DistillationLoss d && d.temperature == temperature && d.alpha == alpha
+                && java.util.Objects.equals(d.inner, inner);
     }
 
     @Override
@@ -164,4 +213,6 @@ public final class DistillationLoss implements ILossFunction {
     public void setTemperature(double temperature) { this.temperature = temperature; }
     public double getAlpha() { return alpha; }
     public void setAlpha(double alpha) { this.alpha = alpha; }
+    public ILossFunction getInner() { return inner; }
+    public void setInner(ILossFunction inner) { this.inner = inner; }
 }

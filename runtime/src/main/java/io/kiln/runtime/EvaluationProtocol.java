@@ -58,8 +58,8 @@ public sealed interface EvaluationProtocol permits HoldoutProtocol, KFoldProtoco
     }
 
     /** Trains by this protocol on prepared data: the final model's run and what the report needs. */
-    ProtocolRun run(ModelDefinition def, LabeledData data, Splits.Holdout split, FitSettings fit,
-            EpochProgress progress, EpochListener listener);
+    ProtocolRun run(io.kiln.runtime.internal.train.Units units, Splits.Holdout split, FitSettings fit,
+            EpochProgress progress);
 
     /** The split's sizes in words, e.g. {@code "120 train / 30 validation / 30 test"}. */
     default String describeSplit(int train, int validation, int test) {

@@ -49,9 +49,9 @@ public record HoldoutProtocol(double validation, double test, boolean stratified
     }
 
     @Override
-    public ProtocolRun run(ModelDefinition def, LabeledData data, Splits.Holdout split, FitSettings fit,
-            EpochProgress progress, EpochListener listener) {
-        return ProtocolRun.holdout(def, data, split, fit, retrain, progress, listener);
+    public ProtocolRun run(io.kiln.runtime.internal.train.Units units, Splits.Holdout split, FitSettings fit,
+            EpochProgress progress) {
+        return ProtocolRun.holdout(units, split, fit, retrain, progress);
     }
 
     @Override

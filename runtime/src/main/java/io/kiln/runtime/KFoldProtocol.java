@@ -46,9 +46,9 @@ public record KFoldProtocol(int k, int repeats, boolean stratified, boolean shuf
     }
 
     @Override
-    public ProtocolRun run(ModelDefinition def, LabeledData data, Splits.Holdout split, FitSettings fit,
-            EpochProgress progress, EpochListener listener) {
-        return ProtocolRun.kfold(def, data, split, fit, this, progress, listener);
+    public ProtocolRun run(io.kiln.runtime.internal.train.Units units, Splits.Holdout split, FitSettings fit,
+            EpochProgress progress) {
+        return ProtocolRun.kfold(units, split, fit, this, progress);
     }
 
     @Override

@@ -45,6 +45,8 @@ public final class ModelDefinition {
     private final Transfer transfer;
     private final TransferFactory transferFactory;
     private final WordVectors wordVectors;
+    private final Ensemble ensemble;
+    private final Distillation distillation;
 
     private ModelDefinition(Builder b) {
         this.name = b.name;
@@ -147,6 +149,24 @@ public final class ModelDefinition {
         this.transfer = b.transfer;
         this.transferFactory = b.transferFactory;
         this.wordVectors = b.wordVectors;
+        this.ensemble = b.ensemble;
+        if (ensemble != null && ensemble.members() == io.kiln.dsl.Members.FOLDS) {
+            if (!(protocol instanceof KFoldProtocol k)) {
+                throw new IllegalArgumentException("[kiln.ensemble-one-model] An ensemble of the fold models needs "
+                        + "k-fold cross-validation; " + protocol.describe() + " trains one model. Use k-fold, or "
+                        + "average seeds.");
+            }
+            if (k.test() <= 0) {
+                throw new IllegalArgumentException("[kiln.ensemble-folds-test] An ensemble of the fold models is "
+                        + "scored on a test set no member trained on, but " + protocol.describe() + " keeps none. "
+                        + "Set e.g. test = 0.2.");
+            }
+        }
+        this.distillation = b.distillation;
+        if (distillation != null && distillation.teacher() != null) {
+            Distillation.checkTeacher(this, distillation.teacher().task(), distillation.teacher().label(),
+                    distillation.teacher().name());
+        }
         if (features.isEmpty() && groups.isEmpty()) {
             throw new IllegalArgumentException("[kiln.no-features] Model '" + name + "' declares no features. Give it "
                     + "at least one feature.");
@@ -211,7 +231,35 @@ public final class ModelDefinition {
         b.transfer = transfer;
         b.transferFactory = transferFactory;
         b.wordVectors = wordVectors;
+        b.ensemble = ensemble;
+        b.distillation = distillation;
         return b;
+    }
+
+    /** This definition without its ensemble: one network (an ensemble's member). */
+    public ModelDefinition withoutEnsemble() {
+        Builder b = copy();
+        b.ensemble = null;
+        return b.build();
+    }
+
+    /** This definition trained on the labels alone (the hard-only student beside a distilled one). */
+    public ModelDefinition withoutDistillation() {
+        Builder b = copy();
+        b.distillation = null;
+        return b.build();
+    }
+
+    /** This definition distilled from the teacher model file {@code file} (the {@code --teacher} option). */
+    public ModelDefinition withTeacherFile(java.nio.file.Path file) {
+        if (distillation == null) {
+            throw new IllegalArgumentException("Model '" + name + "' declares no @Distillation, so --teacher has "
+                    + "nothing to name. Remove --teacher.");
+        }
+        Builder b = copy();
+        b.distillation = new Distillation(null, file, distillation.temperature(), distillation.alpha(),
+                distillation.compare());
+        return b.build();
     }
 
     /** A group of columns and the number of features declared before it. */
@@ -634,6 +682,16 @@ public final class ModelDefinition {
         return wordVectors;
     }
 
+    /** The ensemble the deployed model is ({@code @Ensemble}), or null for one network. */
+    public Ensemble ensemble() {
+        return ensemble;
+    }
+
+    /** The teacher this model is distilled from ({@code @Distillation}), or null. */
+    public Distillation distillation() {
+        return distillation;
+    }
+
     /** The transfer the network starts from ({@code @Transfer}), or null for random weights. */
     public Transfer transfer() {
         return transfer;
@@ -700,6 +758,8 @@ public final class ModelDefinition {
         private Transfer transfer;
         private TransferFactory transferFactory;
         private WordVectors wordVectors;
+        private Ensemble ensemble;
+        private Distillation distillation;
 
         private Builder(String name, Task task) {
             this.name = Objects.requireNonNull(name);
@@ -850,6 +910,18 @@ public final class ModelDefinition {
         public Builder transfer(Transfer transfer, TransferFactory network) {
             this.transfer = java.util.Objects.requireNonNull(transfer);
             this.transferFactory = java.util.Objects.requireNonNull(network);
+            return this;
+        }
+
+        /** The deployed model averages several networks ({@code @Ensemble}; null: one network). */
+        public Builder ensemble(Ensemble ensemble) {
+            this.ensemble = ensemble;
+            return this;
+        }
+
+        /** The student learns from a teacher too ({@code @Distillation}; null: from the labels alone). */
+        public Builder distillation(Distillation distillation) {
+            this.distillation = distillation;
             return this;
         }
 

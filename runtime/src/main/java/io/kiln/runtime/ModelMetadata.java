@@ -90,6 +90,8 @@ public record ModelMetadata(String format, String name, Task task, String specCl
      *     when the test rows were split from the data
      * @param transfer what a transfer reused, or null for a network trained from random weights
      * @param wordVectors the pretrained word vectors an embedding started from, or null
+     * @param ensemble the networks the model averages, or null for one network
+     * @param distillation the teacher the model was distilled from, or null
      */
     public record Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
             int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
@@ -99,13 +101,17 @@ public record ModelMetadata(String format, String name, Task task, String specCl
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
             TransferProvenance transfer,
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            WordVectorsProvenance wordVectors) {
+            WordVectorsProvenance wordVectors,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            EnsembleProvenance ensemble,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            DistillationProvenance distillation) {
 
         public Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
                 int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
                 String javaVersion, String backend, String createdAt, double trainingSeconds) {
             this(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit, kilnVersion, dl4jVersion,
-                    javaVersion, backend, createdAt, trainingSeconds, null, null, null);
+                    javaVersion, backend, createdAt, trainingSeconds, null, null, null, null, null);
         }
 
         /** The protocol in words, with the official test file when one was the test set. */
@@ -157,6 +163,46 @@ public record ModelMetadata(String format, String name, Task task, String specCl
             }
             return s.toString();
         }
+    }
+
+    /**
+     * The networks an ensemble averages.
+     *
+     * @param members {@code SEEDS} or {@code FOLDS}
+     * @param count how many networks
+     * @param seeds each network's seed ({@code SEEDS}), else empty
+     */
+    public record EnsembleProvenance(String members, int count, List<Long> seeds) {
+        /** One line: what is averaged. */
+        public String describe() {
+            return "SEEDS".equals(members) ? "average of " + count + " networks, seeds " + seeds
+                    : "average of the " + count + " fold models";
+        }
+    }
+
+    /**
+     * The teacher a model was distilled from.
+     *
+     * @param teacher the teacher spec's model name, or its model file
+     * @param teacherSpec the teacher spec's class, or null for a file teacher
+     * @param teacherSha256 the teacher file's SHA-256, or null for a spec teacher (trained with the student)
+     * @param temperature T
+     * @param alpha the soft loss's share
+     */
+    public record DistillationProvenance(String teacher, String teacherSpec, String teacherSha256, double temperature,
+            double alpha) {
+        /** One line: the teacher and the blend. */
+        public String describe() {
+            return String.format(java.util.Locale.ROOT, "from %s%s, T = %s, alpha = %s", teacher,
+                    teacherSpec != null ? " (trained on the same rows)" : teacherSha256 == null ? ""
+                            : " (sha256 " + teacherSha256.substring(0, Math.min(12, teacherSha256.length())) + ")",
+                    ModelMetadata.number(temperature), ModelMetadata.number(alpha));
+        }
+    }
+
+    /** A number without trailing zeros. */
+    static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : Double.toString(v);
     }
 
     /**

@@ -44,6 +44,11 @@ import java.util.Map;
  *     model diverging on unscaled features; the others are still listed), or null
  * @param transfer what a transfer reused and how it trained ({@code @Transfer}), or null for a network
  *     trained from random weights
+ * @param compared what trained beside the model under the same protocol, scored on the same rows: an
+ *     ensemble's members ({@code @Ensemble}), a distilled student's teacher and the same student
+ *     trained on the labels alone ({@code @Distillation}); null when there is nothing to compare
+ * @param ensemble the networks the model averages ({@code @Ensemble}), or null for one network
+ * @param distillation the teacher the model was distilled from ({@code @Distillation}), or null
  */
 public record Report(String schema, String model, Task task, String createdAt, EvaluationProtocol protocol,
         String evaluatedOn, DataSummary data, TrainingSummary training, String primaryMetric,
@@ -51,7 +56,20 @@ public record Report(String schema, String model, Task task, String createdAt, E
         int[][] confusion, Outcomes outcomes, Curve roc, Curve precisionRecall, Residuals residuals,
         List<Epoch> history, CrossValidation crossValidation, Diagnosis diagnosis, List<Warning> warnings,
         List<Reference> references, String referencesSkipped, Decision decision,
-        ModelMetadata.TransferProvenance transfer) {
+        ModelMetadata.TransferProvenance transfer, List<Compared> compared, ModelMetadata.EnsembleProvenance ensemble,
+        ModelMetadata.DistillationProvenance distillation) {
+
+    public Report(String schema, String model, Task task, String createdAt, EvaluationProtocol protocol,
+            String evaluatedOn, DataSummary data, TrainingSummary training, String primaryMetric,
+            Map<String, Double> metrics, Map<String, Double> baseline, String baselineName, List<String> classes,
+            int[][] confusion, Outcomes outcomes, Curve roc, Curve precisionRecall, Residuals residuals,
+            List<Epoch> history, CrossValidation crossValidation, Diagnosis diagnosis, List<Warning> warnings,
+            List<Reference> references, String referencesSkipped, Decision decision,
+            ModelMetadata.TransferProvenance transfer) {
+        this(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric, metrics, baseline,
+                baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals, history, crossValidation,
+                diagnosis, warnings, references, referencesSkipped, decision, transfer, null, null, null);
+    }
 
     public Report(String schema, String model, Task task, String createdAt, EvaluationProtocol protocol,
             String evaluatedOn, DataSummary data, TrainingSummary training, String primaryMetric,
@@ -95,22 +113,59 @@ public record Report(String schema, String model, Task task, String createdAt, E
     public Report withReferences(List<Reference> list, String skipped) {
         return new Report(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric,
                 metrics, baseline, baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals,
-                history, crossValidation, diagnosis, warnings, list, skipped, decision, transfer);
+                history, crossValidation, diagnosis, warnings, list, skipped, decision, transfer, compared, ensemble,
+                distillation);
     }
 
     /** This report with what a transfer reused (null: trained from random weights). */
     public Report withTransfer(ModelMetadata.TransferProvenance t) {
         return new Report(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric,
                 metrics, baseline, baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals,
-                history, crossValidation, diagnosis, warnings, references, referencesSkipped, decision, t);
+                history, crossValidation, diagnosis, warnings, references, referencesSkipped, decision, t, compared, ensemble,
+                distillation);
     }
 
     /** This report with how the classes were weighed and the threshold chosen. */
     public Report withDecision(Decision d) {
         return new Report(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric,
                 metrics, baseline, baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals,
-                history, crossValidation, diagnosis, warnings, references, referencesSkipped, d, transfer);
+                history, crossValidation, diagnosis, warnings, references, referencesSkipped, d, transfer, compared, ensemble,
+                distillation);
     }
+
+    /** This report with the models trained beside this one (null or empty: none). */
+    public Report withCompared(List<Compared> list) {
+        return new Report(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric,
+                metrics, baseline, baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals,
+                history, crossValidation, diagnosis, warnings, references, referencesSkipped, decision, transfer,
+                list == null || list.isEmpty() ? null : List.copyOf(list), ensemble, distillation);
+    }
+
+    /** This report with what the model averages and what it was distilled from (null: neither). */
+    public Report withKnowledge(ModelMetadata.EnsembleProvenance e, ModelMetadata.DistillationProvenance d) {
+        return new Report(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric,
+                metrics, baseline, baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals,
+                history, crossValidation, diagnosis, warnings, references, referencesSkipped, decision, transfer,
+                compared, e, d);
+    }
+
+    /**
+     * A model trained beside the deployed one under the same protocol and scored on the same rows.
+     *
+     * @param group {@code "ensemble"} (the ensemble and its members) or {@code "distillation"} (the
+     *     teacher, the student and the student trained on the labels alone)
+     * @param role {@code "ensemble"}, {@code "member 1"}, ..., {@code "teacher"}, {@code "student"} or
+     *     {@code "hard-only student"}; the deployed model is {@code "ensemble"} or {@code "student"}
+     * @param evaluatedOn {@code "test"} (the test rows) or {@code "cross-validation"} (the held-out folds)
+     * @param metrics its metrics (for cross-validation, the mean over folds)
+     * @param std their standard deviation over folds, or null for one test set
+     * @param scorings how many test sets or folds it was scored on
+     * @param parameters its weights
+     * @param fileBytes the size of its model file
+     * @param latencyMillis its median time to predict one row, in milliseconds, on this machine
+     */
+    public record Compared(String group, String role, String evaluatedOn, Map<String, Double> metrics,
+            Map<String, Double> std, int scorings, long parameters, long fileBytes, double latencyMillis) {}
 
     /**
      * How the classes were weighed and the binary decision threshold chosen.

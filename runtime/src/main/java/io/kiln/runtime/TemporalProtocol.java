@@ -34,9 +34,9 @@ public record TemporalProtocol(String orderBy, double validation, double test) i
     }
 
     @Override
-    public ProtocolRun run(ModelDefinition def, LabeledData data, Splits.Holdout split, FitSettings fit,
-            EpochProgress progress, EpochListener listener) {
-        return ProtocolRun.holdout(def, data, split, fit, false, progress, listener);
+    public ProtocolRun run(io.kiln.runtime.internal.train.Units units, Splits.Holdout split, FitSettings fit,
+            EpochProgress progress) {
+        return ProtocolRun.holdout(units, split, fit, false, progress);
     }
 
     @Override

@@ -15,6 +15,9 @@ import io.kiln.runtime.internal.train.ProtocolRun;
 import io.kiln.runtime.internal.train.References;
 import io.kiln.runtime.internal.train.Run;
 import io.kiln.runtime.internal.train.TrainingLoop;
+import io.kiln.runtime.internal.train.Comparison;
+import io.kiln.runtime.internal.train.Teachers;
+import io.kiln.runtime.internal.train.Units;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -157,7 +160,9 @@ public final class Trainer {
         }
         // the warnings are printed once, with the results (TrainingResult.print)
 
-        ProtocolRun trained = def.protocol().run(def, data, split, fit, progress, options.listener());
+        Units units = Teachers.units(def, data, prepared.source(), options.listener(), split,
+                def.protocol() instanceof KFoldProtocol, firstTestFileRow);
+        ProtocolRun trained = def.protocol().run(units, split, fit, progress);
         Run run = trained.run();
         Report.CrossValidation cv = trained.cv() == null ? null : trained.cv().summary();
         boolean retrained = trained.retrained();
@@ -219,6 +224,18 @@ public final class Trainer {
             baseline = new Metrics.Evaluation(cv.baselineMean(), null);
             evaluatedOn = "cross-validation";
         }
+        // what trained beside the model (an ensemble's members, a student's teacher and hard-only twin), scored on
+        // the same folds and test rows
+        List<Report.Compared> compared = new ArrayList<>();
+        int probe = split.test().length > 0 ? split.test()[0] : split.train()[0];
+        if (trained.cv() != null && !trained.cv().comparison().isEmpty()) {
+            compared.addAll(trained.cv().comparison().summarize("cross-validation", run, data, probe));
+        }
+        if (split.test().length > 0 && Comparison.applies(run)) {
+            Comparison onTest = new Comparison();
+            onTest.add(def, run, data, split.test(), test.metrics());
+            compared.addAll(onTest.summarize("test", run, data, probe));
+        }
         double seconds = (System.nanoTime() - started) / 1e9;
         int validationRows = retrained || cv != null ? 0 : split.validation().length;
         // the rows the final model trained on: all cross-validated rows, training + validation after a retrain
@@ -260,12 +277,44 @@ public final class Trainer {
         Report report = Reports.withReferences(Reports.build(decided, prepared, reported, trained.finalEpochs(), cv,
                 retrained, evaluatedOn, test, baseline, testTargets, testOutputs, diagnosis, warnings, duplicates,
                 trainRows, validationRows, seconds).withDecision(decision), references.list(), references.skipped(),
-                weightedLayers(run.model().network()) <= 1).withTransfer(run.transfer());
+                weightedLayers(run.model().network()) <= 1).withTransfer(run.transfer()).withCompared(compared)
+                .withKnowledge(ensembleProvenance(def, run), distillationProvenance(def));
         ModelMetadata meta = metadata(def, prepared, run, trainRows, validationRows, test.metrics(),
                 baseline.metrics(), test.confusion(), seconds, drift, report.training(),
                 cv == null ? null : cv.folds(), threshold);
         KilnModel model = new KilnModel(run.model().network(), meta);
         return new TrainingResult(model, test, baseline, report);
+    }
+
+    private static ModelMetadata.EnsembleProvenance ensembleProvenance(ModelDefinition def, Run run) {
+        if (def.ensemble() == null) {
+            return null;
+        }
+        int count = run.companions() == null ? 0 : run.companions().members().size();
+        List<Long> seeds = new ArrayList<>();
+        if (def.ensemble().members() == io.kiln.dsl.Members.SEEDS) {
+            for (int i = 0; i < count; i++) {
+                seeds.add(def.fit().seed() + i);
+            }
+        }
+        return new ModelMetadata.EnsembleProvenance(def.ensemble().members().name(), count, seeds);
+    }
+
+    private static ModelMetadata.DistillationProvenance distillationProvenance(ModelDefinition def) {
+        Distillation d = def.distillation();
+        if (d == null) {
+            return null;
+        }
+        String sha = null;
+        if (d.file() != null) {
+            try {
+                sha = io.kiln.runtime.internal.transfer.SourceModel.sha256(d.file());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new ModelMetadata.DistillationProvenance(d.teacherName(), d.teacher() == null || d.teacher().specClass()
+                == null ? null : d.teacher().specClass().getName(), sha, d.temperature(), d.alpha());
     }
 
     /** The network's layers with parameters (the output layer alone: a linear model). */
@@ -340,7 +389,7 @@ public final class Trainer {
                 p.data().size(), trainRows, validationRows, p.split().test().length, def.protocol(), p.fit(),
                 Versions.kiln(), Versions.dl4j(), System.getProperty("java.version"),
                 Nd4j.getBackend().getClass().getSimpleName(), Instant.now().toString(), seconds, testFile(def, p),
-                run.transfer(), run.wordVectors());
+                run.transfer(), run.wordVectors(), ensembleProvenance(def, run), distillationProvenance(def));
         ModelMetadata d = run.model().metadata();
         return new ModelMetadata(d.format(), d.name(), d.task(), d.specClass(), d.spec(), d.features(), d.label(),
                 d.targetCenter(), d.targetScale(), d.numInputs(), provenance, d.baselineOutput(), test, baseline,

@@ -107,7 +107,7 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
                 out.println(folds);
             }
             if (report.training() != null) {
-                out.println("final model: " + Reports.finalModel(report.training(), true));
+                out.println("final model: " + Reports.finalModel(report.training(), true, report.ensemble()));
             }
             if (!"test".equals(report.evaluatedOn())) {
                 printConfusion(out, model.metadata(), test);
@@ -132,6 +132,11 @@ public record TrainingResult(KilnModel model, Metrics.Evaluation test, Metrics.E
     private void printReportDetails(PrintStream out) {
         if (report == null) {
             return;
+        }
+        String compared = Reports.compared(report);
+        if (compared != null) {
+            out.println();
+            out.println(compared);
         }
         if (report.references() != null) {
             List<String> findings = report.references().stream().map(Report.Reference::finding)

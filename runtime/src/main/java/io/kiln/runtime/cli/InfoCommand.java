@@ -48,6 +48,12 @@ final class InfoCommand implements Callable<Integer> {
         if (p.wordVectors() != null) {
             out.printf(Locale.ROOT, "vectors   %s%n", p.wordVectors().describe());
         }
+        if (p.ensemble() != null) {
+            out.printf(Locale.ROOT, "ensemble  %s%n", p.ensemble().describe());
+        }
+        if (p.distillation() != null) {
+            out.printf(Locale.ROOT, "distilled %s%n", p.distillation().describe());
+        }
         if (meta.task() == io.kiln.dsl.Task.BINARY_CLASSIFICATION) {
             out.printf(Locale.ROOT, "threshold %s: the probability of '%s' at or above which it is predicted%n",
                     io.kiln.runtime.ThresholdTuning.format(meta.threshold()), meta.label().classes().get(1));
@@ -55,7 +61,7 @@ final class InfoCommand implements Callable<Integer> {
         // the final model's own epochs and early stopping, then the folds'; a file saved before they were
         // recorded knows only the planned epochs
         String epochs = meta.training() != null
-                ? Reports.finalModel(meta.training(), meta.folds() != null)
+                ? Reports.finalModel(meta.training(), meta.folds() != null, p.ensemble())
                 : p.fit().epochs() + " epochs planned";
         out.printf(Locale.ROOT, "training  %s, batch %d, seed %d, %.1f s, %s%n", epochs,
                 p.fit().batchSize(), p.fit().seed(), p.trainingSeconds(), p.createdAt());

@@ -34,7 +34,14 @@ final class SummaryCommand implements Callable<Integer> {
             KilnModel m = KilnModel.load(model);
             out.printf(Locale.ROOT, "trained model %s: %d inputs, %,d params%n", model, m.metadata().numInputs(),
                     m.network().numParams());
-            var transfer = m.metadata().provenance() == null ? null : m.metadata().provenance().transfer();
+            var p = m.metadata().provenance();
+            if (p != null && p.ensemble() != null) {
+                out.printf(Locale.ROOT, "ensemble: %s%n", p.ensemble().describe());
+            }
+            if (p != null && p.distillation() != null) {
+                out.printf(Locale.ROOT, "distilled %s%n", p.distillation().describe());
+            }
+            var transfer = p == null ? null : p.transfer();
             if (transfer != null && m.network() instanceof io.kiln.runtime.Network.Layers layers) {
                 long frozen = 0;
                 for (org.deeplearning4j.nn.api.Layer l : layers.layers().getLayers()) {

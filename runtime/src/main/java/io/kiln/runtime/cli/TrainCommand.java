@@ -55,6 +55,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "The transfer source's model file (.kiln or Keras .h5), instead of the declared one.")
     Path source;
 
+    @Option(names = "--teacher", paramLabel = "FILE",
+            description = "Distil from this teacher model file (.kiln) instead of the declared teacher.")
+    Path teacher;
+
     @Option(names = "--no-references", negatable = false,
             description = "Skip the reference models (a linear model and gradient-boosted trees on the same rows "
                     + "and folds) trained beside the network.")
@@ -77,6 +81,9 @@ final class TrainCommand implements Callable<Integer> {
         TrainOptions options = new TrainOptions(data, epochs, batchSize, seed, quiet ? null : err, everyEpoch,
                 null, sample, !noReferences);
         ModelDefinition definition = source != null ? this.definition.withTransferSource(source) : this.definition;
+        if (teacher != null) {
+            definition = definition.withTeacherFile(teacher);
+        }
         Trainer.Prepared prepared = Trainer.prepare(definition, options);
         Splits.Holdout s = prepared.split();
         out.printf(Locale.ROOT, "model    %s (%s)%n", definition.name(), definition.task());

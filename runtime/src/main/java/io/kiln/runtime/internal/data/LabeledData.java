@@ -550,6 +550,36 @@ public final class LabeledData {
         return all;
     }
 
+    /** The first {@code n} rows (the data's own, before an official test file's). */
+    public LabeledData head(int n) {
+        LabeledData first = new LabeledData(new java.util.ArrayList<>(features.subList(0, n)),
+                classes == null ? null : java.util.Arrays.copyOf(classes, n),
+                targets == null ? null : java.util.Arrays.copyOf(targets, n), java.util.Arrays.copyOf(lines, n), source,
+                sha256);
+        first.columns = columns;
+        return first;
+    }
+
+    /**
+     * The same rows and labels with only the features at {@code which}, in that order (another model's
+     * view of these rows, e.g. a teacher reading fewer of the columns).
+     */
+    public LabeledData project(int[] which) {
+        List<Object[]> rows = new java.util.ArrayList<>(features.size());
+        for (Object[] row : features) {
+            Object[] picked = new Object[which.length];
+            for (int i = 0; i < which.length; i++) {
+                picked[i] = row[which[i]];
+            }
+            rows.add(picked);
+        }
+        LabeledData view = new LabeledData(rows, classes, targets, lines, source, sha256);
+        if (columns != null) {
+            view.columns = java.util.Arrays.stream(which).map(i -> columns[i]).toArray();
+        }
+        return view;
+    }
+
     /** The 0-based column of the file each feature was read from, or null when not read from a table. */
     public int[] featureColumns() {
         return columns == null ? null : columns.clone();

@@ -38,6 +38,12 @@ final class HeaderSection implements Section {
         if (r.transfer() != null) {
             dl(h, "transfer", esc(r.transfer().describe()));
         }
+        if (r.ensemble() != null) {
+            dl(h, "ensemble", esc(r.ensemble().describe()));
+        }
+        if (r.distillation() != null) {
+            dl(h, "distilled", esc(r.distillation().describe()));
+        }
         if (r.evaluatedOn() != null) {
             dl(h, "metrics from", "cross-validation".equals(r.evaluatedOn())
                     ? "the mean over the cross-validation folds" : "the " + esc(r.evaluatedOn()) + " set");

@@ -21,7 +21,7 @@ public final class HtmlReport {
      * The sections in page order, each drawn only when the report has its data. A new section is one
      * class implementing {@link Section}, added here.
      */
-    static final List<Section> SECTIONS = List.of(new HeaderSection(), new MetricsSection(), new ReferencesSection(),
+    static final List<Section> SECTIONS = List.of(new HeaderSection(), new MetricsSection(), new ReferencesSection(), new ComparedSection(),
             new LearningCurvesSection(), new ConfusionSection(), new OutcomesSection(), new ThresholdCurvesSection(),
             new ResidualsSection(), new FoldsSection(), new DiagnosisSection(), new WarningsSection());
 

@@ -2,6 +2,7 @@ package io.kiln.runtime.internal.report;
 
 import io.kiln.dsl.Task;
 import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.ModelMetadata;
 import io.kiln.runtime.Report;
 import io.kiln.runtime.Trainer;
 import io.kiln.runtime.internal.data.Rows;
@@ -9,6 +10,7 @@ import io.kiln.runtime.internal.evaluate.Metrics;
 import io.kiln.runtime.internal.train.Run;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -176,7 +178,10 @@ public final class Reports {
      *
      * @param kfold whether the final model followed a cross-validation (it then trains without validation)
      */
-    public static String finalModel(Report.TrainingSummary t, boolean kfold) {
+    public static String finalModel(Report.TrainingSummary t, boolean kfold, ModelMetadata.EnsembleProvenance ensemble) {
+        if (ensemble != null && "FOLDS".equals(ensemble.members())) {
+            return "the average of the " + ensemble.count() + " fold models (none trained on all cross-validated rows)";
+        }
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%d of %d planned epochs", t.epochsRun(),
                 t.epochsPlanned()));
         if (kfold) {
@@ -184,6 +189,9 @@ public final class Reports {
                     .append(" on all cross-validated rows, without validation data");
         } else if (t.retrained()) {
             s.append(", retrained on training + validation rows");
+            if (ensemble != null) {
+                s.append(" (each of the ").append(ensemble.count()).append(" networks)");
+            }
             if (t.bestEpoch() > 0) {
                 s.append(" (the monitored run's best epoch was ").append(t.bestEpoch())
                         .append(t.stoppedEarly() ? ", and early stopping ended that run)" : ")");
@@ -240,5 +248,69 @@ public final class Reports {
         return new Report.Outcomes(threshold, perCases, tp, fp, tn, fn, tn + fp == 0 ? 0 : fp / (double) (tn + fp),
                 tp + fn == 0 ? 0 : fn / (double) (tp + fn), n == 0 ? 0 : fp * (double) perCases / n,
                 n == 0 ? 0 : fn * (double) perCases / n, positiveClass);
+    }
+
+    /** The heading of a group of compared models ({@code "ensemble"}, {@code "distillation"}) on some rows. */
+    public static String comparedHeading(Report r, String group, String evaluatedOn) {
+        String on = "test".equals(evaluatedOn) ? "on the test rows" : "on the held-out folds (mean ± std)";
+        if ("ensemble".equals(group)) {
+            return "the ensemble and each of its members " + on;
+        }
+        ModelMetadata.DistillationProvenance d = r.distillation();
+        return "distillation" + (d == null ? "" : " " + d.describe()) + ": teacher, student and the student trained "
+                + "on the labels alone, " + on;
+    }
+
+    /**
+     * The compared models as text tables, one per group and rows scored on: the primary metric, the
+     * weights, the model file's size and the single-row latency; null when there are none.
+     */
+    public static String compared(Report r) {
+        if (r.compared() == null || r.compared().isEmpty()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        String primary = r.primaryMetric();
+        Map<String, List<Report.Compared>> tables = new java.util.LinkedHashMap<>();
+        for (Report.Compared c : r.compared()) {
+            tables.computeIfAbsent(c.group() + "\u0000" + c.evaluatedOn(), k -> new ArrayList<>()).add(c);
+        }
+        for (List<Report.Compared> rows : tables.values()) {
+            Report.Compared first = rows.get(0);
+            if (out.length() > 0) {
+                out.append('\n');
+            }
+            out.append(comparedHeading(r, first.group(), first.evaluatedOn())).append(":\n");
+            out.append(String.format(Locale.ROOT, "%-18s %18s %11s %10s %12s%n", "model", primary, "parameters",
+                    "file", "latency"));
+            double memberSum = 0;
+            int members = 0;
+            for (Report.Compared c : rows) {
+                Double m = c.metrics().get(primary);
+                Double sd = c.std() == null ? null : c.std().get(primary);
+                if (c.role().startsWith("member ") && m != null) {
+                    memberSum += m;
+                    members++;
+                }
+                out.append(String.format(Locale.ROOT, "%-18s %18s %,11d %10s %12s%n", c.role(), m == null ? ""
+                        : sd == null ? String.format(Locale.ROOT, "%.4f", m)
+                        : String.format(Locale.ROOT, "%.4f ± %.4f", m, sd), c.parameters(), bytes(c.fileBytes()),
+                        Double.isNaN(c.latencyMillis()) ? "" : String.format(Locale.ROOT, "%.3f ms",
+                                c.latencyMillis())));
+            }
+            if (members > 0) {
+                out.append(String.format(Locale.ROOT, "%-18s %18s%n", "member mean",
+                        String.format(Locale.ROOT, "%.4f", memberSum / members)));
+            }
+        }
+        return out.toString().stripTrailing();
+    }
+
+    /** A size in bytes, KB or MB. */
+    static String bytes(long n) {
+        if (n < 10_000) {
+            return n + " B";
+        }
+        return n < 10_000_000 ? (n + 512) / 1024 + " KB" : String.format(Locale.ROOT, "%.1f MB", n / 1048576.0);
     }
 }

@@ -1,6 +1,5 @@
 package io.kiln.runtime.internal.train;
 
-import io.kiln.runtime.EpochListener;
 import io.kiln.runtime.FitSettings;
 import io.kiln.runtime.KFoldProtocol;
 import io.kiln.runtime.ModelDefinition;
@@ -22,11 +21,20 @@ import java.util.Map;
  * cross-validated row once), for the confusion matrix and curves when there is no test set.
  */
 public record CrossValidation(Report.CrossValidation summary, double[][] targets, double[][] outputs,
-        List<Report.Epoch> meanHistory, double meanFirstLoss, Report.Diagnosis diagnosis) {
+        List<Report.Epoch> meanHistory, double meanFirstLoss, Report.Diagnosis diagnosis, List<Run> runs,
+        Comparison comparison) {
 
-    /** Cross-validates: p × k models, each with preprocessing fitted on its own training folds. */
-    static CrossValidation run(ModelDefinition def, LabeledData data, int[] rows, KFoldProtocol k, FitSettings fit,
-            EpochProgress progress, EpochListener listener) {
+    /**
+     * Cross-validates: p × k models, each with preprocessing fitted on its own training folds (or, for
+     * the members of a fold ensemble, on {@code preprocessOn}, all cross-validated rows). The folds'
+     * runs are kept, and what trained beside each fold's model is scored on its held-out fold.
+     */
+    static CrossValidation run(Units units, int[] rows, KFoldProtocol k, FitSettings fit, EpochProgress progress,
+            int[] preprocessOn) {
+        ModelDefinition def = units.def();
+        LabeledData data = units.data();
+        List<Run> runs = new ArrayList<>();
+        Comparison comparison = new Comparison();
         List<Report.Fold> folds = new ArrayList<>();
         List<List<Report.Epoch>> histories = new ArrayList<>();
         List<double[]> oofTargets = new ArrayList<>();
@@ -39,13 +47,15 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
             for (int f = 0; f < split.size(); f++) {
                 Splits.Fold fold = split.get(f);
                 Splits.Fold watched = monitored(def, data, fold, fit.seed(), r * k.k() + f);
-                Run run = TrainingLoop.fit(def, data, watched.train(), watched.validation(), fit, fit.epochs(),
+                Run run = units.fit(watched.train(), watched.validation(), fit, fit.epochs(),
                         progress.withPrefix(String.format(Locale.ROOT, "fold %d/%d ", folds.size() + 1, total)),
-                        listener);
+                        preprocessOn);
+                runs.add(run);
                 curves.add(new Diagnostics.Curve(run.history(), run.firstLoss(), run.stoppedEarly()));
                 double[][] targets = Rows.rows(data.targets(), fold.validation());
                 double[][] outputs = run.model().output(run.model().preprocessor().matrix(data, fold.validation()));
                 Map<String, Double> m = Metrics.evaluate(def.task(), targets, outputs, def.threshold()).metrics();
+                comparison.add(def, run, data, fold.validation(), m);
                 if (r == 0) {
                     oofTargets.addAll(List.of(targets));
                     oofOutputs.addAll(List.of(outputs));
@@ -81,7 +91,7 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
         return new CrossValidation(new Report.CrossValidation(folds, mean, std, baselineMean, finalEpochs),
                 oofTargets.toArray(new double[0][]), oofOutputs.toArray(new double[0][]), meanHistory(histories),
                 histories.stream().mapToDouble(h -> h.get(0).trainLoss()).average().orElse(Double.NaN),
-                diagnosis.diagnosis());
+                diagnosis.diagnosis(), List.copyOf(runs), comparison);
     }
 
     /** The share of a fold's training rows set aside to watch, when the spec stops early or reduces on plateau. */

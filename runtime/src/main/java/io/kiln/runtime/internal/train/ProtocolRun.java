@@ -1,7 +1,7 @@
 package io.kiln.runtime.internal.train;
 
+import io.kiln.dsl.Members;
 import io.kiln.dsl.Metric;
-import io.kiln.runtime.EpochListener;
 import io.kiln.runtime.FitSettings;
 import io.kiln.runtime.KFoldProtocol;
 import io.kiln.runtime.ModelDefinition;
@@ -23,14 +23,16 @@ public record ProtocolRun(Run run, Run reported, int finalEpochs, boolean retrai
      * A holdout or temporal split: one run on the training rows monitored on the validation rows,
      * then with {@code retrain} a fresh run on training + validation rows for the best number of epochs.
      */
-    public static ProtocolRun holdout(ModelDefinition def, LabeledData data, Splits.Holdout split, FitSettings fit,
-            boolean retrain, EpochProgress progress, EpochListener listener) {
+    public static ProtocolRun holdout(Units units, Splits.Holdout split, FitSettings fit, boolean retrain,
+            EpochProgress progress) {
+        ModelDefinition def = units.def();
+        LabeledData data = units.data();
         if (split.train().length == 0 || split.test().length == 0) {
             throw new IllegalArgumentException(String.format("The split of %d rows leaves %d training and %d test "
                     + "rows; both need at least one. Use more data or other fractions.", data.size(),
                     split.train().length, split.test().length));
         }
-        Run run = TrainingLoop.fit(def, data, split.train(), split.validation(), fit, fit.epochs(), progress, listener);
+        Run run = units.fit(split.train(), split.validation(), fit, fit.epochs(), progress);
         int finalEpochs = run.history().size();
         if (!retrain) {
             return new ProtocolRun(run, run, finalEpochs, false, null);
@@ -40,7 +42,7 @@ public record ProtocolRun(Run run, Run reported, int finalEpochs, boolean retrai
         progress.line(String.format(Locale.ROOT, "retraining: %d epochs on %d training + validation rows",
                 epochs, all.length));
         Run first = run;
-        run = TrainingLoop.fit(def, data, all, new int[0], fit, epochs, progress, listener);
+        run = units.fit(all, new int[0], fit, epochs, progress);
         finalEpochs = run.history().size();
         // keep the monitored curve of the first run: the retrain has no validation data
         run = run.withValidationHistory(first);
@@ -51,17 +53,27 @@ public record ProtocolRun(Run run, Run reported, int finalEpochs, boolean retrai
      * K-fold cross-validation of the split's training rows, then the final model on all of them
      * (for the mean best epoch with early stopping); the reported curves are the folds' mean.
      */
-    public static ProtocolRun kfold(ModelDefinition def, LabeledData data, Splits.Holdout split, FitSettings fit,
-            KFoldProtocol k, EpochProgress progress, EpochListener listener) {
+    public static ProtocolRun kfold(Units units, Splits.Holdout split, FitSettings fit, KFoldProtocol k,
+            EpochProgress progress) {
+        ModelDefinition def = units.def();
+        LabeledData data = units.data();
         if (split.train().length < k.k()) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%d-fold cross-validation needs at "
                     + "least %d rows outside the test set, has %d.", k.k(), k.k(), split.train().length));
         }
-        CrossValidation cv = CrossValidation.run(def, data, split.train(), k, fit, progress, listener);
-        progress.line(String.format(Locale.ROOT, "final model: %d epochs on all %d cross-validated rows",
-                cv.summary().finalEpochs(), split.train().length));
-        Run run = TrainingLoop.fit(def, data, split.train(), new int[0], fit, cv.summary().finalEpochs(), progress,
-                listener);
+        boolean folds = def.ensemble() != null && def.ensemble().members() == Members.FOLDS;
+        // a fold ensemble's members share the preprocessing of all cross-validated rows, to be one network
+        CrossValidation cv = CrossValidation.run(units, split.train(), k, fit, progress, folds ? split.train() : null);
+        Run run;
+        if (folds) {
+            progress.line(String.format(Locale.ROOT, "final model: the average of the %d fold models",
+                    cv.runs().size()));
+            run = Units.combine(cv.runs());
+        } else {
+            progress.line(String.format(Locale.ROOT, "final model: %d epochs on all %d cross-validated rows",
+                    cv.summary().finalEpochs(), split.train().length));
+            run = units.fit(split.train(), new int[0], fit, cv.summary().finalEpochs(), progress);
+        }
         // the curves of the folds, averaged, to draw; the final model trains without validation, so it
         // has no best epoch of its own (each fold's is in the fold table)
         Run reported = run.withCurves(cv.meanHistory(), 0, false, false, def.earlyStopping() != null ? def.earlyStopping().monitor().key() : Metric.LOSS.key(),

@@ -64,13 +64,25 @@ public final class TrainingLoop {
      */
     public static Run fit(ModelDefinition def, LabeledData data, int[] train, int[] validation, FitSettings fit,
             int epochs, EpochProgress progress, EpochListener listener) {
+        return fit(def, data, train, validation, fit, epochs, progress, listener, null, null);
+    }
+
+    /**
+     * {@link #fit(ModelDefinition, LabeledData, int[], int[], FitSettings, int, EpochProgress, EpochListener)}
+     * with a teacher's soft targets ({@code soft}, null for none) and the preprocessing (and target
+     * scaling) fitted on {@code preprocessOn} instead of {@code train} (null: on {@code train}), so that
+     * networks trained on different rows share one and can be averaged.
+     */
+    public static Run fit(ModelDefinition def, LabeledData data, int[] train, int[] validation, FitSettings fit,
+            int epochs, EpochProgress progress, EpochListener listener, Soft soft, int[] preprocessOn) {
         long started = System.nanoTime();
+        int[] fitOn = preprocessOn != null ? preprocessOn : train;
         Task task = def.task();
         // a transfer reuses its source's fitted preprocessing, which its layers learnt on
         TransferRun transfer = def.transfer() != null ? TransferRun.start(def) : null;
-        Preprocessor pre = transfer != null ? transfer.preprocessor(def.features(), data.features(), train)
-                : Preprocessor.fit(def.features(), data.features(), train);
-        double[][] trainTargets = Rows.rows(data.targets(), train);
+        Preprocessor pre = transfer != null ? transfer.preprocessor(def.features(), data.features(), fitOn)
+                : Preprocessor.fit(def.features(), data.features(), fitOn);
+        double[][] trainTargets = Rows.rows(data.targets(), fitOn);
         int outputs = trainTargets[0].length;
         double[] center = new double[outputs];
         double[] scale = new double[outputs];
@@ -91,6 +103,10 @@ public final class TrainingLoop {
             smooth(yTrain, def.labelSmoothing(), task);
         }
         // class weights: each training row's loss weighs its class's weight (a labels mask of one column)
+        INDArray hardTrain = yTrain;
+        if (soft != null) { // labels [y | q_T]: the teacher's softened outputs beside the ground truth
+            yTrain = Nd4j.hstack(yTrain, soft.targets(soft.outputs(), task, center, scale));
+        }
         INDArray wTrain = null;
         if (def.classWeights() != null) {
             double[] perRow = def.classWeights().perRow(data.classes(), train, def.label().classes().size());
@@ -105,6 +121,7 @@ public final class TrainingLoop {
         int[] metricRows = Arrays.copyOf(sample, Math.min(METRIC_ROWS, sample.length));
         INDArray xMetric = pre.matrix(data, metricRows);
         double[][] metricTargets = Rows.rows(data.targets(), metricRows);
+        INDArray yMetric = soft == null ? null : targets(data, metricRows, center, scale);
 
         Network net = transfer != null ? transfer.network(pre.width(), fit.seed(), 0)
                 : def.newNetwork(pre.width(), fit.seed());
@@ -114,7 +131,7 @@ public final class TrainingLoop {
             FeatureTransform text = pre.transforms().get(0);
             vectors = VectorsFile.apply(def.wordVectors(), net, text.levels(), text.text().lowercase());
         }
-        double[] baselineOutput = Metrics.baselineOutput(trainTargets);
+        double[] baselineOutput = Metrics.baselineOutput(Rows.rows(data.targets(), train));
         KilnModel model = new KilnModel(net, draftMetadata(def, pre, center, scale, baselineOutput));
         int n = train.length;
         int iterationsPerEpoch = (n + fit.batchSize() - 1) / fit.batchSize();
@@ -139,7 +156,7 @@ public final class TrainingLoop {
         for (int j = 0; j < baselineTrainOutput.length; j++) {
             baselineTrainOutput[j] = (baselineTrainOutput[j] - center[j]) / scale[j];
         }
-        double baselineLoss = lossFunction.computeScore(yTrain, clip(Nd4j.create(Rows.repeat(baselineTrainOutput, n))
+        double baselineLoss = lossFunction.computeScore(hardTrain, clip(Nd4j.create(Rows.repeat(baselineTrainOutput, n))
                 .castTo(DataType.FLOAT), task), IDENTITY, wTrain, true); // weighted as the training loss is
         EarlyStopping es = validate ? def.earlyStopping() : null;
         ReduceOnPlateau plateau = validate ? def.plateau() : null;
@@ -166,6 +183,10 @@ public final class TrainingLoop {
         }
         EpochCallback[] each = callbacks.toArray(new EpochCallback[0]);
 
+        ILossFunction distill = soft == null ? null : soft.loss(lossFunction, task);
+        if (soft != null && augmentIsOn(def)) {
+            soft.requireSameEncoding(pre);
+        }
         Random shuffle = new Random(fit.seed());
         ImageAugmentation augment = def.augmentation() != null && def.augmentation().isActive()
                 ? def.augmentation() : null;
@@ -181,6 +202,9 @@ public final class TrainingLoop {
             long t0 = System.nanoTime();
             net = state.net; // gradual unfreezing rebuilds it
             model = state.model;
+            if (distill != null) {
+                ((BaseOutputLayer) net.outputLayer()).setLossFn(distill);
+            }
             double rate = state.schedule != null ? state.schedule.valueAt(net.iterationCount(), epoch - 1) : baseRate;
             for (int i = 0; i < n; i++) {
                 order[i] = i;
@@ -194,21 +218,34 @@ public final class TrainingLoop {
             for (int from = 0; from < n; from += fit.batchSize()) {
                 int to = Math.min(n, from + fit.batchSize());
                 INDArray xb = rowRange(xs, from, to);
+                INDArray yb = rowRange(ys, from, to);
                 if (augment != null) {
                     xb = augment(augment, xb, def.image(), pixelCenters, pixelScales, augmentRandom);
+                    if (soft != null) { // the teacher's outputs for the images as augmented
+                        long k = yb.columns() / 2;
+                        yb = Nd4j.hstack(yb.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k)),
+                                soft.targets(soft.teacher().output(xb), task, center, scale));
+                    }
                 }
-                net.fit(new DataSet(xb, rowRange(ys, from, to),
+                net.fit(new DataSet(xb, yb,
                         masks == null ? null : rowRange(masks, from, to),
                         weights == null ? null : rowRange(weights, from, to)));
                 lossSum += net.score() * (to - from);
             }
             double trainLoss = lossSum / n;
+            INDArray metricOut = soft == null ? null : net.output(xMetric, TokenMask.of(xMetric, tokens));
+            if (soft != null) {
+                // a student's blended loss is not comparable with a validation loss: its plain loss on the
+                // sampled training rows is
+                trainLoss = lossFunction.computeScore(yMetric, clip(metricOut, task), IDENTITY, null, true);
+            }
             if (epoch == 1) {
                 state.firstLoss = trainLoss;
             }
             divergence.afterTrainingPass(state, epoch, trainLoss, rate);
-            double trainMetric = Metrics.evaluate(task, metricTargets, model.toDataUnits(net.output(xMetric,
-                    TokenMask.of(xMetric, tokens))),
+            double trainMetric = Metrics.evaluate(task, metricTargets, model.toDataUnits(metricOut != null ? metricOut
+                    : net.output(xMetric, TokenMask.of(xMetric, tokens))),
                     def.threshold()).metrics().get(primary);
             double valLoss = Double.NaN;
             double valMetric = Double.NaN;
@@ -241,10 +278,17 @@ public final class TrainingLoop {
         }
         net = state.net;
         model = state.model;
+        if (distill != null) { // the saved model is scored by its plain loss
+            ((BaseOutputLayer) net.outputLayer()).setLossFn(lossFunction);
+        }
         Map<String, Double> dead = Diagnostics.deadRelu(net, xSample);
         return new Run(model, state.history, state.bestEpoch, state.stoppedEarly, state.restored,
                 es != null ? es.monitor().key() : validate ? Metric.LOSS.key() : null, scheduleText, state.firstLoss,
                 dead, transfer == null ? null : transfer.provenance(state.unfrozen), vectors);
+    }
+
+    private static boolean augmentIsOn(ModelDefinition def) {
+        return def.augmentation() != null && def.augmentation().isActive();
     }
 
     /**
@@ -297,7 +341,7 @@ public final class TrainingLoop {
         return Nd4j.create(x, batch.shape(), 'c');
     }
 
-    private static INDArray targets(LabeledData data, int[] which, double[] center, double[] scale) {
+    static INDArray targets(LabeledData data, int[] which, double[] center, double[] scale) {
         float[][] y = new float[which.length][];
         for (int i = 0; i < which.length; i++) {
             double[] t = data.targets()[which[i]];

@@ -164,7 +164,8 @@ public record SourceModel(Path file, String sha256, MultiLayerNetwork net, KilnM
         return new ReusedLayers(layers, pre);
     }
 
-    private static String sha256(Path file) throws IOException {
+    /** A file's SHA-256, in hex. */
+    public static String sha256(Path file) throws IOException {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(d.digest(Files.readAllBytes(file)));
