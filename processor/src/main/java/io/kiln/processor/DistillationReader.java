@@ -57,7 +57,8 @@ final class DistillationReader {
                 c.reporter.error(e, SEEDS, Message.ENSEMBLE_SEEDS_FOLDS.format());
             }
             if (!(protocol instanceof ProtocolModel.KFold k)) {
-                c.reporter.error(e, MEMBERS, Message.ENSEMBLE_ONE_MODEL.format(protocol.specText()));
+                c.reporter.error(e, MEMBERS, Message.ENSEMBLE_ONE_MODEL.format(
+                        protocol.specText().replaceAll("\\(.*", "")));
             } else if (k.test() <= 0) {
                 Annotation kfold = c.annotation(io.kiln.dsl.KFold.class);
                 c.reporter.error(kfold != null ? kfold : e, Message.ENSEMBLE_FOLDS_TEST.format());
