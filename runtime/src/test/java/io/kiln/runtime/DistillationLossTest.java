@@ -63,6 +63,74 @@ class DistillationLossTest {
         }
     }
 
+    /** The largest relative difference between the analytic gradient and central differences. */
+    static double worstGradientError(DistillationLoss loss, INDArray labels, INDArray z,
+            org.nd4j.linalg.activations.IActivation activation) {
+        INDArray analytic = loss.computeGradient(labels, z, activation, null);
+        double h = 1e-5;
+        double worst = 0;
+        for (int i = 0; i < z.rows(); i++) {
+            for (int j = 0; j < z.columns(); j++) {
+                INDArray plus = z.dup();
+                plus.putScalar(i, j, z.getDouble(i, j) + h);
+                INDArray minus = z.dup();
+                minus.putScalar(i, j, z.getDouble(i, j) - h);
+                double numeric = (loss.computeScore(labels, plus, activation, null, false)
+                        - loss.computeScore(labels, minus, activation, null, false)) / (2 * h);
+                double a = analytic.getDouble(i, j);
+                worst = Math.max(worst, Math.abs(numeric - a) / Math.max(1e-3, Math.abs(numeric) + Math.abs(a)));
+            }
+        }
+        return worst;
+    }
+
+    @Test
+    void aSigmoidOutputsGradientMatchesFiniteDifferences() {
+        // binary and multi-label: each unit's own probability, softened at T
+        for (double[] ta : new double[][] {{4, 0.5}, {1, 1}, {3, 0.3}}) {
+            Nd4j.getRandom().setSeed(9);
+            INDArray y = Nd4j.rand(DataType.DOUBLE, 6, 3).gt(0.5).castTo(DataType.DOUBLE);
+            INDArray q = Transforms.sigmoid(Nd4j.randn(DataType.DOUBLE, 6, 3).muli(3).divi(ta[0]), true);
+            INDArray z = Nd4j.randn(DataType.DOUBLE, 6, 3).muli(2);
+            assertThat(worstGradientError(new DistillationLoss(ta[0], ta[1]), Nd4j.hstack(y, q), z,
+                    new org.nd4j.linalg.activations.impl.ActivationSigmoid())).isLessThan(1e-6);
+        }
+    }
+
+    @Test
+    void aSigmoidOutputWithoutSoftShareIsDl4jsBinaryCrossEntropy() {
+        Nd4j.getRandom().setSeed(4);
+        INDArray y = Nd4j.rand(DataType.DOUBLE, 5, 2).gt(0.5).castTo(DataType.DOUBLE);
+        INDArray labels = Nd4j.hstack(y, Nd4j.rand(DataType.DOUBLE, 5, 2));
+        INDArray z = Nd4j.randn(DataType.DOUBLE, 5, 2);
+        var sigmoid = new org.nd4j.linalg.activations.impl.ActivationSigmoid();
+        var xent = new org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT();
+        assertThat(new DistillationLoss(3, 0).computeScore(labels, z, sigmoid, null, true))
+                .isEqualTo(xent.computeScore(y, z, sigmoid, null, true));
+        assertThat(new DistillationLoss(3, 0).computeGradient(labels, z, sigmoid, null))
+                .isEqualTo(xent.computeGradient(y, z, sigmoid, null));
+    }
+
+    @Test
+    void aRegressionOutputBlendsItsOwnLossTowardTheTeachersValues() {
+        Nd4j.getRandom().setSeed(6);
+        INDArray y = Nd4j.randn(DataType.DOUBLE, 7, 2);
+        INDArray t = Nd4j.randn(DataType.DOUBLE, 7, 2);
+        INDArray z = Nd4j.randn(DataType.DOUBLE, 7, 2);
+        var identity = new org.nd4j.linalg.activations.impl.ActivationIdentity();
+        for (ILossFunction inner : new ILossFunction[] {new org.nd4j.linalg.lossfunctions.impl.LossMSE(),
+                new org.nd4j.linalg.lossfunctions.impl.LossL1()}) {
+            DistillationLoss loss = DistillationLoss.regression(inner, 0.3);
+            INDArray labels = Nd4j.hstack(y, t);
+            double expected = 0.3 * inner.computeScore(t, z, identity, null, true)
+                    + 0.7 * inner.computeScore(y, z, identity, null, true);
+            assertThat(loss.computeScore(labels, z, identity, null, true)).isWithin(1e-12).of(expected);
+        }
+        // MSE: its gradient against finite differences
+        assertThat(worstGradientError(DistillationLoss.regression(new org.nd4j.linalg.lossfunctions.impl.LossMSE(),
+                0.6), Nd4j.hstack(y, t), z, identity)).isLessThan(1e-6);
+    }
+
     @Test
     void theLossBlendsTheTwoCrossEntropiesWithTheSquaredTemperature() {
         INDArray z = Nd4j.createFromArray(new double[][] {{1.0, -0.5, 2.0}});

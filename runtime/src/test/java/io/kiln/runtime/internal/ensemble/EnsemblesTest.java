@@ -54,4 +54,37 @@ class EnsemblesTest {
         assertThat(p.classIndex(2)).isEqualTo(2);
         assertThat(byMembers.classIndex(0)).isEqualTo(0);
     }
+
+    /** A small residual graph: input -> a -> b, out(a + b), weights drawn from {@code seed}. */
+    static Network residual(long seed) {
+        var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(seed).graphBuilder()
+                .addInputs("kiln-input")
+                .addLayer("a", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(4).nOut(6)
+                        .activation(org.nd4j.linalg.activations.Activation.TANH).build(), "kiln-input")
+                .addLayer("b", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(6).nOut(6)
+                        .activation(org.nd4j.linalg.activations.Activation.TANH).build(), "a")
+                .addVertex("sum", new org.deeplearning4j.nn.conf.graph.ElementWiseVertex(
+                        org.deeplearning4j.nn.conf.graph.ElementWiseVertex.Op.Add), "a", "b")
+                .addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nIn(6).nOut(3)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build(), "sum")
+                .setOutputs("out").build();
+        var graph = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+        graph.init();
+        return new Network.Graph(graph);
+    }
+
+    @Test
+    void graphMembersAreAveragedToo() {
+        List<Network> members = List.of(residual(1), residual(2), TrainingFixtures.iris(new Adam(0.01)).build()
+                .newNetwork(4, 3));
+        Network ensemble = Ensembles.average(members);
+        INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 9, 4);
+        INDArray mean = members.get(0).output(x, null).add(members.get(1).output(x, null))
+                .add(members.get(2).output(x, null)).div(3);
+        double worst = Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.reduce.same.AMax(
+                ensemble.output(x, null).sub(mean))).getDouble(0);
+        assertThat(worst).isLessThan(1e-6);
+        assertThat(ensemble.numParams()).isEqualTo(members.stream().mapToLong(Network::numParams).sum());
+    }
 }

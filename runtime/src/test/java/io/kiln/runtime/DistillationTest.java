@@ -1,0 +1,180 @@
+package io.kiln.runtime;
+
+import static com.google.common.truth.Truth.assertThat;
+import static io.kiln.runtime.TrainingFixtures.iris;
+import static io.kiln.runtime.TrainingFixtures.quiet;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.kiln.dsl.Members;
+import io.kiln.runtime.internal.data.Rows;
+import io.kiln.runtime.internal.preprocess.FeatureTransform;
+import io.kiln.runtime.internal.train.EpochProgress;
+import io.kiln.runtime.internal.train.Run;
+import io.kiln.runtime.internal.train.Teachers;
+import io.kiln.runtime.internal.train.Units;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+/**
+ * Distillation and ensembles in the training run: the teacher trains on the student's training rows
+ * alone, a teacher file is checked against the student and the rows it is scored on, the saved
+ * student is scored by its plain loss, and an ensemble of seeds is cross-validated as a whole.
+ */
+class DistillationTest {
+    @TempDir Path dir;
+
+    static ModelDefinition teacher() {
+        return iris(new Adam(0.01)).fit(new FitSettings(30, 16, 5))
+                .protocol(new HoldoutProtocol(0, 0.3, true, true, false)).build();
+    }
+
+    static ModelDefinition.Builder student() {
+        return iris(new Adam(0.01)).fit(new FitSettings(30, 16, 5))
+                .protocol(new HoldoutProtocol(0, 0.3, true, true, false));
+    }
+
+    @Test
+    void theTeacherTrainsOnTheStudentsTrainingRowsAlone() {
+        ModelDefinition def = student().distillation(Distillation.of(teacher(), 2, 0.5, true)).build();
+        Trainer.Prepared p = Trainer.prepare(def, quiet());
+        Units units = Teachers.units(def, p.data(), p.source(), null, p.split(), false, p.data().size());
+        int[] train = p.split().train();
+        Run run = units.fit(train, new int[0], def.fit(), 3, EpochProgress.NONE);
+        // the teacher's scaling was fitted on the training rows: their mean, not all rows'
+        FeatureTransform first = run.companions().teacher().model().metadata().features().get(0);
+        double[] column = TrainingFixtures.irisColumn(0);
+        assertThat(first.center()).isWithin(1e-9).of(TrainingFixtures.mean(column, train));
+        assertThat(first.center()).isNotWithin(1e-3).of(Arrays.stream(column).average().orElseThrow());
+        assertThat(run.companions().hardOnly()).isNotNull();
+        assertThat(run.companions().members()).isEmpty();
+        assertThat(run.history()).hasSize(3); // the student's own epochs; the teacher trained its 30
+    }
+
+    @Test
+    void theReportSetsTeacherStudentAndHardOnlyStudentSideBySide() throws Exception {
+        ModelDefinition def = student().distillation(Distillation.of(teacher(), 2, 0.5, true)).build();
+        TrainingResult r = Trainer.train(def, quiet());
+        List<Report.Compared> compared = r.report().compared();
+        assertThat(compared.stream().map(Report.Compared::role).toList())
+                .containsExactly("teacher", "student", "hard-only student").inOrder();
+        for (Report.Compared c : compared) {
+            assertThat(c.evaluatedOn()).isEqualTo("test");
+            assertThat(c.metrics().get("accuracy")).isAtLeast(0.8);
+            assertThat(c.parameters()).isEqualTo(4 * 16 + 16 + 16 * 3 + 3);
+            assertThat(c.fileBytes()).isGreaterThan(1000L);
+            assertThat(c.latencyMillis()).isGreaterThan(0.0);
+        }
+        assertThat(compared.get(1).metrics()).isEqualTo(r.metrics()); // the student is the deployed model
+        assertThat(r.model().metadata().provenance().distillation())
+                .isEqualTo(new ModelMetadata.DistillationProvenance("iris", null, null, 2, 0.5));
+        // the saved student trains and scores by its plain loss; its file loads as any model
+        Path file = dir.resolve("student.kiln");
+        r.model().save(file);
+        KilnModel back = KilnModel.load(file);
+        assertThat(((BaseOutputLayer) back.network().outputLayer()).getLossFn()).isInstanceOf(LossMCXENT.class);
+        assertThat(back.metadata().provenance().distillation().temperature()).isEqualTo(2.0);
+        assertThat(io.kiln.runtime.internal.report.Reports.compared(r.report())).contains("hard-only student");
+    }
+
+    @Test
+    void aTeacherFileTrainedOnTheRowsTheStudentIsScoredOnIsRefused() throws Exception {
+        // the teacher's 70/30 split of seed 5: its test rows are the student's when the student splits alike
+        TrainingResult teacher = Trainer.train(teacher(), quiet());
+        Path file = dir.resolve("teacher.kiln");
+        teacher.save(file);
+        TrainingResult alike = Trainer.train(student().distillation(Distillation.file(file.toString(), 2, 0.5,
+                false)).build(), quiet());
+        assertThat(alike.report().compared().stream().map(Report.Compared::role).toList())
+                .containsExactly("teacher", "student").inOrder();
+        // another seed splits otherwise: some of the student's test rows trained the teacher
+        ModelDefinition other = student().fit(new FitSettings(30, 16, 6))
+                .distillation(Distillation.file(file.toString(), 2, 0.5, false)).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.train(other, quiet()));
+        assertThat(e).hasMessageThat().contains("[kiln.distill-teacher-saw]");
+        assertThat(e).hasMessageThat().contains("of the 45 rows 'iris' is scored on");
+    }
+
+    @Test
+    void aTeacherFileMustPredictTheSameClassesFromColumnsTheStudentReads() throws Exception {
+        Path file = dir.resolve("teacher.kiln");
+        Trainer.train(teacher(), quiet()).save(file);
+        // a student of other class names
+        ModelDefinition renamed = student().label(new LabelSchema("species", LabelCoding.INDEX, List.of("label"),
+                List.of("a", "b", "c"))).distillation(Distillation.file(file.toString(), 2, 0.5, false)).build();
+        assertThat(assertThrows(IllegalArgumentException.class, () -> Trainer.train(renamed, quiet())))
+                .hasMessageThat().contains("[kiln.distill-classes]");
+        // a student that does not read one of the teacher's columns
+        ModelDefinition.Builder fewer = ModelDefinition.builder("iris", io.kiln.dsl.Task.MULTICLASS_CLASSIFICATION)
+                .data(CsvSource.resource(TrainingFixtures.class, "iris.csv"));
+        for (String c : TrainingFixtures.IRIS_FEATURES.subList(0, 3)) {
+            fewer.feature(FeatureSchema.numeric(c, c, io.kiln.dsl.Scaling.STANDARDIZE, io.kiln.dsl.Missing.MEAN, ""));
+        }
+        ModelDefinition three = fewer.label(new LabelSchema("species", LabelCoding.INDEX, List.of("label"),
+                TrainingFixtures.SPECIES)).outputActivationIsIdentity(false)
+                .network((n, seed) -> TrainingFixtures.mlp(n, seed, new Adam(0.01), 8, 3,
+                        org.nd4j.linalg.activations.Activation.SOFTMAX,
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT))
+                .distillation(Distillation.file(file.toString(), 2, 0.5, false)).build();
+        assertThat(assertThrows(IllegalArgumentException.class, () -> Trainer.train(three, quiet())))
+                .hasMessageThat().contains("[kiln.distill-input] The teacher '" + file + "' reads column "
+                        + "'petal_width_cm' as NUMERIC, which 'iris' does not read");
+    }
+
+    @Test
+    void aMissingOrBrokenTeacherFileIsNamedAndNothingIsSaved() throws Exception {
+        Path missing = dir.resolve("none.kiln");
+        ModelDefinition def = student().distillation(Distillation.file(missing.toString(), 2, 0.5, false)).build();
+        assertThat(assertThrows(IllegalArgumentException.class, () -> Trainer.train(def, quiet())))
+                .hasMessageThat().contains("[kiln.distill-file] The teacher model file " + missing + " does not exist");
+        Path truncated = dir.resolve("cut.kiln");
+        Trainer.train(teacher(), quiet()).model().save(truncated);
+        byte[] bytes = Files.readAllBytes(truncated);
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+        ModelDefinition cut = student().distillation(Distillation.file(truncated.toString(), 2, 0.5, false)).build();
+        assertThat(assertThrows(IllegalArgumentException.class, () -> Trainer.train(cut, quiet())))
+                .hasMessageThat().contains("[kiln.distill-file] The teacher model file " + truncated
+                        + " cannot be read as a Kiln model");
+        assertThat(Files.list(dir).map(f -> f.getFileName().toString()).toList()).containsExactly("cut.kiln");
+    }
+
+    @Test
+    void anEnsembleOfSeedsIsCrossValidatedAsAWhole() {
+        ModelDefinition def = student().protocol(new KFoldProtocol(3, 1, true, true, 0))
+                .ensemble(new Ensemble(Members.SEEDS, 2)).build();
+        TrainingResult r = Trainer.train(def, quiet());
+        List<Report.Compared> compared = r.report().compared();
+        assertThat(compared.stream().map(Report.Compared::role).toList())
+                .containsExactly("ensemble", "member 1", "member 2").inOrder();
+        for (Report.Compared c : compared) {
+            assertThat(c.evaluatedOn()).isEqualTo("cross-validation");
+            assertThat(c.scorings()).isEqualTo(3);
+            assertThat(c.std()).isNotNull();
+        }
+        // the folds' scores are the ensemble's
+        assertThat(compared.get(0).metrics()).isEqualTo(r.report().crossValidation().mean());
+        assertThat(compared.get(0).parameters()).isEqualTo(2 * (4 * 16 + 16 + 16 * 3 + 3));
+        assertThat(r.model().metadata().provenance().ensemble())
+                .isEqualTo(new ModelMetadata.EnsembleProvenance("SEEDS", 2, List.of(5L, 6L)));
+        assertThat(r.model().network()).isInstanceOf(Network.Graph.class);
+    }
+
+    @Test
+    void anEnsembleOfFoldModelsNeedsKFoldWithATestSet() {
+        assertThat(assertThrows(IllegalArgumentException.class, () -> student()
+                .ensemble(new Ensemble(Members.FOLDS, 0)).build())).hasMessageThat()
+                .contains("[kiln.ensemble-one-model]");
+        assertThat(assertThrows(IllegalArgumentException.class, () -> student()
+                .protocol(new KFoldProtocol(3, 1, true, true, 0)).ensemble(new Ensemble(Members.FOLDS, 0)).build()))
+                .hasMessageThat().contains("[kiln.ensemble-folds-test]");
+        assertThat(assertThrows(IllegalArgumentException.class, () -> new Ensemble(Members.SEEDS, 1)))
+                .hasMessageThat().contains("[kiln.ensemble-seeds]");
+    }
+}
