@@ -236,17 +236,22 @@ public final class ModelDefinition {
         return b;
     }
 
-    /** This definition without its ensemble: one network (an ensemble's member). */
-    public ModelDefinition withoutEnsemble() {
+    /** This definition trained with other epochs, batch size and seed. */
+    public ModelDefinition withFit(FitSettings other) {
         Builder b = copy();
-        b.ensemble = null;
+        b.fit = Objects.requireNonNull(other);
         return b.build();
     }
 
     /** This definition trained on the labels alone (the hard-only student beside a distilled one). */
     public ModelDefinition withoutDistillation() {
+        return withDistillation(null);
+    }
+
+    /** This definition distilled as {@code other} says (null: trained on the labels alone). */
+    public ModelDefinition withDistillation(Distillation other) {
         Builder b = copy();
-        b.distillation = null;
+        b.distillation = other;
         return b.build();
     }
 
