@@ -85,6 +85,31 @@ class DistillationExampleTest {
         }
         Predictions p = back.predict(new Object[][] {pixels});
         assertThat(p.classIndex(0)).isEqualTo(0); // the first row is a 0
+        // the typed predictor of the spec
+        DigitsFoldEnsemblePredictor.Input input = new DigitsFoldEnsemblePredictor.Input(
+                java.util.Arrays.stream(pixels).mapToDouble(v -> (Double) v).toArray());
+        assertThat(DigitsFoldEnsemblePredictor.load(file).predict(input).probabilities())
+                .isEqualTo(p.probabilities(0));
+        // served: TensorFlow Serving's :predict with the 64 pixel columns by name
+        io.kiln.runtime.serve.KilnServer server = io.kiln.runtime.serve.KilnServer.start(
+                io.kiln.runtime.serve.ServerConfig.builder().port(0).shutdownSeconds(5).build(), null, List.of(file),
+                line -> { });
+        try {
+            StringBuilder body = new StringBuilder("{\"instances\":[{");
+            List<String> names = back.metadata().features().stream().map(f -> f.name()).toList();
+            for (int i = 0; i < 64; i++) {
+                body.append(i == 0 ? "" : ",").append('"').append(names.get(i)).append("\":").append(pixels[i]);
+            }
+            body.append("}]}");
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/v1/models/digits-fold-ensemble:predict"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("\"0\"");
+        } finally {
+            server.close();
+        }
         assertThat(back.metadata().provenance().ensemble().count()).isEqualTo(5);
         assertThat(back.metadata().training()).isNotNull();
     }

@@ -204,7 +204,7 @@ final class FuzzHarness {
             Class<?> trainer = loader.loadClass(spec.qualifiedName() + "Trainer");
             TrainOptions options = TrainOptions.defaults().data(data).epochs(1).quiet();
             TrainingResult result;
-            if (spec.transferSource() != null) { // the nested source spec first, then the spec that reuses it
+            if ("Source".equals(spec.transferSource())) { // the nested source spec first, then the spec that reuses it
                 stage = "train the transfer source";
                 Class<?> source = loader.loadClass(spec.qualifiedName() + "_" + spec.transferSource() + "Trainer");
                 Path sourceModel = dir.resolve("source.kiln");

@@ -110,6 +110,7 @@ class SpecFuzzTest {
         final Map<Verdict, Integer> verdicts = new EnumMap<>(Verdict.class);
 
         final Map<Verdict, Integer> transfers = new EnumMap<>(Verdict.class);
+        final Map<Verdict, Integer> teachers = new EnumMap<>(Verdict.class);
         final Map<String, Integer> rejections = new TreeMap<>();
         final Map<String, Integer> drawn = new TreeMap<>();
         /** By signature: the smallest failing spec, its outcome and how many specs failed alike. */
@@ -122,8 +123,10 @@ class SpecFuzzTest {
             compileMillis += outcome.compileMillis();
             trainMillis += outcome.trainMillis();
             verdicts.merge(outcome.verdict(), 1, Integer::sum);
-            if (spec.transferSource() != null) {
+            if ("Source".equals(spec.transferSource())) {
                 transfers.merge(outcome.verdict(), 1, Integer::sum);
+            } else if ("Teacher".equals(spec.transferSource())) {
+                teachers.merge(outcome.verdict(), 1, Integer::sum);
             }
             ANNOTATION.matcher(spec.source()).results().map(m -> m.group(1)).distinct()
                     .filter(SpecGenerator.ANNOTATIONS::contains).forEach(a -> drawn.merge(a, 1, Integer::sum));
@@ -177,6 +180,8 @@ class SpecFuzzTest {
                     failures %d: crashes %d, [kiln.internal] errors %d, generated despite errors %d, non-compiling %d, \
                     incomplete output %d, failed to train %d, invalid specs (generator bugs) %d
                     transfers (a nested source spec trained first): %d, of which trained, saved, loaded and predicted %d
+                    distillations (a nested teacher spec trained in the protocol): %d, of which trained, saved, loaded \
+                    and predicted %d
                     annotations drawn: %d of %d%s
                     rejected by: %s
                     distinct failures: %d
@@ -187,7 +192,8 @@ class SpecFuzzTest {
                     count(Verdict.CRASH), count(Verdict.INTERNAL_ERROR), count(Verdict.GENERATED_DESPITE_ERRORS),
                     count(Verdict.NON_COMPILING), count(Verdict.INCOMPLETE_OUTPUT), count(Verdict.FAILED_TO_TRAIN),
                     count(Verdict.INVALID_SPEC), transfers.values().stream().mapToInt(Integer::intValue).sum(),
-                    transfers.getOrDefault(Verdict.ACCEPTED, 0), drawn.size(), SpecGenerator.ANNOTATIONS.size(),
+                    transfers.getOrDefault(Verdict.ACCEPTED, 0), teachers.values().stream().mapToInt(Integer::intValue)
+                            .sum(), teachers.getOrDefault(Verdict.ACCEPTED, 0), drawn.size(), SpecGenerator.ANNOTATIONS.size(),
                     never.isEmpty() ? "" : " (never: " + never + ")", rejections.entrySet().stream()
                             .sorted((a, b) -> b.getValue() - a.getValue()).map(e -> e.getKey() + " " + e.getValue())
                             .collect(Collectors.joining(", ")), failureClasses.size(),

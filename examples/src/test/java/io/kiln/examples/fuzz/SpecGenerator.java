@@ -54,7 +54,7 @@ public final class SpecGenerator {
             "Output", "Sgd", "Adam", "AdamW", "RmsProp", "AdaGrad", "Fit", "Holdout", "KFold", "TemporalSplit",
             "EarlyStopping", "ReduceOnPlateau", "Regularization", "GradientClipping", "StepDecay",
             "ExponentialDecay", "CosineDecay", "OneCycle", "Warmup", "Report", "Preprocessing", "Augment",
-            "ClassWeights", "TuneThreshold", "Transfer", "LayerRate");
+            "ClassWeights", "TuneThreshold", "Transfer", "LayerRate", "Ensemble", "Distillation");
 
     /** The probability that an attribute takes an edge value rather than a plausible one. */
     static final double EDGE = 0.025;
@@ -150,8 +150,10 @@ public final class SpecGenerator {
         }
         training();
         transfer(model);
+        knowledge();
         return new FuzzSpec(index, name, render(model), task, List.copyOf(columns), label, kind == Kind.IDX, window,
-                horizon, image, orderBy, orderByDates, header, delimiter, sourceLayers == null ? null : "Source");
+                horizon, image, orderBy, orderByDates, header, delimiter, sourceLayers == null ? null
+                        : teacher ? "Teacher" : "Source");
     }
 
     // ---------------------------------------------------------------- data and schema
@@ -962,6 +964,44 @@ public final class SpecGenerator {
         }
     }
 
+    // ---------------------------------------------------------------- ensembles and distillation
+
+    /** Whether the nested spec is a teacher to distil from (else a transfer source), when there is one. */
+    private boolean teacher;
+
+    /**
+     * Now and then an ensemble (of seeds; of the fold models under k-fold) and, without a transfer, a
+     * teacher: the stack drawn for this spec becomes a nested spec's, trained inside this spec's
+     * protocol for two epochs; now and then with values wrong on purpose.
+     */
+    private void knowledge() {
+        if (p(0.06)) {
+            Ann e = new Ann("Ensemble");
+            if (classAnnotations.containsKey("KFold") ? p(0.5) : p(EDGE)) {
+                e.set("members", new Raw("Members.FOLDS"));
+                e.setIf(p(EDGE), "seeds", 3);
+            } else {
+                e.setIf(p(0.7), "seeds", n(2, 1));
+            }
+            add(e);
+        }
+        if (sourceLayers != null || layers.isEmpty() || !p(0.06)) {
+            return;
+        }
+        teacher = true;
+        sourceModel = new Ann("Model").set("task", task);
+        sourceLayers = new ArrayList<>();
+        for (String[] l : layers) {
+            sourceLayers.add(new String[] {l[0], l[1], "t_" + l[2]});
+        }
+        Ann d = new Ann("Distillation").set("teacher", new Raw(name + ".Teacher.class"));
+        d.setIf(task.isClassification() ? p(0.6) : p(EDGE), "temperature", d(1.0, 2.0, 4.0, 8.0));
+        d.setIf(p(0.6), "alpha", d(0.0, 0.3, 0.5, 0.9, 1.0));
+        d.setIf(p(0.5), "compare", false);
+        d.setIf(p(EDGE), "file", pick("models/teacher.kiln", "t.h5"));
+        add(d);
+    }
+
     // ---------------------------------------------------------------- source text
 
     private String render(Ann model) {
@@ -978,14 +1018,16 @@ public final class SpecGenerator {
         // the label usually follows the features; sometimes it comes between them or after the output layer
         members.add(p(0.1) ? r.nextInt(members.size() + 1) : fields.size(), labelField);
         members.forEach(m -> s.append("    ").append(m).append('\n'));
-        if (sourceLayers != null) { // the transfer source: this spec's input and label, the layers drawn first
+        if (sourceLayers != null) { // the transfer source or teacher: this spec's input and label, the layers drawn first
             s.append("\n    ").append(sourceModel).append('\n');
             for (Ann a : classAnnotations.values()) {
-                if (!a.name.equals("Transfer") && !a.name.equals("Regularization")) {
+                if (teacher && a.name.equals("Fit")) { // a teacher trains inside the protocol: briefly
+                    s.append("    @Fit(epochs = 2, batchSize = 16)\n");
+                } else if (!List.of("Transfer", "Regularization", "Distillation", "Ensemble").contains(a.name)) {
                     s.append("    ").append(a).append('\n');
                 }
             }
-            s.append("    public static class Source {\n");
+            s.append("    public static class ").append(teacher ? "Teacher" : "Source").append(" {\n");
             List<String> source = new ArrayList<>(fields);
             source.add(labelField);
             sourceLayers.forEach(l -> source.add(l[0] + " " + l[1] + " " + l[2] + ";"));
