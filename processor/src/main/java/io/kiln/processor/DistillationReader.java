@@ -141,22 +141,9 @@ final class DistillationReader {
             c.reporter.error(d, TEACHER, Message.DISTILL_NOT_SPEC.format(teacher.getSimpleName()));
             return null;
         }
-        List<String> chain = new ArrayList<>();
-        TypeElement at = teacher;
-        while (at != null && !chain.contains(at.getQualifiedName().toString())) {
-            chain.add(at.getQualifiedName().toString());
-            Annotation next = c.annotation(at, Distillation.class);
-            TypeMirror t = next == null ? null : next.type(TEACHER);
-            at = t != null && t.getKind() == TypeKind.DECLARED ? (TypeElement) ((DeclaredType) t).asElement() : null;
-        }
-        String self = c.type.getQualifiedName().toString();
-        if (chain.contains(self)) {
-            List<String> path = new ArrayList<>();
-            path.add(c.type.getSimpleName().toString());
-            for (String n : chain.subList(0, chain.indexOf(self) + 1)) {
-                path.add(n.substring(n.lastIndexOf('.') + 1));
-            }
-            c.reporter.error(d, TEACHER, Message.DISTILL_CYCLE.format(c.type.getSimpleName(), String.join(" -> ", path)));
+        String cycle = c.cycleThrough(teacher, Distillation.class, TEACHER);
+        if (cycle != null) {
+            c.reporter.error(d, TEACHER, Message.DISTILL_CYCLE.format(c.type.getSimpleName(), cycle));
             return null;
         }
         SpecModel spec = new SpecReader(c.elements, c.types, Reporter.silent(), c.resources).read(teacher);

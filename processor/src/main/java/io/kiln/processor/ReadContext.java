@@ -164,4 +164,32 @@ final class ReadContext {
         // Whole numbers print without ".0", but only where a long holds them exactly (not -1e300).
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
+
+    /**
+     * The way back to this spec when the specs another spec's {@code kind} annotations name (through
+     * {@code next}, a class literal) lead to it: {@code "Self -> A -> Self"} in simple names; null when
+     * they do not.
+     */
+    String cycleThrough(javax.lang.model.element.TypeElement start, Class<? extends java.lang.annotation.Annotation> kind,
+            Attr<Class<?>> next) {
+        java.util.List<String> chain = new java.util.ArrayList<>();
+        javax.lang.model.element.TypeElement at = start;
+        while (at != null && !chain.contains(at.getQualifiedName().toString())) {
+            chain.add(at.getQualifiedName().toString());
+            Annotation a = annotation(at, kind);
+            javax.lang.model.type.TypeMirror t = a == null ? null : a.type(next);
+            at = t != null && t.getKind() == javax.lang.model.type.TypeKind.DECLARED
+                    ? (javax.lang.model.element.TypeElement) ((javax.lang.model.type.DeclaredType) t).asElement() : null;
+        }
+        String self = type.getQualifiedName().toString();
+        if (!chain.contains(self)) {
+            return null;
+        }
+        java.util.List<String> path = new java.util.ArrayList<>();
+        path.add(type.getSimpleName().toString());
+        for (String n : chain.subList(0, chain.indexOf(self) + 1)) {
+            path.add(n.substring(n.lastIndexOf('.') + 1));
+        }
+        return String.join(" -> ", path);
+    }
 }

@@ -291,7 +291,6 @@ final class TransferReader {
 
     /** The source spec, read silently; null (after reporting why) when it cannot be used. */
     private SpecModel readSource(Annotation t, TypeElement source) {
-        String name = source.getQualifiedName().toString();
         if (source.equals(c.type)) {
             c.reporter.error(t, FROM, Message.TRANSFER_FROM_SELF.format(c.type.getSimpleName(), ""));
             return null;
@@ -300,18 +299,9 @@ final class TransferReader {
             c.reporter.error(t, FROM, Message.TRANSFER_FROM_NOT_SPEC.format(source.getSimpleName()));
             return null;
         }
-        List<String> chain = chain(source);
-        if (chain.contains(c.type.getQualifiedName().toString())) {
-            List<String> path = new ArrayList<>();
-            path.add(c.type.getSimpleName().toString());
-            for (String n : chain) {
-                path.add(n.substring(n.lastIndexOf('.') + 1));
-                if (n.equals(c.type.getQualifiedName().toString())) {
-                    break;
-                }
-            }
-            c.reporter.error(t, FROM, Message.TRANSFER_CYCLE.format(c.type.getSimpleName(),
-                    String.join(" -> ", path)));
+        String cycle = c.cycleThrough(source, Transfer.class, FROM);
+        if (cycle != null) {
+            c.reporter.error(t, FROM, Message.TRANSFER_CYCLE.format(c.type.getSimpleName(), cycle));
             return null;
         }
         SpecModel spec = new SpecReader(c.elements, c.types, Reporter.silent(), c.resources).read(source);
@@ -319,20 +309,6 @@ final class TransferReader {
             c.reporter.error(t, FROM, Message.TRANSFER_SOURCE_ERRORS.format(source.getSimpleName()));
         }
         return spec;
-    }
-
-    /** The specs a source's transfers lead through, itself first (stopping at a repeat). */
-    private List<String> chain(TypeElement source) {
-        List<String> chain = new ArrayList<>();
-        TypeElement at = source;
-        while (at != null && !chain.contains(at.getQualifiedName().toString())) {
-            chain.add(at.getQualifiedName().toString());
-            Annotation next = c.annotation(at, Transfer.class);
-            TypeMirror from = next == null ? null : next.type(FROM);
-            at = from != null && from.getKind() == TypeKind.DECLARED
-                    ? (TypeElement) ((DeclaredType) from).asElement() : null;
-        }
-        return chain;
     }
 
     /** Layers the reused part's output can feed without knowing its shape: they take any vector (flattened). */

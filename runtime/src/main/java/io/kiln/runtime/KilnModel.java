@@ -500,6 +500,23 @@ public final class KilnModel {
     }
 
     /** The model file's bytes, as {@link #save} writes them; for writing it together with other files. */
+    /** The bytes this model's file takes, counted without writing it. */
+    public long fileBytes() throws IOException {
+        long[] n = {0};
+        content().writeTo(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                n[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                n[0] += len;
+            }
+        });
+        return n[0];
+    }
+
     AtomicFiles.Content content() throws IOException {
         ByteArrayOutputStream net = new ByteArrayOutputStream();
         ModelSerializer.writeModel(network.dl4j(), net, true);

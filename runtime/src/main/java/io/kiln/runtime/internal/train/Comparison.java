@@ -8,8 +8,6 @@ import io.kiln.runtime.internal.data.Rows;
 import io.kiln.runtime.internal.evaluate.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -112,13 +110,7 @@ public final class Comparison {
         long parameters = model.network().numParams();
         long bytes;
         try {
-            Path file = Files.createTempFile("kiln-compare", ".kiln");
-            try {
-                model.save(file);
-                bytes = Files.size(file);
-            } finally {
-                Files.deleteIfExists(file);
-            }
+            bytes = model.fileBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
