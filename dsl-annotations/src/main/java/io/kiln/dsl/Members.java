@@ -12,7 +12,7 @@ public enum Members {
      * The k fold models of a {@link KFold} cross-validation (k × repeats), each trained on all
      * cross-validated rows but its fold, instead of one final model trained on all of them. They share
      * one preprocessing, fitted on all cross-validated rows, so that the ensemble is one network. Needs
-     * a test set ({@link KFold#test()} or {@link CsvData#testResource()}), which no member trained on.
+     * a test set ({@link KFold#test()}), which no member trained on.
      */
     FOLDS
 }

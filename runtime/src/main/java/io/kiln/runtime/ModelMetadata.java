@@ -201,7 +201,7 @@ public record ModelMetadata(String format, String name, Task task, String specCl
     }
 
     /** A number without trailing zeros. */
-    static String number(double v) {
+    public static String number(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : Double.toString(v);
     }
 

@@ -161,7 +161,8 @@ public final class Trainer {
         // the warnings are printed once, with the results (TrainingResult.print)
 
         Units units = Teachers.units(def, data, prepared.source(), options.listener(), split,
-                def.protocol() instanceof KFoldProtocol, firstTestFileRow);
+                def.protocol() instanceof KFoldProtocol, firstTestFileRow,
+                def.testData() != null && options.data() == null ? def.testData() : null);
         ProtocolRun trained = def.protocol().run(units, split, fit, progress);
         Run run = trained.run();
         Report.CrossValidation cv = trained.cv() == null ? null : trained.cv().summary();
@@ -278,7 +279,7 @@ public final class Trainer {
                 retrained, evaluatedOn, test, baseline, testTargets, testOutputs, diagnosis, warnings, duplicates,
                 trainRows, validationRows, seconds).withDecision(decision), references.list(), references.skipped(),
                 weightedLayers(run.model().network()) <= 1).withTransfer(run.transfer()).withCompared(compared)
-                .withKnowledge(ensembleProvenance(def, run), distillationProvenance(def));
+                .withKnowledge(ensembleProvenance(def, run, fit.seed()), distillationProvenance(def));
         ModelMetadata meta = metadata(def, prepared, run, trainRows, validationRows, test.metrics(),
                 baseline.metrics(), test.confusion(), seconds, drift, report.training(),
                 cv == null ? null : cv.folds(), threshold);
@@ -286,7 +287,7 @@ public final class Trainer {
         return new TrainingResult(model, test, baseline, report);
     }
 
-    private static ModelMetadata.EnsembleProvenance ensembleProvenance(ModelDefinition def, Run run) {
+    private static ModelMetadata.EnsembleProvenance ensembleProvenance(ModelDefinition def, Run run, long seed) {
         if (def.ensemble() == null) {
             return null;
         }
@@ -294,7 +295,7 @@ public final class Trainer {
         List<Long> seeds = new ArrayList<>();
         if (def.ensemble().members() == io.kiln.dsl.Members.SEEDS) {
             for (int i = 0; i < count; i++) {
-                seeds.add(def.fit().seed() + i);
+                seeds.add(seed + i);
             }
         }
         return new ModelMetadata.EnsembleProvenance(def.ensemble().members().name(), count, seeds);
@@ -389,7 +390,8 @@ public final class Trainer {
                 p.data().size(), trainRows, validationRows, p.split().test().length, def.protocol(), p.fit(),
                 Versions.kiln(), Versions.dl4j(), System.getProperty("java.version"),
                 Nd4j.getBackend().getClass().getSimpleName(), Instant.now().toString(), seconds, testFile(def, p),
-                run.transfer(), run.wordVectors(), ensembleProvenance(def, run), distillationProvenance(def));
+                run.transfer(), run.wordVectors(), ensembleProvenance(def, run, p.fit().seed()),
+                distillationProvenance(def));
         ModelMetadata d = run.model().metadata();
         return new ModelMetadata(d.format(), d.name(), d.task(), d.specClass(), d.spec(), d.features(), d.label(),
                 d.targetCenter(), d.targetScale(), d.numInputs(), provenance, d.baselineOutput(), test, baseline,

@@ -44,7 +44,7 @@ class DistillationTest {
     void theTeacherTrainsOnTheStudentsTrainingRowsAlone() {
         ModelDefinition def = student().distillation(Distillation.of(teacher(), 2, 0.5, true)).build();
         Trainer.Prepared p = Trainer.prepare(def, quiet());
-        Units units = Teachers.units(def, p.data(), p.source(), null, p.split(), false, p.data().size());
+        Units units = Teachers.units(def, p.data(), p.source(), null, p.split(), false, p.data().size(), null);
         int[] train = p.split().train();
         Run run = units.fit(train, new int[0], def.fit(), 3, EpochProgress.NONE);
         // the teacher's scaling was fitted on the training rows: their mean, not all rows'
@@ -55,6 +55,26 @@ class DistillationTest {
         assertThat(run.companions().hardOnly()).isNotNull();
         assertThat(run.companions().members()).isEmpty();
         assertThat(run.history()).hasSize(3); // the student's own epochs; the teacher trained its 30
+    }
+
+    @Test
+    void aTeacherThatStopsEarlyWatchesRowsOfItsOwnDrawnFromTheTrainingRows() {
+        ModelDefinition watching = iris(new Adam(0.01)).fit(new FitSettings(30, 16, 5))
+                .protocol(new HoldoutProtocol(0.2, 0.3, true, true, false))
+                .earlyStopping(new EarlyStopping(io.kiln.dsl.Metric.LOSS, 5, 0, true)).build();
+        ModelDefinition def = student().protocol(new HoldoutProtocol(0.2, 0.3, true, true, false))
+                .distillation(Distillation.of(watching, 2, 0.5, false)).build();
+        Trainer.Prepared p = Trainer.prepare(def, quiet());
+        Units units = Teachers.units(def, p.data(), p.source(), null, p.split(), false, p.data().size(), null);
+        int[] train = p.split().train();
+        Run run = units.fit(train, p.split().validation(), def.fit(), 2, EpochProgress.NONE);
+        // it trained on nine tenths of the student's training rows and watched the other tenth, never the
+        // student's validation rows
+        int[] own = io.kiln.runtime.internal.train.CrossValidation.monitored(watching, p.data(),
+                new io.kiln.runtime.internal.data.Splits.Fold(train, new int[0]), 5, 0).train();
+        assertThat(own.length).isLessThan(train.length);
+        FeatureTransform first = run.companions().teacher().model().metadata().features().get(0);
+        assertThat(first.center()).isWithin(1e-9).of(TrainingFixtures.mean(TrainingFixtures.irisColumn(0), own));
     }
 
     @Test
@@ -149,7 +169,7 @@ class DistillationTest {
     void anEnsembleOfSeedsIsCrossValidatedAsAWhole() {
         ModelDefinition def = student().protocol(new KFoldProtocol(3, 1, true, true, 0))
                 .ensemble(new Ensemble(Members.SEEDS, 2)).build();
-        TrainingResult r = Trainer.train(def, quiet());
+        TrainingResult r = Trainer.train(def, quiet().seed(9));
         List<Report.Compared> compared = r.report().compared();
         assertThat(compared.stream().map(Report.Compared::role).toList())
                 .containsExactly("ensemble", "member 1", "member 2").inOrder();
@@ -162,8 +182,45 @@ class DistillationTest {
         assertThat(compared.get(0).metrics()).isEqualTo(r.report().crossValidation().mean());
         assertThat(compared.get(0).parameters()).isEqualTo(2 * (4 * 16 + 16 + 16 * 3 + 3));
         assertThat(r.model().metadata().provenance().ensemble())
-                .isEqualTo(new ModelMetadata.EnsembleProvenance("SEEDS", 2, List.of(5L, 6L)));
+                .isEqualTo(new ModelMetadata.EnsembleProvenance("SEEDS", 2, List.of(9L, 10L))); // --seed 9
         assertThat(r.model().network()).isInstanceOf(Network.Graph.class);
+    }
+
+    @Test
+    void aDistilledEnsembleOfFoldModelsComparesItsTeachersFoldByFold() {
+        ModelDefinition def = student().protocol(new KFoldProtocol(3, 1, true, true, 0.3))
+                .ensemble(new Ensemble(Members.FOLDS, 0)).distillation(Distillation.of(teacher(), 2, 0.5, true))
+                .build();
+        TrainingResult r = Trainer.train(def, quiet());
+        List<String> onTest = r.report().compared().stream().filter(c -> c.evaluatedOn().equals("test"))
+                .map(Report.Compared::role).toList();
+        List<String> onFolds = r.report().compared().stream().filter(c -> c.evaluatedOn().equals("cross-validation"))
+                .map(Report.Compared::role).toList();
+        // each fold model learnt from its own teacher: no single teacher stands beside the average on the test rows
+        assertThat(onTest).containsExactly("ensemble", "member 1", "member 2", "member 3").inOrder();
+        assertThat(onFolds).containsExactly("teacher", "student", "hard-only student").inOrder();
+    }
+
+    @Test
+    void aTeacherFileTrainedOnTheStudentsTestFileIsRefused() throws Exception {
+        List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(getClass()
+                .getResource("iris.csv").toURI()));
+        List<String> head = new java.util.ArrayList<>(List.of(lines.get(0)));
+        List<String> tail = new java.util.ArrayList<>(List.of(lines.get(0)));
+        for (int i = 1; i < lines.size(); i++) {
+            (i % 4 == 0 ? tail : head).add(lines.get(i));
+        }
+        Path data = TrainingFixtures.write(dir.resolve("data.csv"), head);
+        Path test = TrainingFixtures.write(dir.resolve("test.csv"), tail);
+        Path file = dir.resolve("teacher.kiln");
+        Trainer.train(iris(new Adam(0.01), CsvSource.file(test), io.kiln.dsl.Scaling.STANDARDIZE)
+                .fit(new FitSettings(5, 16, 5)).build(), quiet()).model().save(file);
+        ModelDefinition def = iris(new Adam(0.01), CsvSource.file(data), io.kiln.dsl.Scaling.STANDARDIZE)
+                .testData(CsvSource.file(test)).protocol(new HoldoutProtocol(0.2, 0, true, true, false))
+                .distillation(Distillation.file(file.toString(), 2, 0.5, false)).build();
+        assertThat(assertThrows(IllegalArgumentException.class, () -> Trainer.train(def, quiet())))
+                .hasMessageThat().contains("[kiln.distill-teacher-saw] The teacher " + file + " was trained on "
+                        + test);
     }
 
     @Test

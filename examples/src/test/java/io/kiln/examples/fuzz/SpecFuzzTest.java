@@ -107,6 +107,9 @@ class SpecFuzzTest {
         long started = System.nanoTime();
         long compileMillis;
         long trainMillis;
+        /** The try that took longest to train, and how long. */
+        long slowest = -1;
+        long slowestMillis;
         final Map<Verdict, Integer> verdicts = new EnumMap<>(Verdict.class);
 
         final Map<Verdict, Integer> transfers = new EnumMap<>(Verdict.class);
@@ -122,6 +125,10 @@ class SpecFuzzTest {
             generated++;
             compileMillis += outcome.compileMillis();
             trainMillis += outcome.trainMillis();
+            if (outcome.trainMillis() > slowestMillis) {
+                slowest = spec.index();
+                slowestMillis = outcome.trainMillis();
+            }
             verdicts.merge(outcome.verdict(), 1, Integer::sum);
             if ("Source".equals(spec.transferSource())) {
                 transfers.merge(outcome.verdict(), 1, Integer::sum);
@@ -174,7 +181,7 @@ class SpecFuzzTest {
             List<String> never = SpecGenerator.ANNOTATIONS.stream().filter(a -> !drawn.containsKey(a)).toList();
             return String.format(Locale.ROOT, """
                     Kiln spec fuzzer: seed %d, tries %d from %d, %d s \
-                    (compiling %d ms a spec, training %d ms an accepted one)
+                    (compiling %d ms a spec, training %d ms an accepted one; the slowest, try %d, %d ms)
                     generated %d: accepted %d (%.0f%%; trained, saved, loaded and predicted %d, \
                     diverged %d, split too small for the table %d), rejected %d
                     failures %d: crashes %d, [kiln.internal] errors %d, generated despite errors %d, non-compiling %d, \
@@ -186,7 +193,7 @@ class SpecFuzzTest {
                     rejected by: %s
                     distinct failures: %d
                     %s""", SEED, TRIES, FIRST, seconds, compileMillis / Math.max(1, generated),
-                    trainMillis / Math.max(1, accepted), generated, accepted, 100.0 * accepted / Math.max(1, generated),
+                    trainMillis / Math.max(1, accepted), slowest, slowestMillis, generated, accepted, 100.0 * accepted / Math.max(1, generated),
                     count(Verdict.ACCEPTED), count(Verdict.DIVERGED), count(Verdict.TOO_LITTLE_DATA),
                     count(Verdict.REJECTED), failures(),
                     count(Verdict.CRASH), count(Verdict.INTERNAL_ERROR), count(Verdict.GENERATED_DESPITE_ERRORS),

@@ -981,7 +981,7 @@ public final class SpecGenerator {
                 e.set("members", new Raw("Members.FOLDS"));
                 e.setIf(p(EDGE), "seeds", 3);
             } else {
-                e.setIf(p(0.7), "seeds", n(2, 1));
+                e.set("seeds", n(2, 1)); // two networks: each costs a training wherever the protocol trains
             }
             add(e);
         }

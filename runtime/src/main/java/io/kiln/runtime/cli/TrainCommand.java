@@ -4,6 +4,7 @@ import static io.kiln.runtime.cli.KilnCli.abbreviate;
 import static io.kiln.runtime.cli.KilnCli.defaultModelFile;
 
 import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.ModelMetadata;
 import io.kiln.runtime.TrainOptions;
 import io.kiln.runtime.Trainer;
 import io.kiln.runtime.TrainingResult;
@@ -115,6 +116,17 @@ final class TrainCommand implements Callable<Integer> {
             io.kiln.runtime.Transfer t = definition.transfer();
             out.printf(Locale.ROOT, "transfer %s, %s%n", t.describeSource(definition.transferSourceFile()),
                     t.describe());
+        }
+        if (definition.ensemble() != null) {
+            out.printf(Locale.ROOT, "ensemble %s%n", definition.ensemble().describe(
+                    definition.protocol() instanceof io.kiln.runtime.KFoldProtocol k ? k.k() * k.repeats() : 0));
+        }
+        if (definition.distillation() != null) {
+            io.kiln.runtime.Distillation d = definition.distillation();
+            out.printf(Locale.ROOT, "distil   from %s, T = %s, alpha = %s%s%n", d.teacher() != null ? "'"
+                    + d.teacher().name() + "' (a spec, trained first on the rows the student trains on)"
+                    : d.file().toString(), ModelMetadata.number(d.temperature()), ModelMetadata.number(d.alpha()),
+                    d.compare() ? "; the same student on the labels alone beside it" : "");
         }
         TrainingResult result = Trainer.train(definition, prepared, options);
         out.println();

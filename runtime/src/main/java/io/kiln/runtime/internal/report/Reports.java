@@ -257,8 +257,9 @@ public final class Reports {
             return "the ensemble and each of its members " + on;
         }
         ModelMetadata.DistillationProvenance d = r.distillation();
-        return "distillation" + (d == null ? "" : " " + d.describe()) + ": teacher, student and the student trained "
-                + "on the labels alone, " + on;
+        boolean hard = r.compared().stream().anyMatch(c -> c.role().equals("hard-only student"));
+        return "distillation" + (d == null ? "" : " " + d.describe()) + ": teacher" + (hard
+                ? ", student and the student trained on the labels alone, " : " and student, ") + on;
     }
 
     /**

@@ -25,6 +25,8 @@ public final class Comparison {
     static final String DISTILLATION = "distillation";
     /** Single-row predictions timed per model (after as many to warm up). */
     static final int LATENCY_CALLS = 500;
+    /** The time each of warming up and timing may take, at most (after 5 timed calls). */
+    static final long LATENCY_BUDGET_NANOS = 300_000_000L;
 
     private final Map<String, String> groups = new LinkedHashMap<>();
     private final Map<String, List<Map<String, Double>>> scores = new LinkedHashMap<>();
@@ -116,16 +118,22 @@ public final class Comparison {
         }
         List<Object[]> row = new ArrayList<>();
         row.add(view.features().get(probe));
-        double[] times = new double[LATENCY_CALLS];
-        for (int i = 0; i < LATENCY_CALLS; i++) {
+        // warmed up, then timed: up to LATENCY_CALLS calls each, within LATENCY_BUDGET_NANOS (a slow model is
+        // timed on fewer calls)
+        long warm = System.nanoTime();
+        for (int i = 0; i < LATENCY_CALLS && System.nanoTime() - warm < LATENCY_BUDGET_NANOS; i++) {
             model.predict(row);
         }
-        for (int i = 0; i < LATENCY_CALLS; i++) {
+        double[] times = new double[LATENCY_CALLS];
+        int n = 0;
+        long start = System.nanoTime();
+        while (n < LATENCY_CALLS && (n < 5 || System.nanoTime() - start < LATENCY_BUDGET_NANOS)) {
             long t0 = System.nanoTime();
             model.predict(row);
-            times[i] = (System.nanoTime() - t0) / 1e6;
+            times[n++] = (System.nanoTime() - t0) / 1e6;
         }
-        Arrays.sort(times);
-        return new Size(parameters, bytes, times[LATENCY_CALLS / 2]);
+        double[] measured = Arrays.copyOf(times, n);
+        Arrays.sort(measured);
+        return new Size(parameters, bytes, measured[n / 2]);
     }
 }

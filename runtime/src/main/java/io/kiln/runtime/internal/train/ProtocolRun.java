@@ -42,7 +42,10 @@ public record ProtocolRun(Run run, Run reported, int finalEpochs, boolean retrai
         progress.line(String.format(Locale.ROOT, "retraining: %d epochs on %d training + validation rows",
                 epochs, all.length));
         Run first = run;
-        run = units.fit(all, new int[0], fit, epochs, progress);
+        // a hard-only student beside a distilled one is retrained for its own best epoch
+        Run hardFirst = first.companions() == null ? null : first.companions().hardOnly();
+        int hardEpochs = hardFirst != null && def.earlyStopping() != null ? Math.max(1, hardFirst.bestEpoch()) : epochs;
+        run = units.fit(all, new int[0], fit, epochs, hardEpochs, progress, null);
         finalEpochs = run.history().size();
         // keep the monitored curve of the first run: the retrain has no validation data
         run = run.withValidationHistory(first);

@@ -6,6 +6,7 @@ import io.kiln.runtime.KilnModel;
 import io.kiln.runtime.internal.preprocess.FeatureTransform;
 import io.kiln.runtime.internal.preprocess.Preprocessor;
 import java.util.List;
+import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -72,22 +73,33 @@ public record Soft(double[][] outputs, KilnModel teacher, double temperature, do
     }
 
     /**
-     * Fails unless the teacher encodes inputs exactly as the student does: with augmentation on, it
-     * is run on the student's augmented batches.
+     * How the student's encoded images become the teacher's (with augmentation on, the teacher scores each
+     * augmented batch): each pixel's scaling undone and the teacher's applied. Fails unless both read the
+     * same pixels, in the same order.
      */
-    void requireSameEncoding(Preprocessor student) {
+    Function<INDArray, INDArray> toTeacher(Preprocessor student) {
         List<FeatureTransform> mine = student.transforms();
         List<FeatureTransform> theirs = teacher.preprocessor().transforms();
-        boolean same = mine.size() == theirs.size();
+        boolean same = mine.size() == theirs.size() && student.width() == teacher.preprocessor().width();
         for (int f = 0; same && f < mine.size(); f++) {
-            same = mine.get(f).width() == theirs.get(f).width() && mine.get(f).center() == theirs.get(f).center()
-                    && mine.get(f).scale() == theirs.get(f).scale();
+            same = mine.get(f).width() == 1 && theirs.get(f).width() == 1
+                    && mine.get(f).column().equals(theirs.get(f).column());
         }
         if (!same) {
             throw new IllegalArgumentException("[kiln.distill-augment-encoding] With augmentation on, the teacher "
-                    + "scores each augmented image as the student sees it, so both must encode images alike; the "
-                    + "teacher '" + teacher.metadata().name() + "' scales its inputs otherwise. Declare the same "
-                    + "scaling in both specs.");
+                    + "scores each augmented image as the student sees it, so both must read the same pixels in the "
+                    + "same order; the teacher '" + teacher.metadata().name() + "' reads others. Choose a teacher of "
+                    + "the same image input.");
         }
+        // x_t = (x_s · scale_s + center_s − center_t) / scale_t
+        float[] a = new float[mine.size()];
+        float[] b = new float[mine.size()];
+        for (int f = 0; f < a.length; f++) {
+            a[f] = (float) (mine.get(f).scale() / theirs.get(f).scale());
+            b[f] = (float) ((mine.get(f).center() - theirs.get(f).center()) / theirs.get(f).scale());
+        }
+        INDArray scale = Nd4j.createFromArray(a).reshape(1, a.length);
+        INDArray shift = Nd4j.createFromArray(b).reshape(1, b.length);
+        return x -> x.mulRowVector(scale).addiRowVector(shift);
     }
 }

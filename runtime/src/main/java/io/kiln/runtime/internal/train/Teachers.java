@@ -38,9 +38,10 @@ public final class Teachers {
      * @param source where they were read from (a teacher's groups of columns are resolved against its header)
      * @param split the student's split: a file teacher must not have trained on the rows it is scored on
      * @param testFileRows the first row of an official test file among {@code data}'s rows (its size without one)
+     * @param testFile that official test file, or null
      */
     public static Units units(ModelDefinition def, LabeledData data, CsvSource source, EpochListener listener,
-            Splits.Holdout split, boolean crossValidated, int testFileRows) {
+            Splits.Holdout split, boolean crossValidated, int testFileRows, CsvSource testFile) {
         Distillation d = def.distillation();
         if (d == null) {
             return Units.of(def, data, listener);
@@ -51,7 +52,7 @@ public final class Teachers {
             List<FeatureKind> kinds = teacher.features().stream().map(FeatureSchema::kind).toList();
             LabeledData view = data.project(positions(def, columns, kinds, teacher.name()));
             return Units.distilled(def, data, listener, units(teacher, view, source, listener, split, crossValidated,
-                    testFileRows));
+                    testFileRows, testFile));
         }
         KilnModel model = load(d.file());
         ModelMetadata meta = model.metadata();
@@ -60,6 +61,7 @@ public final class Teachers {
         List<FeatureKind> kinds = meta.features().stream().map(FeatureTransform::kind).toList();
         LabeledData view = data.project(positions(def, columns, kinds, d.file().toString()));
         checkUnseen(def, meta, data, source, split, crossValidated, testFileRows, d.file());
+        checkNotOnTestFile(def, meta, testFile, d.file());
         return Units.distilled(def, data, listener, new Companions.Teacher(model, view, d.file().toString()));
     }
 
@@ -148,6 +150,24 @@ public final class Teachers {
                     + "on were among its training rows (e.g. line %d), so the student's scores would be inflated. "
                     + "Use a teacher spec (trained inside this protocol), or a teacher trained on other data.",
                     file, seen.size(), scored.length, def.name(), data.lines()[seen.get(0)]));
+        }
+    }
+
+    /** A teacher file trained on the official test file would have seen every row the student is tested on. */
+    private static void checkNotOnTestFile(ModelDefinition def, ModelMetadata teacher, CsvSource testFile, Path file) {
+        ModelMetadata.Provenance p = teacher.provenance();
+        if (testFile == null || p == null || p.dataSha256() == null) {
+            return;
+        }
+        try {
+            if (p.dataSha256().equals(def.readData(testFile, true).sha256())) {
+                throw new IllegalArgumentException("[kiln.distill-teacher-saw] The teacher " + file + " was trained on "
+                        + testFile.name() + " (the same SHA-256), the test set '" + def.name() + "' is scored on, "
+                        + "so the student's scores would be inflated. Use a teacher spec (trained inside this "
+                        + "protocol), or a teacher trained on other data.");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

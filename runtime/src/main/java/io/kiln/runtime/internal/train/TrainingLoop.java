@@ -184,9 +184,8 @@ public final class TrainingLoop {
         EpochCallback[] each = callbacks.toArray(new EpochCallback[0]);
 
         ILossFunction distill = soft == null ? null : soft.loss(lossFunction, task);
-        if (soft != null && augmentIsOn(def)) {
-            soft.requireSameEncoding(pre);
-        }
+        java.util.function.Function<INDArray, INDArray> toTeacher = soft != null && augmentIsOn(def)
+                ? soft.toTeacher(pre) : null;
         Random shuffle = new Random(fit.seed());
         ImageAugmentation augment = def.augmentation() != null && def.augmentation().isActive()
                 ? def.augmentation() : null;
@@ -225,7 +224,7 @@ public final class TrainingLoop {
                         long k = yb.columns() / 2;
                         yb = Nd4j.hstack(yb.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
                                 org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k)),
-                                soft.targets(soft.teacher().output(xb), task, center, scale));
+                                soft.targets(soft.teacher().output(toTeacher.apply(xb)), task, center, scale));
                     }
                 }
                 net.fit(new DataSet(xb, yb,

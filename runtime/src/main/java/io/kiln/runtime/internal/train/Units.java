@@ -8,6 +8,7 @@ import io.kiln.runtime.KilnModel;
 import io.kiln.runtime.ModelDefinition;
 import io.kiln.runtime.Report;
 import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.data.Splits;
 import io.kiln.runtime.internal.ensemble.Ensembles;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,13 +80,22 @@ public final class Units {
      */
     public Run fit(int[] train, int[] validation, FitSettings fit, int epochs, EpochProgress progress,
             int[] preprocessOn) {
+        return fit(train, validation, fit, epochs, epochs, progress, preprocessOn);
+    }
+
+    /**
+     * {@link #fit(int[], int[], FitSettings, int, EpochProgress, int[])} with the hard-only student
+     * trained for {@code hardEpochs} (a retrain: its own monitored run's best epoch).
+     */
+    public Run fit(int[] train, int[] validation, FitSettings fit, int epochs, int hardEpochs, EpochProgress progress,
+            int[] preprocessOn) {
         Distillation distillation = def.distillation();
         if (distillation == null) {
             return members(def, train, validation, fit, epochs, progress, null, preprocessOn);
         }
         Companions.Teacher taught = fileTeacher;
         if (teacher != null) {
-            Run run = teacher.whole(train, validation, progress.withPrefix("teacher "));
+            Run run = teacher.whole(train, progress.withPrefix("teacher "));
             taught = new Companions.Teacher(run.model(), teacher.data, teacher.def.name());
             progress.line(String.format(Locale.ROOT, "teacher '%s' trained on %d rows", teacher.def.name(),
                     train.length));
@@ -94,7 +104,7 @@ public final class Units {
         Run student = members(def, train, validation, fit, epochs, progress.withPrefix("student "), soft, preprocessOn);
         Run hard = null;
         if (distillation.compare()) {
-            hard = members(def.withoutDistillation(), train, validation, fit, epochs,
+            hard = members(def.withoutDistillation(), train, validation, fit, hardEpochs,
                     progress.withPrefix("hard-only "), null, preprocessOn);
         }
         Companions c = student.companions() == null ? Companions.NONE : student.companions();
@@ -106,14 +116,17 @@ public final class Units {
      * inside its student's protocol): for an ensemble of fold models, its k-fold cross-validation of
      * {@code train} and the folds' average.
      */
-    Run whole(int[] train, int[] validation, EpochProgress progress) {
+    Run whole(int[] train, EpochProgress progress) {
         FitSettings own = def.fit();
         if (def.ensemble() != null && def.ensemble().members() == Members.FOLDS) {
             CrossValidation cv = CrossValidation.run(this, train, (io.kiln.runtime.KFoldProtocol) def.protocol(), own,
                     progress, train);
             return combine(cv.runs());
         }
-        return fit(train, validation, own, own.epochs(), progress);
+        // the rows it watches (early stopping, reduce-on-plateau) are its own, drawn from the training rows: it
+        // never watches the rows its student is validated or scored on
+        Splits.Fold watched = CrossValidation.monitored(def, data, new Splits.Fold(train, new int[0]), own.seed(), 0);
+        return fit(watched.train(), watched.validation(), own, own.epochs(), progress);
     }
 
     /** One network, or the seeds' networks averaged. */
@@ -144,7 +157,15 @@ public final class Units {
                 first.model().metadata());
         List<List<Report.Epoch>> histories = runs.stream().map(Run::history).toList();
         int best = (int) Math.round(runs.stream().mapToInt(Run::bestEpoch).average().orElse(0));
-        Companions c = first.companions() == null ? Companions.NONE : first.companions();
+        Companions firsts = first.companions() == null ? Companions.NONE : first.companions();
+        // fold models distilled each from their own teacher: their hard-only twins average as they do; the
+        // teachers (each with the preprocessing of its fold) are compared fold by fold only
+        Run hard = firsts.hardOnly() == null || runs.stream().anyMatch(r -> r.companions() == null
+                || r.companions().hardOnly() == null) ? null
+                : runs.size() == 1 ? firsts.hardOnly() : combine(runs.stream().map(r -> r.companions().hardOnly()).toList());
+        Companions.Teacher teacher = firsts.teacher() != null && runs.stream().allMatch(r -> r.companions() != null
+                && r.companions().teacher() == firsts.teacher()) ? firsts.teacher() : null;
+        Companions c = new Companions(firsts.members(), teacher, teacher == null ? null : hard);
         return new Run(averaged, CrossValidation.meanHistory(histories), best,
                 runs.stream().anyMatch(Run::stoppedEarly), runs.stream().anyMatch(Run::restoredBest), first.monitor(),
                 first.learningRate(), runs.stream().mapToDouble(Run::firstLoss).average().orElse(Double.NaN),
