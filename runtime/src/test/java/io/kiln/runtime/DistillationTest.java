@@ -101,6 +101,10 @@ class DistillationTest {
         assertThat(((BaseOutputLayer) back.network().outputLayer()).getLossFn()).isInstanceOf(LossMCXENT.class);
         assertThat(back.metadata().provenance().distillation().temperature()).isEqualTo(2.0);
         assertThat(io.kiln.runtime.internal.report.Reports.compared(r.report())).contains("hard-only student");
+        String html = io.kiln.runtime.internal.report.HtmlReport.render(r.report());
+        assertThat(html).contains("<h2>Compared models</h2>");
+        assertThat(html).contains("<td>hard-only student</td>");
+        assertThat(html).contains("<dt>distilled</dt>");
     }
 
     @Test
