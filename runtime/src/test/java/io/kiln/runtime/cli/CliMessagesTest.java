@@ -6,6 +6,7 @@ import io.kiln.dsl.Missing;
 import io.kiln.dsl.Scaling;
 import io.kiln.dsl.Task;
 import io.kiln.runtime.CsvSource;
+import io.kiln.runtime.Distillation;
 import io.kiln.runtime.FeatureSchema;
 import io.kiln.runtime.FitSettings;
 import io.kiln.runtime.HoldoutProtocol;
@@ -65,6 +66,33 @@ class CliMessagesTest {
                 .fit(new FitSettings(1, 16, 3)).outputActivationIsIdentity(false)
                 .network((n, seed) -> TrainingFixtures.mlp(n, seed, new Adam(0.01), 4, 1, Activation.SIGMOID,
                         LossFunctions.LossFunction.XENT));
+    }
+
+    @Test
+    void teacherNamesTheTeacherFileOfADistilledSpecOnly() throws Exception {
+        // a binary teacher trained on other rows of the same columns
+        List<String> other = new ArrayList<>(List.of("x,y,z,label"));
+        for (int i = 200; i < 240; i++) {
+            other.add(i + "," + (i * 7 % 11) + "," + (i % 5) + "," + (i % 2 == 0));
+        }
+        CsvSource otherData = CsvSource.file(write("other.csv", other));
+        Path teacher = dir.resolve("teacher.kiln");
+        ModelDefinition plain = withTestFile(Missing.MEAN).build();
+        assertThat(run(plain.withData(otherData, null).withProtocol(new HoldoutProtocol(0.2, 0.2, false, false)),
+                "train", "-q", "--model", teacher.toString()).code())
+                .isEqualTo(0);
+        Run refused = run(plain, "train", "-q", "--teacher", teacher.toString());
+        assertThat(refused.code()).isNotEqualTo(0);
+        assertThat(refused.err()).contains("Model 'msgs' declares no @Distillation, so --teacher has nothing to name. "
+                + "Remove --teacher.");
+        ModelDefinition student = plain.withDistillation(Distillation.file("models/none.kiln", 2, 0.5, true));
+        Run r = run(student, "train", "-q", "--model", dir.resolve("s.kiln").toString(), "--teacher",
+                teacher.toString());
+        assertThat(r.code()).isEqualTo(0);
+        assertThat(r.out()).contains("distil   from " + teacher + ", T = 2, alpha = 0.5; the same student on the "
+                + "labels alone beside it");
+        assertThat(r.out()).containsMatch("teacher +[0-9.]+ +21 "); // 3·4 + 4 + 4 + 1 weights
+        assertThat(r.out()).containsMatch("hard-only student +[0-9.]+ +21 ");
     }
 
     @Test
