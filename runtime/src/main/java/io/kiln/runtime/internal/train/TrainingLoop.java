@@ -123,8 +123,8 @@ public final class TrainingLoop {
         double[][] metricTargets = Rows.rows(data.targets(), metricRows);
         INDArray yMetric = soft == null ? null : targets(data, metricRows, center, scale);
 
-        Network net = transfer != null ? transfer.network(pre.width(), fit.seed(), 0)
-                : def.newNetwork(pre.width(), fit.seed());
+        Network net = transfer != null ? transfer.network(pre.width(), fit.weightSeed(), 0)
+                : def.newNetwork(pre.width(), fit.weightSeed());
         // pretrained word vectors: the vocabulary's tokens found in the file start with their vectors
         ModelMetadata.WordVectorsProvenance vectors = null;
         if (def.wordVectors() != null) {
