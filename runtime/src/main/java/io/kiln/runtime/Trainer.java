@@ -284,6 +284,17 @@ public final class Trainer {
                 baseline.metrics(), test.confusion(), seconds, drift, report.training(),
                 cv == null ? null : cv.folds(), threshold);
         KilnModel model = new KilnModel(run.model().network(), meta);
+        if (report.compared() != null) { // the deployed model's file as it will be saved, with its final metadata
+            long bytes;
+            try {
+                bytes = model.fileBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            report = report.withCompared(report.compared().stream().map(c -> c.role().equals("ensemble")
+                    || c.role().equals("student") ? new Report.Compared(c.group(), c.role(), c.evaluatedOn(),
+                            c.metrics(), c.std(), c.scorings(), c.parameters(), bytes, c.latencyMillis()) : c).toList());
+        }
         return new TrainingResult(model, test, baseline, report);
     }
 

@@ -97,6 +97,7 @@ class DistillationTest {
         // the saved student trains and scores by its plain loss; its file loads as any model
         Path file = dir.resolve("student.kiln");
         r.model().save(file);
+        assertThat(compared.get(1).fileBytes()).isEqualTo(Files.size(file)); // the deployed model: the saved file
         KilnModel back = KilnModel.load(file);
         assertThat(((BaseOutputLayer) back.network().outputLayer()).getLossFn()).isInstanceOf(LossMCXENT.class);
         assertThat(back.metadata().provenance().distillation().temperature()).isEqualTo(2.0);

@@ -148,7 +148,8 @@ public final class Teachers {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "[kiln.distill-teacher-saw] The "
                     + "teacher %s was trained on this data (the same SHA-256), and %d of the %d rows '%s' is scored "
                     + "on were among its training rows (e.g. line %d), so the student's scores would be inflated. "
-                    + "Use a teacher spec (trained inside this protocol), or a teacher trained on other data.",
+                    + "Use a teacher spec (trained inside this protocol), a teacher split as this spec splits (the "
+                    + "same protocol and seed), or a teacher trained on other data.",
                     file, seen.size(), scored.length, def.name(), data.lines()[seen.get(0)]));
         }
     }
