@@ -228,6 +228,35 @@ class DistillationTest {
                         + test);
     }
 
+    /** Iris petal width from the other three measurements: a regression of {@code hidden} ReLU units. */
+    static ModelDefinition.Builder petalWidth(int hidden) {
+        ModelDefinition.Builder b = ModelDefinition.builder("petal-width", io.kiln.dsl.Task.SCALAR_REGRESSION)
+                .data(CsvSource.resource(TrainingFixtures.class, "iris.csv"));
+        for (String c : TrainingFixtures.IRIS_FEATURES.subList(0, 3)) {
+            b.feature(FeatureSchema.numeric(c, c, io.kiln.dsl.Scaling.STANDARDIZE, io.kiln.dsl.Missing.MEAN, ""));
+        }
+        return b.label(new LabelSchema("width", LabelCoding.VALUES, List.of("petal_width_cm"), List.of()))
+                .fit(new FitSettings(60, 16, 5)).protocol(new HoldoutProtocol(0, 0.3, false, true, false))
+                .network((n, seed) -> TrainingFixtures.mlp(n, seed, new Adam(0.01), hidden, 1,
+                        org.nd4j.linalg.activations.Activation.IDENTITY,
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE));
+    }
+
+    @Test
+    void aRegressionStudentLearnsFromItsTeachersValues() {
+        ModelDefinition def = petalWidth(4).distillation(Distillation.of(petalWidth(32).build(), 1, 0.5, true)).build();
+        TrainingResult r = Trainer.train(def, quiet());
+        List<Report.Compared> compared = r.report().compared();
+        assertThat(compared.stream().map(Report.Compared::role).toList())
+                .containsExactly("teacher", "student", "hard-only student").inOrder();
+        for (Report.Compared c : compared) {
+            assertThat(c.metrics().get("r2")).isAtLeast(0.85); // the mean predictor scores 0
+        }
+        assertThat(r.baselineMetrics().get("r2")).isLessThan(0.05);
+        assertThat(((BaseOutputLayer) r.model().network().outputLayer()).getLossFn())
+                .isInstanceOf(org.nd4j.linalg.lossfunctions.impl.LossMSE.class);
+    }
+
     @Test
     void anEnsembleOfFoldModelsNeedsKFoldWithATestSet() {
         assertThat(assertThrows(IllegalArgumentException.class, () -> student()
