@@ -101,7 +101,9 @@ final class DistillationReader {
             if (!file.isEmpty()) {
                 c.reporter.error(d, FILE, Message.DISTILL_TEACHER_BOTH.format(file));
             }
-            teacher = readTeacher(d, (TypeElement) ((DeclaredType) teacherType).asElement());
+            teacher = c.readNamedSpec(d, TEACHER, (TypeElement) ((DeclaredType) teacherType).asElement(),
+                    Distillation.class, Message.DISTILL_SELF, Message.DISTILL_NOT_SPEC, Message.DISTILL_CYCLE,
+                    Message.DISTILL_TEACHER_ERRORS);
             if (teacher != null) {
                 String name = teacher.type().getSimpleName().toString();
                 if (teacher.task() != task) {
@@ -129,28 +131,6 @@ final class DistillationReader {
     private static String describe(LabelModel label) {
         return "label " + String.join(", ", label.columns().stream().map(col -> "'" + col + "'").toList())
                 + (label.classes().isEmpty() ? "" : " with classes " + label.classes());
-    }
-
-    /** The teacher spec, read silently; null (after reporting why) when it cannot be used. */
-    private SpecModel readTeacher(Annotation d, TypeElement teacher) {
-        if (teacher.equals(c.type)) {
-            c.reporter.error(d, TEACHER, Message.DISTILL_SELF.format(c.type.getSimpleName()));
-            return null;
-        }
-        if (Reporter.find(teacher, io.kiln.dsl.Model.class.getName()) == null) {
-            c.reporter.error(d, TEACHER, Message.DISTILL_NOT_SPEC.format(teacher.getSimpleName()));
-            return null;
-        }
-        String cycle = c.cycleThrough(teacher, Distillation.class, TEACHER);
-        if (cycle != null) {
-            c.reporter.error(d, TEACHER, Message.DISTILL_CYCLE.format(c.type.getSimpleName(), cycle));
-            return null;
-        }
-        SpecModel spec = new SpecReader(c.elements, c.types, Reporter.silent(), c.resources).read(teacher);
-        if (spec == null) {
-            c.reporter.error(d, TEACHER, Message.DISTILL_TEACHER_ERRORS.format(teacher.getSimpleName()));
-        }
-        return spec;
     }
 
     /**

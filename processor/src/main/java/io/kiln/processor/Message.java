@@ -248,7 +248,7 @@ public enum Message {
     TRANSFER_FROM_NOT_SPEC("transfer-from-not-spec",
             "from = %s.class is not a Kiln spec compiled with this one (no @Model is visible on it). Choose a class annotated @Model in this compilation, or use file = its saved model."),
     TRANSFER_FROM_SELF("transfer-from-self",
-            "Spec %s names itself as its transfer source%s. Choose another spec, or a model file."),
+            "Spec %s names itself as its transfer source. Choose another spec, or a model file."),
     TRANSFER_SOURCE_ERRORS("transfer-source-errors",
             "The transfer source %s has errors of its own, so its layers cannot be checked here. Correct the source spec first."),
     TRANSFER_FILE_KIND("transfer-file-kind",

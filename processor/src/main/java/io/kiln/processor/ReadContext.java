@@ -192,4 +192,35 @@ final class ReadContext {
         }
         return String.join(" -> ", path);
     }
+
+    /**
+     * Another spec this one names through {@code attr} of {@code a} (a transfer source, a teacher), read
+     * silently (its own errors are its own compile's); null, after reporting why, when it is this spec,
+     * not a spec, leads back to this spec through {@code a}'s kind of annotation, or has errors.
+     *
+     * @param messages the four errors, each given the names it needs: itself (this spec), not a spec (the
+     *     other's simple name), a cycle (this spec and the way back), with errors (the other's simple name)
+     */
+    SpecModel readNamedSpec(Annotation a, Attr<Class<?>> attr, javax.lang.model.element.TypeElement other,
+            Class<? extends java.lang.annotation.Annotation> kind, Message self, Message notSpec, Message cycle,
+            Message withErrors) {
+        if (other.equals(type)) {
+            reporter.error(a, attr, self.format(type.getSimpleName()));
+            return null;
+        }
+        if (Reporter.find(other, io.kiln.dsl.Model.class.getName()) == null) {
+            reporter.error(a, attr, notSpec.format(other.getSimpleName()));
+            return null;
+        }
+        String back = cycleThrough(other, kind, attr);
+        if (back != null) {
+            reporter.error(a, attr, cycle.format(type.getSimpleName(), back));
+            return null;
+        }
+        SpecModel spec = new SpecReader(elements, types, Reporter.silent(), resources).read(other);
+        if (spec == null) {
+            reporter.error(a, attr, withErrors.format(other.getSimpleName()));
+        }
+        return spec;
+    }
 }

@@ -119,7 +119,8 @@ final class TransferReader {
             TypeElement source = (TypeElement) ((DeclaredType) from).asElement();
             sourceSpec = c.elements.getBinaryName(source).toString(); // as Class.getName() writes it: Outer$Inner
             sourceSimple = source.getSimpleName().toString();
-            SpecModel spec = readSource(t, source);
+            SpecModel spec = c.readNamedSpec(t, FROM, source, Transfer.class, Message.TRANSFER_FROM_SELF,
+                    Message.TRANSFER_FROM_NOT_SPEC, Message.TRANSFER_CYCLE, Message.TRANSFER_SOURCE_ERRORS);
             if (spec != null) {
                 sourceName = spec.modelName();
                 List<String> names = spec.layers().stream().map(LayerModel::name).toList();
@@ -287,28 +288,6 @@ final class TransferReader {
      */
     static List<String> networkNames(List<LayerModel> layers) {
         return layers.stream().filter(l -> !(l instanceof LastTimeStepLayer)).map(LayerModel::name).toList();
-    }
-
-    /** The source spec, read silently; null (after reporting why) when it cannot be used. */
-    private SpecModel readSource(Annotation t, TypeElement source) {
-        if (source.equals(c.type)) {
-            c.reporter.error(t, FROM, Message.TRANSFER_FROM_SELF.format(c.type.getSimpleName(), ""));
-            return null;
-        }
-        if (Reporter.find(source, io.kiln.dsl.Model.class.getName()) == null) {
-            c.reporter.error(t, FROM, Message.TRANSFER_FROM_NOT_SPEC.format(source.getSimpleName()));
-            return null;
-        }
-        String cycle = c.cycleThrough(source, Transfer.class, FROM);
-        if (cycle != null) {
-            c.reporter.error(t, FROM, Message.TRANSFER_CYCLE.format(c.type.getSimpleName(), cycle));
-            return null;
-        }
-        SpecModel spec = new SpecReader(c.elements, c.types, Reporter.silent(), c.resources).read(source);
-        if (spec == null) {
-            c.reporter.error(t, FROM, Message.TRANSFER_SOURCE_ERRORS.format(source.getSimpleName()));
-        }
-        return spec;
     }
 
     /** Layers the reused part's output can feed without knowing its shape: they take any vector (flattened). */

@@ -133,7 +133,7 @@ class TransferValidationTest {
     @Test
     void aSpecCannotReuseItself() {
         assertTargetError(target(List.of("@Transfer(from = Target.class)"), OUT),
-                Message.TRANSFER_FROM_SELF.format("Target", ""), "@Transfer(from = Target.class)");
+                Message.TRANSFER_FROM_SELF.format("Target"), "@Transfer(from = Target.class)");
     }
 
     @Test
