@@ -53,6 +53,11 @@ public record Distillation(ModelDefinition teacher, Path file, double temperatur
         return label.columns() + (label.classes().isEmpty() ? "" : " with classes " + label.classes());
     }
 
+    /** The temperature the loss runs at for {@code task}: T, or 1 for regression (nothing to soften). */
+    public double effectiveTemperature(io.kiln.dsl.Task task) {
+        return task.isClassification() ? temperature : 1;
+    }
+
     /** The teacher in words: its spec's model name, or its file. */
     public String teacherName() {
         return teacher != null ? teacher.name() : file.toString();

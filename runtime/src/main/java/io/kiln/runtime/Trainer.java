@@ -325,8 +325,9 @@ public final class Trainer {
                 throw new UncheckedIOException(e);
             }
         }
+        // regression has no probabilities to soften: its loss runs at T = 1 whatever was left at the default
         return new ModelMetadata.DistillationProvenance(d.teacherName(), d.teacher() == null || d.teacher().specClass()
-                == null ? null : d.teacher().specClass().getName(), sha, d.temperature(), d.alpha());
+                == null ? null : d.teacher().specClass().getName(), sha, d.effectiveTemperature(def.task()), d.alpha());
     }
 
     /** The network's layers with parameters (the output layer alone: a linear model). */

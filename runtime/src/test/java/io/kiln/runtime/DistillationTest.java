@@ -244,7 +244,7 @@ class DistillationTest {
 
     @Test
     void aRegressionStudentLearnsFromItsTeachersValues() {
-        ModelDefinition def = petalWidth(4).distillation(Distillation.of(petalWidth(32).build(), 1, 0.5, true)).build();
+        ModelDefinition def = petalWidth(4).distillation(Distillation.of(petalWidth(32).build(), 4, 0.5, true)).build();
         TrainingResult r = Trainer.train(def, quiet());
         List<Report.Compared> compared = r.report().compared();
         assertThat(compared.stream().map(Report.Compared::role).toList())
@@ -253,6 +253,8 @@ class DistillationTest {
             assertThat(c.metrics().get("r2")).isAtLeast(0.85); // the mean predictor scores 0
         }
         assertThat(r.baselineMetrics().get("r2")).isLessThan(0.05);
+        // nothing to soften: the loss ran at T = 1, and the model file says so (the declared default was 4)
+        assertThat(r.model().metadata().provenance().distillation().temperature()).isEqualTo(1.0);
         assertThat(((BaseOutputLayer) r.model().network().outputLayer()).getLossFn())
                 .isInstanceOf(org.nd4j.linalg.lossfunctions.impl.LossMSE.class);
     }

@@ -125,7 +125,8 @@ final class TrainCommand implements Callable<Integer> {
             io.kiln.runtime.Distillation d = definition.distillation();
             out.printf(Locale.ROOT, "distil   from %s, T = %s, alpha = %s%s%n", d.teacher() != null ? "'"
                     + d.teacher().name() + "' (a spec, trained first on the rows the student trains on)"
-                    : d.file().toString(), ModelMetadata.number(d.temperature()), ModelMetadata.number(d.alpha()),
+                    : d.file().toString(), ModelMetadata.number(d.effectiveTemperature(definition.task())),
+                    ModelMetadata.number(d.alpha()),
                     d.compare() ? "; the same student on the labels alone beside it" : "");
         }
         TrainingResult result = Trainer.train(definition, prepared, options);

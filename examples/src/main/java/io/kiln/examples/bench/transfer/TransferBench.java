@@ -136,19 +136,11 @@ public final class TransferBench {
     }
 
     static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
+        return java.util.Arrays.stream(v).average().orElse(Double.NaN);
     }
 
+    /** The sample standard deviation (0 for fewer than two values). */
     static double std(double[] v) {
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return v.length < 2 ? 0 : Math.sqrt(s / (v.length - 1));
+        return io.kiln.runtime.internal.data.Rows.std(v);
     }
 }

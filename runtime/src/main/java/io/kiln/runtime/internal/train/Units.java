@@ -100,7 +100,8 @@ public final class Units {
             progress.line(String.format(Locale.ROOT, "teacher '%s' trained on %d rows", teacher.def.name(),
                     train.length));
         }
-        Soft soft = new Soft(taught.outputs(train), taught.model(), distillation.temperature(), distillation.alpha());
+        Soft soft = new Soft(taught.outputs(train), taught.model(),
+                distillation.effectiveTemperature(def.task()), distillation.alpha());
         Run student = members(def, train, validation, fit, epochs, progress.withPrefix("student "), soft, preprocessOn);
         Run hard = null;
         if (distillation.compare()) {
