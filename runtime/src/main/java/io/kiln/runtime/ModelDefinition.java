@@ -47,6 +47,8 @@ public final class ModelDefinition {
     private final WordVectors wordVectors;
     private final Ensemble ensemble;
     private final Distillation distillation;
+    private final RetrainPolicy retrain;
+    private final WarmStart warmStart;
 
     private ModelDefinition(Builder b) {
         this.name = b.name;
@@ -163,6 +165,8 @@ public final class ModelDefinition {
             }
         }
         this.distillation = b.distillation;
+        this.retrain = b.retrain;
+        this.warmStart = b.warmStart;
         if (distillation != null && distillation.teacher() != null) {
             Distillation.checkTeacher(this, distillation.teacher().task(), distillation.teacher().label(),
                     distillation.teacher().name());
@@ -233,6 +237,8 @@ public final class ModelDefinition {
         b.wordVectors = wordVectors;
         b.ensemble = ensemble;
         b.distillation = distillation;
+        b.retrain = retrain;
+        b.warmStart = warmStart;
         return b;
     }
 
@@ -264,6 +270,26 @@ public final class ModelDefinition {
         Builder b = copy();
         b.distillation = new Distillation(null, file, distillation.temperature(), distillation.alpha(),
                 distillation.compare());
+        return b.build();
+    }
+
+    /**
+     * This definition continuing from a saved model of the spec (null: from random weights). The warm
+     * start must be of this spec and not an ensemble.
+     */
+    public ModelDefinition withWarmStart(WarmStart other) {
+        if (other != null) {
+            other.check(this);
+        }
+        Builder b = copy();
+        b.warmStart = other;
+        return b.build();
+    }
+
+    /** This definition retraining by {@code other} in continuous learning. */
+    public ModelDefinition withRetrain(RetrainPolicy other) {
+        Builder b = copy();
+        b.retrain = other;
         return b.build();
     }
 
@@ -697,6 +723,16 @@ public final class ModelDefinition {
         return distillation;
     }
 
+    /** The retraining policy of continuous learning ({@code @Retrain}), or null when none is declared. */
+    public RetrainPolicy retrain() {
+        return retrain;
+    }
+
+    /** The saved model training continues from, or null for random weights. */
+    public WarmStart warmStart() {
+        return warmStart;
+    }
+
     /** The transfer the network starts from ({@code @Transfer}), or null for random weights. */
     public Transfer transfer() {
         return transfer;
@@ -765,6 +801,8 @@ public final class ModelDefinition {
         private WordVectors wordVectors;
         private Ensemble ensemble;
         private Distillation distillation;
+        private RetrainPolicy retrain;
+        private WarmStart warmStart;
 
         private Builder(String name, Task task) {
             this.name = Objects.requireNonNull(name);
@@ -921,6 +959,12 @@ public final class ModelDefinition {
         /** The deployed model averages several networks ({@code @Ensemble}; null: one network). */
         public Builder ensemble(Ensemble ensemble) {
             this.ensemble = ensemble;
+            return this;
+        }
+
+        /** Continuous learning retrains by this policy ({@code @Retrain}; null: none declared). */
+        public Builder retrain(RetrainPolicy policy) {
+            this.retrain = policy;
             return this;
         }
 

@@ -105,13 +105,32 @@ public record ModelMetadata(String format, String name, Task task, String specCl
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
             EnsembleProvenance ensemble,
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            DistillationProvenance distillation) {
+            DistillationProvenance distillation,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            LineageProvenance lineage) {
+
+        public Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
+                int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
+                String javaVersion, String backend, String createdAt, double trainingSeconds, String testFile,
+                TransferProvenance transfer, WordVectorsProvenance wordVectors, EnsembleProvenance ensemble,
+                DistillationProvenance distillation) {
+            this(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit, kilnVersion, dl4jVersion,
+                    javaVersion, backend, createdAt, trainingSeconds, testFile, transfer, wordVectors, ensemble,
+                    distillation, null);
+        }
+
+        /** This provenance with the model's lineage. */
+        public Provenance withLineage(LineageProvenance l) {
+            return new Provenance(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit,
+                    kilnVersion, dl4jVersion, javaVersion, backend, createdAt, trainingSeconds, testFile, transfer,
+                    wordVectors, ensemble, distillation, l);
+        }
 
         public Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
                 int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
                 String javaVersion, String backend, String createdAt, double trainingSeconds) {
             this(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit, kilnVersion, dl4jVersion,
-                    javaVersion, backend, createdAt, trainingSeconds, null, null, null, null, null);
+                    javaVersion, backend, createdAt, trainingSeconds, null, null, null, null, null, null);
         }
 
         /** The protocol in words, with the official test file when one was the test set. */
@@ -160,6 +179,41 @@ public record ModelMetadata(String format, String name, Task task, String specCl
             s.append("; preprocessing ").append("source".equals(preprocessing) ? "of the source" : "fitted here");
             if (l2sp > 0) {
                 s.append("; L2-SP ").append(l2sp);
+            }
+            return s.toString();
+        }
+    }
+
+    /**
+     * Where a model continued from (a warm start, or a retraining of continuous learning).
+     *
+     * @param parent the parent model file
+     * @param parentSha256 its SHA-256
+     * @param parentData the data the parent trained on
+     * @param parentDataSha256 that data's SHA-256
+     * @param generation 1 for a model continued from one trained from scratch, then one more per step
+     * @param level {@code FINE_TUNE} or {@code TOP_LAYERS}
+     * @param trainTop with {@code TOP_LAYERS}, the layers with weights that trained
+     * @param l2sp the L2-SP pull toward the parent's weights (0: none)
+     * @param preprocessing {@code parent} (kept) or {@code fitted} (refitted on the new rows)
+     * @param learnedThrough continuous learning: the last batch learnt from; else null
+     */
+    public record LineageProvenance(String parent, String parentSha256, String parentData, String parentDataSha256,
+            int generation, String level, int trainTop, double l2sp, String preprocessing,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String learnedThrough) {
+        /** The lineage in words. */
+        public String describe() {
+            StringBuilder s = new StringBuilder("generation ").append(generation).append(", continued from ")
+                    .append(parent).append(" (sha256 ").append(parentSha256, 0, Math.min(12, parentSha256.length()))
+                    .append(", trained on ").append(parentData).append("): ")
+                    .append(level.equals("TOP_LAYERS") ? "top " + trainTop + " layers" : "fine-tuned")
+                    .append(", preprocessing ").append(preprocessing.equals("parent") ? "kept" : "refitted");
+            if (l2sp > 0) {
+                s.append(", L2-SP ").append(number(l2sp));
+            }
+            if (learnedThrough != null) {
+                s.append(", learnt through ").append(learnedThrough);
             }
             return s.toString();
         }

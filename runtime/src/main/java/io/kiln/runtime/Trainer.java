@@ -404,6 +404,9 @@ public final class Trainer {
                 Nd4j.getBackend().getClass().getSimpleName(), Instant.now().toString(), seconds, testFile(def, p),
                 run.transfer(), run.wordVectors(), ensembleProvenance(def, run, p.fit().seed()),
                 distillationProvenance(def));
+        if (def.warmStart() != null) {
+            provenance = provenance.withLineage(def.warmStart().lineage());
+        }
         ModelMetadata d = run.model().metadata();
         return new ModelMetadata(d.format(), d.name(), d.task(), d.specClass(), d.spec(), d.features(), d.label(),
                 d.targetCenter(), d.targetScale(), d.numInputs(), provenance, d.baselineOutput(), test, baseline,

@@ -60,6 +60,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Distil from this teacher model file (.kiln) instead of the declared teacher.")
     Path teacher;
 
+    @Option(names = "--from", paramLabel = "FILE",
+            description = "Continue training this saved model of the spec (a warm start): its weights, optimizer "
+                    + "state and schedule position, and its preprocessing unless @Retrain(refitPreprocessing).")
+    Path from;
+
     @Option(names = "--no-references", negatable = false,
             description = "Skip the reference models (a linear model and gradient-boosted trees on the same rows "
                     + "and folds) trained beside the network.")
@@ -84,6 +89,9 @@ final class TrainCommand implements Callable<Integer> {
         ModelDefinition definition = source != null ? this.definition.withTransferSource(source) : this.definition;
         if (teacher != null) {
             definition = definition.withTeacherFile(teacher);
+        }
+        if (from != null) {
+            definition = definition.withWarmStart(io.kiln.runtime.WarmStart.declared(definition, from));
         }
         Trainer.Prepared prepared = Trainer.prepare(definition, options);
         Splits.Holdout s = prepared.split();
@@ -128,6 +136,13 @@ final class TrainCommand implements Callable<Integer> {
                     : d.file().toString(), ModelMetadata.number(d.effectiveTemperature(definition.task())),
                     ModelMetadata.number(d.alpha()),
                     d.compare() ? "; the same student on the labels alone beside it" : "");
+        }
+        if (definition.warmStart() != null) {
+            io.kiln.runtime.WarmStart w = definition.warmStart();
+            out.printf(Locale.ROOT, "continue from %s (generation %d, %d iterations done): %s, preprocessing %s%n",
+                    w.file(), w.parentGeneration(), w.parent().network().iterationCount(),
+                    w.level() == io.kiln.dsl.RetrainLevel.TOP_LAYERS ? "the top " + w.trainTop() + " layers train"
+                            : "every layer trains", w.keepsPreprocessing() ? "kept" : "refitted");
         }
         TrainingResult result = Trainer.train(definition, prepared, options);
         out.println();

@@ -14,12 +14,14 @@ import io.kiln.runtime.ModelMetadata;
 import io.kiln.runtime.Network;
 import io.kiln.runtime.ReduceOnPlateau;
 import io.kiln.runtime.Report;
+import io.kiln.runtime.WarmStart;
 import io.kiln.runtime.internal.data.LabeledData;
 import io.kiln.runtime.internal.data.Rows;
 import io.kiln.runtime.internal.data.Splits;
 import io.kiln.runtime.internal.data.TokenMask;
 import io.kiln.runtime.internal.evaluate.Diagnostics;
 import io.kiln.runtime.internal.evaluate.Metrics;
+import io.kiln.runtime.internal.learn.Warm;
 import io.kiln.runtime.internal.preprocess.FeatureTransform;
 import io.kiln.runtime.internal.preprocess.Preprocessor;
 import io.kiln.runtime.internal.transfer.Frozen;
@@ -79,15 +81,22 @@ public final class TrainingLoop {
         int[] fitOn = preprocessOn != null ? preprocessOn : train;
         Task task = def.task();
         // a transfer reuses its source's fitted preprocessing, which its layers learnt on
-        TransferRun transfer = def.transfer() != null ? TransferRun.start(def) : null;
+        // (a warm start continues from the transferred model as it was saved)
+        TransferRun transfer = def.transfer() != null && def.warmStart() == null ? TransferRun.start(def) : null;
+        // a warm start keeps its parent's preprocessing (and target scaling), which its weights learnt on
+        WarmStart warm = def.warmStart();
+        boolean keep = warm != null && warm.keepsPreprocessing();
         Preprocessor pre = transfer != null ? transfer.preprocessor(def.features(), data.features(), fitOn)
-                : Preprocessor.fit(def.features(), data.features(), fitOn);
+                : keep ? warm.parent().preprocessor() : Preprocessor.fit(def.features(), data.features(), fitOn);
         double[][] trainTargets = Rows.rows(data.targets(), fitOn);
         int outputs = trainTargets[0].length;
         double[] center = new double[outputs];
         double[] scale = new double[outputs];
         Arrays.fill(scale, 1);
-        if (def.standardizeTargets()) {
+        if (keep && warm.parent().metadata().targetCenter() != null) {
+            center = warm.parent().metadata().targetCenter().clone();
+            scale = warm.parent().metadata().targetScale().clone();
+        } else if (def.standardizeTargets()) {
             for (int j = 0; j < outputs; j++) {
                 final int col = j;
                 double[] cs = Preprocessor.centerScale(io.kiln.dsl.Scaling.STANDARDIZE,
@@ -124,10 +133,10 @@ public final class TrainingLoop {
         INDArray yMetric = soft == null ? null : targets(data, metricRows, center, scale);
 
         Network net = transfer != null ? transfer.network(pre.width(), fit.weightSeed(), 0)
-                : def.newNetwork(pre.width(), fit.weightSeed());
+                : warm != null ? Warm.network(warm, pre.width()) : def.newNetwork(pre.width(), fit.weightSeed());
         // pretrained word vectors: the vocabulary's tokens found in the file start with their vectors
         ModelMetadata.WordVectorsProvenance vectors = null;
-        if (def.wordVectors() != null) {
+        if (def.wordVectors() != null && warm == null) {
             FeatureTransform text = pre.transforms().get(0);
             vectors = VectorsFile.apply(def.wordVectors(), net, text.levels(), text.text().lowercase());
         }
@@ -272,7 +281,7 @@ public final class TrainingLoop {
         if (transfer != null && transfer.frozenBelow(0) > 0) {
             // the saved network is a plain stack: frozen is how it trained, not what it is
             state.replace(transfer.restage(state.net, 0));
-        } else if (def.wordVectors() != null && def.wordVectors().freeze()) {
+        } else if (def.wordVectors() != null && def.wordVectors().freeze() || warm != null) {
             state.replace(Frozen.unwrap(state.net));
         }
         net = state.net;

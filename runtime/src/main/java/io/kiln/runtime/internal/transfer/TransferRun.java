@@ -12,15 +12,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
@@ -31,9 +28,6 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
  * lowers stage by stage, each layer at its learning rate, with the L2-SP pull where declared.
  */
 public final class TransferRun {
-    /** Batch-normalization statistics: running averages, not trained, so never pulled by L2-SP. */
-    private static final Set<String> STATISTICS = Set.of("mean", "var", "log10stdev");
-
     private final ModelDefinition def;
     private final Transfer transfer;
     private final SourceModel source;
@@ -254,15 +248,7 @@ public final class TransferRun {
 
     /** The source's trained parameters of the reused layers, by the network's parameter keys. */
     private Map<String, INDArray> anchors() {
-        Map<String, INDArray> anchors = new LinkedHashMap<>();
-        for (int i = 0; i < count; i++) {
-            for (Map.Entry<String, INDArray> p : source.net().getLayer(i).paramTable().entrySet()) {
-                if (!STATISTICS.contains(p.getKey())) {
-                    anchors.put(i + "_" + p.getKey(), p.getValue().dup());
-                }
-            }
-        }
-        return anchors;
+        return L2Sp.anchors(source.net(), key -> Integer.parseInt(key.substring(0, key.indexOf('_'))) < count);
     }
 
     /** What the run reused, for the model file's provenance. */
@@ -274,31 +260,5 @@ public final class TransferRun {
                 source.kiln() != null ? "kiln" : "keras", names, transfer.reuse().name(), frozen, new LinkedHashMap<>(unfrozen),
                 source.kiln() != null && !transfer.refitPreprocessing() ? "source" : "fitted", new LinkedHashMap<>(rates),
                 transfer.l2sp());
-    }
-
-    /**
-     * L2-SP: adds l2sp · (w − w₀) to the gradient of each reused parameter before the updater steps, the
-     * gradient of l2sp / 2 · ‖w − w₀‖².
-     */
-    static final class L2Sp extends BaseTrainingListener {
-        private final Map<String, INDArray> anchors;
-        private final double alpha;
-
-        L2Sp(Map<String, INDArray> anchors, double alpha) {
-            this.anchors = anchors;
-            this.alpha = alpha;
-        }
-
-        @Override
-        public void onGradientCalculation(Model model) {
-            MultiLayerNetwork net = (MultiLayerNetwork) model;
-            var gradient = net.gradient();
-            for (Map.Entry<String, INDArray> a : anchors.entrySet()) {
-                INDArray g = gradient.getGradientFor(a.getKey());
-                if (g != null) {
-                    g.addi(net.getParam(a.getKey()).sub(a.getValue()).muli(alpha));
-                }
-            }
-        }
     }
 }
