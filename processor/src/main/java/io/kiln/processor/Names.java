@@ -12,6 +12,9 @@ final class Names {
     static final ClassName ENSEMBLE = ClassName.get(RUNTIME, "Ensemble");
     static final ClassName DISTILLATION = ClassName.get(RUNTIME, "Distillation");
     static final ClassName MEMBERS = ClassName.get("io.kiln.dsl", "Members");
+    static final ClassName RETRAIN_POLICY = ClassName.get(RUNTIME, "RetrainPolicy");
+    static final ClassName RETRAIN_DATA = ClassName.get("io.kiln.dsl", "RetrainData");
+    static final ClassName RETRAIN_LEVEL = ClassName.get("io.kiln.dsl", "RetrainLevel");
     static final ClassName WORD_VECTORS = ClassName.get(RUNTIME, "WordVectors");
     static final ClassName REUSED_LAYERS = ClassName.get(RUNTIME, "ReusedLayers");
     static final ClassName REUSE = ClassName.get("io.kiln.dsl", "Reuse");

@@ -41,7 +41,8 @@ record SpecModel(
         ThresholdModel tuneThreshold,
         TransferModel transfer,
         EnsembleModel ensemble,
-        DistillationModel distillation) {
+        DistillationModel distillation,
+        RetrainModel retrain) {
 
     /**
      * Whether the network is a graph rather than a stack of layers: some layer takes the output of
@@ -199,6 +200,11 @@ record SpecModel(
 
     /** {@code @Ensemble}: the networks averaged, and (seeds) how many. */
     record EnsembleModel(io.kiln.dsl.Members members, int seeds) {}
+
+    /** {@code @Retrain}, every attribute resolved. */
+    record RetrainModel(int everyRows, double driftPsi, int driftRows, double metricDrop, io.kiln.dsl.RetrainData data,
+            int window, double halfLife, double replay, io.kiln.dsl.RetrainLevel level, int trainTop, double l2sp,
+            int epochs, int accept, double margin, int retain, boolean refitPreprocessing) {}
 
     /**
      * {@code @Distillation}: a teacher spec (its package and generated name prefix, whose trainer's

@@ -259,6 +259,8 @@ final class SpecReader {
         DistillationReader knowledge = new DistillationReader(c);
         SpecModel.EnsembleModel ensemble = knowledge.readEnsemble(protocol);
         SpecModel.DistillationModel distillation = knowledge.readDistillation(task, label, features, image, series);
+        SpecModel.RetrainModel retrain = new RetrainReader(c).read(task, fromFile ? null : resolved,
+                c.has(io.kiln.dsl.Series.class));
 
         if (reporter.hasErrors()) {
             return null;
@@ -267,7 +269,8 @@ final class SpecReader {
         return new SpecModel(type, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
                 generatedPrefix(type), modelName, task, data, features, label, resolved, shapes,
                 training.optimizer, training.fit, protocol, regularization, clipping, earlyStopping, schedule, plateau,
-                perCases, image, series, idx, augment, classWeights, tuneThreshold, transfer, ensemble, distillation);
+                perCases, image, series, idx, augment, classWeights, tuneThreshold, transfer, ensemble, distillation,
+                retrain);
     }
 
     // ---------------------------------------------------------------- the class itself

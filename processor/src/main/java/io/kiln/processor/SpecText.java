@@ -121,6 +121,18 @@ final class SpecText {
                     : "file = \"" + d.file() + "\"").append(", temperature = ").append(d.temperature())
                     .append(", alpha = ").append(d.alpha()).append(", compare = ").append(d.compare()).append(")\n");
         }
+        if (spec.retrain() != null) {
+            SpecModel.RetrainModel rt = spec.retrain();
+            t.append("@Retrain(everyRows = ").append(rt.everyRows()).append(", driftPsi = ").append(rt.driftPsi())
+                    .append(", driftRows = ").append(rt.driftRows()).append(", metricDrop = ").append(rt.metricDrop())
+                    .append(", data = ").append(rt.data()).append(", window = ").append(rt.window())
+                    .append(", halfLife = ").append(rt.halfLife()).append(", replay = ").append(rt.replay())
+                    .append(", level = ").append(rt.level()).append(", trainTop = ").append(rt.trainTop())
+                    .append(", l2sp = ").append(rt.l2sp()).append(", epochs = ").append(rt.epochs())
+                    .append(", accept = ").append(rt.accept()).append(", margin = ").append(rt.margin())
+                    .append(", retain = ").append(rt.retain()).append(", refitPreprocessing = ")
+                    .append(rt.refitPreprocessing()).append(")\n");
+        }
         t.append("class ").append(spec.type().getQualifiedName()).append(" {\n");
         // IDX pixels are implied by @IdxData and @Image
         for (FeatureModel f : spec.idx() != null ? java.util.List.<FeatureModel>of() : spec.features()) {

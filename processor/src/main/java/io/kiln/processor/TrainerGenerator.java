@@ -185,6 +185,13 @@ final class TrainerGenerator {
             b.add(".distillation($T.file($S, $L, $L, $L))\n", Names.DISTILLATION, d.file(), d.temperature(), d.alpha(),
                     d.compare());
         }
+        SpecModel.RetrainModel r = spec.retrain();
+        if (r != null) {
+            b.add(".retrain(new $T($L, $L, $L, $L, $T.$L, $L, $L, $L, $T.$L, $L, $L, $L, $L, $L, $L, $L))\n",
+                    Names.RETRAIN_POLICY, r.everyRows(), r.driftPsi(), r.driftRows(), r.metricDrop(), Names.RETRAIN_DATA,
+                    r.data(), r.window(), r.halfLife(), r.replay(), Names.RETRAIN_LEVEL, r.level(), r.trainTop(),
+                    r.l2sp(), r.epochs(), r.accept(), r.margin(), r.retain(), r.refitPreprocessing());
+        }
         if (spec.transfer() != null) {
             b.add(".transfer($L, $T::configuration)\n", transfer(spec), network);
         } else {

@@ -54,7 +54,7 @@ public final class SpecGenerator {
             "Output", "Sgd", "Adam", "AdamW", "RmsProp", "AdaGrad", "Fit", "Holdout", "KFold", "TemporalSplit",
             "EarlyStopping", "ReduceOnPlateau", "Regularization", "GradientClipping", "StepDecay",
             "ExponentialDecay", "CosineDecay", "OneCycle", "Warmup", "Report", "Preprocessing", "Augment",
-            "ClassWeights", "TuneThreshold", "Transfer", "LayerRate", "Ensemble", "Distillation");
+            "ClassWeights", "TuneThreshold", "Transfer", "LayerRate", "Ensemble", "Distillation", "Retrain");
 
     /** The probability that an attribute takes an edge value rather than a plausible one. */
     static final double EDGE = 0.025;
@@ -151,6 +151,7 @@ public final class SpecGenerator {
         training();
         transfer(model);
         knowledge();
+        retrain();
         return new FuzzSpec(index, name, render(model), task, List.copyOf(columns), label, kind == Kind.IDX, window,
                 horizon, image, orderBy, orderByDates, header, delimiter, sourceLayers == null ? null
                         : teacher ? "Teacher" : "Source");
@@ -1002,6 +1003,40 @@ public final class SpecGenerator {
         add(d);
     }
 
+    // ---------------------------------------------------------------- continuous learning
+
+    /**
+     * Now and then a retraining policy: its triggers, rows, level and acceptance window, mostly sound and
+     * now and then contradictory (a window without data = WINDOW, top layers that do not exist, ...).
+     */
+    private void retrain() {
+        if (!p(0.07)) {
+            return;
+        }
+        Ann a = new Ann("Retrain");
+        a.setIf(p(0.6), "everyRows", n(between(100, 5000), -1));
+        boolean drift = p(0.4);
+        a.setIf(drift, "driftPsi", d(0.1, 0.25));
+        a.setIf(drift ? p(0.2) : p(EDGE), "driftRows", n(pick(100, 500, 2000), 50));
+        a.setIf(p(0.3), "metricDrop", d(0.02, 0.05, 0.1));
+        io.kiln.dsl.RetrainData data = pick(io.kiln.dsl.RetrainData.values());
+        a.setIf(data != io.kiln.dsl.RetrainData.ALL || p(0.3), "data", data);
+        a.setIf(data == io.kiln.dsl.RetrainData.WINDOW ? !p(EDGE) : p(EDGE), "window", n(between(500, 5000),
+                200_000));
+        a.setIf(p(0.2), "halfLife", d(1000.0, 5000.0));
+        a.setIf(data != io.kiln.dsl.RetrainData.ALL ? p(0.4) : p(EDGE), "replay", d(0.1, 0.3));
+        io.kiln.dsl.RetrainLevel level = pick(io.kiln.dsl.RetrainLevel.values());
+        a.setIf(level != io.kiln.dsl.RetrainLevel.FINE_TUNE || p(0.3), "level", level);
+        a.setIf(level == io.kiln.dsl.RetrainLevel.TOP_LAYERS ? !p(EDGE) : p(EDGE), "trainTop", n(1, 99));
+        a.setIf(level != io.kiln.dsl.RetrainLevel.SCRATCH ? p(0.2) : p(EDGE), "l2sp", d(0.001, 0.01));
+        a.setIf(p(0.3), "epochs", n(between(1, 5), -1));
+        a.setIf(p(0.3), "accept", n(between(100, 2000), 1_000_000));
+        a.setIf(p(0.2), "margin", d(0.0, 0.01));
+        a.setIf(p(0.2), "retain", n(between(5000, 200_000), 10));
+        a.setIf(level != io.kiln.dsl.RetrainLevel.SCRATCH ? p(0.1) : p(EDGE), "refitPreprocessing", true);
+        add(a);
+    }
+
     // ---------------------------------------------------------------- source text
 
     private String render(Ann model) {
@@ -1023,7 +1058,7 @@ public final class SpecGenerator {
             for (Ann a : classAnnotations.values()) {
                 if (teacher && a.name.equals("Fit")) { // a teacher trains inside the protocol: briefly
                     s.append("    @Fit(epochs = 2, batchSize = 16)\n");
-                } else if (!List.of("Transfer", "Regularization", "Distillation", "Ensemble").contains(a.name)) {
+                } else if (!List.of("Transfer", "Regularization", "Distillation", "Ensemble", "Retrain").contains(a.name)) {
                     s.append("    ").append(a).append('\n');
                 }
             }
