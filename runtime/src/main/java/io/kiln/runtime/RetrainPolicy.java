@@ -62,6 +62,11 @@ public record RetrainPolicy(int everyRows, double driftPsi, int driftRows, doubl
                 epochs, accept, margin, retain, refitPreprocessing);
     }
 
+    public RetrainPolicy withDriftRows(int rows) {
+        return new RetrainPolicy(everyRows, driftPsi, rows, metricDrop, data, window, halfLife, replay, level, trainTop,
+                l2sp, epochs, accept, margin, retain, refitPreprocessing);
+    }
+
     public RetrainPolicy withData(RetrainData kind, int rows, double replayFraction, double half) {
         return new RetrainPolicy(everyRows, driftPsi, driftRows, metricDrop, kind, rows, half, replayFraction, level,
                 trainTop, l2sp, epochs, accept, margin, retain, refitPreprocessing);

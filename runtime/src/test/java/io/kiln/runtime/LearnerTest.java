@@ -1,0 +1,220 @@
+package io.kiln.runtime;
+
+import static com.google.common.truth.Truth.assertThat;
+import static io.kiln.runtime.LearnerFixtures.batch;
+import static io.kiln.runtime.LearnerFixtures.rows;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.kiln.dsl.RetrainData;
+import io.kiln.dsl.RetrainLevel;
+import io.kiln.runtime.internal.transfer.SourceModel;
+import io.kiln.runtime.serve.ModelStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Continuous learning on a stream of real iris rows: prequential scores, a concept shift the static
+ * model never recovers from and a retraining policy does, triggers by rows, drift and metric, a
+ * challenger worse than the champion never published, a bad batch rejected and named, and a restart
+ * that neither loses nor repeats a batch.
+ */
+class LearnerTest {
+    @TempDir
+    Path dir;
+
+    Learner.Options options(RetrainPolicy policy) {
+        return Learner.Options.of(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("store")).policy(policy)
+                .progress(null);
+    }
+
+    /** Three batches of 50 rows as trained on, then {@code shifted} batches of 50 changed by {@code change}. */
+    void stream(int shifted, UnaryOperator<String[]> change) throws Exception {
+        List<String[]> rows = rows(11, 150 + 50 * shifted);
+        for (int b = 0; b < 3 + shifted; b++) {
+            batch(dir.resolve("inbox"), String.format("batch-%02d.csv", b), rows.subList(50 * b, 50 * b + 50),
+                    b < 3 ? UnaryOperator.identity() : change);
+        }
+    }
+
+    @Test
+    void aStaticModelScoresEachBatchBeforeLearningAndNeverRecoversFromAConceptShift() throws Exception {
+        stream(3, LearnerFixtures::swapped);
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(RetrainPolicy.never()))) {
+            List<Learner.Entry> log = l.step();
+            assertThat(log).hasSize(6);
+            for (Learner.Entry e : log.subList(0, 3)) {
+                assertThat(e.score()).isAtLeast(0.85);
+                assertThat(e.champion()).isEqualTo(1);
+                assertThat(e.decision()).isNull();
+            }
+            for (Learner.Entry e : log.subList(3, 6)) { // two of three species swapped: at most a third right
+                assertThat(e.score()).isAtMost(0.45);
+            }
+            assertThat(log.get(5).rowsSeen()).isEqualTo(300);
+            assertThat(l.championVersion()).isEqualTo(1);
+            assertThat(new ModelStore(dir.resolve("store")).versions("iris")).containsExactly(1L);
+            // nothing waits any more
+            assertThat(l.step()).isEmpty();
+        }
+        String html = Files.readString(dir.resolve("work").resolve(Learner.TIMELINE_HTML));
+        assertThat(html).contains("Prequential accuracy");
+        assertThat(html).contains("batch-05.csv");
+        assertThat(Files.readString(dir.resolve("work").resolve(Learner.TIMELINE_JSON))).contains("\"maxPsi\"");
+    }
+
+    @Test
+    void aRetrainingPolicyRecoversFromTheConceptShiftAndPublishesTheChampion() throws Exception {
+        stream(4, LearnerFixtures::swapped);
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(LearnerFixtures.fineTuneEvery(50, 60)))) {
+            List<Learner.Entry> log = l.step();
+            assertThat(log).hasSize(7);
+            assertThat(log.get(3).score()).isAtMost(0.45); // the first shifted batch, scored before learning
+            assertThat(log.get(6).score()).isAtLeast(0.8); // recovered
+            Learner.Entry first = log.get(3);
+            assertThat(first.triggers()).containsExactly("rows");
+            assertThat(first.decision().accepted()).isTrue();
+            long published = log.stream().filter(e -> e.decision() != null && e.decision().accepted()).count();
+            List<Long> versions = new ModelStore(dir.resolve("store")).versions("iris");
+            assertThat(versions).hasSize(1 + (int) published);
+            assertThat(l.championVersion()).isEqualTo(versions.get(versions.size() - 1));
+            KilnModel champion = KilnModel.load(new ModelStore(dir.resolve("store")).file("iris", l.championVersion()));
+            ModelMetadata.LineageProvenance lineage = champion.metadata().provenance().lineage();
+            assertThat(lineage.learnedThrough()).startsWith("batch ");
+            assertThat(lineage.generation()).isEqualTo((int) published);
+            assertThat(lineage.level()).isEqualTo("FINE_TUNE");
+            assertThat(champion.metadata().testMetrics().get("accuracy")).isAtLeast(0.8);
+        }
+    }
+
+    @Test
+    void aChallengerWorseThanTheChampionIsNeverPublished() throws Exception {
+        // one batch: 60 rows with the labels swapped, which the challenger fine-tunes on, then 30 true rows,
+        // the acceptance window, on which the champion is right and the challenger is not
+        List<String[]> rows = rows(5, 90);
+        List<String> lines = new java.util.ArrayList<>(List.of(LearnerFixtures.HEADER));
+        for (int i = 0; i < 90; i++) {
+            lines.add(String.join(",", i < 60 ? LearnerFixtures.swapped(rows.get(i)) : rows.get(i)));
+        }
+        Files.createDirectories(dir.resolve("inbox"));
+        Files.write(dir.resolve("inbox/poisoned.csv"), lines);
+        RetrainPolicy policy = LearnerFixtures.fineTuneEvery(90, 80);
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(policy))) {
+            ModelStore store = new ModelStore(dir.resolve("store"));
+            String before = SourceModel.sha256(store.file("iris", 1));
+            Learner.Entry e = l.step().get(0);
+            assertThat(e.triggers()).containsExactly("rows");
+            Learner.Decision d = e.decision();
+            assertThat(d.trainRows()).isEqualTo(60);
+            assertThat(d.acceptRows()).isEqualTo(30);
+            assertThat(d.accepted()).isFalse();
+            assertThat(d.challenger()).isLessThan(d.champion());
+            assertThat(d.reason()).contains("the champion (version 1) stays");
+            assertThat(store.versions("iris")).containsExactly(1L);
+            assertThat(SourceModel.sha256(store.file("iris", 1))).isEqualTo(before);
+            assertThat(l.championVersion()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDriftTriggerFiresOnACovariateShiftAndNotBefore() throws Exception {
+        stream(2, LearnerFixtures::longer);
+        // the trigger measures the rows since the last retraining, at least 100 of them (50 rows bin too coarsely)
+        RetrainPolicy policy = RetrainPolicy.never().withTriggers(0, 0.25, 0).withDriftRows(100).withEpochs(5)
+                .withData(RetrainData.WINDOW, 100, 0, 0);
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(policy.withAcceptance(30, 0)))) {
+            List<Learner.Entry> log = l.step();
+            for (Learner.Entry e : log.subList(0, 3)) {
+                assertThat(e.triggers()).isEmpty();
+            }
+            for (Learner.Entry e : log.subList(3, 5)) { // each shifted batch alone: petal length far off
+                assertThat(e.driftiest()).isEqualTo("petal_length_cm");
+                assertThat(e.maxPsi()).isGreaterThan(1.0);
+            }
+            Learner.Entry fired = log.get(3).triggers().isEmpty() ? log.get(4) : log.get(3);
+            assertThat(fired.triggers()).containsExactly("drift");
+            assertThat(fired.decision()).isNotNull();
+        }
+    }
+
+    @Test
+    void aMetricDropTriggerFiresWhenTheChampionFallsBehind() throws Exception {
+        stream(1, LearnerFixtures::swapped);
+        RetrainPolicy policy = RetrainPolicy.never().withTriggers(0, 0, 0.2).withAcceptance(40, 0).withEpochs(5);
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(policy))) {
+            List<Learner.Entry> log = l.step();
+            for (Learner.Entry e : log.subList(0, 3)) {
+                assertThat(e.triggers()).isEmpty();
+            }
+            assertThat(log.get(3).triggers()).containsExactly("metric");
+        }
+    }
+
+    @Test
+    void aBadBatchIsRejectedWithItsFileLineAndColumnAndTheNextIsLearnt() throws Exception {
+        Files.createDirectories(dir.resolve("inbox"));
+        Files.writeString(dir.resolve("inbox/a.csv"), LearnerFixtures.HEADER + "\n5.1,3.5,1.4,0.2,0\n5.0,wide,1.4,0.2,0\n");
+        stream(0, UnaryOperator.identity());
+        Files.writeString(dir.resolve("inbox/.c.csv"), "half written"); // hidden: not taken
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(RetrainPolicy.never()))) {
+            List<Learner.Entry> log = l.step();
+            assertThat(log).hasSize(4);
+            assertThat(log.get(0).file()).isEqualTo("a.csv");
+            assertThat(log.get(0).error()).contains("a.csv:3: column 'sepal_width_cm' (2): \"wide\" is not a finite "
+                    + "number");
+            assertThat(log.get(0).rows()).isEqualTo(0);
+            assertThat(log.get(1).error()).isNull();
+            assertThat(log.get(3).rowsSeen()).isEqualTo(150);
+        }
+        assertThat(Files.readString(dir.resolve("work").resolve(Learner.TIMELINE_HTML))).contains("rejected: ");
+    }
+
+    @Test
+    void aRestartGoesOnFromTheLastCommittedBatch() throws Exception {
+        stream(0, UnaryOperator.identity());
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(RetrainPolicy.never()))) {
+            assertThat(l.step()).hasSize(3);
+        }
+        // a killed run's half-written line after the last commit, and a copy of a batch it did not commit
+        Files.writeString(dir.resolve("work").resolve(Learner.LOG), "{\"batch\":4,\"fi", StandardOpenOption.APPEND);
+        Files.writeString(dir.resolve("work/rows/000004-later.csv"), "x");
+        batch(dir.resolve("inbox"), "later.csv", rows(3, 20), UnaryOperator.identity());
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(RetrainPolicy.never()))) {
+            assertThat(l.log()).hasSize(3);
+            List<Learner.Entry> more = l.step();
+            assertThat(more).hasSize(1);
+            assertThat(more.get(0).batch()).isEqualTo(4);
+            assertThat(more.get(0).rowsSeen()).isEqualTo(170);
+            assertThat(l.log()).hasSize(4);
+        }
+        List<String> lines = Files.readAllLines(dir.resolve("work").resolve(Learner.LOG), StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(3)).contains("\"file\":\"later.csv\"");
+        assertThat(Files.readString(dir.resolve("work/rows/000004-later.csv"))).startsWith(LearnerFixtures.HEADER);
+    }
+
+    @Test
+    void oneLearnerPerWorkFolder() throws Exception {
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(RetrainPolicy.never()))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Learner.open(LearnerFixtures.iris(), options(RetrainPolicy.never())));
+            assertThat(e).hasMessageThat().contains("Another learner is running on");
+        }
+    }
+
+    @Test
+    void topLayersAndScratchRetrainingsRecordTheirLevel() throws Exception {
+        stream(2, LearnerFixtures::swapped);
+        RetrainPolicy top = LearnerFixtures.fineTuneEvery(100, 60).withLevel(RetrainLevel.TOP_LAYERS, 1, 0);
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(top))) {
+            List<Learner.Entry> log = l.step();
+            assertThat(log.get(3).triggers()).containsExactly("rows");
+            assertThat(log.get(3).decision().level()).isEqualTo("TOP_LAYERS");
+        }
+    }
+}
