@@ -199,6 +199,55 @@ class LearnerTest {
     }
 
     @Test
+    void aChallengerPublishedJustBeforeAKillIsNotPublishedTwice() throws Exception {
+        List<String[]> rows = rows(13, 150);
+        Path inbox = dir.resolve("inbox");
+        batch(inbox, "a.csv", rows.subList(0, 50), UnaryOperator.identity());
+        RetrainPolicy policy = LearnerFixtures.fineTuneEvery(100, 60);
+        Path work = dir.resolve("work");
+        Path snapshot = dir.resolve("snapshot");
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(policy))) {
+            l.step();
+        }
+        copyTree(work, snapshot);
+        batch(inbox, "b.csv", rows.subList(50, 150), LearnerFixtures::swapped);
+        Learner.Entry first;
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(policy))) {
+            first = l.step().get(0);
+        }
+        assertThat(first.decision().accepted()).isTrue();
+        ModelStore store = new ModelStore(dir.resolve("store"));
+        assertThat(store.versions("iris")).containsExactly(1L, 2L);
+        // the kill: the version is in the store, but the batch's commit is not in the work folder
+        deleteTree(work);
+        copyTree(snapshot, work);
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(policy))) {
+            assertThat(l.championVersion()).isEqualTo(1);
+            Learner.Entry again = l.step().get(0);
+            assertThat(again.untimed()).isEqualTo(first.untimed());
+            assertThat(l.championVersion()).isEqualTo(2);
+        }
+        assertThat(store.versions("iris")).containsExactly(1L, 2L);
+    }
+
+    static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().equals(".lock")) {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path root) throws java.io.IOException {
+        io.kiln.runtime.internal.model.AtomicFiles.deleteTree(root);
+    }
+
+    @Test
     void oneLearnerPerWorkFolder() throws Exception {
         try (Learner l = Learner.open(LearnerFixtures.iris(), options(RetrainPolicy.never()))) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
