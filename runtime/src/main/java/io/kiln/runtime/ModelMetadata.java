@@ -204,10 +204,14 @@ public record ModelMetadata(String format, String name, Task task, String specCl
             String learnedThrough) {
         /** The lineage in words. */
         public String describe() {
-            StringBuilder s = new StringBuilder("generation ").append(generation).append(", continued from ")
+            StringBuilder s = new StringBuilder("generation ").append(generation).append(", from ")
                     .append(parent).append(" (sha256 ").append(parentSha256, 0, Math.min(12, parentSha256.length()))
                     .append(", trained on ").append(parentData).append("): ")
-                    .append(level.equals("TOP_LAYERS") ? "top " + trainTop + " layers" : "fine-tuned")
+                    .append(switch (level) {
+                        case "TOP_LAYERS" -> "top " + trainTop + " layers trained";
+                        case "SCRATCH" -> "retrained from scratch";
+                        default -> "fine-tuned";
+                    })
                     .append(", preprocessing ").append(preprocessing.equals("parent") ? "kept" : "refitted");
             if (l2sp > 0) {
                 s.append(", L2-SP ").append(number(l2sp));

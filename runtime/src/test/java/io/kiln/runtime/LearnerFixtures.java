@@ -17,18 +17,18 @@ import org.nd4j.linalg.learning.config.Adam;
  * a concept shift swaps two species' labels (setosa and virginica), a covariate shift moves the petal
  * lengths.
  */
-final class LearnerFixtures {
-    static final String HEADER = String.join(",", TrainingFixtures.IRIS_FEATURES) + ",label";
+public final class LearnerFixtures {
+    public static final String HEADER = String.join(",", TrainingFixtures.IRIS_FEATURES) + ",label";
 
     private LearnerFixtures() {}
 
     /** Iris, 4 features, 16 ReLU units, 60 epochs: the first champion trains on all 150 declared rows. */
-    static ModelDefinition iris() {
+    public static ModelDefinition iris() {
         return TrainingFixtures.iris(new Adam(0.01)).fit(new FitSettings(60, 16, 3)).build();
     }
 
     /** The iris rows shuffled by {@code seed}, {@code count} of them (cycling through the 150). */
-    static List<String[]> rows(long seed, int count) {
+    public static List<String[]> rows(long seed, int count) {
         List<String[]> all = new ArrayList<>(TrainingFixtures.irisRows());
         List<String[]> out = new ArrayList<>();
         Random r = new Random(seed);
@@ -44,21 +44,21 @@ final class LearnerFixtures {
     }
 
     /** The concept shift: setosa (0) and virginica (2) trade labels. */
-    static String[] swapped(String[] row) {
+    public static String[] swapped(String[] row) {
         String[] r = row.clone();
         r[4] = r[4].equals("0") ? "2" : r[4].equals("2") ? "0" : r[4];
         return r;
     }
 
     /** The covariate shift: petal length + 3 cm. */
-    static String[] longer(String[] row) {
+    public static String[] longer(String[] row) {
         String[] r = row.clone();
         r[2] = Double.toString(Double.parseDouble(r[2]) + 3);
         return r;
     }
 
     /** Writes a batch file into the inbox as a complete file (written aside, then renamed). */
-    static Path batch(Path inbox, String name, List<String[]> rows, UnaryOperator<String[]> change)
+    public static Path batch(Path inbox, String name, List<String[]> rows, UnaryOperator<String[]> change)
             throws IOException {
         List<String> lines = new ArrayList<>(List.of(HEADER));
         for (String[] r : rows) {
@@ -71,7 +71,7 @@ final class LearnerFixtures {
     }
 
     /** Fine-tuning every {@code every} rows on the rows since the last retraining, judged on the last 30. */
-    static RetrainPolicy fineTuneEvery(int every, int epochs) {
+    public static RetrainPolicy fineTuneEvery(int every, int epochs) {
         return RetrainPolicy.never().withTriggers(every, 0, 0).withData(RetrainData.NEW, 0, 0, 0)
                 .withLevel(RetrainLevel.FINE_TUNE, 0, 0).withEpochs(epochs).withAcceptance(30, 0);
     }

@@ -41,7 +41,12 @@ final class InfoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "model     %s (%s), %d inputs%n", meta.name(), meta.task(), meta.numInputs());
         out.printf(Locale.ROOT, "data      %s, sha256 %s, %d rows (%d train / %d validation / %d test)%n",
                 p.data(), abbreviate(p.dataSha256()), p.rows(), p.trainRows(), p.validationRows(), p.testRows());
-        out.printf(Locale.ROOT, "protocol  %s%n", p.describeProtocol(meta.task()));
+        if (p.lineage() != null && p.lineage().learnedThrough() != null) {
+            out.printf(Locale.ROOT, "protocol  continuous learning: trained on %d of the kept rows, tested on the "
+                    + "most recent %d (the acceptance window, held out)%n", p.trainRows(), p.testRows());
+        } else {
+            out.printf(Locale.ROOT, "protocol  %s%n", p.describeProtocol(meta.task()));
+        }
         if (p.transfer() != null) {
             out.printf(Locale.ROOT, "transfer  %s%n", p.transfer().describe());
         }
@@ -53,6 +58,9 @@ final class InfoCommand implements Callable<Integer> {
         }
         if (p.distillation() != null) {
             out.printf(Locale.ROOT, "distilled %s%n", p.distillation().describe());
+        }
+        if (p.lineage() != null) {
+            out.printf(Locale.ROOT, "lineage   %s%n", p.lineage().describe());
         }
         if (meta.task() == io.kiln.dsl.Task.BINARY_CLASSIFICATION) {
             out.printf(Locale.ROOT, "threshold %s: the probability of '%s' at or above which it is predicted%n",

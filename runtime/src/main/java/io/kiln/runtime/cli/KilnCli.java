@@ -37,6 +37,7 @@ public final class KilnCli {
                 .addSubcommand(new DriftCommand(definition, out, err))
                 .addSubcommand(new ServeCommand(definition, out, err))
                 .addSubcommand(new PublishCommand(definition, out))
+                .addSubcommand(new LearnCommand(definition, out, err))
                 .addSubcommand(new InfoCommand(out))
                 .addSubcommand(new SummaryCommand(definition, out));
         cli.setOut(new java.io.PrintWriter(out, true));
