@@ -105,6 +105,16 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long a connection may stay open without a request (default: ${DEFAULT-VALUE}).")
     int idleTimeoutSeconds;
 
+    @Option(names = "--inbox", paramLabel = "DIR",
+            description = "Write each reported outcome (the predicted row with its true label) as a labelled row into "
+                    + "DIR/<model>/outcomes-*.csv, for 'learn --inbox DIR/<model>' (continuous learning).")
+    Path inbox;
+
+    @Option(names = "--inbox-rows", paramLabel = "N", defaultValue = "500",
+            description = "Labelled rows per outcome file (default: ${DEFAULT-VALUE}); the last, partial file is "
+                    + "completed when the server stops.")
+    int inboxRows;
+
     public ServeCommand(ModelDefinition definition, PrintStream out, PrintStream err) {
         this.definition = definition;
         this.out = out;
@@ -119,7 +129,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .store(keepVersions, pollSeconds).splits(parseSplits(splits)).driftWindow(driftWindow)
                 .audit(auditFile, auditRate).shutdownSeconds(shutdownSeconds)
                 .bodyTimeoutMillis(Math.multiplyExact(bodyTimeoutSeconds, 1000))
-                .idleTimeoutMillis(Math.multiplyExact(idleTimeoutSeconds, 1000)).build();
+                .idleTimeoutMillis(Math.multiplyExact(idleTimeoutSeconds, 1000)).inbox(inbox, inboxRows).build();
         List<Path> files = new ArrayList<>(models);
         if (files.isEmpty() && store == null) {
             files.add(KilnCli.defaultModelFile(definition));

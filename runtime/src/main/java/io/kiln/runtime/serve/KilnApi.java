@@ -30,12 +30,15 @@ import java.util.TreeMap;
 final class KilnApi extends ProtocolApi {
     private final ServerMetrics metrics;
     private final Auth auth;
+    /** Where reported outcomes become labelled rows for continuous learning; null for nowhere. */
+    private final OutcomeInbox inbox;
 
     KilnApi(ModelRegistry registry, Outcomes outcomes, Predictor predictor, Exchanges http, ServerMetrics metrics,
-            Auth auth) {
+            Auth auth, OutcomeInbox inbox) {
         super(registry, outcomes, predictor, http);
         this.metrics = metrics;
         this.auth = auth;
+        this.inbox = inbox;
     }
 
     @Override
@@ -132,6 +135,7 @@ final class KilnApi extends ProtocolApi {
         ModelMetadata meta = e.latest().model().metadata();
         boolean regression = !meta.task().isClassification();
         int recorded = 0;
+        int learnable = 0;
         ArrayNode unknown = Outputs.JSON.arrayNode();
         for (int i = 0; i < list.size(); i++) {
             JsonNode o = list.get(i);
@@ -146,10 +150,22 @@ final class KilnApi extends ProtocolApi {
             if (regression && !truth.isNumber() && !truth.isArray()) {
                 throw HttpError.badRequest("outcomes[" + i + "].value must be a number (or a list for several targets)");
             }
+            if (inbox != null) {
+                OutcomeInbox.label(meta, truth); // a label the model does not know is refused before the id is taken
+            }
             Outcomes.Made made = outcomes.take(id);
             if (made == null || !made.model().equals(model)) {
                 unknown.add(id);
                 continue;
+            }
+            if (inbox != null && made.input() != null) {
+                try {
+                    ServedModel by = e.versions().get(made.version()); // null once unloaded: the latest has its columns
+                    inbox.add(model, by != null ? by.model().metadata() : meta, made.input(), truth);
+                    learnable++;
+                } catch (java.io.IOException io) {
+                    throw new java.io.UncheckedIOException(io);
+                }
             }
             Traffic.Counts c = registry.traffic(model).counts(made.version());
             c.outcomes.increment();
@@ -182,6 +198,9 @@ final class KilnApi extends ProtocolApi {
         }
         ObjectNode r = Outputs.JSON.objectNode();
         r.put("recorded", recorded);
+        if (inbox != null) {
+            r.put("learnable", learnable);
+        }
         r.set("unknown", unknown);
         if (!unknown.isEmpty()) {
             r.put("note", "unknown ids were never issued by this server run for this model, were already reported, "

@@ -38,6 +38,7 @@ public final class KilnServer implements AutoCloseable {
     private final ModelRegistry registry;
     private final ServerMetrics metrics;
     private final AuditLog audit;
+    private final OutcomeInbox inbox;
     private final Consumer<String> log;
     private final Undertow undertow;
     private final GracefulShutdownHandler shutdown;
@@ -64,12 +65,13 @@ public final class KilnServer implements AutoCloseable {
                 : null;
         Exchanges http = new Exchanges(config.maxRequestBytes());
         Auth auth = new Auth(config.token());
-        Outcomes outcomes = new Outcomes(100_000);
+        Outcomes outcomes = new Outcomes(100_000, config.inbox() != null);
+        this.inbox = config.inbox() != null ? new OutcomeInbox(config.inbox(), config.inboxRows()) : null;
         Predictor predictor = new Predictor(registry, metrics, outcomes, audit);
         Router router = new Router(http, auth, registry, metrics, log, () -> closed,
                 new OpenInferenceApi(registry, outcomes, predictor, http),
                 new TfServingApi(registry, outcomes, predictor, http),
-                new KilnApi(registry, outcomes, predictor, http, metrics, auth));
+                new KilnApi(registry, outcomes, predictor, http, metrics, auth, inbox));
         RequestIntake intake = new RequestIntake(config, http, auth, router, registry, metrics);
         // a client that sent 'Expect: 100-continue' gets its 100 as soon as the body is read
         this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(intake::dispatch));
@@ -163,6 +165,9 @@ public final class KilnServer implements AutoCloseable {
         }
         undertow.stop();
         registry.close();
+        if (inbox != null) {
+            inbox.close(); // the outcomes gathered so far become a batch for the learner
+        }
         if (audit != null) {
             audit.close();
         }

@@ -28,8 +28,9 @@ final class Outcomes {
      * @param version the version that answered
      * @param label classification: the predicted class (multilabel: names joined by ';'); else null
      * @param values regression: the predicted values; else null
+     * @param input the typed input row, when inputs are kept (for the outcome inbox); else null
      */
-    record Made(String model, long version, String label, double[] values) {}
+    record Made(String model, long version, String label, double[] values, Object[] input) {}
 
     /** What a slot's value means: one per model version. */
     private record Source(String model, long version, Task task, List<String> classes) {}
@@ -41,11 +42,18 @@ final class Outcomes {
     private final int[] source;
     private final long[] value; // class index, multilabel bit mask, or a single target's bits
     private final Object[] values; // several regression targets: their values
+    private final Object[][] inputs; // the input rows, when kept for the outcome inbox; else null
     private final List<Source> sources = new CopyOnWriteArrayList<>();
     private final Map<Source, Integer> sourceIndex = new ConcurrentHashMap<>();
 
     Outcomes(int capacity) {
+        this(capacity, false);
+    }
+
+    /** @param keepInputs remember each prediction's input row too (for the outcome inbox) */
+    Outcomes(int capacity, boolean keepInputs) {
         this.capacity = capacity;
+        this.inputs = keepInputs ? new Object[capacity][] : null;
         this.stored = new AtomicLongArray(capacity);
         this.source = new int[capacity];
         this.value = new long[capacity];
@@ -56,7 +64,7 @@ final class Outcomes {
      * Remembers the predictions of one request made by {@code m}; returns the sequence number of
      * the first row (rows are consecutive, see {@link #id}).
      */
-    long remember(ServedModel m, Predictions p) {
+    long remember(ServedModel m, Predictions p, List<Object[]> rows) {
         int n = p.size();
         long first = sequence.getAndAdd(n);
         Task task = p.task();
@@ -72,6 +80,9 @@ final class Outcomes {
             stored.set(slot, 0);
             source[slot] = src;
             values[slot] = null;
+            if (inputs != null) {
+                inputs[slot] = rows.get(i);
+            }
             if (task == Task.MULTILABEL_CLASSIFICATION) {
                 boolean[] on = p.labels(i);
                 long mask = 0;
@@ -114,6 +125,7 @@ final class Outcomes {
         int slot = (int) (seq % capacity);
         long v = value[slot];
         Object vs = values[slot];
+        Object[] in = inputs == null ? null : inputs[slot];
         int src = source[slot];
         if (!stored.compareAndSet(slot, seq + 1, 0)) {
             return null; // never issued, already reported, or overwritten by a newer prediction
@@ -126,12 +138,12 @@ final class Outcomes {
                     names.append(names.length() == 0 ? "" : ";").append(s.classes().get(j));
                 }
             }
-            return new Made(s.model(), s.version(), names.toString(), null);
+            return new Made(s.model(), s.version(), names.toString(), null, in);
         }
         if (s.task().isClassification()) {
-            return new Made(s.model(), s.version(), s.classes().get((int) v), null);
+            return new Made(s.model(), s.version(), s.classes().get((int) v), null, in);
         }
         return new Made(s.model(), s.version(), null,
-                vs != null ? (double[]) vs : new double[] {Double.longBitsToDouble(v)});
+                vs != null ? (double[]) vs : new double[] {Double.longBitsToDouble(v)}, in);
     }
 }

@@ -53,7 +53,7 @@ final class Predictor {
         registry.traffic(m.name()).served(m.version(), rows.size());
         metrics.predictions(m, p);
         m.observe(rows);
-        long first = remember ? outcomes.remember(m, p) : -1;
+        long first = remember ? outcomes.remember(m, p, rows) : -1;
         ModelMetadata meta = m.model().metadata();
         if (audit != null && audit.sample()) {
             ObjectNode entry = Outputs.JSON.objectNode();

@@ -23,11 +23,14 @@ import java.util.Map;
  * @param bodyTimeoutMillis how long a request's body may take to arrive, from the end of its headers
  *     (longer: 408 and the connection is closed)
  * @param idleTimeoutMillis how long a connection may stay open with no request (longer: closed)
+ * @param inbox where reported outcomes are written as labelled rows for continuous learning
+ *     ({@code <inbox>/<model>/outcomes-*.csv}), or null for nowhere
+ * @param inboxRows rows per outcome file
  */
 public record ServerConfig(String host, int port, String token, int maxRequestBytes, int maxBatch,
         long batchDelayMicros, int workerThreads, int keepVersions, int pollSeconds, Map<String, Map<Long, Integer>> splits,
         int driftWindow, Path auditFile, double auditRate, int shutdownSeconds, int bodyTimeoutMillis,
-        int idleTimeoutMillis) {
+        int idleTimeoutMillis, Path inbox, int inboxRows) {
 
     public ServerConfig {
         splits = Map.copyOf(splits);
@@ -44,6 +47,9 @@ public record ServerConfig(String host, int port, String token, int maxRequestBy
         }
         if (bodyTimeoutMillis < 1 || idleTimeoutMillis < 1) {
             throw new IllegalArgumentException("the body and idle timeouts must be positive");
+        }
+        if (inboxRows < 1) {
+            throw new IllegalArgumentException("rows per outcome file must be positive, was " + inboxRows);
         }
         if (!(auditRate >= 0 && auditRate <= 1)) {
             throw new IllegalArgumentException("the audit rate is a fraction in [0, 1], was " + auditRate);
@@ -77,6 +83,8 @@ public record ServerConfig(String host, int port, String token, int maxRequestBy
         private int shutdownSeconds = 30;
         private int bodyTimeoutMillis = 10_000;
         private int idleTimeoutMillis = 60_000;
+        private Path inbox;
+        private int inboxRows = 500;
 
         private Builder() {}
 
@@ -150,10 +158,17 @@ public record ServerConfig(String host, int port, String token, int maxRequestBy
             return this;
         }
 
+        /** Write reported outcomes as labelled rows into {@code dir}, {@code rows} per file (null: nowhere). */
+        public Builder inbox(Path dir, int rows) {
+            this.inbox = dir;
+            this.inboxRows = rows;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, token, maxRequestBytes, maxBatch, batchDelayMicros, workerThreads,
                     keepVersions, pollSeconds, splits, driftWindow, auditFile, auditRate, shutdownSeconds, bodyTimeoutMillis,
-                    idleTimeoutMillis);
+                    idleTimeoutMillis, inbox, inboxRows);
         }
     }
 }
