@@ -379,7 +379,12 @@ public final class Learner implements AutoCloseable {
         long started = System.nanoTime();
         String name = file.getFileName().toString();
         long number = state.batches().size() + 1;
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            bytes = new byte[0]; // unreadable: rejected below, like a file with a bad row
+        }
         String sha = sha256(bytes);
         LabeledData batch;
         try {
@@ -387,7 +392,7 @@ public final class Learner implements AutoCloseable {
             if (batch.size() == 0) {
                 throw new IllegalArgumentException(name + " holds no labelled row");
             }
-        } catch (DataException | IllegalArgumentException | UncheckedIOException e) {
+        } catch (DataException | IllegalArgumentException | IOException | UncheckedIOException e) {
             Entry rejected = new Entry(number, name, sha, e.getMessage(), 0, state.rowsSeen(), state.championVersion(),
                     primary, null, null, Double.NaN, null, null, null, List.of(), null, seconds(started));
             commit(rejected, new LearnState.Consumed(name, sha, 0), state.retained(), state.rowsSeen(),

@@ -2,6 +2,7 @@ package io.kiln.runtime;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kiln.runtime.serve.ModelStore;
@@ -16,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kill -9 at random points of saving a trained model with its reports and of publishing it: what
  * is left must always be a loadable model beside parseable reports, and a store whose every version
- * loads and that takes the next publish. (Batch scoring's kills are in {@code BatchScorerTest}.)
+ * loads and that takes the next publish; a store failing in the middle of continuous learning, and a
+ * damaged learning state. (Batch scoring's kills are in {@code BatchScorerTest}, continuous learning's in
+ * {@code LearnerKillTest}, the outcome inbox's in {@code OutcomeInboxTest}.)
  */
 class FaultInjectionTest {
     @TempDir
@@ -64,5 +67,55 @@ class FaultInjectionTest {
             }
             assertThat(s.publish(model).version()).isEqualTo(versions.get(versions.size() - 1) + 1);
         }
+    }
+
+    @Test
+    void aStoreThatFailsMidBatchLeavesTheBatchToBeLearntAgain() throws Exception {
+        Path inbox = dir.resolve("inbox");
+        List<String[]> rows = LearnerFixtures.rows(3, 150);
+        LearnerFixtures.batch(inbox, "a.csv", rows.subList(0, 50), java.util.function.UnaryOperator.identity());
+        LearnerFixtures.batch(inbox, "b.csv", rows.subList(50, 150), LearnerFixtures::swapped);
+        Learner.Options options = Learner.Options.of(inbox, dir.resolve("work"), dir.resolve("store"))
+                .policy(LearnerFixtures.fineTuneEvery(100, 60)).progress(null);
+        // version 2's folder cannot be made: a file is in its place
+        Path blocker = dir.resolve("store/iris/2");
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options)) {
+            Files.writeString(blocker, "not a folder");
+            assertThrows(java.io.IOException.class, l::step);
+            assertThat(l.log()).hasSize(1); // a.csv committed, b.csv not
+        }
+        Files.delete(blocker);
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options)) {
+            List<Learner.Entry> log = l.step();
+            assertThat(log).hasSize(1);
+            assertThat(log.get(0).file()).isEqualTo("b.csv");
+            assertThat(log.get(0).decision().accepted()).isTrue();
+            assertThat(l.log()).hasSize(2);
+        }
+        assertThat(new ModelStore(dir.resolve("store")).versions("iris")).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aDamagedLearningStateIsAClearErrorNotAFreshStart() throws Exception {
+        Learner.Options options = Learner.Options.of(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("store"))
+                .policy(RetrainPolicy.never()).progress(null);
+        LearnerFixtures.batch(dir.resolve("inbox"), "a.csv", LearnerFixtures.rows(1, 20),
+                java.util.function.UnaryOperator.identity());
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options)) {
+            l.step();
+        }
+        Path log = dir.resolve("work").resolve(Learner.LOG);
+        byte[] full = Files.readAllBytes(log);
+        Files.write(log, java.util.Arrays.copyOf(full, full.length / 2));
+        java.io.IOException shorter = assertThrows(java.io.IOException.class,
+                () -> Learner.open(LearnerFixtures.iris(), options));
+        assertThat(shorter).hasMessageThat().contains("is shorter than its committed " + full.length + " bytes");
+        Files.write(log, full);
+        Path state = dir.resolve("work").resolve(Learner.STATE);
+        Files.writeString(state, "{\"format\": \"kiln-learn-state/1\", \"model\": ");
+        java.io.IOException broken = assertThrows(java.io.IOException.class,
+                () -> Learner.open(LearnerFixtures.iris(), options));
+        assertThat(broken).hasMessageThat().contains(state + " is not a Kiln learning state");
+        assertThat(broken).hasMessageThat().contains("Point --work at the folder the learn command made");
     }
 }

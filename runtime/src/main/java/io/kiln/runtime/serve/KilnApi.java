@@ -163,8 +163,10 @@ final class KilnApi extends ProtocolApi {
                     ServedModel by = e.versions().get(made.version()); // null once unloaded: the latest has its columns
                     inbox.add(model, by != null ? by.model().metadata() : meta, made.input(), truth);
                     learnable++;
-                } catch (java.io.IOException io) {
-                    throw new java.io.UncheckedIOException(io);
+                } catch (java.io.IOException | RuntimeException io) {
+                    throw new HttpError(503, "outcomes[" + i + "] (id " + id + ") was counted but could not be written "
+                            + "to the outcome inbox " + "(" + io.getMessage() + "); the outcomes before it were both. "
+                            + "Fix the inbox folder; the server keeps serving.");
                 }
             }
             Traffic.Counts c = registry.traffic(model).counts(made.version());

@@ -114,6 +114,56 @@ class OutcomeInboxTest {
     }
 
     @Test
+    void theLoopClosesOutcomesTeachTheLearnerWhoseNewChampionTheServerPicksUp() throws Exception {
+        Path csv = ServingFixtures.writeCsv(dir.resolve("flowers.csv"));
+        List<String> lines = Files.readAllLines(csv);
+        Path model = ServingFixtures.train(csv, 7, 60, dir.resolve("flowers.kiln"));
+        ModelStore store = new ModelStore(dir.resolve("store"));
+        store.publish(model);
+        Path inbox = dir.resolve("inbox");
+        KilnServer server = KilnServer.start(ServerConfig.builder().port(0).shutdownSeconds(5).store(2, 1)
+                .inbox(inbox, 50).build(), store, List.of(), line -> { });
+        String base = "http://127.0.0.1:" + server.port();
+        try {
+            // the world changed: setosa and virginica trade names; 100 outcomes say so
+            List<String> outcomes = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                int line = 1 + (i * 37) % 150;
+                HttpResponse<String> r = post(base, "/kiln/models/flowers/predict", ServerTest.recordOf(
+                        ServingFixtures.row(lines, line)));
+                assertThat(JSON.readTree(r.body()).get("version").asText()).isEqualTo("1");
+                int truth = Integer.parseInt(lines.get(line).split(",")[6]);
+                outcomes.add("{\"id\":\"" + JSON.readTree(r.body()).get("id").asText() + "\",\"label\":\""
+                        + List.of("virginica", "versicolor", "setosa").get(truth) + "\"}");
+            }
+            assertThat(JSON.readTree(post(base, "/kiln/models/flowers/outcomes", "[" + String.join(",", outcomes)
+                    + "]").body()).get("learnable").asInt()).isEqualTo(100);
+            try (Learner l = Learner.open(ServingFixtures.definition(csv, 7, 60), Learner.Options.of(
+                    inbox.resolve("flowers"), dir.resolve("work"), store.root())
+                    .policy(RetrainPolicy.every(100).withData(io.kiln.dsl.RetrainData.NEW, 0, 0, 0).withEpochs(60)
+                            .withAcceptance(20, 0)).progress(null))) {
+                List<Learner.Entry> log = l.step();
+                assertThat(log).hasSize(2);
+                assertThat(log.get(1).decision().accepted()).isTrue();
+                assertThat(l.championVersion()).isEqualTo(2);
+            }
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            String served = "1";
+            while (!served.equals("2") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                served = JSON.readTree(post(base, "/kiln/models/flowers/predict", ServerTest.recordOf(
+                        ServingFixtures.row(lines, 1))).body()).get("version").asText();
+            }
+            assertThat(served).isEqualTo("2");
+            // and the new champion calls a setosa by its new name
+            assertThat(JSON.readTree(post(base, "/kiln/models/flowers/predict", ServerTest.recordOf(
+                    ServingFixtures.row(lines, 1))).body()).get("label").asText()).isEqualTo("virginica");
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void aKilledServersPartFileIsCompletedByTheNext() throws Exception {
         Path model = dir.resolve("flowers");
         Files.createDirectories(model);
@@ -127,5 +177,32 @@ class OutcomeInboxTest {
         }
         assertThat(Files.readString(model.resolve("outcomes-20261206-000000-000-1-1.csv")))
                 .isEqualTo("a,b,label\n1,2,0\n3,4,1\n");
+    }
+
+    @Test
+    void anOutcomeInboxThatCannotBeWrittenIsA503AndTheServerStaysUp() throws Exception {
+        Path csv = ServingFixtures.writeCsv(dir.resolve("flowers.csv"));
+        List<String> lines = Files.readAllLines(csv);
+        Path model = ServingFixtures.train(csv, 7, 5, dir.resolve("flowers.kiln"));
+        Path inbox = dir.resolve("inbox");
+        Files.createDirectories(inbox);
+        Files.writeString(inbox.resolve("flowers"), "a file where the model's folder goes");
+        KilnServer server = KilnServer.start(ServerConfig.builder().port(0).shutdownSeconds(5).inbox(inbox, 10).build(),
+                null, List.of(model), line -> { });
+        try {
+            String base = "http://127.0.0.1:" + server.port();
+            var predicted = post(base, "/kiln/models/flowers/predict",
+                    ServerTest.recordOf(ServingFixtures.row(lines, 1)));
+            String id = JSON.readTree(predicted.body()).get("id").asText();
+            var failed = post(base, "/kiln/models/flowers/outcomes",
+                    "[{\"id\":\"" + id + "\",\"label\":\"setosa\"}]");
+            assertThat(failed.statusCode()).isEqualTo(503);
+            assertThat(failed.body()).contains("could not be written to the outcome inbox");
+            assertThat(post(base, "/kiln/models/flowers/predict",
+                    ServerTest.recordOf(ServingFixtures.row(lines, 2))).statusCode())
+                    .isEqualTo(200);
+        } finally {
+            server.close();
+        }
     }
 }
