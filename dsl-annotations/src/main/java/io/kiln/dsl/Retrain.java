@@ -50,8 +50,16 @@ public @interface Retrain {
     /** Which retained rows the challenger trains on. */
     RetrainData data() default RetrainData.ALL;
 
-    /** {@link RetrainData#WINDOW}: how many of the most recent rows; 0 otherwise. */
+    /** {@link RetrainData#WINDOW}: how many of the most recent rows; 0 otherwise (or for a {@link #span()}). */
     int window() default 0;
+
+    /**
+     * {@link RetrainData#WINDOW} by time instead of rows: the rows whose order column ({@link TemporalSplit#orderBy()})
+     * is within this span of the newest row's. For dates and date-times a duration such as {@code 30d},
+     * {@code 12h}, {@code 45m} or {@code 90s}; for a numeric order column a number in its units. Empty:
+     * none.
+     */
+    String span() default "";
 
     /**
      * Recency weighting: a row's chance to be drawn into the retraining set halves every this many

@@ -19,6 +19,7 @@ final class RetrainReader {
     static final Attr<Double> METRIC_DROP = Attr.of(Retrain.class, Retrain::metricDrop);
     static final Attr<RetrainData> DATA = Attr.of(Retrain.class, Retrain::data);
     static final Attr<Integer> WINDOW = Attr.of(Retrain.class, Retrain::window);
+    static final Attr<String> SPAN = Attr.of(Retrain.class, Retrain::span);
     static final Attr<Double> HALF_LIFE = Attr.of(Retrain.class, Retrain::halfLife);
     static final Attr<Double> REPLAY = Attr.of(Retrain.class, Retrain::replay);
     static final Attr<RetrainLevel> LEVEL = Attr.of(Retrain.class, Retrain::level);
@@ -29,6 +30,10 @@ final class RetrainReader {
     static final Attr<Double> MARGIN = Attr.of(Retrain.class, Retrain::margin);
     static final Attr<Integer> RETAIN = Attr.of(Retrain.class, Retrain::retain);
     static final Attr<Boolean> REFIT = Attr.of(Retrain.class, Retrain::refitPreprocessing);
+
+    /** A span: a positive number, with a unit for a duration (the runtime's {@code RetrainPolicy.spanUnits}). */
+    static final java.util.regex.Pattern SPAN_TEXT = java.util.regex.Pattern.compile(
+            "(?=.*[1-9])[0-9]+(\\.[0-9]+)?\\s*[dhms]?");
 
     /** The fewest rows a drift trigger may measure its PSI on (the runtime's drift monitor's minimum). */
     static final int MIN_DRIFT_ROWS = 100;
@@ -91,10 +96,18 @@ final class RetrainReader {
         int window = r.get(WINDOW);
         int retain = r.get(RETAIN);
         int accept = r.get(ACCEPT);
-        if (data == RetrainData.WINDOW && window <= 0) {
+        String span = r.get(SPAN).trim();
+        if (data == RetrainData.WINDOW && window <= 0 && span.isEmpty()) {
             c.reporter.error(r, r.isSet(WINDOW) ? WINDOW : DATA, Message.RETRAIN_WINDOW.format(window));
-        } else if (data != RetrainData.WINDOW && r.isSet(WINDOW)) {
-            c.reporter.error(r, WINDOW, Message.RETRAIN_WINDOW_UNUSED.format(data));
+        } else if (data != RetrainData.WINDOW && (r.isSet(WINDOW) || r.isSet(SPAN))) {
+            String what = r.isSet(WINDOW) ? "window" : "span";
+            c.reporter.error(r, r.isSet(WINDOW) ? WINDOW : SPAN, Message.RETRAIN_WINDOW_UNUSED.format(what, data, what));
+        } else if (window > 0 && !span.isEmpty()) {
+            c.reporter.error(r, SPAN, Message.RETRAIN_WINDOW_BOTH.format(window, span));
+        } else if (!span.isEmpty() && !SPAN_TEXT.matcher(span).matches()) {
+            c.reporter.error(r, SPAN, Message.RETRAIN_SPAN.format(span));
+        } else if (!span.isEmpty() && !c.has(io.kiln.dsl.TemporalSplit.class)) {
+            c.reporter.error(r, SPAN, Message.RETRAIN_SPAN_ORDER.format());
         }
         if (retain <= 0) {
             c.reporter.error(r, RETAIN, Message.RETRAIN_RETAIN.format(retain));
@@ -152,7 +165,7 @@ final class RetrainReader {
         if (c.reporter.errorCount() > errors) {
             return null;
         }
-        return new SpecModel.RetrainModel(everyRows, driftPsi, driftRows, metricDrop, data, window, halfLife, replay,
+        return new SpecModel.RetrainModel(everyRows, driftPsi, driftRows, metricDrop, data, window, span, halfLife, replay,
                 level, trainTop, l2sp, epochs, accept, margin, retain, refit);
     }
 

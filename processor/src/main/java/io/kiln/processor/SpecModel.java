@@ -203,7 +203,7 @@ record SpecModel(
 
     /** {@code @Retrain}, every attribute resolved. */
     record RetrainModel(int everyRows, double driftPsi, int driftRows, double metricDrop, io.kiln.dsl.RetrainData data,
-            int window, double halfLife, double replay, io.kiln.dsl.RetrainLevel level, int trainTop, double l2sp,
+            int window, String span, double halfLife, double replay, io.kiln.dsl.RetrainLevel level, int trainTop, double l2sp,
             int epochs, int accept, double margin, int retain, boolean refitPreprocessing) {}
 
     /**

@@ -126,6 +126,7 @@ final class SpecText {
             t.append("@Retrain(everyRows = ").append(rt.everyRows()).append(", driftPsi = ").append(rt.driftPsi())
                     .append(", driftRows = ").append(rt.driftRows()).append(", metricDrop = ").append(rt.metricDrop())
                     .append(", data = ").append(rt.data()).append(", window = ").append(rt.window())
+                    .append(", span = \"").append(rt.span()).append('"')
                     .append(", halfLife = ").append(rt.halfLife()).append(", replay = ").append(rt.replay())
                     .append(", level = ").append(rt.level()).append(", trainTop = ").append(rt.trainTop())
                     .append(", l2sp = ").append(rt.l2sp()).append(", epochs = ").append(rt.epochs())

@@ -187,9 +187,9 @@ final class TrainerGenerator {
         }
         SpecModel.RetrainModel r = spec.retrain();
         if (r != null) {
-            b.add(".retrain(new $T($L, $L, $L, $L, $T.$L, $L, $L, $L, $T.$L, $L, $L, $L, $L, $L, $L, $L))\n",
+            b.add(".retrain(new $T($L, $L, $L, $L, $T.$L, $L, $S, $L, $L, $T.$L, $L, $L, $L, $L, $L, $L, $L))\n",
                     Names.RETRAIN_POLICY, r.everyRows(), r.driftPsi(), r.driftRows(), r.metricDrop(), Names.RETRAIN_DATA,
-                    r.data(), r.window(), r.halfLife(), r.replay(), Names.RETRAIN_LEVEL, r.level(), r.trainTop(),
+                    r.data(), r.window(), r.span(), r.halfLife(), r.replay(), Names.RETRAIN_LEVEL, r.level(), r.trainTop(),
                     r.l2sp(), r.epochs(), r.accept(), r.margin(), r.retain(), r.refitPreprocessing());
         }
         if (spec.transfer() != null) {

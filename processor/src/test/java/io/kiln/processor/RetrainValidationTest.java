@@ -37,10 +37,10 @@ class RetrainValidationTest {
                 + "epochs = 5, accept = 1000, margin = 0.005)"));
         assertThat(kilnErrors(c)).isEmpty();
         String trainer = generated(c, "test.StreamTrainer");
-        assertThat(trainer).contains(".retrain(new RetrainPolicy(2000, 0.25, 500, 0.0, RetrainData.WINDOW, 6000, 0.0, "
+        assertThat(trainer).contains(".retrain(new RetrainPolicy(2000, 0.25, 500, 0.0, RetrainData.WINDOW, 6000, \"\", 0.0, "
                 + "0.2, RetrainLevel.TOP_LAYERS, 2, 0.01, 5, 1000, 0.005, 100000, false))");
         assertThat(trainer).contains("@Retrain(everyRows = 2000, driftPsi = 0.25, driftRows = 500, metricDrop = 0.0, "
-                + "data = WINDOW, window = 6000, halfLife = 0.0, replay = 0.2, level = TOP_LAYERS, trainTop = 2, "
+                + "data = WINDOW, window = 6000, span = \\\"\\\", halfLife = 0.0, replay = 0.2, level = TOP_LAYERS, trainTop = 2, "
                 + "l2sp = 0.01, epochs = 5, accept = 1000, margin = 0.005, retain = 100000, refitPreprocessing = false)");
     }
 
@@ -72,8 +72,26 @@ class RetrainValidationTest {
     @Test
     void aWindowHasASizeAndFitsTheRetainedRows() {
         assertRetrainError("@Retrain(everyRows = 100, data = RetrainData.WINDOW)", Message.RETRAIN_WINDOW.format(0));
-        assertRetrainError("@Retrain(everyRows = 100, window = 500)", Message.RETRAIN_WINDOW_UNUSED.format("ALL"));
+        assertRetrainError("@Retrain(everyRows = 100, window = 500)", Message.RETRAIN_WINDOW_UNUSED.format("window", "ALL", "window"));
         assertRetrainError("@Retrain(everyRows = 100, data = RetrainData.WINDOW, window = 90000, accept = 20000)", Message.RETRAIN_WINDOW_RETAIN.format(90000, 20000, 110000, 100000));
+    }
+
+    @Test
+    void aWindowBySpanNeedsAnOrderColumnAndAReadableSpan() {
+        assertRetrainError("@Retrain(everyRows = 100, data = RetrainData.WINDOW, span = \"30 days\")",
+                Message.RETRAIN_SPAN.format("30 days"));
+        assertRetrainError("@Retrain(everyRows = 100, data = RetrainData.WINDOW, span = \"0d\")",
+                Message.RETRAIN_SPAN.format("0d"));
+        assertRetrainError("@Retrain(everyRows = 100, data = RetrainData.WINDOW, span = \"30d\")",
+                Message.RETRAIN_SPAN_ORDER.format());
+        assertRetrainError("@Retrain(everyRows = 100, data = RetrainData.WINDOW, window = 500, span = \"30d\")",
+                Message.RETRAIN_WINDOW_BOTH.format(500, "30d"));
+        assertRetrainError("@Retrain(everyRows = 100, span = \"30d\")", Message.RETRAIN_WINDOW_UNUSED.format("span",
+                "ALL", "span"));
+        Compilation c = compile(spec("@TemporalSplit(orderBy = \"day\")",
+                "@Retrain(everyRows = 100, data = RetrainData.WINDOW, span = \"12h\")"));
+        assertThat(kilnErrors(c)).isEmpty();
+        assertThat(generated(c, "test.StreamTrainer")).contains("RetrainData.WINDOW, 0, \"12h\", 0.0");
     }
 
     @Test

@@ -172,6 +172,8 @@ public final class Learner implements AutoCloseable {
     private LearnState state;
     /** The kept rows, one part per {@link LearnState#retained()} entry. */
     private final List<LabeledData> kept = new ArrayList<>();
+    /** With a window by span: each kept part's order-column values; else empty. */
+    private final List<double[]> keys = new ArrayList<>();
     private KilnModel champion;
     private Path championFile;
     private String championSha;
@@ -198,6 +200,12 @@ public final class Learner implements AutoCloseable {
             throw new IllegalArgumentException("[kiln.retrain-with] Continuous learning retrains one network on "
                     + "labelled rows; model '" + def.name() + "' is " + (def.series() != null ? "a series model"
                             : def.ensemble() != null ? "an ensemble" : "a distilled student") + ".");
+        }
+        RetrainPolicy declared = options.policy() != null ? options.policy() : def.retrain();
+        if (declared != null && !declared.span().isEmpty() && def.protocol().orderColumn() == null) {
+            throw new IllegalArgumentException("[kiln.retrain-span-order] A window by span ('" + declared.span()
+                    + "') measures time on the order column, but model '" + def.name() + "' declares none. Declare "
+                    + "@TemporalSplit(orderBy = ...) or a window of rows.");
         }
         NativeThreads.configure();
         Files.createDirectories(options.work());
@@ -270,8 +278,11 @@ public final class Learner implements AutoCloseable {
             }
         }
         for (LearnState.Kept k : state.retained()) {
-            kept.add(k.file() == null ? def.readData(def.data(), true)
-                    : read(work.resolve(ROWS).resolve(k.file())));
+            CsvSource source = k.file() == null ? def.data() : Trainer.source(def, work.resolve(ROWS).resolve(k.file()));
+            kept.add(def.readData(source, true));
+            if (!policy.span().isEmpty()) {
+                keys.add(orderKeys(source));
+            }
         }
         for (String line : Files.readAllLines(work.resolve(LOG), StandardCharsets.UTF_8)) {
             if (!line.isBlank()) {
@@ -426,6 +437,21 @@ public final class Learner implements AutoCloseable {
         List<LearnState.Kept> retained = new ArrayList<>(state.retained());
         retained.add(new LearnState.Kept(copy, state.rowsSeen(), n));
         kept.add(batch);
+        if (!policy.span().isEmpty()) {
+            try {
+                keys.add(orderKeys(Trainer.source(def, file)));
+            } catch (DataException | IllegalArgumentException e) { // the rows were read, their order is not
+                kept.remove(kept.size() - 1);
+                Files.deleteIfExists(options.work().resolve(ROWS).resolve(copy));
+                Entry rejected = new Entry(number, name, sha, e.getMessage(), 0, state.rowsSeen(),
+                        state.championVersion(), primary, null, null, Double.NaN, null, null, null, List.of(), null,
+                        seconds(started));
+                commit(rejected, new LearnState.Consumed(name, sha, 0), state.retained(), state.rowsSeen(),
+                        state.lastRetrainRow(), state.retrainings(), state.championVersion(),
+                        state.championReference(), List.of());
+                return rejected;
+            }
+        }
         long seen = state.rowsSeen() + n;
         List<String> dropped = new ArrayList<>();
         int total = retained.stream().mapToInt(LearnState.Kept::rows).sum();
@@ -436,6 +462,9 @@ public final class Learner implements AutoCloseable {
             }
             retained.remove(0);
             kept.remove(0);
+            if (!keys.isEmpty()) {
+                keys.remove(0);
+            }
         }
 
         List<String> triggers = new ArrayList<>();
@@ -470,7 +499,7 @@ public final class Learner implements AutoCloseable {
         long version = state.championVersion();
         if (!triggers.isEmpty()) {
             String key = "batch " + number + " " + name;
-            Selection selection = Selection.of(policy, all.numbers(), state.lastRetrainRow(),
+            Selection selection = Selection.of(policy, all.numbers(), all.keys(), state.lastRetrainRow(),
                     def.fit().seed() * 7919 + retrainings);
             lastRetrain = seen;
             retrainings++;
@@ -613,33 +642,36 @@ public final class Learner implements AutoCloseable {
         AtomicFiles.writeAll(files);
     }
 
-    /** The kept rows as one table, each row with its number among all batch rows. */
+    /** The kept rows as one table, each row with its number among all batch rows (and its order key). */
     private Numbered rows(List<LearnState.Kept> retained) {
         LabeledData data = kept.get(0);
         for (int i = 1; i < kept.size(); i++) {
             data = data.concat(kept.get(i));
         }
         long[] numbers = new long[data.size()];
+        double[] order = keys.isEmpty() ? null : new double[data.size()];
         int at = 0;
-        for (LearnState.Kept k : retained) {
+        for (int part = 0; part < retained.size(); part++) {
+            LearnState.Kept k = retained.get(part);
             for (int i = 0; i < k.rows(); i++) {
+                if (order != null) {
+                    order[at] = keys.get(part)[i];
+                }
                 numbers[at++] = k.firstRow() + i;
             }
         }
         int keep = Math.min(policy.retain(), data.size());
         if (keep < data.size()) { // the oldest part beyond retain is not used
-            int[] last = new int[keep];
-            for (int i = 0; i < keep; i++) {
-                last[i] = data.size() - keep + i;
-            }
-            data = data.project(last);
-            numbers = java.util.Arrays.copyOfRange(numbers, numbers.length - keep, numbers.length);
+            int from = data.size() - keep;
+            data = data.project(java.util.stream.IntStream.range(from, data.size()).toArray());
+            numbers = java.util.Arrays.copyOfRange(numbers, from, numbers.length);
+            order = order == null ? null : java.util.Arrays.copyOfRange(order, from, order.length);
         }
-        return new Numbered(data, numbers);
+        return new Numbered(data, numbers, order);
     }
 
-    /** Kept rows and their numbers. */
-    private record Numbered(LabeledData data, long[] numbers) {
+    /** Kept rows, their numbers, and their order keys (null without a window by span). */
+    private record Numbered(LabeledData data, long[] numbers, double[] keys) {
         int firstAtOrAfter(long number) {
             int i = 0;
             while (i < numbers.length && numbers[i] < number) {
@@ -647,6 +679,24 @@ public final class Learner implements AutoCloseable {
             }
             return i;
         }
+    }
+
+    /**
+     * The order column's values of a data source's rows, in the units a span is measured in; a duration
+     * span over a numeric order column is refused.
+     */
+    private double[] orderKeys(CsvSource source) throws IOException {
+        String column = def.protocol().orderColumn();
+        io.kiln.runtime.internal.data.CsvTable table = def.readTable(source);
+        int col = table.header().indexOf(column);
+        if (policy.spanIsDuration() && col >= 0 && !table.rows().isEmpty()
+                && LabeledData.isDecimal(table.rows().get(0).cells()[col].trim())) {
+            throw new IllegalArgumentException("[kiln.retrain-span-units] span '" + policy.span() + "' is a duration, "
+                    + "but the order column '" + column + "' of " + source.name() + " holds numbers. Give the span as a "
+                    + "number in the column's units.");
+        }
+        return io.kiln.runtime.internal.data.TemporalKeys.read(table, column).stream().mapToDouble(Double::doubleValue)
+                .toArray();
     }
 
     /** The SHA-256 of the kept parts' contents, in order: what a challenger trained on. */

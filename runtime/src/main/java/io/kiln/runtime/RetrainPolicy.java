@@ -18,6 +18,9 @@ import java.util.Locale;
  *     than when it was accepted; 0 for none
  * @param data which retained rows the challenger trains on
  * @param window {@link RetrainData#WINDOW}: the most recent rows kept; else 0
+ * @param span {@link RetrainData#WINDOW} by time: the rows whose order column is within this of the newest
+ *     row's ({@code 30d}, {@code 12h}, {@code 45m}, {@code 90s}, or a number in a numeric column's units);
+ *     else empty
  * @param halfLife recency weighting: the rows of age {@code halfLife} are drawn half as often; 0 for none
  * @param replay older rows drawn beside the selected ones, as a fraction of their count
  * @param level how much of the model trains
@@ -30,12 +33,13 @@ import java.util.Locale;
  * @param refitPreprocessing refit the preprocessing when continuing from the champion's weights
  */
 public record RetrainPolicy(int everyRows, double driftPsi, int driftRows, double metricDrop, RetrainData data,
-        int window, double halfLife, double replay, RetrainLevel level, int trainTop, double l2sp, int epochs,
+        int window, String span, double halfLife, double replay, RetrainLevel level, int trainTop, double l2sp, int epochs,
         int accept, double margin, int retain, boolean refitPreprocessing) {
 
     public RetrainPolicy {
-        List<String> problems = problems(everyRows, driftPsi, driftRows, metricDrop, data, window, halfLife, replay,
-                level, trainTop, l2sp, epochs, accept, margin, retain);
+        span = span == null ? "" : span.trim();
+        List<String> problems = problems(everyRows, driftPsi, driftRows, metricDrop, data, window, span, halfLife,
+                replay, level, trainTop, l2sp, epochs, accept, margin, retain);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("[kiln.retrain-policy] " + String.join(" ", problems));
         }
@@ -43,7 +47,7 @@ public record RetrainPolicy(int everyRows, double driftPsi, int driftRows, doubl
 
     /** Never retrains: the static model, its batches scored (and kept) only. */
     public static RetrainPolicy never() {
-        return new RetrainPolicy(0, 0, 500, 0, RetrainData.ALL, 0, 0, 0, RetrainLevel.FINE_TUNE, 0, 0, 0, 500, 0,
+        return new RetrainPolicy(0, 0, 500, 0, RetrainData.ALL, 0, "", 0, 0, RetrainLevel.FINE_TUNE, 0, 0, 0, 500, 0,
                 100_000, false);
     }
 
@@ -58,37 +62,69 @@ public record RetrainPolicy(int everyRows, double driftPsi, int driftRows, doubl
     }
 
     public RetrainPolicy withTriggers(int rows, double psi, double drop) {
-        return new RetrainPolicy(rows, psi, driftRows, drop, data, window, halfLife, replay, level, trainTop, l2sp,
+        return new RetrainPolicy(rows, psi, driftRows, drop, data, window, span, halfLife, replay, level, trainTop, l2sp,
                 epochs, accept, margin, retain, refitPreprocessing);
     }
 
     public RetrainPolicy withDriftRows(int rows) {
-        return new RetrainPolicy(everyRows, driftPsi, rows, metricDrop, data, window, halfLife, replay, level, trainTop,
+        return new RetrainPolicy(everyRows, driftPsi, rows, metricDrop, data, window, span, halfLife, replay, level, trainTop,
                 l2sp, epochs, accept, margin, retain, refitPreprocessing);
     }
 
+    /** A window by time: {@link RetrainData#WINDOW} over the rows within {@code duration} of the newest. */
+    public RetrainPolicy withSpan(String duration) {
+        return new RetrainPolicy(everyRows, driftPsi, driftRows, metricDrop, RetrainData.WINDOW, 0, duration, halfLife,
+                replay, level, trainTop, l2sp, epochs, accept, margin, retain, refitPreprocessing);
+    }
+
+    /**
+     * A span in the order column's units: a duration ({@code 30d}, {@code 12h}, {@code 45m}, {@code 90s}) in
+     * seconds, which dates and date-times are ordered by; a plain number as it is; NaN for neither or not
+     * positive.
+     */
+    public static double spanUnits(String span) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([dhms]?)")
+                .matcher(span.trim());
+        if (!m.matches()) {
+            return Double.NaN;
+        }
+        double v = Double.parseDouble(m.group(1));
+        double seconds = switch (m.group(2)) {
+            case "d" -> v * 86_400;
+            case "h" -> v * 3_600;
+            case "m" -> v * 60;
+            default -> v;
+        };
+        return seconds > 0 && Double.isFinite(seconds) ? seconds : Double.NaN;
+    }
+
+    /** Whether the span is a duration (a unit follows the number), which needs a date or date-time order column. */
+    public boolean spanIsDuration() {
+        return !span.isEmpty() && Character.isLetter(span.charAt(span.length() - 1));
+    }
+
     public RetrainPolicy withData(RetrainData kind, int rows, double replayFraction, double half) {
-        return new RetrainPolicy(everyRows, driftPsi, driftRows, metricDrop, kind, rows, half, replayFraction, level,
+        return new RetrainPolicy(everyRows, driftPsi, driftRows, metricDrop, kind, rows, "", half, replayFraction, level,
                 trainTop, l2sp, epochs, accept, margin, retain, refitPreprocessing);
     }
 
     public RetrainPolicy withLevel(RetrainLevel kind, int top, double pull) {
-        return new RetrainPolicy(everyRows, driftPsi, driftRows, metricDrop, data, window, halfLife, replay, kind, top,
+        return new RetrainPolicy(everyRows, driftPsi, driftRows, metricDrop, data, window, span, halfLife, replay, kind, top,
                 pull, epochs, accept, margin, retain, refitPreprocessing);
     }
 
     public RetrainPolicy withEpochs(int n) {
-        return new RetrainPolicy(everyRows, driftPsi, driftRows, metricDrop, data, window, halfLife, replay, level,
+        return new RetrainPolicy(everyRows, driftPsi, driftRows, metricDrop, data, window, span, halfLife, replay, level,
                 trainTop, l2sp, n, accept, margin, retain, refitPreprocessing);
     }
 
     public RetrainPolicy withAcceptance(int rows, double by) {
-        return new RetrainPolicy(everyRows, driftPsi, driftRows, metricDrop, data, window, halfLife, replay, level,
+        return new RetrainPolicy(everyRows, driftPsi, driftRows, metricDrop, data, window, span, halfLife, replay, level,
                 trainTop, l2sp, epochs, rows, by, retain, refitPreprocessing);
     }
 
     public RetrainPolicy withRetain(int rows) {
-        return new RetrainPolicy(everyRows, driftPsi, driftRows, metricDrop, data, window, halfLife, replay, level,
+        return new RetrainPolicy(everyRows, driftPsi, driftRows, metricDrop, data, window, span, halfLife, replay, level,
                 trainTop, l2sp, epochs, accept, margin, rows, refitPreprocessing);
     }
 
@@ -97,7 +133,7 @@ public record RetrainPolicy(int everyRows, double driftPsi, int driftRows, doubl
      * empty when nothing is.
      */
     static List<String> problems(int everyRows, double driftPsi, int driftRows, double metricDrop, RetrainData data,
-            int window, double halfLife, double replay, RetrainLevel level, int trainTop, double l2sp, int epochs,
+            int window, String span, double halfLife, double replay, RetrainLevel level, int trainTop, double l2sp, int epochs,
             int accept, double margin, int retain) {
         List<String> p = new ArrayList<>();
         if (everyRows < 0 || !(driftPsi >= 0) || !(metricDrop >= 0) || Double.isInfinite(driftPsi)
@@ -107,9 +143,13 @@ public record RetrainPolicy(int everyRows, double driftPsi, int driftRows, doubl
         if (driftRows < 1) {
             p.add("driftRows must be positive, was " + driftRows + ".");
         }
-        if ((data == RetrainData.WINDOW) != (window > 0) || window < 0) {
-            p.add("A window of rows is declared with data = WINDOW, and only then (window " + window + ", data "
-                    + data + ").");
+        boolean spanned = !span.isEmpty();
+        if ((data == RetrainData.WINDOW) != (window > 0 || spanned) || window < 0 || window > 0 && spanned) {
+            p.add("A window of rows or a span is declared with data = WINDOW, one of them, and only then (window "
+                    + window + ", span '" + span + "', data " + data + ").");
+        }
+        if (spanned && Double.isNaN(spanUnits(span))) {
+            p.add("span '" + span + "' is neither a positive number nor a duration such as 30d, 12h, 45m or 90s.");
         }
         if (retain < 1) {
             p.add("retain must be positive, was " + retain + ".");
@@ -167,7 +207,7 @@ public record RetrainPolicy(int everyRows, double driftPsi, int driftRows, doubl
         }
         String rows = switch (data) {
             case ALL -> "all retained rows";
-            case WINDOW -> "the last " + window + " rows";
+            case WINDOW -> span.isEmpty() ? "the last " + window + " rows" : "the rows of the last " + span;
             case NEW -> "the rows since the last retraining";
         };
         if (replay > 0) {

@@ -9,8 +9,9 @@ import java.util.Random;
 /**
  * Which retained rows a retraining trains on and which it is judged on. The retained rows are numbered
  * oldest first; the last {@link RetrainPolicy#accept()} of them are the acceptance window, never trained
- * on. Of the rest: all, the most recent {@link RetrainPolicy#window()}, or those that arrived since the
- * last retraining; then the replayed older rows; then, with a half-life, a draw with replacement that
+ * on. Of the rest: all, the most recent {@link RetrainPolicy#window()} (or those within its
+ * {@link RetrainPolicy#span()} of the newest by the order column), or those that arrived since the last
+ * retraining; then the replayed older rows; then, with a half-life, a draw with replacement that
  * favours recent rows.
  *
  * @param train the training rows (indices into the retained rows; repeated under recency weighting)
@@ -28,21 +29,50 @@ public record Selection(int[] train, int[] accept, int selected, int replayed) {
      * @param seed seeds the replay and the recency draw
      */
     public static Selection of(RetrainPolicy policy, long[] rowNumbers, long lastRetrainRow, long seed) {
+        return of(policy, rowNumbers, null, lastRetrainRow, seed);
+    }
+
+    /**
+     * @param keys each retained row's order-column value, for a window by {@link RetrainPolicy#span()}; else null
+     */
+    public static Selection of(RetrainPolicy policy, long[] rowNumbers, double[] keys, long lastRetrainRow,
+            long seed) {
         int n = rowNumbers.length;
         int acceptRows = Math.min(policy.accept(), n);
         int[] accept = range(n - acceptRows, n);
         int candidates = n - acceptRows; // rows [0, candidates) may be trained on
-        int from = switch (policy.data()) {
-            case ALL -> 0;
-            case WINDOW -> Math.max(0, candidates - policy.window());
-            case NEW -> firstAtOrAfter(rowNumbers, lastRetrainRow, candidates);
-        };
-        int[] selected = range(from, candidates);
+        boolean[] chosen = new boolean[candidates];
+        if (policy.data() == RetrainData.WINDOW && !policy.span().isEmpty()) {
+            if (keys == null) {
+                throw new IllegalArgumentException("A window by span needs the rows' order column (@TemporalSplit)");
+            }
+            double newest = Double.NEGATIVE_INFINITY;
+            for (double k : keys) {
+                newest = Math.max(newest, k);
+            }
+            double from = newest - RetrainPolicy.spanUnits(policy.span());
+            for (int i = 0; i < candidates; i++) {
+                chosen[i] = keys[i] >= from;
+            }
+        } else {
+            int from = switch (policy.data()) {
+                case ALL -> 0;
+                case WINDOW -> Math.max(0, candidates - policy.window());
+                case NEW -> firstAtOrAfter(rowNumbers, lastRetrainRow, candidates);
+            };
+            java.util.Arrays.fill(chosen, from, candidates, true);
+        }
+        int[] selected = java.util.stream.IntStream.range(0, candidates).filter(i -> chosen[i]).toArray();
+        int[] older = java.util.stream.IntStream.range(0, candidates).filter(i -> !chosen[i]).toArray();
         Random random = new Random(seed);
         int[] replay = new int[0];
-        if (policy.replay() > 0 && policy.data() != RetrainData.ALL && from > 0) {
-            int k = (int) Math.min(from, Math.round(policy.replay() * selected.length));
-            replay = sampleWithoutReplacement(from, k, random); // from the older rows [0, from)
+        if (policy.replay() > 0 && policy.data() != RetrainData.ALL && older.length > 0) {
+            int k = (int) Math.min(older.length, Math.round(policy.replay() * selected.length));
+            int[] picks = sampleWithoutReplacement(older.length, k, random);
+            replay = new int[k];
+            for (int i = 0; i < k; i++) {
+                replay[i] = older[picks[i]];
+            }
             Arrays.sort(replay);
         }
         int[] train = Rows.concat(replay, selected);
