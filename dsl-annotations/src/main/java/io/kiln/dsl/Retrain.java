@@ -31,9 +31,9 @@ public @interface Retrain {
     int everyRows() default 0;
 
     /**
-     * Retrain when a feature's population stability index over the rows since the last retraining
-     * (at least {@link #driftRows()} of them), against the champion's training rows, exceeds this; 0
-     * for no such trigger. 0.1 is a moderate shift, 0.25 a major one.
+     * Retrain when a feature's population stability index over the most recent {@link #driftRows()} rows
+     * (checked once that many arrived since the last retraining), against the champion's training rows,
+     * exceeds this; 0 for no such trigger. 0.1 is a moderate shift, 0.25 a major one.
      */
     double driftPsi() default 0;
 

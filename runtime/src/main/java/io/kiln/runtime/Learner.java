@@ -162,7 +162,8 @@ public final class Learner implements AutoCloseable {
     public record Decision(String level, int trainRows, int replayed, int acceptRows, double champion,
             double challenger, boolean accepted, Long version, String reason) {}
 
-    private final ModelDefinition def;
+    /** The spec, its groups of columns ({@code @Features}) resolved as the first champion's. */
+    private ModelDefinition def;
     private final RetrainPolicy policy;
     private final Options options;
     private final ModelStore store;
@@ -240,6 +241,7 @@ public final class Learner implements AutoCloseable {
         if (state == null) {
             long version = firstChampion();
             KilnModel first = KilnModel.load(store.file(def.name(), version));
+            def = def.resolvedFor(first);
             Double tested = first.metadata().testMetrics() == null ? null : first.metadata().testMetrics().get(primary);
             List<LearnState.Kept> retained = new ArrayList<>();
             if (def.data() != null) {
@@ -254,6 +256,8 @@ public final class Learner implements AutoCloseable {
         } else if (!state.model().equals(def.name())) {
             throw new IllegalArgumentException(work + " holds the learning state of model '" + state.model()
                     + "', not '" + def.name() + "'. Give this model a work folder of its own.");
+        } else {
+            def = def.resolvedFor(KilnModel.load(store.file(def.name(), state.championVersion())));
         }
         // what a killed run wrote after its last commit is dropped: the batch is learnt again from the start
         try (FileChannel logFile = FileChannel.open(work.resolve(LOG), StandardOpenOption.CREATE,
@@ -475,7 +479,8 @@ public final class Learner implements AutoCloseable {
             triggers.add("rows");
         }
         if (policy.driftPsi() > 0 && since >= policy.driftRows()) {
-            int from = all.firstAtOrAfter(state.lastRetrainRow());
+            // the most recent driftRows rows, all arrived since the last retraining: older ones would dilute a shift
+            int from = Math.max(0, all.data().size() - policy.driftRows());
             List<Object[]> recent = all.data().features().subList(from, all.data().size());
             double worst = DriftReport.of(profile, recent).features().stream()
                     .mapToDouble(DriftReport.FeatureDrift::psi).filter(Double::isFinite).max().orElse(0);
@@ -671,15 +676,7 @@ public final class Learner implements AutoCloseable {
     }
 
     /** Kept rows, their numbers, and their order keys (null without a window by span). */
-    private record Numbered(LabeledData data, long[] numbers, double[] keys) {
-        int firstAtOrAfter(long number) {
-            int i = 0;
-            while (i < numbers.length && numbers[i] < number) {
-                i++;
-            }
-            return i;
-        }
-    }
+    private record Numbered(LabeledData data, long[] numbers, double[] keys) {}
 
     /**
      * The order column's values of a data source's rows, in the units a span is measured in; a duration

@@ -58,7 +58,8 @@ import javax.tools.JavaFileObject;
  *   <li>a spec without one compiles with no error at all, its four generated classes included
  *       ({@link Verdict#NON_COMPILING}, {@link Verdict#INCOMPLETE_OUTPUT});
  *   <li>an accepted spec trains one epoch on a small random table of its schema (or IDX files), its model
- *       saves, loads into the generated predictor and predicts one random input ({@link Verdict#FAILED_TO_TRAIN}).
+ *       saves, loads into the generated predictor and predicts one random input; with {@code @Retrain}, its
+ *       table dropped into an inbox as a batch is learnt from and retrained on ({@link Verdict#FAILED_TO_TRAIN}).
  * </ol>
  *
  * <p>A javac error in the spec's own source is the generator's fault ({@link Verdict#INVALID_SPEC}), and is
@@ -227,7 +228,16 @@ final class FuzzHarness {
             Class<?> inputType = loader.loadClass(spec.qualifiedName() + "Predictor$Input");
             Object prediction = predictorType.getMethod("predict", inputType)
                     .invoke(predictor, input(spec, inputType, random));
-            return prediction != null ? null : "Predictor.predict returned null";
+            if (prediction == null) {
+                return "Predictor.predict returned null";
+            }
+            io.kiln.runtime.ModelDefinition def = (io.kiln.runtime.ModelDefinition) trainer.getField("DEFINITION")
+                    .get(null);
+            if (def.retrain() != null && !spec.idx()) {
+                stage = "learn";
+                return learn(def, data, model, dir);
+            }
+            return null;
         } catch (Throwable t) {
             Throwable cause = t instanceof InvocationTargetException e && e.getCause() != null ? e.getCause() : t;
             return cause instanceof TrainingDivergedException ? cause.getClass().getName() + ": " + cause.getMessage()
@@ -324,6 +334,41 @@ final class FuzzHarness {
             }
         }
         return images;
+    }
+
+    /**
+     * (d) continued, for a spec with {@code @Retrain}: its own training table, dropped into an inbox as a
+     * batch, is learnt from by its policy (retraining after it, one epoch); the batch must be taken, and a
+     * published challenger must load. Null when it was; else what went wrong.
+     */
+    private static String learn(io.kiln.runtime.ModelDefinition def, Path data, Path model, Path dir)
+            throws Exception {
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        Files.copy(data, inbox.resolve("batch.csv"));
+        io.kiln.runtime.RetrainPolicy policy = def.retrain().withTriggers(1, 0, 0).withEpochs(1);
+        try {
+            policy = policy.withAcceptance(Math.max(1, Math.min(policy.accept(), 8)), policy.margin());
+        } catch (IllegalArgumentException e) {
+            // the declared acceptance window it is
+        }
+        io.kiln.runtime.ModelDefinition local = def.data() == null ? def
+                : def.withData(def.data().withFile(data), null);
+        try (io.kiln.runtime.Learner l = io.kiln.runtime.Learner.open(local, io.kiln.runtime.Learner.Options.of(
+                inbox, dir.resolve("work"), dir.resolve("store")).initial(model).policy(policy).progress(null))) {
+            List<io.kiln.runtime.Learner.Entry> log = l.step();
+            if (log.size() != 1 || log.get(0).error() != null) {
+                return "learn did not take its own training table as a batch: " + log;
+            }
+            io.kiln.runtime.Learner.Entry e = log.get(0);
+            if (e.decision() == null) {
+                return "learn did not retrain after a batch with everyRows = 1: " + e;
+            }
+            if (e.decision().accepted()) {
+                io.kiln.runtime.KilnModel.load(new io.kiln.runtime.serve.ModelStore(dir.resolve("store"))
+                        .file(def.name(), e.decision().version()));
+            }
+        }
+        return null;
     }
 
     /** A random {@code Input} of the generated predictor, from its record components. */

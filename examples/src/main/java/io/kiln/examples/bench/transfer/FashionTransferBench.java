@@ -35,7 +35,7 @@ import java.util.zip.GZIPInputStream;
 public final class FashionTransferBench {
     private FashionTransferBench() {}
 
-    static final Path DATA = Path.of("/usr/share/datasets/fashion-mnist");
+    public static final Path DATA = Path.of("/usr/share/datasets/fashion-mnist");
 
     public static void main(String[] args) throws IOException {
         int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -133,7 +133,7 @@ public final class FashionTransferBench {
         }
     }
 
-    static byte[][] images(Path gz) throws IOException {
+    public static byte[][] images(Path gz) throws IOException {
         try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(gz)))) {
             in.readInt();
             int n = in.readInt();
@@ -146,7 +146,7 @@ public final class FashionTransferBench {
         }
     }
 
-    static int[] labels(Path gz) throws IOException {
+    public static int[] labels(Path gz) throws IOException {
         try (InputStream raw = new GZIPInputStream(Files.newInputStream(gz));
                 DataInputStream in = new DataInputStream(raw)) {
             in.readInt();

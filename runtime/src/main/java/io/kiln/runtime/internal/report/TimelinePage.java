@@ -127,6 +127,32 @@ public final class TimelinePage {
         return close(h);
     }
 
+    /**
+     * One SVG chart of several series over batches (1, 2, ...) with a dashed vertical line at each mark: how a
+     * benchmark plots the prequential metric of several policies over one stream.
+     *
+     * @param series each series' values by batch, in legend order
+     * @param marks labelled x positions (a shift's first batch, say)
+     * @param yRange the y axis's range: {low, high}
+     */
+    public static String lines(String id, String title, String xLabel, String yLabel, Map<String, double[]> series,
+            Map<String, Double> marks, double[] yRange) {
+        SvgChart chart = new SvgChart(id, title, xLabel, yLabel);
+        chart.integerX = true;
+        int c = 0;
+        for (Map.Entry<String, double[]> e : series.entrySet()) {
+            double[] y = e.getValue();
+            double[] x = new double[y.length];
+            for (int i = 0; i < y.length; i++) {
+                x[i] = i + 1;
+            }
+            chart.series.add(new Series("s" + c, e.getKey(), CLASS_COLORS[c++ % CLASS_COLORS.length], x, y, false));
+        }
+        marks.forEach((label, x) -> chart.references.add(new Reference(x, yRange[0], x, yRange[1], label)));
+        chart.fixedY = yRange;
+        return chart.svg();
+    }
+
     private static long lastVersion(List<Learner.Entry> log) {
         long v = log.get(0).champion();
         for (Learner.Entry e : log) {
