@@ -114,6 +114,7 @@ class SpecFuzzTest {
 
         final Map<Verdict, Integer> transfers = new EnumMap<>(Verdict.class);
         final Map<Verdict, Integer> teachers = new EnumMap<>(Verdict.class);
+        final Map<Verdict, Integer> retrains = new EnumMap<>(Verdict.class);
         final Map<String, Integer> rejections = new TreeMap<>();
         final Map<String, Integer> drawn = new TreeMap<>();
         /** By signature: the smallest failing spec, its outcome and how many specs failed alike. */
@@ -134,6 +135,9 @@ class SpecFuzzTest {
                 transfers.merge(outcome.verdict(), 1, Integer::sum);
             } else if ("Teacher".equals(spec.transferSource())) {
                 teachers.merge(outcome.verdict(), 1, Integer::sum);
+            }
+            if (spec.source().contains("@Retrain(")) {
+                retrains.merge(outcome.verdict(), 1, Integer::sum);
             }
             ANNOTATION.matcher(spec.source()).results().map(m -> m.group(1)).distinct()
                     .filter(SpecGenerator.ANNOTATIONS::contains).forEach(a -> drawn.merge(a, 1, Integer::sum));
@@ -189,6 +193,8 @@ class SpecFuzzTest {
                     transfers (a nested source spec trained first): %d, of which trained, saved, loaded and predicted %d
                     distillations (a nested teacher spec trained in the protocol): %d, of which trained, saved, loaded \
                     and predicted %d
+                    retraining policies (an accepted one learns from its table as a batch, then retrains): %d, of \
+                    which accepted and learnt %d
                     annotations drawn: %d of %d%s
                     rejected by: %s
                     distinct failures: %d
@@ -200,7 +206,9 @@ class SpecFuzzTest {
                     count(Verdict.NON_COMPILING), count(Verdict.INCOMPLETE_OUTPUT), count(Verdict.FAILED_TO_TRAIN),
                     count(Verdict.INVALID_SPEC), transfers.values().stream().mapToInt(Integer::intValue).sum(),
                     transfers.getOrDefault(Verdict.ACCEPTED, 0), teachers.values().stream().mapToInt(Integer::intValue)
-                            .sum(), teachers.getOrDefault(Verdict.ACCEPTED, 0), drawn.size(), SpecGenerator.ANNOTATIONS.size(),
+                            .sum(), teachers.getOrDefault(Verdict.ACCEPTED, 0),
+                    retrains.values().stream().mapToInt(Integer::intValue).sum(), retrains.getOrDefault(Verdict.ACCEPTED, 0),
+                    drawn.size(), SpecGenerator.ANNOTATIONS.size(),
                     never.isEmpty() ? "" : " (never: " + never + ")", rejections.entrySet().stream()
                             .sorted((a, b) -> b.getValue() - a.getValue()).map(e -> e.getKey() + " " + e.getValue())
                             .collect(Collectors.joining(", ")), failureClasses.size(),

@@ -1010,7 +1010,7 @@ public final class SpecGenerator {
      * now and then contradictory (a window without data = WINDOW, top layers that do not exist, ...).
      */
     private void retrain() {
-        if (!p(0.07)) {
+        if (!p(0.09)) {
             return;
         }
         Ann a = new Ann("Retrain");
