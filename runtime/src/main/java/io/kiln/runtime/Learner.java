@@ -179,6 +179,8 @@ public final class Learner implements AutoCloseable {
     private Path championFile;
     private String championSha;
     private final List<Entry> log = new ArrayList<>();
+    /** What made a batch fail, after which the in-memory state no longer matches the committed one; else null. */
+    private String failed;
 
     private Learner(ModelDefinition def, Options options, FileChannel lockChannel, FileLock lock) {
         this.def = def;
@@ -201,6 +203,11 @@ public final class Learner implements AutoCloseable {
             throw new IllegalArgumentException("[kiln.retrain-with] Continuous learning retrains one network on "
                     + "labelled rows; model '" + def.name() + "' is " + (def.series() != null ? "a series model"
                             : def.ensemble() != null ? "an ensemble" : "a distilled student") + ".");
+        }
+        if (def.data() != null && def.data().isIdx()) {
+            throw new IllegalArgumentException("[kiln.learn-idx] Model '" + def.name() + "' reads IDX files, but "
+                    + "batches arrive as CSV files. Declare the pixels as CSV columns (@CsvData with @Features and "
+                    + "@Image) to learn continuously.");
         }
         RetrainPolicy declared = options.policy() != null ? options.policy() : def.retrain();
         if (declared != null && !declared.span().isEmpty() && def.protocol().orderColumn() == null) {
@@ -239,6 +246,11 @@ public final class Learner implements AutoCloseable {
         Path work = options.work();
         state = LearnState.read(work.resolve(STATE));
         if (state == null) {
+            // a folder with a log but no state was damaged, not never used: starting afresh would discard it
+            if (Files.exists(work.resolve(LOG)) && Files.size(work.resolve(LOG)) > 0) {
+                throw new IOException(work.resolve(STATE) + " is missing, but " + work.resolve(LOG) + " holds a log. "
+                        + "Restore the state, or point --work at an empty folder to start afresh.");
+            }
             long version = firstChampion();
             KilnModel first = KilnModel.load(store.file(def.name(), version));
             def = def.resolvedFor(first);
@@ -246,12 +258,12 @@ public final class Learner implements AutoCloseable {
             List<LearnState.Kept> retained = new ArrayList<>();
             if (def.data() != null) {
                 LabeledData declared = def.readData(def.data(), true);
-                retained.add(new LearnState.Kept(null, -declared.size(), declared.size()));
+                retained.add(new LearnState.Kept(null, -declared.size(), declared.size(), declared.sha256()));
             }
             Files.deleteIfExists(work.resolve(LOG));
             Files.createFile(work.resolve(LOG));
             state = new LearnState(LearnState.FORMAT, def.name(), version, tested == null ? Double.NaN : tested,
-                    List.of(), retained, 0, 0, 0, 0);
+                    List.of(), retained, 0, 0, 0, 0, 0, null);
             state.write(work.resolve(STATE));
         } else if (!state.model().equals(def.name())) {
             throw new IllegalArgumentException(work + " holds the learning state of model '" + state.model()
@@ -274,6 +286,9 @@ public final class Learner implements AutoCloseable {
                 listed.add(k.file());
             }
         }
+        if (state.pending() != null) { // the batch a killed run was learning: learnt again first, from its copy
+            listed.add(state.pending().copy());
+        }
         try (DirectoryStream<Path> copies = Files.newDirectoryStream(work.resolve(ROWS))) {
             for (Path copy : copies) {
                 if (!listed.contains(copy.getFileName().toString())) {
@@ -283,7 +298,13 @@ public final class Learner implements AutoCloseable {
         }
         for (LearnState.Kept k : state.retained()) {
             CsvSource source = k.file() == null ? def.data() : Trainer.source(def, work.resolve(ROWS).resolve(k.file()));
-            kept.add(def.readData(source, true));
+            LabeledData part = def.readData(source, true);
+            if (k.file() == null && k.sha256() != null && !k.sha256().equals(part.sha256())) {
+                throw new IllegalArgumentException("The declared data " + source.name() + " changed since learning "
+                        + "started (its SHA-256 was " + k.sha256() + "), so the kept rows are not the ones learnt "
+                        + "from. Restore it, or point --work at an empty folder to start afresh.");
+            }
+            kept.add(part);
             if (!policy.span().isEmpty()) {
                 keys.add(orderKeys(source));
             }
@@ -346,13 +367,30 @@ public final class Learner implements AutoCloseable {
         return List.copyOf(log);
     }
 
-    /** Learns from every batch waiting in the inbox, in name order; returns their log entries. */
+    /**
+     * Learns from every batch waiting in the inbox, in name order; returns their log entries. After a
+     * failure (the store or the work folder could not be written) the learner is closed to further steps:
+     * open it again, and the batch that failed is learnt again from the start.
+     */
     public synchronized List<Entry> step() throws IOException {
         List<Entry> done = new ArrayList<>();
         for (Path file : pending()) {
-            done.add(learn(file));
+            done.add(learnOrFail(file));
         }
         return done;
+    }
+
+    private Entry learnOrFail(Path file) throws IOException {
+        if (failed != null) {
+            throw new IllegalStateException("This learner failed on a batch (" + failed + "); open it again to "
+                    + "go on from the last committed batch.");
+        }
+        try {
+            return learn(file);
+        } catch (IOException | RuntimeException e) {
+            failed = e.toString();
+            throw e;
+        }
     }
 
     /** Steps every {@code poll} until {@code stop} says so (checked between batches and while waiting). */
@@ -362,7 +400,7 @@ public final class Learner implements AutoCloseable {
                 if (stop.getAsBoolean()) {
                     return;
                 }
-                learn(file);
+                learnOrFail(file);
             }
             long until = System.nanoTime() + poll.toNanos();
             while (!stop.getAsBoolean() && System.nanoTime() < until) {
@@ -371,50 +409,73 @@ public final class Learner implements AutoCloseable {
         }
     }
 
-    /** Complete CSV files in the inbox not consumed yet, by name. */
+    /**
+     * The batches to learn from, in order: the one a killed run was learning (from its copy), then the
+     * complete CSV files of the inbox not consumed yet, by name.
+     */
     private List<Path> pending() throws IOException {
+        List<Path> out = new ArrayList<>();
+        LearnState.Pending begun = state.pending();
+        if (begun != null) {
+            out.add(options.work().resolve(ROWS).resolve(begun.copy()));
+        }
         TreeMap<String, Path> files = new TreeMap<>();
         try (DirectoryStream<Path> all = Files.newDirectoryStream(options.inbox())) {
             for (Path p : all) {
                 String name = p.getFileName().toString();
                 if (Files.isRegularFile(p) && !name.startsWith(".") && !name.endsWith(".part")
-                        && name.toLowerCase(Locale.ROOT).endsWith(".csv") && !state.consumed(name)) {
+                        && name.toLowerCase(Locale.ROOT).endsWith(".csv") && !state.consumed(name)
+                        && (begun == null || !begun.file().equals(name))) {
                     files.put(name, p);
                 }
             }
         }
-        return new ArrayList<>(files.values());
+        out.addAll(files.values());
+        return out;
     }
 
-    private LabeledData read(Path file) throws IOException {
-        return def.readData(Trainer.source(def, file), true);
-    }
-
-    private Entry learn(Path file) throws IOException {
+    private Entry learn(Path source) throws IOException {
         long started = System.nanoTime();
-        String name = file.getFileName().toString();
         long number = state.batches().size() + 1;
+        LearnState.Pending begun = state.pending();
+        Path rowsDir = options.work().resolve(ROWS);
+        boolean resumed = begun != null && source.equals(rowsDir.resolve(begun.copy()));
+        String name = resumed ? begun.file() : source.getFileName().toString();
+        String copy = resumed ? begun.copy() : String.format(Locale.ROOT, "%06d-%s", number, name);
+        Path copyPath = rowsDir.resolve(copy);
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            bytes = new byte[0]; // unreadable: rejected below, like a file with a bad row
+        if (resumed) {
+            bytes = Files.readAllBytes(copyPath);
+        } else {
+            try {
+                bytes = Files.readAllBytes(source);
+            } catch (IOException e) {
+                return reject(number, name, sha256(new byte[0]), "cannot read " + source + ": " + e, started);
+            }
+            // the rows are learnt from this copy, never from the inbox file again; a kill from here on learns it
+            // again first, from the copy, under the same number
+            AtomicFiles.write(copyPath, bytes);
+            state = state.withPending(new LearnState.Pending(name, copy));
+            state.write(options.work().resolve(STATE));
         }
         String sha = sha256(bytes);
         LabeledData batch;
+        double[] order = null;
         try {
-            batch = read(file);
+            CsvSource csv = Trainer.source(def, copyPath);
+            batch = def.readData(csv, true);
             if (batch.size() == 0) {
                 throw new IllegalArgumentException(name + " holds no labelled row");
             }
+            if (!policy.span().isEmpty()) {
+                order = orderKeys(csv);
+            }
         } catch (DataException | IllegalArgumentException | IOException | UncheckedIOException e) {
-            Entry rejected = new Entry(number, name, sha, e.getMessage(), 0, state.rowsSeen(), state.championVersion(),
-                    primary, null, null, Double.NaN, null, null, null, List.of(), null, seconds(started));
-            commit(rejected, new LearnState.Consumed(name, sha, 0), state.retained(), state.rowsSeen(),
-                    state.lastRetrainRow(), state.retrainings(), state.championVersion(), state.championReference(),
-                    List.of());
-            say("batch %d %s rejected: %s", number, name, e.getMessage());
-            return rejected;
+            Files.deleteIfExists(copyPath);
+            // errors name the file as it arrived, not the copy read
+            String message = String.valueOf(e.getMessage()).replace(copyPath.toString(),
+                    options.inbox().resolve(name).toString());
+            return reject(number, name, sha, message, started);
         }
         // test: the champion scores the batch before learning from it
         int n = batch.size();
@@ -426,35 +487,21 @@ public final class Learner implements AutoCloseable {
         DriftReport drift = DriftReport.of(profile, batch.features());
         Map<String, Double> psi = new LinkedHashMap<>();
         String driftiest = null;
-        double maxPsi = 0;
+        double maxPsi = Double.NaN;
         for (DriftReport.FeatureDrift f : drift.features()) {
             psi.put(f.feature(), round(f.psi()));
-            if (f.psi() > maxPsi || driftiest == null) {
+            if (Double.isFinite(f.psi()) && (driftiest == null || f.psi() > maxPsi)) {
                 maxPsi = f.psi();
                 driftiest = f.feature();
             }
         }
 
         // then train: the batch joins the kept rows
-        String copy = String.format(Locale.ROOT, "%06d-%s", number, name);
-        AtomicFiles.write(options.work().resolve(ROWS).resolve(copy), bytes);
         List<LearnState.Kept> retained = new ArrayList<>(state.retained());
-        retained.add(new LearnState.Kept(copy, state.rowsSeen(), n));
+        retained.add(new LearnState.Kept(copy, state.rowsSeen(), n, sha));
         kept.add(batch);
-        if (!policy.span().isEmpty()) {
-            try {
-                keys.add(orderKeys(Trainer.source(def, file)));
-            } catch (DataException | IllegalArgumentException e) { // the rows were read, their order is not
-                kept.remove(kept.size() - 1);
-                Files.deleteIfExists(options.work().resolve(ROWS).resolve(copy));
-                Entry rejected = new Entry(number, name, sha, e.getMessage(), 0, state.rowsSeen(),
-                        state.championVersion(), primary, null, null, Double.NaN, null, null, null, List.of(), null,
-                        seconds(started));
-                commit(rejected, new LearnState.Consumed(name, sha, 0), state.retained(), state.rowsSeen(),
-                        state.lastRetrainRow(), state.retrainings(), state.championVersion(),
-                        state.championReference(), List.of());
-                return rejected;
-            }
+        if (order != null) {
+            keys.add(order);
         }
         long seen = state.rowsSeen() + n;
         List<String> dropped = new ArrayList<>();
@@ -488,8 +535,12 @@ public final class Learner implements AutoCloseable {
                 triggers.add("drift");
             }
         }
-        if (policy.metricDrop() > 0 && seen >= policy.accept()) {
-            int[] window = Selection.of(policy, all.numbers(), state.lastRetrainRow(), 0).accept();
+        // the acceptance window holds batch rows only once this many arrived: before, it would reach into the
+        // declared rows the first champion trained on, and favour it
+        boolean windowFull = seen >= policy.accept();
+        if (policy.metricDrop() > 0 && windowFull) {
+            int size = all.data().size();
+            int[] window = java.util.stream.IntStream.range(size - Math.min(policy.accept(), size), size).toArray();
             double now = champion.evaluate(all.data(), window)[0].metrics().get(primary);
             if (Double.isNaN(reference)) {
                 reference = now; // the first full window is the champion's reference
@@ -500,13 +551,16 @@ public final class Learner implements AutoCloseable {
 
         Decision decision = null;
         long lastRetrain = state.lastRetrainRow();
+        long newFrom = state.newFrom();
         int retrainings = state.retrainings();
         long version = state.championVersion();
-        if (!triggers.isEmpty()) {
+        if (!triggers.isEmpty() && windowFull) {
             String key = "batch " + number + " " + name;
-            Selection selection = Selection.of(policy, all.numbers(), all.keys(), state.lastRetrainRow(),
+            Selection selection = Selection.of(policy, all.numbers(), all.keys(), state.newFrom(),
                     def.fit().seed() * 7919 + retrainings);
             lastRetrain = seen;
+            // the next retraining on new rows starts with this one's acceptance window, which it did not train on
+            newFrom = selection.accept().length > 0 ? all.numbers()[selection.accept()[0]] : seen;
             retrainings++;
             if (selection.train().length == 0) {
                 decision = new Decision(policy.level().name(), 0, 0, selection.accept().length, Double.NaN, Double.NaN,
@@ -522,18 +576,41 @@ public final class Learner implements AutoCloseable {
         Entry entry = new Entry(number, name, sha, null, n, seen, state.championVersion(), primary, metrics, psi,
                 round(maxPsi), driftiest, distribution(outputs, champion.metadata().threshold()),
                 distribution(batch.targets(), 0.5), triggers, decision, seconds(started));
-        commit(entry, new LearnState.Consumed(name, sha, n), retained, seen, lastRetrain, retrainings, version,
-                reference, dropped);
+        commit(entry, new LearnState.Consumed(name, sha, n), retained, seen, lastRetrain, newFrom, retrainings,
+                version, reference, dropped);
         say("batch %d %s: %d rows, %s %s, max PSI %s (%s)%s", number, name, n, primary,
                 ModelMetadata.number(entry.score()), ModelMetadata.number(entry.maxPsi()), driftiest,
-                decision == null ? "" : "; retrained (" + String.join(", ", triggers) + "): " + decision.reason());
+                decision != null ? "; retrained (" + String.join(", ", triggers) + "): " + decision.reason()
+                        : triggers.isEmpty() ? "" : "; " + String.join(", ", triggers) + " waits for " + policy.accept()
+                                + " batch rows to fill the acceptance window");
         return entry;
+    }
+
+    /** Logs a batch that could not be learnt from (it is consumed, and never retried) and commits it. */
+    private Entry reject(long number, String name, String sha, String message, long started) throws IOException {
+        Entry rejected = new Entry(number, name, sha, message, 0, state.rowsSeen(), state.championVersion(), primary,
+                null, null, Double.NaN, null, null, null, List.of(), null, seconds(started));
+        commit(rejected, new LearnState.Consumed(name, sha, 0), state.retained(), state.rowsSeen(),
+                state.lastRetrainRow(), state.newFrom(), state.retrainings(), state.championVersion(),
+                state.championReference(), List.of());
+        say("batch %d %s rejected: %s", number, name, message);
+        return rejected;
     }
 
     /** Trains a challenger on the selected rows and keeps it if it beats the champion on the acceptance window. */
     private Decision retrain(LabeledData all, Selection selection, int retraining, String key,
             List<LearnState.Kept> retained) throws IOException {
         long started = System.nanoTime();
+        int[] window = selection.accept();
+        String level = policy.level().name();
+        long already = publishedThrough(key);
+        if (already > 0) { // a run killed after publishing this challenger: it is taken as it is, not trained again
+            double holder = champion.evaluate(all, window)[0].metrics().get(primary);
+            double challenger = KilnModel.load(store.file(def.name(), already)).evaluate(all, window)[0].metrics()
+                    .get(primary);
+            loadChampion(already);
+            return accepted(level, selection, holder, challenger, already);
+        }
         FitSettings declared = def.fit();
         int epochs = policy.epochs() > 0 ? policy.epochs() : declared.epochs();
         FitSettings fit = new FitSettings(epochs, declared.batchSize(), declared.seed() + retraining);
@@ -549,14 +626,13 @@ public final class Learner implements AutoCloseable {
         EpochProgress progress = new EpochProgress(options.progress(), false).withPrefix("challenger ");
         Run run = TrainingLoop.fit(d, all, selection.train(), new int[0], fit, epochs, progress, null);
         KilnModel trained = run.model();
-        int[] accept = selection.accept();
+        int[] accept = window;
         Metrics.Evaluation[] challengerScores = trained.evaluate(all, accept);
         double challenger = challengerScores[0].metrics().get(primary);
         double holder = champion.evaluate(all, accept)[0].metrics().get(primary);
         boolean better = Double.isFinite(challenger) && (Double.isNaN(holder)
                 || (Metrics.higherIsBetter(primary) ? challenger > holder + policy.margin()
                         : challenger < holder - policy.margin()));
-        String level = policy.level().name();
         if (!better) {
             return new Decision(level, selection.train().length, selection.replayed(), accept.length, round(holder),
                     round(challenger), false, null, String.format(Locale.ROOT, "challenger %s vs champion %s on the "
@@ -581,39 +657,43 @@ public final class Learner implements AutoCloseable {
                 draft.numInputs(), provenance, draft.baselineOutput(), challengerScores[0].metrics(),
                 challengerScores[1].metrics(), challengerScores[0].confusion(), run.history(), draft.threshold(), drift,
                 null, null);
-        long version = publish(new KilnModel(trained.network(), meta), key);
+        Path file = options.work().resolve(CHALLENGER);
+        new KilnModel(trained.network(), meta).save(file);
+        long version = store.publish(file).version();
+        Files.deleteIfExists(file);
         loadChampion(version);
-        return new Decision(level, selection.train().length, selection.replayed(), accept.length, round(holder),
-                round(challenger), true, version, String.format(Locale.ROOT, "challenger %s vs champion %s on the "
-                        + "last %d rows: published as version %d", ModelMetadata.number(round(challenger)),
-                        ModelMetadata.number(round(holder)), accept.length, version));
+        return accepted(level, selection, holder, challenger, version);
+    }
+
+    private Decision accepted(String level, Selection selection, double holder, double challenger, long version) {
+        return new Decision(level, selection.train().length, selection.replayed(), selection.accept().length,
+                round(holder), round(challenger), true, version, String.format(Locale.ROOT, "challenger %s vs "
+                        + "champion %s on the last %d rows: published as version %d",
+                        ModelMetadata.number(round(challenger)), ModelMetadata.number(round(holder)),
+                        selection.accept().length, version));
     }
 
     /**
-     * Publishes an accepted challenger as the next version, unless a run killed after publishing it (and
-     * before committing the batch) did so already: the store's latest version then learnt through the
-     * same batch, and is taken as it is.
+     * The store version a run killed after publishing the challenger of batch {@code key} (and before
+     * committing the batch) left: the latest version, newer than the champion, that learnt through that
+     * batch; -1 when there is none.
      */
-    private long publish(KilnModel challenger, String key) throws IOException {
+    private long publishedThrough(String key) throws IOException {
         List<Long> versions = store.versions(def.name());
-        if (!versions.isEmpty()) {
-            long latest = versions.get(versions.size() - 1);
-            ModelMetadata.Provenance p = KilnModel.load(store.file(def.name(), latest)).metadata().provenance();
-            if (latest > state.championVersion() && p != null && p.lineage() != null
-                    && key.equals(p.lineage().learnedThrough())) {
-                return latest;
-            }
+        if (versions.isEmpty()) {
+            return -1;
         }
-        Path file = options.work().resolve(CHALLENGER);
-        challenger.save(file);
-        long version = store.publish(file).version();
-        Files.deleteIfExists(file);
-        return version;
+        long latest = versions.get(versions.size() - 1);
+        if (latest <= state.championVersion()) {
+            return -1;
+        }
+        ModelMetadata.Provenance p = KilnModel.load(store.file(def.name(), latest)).metadata().provenance();
+        return p != null && p.lineage() != null && key.equals(p.lineage().learnedThrough()) ? latest : -1;
     }
 
     /** Appends the entry to the log, then commits the state that includes it; the timeline follows. */
     private void commit(Entry entry, LearnState.Consumed batch, List<LearnState.Kept> retained, long seen,
-            long lastRetrain, int retrainings, long version, double reference, List<String> dropped)
+            long lastRetrain, long newFrom, int retrainings, long version, double reference, List<String> dropped)
             throws IOException {
         Path logFile = options.work().resolve(LOG);
         byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -622,7 +702,7 @@ public final class Learner implements AutoCloseable {
             out.write(java.nio.ByteBuffer.wrap(line));
             out.force(true);
         }
-        state = state.after(batch, retained, seen, lastRetrain, retrainings, version, reference,
+        state = state.after(batch, retained, seen, lastRetrain, newFrom, retrainings, version, reference,
                 state.logBytes() + line.length);
         state.write(options.work().resolve(STATE));
         log.add(entry);

@@ -39,7 +39,7 @@ public record RetrainPolicy(int everyRows, double driftPsi, int driftRows, doubl
     public RetrainPolicy {
         span = span == null ? "" : span.trim();
         List<String> problems = problems(everyRows, driftPsi, driftRows, metricDrop, data, window, span, halfLife,
-                replay, level, trainTop, l2sp, epochs, accept, margin, retain);
+                replay, level, trainTop, l2sp, epochs, accept, margin, retain, refitPreprocessing);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("[kiln.retrain-policy] " + String.join(" ", problems));
         }
@@ -132,16 +132,23 @@ public record RetrainPolicy(int everyRows, double driftPsi, int driftRows, doubl
      * What is wrong with a policy, one sentence each (the same rules the annotation processor checks);
      * empty when nothing is.
      */
+    /** The fewest rows a drift trigger measures its PSI on. */
+    public static final int MIN_DRIFT_ROWS = 100;
+
     static List<String> problems(int everyRows, double driftPsi, int driftRows, double metricDrop, RetrainData data,
             int window, String span, double halfLife, double replay, RetrainLevel level, int trainTop, double l2sp, int epochs,
-            int accept, double margin, int retain) {
+            int accept, double margin, int retain, boolean refitPreprocessing) {
         List<String> p = new ArrayList<>();
+        if (refitPreprocessing && level == RetrainLevel.SCRATCH) {
+            p.add("A retraining from scratch always fits its own preprocessing; refitPreprocessing changes nothing.");
+        }
         if (everyRows < 0 || !(driftPsi >= 0) || !(metricDrop >= 0) || Double.isInfinite(driftPsi)
                 || Double.isInfinite(metricDrop)) {
             p.add("The triggers everyRows, driftPsi and metricDrop are 0 (off) or positive and finite.");
         }
-        if (driftRows < 1) {
-            p.add("driftRows must be positive, was " + driftRows + ".");
+        if (driftRows < MIN_DRIFT_ROWS && driftPsi > 0) {
+            p.add("driftRows must be at least " + MIN_DRIFT_ROWS + " (a PSI on fewer rows is noise), was " + driftRows
+                    + ".");
         }
         boolean spanned = !span.isEmpty();
         if ((data == RetrainData.WINDOW) != (window > 0 || spanned) || window < 0 || window > 0 && spanned) {

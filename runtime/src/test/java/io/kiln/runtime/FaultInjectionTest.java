@@ -83,6 +83,9 @@ class FaultInjectionTest {
             Files.writeString(blocker, "not a folder");
             assertThrows(java.io.IOException.class, l::step);
             assertThat(l.log()).hasSize(1); // a.csv committed, b.csv not
+            // its memory holds b.csv's rows, its state does not: it must be opened again
+            IllegalStateException again = assertThrows(IllegalStateException.class, l::step);
+            assertThat(again).hasMessageThat().contains("open it again to go on from the last committed batch");
         }
         Files.delete(blocker);
         try (Learner l = Learner.open(LearnerFixtures.iris(), options)) {
@@ -117,5 +120,27 @@ class FaultInjectionTest {
                 () -> Learner.open(LearnerFixtures.iris(), options));
         assertThat(broken).hasMessageThat().contains(state + " is not a Kiln learning state");
         assertThat(broken).hasMessageThat().contains("Point --work at the folder the learn command made");
+        Files.delete(state); // a state gone, a log left: refused, not started afresh over it
+        java.io.IOException missing = assertThrows(java.io.IOException.class,
+                () -> Learner.open(LearnerFixtures.iris(), options));
+        assertThat(missing).hasMessageThat().contains(state + " is missing, but " + log + " holds a log.");
+        assertThat(Files.readAllBytes(log)).isEqualTo(full);
+    }
+
+    @Test
+    void declaredDataChangedSinceLearningStartedIsRefused() throws Exception {
+        List<String> lines = new java.util.ArrayList<>(List.of(LearnerFixtures.HEADER));
+        TrainingFixtures.irisRows().forEach(r -> lines.add(String.join(",", r)));
+        Path data = TrainingFixtures.write(dir.resolve("iris.csv"), lines);
+        ModelDefinition def = TrainingFixtures.iris(new org.nd4j.linalg.learning.config.Adam(0.01),
+                CsvSource.file(data), io.kiln.dsl.Scaling.STANDARDIZE).fit(new FitSettings(5, 16, 3)).build();
+        Learner.Options options = Learner.Options.of(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("store"))
+                .policy(RetrainPolicy.never()).progress(null);
+        try (Learner l = Learner.open(def, options)) {
+            l.step();
+        }
+        Files.write(data, lines.subList(0, 100));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Learner.open(def, options));
+        assertThat(e).hasMessageThat().contains("The declared data " + data + " changed since learning started");
     }
 }

@@ -79,6 +79,10 @@ class LearnerTest {
             Learner.Entry first = log.get(3);
             assertThat(first.triggers()).containsExactly("rows");
             assertThat(first.decision().accepted()).isTrue();
+            // on the new rows: the first retraining's 50 rows but its 30-row acceptance window; each later one
+            // the 50 rows since, starting with the previous acceptance window (never left out for good)
+            assertThat(log.get(0).decision().trainRows()).isEqualTo(20);
+            assertThat(log.get(1).decision().trainRows()).isEqualTo(50);
             long published = log.stream().filter(e -> e.decision() != null && e.decision().accepted()).count();
             List<Long> versions = new ModelStore(dir.resolve("store")).versions("iris");
             assertThat(versions).hasSize(1 + (int) published);
@@ -245,6 +249,104 @@ class LearnerTest {
 
     static void deleteTree(Path root) throws java.io.IOException {
         io.kiln.runtime.internal.model.AtomicFiles.deleteTree(root);
+    }
+
+    @Test
+    void aSpecOnIdxFilesIsToldToDeclareCsvColumns() {
+        ModelDefinition idx = ModelDefinition.builder("images", io.kiln.dsl.Task.MULTICLASS_CLASSIFICATION)
+                .data(CsvSource.idx("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")).image(2, 2, 1)
+                .features(LearnerFixtures.iris().features()).label(LearnerFixtures.iris().label())
+                .fit(new FitSettings(1, 16, 1)).outputActivationIsIdentity(false)
+                .network((n, seed) -> TrainingFixtures.mlp(n, seed, new org.nd4j.linalg.learning.config.Adam(0.01), 4,
+                        3, org.nd4j.linalg.activations.Activation.SOFTMAX,
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT))
+                .build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Learner.open(idx, options(RetrainPolicy.never())));
+        assertThat(e).hasMessageThat().contains("[kiln.learn-idx] Model 'images' reads IDX files, but batches arrive "
+                + "as CSV files.");
+        assertThat(Files.exists(dir.resolve("work"))).isFalse();
+    }
+
+    @Test
+    void triggersWaitUntilTheAcceptanceWindowHoldsBatchRows() throws Exception {
+        stream(0, UnaryOperator.identity());
+        RetrainPolicy policy = LearnerFixtures.fineTuneEvery(20, 5).withAcceptance(100, 0);
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(policy))) {
+            List<Learner.Entry> log = l.step();
+            // after 50 rows the window would reach into the declared rows the first champion trained on
+            assertThat(log.get(0).triggers()).containsExactly("rows");
+            assertThat(log.get(0).decision()).isNull();
+            assertThat(log.get(1).decision()).isNotNull();
+            assertThat(log.get(1).decision().acceptRows()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void theBatchAKilledRunWasLearningIsLearntFirstUnderItsNumber() throws Exception {
+        List<String[]> rows = rows(17, 100);
+        Path inbox = dir.resolve("inbox");
+        batch(inbox, "b.csv", rows.subList(0, 50), UnaryOperator.identity());
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(RetrainPolicy.never()))) {
+            l.step();
+        }
+        // the kill: c.csv's copy written and recorded as begun, nothing committed
+        batch(inbox, "c.csv", rows.subList(50, 100), UnaryOperator.identity());
+        Path state = dir.resolve("work").resolve(Learner.STATE);
+        io.kiln.runtime.internal.learn.LearnState s = io.kiln.runtime.internal.learn.LearnState.read(state);
+        Files.copy(inbox.resolve("c.csv"), dir.resolve("work/rows/000002-c.csv"));
+        s.withPending(new io.kiln.runtime.internal.learn.LearnState.Pending("c.csv", "000002-c.csv")).write(state);
+        // while it was down a file arrived that sorts first
+        batch(inbox, "a.csv", rows.subList(0, 10), UnaryOperator.identity());
+        try (Learner l = Learner.open(LearnerFixtures.iris(), options(RetrainPolicy.never()))) {
+            List<Learner.Entry> log = l.step();
+            assertThat(log.stream().map(Learner.Entry::file).toList()).containsExactly("c.csv", "a.csv").inOrder();
+            assertThat(log.get(0).batch()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aWindowBySpanKeepsTheRowsWithinItByTheOrderColumnAndTheMetricTriggerWorksBesideIt() throws Exception {
+        // iris with a day column: the declared rows on days 0-149, then batches of 50 rows a day later each
+        List<String> declared = new java.util.ArrayList<>(List.of(LearnerFixtures.HEADER + ",day"));
+        List<String[]> all = TrainingFixtures.irisRows();
+        for (int i = 0; i < all.size(); i++) {
+            declared.add(String.join(",", all.get(i)) + "," + i);
+        }
+        Path data = TrainingFixtures.write(dir.resolve("iris-days.csv"), declared);
+        ModelDefinition def = TrainingFixtures.iris(new org.nd4j.linalg.learning.config.Adam(0.01),
+                CsvSource.file(data), io.kiln.dsl.Scaling.STANDARDIZE).fit(new FitSettings(60, 16, 3))
+                .protocol(new TemporalProtocol("day", 0, 0.2)).build();
+        List<String[]> rows = rows(19, 150);
+        for (int b = 0; b < 3; b++) {
+            List<String> lines = new java.util.ArrayList<>(List.of(LearnerFixtures.HEADER + ",day"));
+            for (int i = 0; i < 50; i++) {
+                lines.add(String.join(",", LearnerFixtures.swapped(rows.get(50 * b + i))) + "," + (200 + 100 * b + i));
+            }
+            Files.createDirectories(dir.resolve("inbox"));
+            Files.write(dir.resolve("inbox/b" + b + ".csv"), lines);
+        }
+        // the last 120 days: of the kept rows before the acceptance window, those of days >= 349 - 120
+        RetrainPolicy policy = RetrainPolicy.never().withTriggers(0, 0, 0.2).withSpan("120").withAcceptance(30, 0)
+                .withEpochs(30);
+        try (Learner l = Learner.open(def, options(policy))) {
+            List<Learner.Entry> log = l.step();
+            assertThat(log.stream().filter(e -> e.error() != null).toList()).isEmpty();
+            Learner.Entry fired = log.stream().filter(e -> e.decision() != null).findFirst().orElseThrow();
+            assertThat(fired.triggers()).containsExactly("metric");
+            // fired after the first batch (days 200-249), whose swapped labels the champion gets wrong; outside the
+            // acceptance window (days 220-249) the span of 120 days keeps days 129-149 and 200-219: 21 + 20 rows
+            assertThat(fired.batch()).isEqualTo(1);
+            assertThat(fired.decision().trainRows()).isEqualTo(41);
+        }
+        IllegalArgumentException noOrder = assertThrows(IllegalArgumentException.class,
+                () -> Learner.open(LearnerFixtures.iris(), options(policy)));
+        assertThat(noOrder).hasMessageThat().contains("[kiln.retrain-span-order]");
+        IllegalArgumentException units = assertThrows(IllegalArgumentException.class,
+                () -> Learner.open(def, Learner.Options.of(dir.resolve("inbox"), dir.resolve("work2"),
+                        dir.resolve("store2")).policy(policy.withSpan("30d")).progress(null)));
+        assertThat(units).hasMessageThat().contains("[kiln.retrain-span-units] span '30d' is a duration, but the "
+                + "order column 'day'");
     }
 
     @Test

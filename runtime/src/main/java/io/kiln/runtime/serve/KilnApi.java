@@ -150,6 +150,16 @@ final class KilnApi extends ProtocolApi {
             if (regression && !truth.isNumber() && !truth.isArray()) {
                 throw HttpError.badRequest("outcomes[" + i + "].value must be a number (or a list for several targets)");
             }
+            if (regression) { // checked before the id is taken, so that a corrected report can follow
+                int targets = meta.label().columns().size();
+                for (int j = 0; j < targets; j++) {
+                    JsonNode t = truth.isArray() ? truth.get(j) : j == 0 ? truth : null;
+                    if (t == null || !t.isNumber() || truth.isArray() && truth.size() != targets) {
+                        throw HttpError.badRequest("outcomes[" + i + "].value needs " + targets + " number"
+                                + (targets == 1 ? "" : "s"));
+                    }
+                }
+            }
             if (inbox != null) {
                 OutcomeInbox.label(meta, truth); // a label the model does not know is refused before the id is taken
             }
@@ -157,17 +167,6 @@ final class KilnApi extends ProtocolApi {
             if (made == null || !made.model().equals(model)) {
                 unknown.add(id);
                 continue;
-            }
-            if (inbox != null && made.input() != null) {
-                try {
-                    ServedModel by = e.versions().get(made.version()); // null once unloaded: the latest has its columns
-                    inbox.add(model, by != null ? by.model().metadata() : meta, made.input(), truth);
-                    learnable++;
-                } catch (java.io.IOException | RuntimeException io) {
-                    throw new HttpError(503, "outcomes[" + i + "] (id " + id + ") was counted but could not be written "
-                            + "to the outcome inbox " + "(" + io.getMessage() + "); the outcomes before it were both. "
-                            + "Fix the inbox folder; the server keeps serving.");
-                }
             }
             Traffic.Counts c = registry.traffic(model).counts(made.version());
             c.outcomes.increment();
@@ -195,6 +194,18 @@ final class KilnApi extends ProtocolApi {
                     c.right.increment();
                 }
                 metrics.outcome(model, version, right);
+            }
+            // written once the outcome is known to be valid, before it is acknowledged
+            if (inbox != null && made.input() != null) {
+                try {
+                    ServedModel by = e.versions().get(made.version()); // null once unloaded: the latest has its columns
+                    inbox.add(model, by != null ? by.model().metadata() : meta, made.input(), truth);
+                    learnable++;
+                } catch (java.io.IOException | RuntimeException io) {
+                    throw new HttpError(503, "outcomes[" + i + "] (id " + id + ") was counted but could not be written "
+                            + "to the outcome inbox " + "(" + io.getMessage() + "); the outcomes before it were both. "
+                            + "Fix the inbox folder; the server keeps serving.");
+                }
             }
             recorded++;
         }

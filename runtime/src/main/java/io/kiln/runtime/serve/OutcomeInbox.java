@@ -46,11 +46,16 @@ final class OutcomeInbox implements AutoCloseable {
     private static final class Part {
         final Path file;
         final FileChannel channel;
+        /** Held while the part is open, so that another server's recovery leaves it alone. */
+        final java.nio.channels.FileLock lock;
+        final String header;
         int rows;
 
-        Part(Path file, FileChannel channel) {
+        Part(Path file, FileChannel channel, String header) throws IOException {
             this.file = file;
             this.channel = channel;
+            this.lock = channel.lock();
+            this.header = header;
         }
     }
 
@@ -70,6 +75,9 @@ final class OutcomeInbox implements AutoCloseable {
             for (Path model : models) {
                 try (DirectoryStream<Path> parts = Files.newDirectoryStream(model, ".outcomes-*.part")) {
                     for (Path part : parts) {
+                        if (inUse(part)) {
+                            continue; // another server on this inbox is writing it
+                        }
                         byte[] bytes = Files.readAllBytes(part);
                         int end = bytes.length;
                         while (end > 0 && bytes[end - 1] != '\n') {
@@ -94,18 +102,39 @@ final class OutcomeInbox implements AutoCloseable {
         }
     }
 
+    /** Whether another process (or another inbox of this one) holds the part file's lock. */
+    private static boolean inUse(Path part) throws IOException {
+        try (FileChannel c = FileChannel.open(part, StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock l = c.tryLock();
+            if (l == null) {
+                return true;
+            }
+            l.release();
+            return false;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return true;
+        }
+    }
+
     /** Appends one labelled row of {@code model}; returns once it is on disk. */
     synchronized void add(String model, ModelMetadata meta, Object[] input, JsonNode truth) throws IOException {
         String label = label(meta, truth);
+        String header = header(meta);
         Part part = open.get(model);
+        if (part != null && !part.header.equals(header)) { // a version of other columns: a file of its own
+            close(part);
+            open.remove(model);
+            part = null;
+        }
         if (part == null) {
             Path dir = root.resolve(model);
             Files.createDirectories(dir);
             String name = "outcomes-" + ZonedDateTime.now(ZoneOffset.UTC).format(STAMP) + "-"
                     + ProcessHandle.current().pid() + "-" + FILES.incrementAndGet();
             Path file = dir.resolve("." + name + ".part");
-            part = new Part(file, FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
-            write(part, header(meta));
+            part = new Part(file, FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    header);
+            write(part, header);
             open.put(model, part);
         }
         StringBuilder line = new StringBuilder();
@@ -197,6 +226,7 @@ final class OutcomeInbox implements AutoCloseable {
 
     private static void close(Part part) throws IOException {
         part.channel.force(true);
+        part.lock.release();
         part.channel.close();
         seal(part.file);
     }

@@ -164,6 +164,32 @@ class OutcomeInboxTest {
     }
 
     @Test
+    void anotherServersOpenPartFileIsLeftAloneAndOtherColumnsGetAFileOfTheirOwn() throws Exception {
+        Path csv = ServingFixtures.writeCsv(dir.resolve("flowers.csv"));
+        List<String> lines = Files.readAllLines(csv);
+        KilnModel m = KilnModel.load(ServingFixtures.train(csv, 7, 2, dir.resolve("flowers.kiln")));
+        Path root = dir.resolve("inbox");
+        OutcomeInbox first = new OutcomeInbox(root, 100);
+        first.add("flowers", m.metadata(), ServingFixtures.row(lines, 1), JSON.readTree("\"setosa\""));
+        new OutcomeInbox(root, 100).close(); // a second server starting on the inbox: the open part is not its
+        assertThat(files(root.resolve("flowers"), ".outcomes-*.part")).hasSize(1);
+        assertThat(files(root.resolve("flowers"), "outcomes-*.csv")).isEmpty();
+        // a version reading other columns (here: a regression label) seals the open file and starts another
+        io.kiln.runtime.ModelMetadata other = new io.kiln.runtime.ModelMetadata(m.metadata().format(), "flowers",
+                io.kiln.dsl.Task.SCALAR_REGRESSION, null, null, m.metadata().features(),
+                new io.kiln.runtime.LabelSchema("width", io.kiln.runtime.LabelCoding.VALUES, List.of("width"),
+                        List.of()), null, null, m.metadata().numInputs(), null, null, null, null, null, List.of(), 0.5,
+                null, null, null);
+        first.add("flowers", other, ServingFixtures.row(lines, 2), JSON.readTree("1.5"));
+        assertThat(files(root.resolve("flowers"), "outcomes-*.csv")).hasSize(1);
+        first.close();
+        List<Path> sealed = files(root.resolve("flowers"), "outcomes-*.csv");
+        assertThat(sealed).hasSize(2);
+        assertThat(Files.readAllLines(sealed.get(1)).get(0)).endsWith(",width");
+        assertThat(Files.readAllLines(sealed.get(1)).get(1)).endsWith(",1.5");
+    }
+
+    @Test
     void aKilledServersPartFileIsCompletedByTheNext() throws Exception {
         Path model = dir.resolve("flowers");
         Files.createDirectories(model);

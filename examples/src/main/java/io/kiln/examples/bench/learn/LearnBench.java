@@ -193,7 +193,7 @@ public final class LearnBench {
             files.add(f);
         }
         return new Stream("cancer", CancerStreamTrainer.DEFINITION, inbox, List.of("small nuclei", "medium",
-                "large"), starts, files, policies(90, 30, 20, 150, 90, 100));
+                "large"), starts, files, policies(90, 30, 20, 150, 100, 100));
     }
 
     // ---------------------------------------------------------------- running and reporting

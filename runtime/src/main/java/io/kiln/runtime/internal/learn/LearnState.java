@@ -25,12 +25,16 @@ import java.util.List;
  * @param retained the rows kept for retraining: the declared data first (when any), then batch copies
  * @param rowsSeen rows learnt from batches so far
  * @param lastRetrainRow {@link #rowsSeen} at the last retraining
+ * @param newFrom the number of the first row a retraining on the new rows takes: the first row of the last
+ *     retraining's acceptance window (which it did not train on), or 0
  * @param retrainings retrainings so far (each seeds its challenger)
  * @param logBytes committed length of {@code log.jsonl}
+ * @param pending the batch being learnt, recorded before its copy is read: a restarted run learns it first,
+ *     from that copy, so that it keeps its number; null between batches
  */
 public record LearnState(String format, String model, long championVersion, double championReference,
-        List<Consumed> batches, List<Kept> retained, long rowsSeen, long lastRetrainRow, int retrainings,
-        long logBytes) {
+        List<Consumed> batches, List<Kept> retained, long rowsSeen, long lastRetrainRow, long newFrom,
+        int retrainings, long logBytes, Pending pending) {
 
     public static final String FORMAT = "kiln-learn-state/1";
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -51,8 +55,17 @@ public record LearnState(String format, String model, long championVersion, doub
      * @param file the copy's name under {@code rows/}, or null for the declared data
      * @param firstRow the number of its first row among all batch rows (negative for the declared data)
      * @param rows how many
+     * @param sha256 the SHA-256 of the rows as read (a restart refuses declared data that changed)
      */
-    public record Kept(String file, long firstRow, int rows) {}
+    public record Kept(String file, long firstRow, int rows, String sha256) {}
+
+    /**
+     * A batch whose learning has begun but is not committed.
+     *
+     * @param file its name in the inbox
+     * @param copy its copy's name under {@code rows/}
+     */
+    public record Pending(String file, String copy) {}
 
     public LearnState {
         batches = List.copyOf(batches);
@@ -88,11 +101,18 @@ public record LearnState(String format, String model, long championVersion, doub
         return retained.stream().mapToInt(Kept::rows).sum();
     }
 
-    /** This state after one more batch. */
-    public LearnState after(Consumed batch, List<Kept> kept, long seen, long lastRetrain, int retrained,
+    /** This state after one more batch (and no batch pending). */
+    public LearnState after(Consumed batch, List<Kept> kept, long seen, long lastRetrain, long newRows, int retrained,
             long version, double reference, long log) {
         List<Consumed> all = new ArrayList<>(batches);
         all.add(batch);
-        return new LearnState(format, model, version, reference, all, kept, seen, lastRetrain, retrained, log);
+        return new LearnState(format, model, version, reference, all, kept, seen, lastRetrain, newRows, retrained,
+                log, null);
+    }
+
+    /** This state with a batch's learning begun. */
+    public LearnState withPending(Pending p) {
+        return new LearnState(format, model, championVersion, championReference, batches, retained, rowsSeen,
+                lastRetrainRow, newFrom, retrainings, logBytes, p);
     }
 }
