@@ -9,6 +9,7 @@ Run from examples/ after the Java run: /usr/bin/python3 src/bench/learn_torch.py
 import csv
 import random
 import sys
+import time
 
 import numpy as np
 import torch
@@ -72,7 +73,7 @@ def run(policy, first_x, first_y, batches, tests, seed=42):
     champion = Model(network(seed), mean, std)
     fit(champion, first_x, first_y, 5, seed)
     kept_x, kept_y = [first_x], [first_y]
-    last = len(first_x)  # rows at the last retraining
+    last = len(first_x)  # the first row a retraining on new rows takes: the last one's acceptance window
     scores, champions = [], [champion]
     retrains = accepted = 0
     for n, (x, y) in enumerate(batches, 1):
@@ -90,7 +91,7 @@ def run(policy, first_x, first_y, batches, tests, seed=42):
             challenger = Model(network(seed + retrains + 1), m, s)
             fit(challenger, cx, cy, 5, seed + retrains + 1)
         else:
-            new_x, new_y = cx[last:], cy[last:]  # the rows since the last retraining, outside the window
+            new_x, new_y = cx[last:], cy[last:]  # since the last retraining's acceptance window, outside this one
             if policy == "fine-tune, new + replay" and last > 0:
                 k = min(last, round(0.5 * len(new_x)))
                 pick = rng.sample(range(last), k)
@@ -100,7 +101,7 @@ def run(policy, first_x, first_y, batches, tests, seed=42):
             challenger.net.load_state_dict(champion.net.state_dict())
             fit(challenger, new_x, new_y, 3, seed + retrains + 1, champion.opt)
         retrains += 1
-        last = len(all_x)
+        last = len(all_x) - 250
         if challenger.accuracy(ax, ay) > champion.accuracy(ax, ay):
             champion = challenger
             champions.append(challenger)
@@ -115,14 +116,17 @@ def main():
     batches = [read("fashion-inbox/batch-%02d.csv" % b) for b in range(1, 25)]
     tests = [read("fashion-test-%s.csv" % p) for p in "ABC"]
     print("| policy (PyTorch) | mean prequential | final on A | final on B | final on C | forgetting A | "
-          "forgetting B | forgetting C | retrainings (accepted) |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "forgetting B | forgetting C | retrainings (accepted) | seconds |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     curves = {}
     for policy in ["static", "scratch, all rows", "fine-tune, new rows", "fine-tune, new + replay"]:
+        t0 = time.perf_counter()
         scores, final, forgetting, retrains, accepted = run(policy, first_x, first_y, batches, tests)
+        seconds = time.perf_counter() - t0  # the first model's training included
         curves[policy] = scores
-        print("| %s | %.4f | %s | %s | %d (%d) |" % (policy, float(np.mean(scores)),
-              " | ".join("%.4f" % f for f in final), " | ".join("%.4f" % f for f in forgetting), retrains, accepted))
+        print("| %s | %.4f | %s | %s | %d (%d) | %.1f |" % (policy, float(np.mean(scores)),
+              " | ".join("%.4f" % f for f in final), " | ".join("%.4f" % f for f in forgetting), retrains, accepted,
+              seconds))
     print()
     for policy, scores in curves.items():
         print("  %-24s %s" % (policy, " ".join("%.3f" % s for s in scores)))
