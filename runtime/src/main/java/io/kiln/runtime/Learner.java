@@ -215,6 +215,11 @@ public final class Learner implements AutoCloseable {
                     + "') measures time on the order column, but model '" + def.name() + "' declares none. Declare "
                     + "@TemporalSplit(orderBy = ...) or a window of rows.");
         }
+        if (declared != null && declared.level() == RetrainLevel.SCRATCH && def.transfer() != null) {
+            // a retraining from scratch starts from the transfer source, as training does: checked before the
+            // first batch rather than when the first retraining fails
+            io.kiln.runtime.internal.transfer.SourceModel.load(def.transfer(), def.transferSourceFile());
+        }
         NativeThreads.configure();
         Files.createDirectories(options.work());
         Files.createDirectories(options.inbox());

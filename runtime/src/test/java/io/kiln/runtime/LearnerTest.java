@@ -350,6 +350,24 @@ class LearnerTest {
     }
 
     @Test
+    void aRetrainingFromScratchOfATransferNeedsItsSourceBeforeTheFirstBatch() {
+        // found by the spec fuzzer: the first retraining failed on the missing source, batches after it waited
+        Transfer transfer = new Transfer(null, null, dir.resolve("missing.kiln").toString(), List.of(), "",
+                io.kiln.dsl.Reuse.FREEZE, 0, -1, 1, java.util.Map.of(), false, false, 0, 0);
+        ModelDefinition def = ModelDefinition.builder("virginica", io.kiln.dsl.Task.BINARY_CLASSIFICATION)
+                .features(LearnerFixtures.iris().features())
+                .label(new LabelSchema("virginica", LabelCoding.BOOLEAN, List.of("virginica"),
+                        List.of("other", "virginica")))
+                .fit(new FitSettings(1, 16, 3)).outputActivationIsIdentity(false)
+                .transfer(transfer, TransferTest::head).build();
+        RetrainPolicy scratch = RetrainPolicy.every(100).withLevel(RetrainLevel.SCRATCH, 0, 0);
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                () -> Learner.open(def, options(scratch)));
+        assertThat(e).hasMessageThat().contains("[kiln.transfer-source-file] The transfer source ");
+        assertThat(Files.exists(dir.resolve("work"))).isFalse();
+    }
+
+    @Test
     void oneLearnerPerWorkFolder() throws Exception {
         try (Learner l = Learner.open(LearnerFixtures.iris(), options(RetrainPolicy.never()))) {
             IllegalStateException e = assertThrows(IllegalStateException.class,

@@ -124,6 +124,49 @@ class WarmStartTest {
                 + "weights [layer0, layer1, layer2]");
     }
 
+    /** A graph like a spec with @Residual generates: dense0, a dropout, dense1 added to dense0, then the output. */
+    static org.deeplearning4j.nn.conf.ComputationGraphConfiguration residual(int n, long seed) {
+        return new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(0.01))
+                .l2(1e-3).graphBuilder().addInputs("input")
+                .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.feedForward(n))
+                .addLayer("dense0", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(8)
+                        .activation(org.nd4j.linalg.activations.Activation.RELU).build(), "input")
+                .addLayer("drop", new org.deeplearning4j.nn.conf.layers.DropoutLayer.Builder(0.8).build(), "dense0")
+                .addLayer("dense1", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(8)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), "drop")
+                .addVertex("res", new org.deeplearning4j.nn.conf.graph.ElementWiseVertex(
+                        org.deeplearning4j.nn.conf.graph.ElementWiseVertex.Op.Add), "dense1", "dense0")
+                .addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build(), "res")
+                .setOutputs("out").build();
+    }
+
+    @Test
+    void topLayersOfAGraphTrainWhileTheLayersBelowADropoutStayAsTheyWere() throws Exception {
+        // found by the spec fuzzer: a frozen layer above a dropout left the dropout without a gradient
+        ModelDefinition graph = iris(new Adam(0.01)).fit(new FitSettings(3, 16, 5)).network(null)
+                .graph(WarmStartTest::residual).build();
+        Path file = dir.resolve("iris-graph.kiln");
+        TrainingResult parentGraph = Trainer.train(graph, quiet());
+        parentGraph.model().save(file);
+        TrainingResult r = Trainer.train(graph.withWarmStart(WarmStart.of(file).with(RetrainLevel.TOP_LAYERS, 1, 0,
+                false, null)), quiet());
+        var net = r.model().network().graph();
+        var from = parentGraph.model().network().graph();
+        for (String frozen : List.of("dense0", "dense1")) {
+            assertThat(net.getLayer(frozen).params().toFloatVector())
+                    .isEqualTo(from.getLayer(frozen).params().toFloatVector());
+        }
+        assertThat(net.getLayer("out").params().toFloatVector()).isNotEqualTo(from.getLayer("out").params()
+                .toFloatVector());
+        for (var v : net.getConfiguration().getVertices().values()) {
+            if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv) { // the saved graph is plain
+                assertThat(lv.getLayerConf().getLayer().getClass().getSimpleName()).doesNotContain("Frozen");
+            }
+        }
+    }
+
     @Test
     void l2spKeepsTheWeightsNearTheParents() throws Exception {
         double free = distance(Trainer.train(spec(30).build().withWarmStart(WarmStart.of(parent)), quiet()));

@@ -205,6 +205,7 @@ final class FuzzHarness {
             Class<?> trainer = loader.loadClass(spec.qualifiedName() + "Trainer");
             TrainOptions options = TrainOptions.defaults().data(data).epochs(1).quiet();
             TrainingResult result;
+            Path sourceFile = null;
             if ("Source".equals(spec.transferSource())) { // the nested source spec first, then the spec that reuses it
                 stage = "train the transfer source";
                 Class<?> source = loader.loadClass(spec.qualifiedName() + "_" + spec.transferSource() + "Trainer");
@@ -215,6 +216,7 @@ final class FuzzHarness {
                 io.kiln.runtime.ModelDefinition def = (io.kiln.runtime.ModelDefinition) trainer
                         .getField("DEFINITION").get(null);
                 result = io.kiln.runtime.Trainer.train(def.withTransferSource(sourceModel), options);
+                sourceFile = sourceModel;
             } else {
                 result = (TrainingResult) trainer.getMethod("train", TrainOptions.class).invoke(null, options);
             }
@@ -235,7 +237,7 @@ final class FuzzHarness {
                     .get(null);
             if (def.retrain() != null && !spec.idx()) {
                 stage = "learn";
-                return learn(def, data, model, dir);
+                return learn(sourceFile == null ? def : def.withTransferSource(sourceFile), data, model, dir);
             }
             return null;
         } catch (Throwable t) {

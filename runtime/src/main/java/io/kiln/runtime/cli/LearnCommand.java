@@ -43,6 +43,11 @@ public final class LearnCommand implements Callable<Integer> {
                     + "declared data).")
     Path model;
 
+    @Option(names = "--source", paramLabel = "FILE",
+            description = "The transfer source's model file a retraining from scratch starts from, instead of the "
+                    + "declared one (as train --source).")
+    Path source;
+
     @Option(names = "--once", description = "Learn from the batches waiting now, then exit (default: keep watching).")
     boolean once;
 
@@ -63,7 +68,8 @@ public final class LearnCommand implements Callable<Integer> {
         }
         Path folder = work != null ? work : Path.of("learn", definition.name());
         Learner.Options options = Learner.Options.of(inbox, folder, store).initial(model).progress(err);
-        try (Learner learner = Learner.open(definition, options)) {
+        ModelDefinition def = source != null ? definition.withTransferSource(source) : definition;
+        try (Learner learner = Learner.open(def, options)) {
             out.printf(Locale.ROOT, "learning %s from %s: champion version %d in %s; %s%n", definition.name(), inbox,
                     learner.championVersion(), store, learner.policy().describe());
             out.printf(Locale.ROOT, "log      %s%ntimeline %s%n", folder.resolve(Learner.LOG),

@@ -52,7 +52,7 @@ public final class Warm {
             ComputationGraph from = (ComputationGraph) parent.dl4j();
             ComputationGraphConfiguration conf = from.getConfiguration().clone();
             for (String name : frozen) {
-                Frozen.wrap(conf, name);
+                Frozen.wrapWithBackprop(conf, name); // the gradient must reach layers without weights below
             }
             ComputationGraph to = new ComputationGraph(conf);
             to.init(from.params().dup(), true);
@@ -68,6 +68,28 @@ public final class Warm {
             net.dl4j().addListeners(new L2Sp(L2Sp.anchors(parent.dl4j(), key -> true), warm.l2sp()));
         }
         return net;
+    }
+
+    /**
+     * The trained network as the parent's plain configuration (nothing frozen, the layers' own updaters and
+     * penalties) with the trained weights and iteration count: what a warm start of the top layers saves.
+     */
+    public static Network plain(WarmStart warm, Network trained) {
+        Network parent = warm.parent().network();
+        if (parent.dl4j() instanceof MultiLayerNetwork from) {
+            MultiLayerConfiguration conf = from.getLayerWiseConfigurations().clone();
+            MultiLayerNetwork to = new MultiLayerNetwork(conf);
+            to.init(trained.params().dup(), false);
+            conf.setIterationCount(trained.layers().getLayerWiseConfigurations().getIterationCount());
+            conf.setEpochCount(trained.layers().getLayerWiseConfigurations().getEpochCount());
+            return new Network.Layers(to);
+        }
+        ComputationGraphConfiguration conf = ((ComputationGraph) parent.dl4j()).getConfiguration().clone();
+        ComputationGraph to = new ComputationGraph(conf);
+        to.init(trained.params().dup(), false);
+        conf.setIterationCount(trained.graph().getConfiguration().getIterationCount());
+        conf.setEpochCount(trained.graph().getConfiguration().getEpochCount());
+        return new Network.Graph(to);
     }
 
     private static void carryUpdater(INDArray from, INDArray to) {

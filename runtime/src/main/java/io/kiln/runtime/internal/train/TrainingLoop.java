@@ -281,7 +281,9 @@ public final class TrainingLoop {
         if (transfer != null && transfer.frozenBelow(0) > 0) {
             // the saved network is a plain stack: frozen is how it trained, not what it is
             state.replace(transfer.restage(state.net, 0));
-        } else if (def.wordVectors() != null && def.wordVectors().freeze() || warm != null) {
+        } else if (warm != null && warm.level() == io.kiln.dsl.RetrainLevel.TOP_LAYERS) {
+            state.replace(Warm.plain(warm, state.net)); // the parent's own configuration, the trained weights
+        } else if (def.wordVectors() != null && def.wordVectors().freeze()) {
             state.replace(Frozen.unwrap(state.net));
         }
         net = state.net;

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -59,6 +60,32 @@ public final class Frozen {
         }
     }
 
+    /**
+     * Wraps layer {@code name} of a graph's configuration so that its weights stay fixed (and its forward
+     * pass runs in inference mode) while the gradient still flows through it to the layers below: in a
+     * graph, a layer without weights (a dropout, say) below a {@link FrozenLayer} would get no gradient and
+     * fail the backward pass. The wrapped copy has no penalties and no updater; {@link #unwrap} does not
+     * restore them, so rebuild the plain network from the original configuration after training.
+     */
+    public static void wrapWithBackprop(ComputationGraphConfiguration conf, String name) {
+        GraphVertex v = conf.getVertices().get(name);
+        if (v instanceof LayerVertex lv && !(lv.getLayerConf().getLayer() instanceof FrozenLayer)
+                && !(lv.getLayerConf().getLayer() instanceof FrozenLayerWithBackprop)
+                && lv.getLayerConf().getLayer().initializer().numParams(lv.getLayerConf().getLayer()) > 0) {
+            org.deeplearning4j.nn.conf.layers.Layer layer = lv.getLayerConf().getLayer().clone();
+            if (layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b) {
+                // the wrapper passes a zero gradient on; penalties and the updater would still move the weights
+                b.setRegularization(new java.util.ArrayList<>());
+                b.setRegularizationBias(new java.util.ArrayList<>());
+                b.setIUpdater(new org.nd4j.linalg.learning.config.NoOp());
+                b.setBiasUpdater(null);
+            }
+            FrozenLayerWithBackprop frozen = new FrozenLayerWithBackprop(layer);
+            frozen.setLayerName(layer.getLayerName());
+            lv.getLayerConf().setLayer(frozen);
+        }
+    }
+
     /** The network with every frozen layer unwrapped and the same weights; {@code network} itself if none is frozen. */
     public static Network unwrap(Network network) {
         if (network.dl4j() instanceof MultiLayerNetwork net) {
@@ -83,6 +110,9 @@ public final class Frozen {
         for (GraphVertex v : conf.getVertices().values()) {
             if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof FrozenLayer f) {
                 lv.getLayerConf().setLayer(f.getLayer());
+                any = true;
+            } else if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof FrozenLayerWithBackprop f) {
+                lv.getLayerConf().setLayer(f.getUnderlying());
                 any = true;
             }
         }
