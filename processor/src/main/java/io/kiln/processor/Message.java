@@ -371,6 +371,8 @@ public enum Message {
             "halfLife is 0 (off) or a positive number of rows, was %s. Set e.g. halfLife = 5000."),
     RETRAIN_TOP("retrain-top",
             "level = TOP_LAYERS trains the top trainTop layers with weights, but trainTop = %d and the network has %d (%s). Set trainTop between 1 and %d (all %d is level = FINE_TUNE)."),
+    RETRAIN_TOP_BATCHNORM("retrain-top-batchnorm",
+            "trainTop = %d freezes @BatchNorm '%s' below the layers that train, in a network with residual connections: Deeplearning4j cannot keep a batch normalization of a graph fixed while passing the gradient through it. Raise trainTop to %d to train it too, or set level = FINE_TUNE."),
     RETRAIN_TOP_UNUSED("retrain-top-unused",
             "trainTop counts the layers level = TOP_LAYERS trains, but level = %s. Remove trainTop or set level = TOP_LAYERS."),
     RETRAIN_L2SP("retrain-l2sp",

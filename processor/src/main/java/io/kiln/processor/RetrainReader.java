@@ -140,6 +140,15 @@ final class RetrainReader {
                 c.reporter.error(r, r.isSet(TRAIN_TOP) ? TRAIN_TOP : LEVEL, Message.RETRAIN_TOP.format(trainTop,
                         weighted == null ? 0 : n, weighted == null ? "known when training reads the source"
                                 : String.join(", ", weighted), Math.max(1, n - 1), n));
+            } else if (weighted != null && layers.stream().anyMatch(l -> l instanceof ResidualLayer)) {
+                List<LayerModel> trained = layers.stream().filter(RetrainReader::trains).toList();
+                for (int i = 0; i < n - trainTop; i++) { // the frozen ones, bottom first
+                    if (trained.get(i) instanceof BatchNormLayer) {
+                        c.reporter.error(r, TRAIN_TOP, Message.RETRAIN_TOP_BATCHNORM.format(trainTop,
+                                trained.get(i).name(), n - i));
+                        break;
+                    }
+                }
             }
         } else if (r.isSet(TRAIN_TOP)) {
             c.reporter.error(r, TRAIN_TOP, Message.RETRAIN_TOP_UNUSED.format(level));

@@ -119,6 +119,26 @@ class RetrainValidationTest {
     }
 
     @Test
+    void aBatchNormalizationBelowTheTopLayersOfAGraphCannotBeFrozen() {
+        // found by the spec fuzzer: Deeplearning4j fails the backward pass through a frozen graph batch normalization
+        JavaFileObject graph = DistillationValidationTest.spec("Stream", "MULTICLASS_CLASSIFICATION",
+                List.of("@Retrain(everyRows = 100, level = RetrainLevel.TOP_LAYERS, trainTop = 1)"),
+                List.of("    @Feature double a;", "    @Feature double b;"),
+                "    @Label(classes = {\"x\", \"y\", \"z\"}) String kind;", "    @Dense(units = 8) Layer h1;",
+                "    @BatchNorm Layer bn;", "    @Dense(units = 8) Layer h2;", "    @Residual(from = \"h1\") Layer res;");
+        assertError(graph, Message.RETRAIN_TOP_BATCHNORM.format(1, "bn", 3), "@Retrain(");
+        // trained, it is fine; and a stack freezes it as any layer
+        assertThat(kilnErrors(compile(DistillationValidationTest.spec("Stream", "MULTICLASS_CLASSIFICATION",
+                List.of("@Retrain(everyRows = 100, level = RetrainLevel.TOP_LAYERS, trainTop = 3)"),
+                List.of("    @Feature double a;", "    @Feature double b;"),
+                "    @Label(classes = {\"x\", \"y\", \"z\"}) String kind;", "    @Dense(units = 8) Layer h1;",
+                "    @BatchNorm Layer bn;", "    @Dense(units = 8) Layer h2;",
+                "    @Residual(from = \"h1\") Layer res;")))).isEmpty();
+        assertThat(kilnErrors(compile(spec("@Retrain(everyRows = 100, level = RetrainLevel.TOP_LAYERS, trainTop = 1)"))))
+                .isEmpty();
+    }
+
+    @Test
     void l2spNeedsTheChampionsWeights() {
         assertRetrainError("@Retrain(everyRows = 100, l2sp = -1)", Message.RETRAIN_L2SP.format("-1"));
         assertRetrainError("@Retrain(everyRows = 100, level = RetrainLevel.SCRATCH, l2sp = 0.01)", Message.RETRAIN_L2SP_SCRATCH.format());

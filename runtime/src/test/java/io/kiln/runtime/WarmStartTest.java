@@ -168,6 +168,29 @@ class WarmStartTest {
     }
 
     @Test
+    void aBatchNormalizationBelowTheTopLayersOfAGraphIsRefused() throws Exception {
+        ModelDefinition graph = iris(new Adam(0.01)).fit(new FitSettings(1, 16, 5)).network(null)
+                .graph((n, seed) -> new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(seed)
+                        .updater(new Adam(0.01)).graphBuilder().addInputs("input")
+                        .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.feedForward(n))
+                        .addLayer("dense0", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(8).build(),
+                                "input")
+                        .addLayer("bn", new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().build(),
+                                "dense0")
+                        .addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nOut(3)
+                                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build(), "bn")
+                        .setOutputs("out").build())
+                .build();
+        Path file = dir.resolve("iris-bn.kiln");
+        Trainer.train(graph, quiet()).model().save(file);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.train(
+                graph.withWarmStart(WarmStart.of(file).with(RetrainLevel.TOP_LAYERS, 1, 0, false, null)), quiet()));
+        assertThat(e).hasMessageThat().contains("[kiln.retrain-top-batchnorm] trainTop = 1 freezes batch "
+                + "normalization 'bn' below the layers that train, in a graph");
+    }
+
+    @Test
     void l2spKeepsTheWeightsNearTheParents() throws Exception {
         double free = distance(Trainer.train(spec(30).build().withWarmStart(WarmStart.of(parent)), quiet()));
         double pulled = distance(Trainer.train(spec(30).build().withWarmStart(

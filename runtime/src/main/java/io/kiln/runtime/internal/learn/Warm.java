@@ -50,6 +50,14 @@ public final class Warm {
             net = new Network.Layers(to);
         } else {
             ComputationGraph from = (ComputationGraph) parent.dl4j();
+            for (String name : frozen) {
+                if (from.getLayer(name) instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization) {
+                    throw new IllegalArgumentException("[kiln.retrain-top-batchnorm] trainTop = " + warm.trainTop()
+                            + " freezes batch normalization '" + name + "' below the layers that train, in a graph: "
+                            + "Deeplearning4j cannot keep it fixed while passing the gradient through it. Train "
+                            + "more top layers, or fine-tune every layer.");
+                }
+            }
             ComputationGraphConfiguration conf = from.getConfiguration().clone();
             for (String name : frozen) {
                 Frozen.wrapWithBackprop(conf, name); // the gradient must reach layers without weights below
