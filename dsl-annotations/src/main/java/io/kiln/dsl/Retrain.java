@@ -37,7 +37,10 @@ public @interface Retrain {
      */
     double driftPsi() default 0;
 
-    /** The fewest rows a drift trigger measures the PSI on (fewer rows give a noisy index). */
+    /**
+     * How many of the most recent rows the drift trigger measures the PSI on, and how many must have
+     * arrived since the last retraining before it is checked (fewer than 100 give a noisy index).
+     */
     int driftRows() default 500;
 
     /**
@@ -50,7 +53,10 @@ public @interface Retrain {
     /** Which retained rows the challenger trains on. */
     RetrainData data() default RetrainData.ALL;
 
-    /** {@link RetrainData#WINDOW}: how many of the most recent rows; 0 otherwise (or for a {@link #span()}). */
+    /**
+     * {@link RetrainData#WINDOW}: how many of the most recent rows before the acceptance window; 0 otherwise
+     * (or for a {@link #span()}).
+     */
     int window() default 0;
 
     /**

@@ -4,8 +4,11 @@ package io.kiln.dsl;
 public enum RetrainData {
     /** Every retained row (the declared training data and every batch since, up to {@link Retrain#retain()}). */
     ALL,
-    /** The most recent {@link Retrain#window()} rows. */
+    /** The {@link Retrain#window()} rows just before the acceptance window (or those within {@link Retrain#span()}). */
     WINDOW,
-    /** The rows that arrived since the last retraining. */
+    /**
+     * The rows since the last retraining, starting with that retraining's acceptance window (which it did
+     * not train on).
+     */
     NEW
 }

@@ -30,6 +30,7 @@ final class MainGenerator {
                         + "         [--max-batch N] [--batch-delay-us N] [--split MODEL=V:PCT,...]\n"
                         + "         [--audit-file FILE] [--audit-rate FRACTION] [--drift-window ROWS] ...\n"
                         + "publish  [--model FILE] --store DIR\n"
+                        + "learn    --inbox DIR --store DIR [--work DIR] [--model FILE] [--source FILE] [--once]\n"
                         + "drift    [--model FILE] --data FILE [--fail-above PSI] [--json]\n"
                         + "sanity   [--data FILE] [--rows N] [--epochs N]\n"
                         + "info     --model FILE [--json]\n"

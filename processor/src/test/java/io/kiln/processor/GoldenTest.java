@@ -92,6 +92,7 @@ class GoldenTest {
                 " *          [--max-batch N] [--batch-delay-us N] [--split MODEL=V:PCT,...]",
                 " *          [--audit-file FILE] [--audit-rate FRACTION] [--drift-window ROWS] ...",
                 " * publish  [--model FILE] --store DIR",
+                " * learn    --inbox DIR --store DIR [--work DIR] [--model FILE] [--source FILE] [--once]",
                 " * drift    [--model FILE] --data FILE [--fail-above PSI] [--json]",
                 " * sanity   [--data FILE] [--rows N] [--epochs N]",
                 " * info     --model FILE [--json]",

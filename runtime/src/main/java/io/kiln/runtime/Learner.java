@@ -215,6 +215,11 @@ public final class Learner implements AutoCloseable {
                     + "') measures time on the order column, but model '" + def.name() + "' declares none. Declare "
                     + "@TemporalSplit(orderBy = ...) or a window of rows.");
         }
+        if (declared != null && def.task().isClassification() && declared.metricDrop() >= 1) {
+            throw new IllegalArgumentException("[kiln.retrain-metric-drop] metricDrop = "
+                    + ModelMetadata.number(declared.metricDrop()) + " can never happen: the " + def.task()
+                    + " metric is a fraction in [0, 1]. Set a drop below 1, e.g. 0.05.");
+        }
         if (declared != null && declared.level() == RetrainLevel.SCRATCH && def.transfer() != null) {
             // a retraining from scratch starts from the transfer source, as training does: checked before the
             // first batch rather than when the first retraining fails
@@ -583,8 +588,8 @@ public final class Learner implements AutoCloseable {
                 distribution(batch.targets(), 0.5), triggers, decision, seconds(started));
         commit(entry, new LearnState.Consumed(name, sha, n), retained, seen, lastRetrain, newFrom, retrainings,
                 version, reference, dropped);
-        say("batch %d %s: %d rows, %s %s, max PSI %s (%s)%s", number, name, n, primary,
-                ModelMetadata.number(entry.score()), ModelMetadata.number(entry.maxPsi()), driftiest,
+        say("batch %d %s: %d rows, %s %.4f, largest PSI %.3f (%s)%s", number, name, n, primary, entry.score(),
+                entry.maxPsi(), driftiest,
                 decision != null ? "; retrained (" + String.join(", ", triggers) + "): " + decision.reason()
                         : triggers.isEmpty() ? "" : "; " + String.join(", ", triggers) + " waits for " + policy.accept()
                                 + " batch rows to fill the acceptance window");

@@ -12,8 +12,9 @@ import java.util.Locale;
  * static model: batches are scored and kept, and the champion never changes.
  *
  * @param everyRows retrain after this many new rows since the last retraining; 0 for no such trigger
- * @param driftPsi retrain when a feature's PSI over the rows since the last retraining exceeds this; 0 for none
- * @param driftRows the fewest rows the PSI is measured on
+ * @param driftPsi retrain when a feature's PSI over the most recent {@code driftRows} rows exceeds this; 0 for none
+ * @param driftRows how many recent rows the PSI is measured on (at least 100), and how many must arrive since the
+ *     last retraining before it is checked
  * @param metricDrop retrain when the champion's metric on the acceptance window is worse by this much
  *     than when it was accepted; 0 for none
  * @param data which retained rows the challenger trains on
@@ -213,7 +214,7 @@ public record RetrainPolicy(int everyRows, double driftPsi, int driftRows, doubl
             when.add("when the metric drops by " + ModelMetadata.number(metricDrop));
         }
         String rows = switch (data) {
-            case ALL -> "all retained rows";
+            case ALL -> "all kept rows";
             case WINDOW -> span.isEmpty() ? "the last " + window + " rows" : "the rows of the last " + span;
             case NEW -> "the rows since the last retraining";
         };

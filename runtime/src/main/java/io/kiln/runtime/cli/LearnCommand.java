@@ -66,6 +66,9 @@ public final class LearnCommand implements Callable<Integer> {
         if (pollSeconds <= 0) {
             throw new IllegalArgumentException("--poll-seconds must be positive");
         }
+        if (!java.nio.file.Files.isDirectory(inbox)) {
+            err.println("note: the inbox " + inbox + " did not exist; it is created, empty, for batches to arrive in");
+        }
         Path folder = work != null ? work : Path.of("learn", definition.name());
         Learner.Options options = Learner.Options.of(inbox, folder, store).initial(model).progress(err);
         ModelDefinition def = source != null ? definition.withTransferSource(source) : definition;
@@ -102,6 +105,11 @@ public final class LearnCommand implements Callable<Integer> {
         long retrained = done.stream().filter(e -> e.decision() != null).count();
         long accepted = done.stream().filter(e -> e.decision() != null && e.decision().accepted()).count();
         long rejected = done.stream().filter(e -> e.error() != null).count();
+        if (done.isEmpty()) {
+            out.printf(Locale.ROOT, "no batch was waiting in %s (CSV files not learnt from before); champion version "
+                    + "%d%n", inbox, learner.championVersion());
+            return;
+        }
         out.printf(Locale.ROOT, "learnt from %d batches (%d rejected), retrained %d times, %d accepted; champion "
                 + "version %d%n", done.size() - rejected, rejected, retrained, accepted, learner.championVersion());
     }

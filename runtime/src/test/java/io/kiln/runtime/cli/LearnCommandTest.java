@@ -45,6 +45,22 @@ class LearnCommandTest {
     }
 
     @Test
+    void aMissingInboxIsNotedAndAnEmptyRunSaysSo() throws Exception {
+        ModelDefinition def = LearnerFixtures.iris();
+        Path inbox = dir.resolve("typo");
+        CliMessagesTest.Run r = CliMessagesTest.run(def, "learn", "--inbox", inbox.toString(), "--store",
+                dir.resolve("store").toString(), "--work", dir.resolve("work").toString(), "--once");
+        assertThat(r.code()).isEqualTo(0);
+        assertThat(r.err()).contains("note: the inbox " + inbox + " did not exist; it is created, empty");
+        assertThat(r.out()).contains("no batch was waiting in " + inbox);
+        CliMessagesTest.Run drop = CliMessagesTest.run(def.withRetrain(io.kiln.runtime.RetrainPolicy.never()
+                .withTriggers(0, 0, 1.5)), "learn", "--inbox", inbox.toString(), "--store",
+                dir.resolve("store").toString(), "--work", dir.resolve("work2").toString(), "--once");
+        assertThat(drop.code()).isNotEqualTo(0);
+        assertThat(drop.err()).contains("[kiln.retrain-metric-drop] metricDrop = 1.5 can never happen");
+    }
+
+    @Test
     void trainFromContinuesASavedModel() throws Exception {
         ModelDefinition def = LearnerFixtures.iris();
         Path parent = dir.resolve("parent.kiln");

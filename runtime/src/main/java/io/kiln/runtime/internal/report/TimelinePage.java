@@ -71,8 +71,10 @@ public final class TimelinePage {
             x[i] = e.batch();
             score[i] = e.score();
             psi[i] = e.maxPsi();
-            if (e.decision() != null) {
-                (e.decision().accepted() ? acceptedAt : rejectedAt).add(new double[] {e.batch(), e.score()});
+            if (e.decision() != null && Double.isFinite(e.decision().challenger())) {
+                // the challenger's score on the acceptance window, where the decision was taken
+                (e.decision().accepted() ? acceptedAt : rejectedAt).add(new double[] {e.batch(),
+                    e.decision().challenger()});
             }
         }
         List<String> charts = new ArrayList<>();
@@ -80,8 +82,10 @@ public final class TimelinePage {
         met.integerX = true;
         met.series.add(new Series("prequential", metric + " of the champion on each new batch", TRAIN_COLOR, x, score,
                 false));
-        addPoints(met, "retrained-accepted", "retrained: accepted", LEARNING_RATE_COLOR, acceptedAt);
-        addPoints(met, "retrained-rejected", "retrained: champion kept", CURVE_COLOR, rejectedAt);
+        addPoints(met, "retrained-accepted", "challenger on the acceptance window: accepted", LEARNING_RATE_COLOR,
+                acceptedAt);
+        addPoints(met, "retrained-rejected", "challenger on the acceptance window: champion kept", CURVE_COLOR,
+                rejectedAt);
         SvgChart.add(charts, met.svg());
 
         SvgChart drift = new SvgChart("max-psi", "Largest feature drift (PSI)", "batch", "PSI");
@@ -89,6 +93,8 @@ public final class TimelinePage {
         drift.series.add(new Series("max-psi", "largest PSI against the champion's training rows", VALIDATION_COLOR,
                 x, psi, false));
         drift.references.add(new Reference(x[0], DriftProfile.MAJOR, x[n - 1], DriftProfile.MAJOR, "major (0.25)"));
+        double highest = java.util.Arrays.stream(psi).filter(Double::isFinite).max().orElse(0);
+        drift.fixedY = new double[] {0, Math.max(0.3, highest * 1.05)}; // from 0, the 0.25 line in sight
         SvgChart.add(charts, drift.svg());
 
         Set<String> keys = new LinkedHashSet<>();
