@@ -263,6 +263,7 @@ public final class Learner implements AutoCloseable {
             }
             long version = firstChampion();
             KilnModel first = KilnModel.load(store.file(def.name(), version));
+            first.metadata().requireDrift(); // before any state is written: a model without one cannot be watched
             def = def.resolvedFor(first);
             Double tested = first.metadata().testMetrics() == null ? null : first.metadata().testMetrics().get(primary);
             List<LearnState.Kept> retained = new ArrayList<>();

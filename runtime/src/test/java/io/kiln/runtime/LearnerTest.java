@@ -368,6 +368,23 @@ class LearnerTest {
     }
 
     @Test
+    void aChampionWithoutADriftProfileIsRefused() throws Exception {
+        // every model Kiln trains has one; a file saved before drift profiles existed has none
+        TrainingResult r = Trainer.train(LearnerFixtures.iris(), TrainingFixtures.quiet());
+        ModelMetadata m = r.model().metadata();
+        ModelMetadata old = new ModelMetadata(m.format(), m.name(), m.task(), m.specClass(), m.spec(), m.features(),
+                m.label(), m.targetCenter(), m.targetScale(), m.numInputs(), m.provenance(), m.baselineOutput(),
+                m.testMetrics(), m.baselineMetrics(), m.confusion(), m.history(), m.threshold(), null, m.training(),
+                m.folds());
+        Path file = dir.resolve("old.kiln");
+        new KilnModel(r.model().network(), old).save(file);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Learner.open(
+                LearnerFixtures.iris(), options(RetrainPolicy.never()).initial(file)));
+        assertThat(e).hasMessageThat().contains("was saved before drift profiles");
+        assertThat(Files.exists(dir.resolve("work").resolve(Learner.STATE))).isFalse();
+    }
+
+    @Test
     void oneLearnerPerWorkFolder() throws Exception {
         try (Learner l = Learner.open(LearnerFixtures.iris(), options(RetrainPolicy.never()))) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
