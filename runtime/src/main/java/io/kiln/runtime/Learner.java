@@ -461,7 +461,8 @@ public final class Learner implements AutoCloseable {
             try {
                 bytes = Files.readAllBytes(source);
             } catch (IOException e) {
-                return reject(number, name, sha256(new byte[0]), "cannot read " + source + ": " + e, started);
+                return reject(number, name, FileScorer.sha256(new byte[0]), "cannot read " + source + ": " + e,
+                        started);
             }
             // the rows are learnt from this copy, never from the inbox file again; a kill from here on learns it
             // again first, from the copy, under the same number
@@ -469,7 +470,7 @@ public final class Learner implements AutoCloseable {
             state = state.withPending(new LearnState.Pending(name, copy));
             state.write(options.work().resolve(STATE));
         }
-        String sha = sha256(bytes);
+        String sha = FileScorer.sha256(bytes);
         LabeledData batch;
         double[] order = null;
         try {
@@ -787,15 +788,13 @@ public final class Learner implements AutoCloseable {
                 .toArray();
     }
 
-    /** The SHA-256 of the kept parts' contents, in order: what a challenger trained on. */
-    private String dataSha(List<LearnState.Kept> retained) throws IOException {
+    /** The SHA-256 of the kept parts' SHA-256s (recorded as each was read), in order: what a challenger trained on. */
+    private static String dataSha(List<LearnState.Kept> retained) {
         StringBuilder parts = new StringBuilder();
-        for (int i = 0; i < retained.size(); i++) {
-            LearnState.Kept k = retained.get(i);
-            parts.append(k.file() == null ? kept.get(i).sha256()
-                    : sha256(Files.readAllBytes(options.work().resolve(ROWS).resolve(k.file())))).append('\n');
+        for (LearnState.Kept k : retained) {
+            parts.append(k.sha256()).append('\n');
         }
-        return sha256(parts.toString().getBytes(StandardCharsets.UTF_8));
+        return FileScorer.sha256(parts.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Each class's share (by the decision rule) or the first value's mean and standard deviation. */
@@ -850,10 +849,6 @@ public final class Learner implements AutoCloseable {
 
     private static double seconds(long started) {
         return Math.round((System.nanoTime() - started) / 1e6) / 1e3;
-    }
-
-    private static String sha256(byte[] bytes) {
-        return FileScorer.sha256(bytes);
     }
 
     private void say(String format, Object... args) {

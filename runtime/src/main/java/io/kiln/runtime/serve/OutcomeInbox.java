@@ -142,7 +142,8 @@ final class OutcomeInbox implements AutoCloseable {
         for (int f = 0; f < features.size(); f++) {
             Object v = input[f];
             line.append(f == 0 ? "" : ",").append(v == null || v instanceof Double d && d.isNaN() ? ""
-                    : quote(v instanceof Enum<?> e ? e.name() : v instanceof Double d ? number(d) : String.valueOf(v)));
+                    : quote(v instanceof Enum<?> e ? e.name()
+                            : v instanceof Double d ? ModelMetadata.number(d) : String.valueOf(v)));
         }
         line.append(',').append(label).append('\n');
         write(part, line.toString());
@@ -205,11 +206,6 @@ final class OutcomeInbox implements AutoCloseable {
                     + "; it cannot be learnt from");
         }
         return index;
-    }
-
-    /** A number as the data would hold it: whole numbers without a fraction, others exactly. */
-    private static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private static String quote(String s) {
