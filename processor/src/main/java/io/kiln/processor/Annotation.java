@@ -19,17 +19,40 @@ final class Annotation {
     final AnnotationMirror mirror;
     final String simpleName;
     private final Map<? extends ExecutableElement, ? extends AnnotationValue> values;
+    /** Whether this annotation stands for one a search configuration adds (an optimizer it chose), unwritten. */
+    final boolean synthetic;
 
     Annotation(Element element, AnnotationMirror mirror, Elements elements) {
         this.element = element;
         this.mirror = mirror;
         this.simpleName = mirror.getAnnotationType().asElement().getSimpleName().toString();
         this.values = elements.getElementValuesWithDefaults(mirror);
+        this.synthetic = false;
     }
 
-    /** Whether the user wrote {@code attribute} (rather than leaving its default). */
+    /**
+     * The annotation {@code type} as if written on {@code element} with every attribute at its default;
+     * its diagnostics go to {@code reportOn}, the annotation that asked for it.
+     */
+    Annotation(Element element, javax.lang.model.element.TypeElement type, AnnotationMirror reportOn) {
+        this.element = element;
+        this.mirror = reportOn;
+        this.simpleName = type.getSimpleName().toString();
+        Map<ExecutableElement, AnnotationValue> defaults = new java.util.LinkedHashMap<>();
+        for (ExecutableElement m : javax.lang.model.util.ElementFilter.methodsIn(type.getEnclosedElements())) {
+            defaults.put(m, m.getDefaultValue());
+        }
+        this.values = defaults;
+        this.synthetic = true;
+    }
+
+    /** Whether the user wrote {@code attribute} (rather than leaving its default), or a search configuration sets it. */
     boolean isSet(Attr<?> attribute) {
-        return Reporter.explicitValue(mirror, attribute.name).isPresent();
+        Overrides o = Overrides.current();
+        if (o != null && o.has(element, simpleName, attribute.name)) {
+            return true;
+        }
+        return !synthetic && Reporter.explicitValue(mirror, attribute.name).isPresent();
     }
 
     /** The declared default of {@code attribute} (a list of {@code AnnotationValue} for arrays), or null. */
@@ -60,6 +83,23 @@ final class Annotation {
     <T> T get(Attr<T> attribute) {
         Object raw = raw(attribute);
         Class<?> type = attribute.type;
+        Overrides o = Overrides.current();
+        if (o != null && o.has(element, simpleName, attribute.name)) {
+            Object v = o.value(element, simpleName, attribute.name);
+            if (type.isEnum()) {
+                return (T) Enum.valueOf((Class) type, (String) v);
+            }
+            if (type == double.class) {
+                return (T) Double.valueOf(((Number) v).doubleValue());
+            }
+            if (type == int.class) {
+                return (T) Integer.valueOf((int) Math.round(((Number) v).doubleValue()));
+            }
+            if (type == long.class) {
+                return (T) Long.valueOf(Math.round(((Number) v).doubleValue()));
+            }
+            return (T) v; // boolean
+        }
         if (type.isEnum()) {
             return (T) Enum.valueOf((Class) type, ((VariableElement) raw).getSimpleName().toString());
         }

@@ -116,8 +116,21 @@ public final class KilnProcessor extends AbstractProcessor {
             if (Boolean.parseBoolean(processingEnv.getOptions().get("kiln.debug"))) {
                 processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE, SpecText.render(spec), element);
             }
-            for (TypeSpec type : List.of(NetworkGenerator.generate(spec), TrainerGenerator.generate(spec),
-                    PredictorGenerator.generate(spec), MainGenerator.generate(spec))) {
+            ReadContext context = new ReadContext(processingEnv.getElementUtils(), processingEnv.getTypeUtils(),
+                    reporter, Resources.of(processingEnv.getFiler(), type -> Resources.sourceFile(processingEnv, type)),
+                    spec.type());
+            SearchReader.SearchModel search = new SearchReader(context, r -> new SpecReader(
+                    processingEnv.getElementUtils(), processingEnv.getTypeUtils(), r, context.resources)).read(spec);
+            if (reporter.hasErrors()) {
+                return;
+            }
+            List<TypeSpec> types = new java.util.ArrayList<>(List.of(NetworkGenerator.generate(spec),
+                    TrainerGenerator.generate(spec, search == null ? null : SearchGenerator.name(spec)),
+                    PredictorGenerator.generate(spec), MainGenerator.generate(spec)));
+            if (search != null) {
+                types.add(SearchGenerator.generate(spec, search));
+            }
+            for (TypeSpec type : types) {
                 JavaFile.builder(spec.packageName(), type)
                         .skipJavaLangImports(true)
                         .indent("    ")

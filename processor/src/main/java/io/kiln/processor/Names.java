@@ -12,6 +12,8 @@ final class Names {
     static final ClassName ENSEMBLE = ClassName.get(RUNTIME, "Ensemble");
     static final ClassName DISTILLATION = ClassName.get(RUNTIME, "Distillation");
     static final ClassName MEMBERS = ClassName.get("io.kiln.dsl", "Members");
+    static final ClassName SEARCH_SPACE = ClassName.get(RUNTIME, "SearchSpace");
+    static final ClassName SEARCH_STRATEGY = ClassName.get("io.kiln.dsl", "SearchStrategy");
     static final ClassName RETRAIN_POLICY = ClassName.get(RUNTIME, "RetrainPolicy");
     static final ClassName RETRAIN_DATA = ClassName.get("io.kiln.dsl", "RetrainData");
     static final ClassName RETRAIN_LEVEL = ClassName.get("io.kiln.dsl", "RetrainLevel");

@@ -45,6 +45,19 @@ sealed interface OptimizerModel {
             new Kind(io.kiln.dsl.RmsProp.class, RmsProp.LEARNING_RATE, RmsProp::read),
             new Kind(io.kiln.dsl.AdaGrad.class, AdaGrad.LEARNING_RATE, AdaGrad::read));
 
+    static boolean isOptimizer(Class<?> annotation) {
+        return KINDS.stream().anyMatch(k -> k.annotation() == annotation);
+    }
+
+    static boolean isOptimizer(String qualifiedName) {
+        return KINDS.stream().anyMatch(k -> k.annotation().getName().equals(qualifiedName));
+    }
+
+    /** The optimizer annotation's simple name, or null when {@code simpleName} names none. */
+    static Kind named(String simpleName) {
+        return KINDS.stream().filter(k -> k.annotation().getSimpleName().equals(simpleName)).findFirst().orElse(null);
+    }
+
     static Kind kindOf(Annotation a) {
         return KINDS.stream().filter(k -> k.annotation().getSimpleName().equals(a.simpleName)).findFirst()
                 .orElseThrow();

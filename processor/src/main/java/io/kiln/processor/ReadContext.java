@@ -37,6 +37,11 @@ final class ReadContext {
 
     /** The Kiln annotation {@code kind} on {@code element}, or null. */
     Annotation annotation(Element element, Class<? extends java.lang.annotation.Annotation> kind) {
+        if (element == type && OptimizerModel.isOptimizer(kind) && Overrides.current() != null
+                && Overrides.current().optimizer() != null) {
+            List<Annotation> chosen = classAnnotations(List.of(kind));
+            return chosen.isEmpty() ? null : chosen.get(0);
+        }
         AnnotationMirror m = Reporter.find(element, kind.getName());
         return m == null ? null : new Annotation(element, m, elements);
     }
@@ -53,11 +58,21 @@ final class ReadContext {
     /** The spec class's annotations among {@code kinds}, in source order. */
     List<Annotation> classAnnotations(List<Class<? extends java.lang.annotation.Annotation>> kinds) {
         List<Annotation> result = new ArrayList<>();
+        // a search configuration's optimizer: the declared ones give way to it, with its defaults
+        String chosen = Overrides.current() == null ? null : Overrides.current().optimizer();
         for (AnnotationMirror mirror : type.getAnnotationMirrors()) {
             String qualified = ((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().toString();
+            if (chosen != null && OptimizerModel.isOptimizer(qualified)) {
+                continue;
+            }
             if (kinds.stream().anyMatch(k -> k.getName().equals(qualified))) {
                 result.add(new Annotation(type, mirror, elements));
             }
+        }
+        if (chosen != null && kinds.stream().anyMatch(k -> k.getSimpleName().equals(chosen))) {
+            TypeElement optimizerType = elements.getTypeElement(DSL + chosen);
+            AnnotationMirror search = Reporter.find(type, io.kiln.dsl.Search.class.getName());
+            result.add(new Annotation(type, optimizerType, search));
         }
         return result;
     }
@@ -82,6 +97,9 @@ final class ReadContext {
     /** The Kiln role annotations on a field (feature, label, layers), in source order. */
     List<Annotation> roles(VariableElement field) {
         List<Annotation> result = new ArrayList<>();
+        if (Overrides.current() != null && Overrides.current().isAbsent(field)) {
+            return result; // a search configuration without this layer
+        }
         for (AnnotationMirror m : field.getAnnotationMirrors()) {
             String qualified = ((TypeElement) m.getAnnotationType().asElement()).getQualifiedName().toString();
             if (qualified.equals(io.kiln.dsl.Feature.class.getName()) || qualified.equals(io.kiln.dsl.Features.class.getName())

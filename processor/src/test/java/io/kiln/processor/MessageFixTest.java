@@ -19,7 +19,7 @@ class MessageFixTest {
 
     /** Verbs a fix starts with. */
     private static final String VERBS = "Add|Aggregate|Annotate|Change|Choose|Collapse|Correct|Declare|Drop|Encode|"
-            + "Give|Keep|List|Lower|Make|Mark|Merge|Monitor|Move|Name|Pass|Put|Raise|Read|Remove|Rename|Replace|Report|"
+            + "Give|Keep|List|Lower|Make|Mark|Merge|Monitor|Move|Name|Narrow|Pass|Put|Raise|Read|Remove|Rename|Replace|Report|"
             + "Resize|Set|Shorten|Sort|Start|Train|Use|Write";
 
     /** A verb that opens a sentence, or (in lower case) a clause after a colon or semicolon. */
@@ -30,7 +30,8 @@ class MessageFixTest {
     private static final Set<Message> FIX_FROM_CALLER = Set.of(Message.CONSTANT_INVALID, Message.LABEL_TYPE,
             Message.CLASSES_COUNT, Message.LABEL_COLUMNS, Message.TARGETS_COUNT, Message.KERNEL_TOO_LARGE,
             Message.RESIDUAL_SHAPE, Message.TEST_FILE_PROTOCOL, Message.SCHEDULE_BOUNDS, Message.DATA_SOURCE,
-            Message.PROTOCOL_CONFLICT, Message.TRANSFER_UNFREEZE);
+            Message.PROTOCOL_CONFLICT, Message.TRANSFER_UNFREEZE,
+            Message.TUNE_CANDIDATE_TYPE, Message.TUNE_CANDIDATE, Message.SEARCH_SETTING, Message.SEARCH_VALIDATION);
 
     /** Whether {@code message} has a fix clause after its first sentence. */
     static boolean hasFix(String message) {

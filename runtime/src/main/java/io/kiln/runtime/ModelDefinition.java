@@ -48,6 +48,7 @@ public final class ModelDefinition {
     private final Ensemble ensemble;
     private final Distillation distillation;
     private final RetrainPolicy retrain;
+    private final java.util.function.Supplier<SearchSpace> search;
     private final WarmStart warmStart;
 
     private ModelDefinition(Builder b) {
@@ -166,6 +167,7 @@ public final class ModelDefinition {
         }
         this.distillation = b.distillation;
         this.retrain = b.retrain;
+        this.search = b.search;
         this.warmStart = b.warmStart;
         if (distillation != null && distillation.teacher() != null) {
             Distillation.checkTeacher(this, distillation.teacher().task(), distillation.teacher().label(),
@@ -238,6 +240,7 @@ public final class ModelDefinition {
         b.ensemble = ensemble;
         b.distillation = distillation;
         b.retrain = retrain;
+        b.search = search;
         b.warmStart = warmStart;
         return b;
     }
@@ -723,6 +726,11 @@ public final class ModelDefinition {
         return distillation;
     }
 
+    /** The search space declared by {@code @Search} (built when first asked for), or null when none is declared. */
+    public SearchSpace search() {
+        return search == null ? null : search.get();
+    }
+
     /** The retraining policy of continuous learning ({@code @Retrain}), or null when none is declared. */
     public RetrainPolicy retrain() {
         return retrain;
@@ -802,6 +810,7 @@ public final class ModelDefinition {
         private Ensemble ensemble;
         private Distillation distillation;
         private RetrainPolicy retrain;
+        private java.util.function.Supplier<SearchSpace> search;
         private WarmStart warmStart;
 
         private Builder(String name, Task task) {
@@ -965,6 +974,12 @@ public final class ModelDefinition {
         /** Continuous learning retrains by this policy ({@code @Retrain}; null: none declared). */
         public Builder retrain(RetrainPolicy policy) {
             this.retrain = policy;
+            return this;
+        }
+
+        /** The hyperparameter search of {@code @Search} (null: none declared). */
+        public Builder search(java.util.function.Supplier<SearchSpace> space) {
+            this.search = space;
             return this;
         }
 
