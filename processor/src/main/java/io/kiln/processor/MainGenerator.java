@@ -31,6 +31,8 @@ final class MainGenerator {
                         + "         [--audit-file FILE] [--audit-rate FRACTION] [--drift-window ROWS] ...\n"
                         + "publish  [--model FILE] --store DIR\n"
                         + "learn    --inbox DIR --store DIR [--work DIR] [--model FILE] [--source FILE] [--once]\n"
+                        + "search   [--data FILE] [--work DIR] [--model FILE] [--threads N] [--no-ablation]\n"
+                        + "         [--no-retrain] [--restart] [--quiet]\n"
                         + "drift    [--model FILE] --data FILE [--fail-above PSI] [--json]\n"
                         + "sanity   [--data FILE] [--rows N] [--epochs N]\n"
                         + "info     --model FILE [--json]\n"

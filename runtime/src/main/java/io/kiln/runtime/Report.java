@@ -125,6 +125,16 @@ public record Report(String schema, String model, Task task, String createdAt, E
                 distillation);
     }
 
+    /** This report with one more warning. */
+    public Report withWarning(Warning w) {
+        List<Warning> more = new java.util.ArrayList<>(warnings == null ? List.of() : warnings);
+        more.add(w);
+        return new Report(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric,
+                metrics, baseline, baselineName, classes, confusion, outcomes, roc, precisionRecall, residuals,
+                history, crossValidation, diagnosis, List.copyOf(more), references, referencesSkipped, decision,
+                transfer, compared, ensemble, distillation);
+    }
+
     /** This report with how the classes were weighed and the threshold chosen. */
     public Report withDecision(Decision d) {
         return new Report(schema, model, task, createdAt, protocol, evaluatedOn, data, training, primaryMetric,

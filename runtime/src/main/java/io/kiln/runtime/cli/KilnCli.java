@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The command line of every generated {@code <Name>Main}: {@code train}, {@code evaluate},
- * {@code predict}, {@code score}, {@code serve}, {@code publish}, {@code drift}, {@code sanity}, {@code info}
+ * {@code predict}, {@code score}, {@code serve}, {@code publish}, {@code learn}, {@code search}, {@code drift}, {@code sanity}, {@code info}
  * and {@code summary}. Exit codes: 0 success, 1 a data or model problem (the message
  * names the file, line and column), 2 a usage error.
  */
@@ -38,6 +38,7 @@ public final class KilnCli {
                 .addSubcommand(new ServeCommand(definition, out, err))
                 .addSubcommand(new PublishCommand(definition, out))
                 .addSubcommand(new LearnCommand(definition, out, err))
+                .addSubcommand(new SearchCommand(definition, out, err))
                 .addSubcommand(new InfoCommand(out))
                 .addSubcommand(new SummaryCommand(definition, out));
         cli.setOut(new java.io.PrintWriter(out, true));

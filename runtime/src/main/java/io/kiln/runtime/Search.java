@@ -1,0 +1,537 @@
+package io.kiln.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kiln.dsl.SearchStrategy;
+import io.kiln.runtime.internal.evaluate.Metrics;
+import io.kiln.runtime.internal.model.AtomicFiles;
+import io.kiln.runtime.internal.model.NativeThreads;
+import io.kiln.runtime.internal.report.SearchPage;
+import io.kiln.runtime.internal.search.Journal;
+import io.kiln.runtime.internal.search.TrialScorer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * <b>Public API</b>: runs the hyperparameter search a spec declares ({@code @Search}, {@link SearchSpace}).
+ * Every trial trains one configuration and is scored on validation rows only ({@link TrialScorer}: the
+ * holdout's validation rows, or folds of the cross-validated rows under k-fold); the test rows are not
+ * read until the winner, retrained as the protocol declares, is tested once, beside the declared spec
+ * trained the same way. Grid and random search train every trial for its declared epochs; successive
+ * halving trains all of them for {@code minEpochs}, then the best 1/factor for factor times as many,
+ * until the declared epochs. After the search, an ablation trains the winner and each one-value change
+ * of it with several seeds. Each finished trial is journalled: a killed search restarts where it was.
+ * Trials run on {@link Options#threads()} threads at once.
+ */
+public final class Search {
+    public static final String JOURNAL = "trials.jsonl";
+    public static final String TABLE_JSON = "search.json";
+    public static final String TABLE_HTML = "search.html";
+
+    private Search() {}
+
+    /**
+     * Where and how a search runs.
+     *
+     * @param work the folder of the journal and the trial table
+     * @param data the data file instead of the declared one, or null
+     * @param threads trials trained at once (each on one native thread)
+     * @param ablation whether to run the ablation after the search (when the spec declares seeds for it)
+     * @param retrain whether to retrain and test the winner and the declared spec after the search
+     * @param restart discard the journal of an earlier run
+     * @param references whether the retrained winner's report trains the reference models beside it
+     * @param progress where progress lines go, or null
+     */
+    public record Options(Path work, Path data, int threads, boolean ablation, boolean retrain, boolean restart,
+            boolean references, PrintStream progress) {
+        public static Options of(Path work) {
+            return new Options(work, null, defaultThreads(), true, true, false, true, null);
+        }
+
+        public Options references(boolean on) {
+            return new Options(work, data, threads, ablation, retrain, restart, on, progress);
+        }
+
+        public Options data(Path file) {
+            return new Options(work, file, threads, ablation, retrain, restart, references, progress);
+        }
+
+        public Options threads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1, was " + n);
+            }
+            return new Options(work, data, n, ablation, retrain, restart, references, progress);
+        }
+
+        public Options ablation(boolean on) {
+            return new Options(work, data, threads, on, retrain, restart, references, progress);
+        }
+
+        public Options retrain(boolean on) {
+            return new Options(work, data, threads, ablation, on, restart, references, progress);
+        }
+
+        public Options restart(boolean on) {
+            return new Options(work, data, threads, ablation, retrain, on, references, progress);
+        }
+
+        public Options progress(PrintStream out) {
+            return new Options(work, data, threads, ablation, retrain, restart, references, out);
+        }
+    }
+
+    /** Trials trained at once by default: one per core, at most 2 (measured fastest on small networks). */
+    public static int defaultThreads() {
+        return Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * One training of one configuration, scored on the validation rows.
+     *
+     * @param stage {@code "search"} or {@code "ablation"}
+     * @param rung the halving rung (0 for grid and random search, and the ablation)
+     * @param epochs the epochs it was given
+     * @param seed its training seed (weights and shuffling)
+     * @param metric the primary metric on the validation rows (NaN if training diverged)
+     * @param epochsTrained the epochs it trained (fewer when it stopped early; summed over folds)
+     * @param curve the validation metric epoch by epoch (the folds' mean under k-fold)
+     * @param seconds how long it trained
+     * @param error why it failed (training diverged), or null
+     */
+    public record Trial(String stage, int configuration, int rung, int epochs, long seed, double metric,
+            int epochsTrained, List<Double> curve, double seconds, String error) {
+        String key() {
+            return stage + "/" + configuration + "/" + rung + "/" + epochs + "/" + seed;
+        }
+    }
+
+    /**
+     * One value of the winner changed, over the ablation's seeds.
+     *
+     * @param parameter the parameter's name
+     * @param from the winner's value
+     * @param to the changed value
+     * @param configuration the changed configuration
+     * @param mean the changed configuration's mean validation metric over the seeds
+     * @param std its standard deviation over the seeds
+     * @param effect the mean change of the metric against the winner, seed by seed (negative: worse when higher
+     *     is better)
+     * @param effectStd the standard deviation of that change over the seeds
+     */
+    public record Effect(String parameter, String from, String to, int configuration, double mean, double std,
+            double effect, double effectStd) {}
+
+    /**
+     * What a search found.
+     *
+     * @param metric the primary metric trials were scored by
+     * @param higherIsBetter whether a higher metric is better
+     * @param validatedOn which rows scored the trials
+     * @param trials every training of the search and the ablation, in the order of the table
+     * @param winner the winning configuration
+     * @param winnerValidation its validation metric (at the last rung, for halving)
+     * @param declaredValidation the declared configuration's validation metric (at its last rung, for halving)
+     * @param configurationsOnValidation distinct configurations scored on the validation rows
+     * @param epochsSpent epochs trained by the search (not the ablation)
+     * @param winnerMean the winner's mean over the ablation seeds (NaN without an ablation)
+     * @param winnerStd its standard deviation over them
+     * @param ablation the effect of each one-value change of the winner
+     * @param winnerResult the winner retrained by the protocol and tested once, or null
+     * @param declaredResult the declared spec trained the same way, or null
+     */
+    public record Outcome(String metric, boolean higherIsBetter, String validatedOn, List<Trial> trials, int winner,
+            double winnerValidation, double declaredValidation, int configurationsOnValidation, long epochsSpent,
+            double winnerMean, double winnerStd, List<Effect> ablation, TrainingResult winnerResult,
+            TrainingResult declaredResult) {}
+
+    /** Runs the search of {@code def} (its {@code @Search}). */
+    public static Outcome run(ModelDefinition def, Options options) throws IOException {
+        SearchSpace space = def.search();
+        if (space == null) {
+            throw new IllegalArgumentException("Model '" + def.name() + "' declares no @Search, so there is nothing "
+                    + "to search. Add @Search and @Tune to the spec.");
+        }
+        return run(space, options);
+    }
+
+    /** Runs {@code space}. */
+    public static Outcome run(SearchSpace space, Options options) throws IOException {
+        NativeThreads.configure();
+        ModelDefinition declared = space.declared();
+        TrainOptions dataOptions = options.data() == null ? TrainOptions.defaults().quiet()
+                : TrainOptions.defaults().quiet().data(options.data());
+        Trainer.Prepared prepared = Trainer.prepare(declared, dataOptions);
+        TrialScorer scorer = new TrialScorer(prepared);
+        String metric = scorer.metric();
+        boolean higher = Metrics.higherIsBetter(metric);
+        Comparator<Trial> better = Comparator.<Trial>comparingDouble(t -> rank(t.metric(), higher))
+                .thenComparingInt(Trial::configuration);
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("kiln", "search/1");
+        header.put("model", declared.name());
+        header.put("strategy", space.strategy().name());
+        header.put("configurations", space.configurations().size());
+        header.put("space", fingerprint(space));
+        header.put("data", prepared.data().sha256());
+        PrintStream out = options.progress();
+        try (Journal journal = Journal.open(options.work().resolve(JOURNAL), header, options.restart())) {
+            Map<String, Trial> done = new HashMap<>();
+            for (JsonNode e : journal.entries()) {
+                Trial t = Journal.as(e, Trial.class);
+                done.put(t.key(), t);
+            }
+            if (out != null) {
+                out.printf(Locale.ROOT, "search   %s: %d trials (%s), %d configurations checked at compile time; "
+                        + "scored by %s on %s%n", declared.name(), space.trials().size(),
+                        space.strategy().name().toLowerCase(Locale.ROOT), space.configurations().size(), metric,
+                        scorer.describe());
+                if (!done.isEmpty()) {
+                    out.printf(Locale.ROOT, "resumed  %d trainings already finished in %s%n", done.size(),
+                            journal.file());
+                }
+            }
+            Runner runner = new Runner(space, scorer, journal, done, options.threads(), out, metric, higher);
+            List<Trial> table = new ArrayList<>();
+            List<Trial> finalists;
+            int fullEpochs = declared.fit().epochs();
+            if (space.strategy() == SearchStrategy.HALVING) {
+                List<Integer> alive = new ArrayList<>(space.trials());
+                List<int[]> rungs = rungs(space.minEpochs(), space.factor(), fullEpochs, alive.size());
+                List<Trial> rung = List.of();
+                for (int r = 0; r < rungs.size(); r++) {
+                    int epochs = rungs.get(r)[0];
+                    List<Job> jobs = new ArrayList<>();
+                    for (int c : alive) {
+                        jobs.add(new Job("search", c, r, epochs, space.configurations().get(c).definition().get().fit()
+                                .seed()));
+                    }
+                    rung = runner.run(jobs, String.format(Locale.ROOT, "rung %d/%d (%d epochs) ", r + 1, rungs.size(),
+                            epochs));
+                    table.addAll(rung);
+                    if (r + 1 < rungs.size()) {
+                        int keep = rungs.get(r + 1)[1];
+                        alive = rung.stream().sorted(better).limit(keep).map(Trial::configuration).toList();
+                    }
+                }
+                finalists = rung;
+            } else {
+                List<Job> jobs = new ArrayList<>();
+                for (int c : space.trials()) {
+                    ModelDefinition d = space.configurations().get(c).definition().get();
+                    jobs.add(new Job("search", c, 0, d.fit().epochs(), d.fit().seed()));
+                }
+                finalists = runner.run(jobs, "");
+                table.addAll(finalists);
+            }
+            Trial best = finalists.stream().min(better).orElseThrow();
+            int winner = best.configuration();
+            long epochsSpent = table.stream().mapToLong(Trial::epochsTrained).sum();
+            // the declared configuration's score at the furthest rung it reached
+            double declaredValidation = table.stream().filter(t -> t.configuration() == space.trials().get(0))
+                    .max(Comparator.comparingInt(Trial::rung)).map(Trial::metric).orElse(Double.NaN);
+
+            // the ablation: the winner and each one-value change of it, over seeds
+            List<Effect> effects = new ArrayList<>();
+            double winnerMean = Double.NaN;
+            double winnerStd = Double.NaN;
+            int seeds = space.ablationSeeds();
+            if (options.ablation() && seeds > 0) {
+                ModelDefinition w = space.configurations().get(winner).definition().get();
+                List<SearchSpace.Ablation> changes = space.ablations().stream().filter(a -> a.trial() == winner)
+                        .toList();
+                List<Job> jobs = new ArrayList<>();
+                List<Integer> subjects = new ArrayList<>(List.of(winner));
+                changes.forEach(a -> subjects.add(a.configuration()));
+                for (int c : subjects) {
+                    for (int s = 0; s < seeds; s++) {
+                        jobs.add(new Job("ablation", c, 0, w.fit().epochs(), w.fit().seed() + s));
+                    }
+                }
+                List<Trial> runs = runner.run(jobs, "ablation ");
+                table.addAll(runs);
+                double[] base = metricsOf(runs, winner, seeds);
+                winnerMean = mean(base);
+                winnerStd = std(base);
+                for (SearchSpace.Ablation a : changes) {
+                    double[] v = metricsOf(runs, a.configuration(), seeds);
+                    double[] diff = new double[seeds];
+                    for (int s = 0; s < seeds; s++) {
+                        diff[s] = v[s] - base[s];
+                    }
+                    SearchSpace.Parameter p = space.parameters().get(a.parameter());
+                    effects.add(new Effect(p.name(), space.configurations().get(winner).values().get(a.parameter()),
+                            space.configurations().get(a.configuration()).values().get(a.parameter()),
+                            a.configuration(), mean(v), std(v), mean(diff), std(diff)));
+                }
+            }
+            int configurations = (int) table.stream().mapToInt(Trial::configuration).distinct().count();
+            Outcome outcome = new Outcome(metric, higher, scorer.describe(), List.copyOf(table), winner,
+                    best.metric(), declaredValidation, configurations, epochsSpent, winnerMean, winnerStd, effects,
+                    null, null);
+            writeTable(space, outcome, options.work());
+            if (out != null) {
+                out.printf(Locale.ROOT, "%nbest     configuration %d: %s %.4f on validation (declared: %.4f), %d "
+                        + "configurations (%d trainings) scored on %s, %d epochs%n", winner, metric, best.metric(),
+                        declaredValidation, configurations, table.size(), scorer.describe(), epochsSpent);
+            }
+            if (!options.retrain()) {
+                return outcome;
+            }
+            // the test rows are read from here on, once per model: the winner's and the declared spec's
+            TrainOptions train = options.data() == null ? TrainOptions.defaults() : TrainOptions.defaults()
+                    .data(options.data());
+            train = (out == null ? train.quiet() : train.progress(out, false)).references(options.references());
+            ModelDefinition winnerDefinition = space.configurations().get(winner).definition().get();
+            if (out != null) {
+                out.printf(Locale.ROOT, "%nretrain  the winner as %s declares, then test it once%n",
+                        declared.protocol().describe(declared.task()));
+            }
+            TrainingResult won = Trainer.train(winnerDefinition, train);
+            String note = String.format(Locale.ROOT, "This configuration won a %s search: %d configurations (%d "
+                    + "trainings) were scored on %s, so its validation %s (%.4f) is optimistic. The test rows were "
+                    + "read once, after the search, by this model (and by the declared spec, for comparison).",
+                    space.strategy().name().toLowerCase(Locale.ROOT), configurations, table.size(), scorer.describe(),
+                    metric, best.metric());
+            won = new TrainingResult(won.model(), won.test(), won.baseline(), won.report().withWarning(
+                    new Report.Warning("search-validation", note)));
+            TrainingResult mine = Trainer.train(declared, train.quiet());
+            outcome = new Outcome(metric, higher, scorer.describe(), outcome.trials(), winner, best.metric(),
+                    declaredValidation, configurations, epochsSpent, winnerMean, winnerStd, effects, won, mine);
+            writeTable(space, outcome, options.work());
+            return outcome;
+        }
+    }
+
+    /** The rungs of successive halving: {epochs, configurations kept}, the last at {@code full} epochs. */
+    static List<int[]> rungs(int minEpochs, int factor, int full, int configurations) {
+        List<int[]> rungs = new ArrayList<>();
+        int epochs = minEpochs;
+        int alive = configurations;
+        while (epochs < full && alive > 1) {
+            rungs.add(new int[] {epochs, alive});
+            epochs = (int) Math.min(full, (long) epochs * factor);
+            alive = Math.max(1, alive / factor);
+        }
+        rungs.add(new int[] {full, alive});
+        return rungs;
+    }
+
+    private static double rank(double metric, boolean higher) {
+        if (Double.isNaN(metric)) {
+            return Double.POSITIVE_INFINITY; // a diverged trial ranks last
+        }
+        return higher ? -metric : metric;
+    }
+
+    private static double[] metricsOf(List<Trial> runs, int configuration, int seeds) {
+        return runs.stream().filter(t -> t.configuration() == configuration)
+                .sorted(Comparator.comparingLong(Trial::seed)).mapToDouble(Trial::metric).limit(seeds).toArray();
+    }
+
+    static double mean(double[] v) {
+        return java.util.Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    static double std(double[] v) {
+        if (v.length < 2) {
+            return 0;
+        }
+        double m = mean(v);
+        double s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / (v.length - 1));
+    }
+
+    /** A hash of the configurations and how they are searched: a journal of another space is not mixed in. */
+    private static String fingerprint(SearchSpace space) {
+        StringBuilder s = new StringBuilder();
+        s.append(space.strategy()).append('|').append(space.seed()).append('|').append(space.minEpochs()).append('|')
+                .append(space.factor()).append('|').append(space.ablationSeeds()).append('|').append(space.trials());
+        for (SearchSpace.Configuration c : space.configurations()) {
+            s.append('|').append(c.values());
+        }
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void writeTable(SearchSpace space, Outcome outcome, Path work) throws IOException {
+        Map<String, Object> json = SearchPage.json(space, outcome);
+        byte[] table = Journal.pretty(json);
+        byte[] page = SearchPage.render(space, outcome).getBytes(StandardCharsets.UTF_8);
+        Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
+        files.put(work.resolve(TABLE_JSON), o -> o.write(table));
+        files.put(work.resolve(TABLE_HTML), o -> o.write(page));
+        AtomicFiles.writeAll(files);
+    }
+
+    /** One training to do. */
+    record Job(String stage, int configuration, int rung, int epochs, long seed) {
+        String key() {
+            return stage + "/" + configuration + "/" + rung + "/" + epochs + "/" + seed;
+        }
+    }
+
+    /** Runs jobs on a few threads, skipping those the journal holds, journalling each as it finishes. */
+    private static final class Runner {
+        private final SearchSpace space;
+        private final TrialScorer scorer;
+        private final Journal journal;
+        private final Map<String, Trial> done;
+        private final int threads;
+        private final PrintStream out;
+        private final String metric;
+        private final boolean higher;
+        private final long started = System.nanoTime();
+        private double bestSoFar = Double.NaN;
+        private int bestConfiguration = -1;
+
+        Runner(SearchSpace space, TrialScorer scorer, Journal journal, Map<String, Trial> done, int threads,
+                PrintStream out, String metric, boolean higher) {
+            this.space = space;
+            this.scorer = scorer;
+            this.journal = journal;
+            this.done = done;
+            this.threads = threads;
+            this.out = out;
+            this.metric = metric;
+            this.higher = higher;
+        }
+
+        /** The jobs' trials, in the jobs' order. */
+        List<Trial> run(List<Job> jobs, String prefix) throws IOException {
+            Trial[] result = new Trial[jobs.size()];
+            List<Integer> todo = new ArrayList<>();
+            for (int i = 0; i < jobs.size(); i++) {
+                Trial t = done.get(jobs.get(i).key());
+                if (t != null) {
+                    result[i] = t;
+                    note(t);
+                } else {
+                    todo.add(i);
+                }
+            }
+            int[] finished = {jobs.size() - todo.size()};
+            long stageStart = System.nanoTime();
+            int[] ranHere = {0};
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, todo.size())), r -> {
+                Thread t = new Thread(r, "kiln-search");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int i : todo) {
+                    futures.add(pool.submit(() -> {
+                        Trial t = train(jobs.get(i));
+                        try {
+                            journal.append(t);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        synchronized (this) {
+                            result[i] = t;
+                            done.put(t.key(), t);
+                            finished[0]++;
+                            ranHere[0]++;
+                            note(t);
+                            progress(prefix, t, finished[0], jobs.size(), ranHere[0], stageStart);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    try {
+                        f.get();
+                    } catch (ExecutionException e) {
+                        Throwable cause = e.getCause();
+                        if (cause instanceof UncheckedIOException u) {
+                            throw u.getCause();
+                        }
+                        if (cause instanceof RuntimeException r) {
+                            throw r;
+                        }
+                        throw new IllegalStateException(cause);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            return List.of(result);
+        }
+
+        private Trial train(Job job) {
+            long t0 = System.nanoTime();
+            ModelDefinition d = space.configurations().get(job.configuration()).definition().get();
+            try {
+                TrialScorer.Score s = scorer.score(d, job.epochs(), job.seed());
+                return new Trial(job.stage(), job.configuration(), job.rung(), job.epochs(), job.seed(), s.metric(),
+                        s.epochsTrained(), s.curve(), seconds(t0), null);
+            } catch (TrainingDivergedException e) {
+                return new Trial(job.stage(), job.configuration(), job.rung(), job.epochs(), job.seed(), Double.NaN,
+                        0, List.of(), seconds(t0), e.getMessage());
+            }
+        }
+
+        private void note(Trial t) {
+            if (!t.stage().equals("search")) {
+                return;
+            }
+            if (!Double.isNaN(t.metric()) && (Double.isNaN(bestSoFar) || (higher ? t.metric() > bestSoFar
+                    : t.metric() < bestSoFar))) {
+                bestSoFar = t.metric();
+                bestConfiguration = t.configuration();
+            }
+        }
+
+        private void progress(String prefix, Trial t, int finished, int total, int ranHere, long stageStart) {
+            if (out == null) {
+                return;
+            }
+            double elapsed = (System.nanoTime() - stageStart) / 1e9;
+            double eta = ranHere == 0 ? Double.NaN : elapsed / ranHere * (total - finished);
+            out.printf(Locale.ROOT, "%strial %d/%d  configuration %d  %s %s  best %s (configuration %d)  %s elapsed, "
+                    + "ETA %s%n", prefix, finished, total, t.configuration(), metric,
+                    t.error() != null ? "diverged" : String.format(Locale.ROOT, "%.4f", t.metric()),
+                    Double.isNaN(bestSoFar) ? "-" : String.format(Locale.ROOT, "%.4f", bestSoFar), bestConfiguration,
+                    duration((System.nanoTime() - started) / 1e9), duration(eta));
+            out.flush();
+        }
+    }
+
+    private static double seconds(long t0) {
+        return Math.round((System.nanoTime() - t0) / 1e6) / 1e3;
+    }
+
+    static String duration(double seconds) {
+        if (Double.isNaN(seconds)) {
+            return "-";
+        }
+        long s = Math.round(seconds);
+        return s < 60 ? s + "s" : s < 3600 ? (s / 60) + "m " + (s % 60) + "s" : (s / 3600) + "h " + (s % 3600 / 60)
+                + "m";
+    }
+}

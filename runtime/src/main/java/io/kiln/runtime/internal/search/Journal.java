@@ -1,0 +1,129 @@
+package io.kiln.runtime.internal.search;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The trials a search finished, one JSON line each after a header line that names the search, appended
+ * and forced to disk as each finishes. A search killed at any moment restarts from it: a line cut short
+ * by the kill is dropped (its trial runs again), and no finished trial runs twice. A journal of another
+ * search (other configurations, other data) is refused rather than mixed in.
+ */
+public final class Journal implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Path file;
+    private final FileChannel channel;
+    private final List<JsonNode> entries;
+
+    private Journal(Path file, FileChannel channel, List<JsonNode> entries) {
+        this.file = file;
+        this.channel = channel;
+        this.entries = entries;
+    }
+
+    /**
+     * Opens {@code file}, creating it with {@code header} (a JSON object naming the search), or reading
+     * the entries of an earlier run of the same search; {@code restart} discards an earlier run.
+     */
+    public static Journal open(Path file, Object header, boolean restart) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        String headerLine = JSON.writeValueAsString(header);
+        if (restart) {
+            Files.deleteIfExists(file);
+        }
+        List<JsonNode> entries = new ArrayList<>();
+        long keep = 0;
+        if (Files.exists(file)) {
+            byte[] bytes = Files.readAllBytes(file);
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            int end = text.indexOf('\n');
+            if (end < 0) { // the header itself was cut short: nothing was finished
+                keep = 0;
+            } else {
+                JsonNode written = JSON.readTree(text.substring(0, end));
+                if (!written.equals(JSON.readTree(headerLine))) {
+                    throw new IllegalArgumentException("[kiln.search-journal] " + file + " holds the trials of "
+                            + "another search (" + describe(written) + "), not of this one (" + describe(
+                                    JSON.readTree(headerLine)) + "). Pass --restart to discard them, or choose "
+                            + "another --work folder.");
+                }
+                keep = end + 1;
+                int at = end + 1;
+                while (at < text.length()) {
+                    int next = text.indexOf('\n', at);
+                    if (next < 0) {
+                        break; // cut short by a kill: dropped, that trial runs again
+                    }
+                    try {
+                        entries.add(JSON.readTree(text.substring(at, next)));
+                    } catch (IOException e) {
+                        break;
+                    }
+                    at = next + 1;
+                    keep = new String(text.substring(0, at)).getBytes(StandardCharsets.UTF_8).length;
+                }
+            }
+        }
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        channel.truncate(keep);
+        channel.position(keep);
+        if (keep == 0) {
+            channel.write(ByteBuffer.wrap((headerLine + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.force(true);
+        }
+        return new Journal(file, channel, entries);
+    }
+
+    private static String describe(JsonNode header) {
+        return "model " + header.path("model").asText() + ", " + header.path("configurations").asText()
+                + " configurations, data sha256 " + header.path("data").asText().substring(0,
+                        Math.min(12, header.path("data").asText().length()));
+    }
+
+    /** The entries of the earlier run, in the order they finished. */
+    public List<JsonNode> entries() {
+        return List.copyOf(entries);
+    }
+
+    /** Appends one finished trial and forces it to disk. */
+    public synchronized void append(Object entry) throws IOException {
+        byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buffer = ByteBuffer.wrap(line);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        channel.force(true);
+        entries.add(JSON.valueToTree(entry));
+    }
+
+    /** {@code value} as indented JSON. */
+    public static byte[] pretty(Object value) throws IOException {
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+    }
+
+    /** Reads an entry as {@code type}. */
+    public static <T> T as(JsonNode entry, Class<T> type) throws IOException {
+        return JSON.treeToValue(entry, type);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}
