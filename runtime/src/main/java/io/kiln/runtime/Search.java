@@ -55,43 +55,57 @@ public final class Search {
      * @param retrain whether to retrain and test the winner and the declared spec after the search
      * @param restart discard the journal of an earlier run
      * @param references whether the retrained winner's report trains the reference models beside it
+     * @param epochs the epochs of every trial instead of its declared ones (the last rung's, for halving), or null
+     * @param source the transfer source's model file every configuration starts from instead of the declared
+     *     one ({@code train --source}), or null
      * @param progress where progress lines go, or null
      */
     public record Options(Path work, Path data, int threads, boolean ablation, boolean retrain, boolean restart,
-            boolean references, PrintStream progress) {
+            boolean references, Integer epochs, Path source, PrintStream progress) {
         public static Options of(Path work) {
-            return new Options(work, null, defaultThreads(), true, true, false, true, null);
+            return new Options(work, null, defaultThreads(), true, true, false, true, null, null, null);
+        }
+
+        public Options source(Path file) {
+            return new Options(work, data, threads, ablation, retrain, restart, references, epochs, file, progress);
+        }
+
+        public Options epochs(Integer n) {
+            if (n != null && n < 1) {
+                throw new IllegalArgumentException("--epochs must be at least 1, was " + n);
+            }
+            return new Options(work, data, threads, ablation, retrain, restart, references, n, source, progress);
         }
 
         public Options references(boolean on) {
-            return new Options(work, data, threads, ablation, retrain, restart, on, progress);
+            return new Options(work, data, threads, ablation, retrain, restart, on, epochs, source, progress);
         }
 
         public Options data(Path file) {
-            return new Options(work, file, threads, ablation, retrain, restart, references, progress);
+            return new Options(work, file, threads, ablation, retrain, restart, references, epochs, source, progress);
         }
 
         public Options threads(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("--threads must be at least 1, was " + n);
             }
-            return new Options(work, data, n, ablation, retrain, restart, references, progress);
+            return new Options(work, data, n, ablation, retrain, restart, references, epochs, source, progress);
         }
 
         public Options ablation(boolean on) {
-            return new Options(work, data, threads, on, retrain, restart, references, progress);
+            return new Options(work, data, threads, on, retrain, restart, references, epochs, source, progress);
         }
 
         public Options retrain(boolean on) {
-            return new Options(work, data, threads, ablation, on, restart, references, progress);
+            return new Options(work, data, threads, ablation, on, restart, references, epochs, source, progress);
         }
 
         public Options restart(boolean on) {
-            return new Options(work, data, threads, ablation, retrain, on, references, progress);
+            return new Options(work, data, threads, ablation, retrain, on, references, epochs, source, progress);
         }
 
         public Options progress(PrintStream out) {
-            return new Options(work, data, threads, ablation, retrain, restart, references, out);
+            return new Options(work, data, threads, ablation, retrain, restart, references, epochs, source, out);
         }
     }
 
@@ -172,10 +186,12 @@ public final class Search {
     /** Runs {@code space}. */
     public static Outcome run(SearchSpace space, Options options) throws IOException {
         NativeThreads.configure();
-        ModelDefinition declared = space.declared();
+        ModelDefinition declared = options.source() != null ? space.declared().withTransferSource(options.source())
+                : space.declared();
         TrainOptions dataOptions = options.data() == null ? TrainOptions.defaults().quiet()
                 : TrainOptions.defaults().quiet().data(options.data());
         Trainer.Prepared prepared = Trainer.prepare(declared, dataOptions);
+        Definitions definitions = new Definitions(space, options.source(), dataOptions);
         TrialScorer scorer = new TrialScorer(prepared);
         String metric = scorer.metric();
         boolean higher = Metrics.higherIsBetter(metric);
@@ -205,10 +221,10 @@ public final class Search {
                             journal.file());
                 }
             }
-            Runner runner = new Runner(space, scorer, journal, done, options.threads(), out, metric, higher);
+            Runner runner = new Runner(definitions, scorer, journal, done, options.threads(), out, metric, higher);
             List<Trial> table = new ArrayList<>();
             List<Trial> finalists;
-            int fullEpochs = declared.fit().epochs();
+            int fullEpochs = options.epochs() != null ? options.epochs() : declared.fit().epochs();
             if (space.strategy() == SearchStrategy.HALVING) {
                 List<Integer> alive = new ArrayList<>(space.trials());
                 List<int[]> rungs = rungs(space.minEpochs(), space.factor(), fullEpochs, alive.size());
@@ -217,7 +233,7 @@ public final class Search {
                     int epochs = rungs.get(r)[0];
                     List<Job> jobs = new ArrayList<>();
                     for (int c : alive) {
-                        jobs.add(new Job("search", c, r, epochs, space.configurations().get(c).definition().get().fit()
+                        jobs.add(new Job("search", c, r, epochs, definitions.get(c).fit()
                                 .seed()));
                     }
                     rung = runner.run(jobs, String.format(Locale.ROOT, "rung %d/%d (%d epochs) ", r + 1, rungs.size(),
@@ -232,8 +248,9 @@ public final class Search {
             } else {
                 List<Job> jobs = new ArrayList<>();
                 for (int c : space.trials()) {
-                    ModelDefinition d = space.configurations().get(c).definition().get();
-                    jobs.add(new Job("search", c, 0, d.fit().epochs(), d.fit().seed()));
+                    ModelDefinition d = definitions.get(c);
+                    jobs.add(new Job("search", c, 0, options.epochs() != null ? options.epochs() : d.fit().epochs(),
+                            d.fit().seed()));
                 }
                 finalists = runner.run(jobs, "");
                 table.addAll(finalists);
@@ -251,7 +268,7 @@ public final class Search {
             double winnerStd = Double.NaN;
             int seeds = space.ablationSeeds();
             if (options.ablation() && seeds > 0) {
-                ModelDefinition w = space.configurations().get(winner).definition().get();
+                ModelDefinition w = definitions.get(winner);
                 List<SearchSpace.Ablation> changes = space.ablations().stream().filter(a -> a.trial() == winner)
                         .toList();
                 List<Job> jobs = new ArrayList<>();
@@ -259,7 +276,8 @@ public final class Search {
                 changes.forEach(a -> subjects.add(a.configuration()));
                 for (int c : subjects) {
                     for (int s = 0; s < seeds; s++) {
-                        jobs.add(new Job("ablation", c, 0, w.fit().epochs(), w.fit().seed() + s));
+                        jobs.add(new Job("ablation", c, 0, options.epochs() != null ? options.epochs()
+                                : w.fit().epochs(), w.fit().seed() + s));
                     }
                 }
                 List<Trial> runs = runner.run(jobs, "ablation ");
@@ -296,7 +314,7 @@ public final class Search {
             TrainOptions train = options.data() == null ? TrainOptions.defaults() : TrainOptions.defaults()
                     .data(options.data());
             train = (out == null ? train.quiet() : train.progress(out, false)).references(options.references());
-            ModelDefinition winnerDefinition = space.configurations().get(winner).definition().get();
+            ModelDefinition winnerDefinition = definitions.declared(winner);
             if (out != null) {
                 out.printf(Locale.ROOT, "%nretrain  the winner as %s declares, then test it once%n",
                         declared.protocol().describe(declared.task()));
@@ -392,9 +410,42 @@ public final class Search {
         }
     }
 
+    /**
+     * The configurations' definitions as trials train them: from the given transfer source, and with their
+     * groups of columns ({@code @Features}) resolved against the data's header.
+     */
+    private static final class Definitions {
+        private final SearchSpace space;
+        private final Path source;
+        private final TrainOptions data;
+        private final Map<Integer, ModelDefinition> made = new HashMap<>();
+
+        Definitions(SearchSpace space, Path source, TrainOptions data) {
+            this.space = space;
+            this.source = source;
+            this.data = data;
+        }
+
+        synchronized ModelDefinition get(int configuration) {
+            return made.computeIfAbsent(configuration, c -> {
+                ModelDefinition d = space.configurations().get(c).definition().get();
+                if (source != null) {
+                    d = d.withTransferSource(source);
+                }
+                return d.hasFeatureGroups() ? Trainer.prepare(d, data).definition() : d;
+            });
+        }
+
+        /** As declared (unresolved), for the final training, which resolves it itself. */
+        ModelDefinition declared(int configuration) {
+            ModelDefinition d = space.configurations().get(configuration).definition().get();
+            return source != null ? d.withTransferSource(source) : d;
+        }
+    }
+
     /** Runs jobs on a few threads, skipping those the journal holds, journalling each as it finishes. */
     private static final class Runner {
-        private final SearchSpace space;
+        private final Definitions definitions;
         private final TrialScorer scorer;
         private final Journal journal;
         private final Map<String, Trial> done;
@@ -406,9 +457,9 @@ public final class Search {
         private double bestSoFar = Double.NaN;
         private int bestConfiguration = -1;
 
-        Runner(SearchSpace space, TrialScorer scorer, Journal journal, Map<String, Trial> done, int threads,
+        Runner(Definitions definitions, TrialScorer scorer, Journal journal, Map<String, Trial> done, int threads,
                 PrintStream out, String metric, boolean higher) {
-            this.space = space;
+            this.definitions = definitions;
             this.scorer = scorer;
             this.journal = journal;
             this.done = done;
@@ -485,7 +536,7 @@ public final class Search {
 
         private Trial train(Job job) {
             long t0 = System.nanoTime();
-            ModelDefinition d = space.configurations().get(job.configuration()).definition().get();
+            ModelDefinition d = definitions.get(job.configuration());
             try {
                 TrialScorer.Score s = scorer.score(d, job.epochs(), job.seed());
                 return new Trial(job.stage(), job.configuration(), job.rung(), job.epochs(), job.seed(), s.metric(),

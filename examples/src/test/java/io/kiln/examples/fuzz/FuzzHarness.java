@@ -235,6 +235,13 @@ final class FuzzHarness {
             }
             io.kiln.runtime.ModelDefinition def = (io.kiln.runtime.ModelDefinition) trainer.getField("DEFINITION")
                     .get(null);
+            if (def.search() != null) {
+                stage = "search";
+                String searched = search(def, data, sourceFile, dir);
+                if (searched != null || def.retrain() == null || spec.idx()) {
+                    return searched;
+                }
+            }
             if (def.retrain() != null && !spec.idx()) {
                 stage = "learn";
                 return learn(sourceFile == null ? def : def.withTransferSource(sourceFile), data, model, dir);
@@ -369,6 +376,31 @@ final class FuzzHarness {
                 io.kiln.runtime.KilnModel.load(new io.kiln.runtime.serve.ModelStore(dir.resolve("store"))
                         .file(def.name(), e.decision().version()));
             }
+        }
+        return null;
+    }
+
+    /**
+     * (d) continued, for a spec with {@code @Search}: its first three trials (the declared configuration
+     * first) train one epoch each on the table and are scored on its validation rows, then the winner's
+     * one-value changes with one seed; every configuration of the space builds its definition. Null when
+     * they did; else what went wrong.
+     */
+    private static String search(io.kiln.runtime.ModelDefinition def, Path data, Path sourceFile, Path dir)
+            throws Exception {
+        io.kiln.runtime.SearchSpace space = def.search();
+        for (io.kiln.runtime.SearchSpace.Configuration c : space.configurations()) {
+            if (!c.definition().get().name().equals(def.name())) {
+                return "configuration " + c.id() + " is of another model: " + c.definition().get().name();
+            }
+        }
+        io.kiln.runtime.SearchSpace some = space.withTrials(space.trials().subList(0,
+                Math.min(3, space.trials().size())), Math.min(1, space.ablationSeeds()));
+        io.kiln.runtime.Search.Outcome o = io.kiln.runtime.Search.run(some, io.kiln.runtime.Search.Options.of(
+                dir.resolve("search")).data(data).threads(1).retrain(false).epochs(1).source(sourceFile));
+        long searched = o.trials().stream().filter(t -> t.stage().equals("search")).count();
+        if (searched != some.trials().size()) {
+            return "the search trained " + searched + " trials of " + some.trials().size();
         }
         return null;
     }

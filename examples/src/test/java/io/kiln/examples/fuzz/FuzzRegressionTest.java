@@ -19,6 +19,8 @@ class FuzzRegressionTest {
         FuzzSpec spec = SpecGenerator.generate(SEED, 62);
         assertThat(spec.source()).contains("reuse = Reuse.GRADUAL");
         assertThat(spec.source()).contains("@ExponentialDecay");
+        // and a search: its configurations start from the source file the spec was trained from, not the declared path
+        assertThat(spec.source()).contains("@Search");
         FuzzHarness.Outcome outcome = new FuzzHarness().run(spec);
         assertWithMessage("%s", outcome.detail()).that(outcome.verdict()).isEqualTo(FuzzHarness.Verdict.ACCEPTED);
     }
@@ -29,6 +31,17 @@ class FuzzRegressionTest {
         // the model file's layers to include the wrapper, which the network folds into the LSTM
         FuzzSpec spec = SpecGenerator.generate(SEED, 1192);
         assertThat(spec.source()).contains("@LastTimeStep Layer s_collapse3;");
+        FuzzHarness.Outcome outcome = new FuzzHarness().run(spec);
+        assertWithMessage("%s", outcome.detail()).that(outcome.verdict()).isEqualTo(FuzzHarness.Verdict.ACCEPTED);
+    }
+
+    @Test
+    void aSearchOverFeatureGroupsResolvesEachConfigurationsColumns() {
+        // @Features groups are found in the data's header: each configuration's definition is resolved before it
+        // trains, as the declared one is
+        FuzzSpec spec = SpecGenerator.generate(SEED, 317);
+        assertThat(spec.source()).contains("@Features");
+        assertThat(spec.source()).contains("@Search");
         FuzzHarness.Outcome outcome = new FuzzHarness().run(spec);
         assertWithMessage("%s", outcome.detail()).that(outcome.verdict()).isEqualTo(FuzzHarness.Verdict.ACCEPTED);
     }

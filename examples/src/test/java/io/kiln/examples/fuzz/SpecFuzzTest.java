@@ -115,6 +115,7 @@ class SpecFuzzTest {
         final Map<Verdict, Integer> transfers = new EnumMap<>(Verdict.class);
         final Map<Verdict, Integer> teachers = new EnumMap<>(Verdict.class);
         final Map<Verdict, Integer> retrains = new EnumMap<>(Verdict.class);
+        final Map<Verdict, Integer> searches = new EnumMap<>(Verdict.class);
         final Map<String, Integer> rejections = new TreeMap<>();
         final Map<String, Integer> drawn = new TreeMap<>();
         /** By signature: the smallest failing spec, its outcome and how many specs failed alike. */
@@ -138,6 +139,9 @@ class SpecFuzzTest {
             }
             if (spec.source().contains("@Retrain(")) {
                 retrains.merge(outcome.verdict(), 1, Integer::sum);
+            }
+            if (spec.source().contains("@Search")) {
+                searches.merge(outcome.verdict(), 1, Integer::sum);
             }
             ANNOTATION.matcher(spec.source()).results().map(m -> m.group(1)).distinct()
                     .filter(SpecGenerator.ANNOTATIONS::contains).forEach(a -> drawn.merge(a, 1, Integer::sum));
@@ -195,6 +199,8 @@ class SpecFuzzTest {
                     and predicted %d
                     retraining policies (an accepted one learns from its table as a batch, then retrains): %d, of \
                     which accepted and learnt %d
+                    searches (an accepted one trains its first trials and the winner's one-value changes): %d, of \
+                    which accepted and searched %d
                     annotations drawn: %d of %d%s
                     rejected by: %s
                     distinct failures: %d
@@ -208,6 +214,7 @@ class SpecFuzzTest {
                     transfers.getOrDefault(Verdict.ACCEPTED, 0), teachers.values().stream().mapToInt(Integer::intValue)
                             .sum(), teachers.getOrDefault(Verdict.ACCEPTED, 0),
                     retrains.values().stream().mapToInt(Integer::intValue).sum(), retrains.getOrDefault(Verdict.ACCEPTED, 0),
+                    searches.values().stream().mapToInt(Integer::intValue).sum(), searches.getOrDefault(Verdict.ACCEPTED, 0),
                     drawn.size(), SpecGenerator.ANNOTATIONS.size(),
                     never.isEmpty() ? "" : " (never: " + never + ")", rejections.entrySet().stream()
                             .sorted((a, b) -> b.getValue() - a.getValue()).map(e -> e.getKey() + " " + e.getValue())

@@ -54,7 +54,8 @@ public final class SpecGenerator {
             "Output", "Sgd", "Adam", "AdamW", "RmsProp", "AdaGrad", "Fit", "Holdout", "KFold", "TemporalSplit",
             "EarlyStopping", "ReduceOnPlateau", "Regularization", "GradientClipping", "StepDecay",
             "ExponentialDecay", "CosineDecay", "OneCycle", "Warmup", "Report", "Preprocessing", "Augment",
-            "ClassWeights", "TuneThreshold", "Transfer", "LayerRate", "Ensemble", "Distillation", "Retrain");
+            "ClassWeights", "TuneThreshold", "Transfer", "LayerRate", "Ensemble", "Distillation", "Retrain", "Search",
+            "Tune");
 
     /** The probability that an attribute takes an edge value rather than a plausible one. */
     static final double EDGE = 0.025;
@@ -152,6 +153,7 @@ public final class SpecGenerator {
         transfer(model);
         knowledge();
         retrain();
+        search();
         return new FuzzSpec(index, name, render(model), task, List.copyOf(columns), label, kind == Kind.IDX, window,
                 horizon, image, orderBy, orderByDates, header, delimiter, sourceLayers == null ? null
                         : teacher ? "Teacher" : "Source");
@@ -1037,6 +1039,78 @@ public final class SpecGenerator {
         add(a);
     }
 
+    // ---------------------------------------------------------------- hyperparameter search
+
+    /** The class's {@code @Tune} annotations (repeatable, so not in {@link #classAnnotations}). */
+    private final List<String> classTunes = new ArrayList<>();
+
+    /**
+     * Now and then a search: its strategy and settings, and one to three {@code @Tune}s on values the spec
+     * has (a dense layer's units or activation, a dropout's rate, a layer present or absent, the optimizer's
+     * learning rate, the batch size, the optimizer itself), mostly sound and now and then not (an empty list,
+     * a reversed or non-positive log range, a continuous range under a grid, a value the spec does not have, a
+     * candidate its rules refuse).
+     */
+    private void search() {
+        boolean tuned = p(0.08);
+        if (!tuned && !p(EDGE)) {
+            return;
+        }
+        if (tuned) {
+            Ann a = new Ann("Search");
+            io.kiln.dsl.SearchStrategy strategy = pick(io.kiln.dsl.SearchStrategy.values());
+            a.setIf(strategy != io.kiln.dsl.SearchStrategy.RANDOM || p(0.3), "strategy", strategy);
+            a.setIf(p(0.5), "trials", n(between(2, 8), 500));
+            a.setIf(p(0.3), "seed", (long) between(1, 100));
+            a.setIf(strategy == io.kiln.dsl.SearchStrategy.HALVING ? p(0.5) : p(EDGE), "minEpochs", n(between(1, 3), 0));
+            a.setIf(strategy == io.kiln.dsl.SearchStrategy.HALVING ? p(0.3) : p(EDGE), "factor", n(between(2, 4), 1));
+            a.setIf(p(0.3), "ablationSeeds", n(between(0, 2), 20));
+            add(a);
+        }
+        boolean grid = classAnnotations.containsKey("Search")
+                && classAnnotations.get("Search").toString().contains("GRID");
+        int count = between(1, 3);
+        for (int i = 0; i < count; i++) {
+            List<String[]> dense = layers.stream().filter(l -> l[0].startsWith("@Dense")).toList();
+            List<String[]> dropout = layers.stream().filter(l -> l[0].startsWith("@Dropout")).toList();
+            int what = r.nextInt(7);
+            if (what == 0 && !dense.isEmpty()) {
+                tuneLayer(pick(dense.toArray(String[][]::new)), p(0.5) ? "units" : "Dense.units",
+                        p(EDGE) ? "values = {}" : p(EDGE) ? "values = {4, -2}" : p(EDGE) ? "values = {4.5}"
+                                : "values = {" + between(2, 8) + ", " + between(9, 32) + "}");
+            } else if (what == 1 && !dense.isEmpty()) {
+                tuneLayer(pick(dense.toArray(String[][]::new)), "activation", p(EDGE) ? "choices = {\"NOPE\"}"
+                        : "choices = {\"RELU\", \"TANH\"}");
+            } else if (what == 2 && !dropout.isEmpty()) {
+                tuneLayer(pick(dropout.toArray(String[][]::new)), "rate", p(EDGE) ? "values = {0.1, 1.5}"
+                        : p(0.5) ? "values = {0.1, 0.3}" : grid && !p(EDGE) ? "min = 0.1, max = 0.5, steps = 3"
+                                : "min = 0.1, max = 0.5");
+            } else if (what == 3 && layers.size() > 1) {
+                tuneLayer(layers.get(r.nextInt(layers.size())), "", "optional = true");
+            } else if (what == 4) {
+                String optimizer = classAnnotations.keySet().stream().filter(k -> List.of("Sgd", "Adam", "AdamW",
+                        "RmsProp", "AdaGrad").contains(k)).findFirst().orElse(p(0.8) ? null : "Adam");
+                if (optimizer != null) {
+                    double lo = p(EDGE) ? pick(0.0, -1.0) : 0.0001;
+                    double hi = p(EDGE) ? lo : 0.01;
+                    classTunes.add("@Tune(value = \"" + optimizer + ".learningRate\", min = " + literal(lo) + ", max = "
+                            + literal(hi) + ", log = true" + (grid && !p(EDGE) ? ", steps = 3" : "") + ")");
+                }
+            } else if (what == 5) {
+                classTunes.add(classAnnotations.containsKey("Fit") || p(EDGE) ? "@Tune(value = \"Fit.batchSize\", "
+                        + "values = {" + (p(EDGE) ? "0, " : "") + "8, 32})" : "@Tune(value = \"Fit.momentum\", values = {1})");
+            } else {
+                classTunes.add("@Tune(value = \"optimizer\", choices = {\"Adam\", \"" + (p(EDGE) ? "Adagrad"
+                        : pick("Sgd", "RmsProp", "AdaGrad")) + "\"})");
+            }
+        }
+    }
+
+    /** Adds a @Tune of {@code attribute} (empty: optional) to a layer field. */
+    private void tuneLayer(String[] layer, String attribute, String candidates) {
+        layer[0] = layer[0] + " @Tune(" + (attribute.isEmpty() ? "" : "value = \"" + attribute + "\", ") + candidates + ")";
+    }
+
     // ---------------------------------------------------------------- source text
 
     private String render(Ann model) {
@@ -1046,6 +1120,7 @@ public final class SpecGenerator {
         }
         StringBuilder s = new StringBuilder("package fuzz;\n\nimport io.kiln.dsl.*;\n\n").append(model).append('\n');
         annotations.forEach(a -> s.append(a).append('\n'));
+        classTunes.forEach(t -> s.append(t).append('\n'));
         s.append("public class ").append(name).append(" {\n");
         enums.forEach(e -> s.append("    ").append(e).append('\n'));
         List<String> members = new ArrayList<>(fields);
@@ -1058,7 +1133,8 @@ public final class SpecGenerator {
             for (Ann a : classAnnotations.values()) {
                 if (teacher && a.name.equals("Fit")) { // a teacher trains inside the protocol: briefly
                     s.append("    @Fit(epochs = 2, batchSize = 16)\n");
-                } else if (!List.of("Transfer", "Regularization", "Distillation", "Ensemble", "Retrain").contains(a.name)) {
+                } else if (!List.of("Transfer", "Regularization", "Distillation", "Ensemble", "Retrain", "Search")
+                        .contains(a.name)) {
                     s.append("    ").append(a).append('\n');
                 }
             }

@@ -39,6 +39,24 @@ public final class SearchCommand implements Callable<Integer> {
             description = "Trials trained at once (default: the cores, at most 2).")
     Integer threads;
 
+    @Option(names = "--trials", paramLabel = "N",
+            description = "Train only the first N of the declared trials (the declared configuration is the first): a "
+                    + "quicker look at the same space.")
+    Integer trials;
+
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Train every trial this many epochs instead of its declared ones (for halving: the last "
+                    + "rung's).")
+    Integer epochs;
+
+    @Option(names = "--source", paramLabel = "FILE",
+            description = "The transfer source's model file every configuration starts from, instead of the declared "
+                    + "one (as train --source).")
+    Path source;
+
+    @Option(names = "--no-references", description = "Train no reference models beside the retrained winner.")
+    boolean noReferences;
+
     @Option(names = "--no-ablation", description = "Skip the ablation after the search.")
     boolean noAblation;
 
@@ -64,9 +82,16 @@ public final class SearchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("Model '" + definition.name() + "' declares no @Search, so there is "
                     + "nothing to search. Add @Search and @Tune to the spec.");
         }
+        if (trials != null) {
+            if (trials < 1) {
+                throw new IllegalArgumentException("--trials must be at least 1, was " + trials);
+            }
+            space = space.withTrials(space.trials().subList(0, Math.min(trials, space.trials().size())),
+                    space.ablationSeeds());
+        }
         Path folder = work != null ? work : Path.of("search", definition.name());
         Search.Options options = Search.Options.of(folder).data(data).ablation(!noAblation).retrain(!noRetrain)
-                .restart(restart).progress(quiet ? null : err);
+                .restart(restart).references(!noReferences).epochs(epochs).source(source).progress(quiet ? null : err);
         if (threads != null) {
             options = options.threads(threads);
         }
@@ -91,8 +116,8 @@ public final class SearchCommand implements Callable<Integer> {
             }
         }
         if (o.winnerResult() != null) {
-            out.printf(Locale.ROOT, "%ntest (%s), read once after the search:%n",
-                    o.winnerResult().report().evaluatedOn());
+            out.printf(Locale.ROOT, "%n%s, read once after the search:%n",
+                    io.kiln.runtime.internal.report.SearchPage.testRows(o));
             Map<String, Double> w = o.winnerResult().metrics();
             Map<String, Double> d = o.declaredResult().metrics();
             for (Map.Entry<String, Double> e : w.entrySet()) {
