@@ -35,6 +35,13 @@ public @interface Search {
     /** Configurations drawn by {@link SearchStrategy#RANDOM} and {@link SearchStrategy#HALVING}; 1 to 200. */
     int trials() default 20;
 
+    /**
+     * The metric trials are scored by on the validation rows: one metric of the task (e.g.
+     * {@code metric = Metric.LOG_LOSS}, which tells apart classifiers whose accuracy ties); none (the
+     * default) for the task's primary metric (accuracy, Hamming accuracy or R²).
+     */
+    Metric[] metric() default {};
+
     /** Seed of the draws, so that a search repeats. */
     long seed() default 1;
 

@@ -427,6 +427,8 @@ public enum Message {
             "Search configuration %s is not a valid spec: %s (each of its values is valid alone). Narrow the candidates so that they fit together."),
     SEARCH_SETTING("search-setting",
             "@Search %s = %d %s. %s"),
+    SEARCH_METRIC("search-metric",
+            "@Search scores trials by one metric, but metric = %s %s. Use one of: %s (or none, for the task's primary metric)."),
     SEARCH_TOO_LARGE("search-too-large",
             "@Search would train %d configurations, more than %d. Give fewer candidates, or search with RANDOM or HALVING and a trial budget."),
     SEARCH_HALVING_EPOCHS("search-halving-epochs",

@@ -36,6 +36,9 @@ final class SearchGenerator {
                 Names.SEARCH_STRATEGY, search.strategy().name(), search.seed(), search.minEpochs(), search.factor(),
                 search.ablationSeeds());
         b.indent().indent();
+        if (search.metric() != null) {
+            b.add(".metric($S)\n", search.metric());
+        }
         for (SearchReader.Parameter p : search.parameters()) {
             b.add(".parameter($S, $L, $L)\n", p.name, p.numeric(), p.log);
         }

@@ -35,6 +35,7 @@ final class SearchReader {
     static final Attr<Long> SEED = Attr.of(io.kiln.dsl.Search.class, io.kiln.dsl.Search::seed);
     static final Attr<Integer> MIN_EPOCHS = Attr.of(io.kiln.dsl.Search.class, io.kiln.dsl.Search::minEpochs);
     static final Attr<Integer> FACTOR = Attr.of(io.kiln.dsl.Search.class, io.kiln.dsl.Search::factor);
+    static final Attr<Object> METRIC = Attr.of(io.kiln.dsl.Search.class, io.kiln.dsl.Search::metric);
     static final Attr<Integer> ABLATION_SEEDS = Attr.of(io.kiln.dsl.Search.class, io.kiln.dsl.Search::ablationSeeds);
 
     static final Attr<String> TUNE_VALUE = Attr.of(io.kiln.dsl.Tune.class, io.kiln.dsl.Tune::value);
@@ -135,7 +136,7 @@ final class SearchReader {
 
     /** Everything a search declares, its configurations checked. */
     record SearchModel(SearchStrategy strategy, int trials, long seed, int minEpochs, int factor, int ablationSeeds,
-            List<Parameter> parameters, List<Configuration> configurations, List<Integer> trialIds,
+            String metric, List<Parameter> parameters, List<Configuration> configurations, List<Integer> trialIds,
             List<Ablation> ablations) {}
 
     private final ReadContext c;
@@ -186,6 +187,7 @@ final class SearchReader {
             reporter.error(search, ABLATION_SEEDS, Message.SEARCH_SETTING.format("ablationSeeds", ablationSeeds,
                     "is outside 0 to " + MAX_ABLATION_SEEDS, "Set ablationSeeds = 3, or 0 for no ablation."));
         }
+        String metric = metric(search, declared.task());
         if (tunes.isEmpty()) {
             reporter.error(search, Message.SEARCH_EMPTY.format("no value of the spec has @Tune"));
             return null;
@@ -339,8 +341,40 @@ final class SearchReader {
                 }
             }
         }
-        return new SearchModel(strategy, trials, search.get(SEED), minEpochs, factor, ablationSeeds, parameters,
-                configurations, trialIds, ablations);
+        return new SearchModel(strategy, trials, search.get(SEED), minEpochs, factor, ablationSeeds, metric,
+                parameters, configurations, trialIds, ablations);
+    }
+
+    /** The metric key of {@code @Search(metric)}, or null for the task's primary metric (after any error). */
+    private String metric(Annotation search, io.kiln.dsl.Task task) {
+        Object raw = Reporter.explicitValue(search.mirror, "metric").map(AnnotationValue::getValue).orElse(null);
+        List<io.kiln.dsl.Metric> metrics = new ArrayList<>();
+        if (raw instanceof List<?> list) {
+            for (Object o : list) {
+                metrics.add(io.kiln.dsl.Metric.valueOf(((VariableElement) ((AnnotationValue) o).getValue())
+                        .getSimpleName().toString()));
+            }
+        } else if (raw instanceof VariableElement e) {
+            metrics.add(io.kiln.dsl.Metric.valueOf(e.getSimpleName().toString()));
+        }
+        if (metrics.isEmpty()) {
+            return null;
+        }
+        String allowed = io.kiln.dsl.Metric.of(task).stream().map(io.kiln.dsl.Metric::name)
+                .collect(java.util.stream.Collectors.joining(", "));
+        if (metrics.size() > 1) {
+            reporter.error(search, METRIC, Message.SEARCH_METRIC.format(metrics, "names " + metrics.size()
+                    + " metrics", allowed));
+            return null;
+        }
+        io.kiln.dsl.Metric m = metrics.get(0);
+        if (m == io.kiln.dsl.Metric.LOSS || !m.appliesTo(task)) {
+            reporter.error(search, METRIC, Message.SEARCH_METRIC.format(m.name(), m == io.kiln.dsl.Metric.LOSS
+                    ? "is the training loss, not a metric of the validation rows" : "does not apply to " + task,
+                    allowed));
+            return null;
+        }
+        return m.key();
     }
 
     private SpecModel readWith(Overrides o, List<Reporter.Captured> errors) {

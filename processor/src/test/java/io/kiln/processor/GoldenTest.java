@@ -93,6 +93,8 @@ class GoldenTest {
                 " *          [--audit-file FILE] [--audit-rate FRACTION] [--drift-window ROWS] ...",
                 " * publish  [--model FILE] --store DIR",
                 " * learn    --inbox DIR --store DIR [--work DIR] [--model FILE] [--source FILE] [--once]",
+                " * search   [--data FILE] [--work DIR] [--model FILE] [--threads N] [--trials N]",
+                " *          [--epochs N] [--source FILE] [--no-ablation] [--no-retrain] [--restart]",
                 " * drift    [--model FILE] --data FILE [--fail-above PSI] [--json]",
                 " * sanity   [--data FILE] [--rows N] [--epochs N]",
                 " * info     --model FILE [--json]",

@@ -226,6 +226,23 @@ class SearchValidationTest {
     }
 
     @Test
+    void trialsAreScoredByOneMetricOfTheTask() {
+        Compilation c = compile(search("@Search(metric = Metric.LOG_LOSS)", "@Tune(value = \"units\", values = {8})", ""));
+        assertThat(kilnErrors(c)).isEmpty();
+        assertThat(generated(c, "test.TunedSearch")).contains(".metric(\"log_loss\")");
+        String allowed = String.join(", ", io.kiln.dsl.Metric.of(io.kiln.dsl.Task.MULTICLASS_CLASSIFICATION).stream()
+                .map(Enum::name).toList());
+        assertError(search("@Search(metric = Metric.R2)", "@Tune(value = \"units\", values = {8})", ""),
+                Message.SEARCH_METRIC.format("R2", "does not apply to MULTICLASS_CLASSIFICATION", allowed), "@Search");
+        assertError(search("@Search(metric = Metric.LOSS)", "@Tune(value = \"units\", values = {8})", ""),
+                Message.SEARCH_METRIC.format("LOSS", "is the training loss, not a metric of the validation rows",
+                        allowed), "@Search");
+        assertError(search("@Search(metric = {Metric.ACCURACY, Metric.LOG_LOSS})", "@Tune(value = \"units\", "
+                + "values = {8})", ""), Message.SEARCH_METRIC.format("[ACCURACY, LOG_LOSS]", "names 2 metrics",
+                allowed), "@Search");
+    }
+
+    @Test
     void aSearchTrainsSingleNetworks() {
         JavaFileObject s = KilnTesting.spec("Tuned", "@Model(task = Task.MULTICLASS_CLASSIFICATION)",
                 "@CsvData(file = \"d.csv\")", "@Holdout(validation = 0.2, test = 0.2)", "@Ensemble",

@@ -192,7 +192,7 @@ public final class Search {
                 : TrainOptions.defaults().quiet().data(options.data());
         Trainer.Prepared prepared = Trainer.prepare(declared, dataOptions);
         Definitions definitions = new Definitions(space, options.source(), dataOptions);
-        TrialScorer scorer = new TrialScorer(prepared);
+        TrialScorer scorer = new TrialScorer(prepared, space.metric());
         String metric = scorer.metric();
         boolean higher = Metrics.higherIsBetter(metric);
         Comparator<Trial> better = Comparator.<Trial>comparingDouble(t -> rank(t.metric(), higher))
@@ -200,10 +200,11 @@ public final class Search {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("kiln", "search/1");
         header.put("model", declared.name());
-        header.put("strategy", space.strategy().name());
         header.put("configurations", space.configurations().size());
+        header.put("metric", scorer.metric());
         header.put("space", fingerprint(space));
         header.put("data", prepared.data().sha256());
+        header.put("source", options.source() == null ? null : options.source().toAbsolutePath().toString());
         PrintStream out = options.progress();
         try (Journal journal = Journal.open(options.work().resolve(JOURNAL), header, options.restart())) {
             Map<String, Trial> done = new HashMap<>();
@@ -377,13 +378,19 @@ public final class Search {
         return Math.sqrt(s / (v.length - 1));
     }
 
-    /** A hash of the configurations and how they are searched: a journal of another space is not mixed in. */
+    /**
+     * A hash of what every configuration trains (its values and its whole spec text): a journal of other
+     * configurations is not mixed in. How trials are chosen is not part of it, since a training's result
+     * does not depend on which other trials run: a smaller search ({@code --trials}) and a larger one of the
+     * same space share their finished trainings.
+     */
     private static String fingerprint(SearchSpace space) {
         StringBuilder s = new StringBuilder();
-        s.append(space.strategy()).append('|').append(space.seed()).append('|').append(space.minEpochs()).append('|')
-                .append(space.factor()).append('|').append(space.ablationSeeds()).append('|').append(space.trials());
         for (SearchSpace.Configuration c : space.configurations()) {
-            s.append('|').append(c.values());
+            ModelDefinition d = c.definition().get();
+            // a definition built in Java may have no spec text: its settings stand in for it
+            s.append('|').append(c.values()).append('|').append(d.specText()).append('|').append(d.fit()).append('|')
+                    .append(d.protocol());
         }
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));

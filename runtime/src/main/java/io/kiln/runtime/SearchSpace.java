@@ -41,6 +41,7 @@ public final class SearchSpace {
     private final int minEpochs;
     private final int factor;
     private final int ablationSeeds;
+    private final String metric;
     private final List<Parameter> parameters;
     private final List<Configuration> configurations;
     private final List<Integer> trials;
@@ -53,6 +54,7 @@ public final class SearchSpace {
         this.minEpochs = b.minEpochs;
         this.factor = b.factor;
         this.ablationSeeds = b.ablationSeeds;
+        this.metric = b.metric;
         this.parameters = List.copyOf(b.parameters);
         this.configurations = List.copyOf(b.configurations);
         this.trials = List.copyOf(b.trials);
@@ -100,6 +102,11 @@ public final class SearchSpace {
         return ablationSeeds;
     }
 
+    /** The metric trials are scored by ({@code log_loss}, say), or null for the task's primary metric. */
+    public String metric() {
+        return metric;
+    }
+
     public List<Parameter> parameters() {
         return parameters;
     }
@@ -120,6 +127,7 @@ public final class SearchSpace {
     /** This space with other trials and ablation seeds (a smaller search of the same configurations). */
     public SearchSpace withTrials(List<Integer> others, int seeds) {
         Builder b = new Builder(declared, strategy, seed, minEpochs, factor, seeds);
+        b.metric = metric;
         b.parameters.addAll(parameters);
         b.configurations.addAll(configurations);
         b.trials.addAll(others);
@@ -130,6 +138,7 @@ public final class SearchSpace {
     /** This space searched by another strategy (the same configurations and trials). */
     public SearchSpace withStrategy(SearchStrategy other, int otherMinEpochs, int otherFactor) {
         Builder b = new Builder(declared, other, seed, otherMinEpochs, otherFactor, ablationSeeds);
+        b.metric = metric;
         b.parameters.addAll(parameters);
         b.configurations.addAll(configurations);
         b.trials.addAll(trials);
@@ -144,6 +153,7 @@ public final class SearchSpace {
         private final int minEpochs;
         private final int factor;
         private final int ablationSeeds;
+        private String metric;
         private final List<Parameter> parameters = new ArrayList<>();
         private final List<Configuration> configurations = new ArrayList<>();
         private final List<Integer> trials = new ArrayList<>();
@@ -157,6 +167,12 @@ public final class SearchSpace {
             this.minEpochs = minEpochs;
             this.factor = factor;
             this.ablationSeeds = ablationSeeds;
+        }
+
+        /** Scores trials by {@code key} ({@code log_loss}, say) instead of the task's primary metric. */
+        public Builder metric(String key) {
+            this.metric = key;
+            return this;
         }
 
         public Builder parameter(String name, boolean numeric, boolean log) {

@@ -29,8 +29,14 @@ public final class SearchFixtures {
     /** The space: 6 configurations, all of them trials, one-value changes of each for the ablation. */
     public static SearchSpace space(CsvSource data, EvaluationProtocol protocol, SearchStrategy strategy, int epochs,
             int ablationSeeds) {
+        return space(data, protocol, strategy, epochs, ablationSeeds, null);
+    }
+
+    /** The space scored by {@code metric} (null: accuracy). */
+    public static SearchSpace space(CsvSource data, EvaluationProtocol protocol, SearchStrategy strategy, int epochs,
+            int ablationSeeds, String metric) {
         SearchSpace.Builder b = SearchSpace.builder(iris(data, protocol, 16, 0.01, epochs), strategy, 1, 3, 3,
-                ablationSeeds).parameter("hidden.units", true, false).parameter("Adam.learningRate", true, true);
+                ablationSeeds).metric(metric).parameter("hidden.units", true, false).parameter("Adam.learningRate", true, true);
         List<int[]> ids = new ArrayList<>();
         int id = 0;
         for (int u = 0; u < UNITS.length; u++) {

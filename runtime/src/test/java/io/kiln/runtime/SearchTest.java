@@ -129,6 +129,18 @@ class SearchTest {
     }
 
     @Test
+    void aSearchScoredByLogLossPicksTheLowest() throws IOException {
+        Search.Outcome o = Search.run(SearchFixtures.space(CsvSource.file(irisCsv()), HOLDOUT, SearchStrategy.GRID,
+                20, 0, "log_loss"), options(dir.resolve("loss")).retrain(false));
+        assertThat(o.metric()).isEqualTo("log_loss");
+        assertThat(o.higherIsBetter()).isFalse();
+        double lowest = o.trials().stream().mapToDouble(Search.Trial::metric).min().orElseThrow();
+        assertThat(o.winnerValidation()).isEqualTo(lowest);
+        // log losses differ where accuracies tie
+        assertThat(o.trials().stream().mapToDouble(Search.Trial::metric).distinct().count()).isEqualTo(6);
+    }
+
+    @Test
     void successiveHalvingKeepsTheBestThirdAtEachRung() throws IOException {
         assertThat(Search.rungs(5, 3, 45, 9).stream().map(r -> r[0] + "x" + r[1]).toList())
                 .containsExactly("5x9", "15x3", "45x1").inOrder();
@@ -178,13 +190,21 @@ class SearchTest {
         Path work = dir.resolve("work");
         Search.run(SearchFixtures.space(CsvSource.file(csv), HOLDOUT, SearchStrategy.GRID, 5, 0),
                 options(work).retrain(false));
+        // other configurations (trained 6 epochs, not 5): refused
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> Search.run(SearchFixtures.space(CsvSource.file(csv), HOLDOUT, SearchStrategy.GRID, 5, 2),
+                () -> Search.run(SearchFixtures.space(CsvSource.file(csv), HOLDOUT, SearchStrategy.GRID, 6, 0),
                         options(work).retrain(false)));
         assertThat(e).hasMessageThat().contains("[kiln.search-journal]");
         assertThat(e).hasMessageThat().contains("Pass --restart");
-        Search.Outcome o = Search.run(SearchFixtures.space(CsvSource.file(csv), HOLDOUT, SearchStrategy.GRID, 5, 2),
+        Search.Outcome o = Search.run(SearchFixtures.space(CsvSource.file(csv), HOLDOUT, SearchStrategy.GRID, 6, 0),
                 options(work).retrain(false).restart(true));
-        assertThat(o.trials()).isNotEmpty();
+        assertThat(o.trials()).hasSize(6);
+        // the same configurations searched another way share the finished trainings: halving's last rung is new
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        Search.run(SearchFixtures.space(CsvSource.file(csv), HOLDOUT, SearchStrategy.GRID, 6, 0).withTrials(
+                List.of(0, 1, 2), 0), options(work).retrain(false).progress(new PrintStream(progress, true,
+                        StandardCharsets.UTF_8)));
+        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("resumed  6 trainings already finished");
+        assertThat(progress.toString(StandardCharsets.UTF_8)).doesNotContain("trial 1/3");
     }
 }

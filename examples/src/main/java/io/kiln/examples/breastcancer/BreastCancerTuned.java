@@ -9,6 +9,7 @@ import io.kiln.dsl.Feature;
 import io.kiln.dsl.Fit;
 import io.kiln.dsl.Holdout;
 import io.kiln.dsl.Label;
+import io.kiln.dsl.Metric;
 import io.kiln.dsl.Layer;
 import io.kiln.dsl.Model;
 import io.kiln.dsl.Output;
@@ -22,7 +23,8 @@ import io.kiln.dsl.Tune;
 /**
  * {@link BreastCancer} with a random search over its hidden units, L2 penalty and learning rate,
  * and whether the dropout layer is there at all: each trial trains on the training rows and is scored on
- * the 20% validation split; the test split is read once, by the retrained winner.
+ * the 20% validation split by its log loss (almost every configuration classifies the same 112 of those 113
+ * rows right, so accuracy could not tell them apart); the test split is read once, by the retrained winner.
  */
 @Model(task = Task.BINARY_CLASSIFICATION, name = "breast-cancer-tuned")
 @CsvData(resource = "breast_cancer.csv")
@@ -32,7 +34,7 @@ import io.kiln.dsl.Tune;
 @EarlyStopping(patience = 15)
 @Report(perCases = 1000)
 @Fit(epochs = 150, batchSize = 32, seed = 42)
-@Search(strategy = SearchStrategy.RANDOM, trials = 16, seed = 11)
+@Search(strategy = SearchStrategy.RANDOM, trials = 16, seed = 11, metric = Metric.LOG_LOSS)
 @Tune(value = "Adam.learningRate", min = 0.0001, max = 0.01, log = true)
 @Tune(value = "Regularization.l2", min = 0.00001, max = 0.01, log = true)
 public class BreastCancerTuned {

@@ -1065,6 +1065,7 @@ public final class SpecGenerator {
             a.setIf(strategy == io.kiln.dsl.SearchStrategy.HALVING ? p(0.5) : p(EDGE), "minEpochs", n(between(1, 3), 0));
             a.setIf(strategy == io.kiln.dsl.SearchStrategy.HALVING ? p(0.3) : p(EDGE), "factor", n(between(2, 4), 1));
             a.setIf(p(0.3), "ablationSeeds", n(between(0, 2), 20));
+            a.setIf(p(0.2), "metric", pick(io.kiln.dsl.Metric.values()));
             add(a);
         }
         boolean grid = classAnnotations.containsKey("Search")

@@ -171,8 +171,9 @@ public final class SearchPage {
                     .toArray(), points.stream().mapToDouble(q -> q[1]).toArray(), true));
             SvgChart.add(charts, chart.svg());
         }
-        SvgChart curves = new SvgChart("curves", "Validation " + o.metric() + " of the best trials", "epoch",
-                o.metric());
+        String perEpoch = io.kiln.runtime.internal.evaluate.Metrics.primary(space.declared().task());
+        SvgChart curves = new SvgChart("curves", "Validation " + perEpoch + " of the best trials, epoch by epoch",
+                "epoch", perEpoch);
         curves.integerX = true;
         List<Search.Trial> best = finals.stream().filter(t -> !t.curve().isEmpty()).sorted(Comparator.comparingDouble(
                 t -> o.higherIsBetter() ? -t.metric() : t.metric())).limit(CURVES).toList();

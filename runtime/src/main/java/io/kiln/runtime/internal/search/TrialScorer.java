@@ -32,10 +32,13 @@ public final class TrialScorer {
     private final long foldSeed;
     private final boolean inner;
 
-    /** Scores on the validation rows of {@code prepared}'s split, or on folds of its training rows under k-fold. */
-    public TrialScorer(Trainer.Prepared prepared) {
+    /**
+     * Scores by {@code metric} (null: the task's primary metric) on the validation rows of {@code prepared}'s
+     * split, or on folds of its training rows under k-fold.
+     */
+    public TrialScorer(Trainer.Prepared prepared, String metric) {
         this.data = prepared.data();
-        this.metric = Metrics.primary(prepared.definition().task());
+        this.metric = metric != null ? metric : Metrics.primary(prepared.definition().task());
         Splits.Holdout split = prepared.split();
         this.foldSeed = prepared.fit().seed();
         if (prepared.definition().protocol() instanceof KFoldProtocol k) {
