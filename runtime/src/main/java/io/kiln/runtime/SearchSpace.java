@@ -126,22 +126,21 @@ public final class SearchSpace {
 
     /** This space with other trials and ablation seeds (a smaller search of the same configurations). */
     public SearchSpace withTrials(List<Integer> others, int seeds) {
-        Builder b = new Builder(declared, strategy, seed, minEpochs, factor, seeds);
-        b.metric = metric;
-        b.parameters.addAll(parameters);
-        b.configurations.addAll(configurations);
-        b.trials.addAll(others);
-        b.ablations.addAll(ablations);
-        return b.build();
+        return copy(strategy, minEpochs, factor, seeds, others);
     }
 
     /** This space searched by another strategy (the same configurations and trials). */
     public SearchSpace withStrategy(SearchStrategy other, int otherMinEpochs, int otherFactor) {
-        Builder b = new Builder(declared, other, seed, otherMinEpochs, otherFactor, ablationSeeds);
+        return copy(other, otherMinEpochs, otherFactor, ablationSeeds, trials);
+    }
+
+    private SearchSpace copy(SearchStrategy otherStrategy, int otherMinEpochs, int otherFactor, int seeds,
+            List<Integer> otherTrials) {
+        Builder b = new Builder(declared, otherStrategy, seed, otherMinEpochs, otherFactor, seeds);
         b.metric = metric;
         b.parameters.addAll(parameters);
         b.configurations.addAll(configurations);
-        b.trials.addAll(trials);
+        b.trials.addAll(otherTrials);
         b.ablations.addAll(ablations);
         return b.build();
     }

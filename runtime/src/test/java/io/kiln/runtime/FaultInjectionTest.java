@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kiln.runtime.serve.ModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kill -9 at random points of saving a trained model with its reports and of publishing it: what
  * is left must always be a loadable model beside parseable reports, and a store whose every version
  * loads and that takes the next publish; a store failing in the middle of continuous learning, and a
- * damaged learning state. (Batch scoring's kills are in {@code BatchScorerTest}, continuous learning's in
+ * damaged learning state; a damaged search journal and a search folder that cannot be written. (Batch scoring's kills are in {@code BatchScorerTest}, continuous learning's in
  * {@code LearnerKillTest}, the outcome inbox's in {@code OutcomeInboxTest}.)
  */
 class FaultInjectionTest {
@@ -142,5 +143,46 @@ class FaultInjectionTest {
         Files.write(data, lines.subList(0, 100));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Learner.open(def, options));
         assertThat(e).hasMessageThat().contains("The declared data " + data + " changed since learning started");
+    }
+
+    @Test
+    void aDamagedSearchJournalIsAClearErrorAndIsLeftAsItIs() throws Exception {
+        Path csv = SearchFixtures.irisCsv(dir.resolve("iris.csv"));
+        Path work = dir.resolve("search");
+        SearchSpace space = SearchFixtures.space(CsvSource.file(csv), SearchTest.HOLDOUT,
+                io.kiln.dsl.SearchStrategy.GRID, 3, 0);
+        Search.run(space, Search.Options.of(work).references(false).retrain(false));
+        Path journal = work.resolve(Search.JOURNAL);
+        List<String> lines = new ArrayList<>(Files.readAllLines(journal));
+        lines.set(3, "{\"stage\":\"search\",\"configur~~~");
+        Files.write(journal, lines);
+        byte[] damaged = Files.readAllBytes(journal);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Search.run(space, Search.Options.of(work).references(false).retrain(false)));
+        assertThat(e).hasMessageThat().contains("[kiln.search-journal-line] " + journal + ":4 is not a finished trial");
+        assertThat(Files.readAllBytes(journal)).isEqualTo(damaged);
+        // a damaged header is named too; --restart starts over
+        Files.writeString(journal, "not json\n" + lines.get(1) + "\n");
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Search.run(space, Search.Options.of(work).references(false).retrain(false)));
+        assertThat(e).hasMessageThat().contains(journal + ":1 is not the header of a search");
+        Search.Outcome o = Search.run(space, Search.Options.of(work).references(false).retrain(false).restart(true));
+        assertThat(o.trials()).hasSize(6);
+        // a kill while the header was written leaves part of it: nothing had finished, the search starts afresh
+        Files.writeString(journal, "{\"kiln\":\"sea");
+        assertThat(Search.run(space, Search.Options.of(work).references(false).retrain(false)).trials()).hasSize(6);
+        assertThat(Files.readAllLines(journal)).hasSize(7);
+    }
+
+    @Test
+    void aSearchWorkFolderThatCannotBeWrittenIsAClearError() throws Exception {
+        Path csv = SearchFixtures.irisCsv(dir.resolve("iris.csv"));
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
+        SearchSpace space = SearchFixtures.space(CsvSource.file(csv), SearchTest.HOLDOUT,
+                io.kiln.dsl.SearchStrategy.GRID, 3, 0);
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> Search.run(space, Search.Options.of(file.resolve("work")).references(false)));
+        assertThat(e).hasMessageThat().contains("not-a-folder");
+        assertThat(Files.readString(file)).isEqualTo("x");
     }
 }

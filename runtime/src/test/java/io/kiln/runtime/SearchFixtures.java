@@ -17,6 +17,15 @@ public final class SearchFixtures {
 
     private SearchFixtures() {}
 
+    /** The iris table as a CSV file: the 4 features and the class index, with a header. */
+    public static java.nio.file.Path irisCsv(java.nio.file.Path file) throws java.io.IOException {
+        List<String> lines = new ArrayList<>(List.of(LearnerFixtures.HEADER));
+        for (String[] r : TrainingFixtures.irisRows()) {
+            lines.add(String.join(",", r));
+        }
+        return TrainingFixtures.write(file, lines);
+    }
+
     static ModelDefinition iris(CsvSource data, EvaluationProtocol protocol, int units, double rate, int epochs) {
         return TrainingFixtures.iris(new Adam(rate), data, io.kiln.dsl.Scaling.STANDARDIZE)
                 .protocol(protocol)

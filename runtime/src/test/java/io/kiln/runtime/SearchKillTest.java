@@ -55,11 +55,7 @@ class SearchKillTest {
 
     @Test
     void killedFourTimesItFinishesWithTheSameTrialTable() throws Exception {
-        List<String> lines = new ArrayList<>(List.of(LearnerFixtures.HEADER));
-        for (String[] r : TrainingFixtures.irisRows()) {
-            lines.add(String.join(",", r));
-        }
-        Path data = TrainingFixtures.write(dir.resolve("iris.csv"), lines);
+        Path data = SearchFixtures.irisCsv(dir.resolve("iris.csv"));
         Path calm = dir.resolve("calm");
         Process p = start(data, calm, 0);
         assertWithMessage("uninterrupted run").that(p.waitFor(300, TimeUnit.SECONDS)).isTrue();

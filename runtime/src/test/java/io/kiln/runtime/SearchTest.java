@@ -31,11 +31,7 @@ class SearchTest {
     static final KFoldProtocol KFOLD = new KFoldProtocol(3, 1, true, true, 0.2);
 
     private Path irisCsv() throws IOException {
-        List<String> lines = new ArrayList<>(List.of(LearnerFixtures.HEADER));
-        for (String[] r : TrainingFixtures.irisRows()) {
-            lines.add(String.join(",", r));
-        }
-        return TrainingFixtures.write(dir.resolve("iris.csv"), lines);
+        return SearchFixtures.irisCsv(dir.resolve("iris.csv"));
     }
 
     /** A copy of the iris file whose test rows (of {@code protocol}'s split, seed 3) have absurd features. */

@@ -4,6 +4,7 @@ import io.kiln.dsl.SearchStrategy;
 import io.kiln.examples.breastcancer.BreastCancerTunedTrainer;
 import io.kiln.examples.diabetes.DiabetesTunedTrainer;
 import io.kiln.examples.iris.IrisTunedTrainer;
+import io.kiln.examples.sunspots.SunspotsTunedTrainer;
 import io.kiln.runtime.ModelDefinition;
 import io.kiln.runtime.Search;
 import io.kiln.runtime.SearchSpace;
@@ -14,12 +15,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The searches of the three tuned examples, each as declared: the declared configuration's and the
+ * The searches of the four tuned examples, each as declared: the declared configuration's and the
  * winner's validation metric (the same folds or rows), then both retrained by the protocol and tested
  * once; successive halving against the grid over the diabetes example's 27 configurations (the best
  * validation metric each found and the epochs each spent); and the same search on one and on two threads.
  *
- * <p>Arguments: {@code examples}, {@code halving}, {@code threads} or {@code all} (default).
+ * <p>Arguments: {@code examples} (or {@code example=iris}, {@code diabetes}, {@code sunspots}, {@code cancer}),
+ * {@code halving}, {@code threads} or {@code all} (default).
  */
 public final class SearchBench {
     static final Path DIR = Path.of("target/bench-search");
@@ -29,7 +31,15 @@ public final class SearchBench {
     public static void main(String... args) throws IOException {
         String what = args.length > 0 ? args[0] : "all";
         if (what.equals("all") || what.equals("examples")) {
-            examples();
+            examples(List.of(IrisTunedTrainer.DEFINITION, DiabetesTunedTrainer.DEFINITION,
+                    SunspotsTunedTrainer.DEFINITION, BreastCancerTunedTrainer.DEFINITION));
+        } else if (what.startsWith("example=")) {
+            examples(List.of(switch (what.substring("example=".length())) {
+                case "iris" -> IrisTunedTrainer.DEFINITION;
+                case "diabetes" -> DiabetesTunedTrainer.DEFINITION;
+                case "sunspots" -> SunspotsTunedTrainer.DEFINITION;
+                default -> BreastCancerTunedTrainer.DEFINITION;
+            }));
         }
         if (what.equals("all") || what.equals("halving")) {
             halving();
@@ -43,12 +53,11 @@ public final class SearchBench {
         return Search.Options.of(DIR.resolve(name)).references(false).restart(true);
     }
 
-    static void examples() throws IOException {
+    static void examples(List<ModelDefinition> definitions) throws IOException {
         System.out.println("| example | strategy | configurations (trainings) | epochs | validated on | metric | "
                 + "declared validation | winner validation | declared test | winner test | minutes |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
-        for (ModelDefinition def : List.of(IrisTunedTrainer.DEFINITION, DiabetesTunedTrainer.DEFINITION,
-                BreastCancerTunedTrainer.DEFINITION)) {
+        for (ModelDefinition def : definitions) {
             long t0 = System.nanoTime();
             Search.Outcome o = Search.run(def, options(def.name()));
             double minutes = (System.nanoTime() - t0) / 60e9;

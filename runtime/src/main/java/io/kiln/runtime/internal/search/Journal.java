@@ -51,7 +51,12 @@ public final class Journal implements AutoCloseable {
             if (end < 0) { // the header itself was cut short: nothing was finished
                 keep = 0;
             } else {
-                JsonNode written = JSON.readTree(text.substring(0, end));
+                JsonNode written;
+                try {
+                    written = JSON.readTree(text.substring(0, end));
+                } catch (IOException e) {
+                    throw damaged(file, 1, e);
+                }
                 if (!written.equals(JSON.readTree(headerLine))) {
                     throw new IllegalArgumentException("[kiln.search-journal] " + file + " holds the trials of "
                             + "another search (" + describe(written) + "), not of this one (" + describe(
@@ -60,6 +65,7 @@ public final class Journal implements AutoCloseable {
                 }
                 keep = end + 1;
                 int at = end + 1;
+                int line = 2;
                 while (at < text.length()) {
                     int next = text.indexOf('\n', at);
                     if (next < 0) {
@@ -68,11 +74,13 @@ public final class Journal implements AutoCloseable {
                     try {
                         entries.add(JSON.readTree(text.substring(at, next)));
                     } catch (IOException e) {
-                        break;
+                        // a whole line that is not a trial is damage, not a kill: the file is left as it is
+                        throw damaged(file, line, e);
                     }
                     at = next + 1;
-                    keep = new String(text.substring(0, at)).getBytes(StandardCharsets.UTF_8).length;
+                    line++;
                 }
+                keep = text.substring(0, at).getBytes(StandardCharsets.UTF_8).length;
             }
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -84,6 +92,14 @@ public final class Journal implements AutoCloseable {
             channel.force(true);
         }
         return new Journal(file, channel, entries);
+    }
+
+    private static IllegalArgumentException damaged(Path file, int line, IOException e) {
+        String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                : e.getMessage();
+        return new IllegalArgumentException("[kiln.search-journal-line] " + file + ":" + line + " is not "
+                + (line == 1 ? "the header of a search" : "a finished trial") + " (" + why + "). Restore the file, or "
+                + "pass --restart to discard the finished trials.");
     }
 
     private static String describe(JsonNode header) {
