@@ -24,7 +24,10 @@ import java.lang.annotation.Target;
  * </ul>
  *
  * <p>Every candidate is checked as if it were written in the spec: a dropout candidate of 1.5 is the
- * same error as {@code @Dropout(rate = 1.5)}, reported on that candidate.
+ * same error as {@code @Dropout(rate = 1.5)}, reported on that candidate. What every trial shares cannot
+ * be tuned: the data, the schema ({@code @Feature}, {@code @Label}, {@code @Preprocessing}), the split
+ * ({@code @Holdout}, {@code @KFold}, {@code @TemporalSplit}, {@code @Fit(seed)}) and what happens around
+ * training ({@code @Report}, {@code @TuneThreshold}, {@code @Retrain}).
  */
 @Documented
 @Retention(RetentionPolicy.SOURCE)

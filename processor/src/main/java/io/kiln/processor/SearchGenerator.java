@@ -10,8 +10,8 @@ import javax.lang.model.element.Modifier;
 /**
  * Generates {@code <Spec>Search}: the search space of a spec with {@code @Search}, as the runtime's
  * {@code SearchSpace} reads it. Each configuration the search may train is a nested class with its
- * own network configuration and definition, generated exactly as the declared spec's are (so a
- * configuration is loaded only when it trains).
+ * own network configuration and definition, generated exactly as the declared spec's are, built by
+ * the runtime when the search starts (its network only when a trial trains it).
  */
 final class SearchGenerator {
     private SearchGenerator() {}

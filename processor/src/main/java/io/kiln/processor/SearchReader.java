@@ -104,7 +104,11 @@ final class SearchReader {
                         o.without(element);
                     }
                 }
-                case OPTIMIZER -> o.optimizer((String) value);
+                case OPTIMIZER -> {
+                    if (!value.equals(declared)) { // the declared optimizer keeps its written values
+                        o.optimizer((String) value);
+                    }
+                }
                 default -> o.set(element, annotation, attribute, value);
             }
         }
@@ -247,20 +251,23 @@ final class SearchReader {
             for (Parameter p : parameters) {
                 size = size > Integer.MAX_VALUE ? size : size * p.candidates.size();
             }
-            if (size > MAX_TRIALS) {
-                reporter.error(search, STRATEGY, Message.SEARCH_TOO_LARGE.format(size, MAX_TRIALS));
-                return null;
-            }
-            for (List<Object> values : grid(parameters)) {
-                if (!trialValues.contains(values)) {
-                    trialValues.add(values);
+            if (size <= MAX_TRIALS) {
+                for (List<Object> values : grid(parameters)) {
+                    if (!trialValues.contains(values)) {
+                        trialValues.add(values);
+                    }
                 }
+            }
+            if (size > MAX_TRIALS || trialValues.size() > MAX_TRIALS) { // the declared one is a trial too
+                reporter.error(search, STRATEGY, Message.SEARCH_TOO_LARGE.format(Math.max(size, trialValues.size()),
+                        MAX_TRIALS));
+                return null;
             }
         } else {
             Random random = new Random(search.get(SEED));
-            long finite = 1;
+            long finite = 1; // configurations in the space, saturating: a continuous range has no end of them
             for (Parameter p : parameters) {
-                finite = p.continuous() ? Long.MAX_VALUE : Math.min(Long.MAX_VALUE / 1000, finite * p.candidates.size());
+                finite = p.continuous() ? Integer.MAX_VALUE : Math.min(Integer.MAX_VALUE, finite * p.candidates.size());
             }
             int wanted = (int) Math.min(trials, finite + 1);
             for (int attempt = 0; trialValues.size() < wanted && attempt < trials * 100; attempt++) {
@@ -289,13 +296,15 @@ final class SearchReader {
                 }
             }
         }
+        long distinct = pending.stream().distinct().count();
+        if (distinct > MAX_CONFIGURATIONS) {
+            reporter.error(search, ablationSeeds > 0 ? ABLATION_SEEDS : TRIALS, Message.SEARCH_CONFIGURATIONS.format(
+                    distinct, trialValues.size(), MAX_CONFIGURATIONS));
+            return null;
+        }
         for (List<Object> values : pending) {
             if (idOf.containsKey(values)) {
                 continue;
-            }
-            if (configurations.size() >= MAX_CONFIGURATIONS) {
-                reporter.error(search, Message.SEARCH_TOO_LARGE.format(pending.size(), MAX_CONFIGURATIONS));
-                return null;
             }
             Overrides o = new Overrides();
             for (int i = 0; i < parameters.size(); i++) {
@@ -655,6 +664,12 @@ final class SearchReader {
         }
         AnnotationMirror m = candidates.get(0);
         TypeElement type = (TypeElement) m.getAnnotationType().asElement();
+        String fixed = fixed(type.getSimpleName().toString(), attribute);
+        if (fixed != null) {
+            reporter.error(t, TUNE_VALUE, Message.TUNE_FIXED.format(label, "@" + type.getSimpleName() + "." + attribute
+                    + " (" + fixed + ")"));
+            return null;
+        }
         ExecutableElement method = attributeOf(type, attribute);
         TypeMirror r = method.getReturnType();
         Kind kind;
@@ -685,6 +700,22 @@ final class SearchReader {
             default -> throw new IllegalStateException();
         };
         return p;
+    }
+
+    /**
+     * What a value that every trial must share decides ("the split", "the schema", ...), or null for a value
+     * a trial may vary: trials are scored on one split of the declared data, read once by the declared schema,
+     * and what happens after training (reports, thresholds, retraining) is not part of a trial.
+     */
+    static String fixed(String annotation, String attribute) {
+        return switch (annotation) {
+            case "Holdout", "KFold", "TemporalSplit" -> "the split";
+            case "Fit" -> attribute.equals("seed") ? "the split's seed" : null;
+            case "CsvData", "IdxData", "Image", "Series" -> "the data";
+            case "Feature", "Features", "Text", "Label", "Preprocessing", "Model" -> "the schema";
+            case "Report", "TuneThreshold", "Retrain", "Ensemble", "Distillation" -> "what happens around training";
+            default -> null;
+        };
     }
 
     private static ExecutableElement attributeOf(TypeElement type, String attribute) {

@@ -20,7 +20,7 @@ class MessageFixTest {
     /** Verbs a fix starts with. */
     private static final String VERBS = "Add|Aggregate|Annotate|Change|Choose|Collapse|Correct|Declare|Drop|Encode|"
             + "Give|Keep|List|Lower|Make|Mark|Merge|Monitor|Move|Name|Narrow|Pass|Put|Raise|Read|Remove|Rename|Replace|Report|"
-            + "Resize|Set|Shorten|Sort|Start|Train|Use|Write";
+            + "Resize|Set|Shorten|Sort|Start|Train|Tune|Use|Write";
 
     /** A verb that opens a sentence, or (in lower case) a clause after a colon or semicolon. */
     private static final Pattern FIX = Pattern.compile("(?:[.!?)]\\s+(" + VERBS + ")|[:;]\\s+("

@@ -98,6 +98,22 @@ class SearchValidationTest {
     }
 
     @Test
+    void aRandomSearchDrawsItsWholeBudgetFromAContinuousRange() {
+        // a lone continuous range, and one followed by an even number of candidates: the space has no end of
+        // configurations, so the budget is drawn in full
+        for (String h1 : List.of("", "@Tune(value = \"units\", values = {8, 32, 64, 128})")) {
+            Compilation c = compile(spec(List.of("@Search(trials = 7, ablationSeeds = 0)",
+                    "@Tune(value = \"Adam.learningRate\", min = 0.0001, max = 0.01, log = true)"), h1, ""));
+            assertThat(kilnErrors(c)).isEmpty();
+            assertThat(generated(c, "test.TunedSearch")).containsMatch("\\.trials\\(0(, \\d+){6}\\)");
+        }
+        // a finite space smaller than the budget: each configuration once
+        Compilation c = compile(spec(List.of("@Search(trials = 20, ablationSeeds = 0)"),
+                "@Tune(value = \"units\", values = {8, 32})", ""));
+        assertThat(generated(c, "test.TunedSearch")).containsMatch("\\.trials\\(0, \\d+, \\d+\\)");
+    }
+
+    @Test
     void aGridTriesEveryCombination() {
         Compilation c = compile(search("@Search(strategy = SearchStrategy.GRID, ablationSeeds = 0)",
                 "@Tune(value = \"units\", values = {8, 32})",
@@ -118,6 +134,16 @@ class SearchValidationTest {
         String search = generated(c, "test.TunedSearch");
         assertThat(search).contains("class: @Sgd (instead of @Adam)");
         assertThat(search).contains("new Sgd(0.01)");
+        // the declared optimizer keeps its written values
+        Compilation written = compile(KilnTesting.spec("Tuned", "@Model(task = Task.MULTICLASS_CLASSIFICATION)",
+                "@CsvData(file = \"d.csv\")", "@Holdout(validation = 0.2, test = 0.2)",
+                "@Adam(learningRate = 0.02, beta1 = 0.8)", "@Search(strategy = SearchStrategy.GRID)",
+                "@Tune(value = \"optimizer\", choices = {\"Adam\", \"RmsProp\"})", "class Tuned {",
+                "    @Feature double a;", "    @Label(classes = {\"x\", \"y\"}) String kind;", "    @Output Layer out;", "}"));
+        assertThat(kilnErrors(written)).isEmpty();
+        String configurations = generated(written, "test.TunedSearch");
+        assertThat(configurations).contains("new Adam(0.02, 0.8, 0.999, 1.0E-8)");
+        assertThat(configurations).doesNotContain("new Adam(0.001");
     }
 
     @Test
@@ -249,6 +275,31 @@ class SearchValidationTest {
                 "@Search", "class Tuned {", "    @Feature double a;", "    @Label(classes = {\"x\", \"y\"}) String kind;",
                 "    @Dense(units = 8) @Tune(value = \"units\", values = {4, 8}) Layer h;", "    @Output Layer out;", "}");
         assertError(s, Message.SEARCH_UNSUPPORTED.format("Ensemble", "Ensemble"), "@Search");
+    }
+
+    @Test
+    void whatEveryTrialSharesCannotBeTuned() {
+        assertError(spec(List.of("@Search", "@Tune(value = \"Holdout.validation\", values = {0.1, 0.3})"), "", ""),
+                Message.TUNE_FIXED.format("Holdout.validation", "@Holdout.validation (the split)"), "@Tune(");
+        assertError(spec(List.of("@Search", "@Tune(value = \"Fit.seed\", values = {1, 2})"), "", ""),
+                Message.TUNE_FIXED.format("Fit.seed", "@Fit.seed (the split's seed)"), "@Tune(");
+        assertError(spec(List.of("@Search", "@Tune(value = \"CsvData.header\", choices = {\"true\", \"false\"})"),
+                "", ""), Message.TUNE_FIXED.format("CsvData.header", "@CsvData.header (the data)"), "@Tune(");
+        assertError(KilnTesting.spec("Tuned", "@Model(task = Task.MULTICLASS_CLASSIFICATION)",
+                "@CsvData(file = \"d.csv\")", "@Holdout(validation = 0.2, test = 0.2)", "@Search", "class Tuned {",
+                "    @Feature @Tune(value = \"scaling\", choices = {\"NONE\", \"STANDARDIZE\"}) double a;",
+                "    @Label(classes = {\"x\", \"y\"}) String kind;", "    @Output Layer out;", "}"),
+                Message.TUNE_FIXED.format("scaling", "@Feature.scaling (the schema)"), "double a");
+    }
+
+    @Test
+    void aSpaceGeneratesAtMost600Configurations() {
+        // 200 trials of 4 parameters, each with its one-value changes: about 1000 configurations
+        assertError(spec(List.of("@Search(trials = 200)",
+                "@Tune(value = \"Adam.learningRate\", min = 0.0001, max = 0.01, log = true)",
+                "@Tune(value = \"Fit.batchSize\", min = 8, max = 256)"), "@Tune(value = \"units\", min = 2, max = 512)",
+                "@Tune(value = \"rate\", min = 0.0, max = 0.6)"),
+                Message.SEARCH_CONFIGURATIONS.format(1000, 200, 600), "@Search");
     }
 
     @Test

@@ -257,6 +257,11 @@ public final class Search {
                 table.addAll(finalists);
             }
             Trial best = finalists.stream().min(better).orElseThrow();
+            if (Double.isNaN(best.metric())) {
+                throw new IllegalArgumentException("[kiln.search-diverged] Every configuration of the last round "
+                        + "diverged (" + best.error() + "), so there is no winner. Lower the learning-rate candidates, "
+                        + "or add @GradientClipping; the journal keeps the finished trials.");
+            }
             int winner = best.configuration();
             long epochsSpent = table.stream().mapToLong(Trial::epochsTrained).sum();
             // the declared configuration's score at the furthest rung it reached
@@ -269,16 +274,16 @@ public final class Search {
             double winnerStd = Double.NaN;
             int seeds = space.ablationSeeds();
             if (options.ablation() && seeds > 0) {
-                ModelDefinition w = definitions.get(winner);
                 List<SearchSpace.Ablation> changes = space.ablations().stream().filter(a -> a.trial() == winner)
                         .toList();
                 List<Job> jobs = new ArrayList<>();
                 List<Integer> subjects = new ArrayList<>(List.of(winner));
                 changes.forEach(a -> subjects.add(a.configuration()));
-                for (int c : subjects) {
+                for (int c : subjects) { // each with its own epochs and seed (either may be what changed)
+                    FitSettings fit = definitions.get(c).fit();
                     for (int s = 0; s < seeds; s++) {
-                        jobs.add(new Job("ablation", c, 0, options.epochs() != null ? options.epochs()
-                                : w.fit().epochs(), w.fit().seed() + s));
+                        jobs.add(new Job("ablation", c, 0, options.epochs() != null ? options.epochs() : fit.epochs(),
+                                fit.seed() + s));
                     }
                 }
                 List<Trial> runs = runner.run(jobs, "ablation ");
@@ -357,9 +362,10 @@ public final class Search {
         return higher ? -metric : metric;
     }
 
+    /** A configuration's ablation metrics, by seed offset (the runs hold them in that order). */
     private static double[] metricsOf(List<Trial> runs, int configuration, int seeds) {
-        return runs.stream().filter(t -> t.configuration() == configuration)
-                .sorted(Comparator.comparingLong(Trial::seed)).mapToDouble(Trial::metric).limit(seeds).toArray();
+        return runs.stream().filter(t -> t.configuration() == configuration).mapToDouble(Trial::metric).limit(seeds)
+                .toArray();
     }
 
     static double mean(double[] v) {
@@ -537,6 +543,11 @@ public final class Search {
                 }
             } finally {
                 pool.shutdownNow();
+                try { // a trial still training when another failed finishes before the journal closes
+                    pool.awaitTermination(1, java.util.concurrent.TimeUnit.DAYS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             return List.of(result);
         }

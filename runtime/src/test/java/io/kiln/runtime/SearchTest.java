@@ -125,6 +125,24 @@ class SearchTest {
     }
 
     @Test
+    void theAblationTrainsEachConfigurationWithItsOwnEpochs() throws IOException {
+        // epochs searched: 3 (declared) or 30; the winner's change back to 3 epochs trains 3 epochs, not the winner's
+        CsvSource data = CsvSource.file(irisCsv());
+        SearchSpace space = SearchSpace.builder(SearchFixtures.iris(data, HOLDOUT, 16, 0.01, 3), SearchStrategy.GRID, 1,
+                3, 3, 2).parameter("Fit.epochs", true, false)
+                .configuration(0, List.of("3"), "", () -> SearchFixtures.iris(data, HOLDOUT, 16, 0.01, 3))
+                .configuration(1, List.of("30"), "class: @Fit(epochs = 30)\n",
+                        () -> SearchFixtures.iris(data, HOLDOUT, 16, 0.01, 30))
+                .trials(0, 1).ablation(0, 0, 1).ablation(1, 0, 0).build();
+        Search.Outcome o = Search.run(space, options(dir.resolve("epochs")).retrain(false));
+        assertThat(o.winner()).isEqualTo(1);
+        List<Search.Trial> ablation = o.trials().stream().filter(t -> t.stage().equals("ablation")).toList();
+        assertThat(ablation.stream().map(t -> t.configuration() + "@" + t.epochs() + "/" + t.seed()).toList())
+                .containsExactly("1@30/3", "1@30/4", "0@3/3", "0@3/4").inOrder();
+        assertThat(o.ablation().get(0).effect()).isLessThan(-0.05); // 3 epochs learn far less than 30
+    }
+
+    @Test
     void aSearchScoredByLogLossPicksTheLowest() throws IOException {
         Search.Outcome o = Search.run(SearchFixtures.space(CsvSource.file(irisCsv()), HOLDOUT, SearchStrategy.GRID,
                 20, 0, "log_loss"), options(dir.resolve("loss")).retrain(false));

@@ -1071,10 +1071,14 @@ public final class SpecGenerator {
         boolean grid = classAnnotations.containsKey("Search")
                 && classAnnotations.get("Search").toString().contains("GRID");
         int count = between(1, 3);
+        Set<Integer> varied = new HashSet<>();
         for (int i = 0; i < count; i++) {
             List<String[]> dense = layers.stream().filter(l -> l[0].startsWith("@Dense")).toList();
             List<String[]> dropout = layers.stream().filter(l -> l[0].startsWith("@Dropout")).toList();
             int what = r.nextInt(7);
+            if (!varied.add(what) && !p(EDGE)) {
+                continue; // the same value tuned twice is kiln.tune-twice: now and then only
+            }
             if (what == 0 && !dense.isEmpty()) {
                 tuneLayer(pick(dense.toArray(String[][]::new)), p(0.5) ? "units" : "Dense.units",
                         p(EDGE) ? "values = {}" : p(EDGE) ? "values = {4, -2}" : p(EDGE) ? "values = {4.5}"

@@ -114,8 +114,11 @@ public final class SearchPage {
         Html.dl(h, "winner", "configuration " + o.winner() + ": " + esc(o.metric()) + " " + fmt(o.winnerValidation())
                 + " on validation; declared " + fmt(o.declaredValidation()));
         h.append("</dl>\n<p class=\"muted\">The winner's validation metric is optimistic: it was chosen among "
-                + o.configurationsOnValidation() + " configurations on those rows. The test rows were read only after "
-                + "the search, once by the retrained winner and once by the declared spec.</p>\n</section>\n");
+                + o.configurationsOnValidation() + " configurations on those rows. ").append(o.winnerResult() != null
+                        ? "The test rows were read only after the search, once by the retrained winner and once by the "
+                                + "declared spec."
+                        : "The test rows were not read: the winner was not retrained (--no-retrain).")
+                .append("</p>\n</section>\n");
 
         if (o.winnerResult() != null) {
             h.append("<section id=\"test\">\n<h2>Retrained as the protocol declares, tested once on ")

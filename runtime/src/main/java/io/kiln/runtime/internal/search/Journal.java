@@ -46,14 +46,11 @@ public final class Journal implements AutoCloseable {
         long keep = 0;
         if (Files.exists(file)) {
             byte[] bytes = Files.readAllBytes(file);
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            int end = text.indexOf('\n');
-            if (end < 0) { // the header itself was cut short: nothing was finished
-                keep = 0;
-            } else {
+            int end = indexOf(bytes, 0);
+            if (end >= 0) { // else the header itself was cut short: nothing was finished
                 JsonNode written;
                 try {
-                    written = JSON.readTree(text.substring(0, end));
+                    written = JSON.readTree(new String(bytes, 0, end, StandardCharsets.UTF_8));
                 } catch (IOException e) {
                     throw damaged(file, 1, e);
                 }
@@ -63,16 +60,15 @@ public final class Journal implements AutoCloseable {
                                     JSON.readTree(headerLine)) + "). Pass --restart to discard them, or choose "
                             + "another --work folder.");
                 }
-                keep = end + 1;
                 int at = end + 1;
                 int line = 2;
-                while (at < text.length()) {
-                    int next = text.indexOf('\n', at);
+                while (at < bytes.length) {
+                    int next = indexOf(bytes, at);
                     if (next < 0) {
                         break; // cut short by a kill: dropped, that trial runs again
                     }
                     try {
-                        entries.add(JSON.readTree(text.substring(at, next)));
+                        entries.add(JSON.readTree(new String(bytes, at, next - at, StandardCharsets.UTF_8)));
                     } catch (IOException e) {
                         // a whole line that is not a trial is damage, not a kill: the file is left as it is
                         throw damaged(file, line, e);
@@ -80,7 +76,7 @@ public final class Journal implements AutoCloseable {
                     at = next + 1;
                     line++;
                 }
-                keep = text.substring(0, at).getBytes(StandardCharsets.UTF_8).length;
+                keep = at;
             }
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -92,6 +88,16 @@ public final class Journal implements AutoCloseable {
             channel.force(true);
         }
         return new Journal(file, channel, entries);
+    }
+
+    /** The index of the first newline at or after {@code from}, or -1. */
+    private static int indexOf(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static IllegalArgumentException damaged(Path file, int line, IOException e) {
