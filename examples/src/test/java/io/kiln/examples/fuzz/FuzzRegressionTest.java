@@ -19,8 +19,6 @@ class FuzzRegressionTest {
         FuzzSpec spec = SpecGenerator.generate(SEED, 62);
         assertThat(spec.source()).contains("reuse = Reuse.GRADUAL");
         assertThat(spec.source()).contains("@ExponentialDecay");
-        // and a search: its configurations start from the source file the spec was trained from, not the declared path
-        assertThat(spec.source()).contains("@Search");
         FuzzHarness.Outcome outcome = new FuzzHarness().run(spec);
         assertWithMessage("%s", outcome.detail()).that(outcome.verdict()).isEqualTo(FuzzHarness.Verdict.ACCEPTED);
     }
@@ -36,10 +34,21 @@ class FuzzRegressionTest {
     }
 
     @Test
+    void aSearchOfATransferStartsEachConfigurationFromTheGivenSource() {
+        // the search's configurations started from the declared source path, not from the source file the spec
+        // was trained from (train --source, search --source)
+        FuzzSpec spec = SpecGenerator.generate(SEED, 3254);
+        assertThat(spec.source()).contains("@Search");
+        assertThat(spec.transferSource()).isEqualTo("Source");
+        FuzzHarness.Outcome outcome = new FuzzHarness().run(spec);
+        assertWithMessage("%s", outcome.detail()).that(outcome.verdict()).isEqualTo(FuzzHarness.Verdict.ACCEPTED);
+    }
+
+    @Test
     void aSearchOverFeatureGroupsResolvesEachConfigurationsColumns() {
         // @Features groups are found in the data's header: each configuration's definition is resolved before it
         // trains, as the declared one is
-        FuzzSpec spec = SpecGenerator.generate(SEED, 317);
+        FuzzSpec spec = SpecGenerator.generate(SEED, 1732);
         assertThat(spec.source()).contains("@Features");
         assertThat(spec.source()).contains("@Search");
         FuzzHarness.Outcome outcome = new FuzzHarness().run(spec);

@@ -77,7 +77,9 @@ public final class SpecGenerator {
 
     private enum Kind { TABLE, WIDE, IMAGE, IDX, SERIES, TOKENS, BAG_OF_WORDS }
 
-    private final Random r;
+    private Random r;
+    /** The seed of the search's own draws (see {@link #search}). */
+    private final long searchSeed;
     private final long index;
     private final String name;
     private final Map<String, Ann> classAnnotations = new LinkedHashMap<>();
@@ -104,8 +106,9 @@ public final class SpecGenerator {
     /** The fields of {@code @Features} groups (and "unread", the columns a step skips). */
     private final Set<String> groupFields = new HashSet<>();
 
-    private SpecGenerator(Random random, long index) {
+    private SpecGenerator(Random random, long index, long searchSeed) {
         this.r = random;
+        this.searchSeed = searchSeed;
         this.index = index;
         this.name = "Spec" + index;
     }
@@ -117,8 +120,9 @@ public final class SpecGenerator {
 
     /** Try {@code index} of the run with {@code seed}. */
     public static FuzzSpec generate(long seed, long index) {
-        long mixed = new SplittableRandom(seed ^ (index * 0x9E3779B97F4A7C15L)).nextLong();
-        return new SpecGenerator(new Random(mixed), index).build();
+        SplittableRandom split = new SplittableRandom(seed ^ (index * 0x9E3779B97F4A7C15L));
+        long mixed = split.nextLong();
+        return new SpecGenerator(new Random(mixed), index, split.nextLong()).build();
     }
 
     private FuzzSpec build() {
@@ -1052,6 +1056,18 @@ public final class SpecGenerator {
      * candidate its rules refuse).
      */
     private void search() {
+        // drawn from a Random of its own, so that the rest of every spec is what it was before searches were drawn
+        // (the regression tests name specs by their index)
+        Random main = r;
+        r = new Random(searchSeed ^ 2);
+        try {
+            drawSearch();
+        } finally {
+            r = main;
+        }
+    }
+
+    private void drawSearch() {
         boolean tuned = p(0.08);
         if (!tuned && !p(EDGE)) {
             return;
@@ -1065,7 +1081,9 @@ public final class SpecGenerator {
             a.setIf(strategy == io.kiln.dsl.SearchStrategy.HALVING ? p(0.5) : p(EDGE), "minEpochs", n(between(1, 3), 0));
             a.setIf(strategy == io.kiln.dsl.SearchStrategy.HALVING ? p(0.3) : p(EDGE), "factor", n(between(2, 4), 1));
             a.setIf(p(0.3), "ablationSeeds", n(between(0, 2), 20));
-            a.setIf(p(0.2), "metric", pick(io.kiln.dsl.Metric.values()));
+            // mostly one of the task's metrics; now and then any (the training loss, another task's)
+            a.setIf(p(0.2), "metric", p(0.9) ? pick(io.kiln.dsl.Metric.of(task).toArray(io.kiln.dsl.Metric[]::new))
+                    : pick(io.kiln.dsl.Metric.values()));
             add(a);
         }
         boolean grid = classAnnotations.containsKey("Search")
