@@ -109,9 +109,9 @@ public final class Search {
         }
     }
 
-    /** Trials trained at once by default: one per core, at most 2 (measured fastest on small networks). */
+    /** Trials trained at once by default: as many as independent trainings ({@code -Dkiln.parallel}, else the cores, at most 2). */
     public static int defaultThreads() {
-        return Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        return io.kiln.runtime.internal.train.Parallel.width();
     }
 
     /**

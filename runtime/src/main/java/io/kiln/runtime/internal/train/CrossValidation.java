@@ -31,6 +31,20 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
      */
     static CrossValidation run(Units units, int[] rows, KFoldProtocol k, FitSettings fit, EpochProgress progress,
             int[] preprocessOn) {
+        return run(units, rows, k, fit, progress, preprocessOn, null).cv();
+    }
+
+    /** A cross-validation and what trained beside its folds (null when nothing did). */
+    record WithAlongside(CrossValidation cv, Run alongside) {}
+
+    /**
+     * {@link #run(Units, int[], KFoldProtocol, FitSettings, EpochProgress, int[])} with {@code alongside}
+     * (null for none), a training that needs nothing from the folds (the final model when no epoch count is
+     * chosen from them), trained in the same pool after the folds (in that order when they run one after
+     * another, as a listener sees them).
+     */
+    static WithAlongside run(Units units, int[] rows, KFoldProtocol k, FitSettings fit, EpochProgress progress,
+            int[] preprocessOn, java.util.function.Supplier<Run> alongside) {
         ModelDefinition def = units.def();
         LabeledData data = units.data();
         List<Run> runs = new ArrayList<>();
@@ -42,33 +56,46 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
         List<Diagnostics.Curve> curves = new ArrayList<>();
         int total = k.k() * k.repeats();
         String primary = Metrics.primary(def.task());
+        // every fold's rows first; the folds then train side by side (each result as if alone), and are scored in order
+        List<Splits.Fold> held = new ArrayList<>();
+        List<Splits.Fold> watchedFolds = new ArrayList<>();
         for (int r = 0; r < k.repeats(); r++) {
             List<Splits.Fold> split = folds(def, data, rows, k, fit, r);
             for (int f = 0; f < split.size(); f++) {
-                Splits.Fold fold = split.get(f);
-                Splits.Fold watched = monitored(def, data, fold, fit.seed(), r * k.k() + f);
-                Run run = units.fit(watched.train(), watched.validation(), fit, fit.epochs(),
-                        progress.withPrefix(String.format(Locale.ROOT, "fold %d/%d ", folds.size() + 1, total)),
-                        preprocessOn);
-                runs.add(run);
-                curves.add(new Diagnostics.Curve(run.history(), run.firstLoss(), run.stoppedEarly()));
-                double[][] targets = Rows.rows(data.targets(), fold.validation());
-                double[][] outputs = run.model().output(run.model().preprocessor().matrix(data, fold.validation()));
-                Map<String, Double> m = Metrics.evaluate(def.task(), targets, outputs, def.threshold()).metrics();
-                comparison.add(def, run, data, fold.validation(), m);
-                if (r == 0) {
-                    oofTargets.addAll(List.of(targets));
-                    oofOutputs.addAll(List.of(outputs));
-                }
-                Map<String, Double> b = Metrics.evaluate(def.task(), targets,
-                        Rows.repeat(run.model().metadata().baselineOutput(), fold.validation().length)).metrics();
-                histories.add(run.history());
-                folds.add(new Report.Fold(r + 1, f + 1, watched.train().length, fold.validation().length, run.bestEpoch(),
-                        run.history().size(), m, b, run.stoppedEarly(), run.restoredBest(), null));
-                progress.line(String.format(Locale.ROOT, "fold %d/%d: %d epochs (best %d)  %s %.4f  baseline %.4f",
-                        folds.size(), total, run.history().size(), run.bestEpoch(), primary, m.get(primary),
-                        b.get(primary)));
+                held.add(split.get(f));
+                watchedFolds.add(monitored(def, data, split.get(f), fit.seed(), r * k.k() + f));
             }
+        }
+        int extra = alongside == null ? 0 : 1;
+        List<Run> all = Parallel.map(total + extra, j -> j == total ? alongside.get()
+                : units.fit(watchedFolds.get(j).train(), watchedFolds.get(j).validation(), fit, fit.epochs(),
+                        progress.withPrefix(String.format(Locale.ROOT, "fold %d/%d ", j + 1, total)), preprocessOn),
+                units.listener() == null);
+        List<Run> trained = all.subList(0, total);
+        for (int i = 0; i < total; i++) {
+            int r = i / k.k();
+            int f = i % k.k();
+            Splits.Fold fold = held.get(i);
+            Splits.Fold watched = watchedFolds.get(i);
+            Run run = trained.get(i);
+            runs.add(run);
+            curves.add(new Diagnostics.Curve(run.history(), run.firstLoss(), run.stoppedEarly()));
+            double[][] targets = Rows.rows(data.targets(), fold.validation());
+            double[][] outputs = run.model().output(run.model().preprocessor().matrix(data, fold.validation()));
+            Map<String, Double> m = Metrics.evaluate(def.task(), targets, outputs, def.threshold()).metrics();
+            comparison.add(def, run, data, fold.validation(), m);
+            if (r == 0) {
+                oofTargets.addAll(List.of(targets));
+                oofOutputs.addAll(List.of(outputs));
+            }
+            Map<String, Double> b = Metrics.evaluate(def.task(), targets,
+                    Rows.repeat(run.model().metadata().baselineOutput(), fold.validation().length)).metrics();
+            histories.add(run.history());
+            folds.add(new Report.Fold(r + 1, f + 1, watched.train().length, fold.validation().length, run.bestEpoch(),
+                    run.history().size(), m, b, run.stoppedEarly(), run.restoredBest(), null));
+            progress.line(String.format(Locale.ROOT, "fold %d/%d: %d epochs (best %d)  %s %.4f  baseline %.4f",
+                    folds.size(), total, run.history().size(), run.bestEpoch(), primary, m.get(primary),
+                    b.get(primary)));
         }
         // each fold diagnosed on its own curve, its verdict kept in the fold table
         Diagnostics.FoldDiagnosis diagnosis = Diagnostics.diagnoseFolds(curves, def.earlyStopping() != null);
@@ -88,10 +115,11 @@ public record CrossValidation(Report.CrossValidation summary, double[][] targets
         progress.line(String.format(Locale.ROOT, "%s: %s %.4f ± %.4f (baseline %.4f)", k.describe(def.task()),
                 primary,
                 mean.get(primary), std.get(primary), baselineMean.get(primary)));
-        return new CrossValidation(new Report.CrossValidation(folds, mean, std, baselineMean, finalEpochs),
-                oofTargets.toArray(new double[0][]), oofOutputs.toArray(new double[0][]), meanHistory(histories),
-                histories.stream().mapToDouble(h -> h.get(0).trainLoss()).average().orElse(Double.NaN),
-                diagnosis.diagnosis(), List.copyOf(runs), comparison);
+        return new WithAlongside(new CrossValidation(new Report.CrossValidation(folds, mean, std, baselineMean,
+                finalEpochs), oofTargets.toArray(new double[0][]), oofOutputs.toArray(new double[0][]),
+                meanHistory(histories), histories.stream().mapToDouble(h -> h.get(0).trainLoss()).average()
+                        .orElse(Double.NaN), diagnosis.diagnosis(), List.copyOf(runs), comparison),
+                extra == 1 ? all.get(total) : null);
     }
 
     /** The share of a fold's training rows set aside to watch, when the spec stops early or reduces on plateau. */

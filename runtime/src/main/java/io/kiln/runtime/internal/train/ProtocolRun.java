@@ -65,13 +65,25 @@ public record ProtocolRun(Run run, Run reported, int finalEpochs, boolean retrai
                     + "least %d rows outside the test set, has %d.", k.k(), k.k(), split.train().length));
         }
         boolean folds = def.ensemble() != null && def.ensemble().members() == Members.FOLDS;
+        // without early stopping the final model's epochs are the declared ones: it needs nothing from the folds,
+        // so it trains beside them
+        boolean alongside = !folds && def.earlyStopping() == null;
+        if (alongside) {
+            progress.line(String.format(Locale.ROOT, "final model: %d epochs on all %d cross-validated rows, "
+                    + "beside the folds", fit.epochs(), split.train().length));
+        }
         // a fold ensemble's members share the preprocessing of all cross-validated rows, to be one network
-        CrossValidation cv = CrossValidation.run(units, split.train(), k, fit, progress, folds ? split.train() : null);
+        CrossValidation.WithAlongside both = CrossValidation.run(units, split.train(), k, fit, progress,
+                folds ? split.train() : null, alongside ? () -> units.fit(split.train(), new int[0], fit, fit.epochs(),
+                        progress.withPrefix("final ")) : null);
+        CrossValidation cv = both.cv();
         Run run;
         if (folds) {
             progress.line(String.format(Locale.ROOT, "final model: the average of the %d fold models",
                     cv.runs().size()));
             run = Units.combine(cv.runs());
+        } else if (alongside) {
+            run = both.alongside();
         } else {
             progress.line(String.format(Locale.ROOT, "final model: %d epochs on all %d cross-validated rows",
                     cv.summary().finalEpochs(), split.train().length));

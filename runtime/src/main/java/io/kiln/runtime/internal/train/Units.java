@@ -10,7 +10,6 @@ import io.kiln.runtime.Report;
 import io.kiln.runtime.internal.data.LabeledData;
 import io.kiln.runtime.internal.data.Splits;
 import io.kiln.runtime.internal.ensemble.Ensembles;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -137,13 +136,11 @@ public final class Units {
             return TrainingLoop.fit(d, data, train, validation, fit, epochs, progress, listener, soft, preprocessOn);
         }
         int n = d.ensemble().seeds();
-        List<Run> runs = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            FitSettings seeded = new FitSettings(fit.epochs(), fit.batchSize(), fit.seed() + i);
-            runs.add(TrainingLoop.fit(d, data, train, validation, seeded, epochs,
-                    progress.withPrefix(String.format(Locale.ROOT, "member %d/%d ", i + 1, n)), listener, soft,
-                    preprocessOn));
-        }
+        // the seeds' networks train side by side (each as if alone)
+        List<Run> runs = Parallel.map(n, i -> TrainingLoop.fit(d, data, train, validation,
+                new FitSettings(fit.epochs(), fit.batchSize(), fit.seed() + i), epochs,
+                progress.withPrefix(String.format(Locale.ROOT, "member %d/%d ", i + 1, n)), listener, soft,
+                preprocessOn), listener == null);
         return combine(runs);
     }
 
