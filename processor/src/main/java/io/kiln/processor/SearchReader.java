@@ -823,11 +823,8 @@ final class SearchReader {
         if (!now.equals(p.declared)) {
             other = p.declared;
         } else if (!p.continuous()) {
-            int at = p.candidates.indexOf(now);
-            other = p.candidates.get((at + 1) % p.candidates.size());
-            if (other.equals(now) && p.candidates.size() == 1) {
-                other = now;
-            }
+            // the next candidate (a single candidate changes nothing: no ablation of it)
+            other = p.candidates.get((p.candidates.indexOf(now) + 1) % p.candidates.size());
         } else {
             double mid = p.log ? Math.sqrt(p.min * p.max) : (p.min + p.max) / 2;
             mid = p.kind == Kind.INTEGER ? Math.rint(mid) : round(mid);

@@ -87,14 +87,16 @@ class SearchValidationTest {
 
     @Test
     void theSameSeedDrawsTheSameTrials() {
-        JavaFileObject s = spec(List.of("@Search(trials = 5, seed = 3)",
+        JavaFileObject s = spec(List.of("@Search(trials = 5, seed = 3, ablationSeeds = 0)",
                 "@Tune(value = \"Adam.learningRate\", min = 0.0001, max = 0.01, log = true)"), "", "");
         String first = generated(compile(s), "test.TunedSearch");
         String second = generated(compile(s), "test.TunedSearch");
         assertThat(first).isEqualTo(second);
-        JavaFileObject other = spec(List.of("@Search(trials = 5, seed = 4)",
+        JavaFileObject other = spec(List.of("@Search(trials = 5, seed = 4, ablationSeeds = 0)",
                 "@Tune(value = \"Adam.learningRate\", min = 0.0001, max = 0.01, log = true)"), "", "");
-        assertThat(generated(compile(other), "test.TunedSearch")).isNotEqualTo(first);
+        // another seed draws other values (not only another seed in the builder call)
+        assertThat(drawn(generated(compile(other), "test.TunedSearch"))).isNotEqualTo(drawn(first));
+        assertThat(drawn(first)).hasSize(5);
     }
 
     @Test
@@ -111,6 +113,17 @@ class SearchValidationTest {
         Compilation c = compile(spec(List.of("@Search(trials = 20, ablationSeeds = 0)"),
                 "@Tune(value = \"units\", values = {8, 32})", ""));
         assertThat(generated(c, "test.TunedSearch")).containsMatch("\\.trials\\(0, \\d+, \\d+\\)");
+    }
+
+    /** The values of a generated search's configurations, as its {@code .configuration(...)} lines list them. */
+    private static List<String> drawn(String search) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\.configuration\\(\\d+, List\\.of\\(([^)]*)\\)")
+                .matcher(search);
+        List<String> values = new ArrayList<>();
+        while (m.find()) {
+            values.add(m.group(1));
+        }
+        return values;
     }
 
     @Test

@@ -2,12 +2,14 @@ package io.kiln.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kiln.dsl.SearchStrategy;
+import io.kiln.runtime.internal.data.Rows;
 import io.kiln.runtime.internal.evaluate.Metrics;
 import io.kiln.runtime.internal.model.AtomicFiles;
 import io.kiln.runtime.internal.model.NativeThreads;
 import io.kiln.runtime.internal.report.SearchPage;
 import io.kiln.runtime.internal.search.Journal;
 import io.kiln.runtime.internal.search.TrialScorer;
+import io.kiln.runtime.internal.train.Parallel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -22,10 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * <b>Public API</b>: runs the hyperparameter search a spec declares ({@code @Search}, {@link SearchSpace}).
@@ -111,7 +109,7 @@ public final class Search {
 
     /** Trials trained at once by default: as many as independent trainings ({@code -Dkiln.parallel}, else the cores, at most 2). */
     public static int defaultThreads() {
-        return io.kiln.runtime.internal.train.Parallel.width();
+        return Parallel.width();
     }
 
     /**
@@ -130,7 +128,7 @@ public final class Search {
     public record Trial(String stage, int configuration, int rung, int epochs, long seed, double metric,
             int epochsTrained, List<Double> curve, double seconds, String error) {
         String key() {
-            return stage + "/" + configuration + "/" + rung + "/" + epochs + "/" + seed;
+            return new Job(stage, configuration, rung, epochs, seed).key();
         }
     }
 
@@ -290,7 +288,7 @@ public final class Search {
                 table.addAll(runs);
                 double[] base = metricsOf(runs, winner, seeds);
                 winnerMean = mean(base);
-                winnerStd = std(base);
+                winnerStd = Rows.std(base);
                 for (SearchSpace.Ablation a : changes) {
                     double[] v = metricsOf(runs, a.configuration(), seeds);
                     double[] diff = new double[seeds];
@@ -300,7 +298,7 @@ public final class Search {
                     SearchSpace.Parameter p = space.parameters().get(a.parameter());
                     effects.add(new Effect(p.name(), space.configurations().get(winner).values().get(a.parameter()),
                             space.configurations().get(a.configuration()).values().get(a.parameter()),
-                            a.configuration(), mean(v), std(v), mean(diff), std(diff)));
+                            a.configuration(), mean(v), Rows.std(v), mean(diff), Rows.std(diff)));
                 }
             }
             int configurations = (int) table.stream().mapToInt(Trial::configuration).distinct().count();
@@ -368,20 +366,8 @@ public final class Search {
                 .toArray();
     }
 
-    static double mean(double[] v) {
+    private static double mean(double[] v) {
         return java.util.Arrays.stream(v).average().orElse(Double.NaN);
-    }
-
-    static double std(double[] v) {
-        if (v.length < 2) {
-            return 0;
-        }
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return Math.sqrt(s / (v.length - 1));
     }
 
     /**
@@ -498,56 +484,28 @@ public final class Search {
             int[] finished = {jobs.size() - todo.size()};
             long stageStart = System.nanoTime();
             int[] ranHere = {0};
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, todo.size())), r -> {
-                Thread t = new Thread(r, "kiln-search");
-                t.setDaemon(true);
-                return t;
-            });
             try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (int i : todo) {
-                    futures.add(pool.submit(() -> {
-                        Trial t = train(jobs.get(i));
-                        try {
-                            journal.append(t);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                        synchronized (this) {
-                            result[i] = t;
-                            done.put(t.key(), t);
-                            finished[0]++;
-                            ranHere[0]++;
-                            note(t);
-                            progress(prefix, t, finished[0], jobs.size(), ranHere[0], stageStart);
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : futures) {
+                // journalled as each finishes, so that a kill loses only what was training
+                Parallel.map(todo.size(), k -> {
+                    int i = todo.get(k);
+                    Trial t = train(jobs.get(i));
                     try {
-                        f.get();
-                    } catch (ExecutionException e) {
-                        Throwable cause = e.getCause();
-                        if (cause instanceof UncheckedIOException u) {
-                            throw u.getCause();
-                        }
-                        if (cause instanceof RuntimeException r) {
-                            throw r;
-                        }
-                        throw new IllegalStateException(cause);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted", e);
+                        journal.append(t);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
-                }
-            } finally {
-                pool.shutdownNow();
-                try { // a trial still training when another failed finishes before the journal closes
-                    pool.awaitTermination(1, java.util.concurrent.TimeUnit.DAYS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                    synchronized (this) {
+                        result[i] = t;
+                        done.put(t.key(), t);
+                        finished[0]++;
+                        ranHere[0]++;
+                        note(t);
+                        progress(prefix, t, finished[0], jobs.size(), ranHere[0], stageStart);
+                    }
+                    return t;
+                }, threads);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
             return List.of(result);
         }
@@ -582,10 +540,12 @@ public final class Search {
             }
             double elapsed = (System.nanoTime() - stageStart) / 1e9;
             double eta = ranHere == 0 ? Double.NaN : elapsed / ranHere * (total - finished);
-            out.printf(Locale.ROOT, "%strial %d/%d  configuration %d  %s %s  best %s (configuration %d)  %s elapsed, "
-                    + "ETA %s%n", prefix, finished, total, t.configuration(), metric,
-                    t.error() != null ? "diverged" : String.format(Locale.ROOT, "%.4f", t.metric()),
-                    Double.isNaN(bestSoFar) ? "-" : String.format(Locale.ROOT, "%.4f", bestSoFar), bestConfiguration,
+            // numbered as they finish (two train at once); the best so far is the search's, not the ablation's
+            String best = !t.stage().equals("search") || Double.isNaN(bestSoFar) ? ""
+                    : String.format(Locale.ROOT, "  best %.4f (configuration %d)", bestSoFar, bestConfiguration);
+            out.printf(Locale.ROOT, "%strial %d/%d done  configuration %d  %s %s%s  %s elapsed, ETA %s%n", prefix,
+                    finished, total, t.configuration(), metric,
+                    t.error() != null ? "diverged" : String.format(Locale.ROOT, "%.4f", t.metric()), best,
                     duration((System.nanoTime() - started) / 1e9), duration(eta));
             out.flush();
         }

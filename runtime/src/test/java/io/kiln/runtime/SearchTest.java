@@ -89,8 +89,12 @@ class SearchTest {
                 .findFirst().orElseThrow().message()).contains("6 configurations (12 trainings) were scored on the 30 "
                         + "validation rows");
         String printed = progress.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains("trial 6/6");
+        assertThat(printed).contains("trial 6/6 done");
         assertThat(printed).contains("ETA");
+        // the ablation's lines do not carry the search's best so far
+        assertThat(printed.lines().filter(l -> l.startsWith("ablation trial")).toList()).hasSize(6);
+        assertThat(printed.lines().filter(l -> l.startsWith("ablation trial")).noneMatch(l -> l.contains("best")))
+                .isTrue();
         JsonNode table = new ObjectMapper().readTree(dir.resolve("work").resolve(Search.TABLE_JSON).toFile());
         assertThat(table.path("winner").path("configuration").asInt()).isEqualTo(o.winner());
         assertThat(table.path("trials").size()).isEqualTo(12);

@@ -41,7 +41,7 @@ class SearchExampleTest {
         assertThat(progress).contains("search   iris-tuned: 6 trials (random), ");
         assertThat(progress).contains("scored by accuracy on 5 folds of the 120 cross-validated rows");
         assertThat(progress).contains("trial 6/6");
-        assertThat(printed).contains("search   random, 6 configurations (6 trainings) scored on 5 folds");
+        assertThat(printed).contains("search   random, 6 configurations (6 trainings with the ablation) scored on 5 folds");
         assertThat(printed).contains("the 30 test rows, read once after the search:");
         assertThat(printed).contains("the winner, to write in the spec:");
 

@@ -96,7 +96,8 @@ public final class SearchCommand implements Callable<Integer> {
             options = options.threads(threads);
         }
         Search.Outcome o = Search.run(space, options);
-        out.printf(Locale.ROOT, "search   %s, %d configurations (%d trainings) scored on %s, %d epochs%n",
+        out.printf(Locale.ROOT, "search   %s, %d configurations (%d trainings with the ablation) scored on %s, %d "
+                + "epochs in the search's trials%n",
                 space.strategy().name().toLowerCase(Locale.ROOT), o.configurationsOnValidation(), o.trials().size(),
                 o.validatedOn(), o.epochsSpent());
         out.printf(Locale.ROOT, "winner   configuration %d: validation %s %.4f (declared %.4f)%n", o.winner(),
@@ -108,8 +109,9 @@ public final class SearchCommand implements Callable<Integer> {
                     space.configurations().get(space.trials().get(0)).values().get(i));
         }
         if (!o.ablation().isEmpty()) {
-            out.printf(Locale.ROOT, "%nablation (%d seeds; winner %.4f ± %.4f):%n", space.ablationSeeds(),
-                    o.winnerMean(), o.winnerStd());
+            out.printf(Locale.ROOT, "%nablation (%d seeds; winner %.4f ± %.4f; effect = changed minus winner, %s "
+                    + "is better):%n", space.ablationSeeds(), o.winnerMean(), o.winnerStd(),
+                    o.higherIsBetter() ? "higher" : "lower");
             for (Search.Effect e : o.ablation()) {
                 out.printf(Locale.ROOT, "         %-28s %s -> %-10s %s %+.4f ± %.4f%n", e.parameter(), e.from(), e.to(),
                         o.metric(), e.effect(), e.effectStd());

@@ -70,11 +70,6 @@ public final class TrialScorer {
         return folds.size() + " folds of the " + rows + " cross-validated rows";
     }
 
-    /** The rows any trial may read: training and validation rows (every fold's). */
-    public int[] readableRows() {
-        return Rows.concat(folds.get(0).train(), folds.get(0).validation());
-    }
-
     /** Trains {@code def} for {@code epochs} epochs with {@code seed} and scores it on the validation rows. */
     public Score score(ModelDefinition def, int epochs, long seed) {
         FitSettings fit = new FitSettings(epochs, def.fit().batchSize(), seed);

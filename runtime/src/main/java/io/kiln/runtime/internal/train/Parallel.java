@@ -47,8 +47,16 @@ public final class Parallel {
      * by index is thrown, after every job has ended.
      */
     public static <T> List<T> map(int n, IntFunction<T> job, boolean allowed) {
-        int threads = Math.min(n, width());
-        if (!allowed || threads <= 1 || INSIDE.get()) {
+        return map(n, job, allowed ? width() : 1);
+    }
+
+    /**
+     * {@code job(0) .. job(n - 1)}, in that order, at most {@code width} at once (1: one after another,
+     * here). The first failure by index is thrown, after every job has ended.
+     */
+    public static <T> List<T> map(int n, IntFunction<T> job, int width) {
+        int threads = Math.min(n, width);
+        if (threads <= 1 || INSIDE.get()) {
             List<T> results = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 results.add(job.apply(i));
