@@ -72,6 +72,7 @@ public final class Bench {
             case "idiomatic" -> "hand-written DL4J, ListDataSetIterator of single rows";
             case "tuned" -> "hand-written DL4J, pre-built minibatches, no validation";
             case "tuned-validated" -> "hand-written DL4J, pre-built minibatches, validation loss and accuracy each epoch";
+            case "kiln-dl4j" -> "Kiln generated DigitsTrainer, DL4J's minibatch loop (-Dkiln.fast=false)";
             default -> "Kiln generated DigitsTrainer (incl. per-epoch validation)";
         };
     }

@@ -52,6 +52,10 @@ public final class ThroughputChild {
         sampler.start();
         double samplesPerSecond = switch (mode) {
             case "kiln" -> kiln(epochs);
+            case "kiln-dl4j" -> {
+                System.setProperty(io.kiln.runtime.internal.train.TrainingLoop.FAST_PROPERTY, "false");
+                yield kiln(epochs);
+            }
             case "idiomatic" -> handWritten(epochs, false, false);
             case "tuned" -> handWritten(epochs, true, false);
             case "tuned-validated" -> handWritten(epochs, true, true);

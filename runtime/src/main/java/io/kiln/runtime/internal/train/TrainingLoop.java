@@ -20,6 +20,7 @@ import io.kiln.runtime.internal.data.Rows;
 import io.kiln.runtime.internal.data.Splits;
 import io.kiln.runtime.internal.data.TokenMask;
 import io.kiln.runtime.internal.evaluate.Diagnostics;
+import io.kiln.runtime.internal.fast.DenseStack;
 import io.kiln.runtime.internal.evaluate.Metrics;
 import io.kiln.runtime.internal.learn.Warm;
 import io.kiln.runtime.internal.preprocess.FeatureTransform;
@@ -57,6 +58,12 @@ public final class TrainingLoop {
      * to cost about 3% of an epoch (1000 rows cost about 10% on digits).
      */
     static final int METRIC_ROWS = 256;
+
+    /**
+     * Whether dense stacks train in plain Java ({@link DenseStack}) when it reproduces them; {@code
+     * -Dkiln.fast=false} sends every network through DL4J's own minibatch loop.
+     */
+    public static final String FAST_PROPERTY = "kiln.fast";
 
     private TrainingLoop() {}
 
@@ -205,6 +212,15 @@ public final class TrainingLoop {
         double[] pixelScales = augment == null ? null
                 : pre.transforms().stream().mapToDouble(FeatureTransform::scale).toArray();
         int[] order = new int[n];
+        // the plain-Java trainer, when it reproduces this network exactly (class weights train on DL4J: its
+        // labels mask also scales the output layer's pre-activations, which the trainer does not copy)
+        DenseStack fast = !"false".equals(System.getProperty(FAST_PROPERTY)) && augment == null && soft == null && tokens == 0 && wTrain == null
+                && !net.isGraph() ? DenseStack.of(net.layers()).stack() : null;
+        float[] xFloats = fast == null ? null : floats(xTrain);
+        float[] yFloats = fast == null ? null : floats(yTrain);
+        float[] xMetricFloats = fast == null ? null : floats(xMetric);
+        float[] xValFloats = fast == null || !validate ? null : floats(xVal);
+        float[] yValFloats = fast == null || !validate ? null : floats(yVal);
         epochs:
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long t0 = System.nanoTime();
@@ -219,11 +235,20 @@ public final class TrainingLoop {
             }
             Splits.shuffle(order, shuffle);
             double lossSum = 0;
-            INDArray xs = Nd4j.pullRows(xTrain, 1, order);
-            INDArray ys = Nd4j.pullRows(yTrain, 1, order);
-            INDArray masks = TokenMask.of(xs, tokens);
-            INDArray weights = wTrain == null ? null : Nd4j.pullRows(wTrain, 1, order);
-            for (int from = 0; from < n; from += fit.batchSize()) {
+            if (fast != null && fast.network() != net.dl4j()) { // gradual unfreezing rebuilt the network
+                fast = DenseStack.of(net.layers()).stack();
+            }
+            // (no callback changes the weights between epochs, so the trainer's copy stays current; one
+            // that restores weights does so after training)
+            if (fast != null) {
+                lossSum = fastEpoch(fast, xFloats, yFloats, order, fit.batchSize());
+                fast.store();
+            }
+            INDArray xs = fast != null ? null : Nd4j.pullRows(xTrain, 1, order);
+            INDArray ys = fast != null ? null : Nd4j.pullRows(yTrain, 1, order);
+            INDArray masks = fast != null ? null : TokenMask.of(xs, tokens);
+            INDArray weights = wTrain == null || fast != null ? null : Nd4j.pullRows(wTrain, 1, order);
+            for (int from = 0; fast == null && from < n; from += fit.batchSize()) {
                 int to = Math.min(n, from + fit.batchSize());
                 INDArray xb = rowRange(xs, from, to);
                 INDArray yb = rowRange(ys, from, to);
@@ -252,8 +277,11 @@ public final class TrainingLoop {
                 state.firstLoss = trainLoss;
             }
             divergence.afterTrainingPass(state, epoch, trainLoss, rate);
-            double trainMetric = Metrics.evaluate(task, metricTargets, model.toDataUnits(metricOut != null ? metricOut
-                    : net.output(xMetric, TokenMask.of(xMetric, tokens))),
+            if (metricOut == null) {
+                metricOut = fast != null ? fast.output(xMetricFloats, metricRows.length)
+                        : net.output(xMetric, TokenMask.of(xMetric, tokens));
+            }
+            double trainMetric = Metrics.evaluate(task, metricTargets, model.toDataUnits(metricOut),
                     def.threshold()).metrics().get(primary);
             double valLoss = Double.NaN;
             double valMetric = Double.NaN;
@@ -261,8 +289,14 @@ public final class TrainingLoop {
             if (validate) {
                 // one forward pass gives both: the loss of the output layer on the outputs (data loss,
                 // no regularization terms) and the task's metrics in data units
-                INDArray out = net.output(xVal, TokenMask.of(xVal, tokens));
-                valLoss = lossFunction.computeScore(yVal, clip(out, task), IDENTITY, null, true);
+                INDArray out;
+                if (fast != null) {
+                    out = fast.output(xValFloats, validation.length);
+                    valLoss = fast.meanLoss(out.data().asFloat(), yValFloats, validation.length);
+                } else {
+                    out = net.output(xVal, TokenMask.of(xVal, tokens));
+                    valLoss = lossFunction.computeScore(yVal, clip(out, task), IDENTITY, null, true);
+                }
                 valMetrics = Metrics.evaluate(task, valTargets, model.toDataUnits(out), def.threshold()).metrics();
                 valMetric = valMetrics.get(primary);
             }
@@ -295,6 +329,34 @@ public final class TrainingLoop {
         return new Run(model, state.history, state.bestEpoch, state.stoppedEarly, state.restored,
                 es != null ? es.monitor().key() : validate ? Metric.LOSS.key() : null, scheduleText, state.firstLoss,
                 dead, transfer == null ? null : transfer.provenance(state.unfrozen), vectors);
+    }
+
+    /**
+     * One epoch of minibatches, in {@code order}, through the plain-Java trainer: returns the summed
+     * score of the batches, each weighed by its rows, as the DL4J loop sums {@code net.score()}.
+     */
+    static double fastEpoch(DenseStack fast, float[] x, float[] y, int[] order, int batchSize) {
+        int in = fast.inputs();
+        int out = fast.outputs();
+        float[] xb = new float[batchSize * in];
+        float[] yb = new float[batchSize * out];
+        double sum = 0;
+        for (int from = 0; from < order.length; from += batchSize) {
+            int rows = Math.min(order.length, from + batchSize) - from;
+            for (int r = 0; r < rows; r++) {
+                int row = order[from + r];
+                System.arraycopy(x, row * in, xb, r * in, in);
+                System.arraycopy(y, row * out, yb, r * out, out);
+            }
+            sum += fast.fit(xb, yb, rows) * rows;
+        }
+        return sum;
+    }
+
+    /** The values of a matrix, row after row. */
+    static float[] floats(INDArray m) {
+        INDArray c = m.ordering() == 'c' && m.isView() == false ? m : m.dup('c');
+        return c.castTo(DataType.FLOAT).data().asFloat();
     }
 
     private static boolean augmentIsOn(ModelDefinition def) {

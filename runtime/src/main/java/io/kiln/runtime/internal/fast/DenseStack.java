@@ -1,0 +1,880 @@
+package io.kiln.runtime.internal.fast;
+
+import io.kiln.runtime.Momentum;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Updater;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.deeplearning4j.nn.updater.UpdaterBlock;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.AdaGrad;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.L1Regularization;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+
+/**
+ * The minibatch training of a stack of dense layers in plain Java: the same arithmetic DL4J's
+ * {@code MultiLayerNetwork.fit(DataSet)} does (forward pass, loss gradient, backpropagation, division
+ * by the minibatch size, L1/L2 before the updater, the updater, weight decay after it, the step), on
+ * float arrays copied out of the network, without DL4J's per-operation cost.
+ *
+ * <p>DL4J's cost on small networks is per operation: about 35 ND4J operations per training step, each
+ * tens of microseconds of bookkeeping and native calls for a few thousand multiply-adds, and each
+ * leaving Java objects behind for the garbage collector. Here a step is a few loops over arrays the
+ * JIT vectorizes, and allocates nothing.
+ *
+ * <p>{@link #of} claims a network only when every part of it is one this class reproduces: dense and
+ * output layers of float parameters; identity, ReLU, leaky ReLU, tanh, sigmoid and (output) softmax
+ * activations; softmax cross-entropy, sigmoid binary cross-entropy and mean squared error losses
+ * without per-output weights; the SGD, momentum, Nesterov, Adam, RMSProp and AdaGrad updaters with
+ * any learning-rate schedule; L1, L2 and weight decay; no dropout, weight noise, gradient clipping,
+ * preprocessors or listeners. Anything else trains on DL4J, and {@link #of} says why.
+ *
+ * <p>The network stays the model: {@link #load} copies its parameters, updater state and iteration
+ * count in, {@link #store} copies them back, so everything outside the minibatch loop (evaluation,
+ * early stopping's snapshots, the saved file) sees an ordinary DL4J network.
+ */
+public final class DenseStack {
+    /** Minibatch steps taken by all instances, for tests that must know which path trained. */
+    private static final java.util.concurrent.atomic.LongAdder STEPS = new java.util.concurrent.atomic.LongAdder();
+
+    private final MultiLayerNetwork network;
+    private final Layer[] layers;
+    private final Param[] params;
+    private final Loss loss;
+    private final int inputs;
+    private final int outputs;
+    private final int stateLength;
+    private int capacity;
+
+    private DenseStack(MultiLayerNetwork network, Layer[] layers, Param[] params, Loss loss, int stateLength) {
+        this.network = network;
+        this.layers = layers;
+        this.params = params;
+        this.loss = loss;
+        this.inputs = layers[0].nIn;
+        this.outputs = layers[layers.length - 1].nOut;
+        this.stateLength = stateLength;
+    }
+
+    /** Minibatch steps taken in plain Java in this JVM so far. */
+    public static long steps() {
+        return STEPS.sum();
+    }
+
+    /** The network whose training this reproduces. */
+    public MultiLayerNetwork network() {
+        return network;
+    }
+
+    /** Width of an input row. */
+    public int inputs() {
+        return inputs;
+    }
+
+    /** Width of a target row. */
+    public int outputs() {
+        return outputs;
+    }
+
+    /**
+     * The plain-Java training of {@code network}, or the reason it trains on DL4J instead (the first
+     * part of the network this class does not reproduce).
+     */
+    public static Claim of(MultiLayerNetwork network) {
+        MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
+        if (network.params() == null || network.params().dataType() != DataType.FLOAT) {
+            return Claim.no("parameters that are not float");
+        }
+        if (conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty()) {
+            return Claim.no("an input preprocessor");
+        }
+        if (network.getListeners() != null && !network.getListeners().isEmpty()) {
+            return Claim.no("a training listener");
+        }
+        if (!conf.getConf(0).isMiniBatch()) {
+            return Claim.no("gradients not averaged over the minibatch");
+        }
+        if (conf.getBackpropType() != org.deeplearning4j.nn.conf.BackpropType.Standard) {
+            return Claim.no("truncated backpropagation");
+        }
+        int n = network.getnLayers();
+        Layer[] layers = new Layer[n];
+        Map<String, Param> byKey = new HashMap<>();
+        List<Param> all = new ArrayList<>();
+        int offset = 0;
+        for (int i = 0; i < n; i++) {
+            org.deeplearning4j.nn.conf.layers.Layer lc = network.getLayer(i).conf().getLayer();
+            if (!(lc instanceof DenseLayer) && !(lc.getClass() == OutputLayer.class)) {
+                return Claim.no("a " + lc.getClass().getSimpleName() + " layer");
+            }
+            BaseLayer bl = (BaseLayer) lc;
+            if (bl.getIDropout() != null) {
+                return Claim.no("dropout");
+            }
+            if (bl.getWeightNoise() != null) {
+                return Claim.no("weight noise");
+            }
+            if (bl.getGradientNormalization() != null && bl.getGradientNormalization() != GradientNormalization.None) {
+                return Claim.no("gradient clipping");
+            }
+            if (lc instanceof DenseLayer dl && !dl.hasBias() || lc instanceof OutputLayer ol && !ol.hasBias()) {
+                return Claim.no("a layer without bias");
+            }
+            if (lc instanceof DenseLayer dl && dl.hasLayerNorm()) {
+                return Claim.no("layer normalization");
+            }
+            Activation act = Activation.of(bl.getActivationFn(), i == n - 1);
+            if (act == null) {
+                return Claim.no("the activation " + bl.getActivationFn());
+            }
+            Map<String, INDArray> table = network.getLayer(i).paramTable();
+            if (table.size() != 2 || !table.containsKey("W") || !table.containsKey("b")) {
+                return Claim.no("parameters other than a weight matrix and a bias");
+            }
+            INDArray w = table.get("W");
+            int nIn = (int) w.size(0);
+            int nOut = (int) w.size(1);
+            if (w.ordering() != 'f') {
+                return Claim.no("a weight matrix not in DL4J's column-major layout");
+            }
+            if (i > 0 && nIn != layers[i - 1].nOut) {
+                return Claim.no("layer widths that do not chain");
+            }
+            Param weight = null;
+            Param bias = null;
+            for (String name : table.keySet()) { // the flattening order
+                INDArray view = table.get(name);
+                boolean isWeight = name.equals("W");
+                Param p = new Param(isWeight, nIn, nOut, offset);
+                offset += (int) view.length();
+                String why = p.configure(bl.getUpdaterByParam(name), bl.getRegularizationByParam(name));
+                if (why != null) {
+                    return Claim.no(why);
+                }
+                byKey.put(i + "_" + name, p);
+                all.add(p);
+                if (isWeight) {
+                    weight = p;
+                } else {
+                    bias = p;
+                }
+            }
+            layers[i] = new Layer(nIn, nOut, act, weight, bias);
+        }
+        if (offset != network.params().length()) {
+            return Claim.no("parameters the layers do not account for");
+        }
+        OutputLayer out = (OutputLayer) network.getLayer(n - 1).conf().getLayer();
+        Loss loss = Loss.of(out.getLossFn(), layers[n - 1].act);
+        if (loss == null) {
+            return Claim.no("the loss " + out.getLossFn() + " with " + out.getActivationFn());
+        }
+        // the updater state's layout: per block of consecutive parameters sharing one updater, each of the
+        // updater's state arrays over the whole block in turn
+        Updater updater = network.getUpdater(true);
+        if (!(updater instanceof BaseMultiLayerUpdater<?> multi)) {
+            return Claim.no("an updater of its own");
+        }
+        int stateLength = 0;
+        int[] layerStart = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            layerStart[i + 1] = layerStart[i] + (int) network.getLayer(i).numParams();
+        }
+        for (UpdaterBlock block : multi.getUpdaterBlocks()) {
+            int blockLength = block.getParamOffsetEnd() - block.getParamOffsetStart();
+            int stateStart = block.getUpdaterViewOffsetStart();
+            int states = block.getUpdaterViewOffsetEnd() - stateStart;
+            for (UpdaterBlock.ParamState ps : block.getLayersAndVariablesInBlock()) {
+                int layerIndex = ps.getLayer().getConfig() == null ? -1 : indexOf(network, ps.getLayer());
+                Param p = byKey.get(layerIndex + "_" + ps.getParamName());
+                if (p == null) {
+                    return Claim.no("an updater block this class cannot place");
+                }
+                int k = p.rule.states();
+                if (states != k * blockLength) {
+                    return Claim.no("an updater state of unexpected size");
+                }
+                p.stateStart = stateStart;
+                p.blockLength = blockLength;
+                p.inBlock = p.offset - block.getParamOffsetStart();
+            }
+            stateLength = Math.max(stateLength, block.getUpdaterViewOffsetEnd());
+        }
+        for (Param p : all) {
+            if (p.rule.states() > 0 && p.blockLength == 0) {
+                return Claim.no("a parameter outside the updater's blocks");
+            }
+        }
+        DenseStack stack = new DenseStack(network, layers, all.toArray(new Param[0]), loss, stateLength);
+        stack.load();
+        return new Claim(stack, null);
+    }
+
+    private static int indexOf(MultiLayerNetwork network, org.deeplearning4j.nn.api.Trainable layer) {
+        for (int i = 0; i < network.getnLayers(); i++) {
+            if (network.getLayer(i) == layer) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #of}'s answer: the plain-Java trainer, or why the network trains on DL4J. */
+    public record Claim(DenseStack stack, String reason) {
+        static Claim no(String reason) {
+            return new Claim(null, reason);
+        }
+
+        public boolean claimed() {
+            return stack != null;
+        }
+    }
+
+    /** Copies the network's parameters and updater state in (after anything outside this class changed them). */
+    public void load() {
+        float[] flat = network.params().dup('c').data().asFloat();
+        INDArray stateView = network.getUpdater(true).getStateViewArray();
+        float[] state = stateView == null ? new float[0] : stateView.dup('c').data().asFloat();
+        for (Param p : params) {
+            for (int m = 0; m < p.w.length; m++) {
+                p.w[m] = flat[p.offset + p.dl4jIndex(m)];
+            }
+            for (int k = 0; k < p.state.length; k++) {
+                int base = p.stateStart + k * p.blockLength + p.inBlock;
+                for (int m = 0; m < p.w.length; m++) {
+                    p.state[k][m] = state[base + p.dl4jIndex(m)];
+                }
+            }
+        }
+        for (int li = 1; li < layers.length; li++) {
+            layers[li].transpose();
+        }
+    }
+
+    /** Copies the parameters, updater state and iteration count back into the network. */
+    public void store() {
+        float[] flat = new float[(int) network.params().length()];
+        float[] state = new float[stateLength];
+        for (Param p : params) {
+            for (int m = 0; m < p.w.length; m++) {
+                flat[p.offset + p.dl4jIndex(m)] = p.w[m];
+            }
+            for (int k = 0; k < p.state.length; k++) {
+                int base = p.stateStart + k * p.blockLength + p.inBlock;
+                for (int m = 0; m < p.w.length; m++) {
+                    state[base + p.dl4jIndex(m)] = p.state[k][m];
+                }
+            }
+        }
+        network.params().assign(Nd4j.create(flat, new long[] {1, flat.length}, 'c'));
+        INDArray stateView = network.getUpdater(true).getStateViewArray();
+        if (stateView != null && stateLength > 0) {
+            stateView.assign(Nd4j.create(state, new long[] {1, state.length}, 'c'));
+        }
+    }
+
+    /**
+     * One minibatch step on {@code rows} rows: {@code x} row-major {@link #inputs} wide, {@code y}
+     * {@link #outputs} wide. Returns the score DL4J
+     * would report for it (mean loss plus the regularization terms, before the step) and advances the
+     * network's iteration count.
+     */
+    public double fit(float[] x, float[] y, int rows) {
+        ensure(rows);
+        MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
+        int iteration = conf.getIterationCount();
+        int epoch = conf.getEpochCount();
+        // forward
+        float[] in = x;
+        for (Layer l : layers) {
+            l.forward(in, rows);
+            in = l.a;
+        }
+        Layer last = layers[layers.length - 1];
+        double score = loss.gradient(last, y, rows);
+        // backward: each layer's dZ is ready in turn
+        for (int li = layers.length - 1; li >= 0; li--) {
+            Layer l = layers[li];
+            float[] below = li == 0 ? x : layers[li - 1].a;
+            l.gradients(below, rows);
+            if (li > 0) {
+                Layer prev = layers[li - 1];
+                l.backInto(prev.dz, rows);
+                prev.act.backprop(prev.a, prev.dz, rows * prev.nOut);
+            }
+        }
+        score /= rows;
+        double regularization = 0;
+        for (Param p : params) {
+            regularization += p.score(iteration, epoch);
+        }
+        for (Param p : params) {
+            p.step(rows, iteration, epoch);
+        }
+        for (int li = 1; li < layers.length; li++) {
+            layers[li].transpose();
+        }
+        conf.setIterationCount(iteration + 1);
+        STEPS.increment();
+        return score + regularization;
+    }
+
+    /**
+     * The network's outputs for {@code rows} rows of {@code x} (row-major, {@link #inputs} wide), as
+     * {@code network.output} gives them: the same arithmetic as the training's forward pass.
+     */
+    public INDArray output(float[] x, int rows) {
+        ensure(rows);
+        float[] in = x;
+        for (Layer l : layers) {
+            l.forward(in, rows);
+            in = l.a;
+        }
+        return Nd4j.create(java.util.Arrays.copyOf(in, rows * outputs), new long[] {rows, outputs}, 'c');
+    }
+
+    /**
+     * The mean data loss (no regularization terms) of {@code outputs} against {@code y}, {@code rows}
+     * rows: what the output layer's loss function gives for the outputs as they are, with
+     * probabilities kept at least 1e-10 for a softmax (as the validation loss is computed).
+     */
+    public double meanLoss(float[] outputs, float[] y, int rows) {
+        double total = 0;
+        int n = rows * this.outputs;
+        switch (loss.kind()) {
+            case SOFTMAX_CROSS_ENTROPY -> {
+                for (int k = 0; k < n; k++) {
+                    if (y[k] != 0f) {
+                        total -= y[k] * Math.log(Math.max(outputs[k], 1e-10f));
+                    }
+                }
+            }
+            case SIGMOID_CROSS_ENTROPY -> {
+                float clip = loss.clip();
+                for (int k = 0; k < n; k++) {
+                    float c = clip > 0 ? Math.min(Math.max(outputs[k], clip), 1f - clip) : outputs[k];
+                    total -= y[k] * Math.log(c) + (1f - y[k]) * Math.log(1f - c);
+                }
+            }
+            case MEAN_SQUARED_ERROR -> {
+                for (int k = 0; k < n; k++) {
+                    double e = outputs[k] - y[k];
+                    total += e * e;
+                }
+                total /= this.outputs;
+            }
+            default -> throw new IllegalStateException(loss.kind().name());
+        }
+        return total / rows;
+    }
+
+    private void ensure(int rows) {
+        if (rows <= capacity) {
+            return;
+        }
+        capacity = rows;
+        for (Layer l : layers) {
+            l.a = new float[rows * l.nOut];
+            l.dz = new float[rows * l.nOut];
+            int longest = Math.max(rows, Math.max(l.nIn, l.nOut));
+            l.values = new float[longest];
+            l.index = new int[longest];
+        }
+    }
+
+    /** One dense layer: {@code a = act(x W + b)}, W held row-major (input by output) and transposed. */
+    static final class Layer {
+        final int nIn;
+        final int nOut;
+        final Activation act;
+        final Param weight;
+        final Param bias;
+        /** W transposed (output by input), for the backward pass into the layer below (not kept for the first layer). */
+        final float[] wt;
+        float[] a = new float[0];
+        float[] dz = new float[0];
+        /** Scratch: the non-zero values of a row or column and where they are. */
+        private float[] values = new float[0];
+        private int[] index = new int[0];
+
+        Layer(int nIn, int nOut, Activation act, Param weight, Param bias) {
+            this.nIn = nIn;
+            this.nOut = nOut;
+            this.act = act;
+            this.weight = weight;
+            this.bias = bias;
+            this.wt = new float[nIn * nOut];
+        }
+
+        void transpose() {
+            float[] w = weight.w;
+            for (int i = 0; i < nIn; i++) {
+                for (int j = 0; j < nOut; j++) {
+                    wt[j * nIn + i] = w[i * nOut + j];
+                }
+            }
+        }
+
+        void forward(float[] x, int rows) {
+            float[] b = bias.w;
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(b, 0, a, r * nOut, nOut);
+            }
+            Kernels.gemm(rows, nOut, nIn, x, 0, nIn, 1, weight.w, 0, nOut, a, 0, nOut, values, index);
+            act.forward(a, rows, nOut);
+        }
+
+        /** dW = xᵀ dZ and db = the column sums of dZ (not yet divided by the minibatch size). */
+        void gradients(float[] x, int rows) {
+            float[] gb = bias.g;
+            java.util.Arrays.fill(gb, 0f);
+            for (int r = 0; r < rows; r++) {
+                Kernels.axpy(1f, dz, r * nOut, gb, 0, nOut);
+            }
+            java.util.Arrays.fill(weight.g, 0f);
+            Kernels.gemm(nIn, nOut, rows, x, 0, 1, nIn, dz, 0, nOut, weight.g, 0, nOut, values, index);
+        }
+
+        /** dA of the layer below = dZ Wᵀ, into {@code below}. */
+        void backInto(float[] below, int rows) {
+            java.util.Arrays.fill(below, 0, rows * nIn, 0f);
+            Kernels.gemm(rows, nIn, nOut, dz, 0, nOut, 1, wt, 0, nIn, below, 0, nIn, values, index);
+        }
+    }
+
+    /** An activation reproduced: applied in place, and differentiated from its outputs. */
+    record Activation(Kind kind, float alpha) {
+        enum Kind { IDENTITY, RELU, LEAKY_RELU, TANH, SIGMOID, SOFTMAX }
+
+        static Activation of(IActivation a, boolean output) {
+            if (a instanceof ActivationIdentity) {
+                return new Activation(Kind.IDENTITY, 0);
+            }
+            if (a instanceof ActivationReLU r) {
+                boolean plain = (r.getMax() == null || r.getMax() == 0)
+                        && (r.getThreshold() == null || r.getThreshold() == 0)
+                        && (r.getNegativeSlope() == null || r.getNegativeSlope() == 0);
+                return plain ? new Activation(Kind.RELU, 0) : null;
+            }
+            if (a instanceof ActivationLReLU l) {
+                return l.getAlpha() > 0 ? new Activation(Kind.LEAKY_RELU, (float) l.getAlpha()) : null;
+            }
+            if (a instanceof ActivationTanH) {
+                return new Activation(Kind.TANH, 0);
+            }
+            if (a instanceof ActivationSigmoid) {
+                return new Activation(Kind.SIGMOID, 0);
+            }
+            if (a instanceof ActivationSoftmax && output) {
+                return new Activation(Kind.SOFTMAX, 0);
+            }
+            return null;
+        }
+
+        void forward(float[] z, int rows, int width) {
+            int n = rows * width;
+            switch (kind) {
+                case IDENTITY -> { }
+                case RELU -> {
+                    for (int k = 0; k < n; k++) {
+                        z[k] = Math.max(z[k], 0f);
+                    }
+                }
+                case LEAKY_RELU -> {
+                    for (int k = 0; k < n; k++) {
+                        z[k] = z[k] < 0f ? z[k] * alpha : z[k];
+                    }
+                }
+                case TANH -> {
+                    for (int k = 0; k < n; k++) {
+                        z[k] = (float) Math.tanh(z[k]);
+                    }
+                }
+                case SIGMOID -> {
+                    for (int k = 0; k < n; k++) {
+                        z[k] = (float) (1.0 / (1.0 + Math.exp(-z[k])));
+                    }
+                }
+                case SOFTMAX -> {
+                    for (int r = 0; r < rows; r++) {
+                        int o = r * width;
+                        float max = Float.NEGATIVE_INFINITY;
+                        for (int j = 0; j < width; j++) {
+                            max = Math.max(max, z[o + j]);
+                        }
+                        float sum = 0f;
+                        for (int j = 0; j < width; j++) {
+                            float e = (float) Math.exp(z[o + j] - max);
+                            z[o + j] = e;
+                            sum += e;
+                        }
+                        for (int j = 0; j < width; j++) {
+                            z[o + j] /= sum;
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException(kind.name());
+            }
+        }
+
+        /** dZ = dA · act'(z), computed from the outputs {@code a}, in place on {@code d}. */
+        void backprop(float[] a, float[] d, int n) {
+            switch (kind) {
+                case IDENTITY -> { }
+                case RELU -> {
+                    for (int k = 0; k < n; k++) {
+                        d[k] = a[k] > 0f ? d[k] : 0f;
+                    }
+                }
+                case LEAKY_RELU -> {
+                    for (int k = 0; k < n; k++) {
+                        d[k] = a[k] >= 0f ? d[k] : d[k] * alpha;
+                    }
+                }
+                case TANH -> {
+                    for (int k = 0; k < n; k++) {
+                        d[k] *= 1f - a[k] * a[k];
+                    }
+                }
+                case SIGMOID -> {
+                    for (int k = 0; k < n; k++) {
+                        d[k] *= a[k] * (1f - a[k]);
+                    }
+                }
+                default -> throw new IllegalStateException(kind + " has no elementwise derivative");
+            }
+        }
+    }
+
+    /** A parameter (a layer's W or b): its values, gradient, updater state and rules. */
+    static final class Param {
+        final boolean weight;
+        final int nIn;
+        final int nOut;
+        final int offset;
+        final float[] w;
+        final float[] g;
+        float[][] state;
+        Rule rule;
+        IUpdater updater;
+        final List<ScheduleTerm> before = new ArrayList<>();
+        final List<ScheduleTerm> after = new ArrayList<>();
+        int stateStart;
+        int blockLength;
+        int inBlock;
+
+        Param(boolean weight, int nIn, int nOut, int offset) {
+            this.weight = weight;
+            this.nIn = nIn;
+            this.nOut = nOut;
+            this.offset = offset;
+            int n = weight ? nIn * nOut : nOut;
+            this.w = new float[n];
+            this.g = new float[n];
+        }
+
+        /** Index in DL4J's column-major layout of element {@code m} of this row-major one. */
+        int dl4jIndex(int m) {
+            if (!weight) {
+                return m;
+            }
+            int i = m / nOut;
+            int j = m - i * nOut;
+            return i + j * nIn;
+        }
+
+        String configure(IUpdater u, List<Regularization> regularization) {
+            this.updater = u;
+            this.rule = Rule.of(u);
+            if (rule == null) {
+                return "the updater " + u.getClass().getSimpleName();
+            }
+            this.state = new float[rule.states()][w.length];
+            if (regularization != null) {
+                for (Regularization r : regularization) {
+                    if (r instanceof L2Regularization l2) {
+                        before.add(new ScheduleTerm(ScheduleTerm.Kind.L2, l2.getL2(), false));
+                    } else if (r instanceof L1Regularization l1) {
+                        before.add(new ScheduleTerm(ScheduleTerm.Kind.L1, l1.getL1(), false));
+                    } else if (r instanceof WeightDecay wd) {
+                        after.add(new ScheduleTerm(ScheduleTerm.Kind.DECAY, wd.getCoeff(), wd.isApplyLR()));
+                    } else {
+                        return "the regularization " + r.getClass().getSimpleName();
+                    }
+                }
+            }
+            return null;
+        }
+
+        double score(int iteration, int epoch) {
+            double s = 0;
+            for (ScheduleTerm t : before) {
+                s += t.score(w, iteration, epoch);
+            }
+            for (ScheduleTerm t : after) {
+                s += t.score(w, iteration, epoch);
+            }
+            return s;
+        }
+
+        void step(int rows, int iteration, int epoch) {
+            int n = w.length;
+            float batch = rows;
+            for (int m = 0; m < n; m++) {
+                g[m] /= batch;
+            }
+            double lr = updater.getLearningRate(iteration, epoch);
+            for (ScheduleTerm t : before) {
+                t.apply(w, g, lr, iteration, epoch);
+            }
+            rule.apply(this, lr, iteration, epoch);
+            for (ScheduleTerm t : after) {
+                t.apply(w, g, lr, iteration, epoch);
+            }
+            for (int m = 0; m < n; m++) {
+                w[m] -= g[m];
+            }
+        }
+    }
+
+    /** A regularization term with its (possibly scheduled) coefficient. */
+    record ScheduleTerm(Kind kind, org.nd4j.linalg.schedule.ISchedule coefficient, boolean applyLr) {
+        enum Kind { L1, L2, DECAY }
+
+        void apply(float[] w, float[] g, double lr, int iteration, int epoch) {
+            double c = coefficient.valueAt(iteration, epoch);
+            switch (kind) {
+                case L2 -> Kernels.axpy((float) c, w, 0, g, 0, w.length);
+                case L1 -> {
+                    float cf = (float) c;
+                    for (int m = 0; m < w.length; m++) {
+                        g[m] += cf * Math.signum(w[m]);
+                    }
+                }
+                case DECAY -> Kernels.axpy((float) (applyLr ? lr * c : c), w, 0, g, 0, w.length);
+                default -> throw new IllegalStateException();
+            }
+        }
+
+        double score(float[] w, int iteration, int epoch) {
+            double c = coefficient.valueAt(iteration, epoch);
+            double sum = 0;
+            if (kind == Kind.L1) {
+                for (float v : w) {
+                    sum += Math.abs(v);
+                }
+                return c * sum;
+            }
+            for (float v : w) {
+                sum += v * v;
+            }
+            return 0.5 * c * sum;
+        }
+    }
+
+    /** The updaters reproduced: each turns the gradient {@code g} into the update, in place. */
+    enum Rule {
+        SGD(0), MOMENTUM(1), NESTEROVS(1), ADAM(2), RMSPROP(1), ADAGRAD(1);
+
+        private final int states;
+
+        Rule(int states) {
+            this.states = states;
+        }
+
+        int states() {
+            return states;
+        }
+
+        static Rule of(IUpdater u) {
+            if (u instanceof Sgd) {
+                return SGD;
+            }
+            if (u instanceof Momentum) {
+                return MOMENTUM;
+            }
+            if (u instanceof Nesterovs) {
+                return NESTEROVS;
+            }
+            if (u.getClass() == Adam.class) {
+                return ADAM;
+            }
+            if (u instanceof RmsProp) {
+                return RMSPROP;
+            }
+            if (u instanceof AdaGrad) {
+                return ADAGRAD;
+            }
+            return null;
+        }
+
+        void apply(Param p, double lrD, int iteration, int epoch) {
+            float[] g = p.g;
+            int n = g.length;
+            float lr = (float) lrD;
+            switch (this) {
+                case SGD -> {
+                    for (int m = 0; m < n; m++) {
+                        g[m] *= lr;
+                    }
+                }
+                case MOMENTUM -> {
+                    float mu = (float) ((Momentum) p.updater).getMomentum();
+                    float[] v = p.state[0];
+                    for (int m = 0; m < n; m++) {
+                        v[m] = v[m] * mu + g[m] * lr;
+                        g[m] = v[m];
+                    }
+                }
+                case NESTEROVS -> {
+                    float mu = (float) ((Nesterovs) p.updater).currentMomentum(iteration, epoch);
+                    float[] v = p.state[0];
+                    for (int m = 0; m < n; m++) {
+                        float previous = mu * v[m];
+                        v[m] = previous - lr * g[m];
+                        g[m] = previous + (-mu - 1f) * v[m];
+                    }
+                }
+                case ADAM -> {
+                    Adam a = (Adam) p.updater;
+                    float beta1 = (float) a.getBeta1();
+                    float beta2 = (float) a.getBeta2();
+                    float epsilon = (float) a.getEpsilon();
+                    float t = iteration + 1;
+                    float beta1t = (float) Math.pow(beta1, t);
+                    float beta2t = (float) Math.pow(beta2, t);
+                    float alpha = lr * (float) Math.sqrt(1f - beta2t) / (1f - beta1t);
+                    if (Float.isNaN(alpha) || Float.isInfinite(alpha) || alpha == 0f) {
+                        alpha = epsilon;
+                    }
+                    float[] mm = p.state[0];
+                    float[] vv = p.state[1];
+                    for (int m = 0; m < n; m++) {
+                        float gm = g[m];
+                        mm[m] = beta1 * mm[m] + gm * (1f - beta1);
+                        vv[m] = beta2 * vv[m] + gm * gm * (1f - beta2);
+                        g[m] = mm[m] * alpha / ((float) Math.sqrt(vv[m]) + epsilon);
+                    }
+                }
+                case RMSPROP -> {
+                    RmsProp r = (RmsProp) p.updater;
+                    float decay = (float) r.getRmsDecay();
+                    float epsilon = (float) r.getEpsilon();
+                    float[] s = p.state[0];
+                    for (int m = 0; m < n; m++) {
+                        s[m] = s[m] * decay + g[m] * g[m] * (1f - decay);
+                        g[m] = lr * g[m] / ((float) Math.sqrt(s[m]) + epsilon);
+                    }
+                }
+                case ADAGRAD -> {
+                    float epsilon = (float) ((AdaGrad) p.updater).getEpsilon();
+                    float[] h = p.state[0];
+                    for (int m = 0; m < n; m++) {
+                        h[m] += g[m] * g[m];
+                        g[m] = lr * g[m] / ((float) Math.sqrt(h[m]) + epsilon);
+                    }
+                }
+                default -> throw new IllegalStateException(name());
+            }
+        }
+    }
+
+    /** The output layer's loss: its gradient with respect to the pre-activations, and its score. */
+    record Loss(Kind kind, float clip) {
+        enum Kind { SOFTMAX_CROSS_ENTROPY, SIGMOID_CROSS_ENTROPY, MEAN_SQUARED_ERROR }
+
+        static Loss of(ILossFunction f, Activation act) {
+            if (f instanceof LossMCXENT mc && mc.getWeights() == null && act.kind() == Activation.Kind.SOFTMAX) {
+                return new Loss(Kind.SOFTMAX_CROSS_ENTROPY, (float) mc.getSoftmaxClipEps());
+            }
+            if (f instanceof LossBinaryXENT bx && bx.getWeights() == null && act.kind() == Activation.Kind.SIGMOID) {
+                return new Loss(Kind.SIGMOID_CROSS_ENTROPY, (float) bx.getClipEps());
+            }
+            if (f.getClass() == LossMSE.class && ((LossMSE) f).getWeights() == null
+                    && act.kind() != Activation.Kind.SOFTMAX) {
+                return new Loss(Kind.MEAN_SQUARED_ERROR, 0);
+            }
+            return null;
+        }
+
+        /**
+         * Writes dLoss/dZ of every row into {@code out.dz} (not yet divided by the minibatch size) and
+         * returns the rows' summed loss.
+         */
+        double gradient(Layer out, float[] y, int rows) {
+            int width = out.nOut;
+            float[] a = out.a;
+            float[] dz = out.dz;
+            double total = 0;
+            for (int r = 0; r < rows; r++) {
+                int o = r * width;
+                double rowLoss = 0;
+                switch (kind) {
+                    case SOFTMAX_CROSS_ENTROPY -> {
+                        for (int j = 0; j < width; j++) {
+                            float p = a[o + j];
+                            float t = y[o + j];
+                            float clipped = Math.min(Math.max(p, clip), 1f - clip);
+                            rowLoss -= t * Math.log(clipped);
+                            dz[o + j] = p - t;
+                        }
+                    }
+                    case SIGMOID_CROSS_ENTROPY -> {
+                        for (int j = 0; j < width; j++) {
+                            float p = a[o + j];
+                            float t = y[o + j];
+                            float c = clip > 0 ? Math.min(Math.max(p, clip), 1f - clip) : p;
+                            rowLoss -= t * Math.log(c) + (1f - t) * Math.log(1f - c);
+                            dz[o + j] = (c - t) / (c * (1f - c)) * (p * (1f - p));
+                        }
+                    }
+                    case MEAN_SQUARED_ERROR -> {
+                        for (int j = 0; j < width; j++) {
+                            float e = a[o + j] - y[o + j];
+                            rowLoss += e * e;
+                            dz[o + j] = 2f * e;
+                        }
+                        rowLoss /= width;
+                    }
+                    default -> throw new IllegalStateException(kind.name());
+                }
+                total += rowLoss;
+            }
+            if (kind == Kind.MEAN_SQUARED_ERROR) {
+                out.act.backprop(a, dz, rows * width);
+                for (int k = 0; k < rows * width; k++) {
+                    dz[k] /= width;
+                }
+            }
+            return total;
+        }
+    }
+}

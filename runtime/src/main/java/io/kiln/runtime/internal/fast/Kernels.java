@@ -1,0 +1,95 @@
+package io.kiln.runtime.internal.fast;
+
+/**
+ * The matrix products the plain-Java trainers are made of. With the JDK's vector module resolved
+ * ({@code --add-modules jdk.incubator.vector}, which Kiln's own commands pass) they run as explicit
+ * SIMD code ({@link VectorGemm}); without it, as loops the JIT vectorizes where it can, skipping
+ * zero coefficients (ReLU outputs, one-hot inputs). {@code -Dkiln.vector=false} turns the vector code
+ * off.
+ */
+final class Kernels {
+    /** The vector implementation, or null when the module is not resolved (or turned off). */
+    private static final Gemm VECTOR = vectorOrNull();
+    /** Whether {@link #VECTOR} is used (tests turn it off to check the loops against DL4J too). */
+    private static volatile boolean useVector = true;
+
+    private Kernels() {}
+
+    /** {@code C[m×n] += A[m×k] · B[k×n]}, where A(r, p) = {@code a[r·ar + p·ap]}, B and C row-major. */
+    interface Gemm {
+        void gemm(int m, int n, int k, float[] a, int ao, int ar, int ap, float[] b, int bo, int ldb, float[] c,
+                int co, int ldc);
+    }
+
+    /** Whether the products run as explicit vector code. */
+    static boolean vectorized() {
+        return VECTOR != null && useVector;
+    }
+
+    /** Turns the vector code off or back on (when available); returns the previous setting. */
+    static boolean useVector(boolean on) {
+        boolean before = useVector;
+        useVector = on;
+        return before;
+    }
+
+    private static Gemm vectorOrNull() {
+        if ("false".equals(System.getProperty("kiln.vector"))
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return null;
+        }
+        try {
+            return (Gemm) Class.forName(Kernels.class.getPackageName() + ".VectorGemm").getDeclaredConstructor()
+                    .newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** {@code C += A · B} (see {@link Gemm}); {@code scratch} holds at least k values and k indexes. */
+    static void gemm(int m, int n, int k, float[] a, int ao, int ar, int ap, float[] b, int bo, int ldb, float[] c,
+            int co, int ldc, float[] values, int[] index) {
+        if (VECTOR != null && useVector) {
+            VECTOR.gemm(m, n, k, a, ao, ar, ap, b, bo, ldb, c, co, ldc);
+            return;
+        }
+        for (int r = 0; r < m; r++) {
+            int count = 0;
+            int base = ao + r * ar;
+            for (int p = 0; p < k; p++) {
+                float v = a[base + p * ap];
+                if (v != 0f) {
+                    values[count] = v;
+                    index[count++] = p;
+                }
+            }
+            int t = 0;
+            int cr = co + r * ldc;
+            for (; t + 3 < count; t += 4) {
+                axpy4(values[t], values[t + 1], values[t + 2], values[t + 3], b, bo + index[t] * ldb,
+                        bo + index[t + 1] * ldb, bo + index[t + 2] * ldb, bo + index[t + 3] * ldb, c, cr, n);
+            }
+            for (; t < count; t++) {
+                axpy(values[t], b, bo + index[t] * ldb, c, cr, n);
+            }
+        }
+    }
+
+    /**
+     * {@code y[yo..yo+n) += a0 · x[x0..x0+n) + a1 · x[x1..) + a2 · x[x2..) + a3 · x[x3..)}: four rows
+     * at once, so that each element of {@code y} is loaded and stored once per four multiply-adds.
+     */
+    static void axpy4(float a0, float a1, float a2, float a3, float[] x, int x0, int x1, int x2, int x3, float[] y,
+            int yo, int n) {
+        for (int k = 0; k < n; k++) {
+            y[yo + k] += a0 * x[x0 + k] + a1 * x[x1 + k] + a2 * x[x2 + k] + a3 * x[x3 + k];
+        }
+    }
+
+    /** {@code y[yo..yo+n) += a · x[xo..xo+n)}. */
+    static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+        for (int k = 0; k < n; k++) {
+            y[yo + k] += a * x[xo + k];
+        }
+    }
+}
