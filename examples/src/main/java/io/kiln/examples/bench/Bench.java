@@ -24,7 +24,7 @@ import javax.tools.ToolProvider;
  */
 public final class Bench {
     static final List<String> TUNED_FLAGS = List.of("-Xmx1g", "-XX:+UseParallelGC",
-            "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
+            "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "--add-modules=jdk.incubator.vector");
 
     private Bench() {}
 
@@ -73,6 +73,7 @@ public final class Bench {
             case "tuned" -> "hand-written DL4J, pre-built minibatches, no validation";
             case "tuned-validated" -> "hand-written DL4J, pre-built minibatches, validation loss and accuracy each epoch";
             case "kiln-dl4j" -> "Kiln generated DigitsTrainer, DL4J's minibatch loop (-Dkiln.fast=false)";
+            case "kiln-loops" -> "Kiln generated DigitsTrainer, fast path without vector code (-Dkiln.vector=false)";
             default -> "Kiln generated DigitsTrainer (incl. per-epoch validation)";
         };
     }

@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Kiln against PyTorch and scikit-learn on the same machine in the same run: the digits MLP (64-64-10,
  * Adam 1e-3, batch 32, 50 epochs, one thread each), in interleaved rounds: Kiln's generated trainer
- * (validation every epoch; its plain-Java minibatch loop, and with {@code -Dkiln.fast=false} DL4J's),
+ * (validation every epoch; on its fast path, the same without the vector code ({@code -Dkiln.vector=false}),
+ * and through DL4J's minibatch loop ({@code -Dkiln.fast=false})),
  * hand-written DL4J with pre-built minibatches and the same validation, and
  * {@code src/bench/throughput_torch.py} (PyTorch with validation every epoch; scikit-learn's
  * {@code MLPClassifier}, run with Debian's {@code /usr/bin/python3}). Prints each round and the medians.
@@ -28,11 +29,11 @@ public final class SpeedBench {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         Map<String, List<Double>> samples = new LinkedHashMap<>();
-        for (String mode : List.of("kiln", "kiln-dl4j", "tuned-validated", "torch", "sklearn")) {
+        for (String mode : List.of("kiln", "kiln-loops", "kiln-dl4j", "tuned-validated", "torch", "sklearn")) {
             samples.put(mode, new ArrayList<>());
         }
         for (int round = 1; round <= rounds; round++) {
-            for (String mode : List.of("kiln", "kiln-dl4j", "tuned-validated")) {
+            for (String mode : List.of("kiln", "kiln-loops", "kiln-dl4j", "tuned-validated")) {
                 double v = Double.parseDouble(Bench.child(mode, epochs, true).get("samples_per_s"));
                 samples.get(mode).add(v);
             }

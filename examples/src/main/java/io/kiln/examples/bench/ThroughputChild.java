@@ -52,6 +52,10 @@ public final class ThroughputChild {
         sampler.start();
         double samplesPerSecond = switch (mode) {
             case "kiln" -> kiln(epochs);
+            case "kiln-loops" -> {
+                System.setProperty("kiln.vector", "false");
+                yield kiln(epochs);
+            }
             case "kiln-dl4j" -> {
                 System.setProperty(io.kiln.runtime.internal.train.TrainingLoop.FAST_PROPERTY, "false");
                 yield kiln(epochs);
