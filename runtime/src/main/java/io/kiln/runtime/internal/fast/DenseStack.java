@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
@@ -54,8 +55,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * output layers of float parameters; identity, ReLU, leaky ReLU, tanh, sigmoid and (output) softmax
  * activations; softmax cross-entropy, sigmoid binary cross-entropy and mean squared error losses
  * without per-output weights; the SGD, momentum, Nesterov, Adam, RMSProp and AdaGrad updaters with
- * any learning-rate schedule; L1, L2 and weight decay; no dropout, weight noise, gradient clipping,
- * preprocessors or listeners. Anything else trains on DL4J, and {@link #of} says why.
+ * any learning-rate schedule; L1, L2 and weight decay; dropout layers and layer dropout when their
+ * masks are {@link SeededDropout}'s; no weight noise, gradient clipping, preprocessors or listeners.
+ * Anything else trains on DL4J, and {@link #of} says why.
  *
  * <p>The network stays the model: {@link #load} copies its parameters, updater state and iteration
  * count in, {@link #store} copies them back, so everything outside the minibatch loop (evaluation,
@@ -126,18 +128,33 @@ public final class DenseStack {
             return Claim.no("truncated backpropagation");
         }
         int n = network.getnLayers();
-        Layer[] layers = new Layer[n];
+        List<Layer> stack = new ArrayList<>();
+        SeededDropout pending = null; // a dropout layer's, applied to the next layer's input
         Map<String, Param> byKey = new HashMap<>();
         List<Param> all = new ArrayList<>();
         int offset = 0;
         for (int i = 0; i < n; i++) {
             org.deeplearning4j.nn.conf.layers.Layer lc = network.getLayer(i).conf().getLayer();
+            if (lc.getClass() == DropoutLayer.class) {
+                if (!(lc.getIDropout() instanceof SeededDropout seeded) || pending != null || i == n - 1) {
+                    return Claim.no(lc.getIDropout() instanceof SeededDropout ? "two dropout layers in a row"
+                            : "DL4J's own dropout (its masks come from ND4J's native generator)");
+                }
+                pending = seeded;
+                continue;
+            }
             if (!(lc instanceof DenseLayer) && !(lc.getClass() == OutputLayer.class)) {
                 return Claim.no("a " + lc.getClass().getSimpleName() + " layer");
             }
             BaseLayer bl = (BaseLayer) lc;
+            SeededDropout inputDropout = pending;
+            pending = null;
             if (bl.getIDropout() != null) {
-                return Claim.no("dropout");
+                if (!(bl.getIDropout() instanceof SeededDropout own) || inputDropout != null) {
+                    return Claim.no(bl.getIDropout() instanceof SeededDropout ? "two dropouts in a row"
+                            : "DL4J's own dropout (its masks come from ND4J's native generator)");
+                }
+                inputDropout = own;
             }
             if (bl.getWeightNoise() != null) {
                 return Claim.no("weight noise");
@@ -165,7 +182,7 @@ public final class DenseStack {
             if (w.ordering() != 'f') {
                 return Claim.no("a weight matrix not in DL4J's column-major layout");
             }
-            if (i > 0 && nIn != layers[i - 1].nOut) {
+            if (!stack.isEmpty() && nIn != stack.get(stack.size() - 1).nOut) {
                 return Claim.no("layer widths that do not chain");
             }
             Param weight = null;
@@ -187,13 +204,17 @@ public final class DenseStack {
                     bias = p;
                 }
             }
-            layers[i] = new Layer(nIn, nOut, act, weight, bias);
+            stack.add(new Layer(nIn, nOut, act, weight, bias, inputDropout));
         }
+        if (stack.isEmpty() || !(network.getLayer(n - 1).conf().getLayer() instanceof OutputLayer)) {
+            return Claim.no("no output layer at the top");
+        }
+        Layer[] layers = stack.toArray(new Layer[0]);
         if (offset != network.params().length()) {
             return Claim.no("parameters the layers do not account for");
         }
         OutputLayer out = (OutputLayer) network.getLayer(n - 1).conf().getLayer();
-        Loss loss = Loss.of(out.getLossFn(), layers[n - 1].act);
+        Loss loss = Loss.of(out.getLossFn(), layers[layers.length - 1].act);
         if (loss == null) {
             return Claim.no("the loss " + out.getLossFn() + " with " + out.getActivationFn());
         }
@@ -204,10 +225,6 @@ public final class DenseStack {
             return Claim.no("an updater of its own");
         }
         int stateLength = 0;
-        int[] layerStart = new int[n + 1];
-        for (int i = 0; i < n; i++) {
-            layerStart[i + 1] = layerStart[i] + (int) network.getLayer(i).numParams();
-        }
         for (UpdaterBlock block : multi.getUpdaterBlocks()) {
             int blockLength = block.getParamOffsetEnd() - block.getParamOffsetStart();
             int stateStart = block.getUpdaterViewOffsetStart();
@@ -233,9 +250,9 @@ public final class DenseStack {
                 return Claim.no("a parameter outside the updater's blocks");
             }
         }
-        DenseStack stack = new DenseStack(network, layers, all.toArray(new Param[0]), loss, stateLength);
-        stack.load();
-        return new Claim(stack, null);
+        DenseStack trainer = new DenseStack(network, layers, all.toArray(new Param[0]), loss, stateLength);
+        trainer.load();
+        return new Claim(trainer, null);
     }
 
     private static int indexOf(MultiLayerNetwork network, org.deeplearning4j.nn.api.Trainable layer) {
@@ -303,11 +320,12 @@ public final class DenseStack {
 
     /**
      * One minibatch step on {@code rows} rows: {@code x} row-major {@link #inputs} wide, {@code y}
-     * {@link #outputs} wide. Returns the score DL4J
+     * {@link #outputs} wide, {@code rowWeights} each row's weight in the loss (null: 1 each), as the
+     * training loop's row-weighted loss applies them. Returns the score DL4J
      * would report for it (mean loss plus the regularization terms, before the step) and advances the
      * network's iteration count.
      */
-    public double fit(float[] x, float[] y, int rows) {
+    public double fit(float[] x, float[] y, float[] rowWeights, int rows) {
         ensure(rows);
         MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
         int iteration = conf.getIterationCount();
@@ -315,16 +333,15 @@ public final class DenseStack {
         // forward
         float[] in = x;
         for (Layer l : layers) {
-            l.forward(in, rows);
+            l.forward(in, rows, iteration);
             in = l.a;
         }
         Layer last = layers[layers.length - 1];
-        double score = loss.gradient(last, y, rows);
+        double score = loss.gradient(last, y, rowWeights, rows);
         // backward: each layer's dZ is ready in turn
         for (int li = layers.length - 1; li >= 0; li--) {
             Layer l = layers[li];
-            float[] below = li == 0 ? x : layers[li - 1].a;
-            l.gradients(below, rows);
+            l.gradients(rows);
             if (li > 0) {
                 Layer prev = layers[li - 1];
                 l.backInto(prev.dz, rows);
@@ -355,7 +372,7 @@ public final class DenseStack {
         ensure(rows);
         float[] in = x;
         for (Layer l : layers) {
-            l.forward(in, rows);
+            l.forward(in, rows, -1);
             in = l.a;
         }
         return Nd4j.create(java.util.Arrays.copyOf(in, rows * outputs), new long[] {rows, outputs}, 'c');
@@ -404,6 +421,10 @@ public final class DenseStack {
         for (Layer l : layers) {
             l.a = new float[rows * l.nOut];
             l.dz = new float[rows * l.nOut];
+            if (l.dropout != null) {
+                l.mask = new float[rows * l.nIn];
+                l.dropped = new float[rows * l.nIn];
+            }
             int longest = Math.max(rows, Math.max(l.nIn, l.nOut));
             l.values = new float[longest];
             l.index = new int[longest];
@@ -421,11 +442,18 @@ public final class DenseStack {
         final float[] wt;
         float[] a = new float[0];
         float[] dz = new float[0];
+        /** Dropout on this layer's input (a dropout layer's below it, or its own), or null. */
+        final SeededDropout dropout;
+        float[] mask = new float[0];
+        float[] dropped = new float[0];
+        /** The input of the last forward pass, after dropout. */
+        private float[] input;
         /** Scratch: the non-zero values of a row or column and where they are. */
         private float[] values = new float[0];
         private int[] index = new int[0];
 
-        Layer(int nIn, int nOut, Activation act, Param weight, Param bias) {
+        Layer(int nIn, int nOut, Activation act, Param weight, Param bias, SeededDropout dropout) {
+            this.dropout = dropout;
             this.nIn = nIn;
             this.nOut = nOut;
             this.act = act;
@@ -443,17 +471,28 @@ public final class DenseStack {
             }
         }
 
-        void forward(float[] x, int rows) {
+        /** The forward pass; {@code iteration} is the training step, for dropout's mask, or -1 for inference. */
+        void forward(float[] x, int rows, int iteration) {
+            input = x;
+            if (dropout != null && iteration >= 0) {
+                int n = rows * nIn;
+                dropout.mask(iteration, mask, n);
+                for (int k = 0; k < n; k++) {
+                    dropped[k] = x[k] * mask[k];
+                }
+                input = dropped;
+            }
             float[] b = bias.w;
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(b, 0, a, r * nOut, nOut);
             }
-            Kernels.gemm(rows, nOut, nIn, x, 0, nIn, 1, weight.w, 0, nOut, a, 0, nOut, values, index);
+            Kernels.gemm(rows, nOut, nIn, input, 0, nIn, 1, weight.w, 0, nOut, a, 0, nOut, values, index);
             act.forward(a, rows, nOut);
         }
 
-        /** dW = xᵀ dZ and db = the column sums of dZ (not yet divided by the minibatch size). */
-        void gradients(float[] x, int rows) {
+        /** dW = xᵀ dZ and db = the column sums of dZ (not yet divided by the minibatch size), x the last input. */
+        void gradients(int rows) {
+            float[] x = input;
             float[] gb = bias.g;
             java.util.Arrays.fill(gb, 0f);
             for (int r = 0; r < rows; r++) {
@@ -467,6 +506,11 @@ public final class DenseStack {
         void backInto(float[] below, int rows) {
             java.util.Arrays.fill(below, 0, rows * nIn, 0f);
             Kernels.gemm(rows, nIn, nOut, dz, 0, nOut, 1, wt, 0, nIn, below, 0, nIn, values, index);
+            if (dropout != null) { // through the dropout below this layer: the same mask
+                for (int k = 0; k < rows * nIn; k++) {
+                    below[k] *= mask[k];
+                }
+            }
         }
     }
 
@@ -827,15 +871,16 @@ public final class DenseStack {
 
         /**
          * Writes dLoss/dZ of every row into {@code out.dz} (not yet divided by the minibatch size) and
-         * returns the rows' summed loss.
+         * returns the rows' summed loss, each row's loss and gradient multiplied by its weight.
          */
-        double gradient(Layer out, float[] y, int rows) {
+        double gradient(Layer out, float[] y, float[] rowWeights, int rows) {
             int width = out.nOut;
             float[] a = out.a;
             float[] dz = out.dz;
             double total = 0;
             for (int r = 0; r < rows; r++) {
                 int o = r * width;
+                float weight = rowWeights == null ? 1f : rowWeights[r];
                 double rowLoss = 0;
                 switch (kind) {
                     case SOFTMAX_CROSS_ENTROPY -> {
@@ -844,7 +889,7 @@ public final class DenseStack {
                             float t = y[o + j];
                             float clipped = Math.min(Math.max(p, clip), 1f - clip);
                             rowLoss -= t * Math.log(clipped);
-                            dz[o + j] = p - t;
+                            dz[o + j] = (p - t) * weight;
                         }
                     }
                     case SIGMOID_CROSS_ENTROPY -> {
@@ -853,7 +898,7 @@ public final class DenseStack {
                             float t = y[o + j];
                             float c = clip > 0 ? Math.min(Math.max(p, clip), 1f - clip) : p;
                             rowLoss -= t * Math.log(c) + (1f - t) * Math.log(1f - c);
-                            dz[o + j] = (c - t) / (c * (1f - c)) * (p * (1f - p));
+                            dz[o + j] = (c - t) / (c * (1f - c)) * (p * (1f - p)) * weight;
                         }
                     }
                     case MEAN_SQUARED_ERROR -> {
@@ -866,12 +911,15 @@ public final class DenseStack {
                     }
                     default -> throw new IllegalStateException(kind.name());
                 }
-                total += rowLoss;
+                total += rowLoss * weight;
             }
             if (kind == Kind.MEAN_SQUARED_ERROR) {
                 out.act.backprop(a, dz, rows * width);
-                for (int k = 0; k < rows * width; k++) {
-                    dz[k] /= width;
+                for (int r = 0; r < rows; r++) {
+                    float weight = rowWeights == null ? 1f : rowWeights[r];
+                    for (int j = 0; j < width; j++) {
+                        dz[r * width + j] = dz[r * width + j] / width * weight;
+                    }
                 }
             }
             return total;

@@ -21,6 +21,7 @@ import io.kiln.runtime.internal.data.Splits;
 import io.kiln.runtime.internal.data.TokenMask;
 import io.kiln.runtime.internal.evaluate.Diagnostics;
 import io.kiln.runtime.internal.fast.DenseStack;
+import io.kiln.runtime.internal.fast.SeededDropout;
 import io.kiln.runtime.internal.evaluate.Metrics;
 import io.kiln.runtime.internal.learn.Warm;
 import io.kiln.runtime.internal.preprocess.FeatureTransform;
@@ -118,7 +119,6 @@ public final class TrainingLoop {
         if (def.labelSmoothing() > 0) {
             smooth(yTrain, def.labelSmoothing(), task);
         }
-        // class weights: each training row's loss weighs its class's weight (a labels mask of one column)
         INDArray hardTrain = yTrain;
         if (soft != null) { // labels [y | q_T]: the teacher's softened outputs beside the ground truth
             yTrain = Nd4j.hstack(yTrain, soft.targets(soft.outputs(), task, center, scale));
@@ -127,6 +127,12 @@ public final class TrainingLoop {
         if (def.classWeights() != null) {
             double[] perRow = def.classWeights().perRow(data.classes(), train, def.label().classes().size());
             wTrain = Nd4j.create(perRow, new long[] {train.length, 1}).castTo(DataType.FLOAT);
+        }
+        // class weights: each training row's loss weighs its class's weight, carried as the labels' last
+        // column for the loss that applies it (RowWeightedLoss)
+        INDArray yTargets = yTrain;
+        if (wTrain != null) {
+            yTrain = Nd4j.hstack(yTrain, wTrain);
         }
         boolean validate = validation.length > 0;
         INDArray xVal = validate ? pre.matrix(data, validation) : null;
@@ -200,6 +206,10 @@ public final class TrainingLoop {
         EpochCallback[] each = callbacks.toArray(new EpochCallback[0]);
 
         ILossFunction distill = soft == null ? null : soft.loss(lossFunction, task);
+        ILossFunction training = distill != null ? distill : lossFunction;
+        if (wTrain != null) {
+            training = new RowWeightedLoss(training);
+        }
         java.util.function.Function<INDArray, INDArray> toTeacher = soft != null && augmentIsOn(def)
                 ? soft.toTeacher(pre) : null;
         Random shuffle = new Random(fit.seed());
@@ -212,12 +222,15 @@ public final class TrainingLoop {
         double[] pixelScales = augment == null ? null
                 : pre.transforms().stream().mapToDouble(FeatureTransform::scale).toArray();
         int[] order = new int[n];
-        // the plain-Java trainer, when it reproduces this network exactly (class weights train on DL4J: its
-        // labels mask also scales the output layer's pre-activations, which the trainer does not copy)
-        DenseStack fast = !"false".equals(System.getProperty(FAST_PROPERTY)) && augment == null && soft == null && tokens == 0 && wTrain == null
-                && !net.isGraph() ? DenseStack.of(net.layers()).stack() : null;
+        // dropout masks both minibatch loops can replay (DL4J's own come from ND4J's native generator)
+        SeededDropout.install(net.dl4j(), fit.seed());
+        Object seeded = net.dl4j();
+        // the plain-Java trainer, when it reproduces this network exactly
+        DenseStack fast = !"false".equals(System.getProperty(FAST_PROPERTY)) && augment == null && soft == null
+                && tokens == 0 && !net.isGraph() ? DenseStack.of(net.layers()).stack() : null;
         float[] xFloats = fast == null ? null : floats(xTrain);
-        float[] yFloats = fast == null ? null : floats(yTrain);
+        float[] yFloats = fast == null ? null : floats(yTargets);
+        float[] wFloats = fast == null || wTrain == null ? null : floats(wTrain);
         float[] xMetricFloats = fast == null ? null : floats(xMetric);
         float[] xValFloats = fast == null || !validate ? null : floats(xVal);
         float[] yValFloats = fast == null || !validate ? null : floats(yVal);
@@ -226,8 +239,8 @@ public final class TrainingLoop {
             long t0 = System.nanoTime();
             net = state.net; // gradual unfreezing rebuilds it
             model = state.model;
-            if (distill != null) {
-                ((BaseOutputLayer) net.outputLayer()).setLossFn(distill);
+            if (training != lossFunction) {
+                ((BaseOutputLayer) net.outputLayer()).setLossFn(training);
             }
             double rate = state.schedule != null ? state.schedule.valueAt(net.iterationCount(), epoch - 1) : baseRate;
             for (int i = 0; i < n; i++) {
@@ -235,35 +248,40 @@ public final class TrainingLoop {
             }
             Splits.shuffle(order, shuffle);
             double lossSum = 0;
-            if (fast != null && fast.network() != net.dl4j()) { // gradual unfreezing rebuilt the network
+            if (seeded != net.dl4j()) { // gradual unfreezing rebuilt the network
+                SeededDropout.install(net.dl4j(), fit.seed());
+                seeded = net.dl4j();
+            }
+            if (fast != null && fast.network() != net.dl4j()) {
                 fast = DenseStack.of(net.layers()).stack();
             }
             // (no callback changes the weights between epochs, so the trainer's copy stays current; one
             // that restores weights does so after training)
             if (fast != null) {
-                lossSum = fastEpoch(fast, xFloats, yFloats, order, fit.batchSize());
+                lossSum = fastEpoch(fast, xFloats, yFloats, wFloats, order, fit.batchSize());
                 fast.store();
             }
             INDArray xs = fast != null ? null : Nd4j.pullRows(xTrain, 1, order);
             INDArray ys = fast != null ? null : Nd4j.pullRows(yTrain, 1, order);
             INDArray masks = fast != null ? null : TokenMask.of(xs, tokens);
-            INDArray weights = wTrain == null || fast != null ? null : Nd4j.pullRows(wTrain, 1, order);
             for (int from = 0; fast == null && from < n; from += fit.batchSize()) {
                 int to = Math.min(n, from + fit.batchSize());
                 INDArray xb = rowRange(xs, from, to);
                 INDArray yb = rowRange(ys, from, to);
                 if (augment != null) {
                     xb = augment(augment, xb, def.image(), pixelCenters, pixelScales, augmentRandom);
-                    if (soft != null) { // the teacher's outputs for the images as augmented
-                        long k = yb.columns() / 2;
-                        yb = Nd4j.hstack(yb.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k)),
-                                soft.targets(soft.teacher().output(toTeacher.apply(xb)), task, center, scale));
+                    if (soft != null) { // the teacher's outputs for the images as augmented: [y | q_T | w]
+                        long w = wTrain == null ? 0 : 1;
+                        long k = (yb.columns() - w) / 2;
+                        INDArray q = soft.targets(soft.teacher().output(toTeacher.apply(xb)), task, center, scale);
+                        INDArray hard = yb.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k));
+                        yb = w == 0 ? Nd4j.hstack(hard, q) : Nd4j.hstack(hard, q,
+                                yb.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                                        org.nd4j.linalg.indexing.NDArrayIndex.interval(2 * k, 2 * k + 1)));
                     }
                 }
-                net.fit(new DataSet(xb, yb,
-                        masks == null ? null : rowRange(masks, from, to),
-                        weights == null ? null : rowRange(weights, from, to)));
+                net.fit(new DataSet(xb, yb, masks == null ? null : rowRange(masks, from, to), null));
                 lossSum += net.score() * (to - from);
             }
             double trainLoss = lossSum / n;
@@ -322,7 +340,8 @@ public final class TrainingLoop {
         }
         net = state.net;
         model = state.model;
-        if (distill != null) { // the saved model is scored by its plain loss
+        SeededDropout.restore(net.dl4j()); // the saved model names DL4J's own dropout
+        if (training != lossFunction) { // the saved model is scored by its plain loss
             ((BaseOutputLayer) net.outputLayer()).setLossFn(lossFunction);
         }
         Map<String, Double> dead = Diagnostics.deadRelu(net, xSample);
@@ -335,11 +354,12 @@ public final class TrainingLoop {
      * One epoch of minibatches, in {@code order}, through the plain-Java trainer: returns the summed
      * score of the batches, each weighed by its rows, as the DL4J loop sums {@code net.score()}.
      */
-    static double fastEpoch(DenseStack fast, float[] x, float[] y, int[] order, int batchSize) {
+    static double fastEpoch(DenseStack fast, float[] x, float[] y, float[] w, int[] order, int batchSize) {
         int in = fast.inputs();
         int out = fast.outputs();
         float[] xb = new float[batchSize * in];
         float[] yb = new float[batchSize * out];
+        float[] wb = w == null ? null : new float[batchSize];
         double sum = 0;
         for (int from = 0; from < order.length; from += batchSize) {
             int rows = Math.min(order.length, from + batchSize) - from;
@@ -347,8 +367,11 @@ public final class TrainingLoop {
                 int row = order[from + r];
                 System.arraycopy(x, row * in, xb, r * in, in);
                 System.arraycopy(y, row * out, yb, r * out, out);
+                if (wb != null) {
+                    wb[r] = w[row];
+                }
             }
-            sum += fast.fit(xb, yb, rows) * rows;
+            sum += fast.fit(xb, yb, wb, rows) * rows;
         }
         return sum;
     }
