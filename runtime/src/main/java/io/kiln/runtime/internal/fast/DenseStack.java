@@ -9,7 +9,13 @@ import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -64,11 +70,16 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * early stopping's snapshots, the saved file) sees an ordinary DL4J network.
  */
 public final class DenseStack {
+    /**
+     * Rows per forward pass of {@link #output}: its buffers are sized for a minibatch, not for a whole
+     * validation set (a convolution's unfolded patches of 6,000 images would take 800 MB).
+     */
+    private static final int OUTPUT_CHUNK = 256;
     /** Minibatch steps taken by all instances, for tests that must know which path trained. */
     private static final java.util.concurrent.atomic.LongAdder STEPS = new java.util.concurrent.atomic.LongAdder();
 
     private final MultiLayerNetwork network;
-    private final Layer[] layers;
+    private final Stage[] layers;
     private final Param[] params;
     private final Loss loss;
     private final int inputs;
@@ -76,7 +87,7 @@ public final class DenseStack {
     private final int stateLength;
     private int capacity;
 
-    private DenseStack(MultiLayerNetwork network, Layer[] layers, Param[] params, Loss loss, int stateLength) {
+    private DenseStack(MultiLayerNetwork network, Stage[] layers, Param[] params, Loss loss, int stateLength) {
         this.network = network;
         this.layers = layers;
         this.params = params;
@@ -115,8 +126,18 @@ public final class DenseStack {
         if (network.params() == null || network.params().dataType() != DataType.FLOAT) {
             return Claim.no("parameters that are not float");
         }
-        if (conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty()) {
-            return Claim.no("an input preprocessor");
+        for (Map.Entry<Integer, org.deeplearning4j.nn.conf.InputPreProcessor> e : conf.getInputPreProcessors() == null
+                ? Map.<Integer, org.deeplearning4j.nn.conf.InputPreProcessor>of().entrySet()
+                : conf.getInputPreProcessors().entrySet()) {
+            // reshapes that leave each row's values in the same order: a flat image of one channel into
+            // an image, an image (channels first) into a flat row
+            boolean oneChannel = e.getValue() instanceof FeedForwardToCnnPreProcessor f && f.getNumChannels() == 1
+                    && e.getKey() == 0;
+            boolean flatten = e.getValue() instanceof CnnToFeedForwardPreProcessor c
+                    && c.getFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW;
+            if (!oneChannel && !flatten) {
+                return Claim.no("the input preprocessor " + e.getValue().getClass().getSimpleName());
+            }
         }
         if (network.getListeners() != null && !network.getListeners().isEmpty()) {
             return Claim.no("a training listener");
@@ -128,7 +149,10 @@ public final class DenseStack {
             return Claim.no("truncated backpropagation");
         }
         int n = network.getnLayers();
-        List<Layer> stack = new ArrayList<>();
+        List<Stage> stack = new ArrayList<>();
+        // the shape of an image between convolution and pooling stages (channels, height, width), or null
+        int[] image = conf.getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor f
+                ? new int[] {(int) f.getNumChannels(), (int) f.getInputHeight(), (int) f.getInputWidth()} : null;
         SeededDropout pending = null; // a dropout layer's, applied to the next layer's input
         Map<String, Param> byKey = new HashMap<>();
         List<Param> all = new ArrayList<>();
@@ -143,7 +167,27 @@ public final class DenseStack {
                 pending = seeded;
                 continue;
             }
-            if (!(lc instanceof DenseLayer) && !(lc.getClass() == OutputLayer.class)) {
+            if (lc.getClass() == SubsamplingLayer.class) {
+                if (image == null || pending != null) {
+                    return Claim.no(image == null ? "pooling without an image" : "dropout before pooling");
+                }
+                Stage pool = pooling((SubsamplingLayer) lc, image);
+                if (pool == null) {
+                    return Claim.no("pooling other than MAX without padding");
+                }
+                stack.add(pool);
+                continue;
+            }
+            if (lc.getClass() == ConvolutionLayer.class) {
+                if (image == null || pending != null || lc.getIDropout() != null) {
+                    return Claim.no(image == null ? "a convolution without an image" : "dropout before a convolution");
+                }
+                ConvolutionLayer cl = (ConvolutionLayer) lc;
+                String why = convolution(cl, image);
+                if (why != null) {
+                    return Claim.no(why);
+                }
+            } else if (!(lc instanceof DenseLayer) && !(lc.getClass() == OutputLayer.class)) {
                 return Claim.no("a " + lc.getClass().getSimpleName() + " layer");
             }
             BaseLayer bl = (BaseLayer) lc;
@@ -177,20 +221,31 @@ public final class DenseStack {
                 return Claim.no("parameters other than a weight matrix and a bias");
             }
             INDArray w = table.get("W");
-            int nIn = (int) w.size(0);
-            int nOut = (int) w.size(1);
-            if (w.ordering() != 'f') {
-                return Claim.no("a weight matrix not in DL4J's column-major layout");
+            boolean conv = lc instanceof ConvolutionLayer;
+            // dense: [nIn, nOut] column-major; convolution: [out, in, kH, kW] row-major
+            int nIn = conv ? (int) (w.length() / w.size(0)) : (int) w.size(0);
+            int nOut = (int) w.size(conv ? 0 : 1);
+            if (w.ordering() != (conv ? 'c' : 'f')) {
+                return Claim.no("a weight array not in DL4J's usual layout");
             }
-            if (!stack.isEmpty() && nIn != stack.get(stack.size() - 1).nOut) {
+            if (conv && image[0] != w.size(1)) {
                 return Claim.no("layer widths that do not chain");
+            }
+            if (!conv) {
+                int width = image != null ? image[0] * image[1] * image[2]
+                        : stack.isEmpty() ? nIn : stack.get(stack.size() - 1).nOut;
+                if (nIn != width) {
+                    return Claim.no("layer widths that do not chain");
+                }
+                image = null; // flattened (a preprocessor at this layer, checked above)
             }
             Param weight = null;
             Param bias = null;
             for (String name : table.keySet()) { // the flattening order
                 INDArray view = table.get(name);
                 boolean isWeight = name.equals("W");
-                Param p = new Param(isWeight, nIn, nOut, offset);
+                Param p = isWeight && conv ? new Param((int) view.length(), false, nIn, nOut, offset)
+                        : new Param(isWeight, nIn, nOut, offset);
                 offset += (int) view.length();
                 String why = p.configure(bl.getUpdaterByParam(name), bl.getRegularizationByParam(name));
                 if (why != null) {
@@ -204,12 +259,18 @@ public final class DenseStack {
                     bias = p;
                 }
             }
-            stack.add(new Layer(nIn, nOut, act, weight, bias, inputDropout));
+            if (conv) {
+                ConvStage stage = convStage((ConvolutionLayer) lc, image, act, weight, bias);
+                stack.add(stage);
+                image = new int[] {stage.outC, stage.outH, stage.outW};
+            } else {
+                stack.add(new Layer(nIn, nOut, act, weight, bias, inputDropout));
+            }
         }
         if (stack.isEmpty() || !(network.getLayer(n - 1).conf().getLayer() instanceof OutputLayer)) {
             return Claim.no("no output layer at the top");
         }
-        Layer[] layers = stack.toArray(new Layer[0]);
+        Stage[] layers = stack.toArray(new Stage[0]);
         if (offset != network.params().length()) {
             return Claim.no("parameters the layers do not account for");
         }
@@ -255,6 +316,61 @@ public final class DenseStack {
         return new Claim(trainer, null);
     }
 
+    /** Why a convolution cannot be claimed, or null. */
+    private static String convolution(ConvolutionLayer cl, int[] image) {
+        if (cl.getCnn2dDataFormat() != org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
+            return "a convolution on channels-last images";
+        }
+        if (cl.getDilation()[0] != 1 || cl.getDilation()[1] != 1) {
+            return "a dilated convolution";
+        }
+        if (cl.getConvolutionMode() != ConvolutionMode.Truncate && cl.getConvolutionMode() != ConvolutionMode.Same) {
+            return "the convolution mode " + cl.getConvolutionMode();
+        }
+        if (!cl.hasBias()) {
+            return "a layer without bias";
+        }
+        return null;
+    }
+
+    /** The output size and the top (left) padding of one spatial dimension, as DL4J computes them. */
+    private static int[] outputAndPadding(ConvolutionMode mode, int in, int kernel, int stride, int padding) {
+        if (mode == ConvolutionMode.Same) {
+            int out = (in + stride - 1) / stride;
+            int total = Math.max(0, (out - 1) * stride + kernel - in);
+            return new int[] {out, total / 2};
+        }
+        return new int[] {(in + 2 * padding - kernel) / stride + 1, padding};
+    }
+
+    private static ConvStage convStage(ConvolutionLayer cl, int[] image, Activation act, Param weight, Param bias) {
+        int[] k = cl.getKernelSize();
+        int[] s = cl.getStride();
+        int[] p = cl.getPadding();
+        int[] h = outputAndPadding(cl.getConvolutionMode(), image[1], k[0], s[0], p[0]);
+        int[] w = outputAndPadding(cl.getConvolutionMode(), image[2], k[1], s[1], p[1]);
+        return new ConvStage(image[0], image[1], image[2], (int) cl.getNOut(), h[0], w[0], k[0], k[1], s[0], s[1], h[1],
+                w[1], act, weight, bias);
+    }
+
+    /** The pooling stage, or null for a kind this class does not reproduce; moves {@code image} on. */
+    private static Stage pooling(SubsamplingLayer sl, int[] image) {
+        int[] k = sl.getKernelSize();
+        int[] s = sl.getStride();
+        int[] p = sl.getPadding();
+        if (sl.getPoolingType() != PoolingType.MAX || p[0] != 0 || p[1] != 0
+                || sl.getConvolutionMode() != ConvolutionMode.Truncate) {
+            return null;
+        }
+        int outH = (image[1] - k[0]) / s[0] + 1;
+        int outW = (image[2] - k[1]) / s[1] + 1;
+        PoolStage pool = new PoolStage(image[0], image[1], image[2], outH, outW, k[0], k[1], s[0], s[1],
+                new Activation(Activation.Kind.IDENTITY, 0));
+        image[1] = outH;
+        image[2] = outW;
+        return pool;
+    }
+
     private static int indexOf(MultiLayerNetwork network, org.deeplearning4j.nn.api.Trainable layer) {
         for (int i = 0; i < network.getnLayers(); i++) {
             if (network.getLayer(i) == layer) {
@@ -292,7 +408,7 @@ public final class DenseStack {
             }
         }
         for (int li = 1; li < layers.length; li++) {
-            layers[li].transpose();
+            layers[li].parametersChanged();
         }
     }
 
@@ -332,18 +448,18 @@ public final class DenseStack {
         int epoch = conf.getEpochCount();
         // forward
         float[] in = x;
-        for (Layer l : layers) {
+        for (Stage l : layers) {
             l.forward(in, rows, iteration);
             in = l.a;
         }
-        Layer last = layers[layers.length - 1];
+        Layer last = (Layer) layers[layers.length - 1];
         double score = loss.gradient(last, y, rowWeights, rows);
         // backward: each layer's dZ is ready in turn
         for (int li = layers.length - 1; li >= 0; li--) {
-            Layer l = layers[li];
+            Stage l = layers[li];
             l.gradients(rows);
             if (li > 0) {
-                Layer prev = layers[li - 1];
+                Stage prev = layers[li - 1];
                 l.backInto(prev.dz, rows);
                 prev.act.backprop(prev.a, prev.dz, rows * prev.nOut);
             }
@@ -357,7 +473,7 @@ public final class DenseStack {
             p.step(rows, iteration, epoch);
         }
         for (int li = 1; li < layers.length; li++) {
-            layers[li].transpose();
+            layers[li].parametersChanged();
         }
         conf.setIterationCount(iteration + 1);
         STEPS.increment();
@@ -369,13 +485,21 @@ public final class DenseStack {
      * {@code network.output} gives them: the same arithmetic as the training's forward pass.
      */
     public INDArray output(float[] x, int rows) {
-        ensure(rows);
-        float[] in = x;
-        for (Layer l : layers) {
-            l.forward(in, rows, -1);
-            in = l.a;
+        float[] result = new float[rows * outputs];
+        int chunk = Math.max(capacity, OUTPUT_CHUNK);
+        float[] part = new float[Math.min(rows, chunk) * inputs];
+        for (int from = 0; from < rows; from += chunk) {
+            int n = Math.min(chunk, rows - from);
+            ensure(n);
+            System.arraycopy(x, from * inputs, part, 0, n * inputs);
+            float[] in = part;
+            for (Stage l : layers) {
+                l.forward(in, n, -1);
+                in = l.a;
+            }
+            System.arraycopy(in, 0, result, from * outputs, n * outputs);
         }
-        return Nd4j.create(java.util.Arrays.copyOf(in, rows * outputs), new long[] {rows, outputs}, 'c');
+        return Nd4j.create(result, new long[] {rows, outputs}, 'c');
     }
 
     /**
@@ -418,30 +542,17 @@ public final class DenseStack {
             return;
         }
         capacity = rows;
-        for (Layer l : layers) {
-            l.a = new float[rows * l.nOut];
-            l.dz = new float[rows * l.nOut];
-            if (l.dropout != null) {
-                l.mask = new float[rows * l.nIn];
-                l.dropped = new float[rows * l.nIn];
-            }
-            int longest = Math.max(rows, Math.max(l.nIn, l.nOut));
-            l.values = new float[longest];
-            l.index = new int[longest];
+        for (Stage l : layers) {
+            l.ensure(rows);
         }
     }
 
     /** One dense layer: {@code a = act(x W + b)}, W held row-major (input by output) and transposed. */
-    static final class Layer {
-        final int nIn;
-        final int nOut;
-        final Activation act;
+    static final class Layer extends Stage {
         final Param weight;
         final Param bias;
         /** W transposed (output by input), for the backward pass into the layer below (not kept for the first layer). */
         final float[] wt;
-        float[] a = new float[0];
-        float[] dz = new float[0];
         /** Dropout on this layer's input (a dropout layer's below it, or its own), or null. */
         final SeededDropout dropout;
         float[] mask = new float[0];
@@ -449,20 +560,27 @@ public final class DenseStack {
         /** The input of the last forward pass, after dropout. */
         private float[] input;
         /** Scratch: the non-zero values of a row or column and where they are. */
-        private float[] values = new float[0];
-        private int[] index = new int[0];
+        private final Kernels.Scratch scratch = new Kernels.Scratch();
 
         Layer(int nIn, int nOut, Activation act, Param weight, Param bias, SeededDropout dropout) {
+            super(nIn, nOut, act);
             this.dropout = dropout;
-            this.nIn = nIn;
-            this.nOut = nOut;
-            this.act = act;
             this.weight = weight;
             this.bias = bias;
             this.wt = new float[nIn * nOut];
         }
 
-        void transpose() {
+        @Override
+        void ensure(int rows) {
+            super.ensure(rows);
+            if (dropout != null) {
+                mask = new float[rows * nIn];
+                dropped = new float[rows * nIn];
+            }
+        }
+
+        @Override
+        void parametersChanged() {
             float[] w = weight.w;
             for (int i = 0; i < nIn; i++) {
                 for (int j = 0; j < nOut; j++) {
@@ -471,7 +589,7 @@ public final class DenseStack {
             }
         }
 
-        /** The forward pass; {@code iteration} is the training step, for dropout's mask, or -1 for inference. */
+        @Override
         void forward(float[] x, int rows, int iteration) {
             input = x;
             if (dropout != null && iteration >= 0) {
@@ -486,11 +604,12 @@ public final class DenseStack {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(b, 0, a, r * nOut, nOut);
             }
-            Kernels.gemm(rows, nOut, nIn, input, 0, nIn, 1, weight.w, 0, nOut, a, 0, nOut, values, index);
+            Kernels.gemm(rows, nOut, nIn, input, 0, nIn, 1, weight.w, 0, nOut, a, 0, nOut, scratch);
             act.forward(a, rows, nOut);
         }
 
         /** dW = xᵀ dZ and db = the column sums of dZ (not yet divided by the minibatch size), x the last input. */
+        @Override
         void gradients(int rows) {
             float[] x = input;
             float[] gb = bias.g;
@@ -499,13 +618,14 @@ public final class DenseStack {
                 Kernels.axpy(1f, dz, r * nOut, gb, 0, nOut);
             }
             java.util.Arrays.fill(weight.g, 0f);
-            Kernels.gemm(nIn, nOut, rows, x, 0, 1, nIn, dz, 0, nOut, weight.g, 0, nOut, values, index);
+            Kernels.gemm(nIn, nOut, rows, x, 0, 1, nIn, dz, 0, nOut, weight.g, 0, nOut, scratch);
         }
 
         /** dA of the layer below = dZ Wᵀ, into {@code below}. */
+        @Override
         void backInto(float[] below, int rows) {
             java.util.Arrays.fill(below, 0, rows * nIn, 0f);
-            Kernels.gemm(rows, nIn, nOut, dz, 0, nOut, 1, wt, 0, nIn, below, 0, nIn, values, index);
+            Kernels.gemm(rows, nIn, nOut, dz, 0, nOut, 1, wt, 0, nIn, below, 0, nIn, scratch);
             if (dropout != null) { // through the dropout below this layer: the same mask
                 for (int k = 0; k < rows * nIn; k++) {
                     below[k] *= mask[k];
@@ -636,13 +756,17 @@ public final class DenseStack {
         int inBlock;
 
         Param(boolean weight, int nIn, int nOut, int offset) {
-            this.weight = weight;
+            this(weight ? nIn * nOut : nOut, weight, nIn, nOut, offset);
+        }
+
+        /** {@code columnMajor}: DL4J holds it as an nIn × nOut matrix in column-major order (a dense layer's W). */
+        Param(int size, boolean columnMajor, int nIn, int nOut, int offset) {
+            this.weight = columnMajor;
             this.nIn = nIn;
             this.nOut = nOut;
             this.offset = offset;
-            int n = weight ? nIn * nOut : nOut;
-            this.w = new float[n];
-            this.g = new float[n];
+            this.w = new float[size];
+            this.g = new float[size];
         }
 
         /** Index in DL4J's column-major layout of element {@code m} of this row-major one. */

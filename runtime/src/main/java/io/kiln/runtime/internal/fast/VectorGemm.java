@@ -15,7 +15,7 @@ final class VectorGemm implements Kernels.Gemm {
 
     @Override
     public void gemm(int m, int n, int k, float[] a, int ao, int ar, int ap, float[] b, int bo, int ldb, float[] c,
-            int co, int ldc) {
+            int co, int ldc, Kernels.Scratch scratch) {
         int lanes = SPECIES.length();
         int fours = n / (4 * lanes) * 4 * lanes;
         if (fours > 0) {
@@ -28,7 +28,7 @@ final class VectorGemm implements Kernels.Gemm {
         }
         j += ones;
         if (j < n) {
-            narrow(m, n - j, k, a, ao, ar, ap, b, bo + j, ldb, c, co + j, ldc);
+            narrow(m, n - j, k, a, ao, ar, ap, b, bo + j, ldb, c, co + j, ldc, scratch);
         }
     }
 
@@ -78,9 +78,6 @@ final class VectorGemm implements Kernels.Gemm {
         }
     }
 
-    /** Scratch rows for {@link #narrow}, per thread. */
-    private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[2][0]);
-
     /**
      * The last n columns of C (fewer than a vector): B's and C's columns copied into zero-padded
      * one-vector-wide scratch, multiplied there, and copied back. (A second, narrower species or masked
@@ -89,17 +86,16 @@ final class VectorGemm implements Kernels.Gemm {
      * vector loop to vector instructions: ten times slower, measured.)
      */
     private static void narrow(int m, int n, int k, float[] a, int ao, int ar, int ap, float[] b, int bo, int ldb,
-            float[] c, int co, int ldc) {
+            float[] c, int co, int ldc, Kernels.Scratch scratch) {
         int lanes = SPECIES.length();
-        float[][] scratch = PADDED.get();
-        if (scratch[0].length < k * lanes) {
-            scratch[0] = new float[k * lanes];
+        if (scratch.paddedB.length < k * lanes) {
+            scratch.paddedB = new float[k * lanes];
         }
-        if (scratch[1].length < m * lanes) {
-            scratch[1] = new float[m * lanes];
+        if (scratch.paddedC.length < m * lanes) {
+            scratch.paddedC = new float[m * lanes];
         }
-        float[] pb = scratch[0];
-        float[] pc = scratch[1];
+        float[] pb = scratch.paddedB;
+        float[] pc = scratch.paddedC;
         java.util.Arrays.fill(pb, 0, k * lanes, 0f);
         java.util.Arrays.fill(pc, 0, m * lanes, 0f);
         for (int p = 0; p < k; p++) {

@@ -171,8 +171,9 @@ class DenseStackTest {
         INDArray s1 = dl4j.getUpdater().getStateViewArray();
         INDArray s2 = twin.getUpdater().getStateViewArray();
         double state = s1 == null ? 0 : maxGap(s1, s2);
-        // evaluation: the outputs and the validation loss of 200 rows, as DL4J computes them
-        int rows = 200;
+        // evaluation: the outputs and the validation loss of 600 rows (several of output's chunks), as DL4J
+        // computes them
+        int rows = 600;
         float[] x = new float[rows * 64];
         float[] y = new float[rows * width];
         for (int r = 0; r < rows; r++) {
@@ -310,6 +311,39 @@ class DenseStackTest {
                         .dropOut(0.8).build()) // the layer's own dropout, on its input
                 .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.feedForward(64)).build();
         compare(conf, Target.ONE_HOT, 300).assertClose();
+    }
+
+    @Test
+    void convolutionsPoolingAndDropoutOnImagesAgree() {
+        // the digits as 8x8 images: a same-padded convolution, max pooling, a valid convolution, dropout on the
+        // feature maps, a dense layer
+        MultiLayerConfiguration conf = stack(new Adam(2e-3), b -> b)
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(8)
+                        .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same).activation(Activation.RELU)
+                        .build())
+                .layer(new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(
+                        org.deeplearning4j.nn.conf.layers.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(16)
+                        .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Truncate)
+                        .activation(Activation.TANH).build())
+                .layer(new DropoutLayer.Builder(0.8).build())
+                .layer(new DenseLayer.Builder().nOut(32).activation(Activation.RELU).build())
+                .layer(output(Target.ONE_HOT))
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutionalFlat(8, 8, 1)).build();
+        compare(conf, Target.ONE_HOT, 200).assertClose();
+    }
+
+    @Test
+    void stridedPaddedConvolutionsAndOverlappingPoolsAgree() {
+        MultiLayerConfiguration conf = stack(new Nesterovs(0.02, 0.9), b -> b.l2(1e-4))
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(6).stride(2, 2)
+                        .padding(1, 1).convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Truncate)
+                        .activation(Activation.LEAKYRELU).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(
+                        org.deeplearning4j.nn.conf.layers.PoolingType.MAX).kernelSize(3, 3).stride(1, 1).build())
+                .layer(output(Target.EVEN))
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutionalFlat(8, 8, 1)).build();
+        compare(conf, Target.EVEN, 200).assertClose();
     }
 
     @Test
