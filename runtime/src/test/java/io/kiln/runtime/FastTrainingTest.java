@@ -4,7 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 
 import io.kiln.dsl.Metric;
-import io.kiln.runtime.internal.fast.DenseStack;
+import io.kiln.runtime.internal.fast.FastPath;
 import io.kiln.runtime.internal.train.TrainingLoop;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,10 +26,10 @@ class FastTrainingTest {
     private static TrainingResult train(boolean fast, ModelDefinition def) {
         String before = System.getProperty(TrainingLoop.FAST_PROPERTY);
         System.setProperty(TrainingLoop.FAST_PROPERTY, Boolean.toString(fast));
-        long steps = DenseStack.steps();
+        long steps = FastPath.steps();
         try {
             TrainingResult result = Trainer.train(def, TrainingFixtures.quiet());
-            assertWithMessage("steps taken in plain Java").that(DenseStack.steps() > steps).isEqualTo(fast);
+            assertWithMessage("steps taken in plain Java").that(FastPath.steps() > steps).isEqualTo(fast);
             return result;
         } finally {
             if (before == null) {

@@ -21,8 +21,8 @@ final class ConvStage extends Stage {
     /** Rows of the unfolded patches (inC·kH·kW) and their columns (outH·outW). */
     final int patch;
     final int positions;
-    final DenseStack.Param weight;
-    final DenseStack.Param bias;
+    final FastPath.Param weight;
+    final FastPath.Param bias;
     private float[] cols = new float[0];
     private float[] out = new float[0];
     private float[] dzByChannel = new float[0];
@@ -32,7 +32,7 @@ final class ConvStage extends Stage {
     private final Kernels.Scratch scratch = new Kernels.Scratch();
 
     ConvStage(int inC, int inH, int inW, int outC, int outH, int outW, int kH, int kW, int sH, int sW, int padTop,
-            int padLeft, DenseStack.Activation act, DenseStack.Param weight, DenseStack.Param bias) {
+            int padLeft, FastPath.Activation act, FastPath.Param weight, FastPath.Param bias) {
         super(inC * inH * inW, outC * outH * outW, act);
         this.inC = inC;
         this.inH = inH;

@@ -15,7 +15,7 @@ final class PoolStage extends Stage {
     private int[] from = new int[0];
 
     PoolStage(int channels, int inH, int inW, int outH, int outW, int kH, int kW, int sH, int sW,
-            DenseStack.Activation identity) {
+            FastPath.Activation identity) {
         super(channels * inH * inW, channels * outH * outW, identity);
         this.channels = channels;
         this.inH = inH;

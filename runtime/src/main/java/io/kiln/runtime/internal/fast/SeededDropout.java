@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * minibatch's activations (in row-major order) at iteration t is kept, and scaled by 1/p, exactly
  * when a SplitMix64 hash of the three is below p, the probability of keeping a unit. DL4J's own
  * {@link Dropout} draws its masks from ND4J's native random generator, which no other code can
- * replay; with these, DL4J's minibatch loop and the plain-Java {@link DenseStack} drop the same units
+ * replay; with these, DL4J's minibatch loop and the plain-Java {@link FastPath} drop the same units
  * at the same step, so a network with dropout trains to the same weights on either.
  *
  * <p>The training loop {@linkplain #install installs} one per dropout (each with its own seed, from

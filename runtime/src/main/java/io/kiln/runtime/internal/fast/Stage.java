@@ -9,13 +9,13 @@ abstract class Stage {
     /** Values per row in and out. */
     final int nIn;
     final int nOut;
-    final DenseStack.Activation act;
+    final FastPath.Activation act;
     /** Activations of the last forward pass, rows × nOut. */
     float[] a = new float[0];
     /** dLoss/dZ (pre-activation), rows × nOut, filled by the stage above (or the loss). */
     float[] dz = new float[0];
 
-    Stage(int nIn, int nOut, DenseStack.Activation act) {
+    Stage(int nIn, int nOut, FastPath.Activation act) {
         this.nIn = nIn;
         this.nOut = nOut;
         this.act = act;

@@ -20,7 +20,7 @@ import io.kiln.runtime.internal.data.Rows;
 import io.kiln.runtime.internal.data.Splits;
 import io.kiln.runtime.internal.data.TokenMask;
 import io.kiln.runtime.internal.evaluate.Diagnostics;
-import io.kiln.runtime.internal.fast.DenseStack;
+import io.kiln.runtime.internal.fast.FastPath;
 import io.kiln.runtime.internal.fast.SeededDropout;
 import io.kiln.runtime.internal.evaluate.Metrics;
 import io.kiln.runtime.internal.learn.Warm;
@@ -61,7 +61,7 @@ public final class TrainingLoop {
     static final int METRIC_ROWS = 256;
 
     /**
-     * Whether dense stacks train in plain Java ({@link DenseStack}) when it reproduces them; {@code
+     * Whether dense stacks train in plain Java ({@link FastPath}) when it reproduces them; {@code
      * -Dkiln.fast=false} sends every network through DL4J's own minibatch loop.
      */
     public static final String FAST_PROPERTY = "kiln.fast";
@@ -226,8 +226,8 @@ public final class TrainingLoop {
         SeededDropout.install(net.dl4j(), fit.seed());
         Object seeded = net.dl4j();
         // the plain-Java trainer, when it reproduces this network exactly
-        DenseStack fast = !"false".equals(System.getProperty(FAST_PROPERTY)) && augment == null && soft == null
-                && tokens == 0 && !net.isGraph() ? DenseStack.of(net.layers()).stack() : null;
+        FastPath fast = !"false".equals(System.getProperty(FAST_PROPERTY)) && augment == null && soft == null
+                && tokens == 0 && !net.isGraph() ? FastPath.of(net.layers()).stack() : null;
         float[] xFloats = fast == null ? null : floats(xTrain);
         float[] yFloats = fast == null ? null : floats(yTargets);
         float[] wFloats = fast == null || wTrain == null ? null : floats(wTrain);
@@ -253,7 +253,7 @@ public final class TrainingLoop {
                 seeded = net.dl4j();
             }
             if (fast != null && fast.network() != net.dl4j()) {
-                fast = DenseStack.of(net.layers()).stack();
+                fast = FastPath.of(net.layers()).stack();
             }
             // (no callback changes the weights between epochs, so the trainer's copy stays current; one
             // that restores weights does so after training)
@@ -354,7 +354,7 @@ public final class TrainingLoop {
      * One epoch of minibatches, in {@code order}, through the plain-Java trainer: returns the summed
      * score of the batches, each weighed by its rows, as the DL4J loop sums {@code net.score()}.
      */
-    static double fastEpoch(DenseStack fast, float[] x, float[] y, float[] w, int[] order, int batchSize) {
+    static double fastEpoch(FastPath fast, float[] x, float[] y, float[] w, int[] order, int batchSize) {
         int in = fast.inputs();
         int out = fast.outputs();
         float[] xb = new float[batchSize * in];

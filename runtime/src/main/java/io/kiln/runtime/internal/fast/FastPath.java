@@ -47,29 +47,31 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
- * The minibatch training of a stack of dense layers in plain Java: the same arithmetic DL4J's
+ * The fast path: a network's minibatch training in plain Java, the same arithmetic DL4J's
  * {@code MultiLayerNetwork.fit(DataSet)} does (forward pass, loss gradient, backpropagation, division
  * by the minibatch size, L1/L2 before the updater, the updater, weight decay after it, the step), on
  * float arrays copied out of the network, without DL4J's per-operation cost.
  *
  * <p>DL4J's cost on small networks is per operation: about 35 ND4J operations per training step, each
  * tens of microseconds of bookkeeping and native calls for a few thousand multiply-adds, and each
- * leaving Java objects behind for the garbage collector. Here a step is a few loops over arrays the
- * JIT vectorizes, and allocates nothing.
+ * leaving Java objects behind for the garbage collector. Here a step is a few loops and matrix
+ * products over arrays ({@link Kernels}), and allocates nothing.
  *
  * <p>{@link #of} claims a network only when every part of it is one this class reproduces: dense and
- * output layers of float parameters; identity, ReLU, leaky ReLU, tanh, sigmoid and (output) softmax
- * activations; softmax cross-entropy, sigmoid binary cross-entropy and mean squared error losses
- * without per-output weights; the SGD, momentum, Nesterov, Adam, RMSProp and AdaGrad updaters with
- * any learning-rate schedule; L1, L2 and weight decay; dropout layers and layer dropout when their
- * masks are {@link SeededDropout}'s; no weight noise, gradient clipping, preprocessors or listeners.
- * Anything else trains on DL4J, and {@link #of} says why.
+ * output layers of float parameters, after convolutions ({@link ConvStage}) and max pooling
+ * ({@link PoolStage}) on a one-channel image; identity, ReLU, leaky ReLU, tanh, sigmoid and (output)
+ * softmax activations; softmax cross-entropy, sigmoid binary cross-entropy and mean squared error
+ * losses without per-output weights (rows may weigh their own weight, for class weights); the SGD,
+ * momentum, Nesterov, Adam, RMSProp and AdaGrad updaters with any learning-rate schedule; L1, L2 and
+ * weight decay; dropout layers and layer dropout when their masks are {@link SeededDropout}'s; no
+ * weight noise, gradient clipping, other preprocessors or listeners. Anything else trains on DL4J,
+ * and {@link #of} says why.
  *
  * <p>The network stays the model: {@link #load} copies its parameters, updater state and iteration
  * count in, {@link #store} copies them back, so everything outside the minibatch loop (evaluation,
  * early stopping's snapshots, the saved file) sees an ordinary DL4J network.
  */
-public final class DenseStack {
+public final class FastPath {
     /**
      * Rows per forward pass of {@link #output}: its buffers are sized for a minibatch, not for a whole
      * validation set (a convolution's unfolded patches of 6,000 images would take 800 MB).
@@ -87,7 +89,7 @@ public final class DenseStack {
     private final int stateLength;
     private int capacity;
 
-    private DenseStack(MultiLayerNetwork network, Stage[] layers, Param[] params, Loss loss, int stateLength) {
+    private FastPath(MultiLayerNetwork network, Stage[] layers, Param[] params, Loss loss, int stateLength) {
         this.network = network;
         this.layers = layers;
         this.params = params;
@@ -311,7 +313,7 @@ public final class DenseStack {
                 return Claim.no("a parameter outside the updater's blocks");
             }
         }
-        DenseStack trainer = new DenseStack(network, layers, all.toArray(new Param[0]), loss, stateLength);
+        FastPath trainer = new FastPath(network, layers, all.toArray(new Param[0]), loss, stateLength);
         trainer.load();
         return new Claim(trainer, null);
     }
@@ -381,7 +383,7 @@ public final class DenseStack {
     }
 
     /** {@link #of}'s answer: the plain-Java trainer, or why the network trains on DL4J. */
-    public record Claim(DenseStack stack, String reason) {
+    public record Claim(FastPath stack, String reason) {
         static Claim no(String reason) {
             return new Claim(null, reason);
         }

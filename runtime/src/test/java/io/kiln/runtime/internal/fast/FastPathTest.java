@@ -42,11 +42,11 @@ import org.nd4j.linalg.schedule.StepSchedule;
  * The plain-Java trainer against DL4J itself: the same network (one initialization, cloned) trained
  * on the same minibatches of the digits data in the same order, step by step. The score of every step
  * and, at the end, every parameter and every updater state value must agree within float rounding,
- * for each layer kind, activation, loss, updater, regularization and schedule {@link DenseStack}
+ * for each layer kind, activation, loss, updater, regularization and schedule {@link FastPath}
  * claims; what it does not claim it must refuse, naming the part. (Measured: scores within 3e-7,
  * parameters and updater state within 5e-7, after 300 to 600 steps that moved the weights by 0.1 to 1.6.)
  */
-class DenseStackTest {
+class FastPathTest {
     static final Path DIGITS_CSV = Path.of("../examples/src/main/resources/io/kiln/examples/digits/digits.csv");
     static float[][] pixels;
     static int[] digit;
@@ -124,9 +124,9 @@ class DenseStackTest {
         dl4j.init();
         SeededDropout.install(dl4j, 5); // as the training loop does; the clone copies them
         MultiLayerNetwork twin = dl4j.clone();
-        DenseStack.Claim claim = DenseStack.of(twin);
+        FastPath.Claim claim = FastPath.of(twin);
         assertWithMessage("claim refused: %s", claim.reason()).that(claim.claimed()).isTrue();
-        DenseStack fast = claim.stack();
+        FastPath fast = claim.stack();
         org.deeplearning4j.nn.conf.layers.BaseOutputLayer outConf =
                 (org.deeplearning4j.nn.conf.layers.BaseOutputLayer) dl4j.getOutputLayer().conf().getLayer();
         org.nd4j.linalg.lossfunctions.ILossFunction plain = outConf.getLossFn();
@@ -385,7 +385,7 @@ class DenseStackTest {
     static String refusal(MultiLayerConfiguration conf) {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        DenseStack.Claim claim = DenseStack.of(net);
+        FastPath.Claim claim = FastPath.of(net);
         assertThat(claim.claimed()).isFalse();
         return claim.reason();
     }
