@@ -22,17 +22,8 @@ class ClassWeightsTrainingTest {
     @TempDir Path dir;
 
     private static TrainingResult train(boolean fast, ModelDefinition def) {
-        String before = System.getProperty(TrainingLoop.FAST_PROPERTY);
-        System.setProperty(TrainingLoop.FAST_PROPERTY, Boolean.toString(fast));
-        try {
-            return Trainer.train(def, TrainingFixtures.quiet());
-        } finally {
-            if (before == null) {
-                System.clearProperty(TrainingLoop.FAST_PROPERTY);
-            } else {
-                System.setProperty(TrainingLoop.FAST_PROPERTY, before);
-            }
-        }
+        return TrainingFixtures.withProperty(TrainingLoop.FAST_PROPERTY, Boolean.toString(fast),
+                () -> Trainer.train(def, TrainingFixtures.quiet()));
     }
 
     private static ModelDefinition iris(ClassWeights weights) {

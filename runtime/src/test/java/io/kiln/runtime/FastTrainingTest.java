@@ -24,20 +24,11 @@ class FastTrainingTest {
     @TempDir Path dir;
 
     private static TrainingResult train(boolean fast, ModelDefinition def) {
-        String before = System.getProperty(TrainingLoop.FAST_PROPERTY);
-        System.setProperty(TrainingLoop.FAST_PROPERTY, Boolean.toString(fast));
         long steps = FastPath.steps();
-        try {
-            TrainingResult result = Trainer.train(def, TrainingFixtures.quiet());
-            assertWithMessage("steps taken in plain Java").that(FastPath.steps() > steps).isEqualTo(fast);
-            return result;
-        } finally {
-            if (before == null) {
-                System.clearProperty(TrainingLoop.FAST_PROPERTY);
-            } else {
-                System.setProperty(TrainingLoop.FAST_PROPERTY, before);
-            }
-        }
+        TrainingResult result = TrainingFixtures.withProperty(TrainingLoop.FAST_PROPERTY, Boolean.toString(fast),
+                () -> Trainer.train(def, TrainingFixtures.quiet()));
+        assertWithMessage("steps taken in plain Java").that(FastPath.steps() > steps).isEqualTo(fast);
+        return result;
     }
 
     private static void assertSameRun(TrainingResult dl4j, TrainingResult fast) {

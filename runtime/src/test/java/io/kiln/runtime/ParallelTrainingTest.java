@@ -15,17 +15,8 @@ import org.nd4j.linalg.learning.config.Adam;
 class ParallelTrainingTest {
 
     private static TrainingResult trainWith(int parallel, ModelDefinition def) {
-        String before = System.getProperty(Parallel.PROPERTY);
-        System.setProperty(Parallel.PROPERTY, Integer.toString(parallel));
-        try {
-            return Trainer.train(def, TrainingFixtures.quiet());
-        } finally {
-            if (before == null) {
-                System.clearProperty(Parallel.PROPERTY);
-            } else {
-                System.setProperty(Parallel.PROPERTY, before);
-            }
-        }
+        return TrainingFixtures.withProperty(Parallel.PROPERTY, Integer.toString(parallel),
+                () -> Trainer.train(def, TrainingFixtures.quiet()));
     }
 
     private static void assertSame(TrainingResult a, TrainingResult b) {

@@ -120,4 +120,19 @@ public final class TrainingFixtures {
     public static TrainOptions quiet() {
         return TrainOptions.defaults().quiet().references(false);
     }
+
+    /** Runs {@code body} with the system property {@code key} set to {@code value}, then puts it back. */
+    public static <T> T withProperty(String key, String value, java.util.function.Supplier<T> body) {
+        String before = System.getProperty(key);
+        System.setProperty(key, value);
+        try {
+            return body.get();
+        } finally {
+            if (before == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, before);
+            }
+        }
+    }
 }
