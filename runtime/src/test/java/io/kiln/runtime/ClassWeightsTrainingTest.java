@@ -75,4 +75,38 @@ class ClassWeightsTrainingTest {
                     .isEqualTo(r.model().network().params().toFloatVector());
         }
     }
+
+    @Test
+    void aCheckpointAnEpochListenerWritesMidTrainingLoads() throws Exception {
+        // while training, the network carries the row-weighted loss and seeded dropout; a listener sees it as saved
+        ModelDefinition def = TrainingFixtures.iris(new Adam(0.01))
+                .protocol(new HoldoutProtocol(0.2, 0.2, true, true)).fit(new FitSettings(4, 16, 5))
+                .classWeights(ClassWeights.of(1, 2, 1))
+                .network((n, seed) -> new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(seed)
+                        .updater(new Adam(0.01)).list()
+                        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(16)
+                                .activation(org.nd4j.linalg.activations.Activation.RELU).build())
+                        .layer(new org.deeplearning4j.nn.conf.layers.DropoutLayer.Builder(0.8).build())
+                        .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nOut(3)
+                                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                        .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.feedForward(n)).build())
+                .build();
+        Path checkpoint = dir.resolve("checkpoint.kiln");
+        java.util.List<float[]> saved = new java.util.ArrayList<>();
+        TrainingResult r = Trainer.train(def, TrainingFixtures.quiet().listener((epoch, model) -> {
+            if (epoch.epoch() == 2) {
+                try {
+                    model.save(checkpoint);
+                    saved.add(model.network().params().toFloatVector());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }));
+        KilnModel loaded = KilnModel.load(checkpoint);
+        assertThat(loaded.network().params().toFloatVector()).isEqualTo(saved.get(0));
+        assertThat(((BaseOutputLayer) loaded.network().outputLayer()).getLossFn()).isInstanceOf(LossMCXENT.class);
+        assertThat(r.report().history()).hasSize(4);
+    }
 }

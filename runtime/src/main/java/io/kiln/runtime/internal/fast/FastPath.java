@@ -133,10 +133,12 @@ public final class FastPath {
                 : conf.getInputPreProcessors().entrySet()) {
             // reshapes that leave each row's values in the same order: a flat image of one channel into
             // an image, an image (channels first) into a flat row
-            boolean oneChannel = e.getValue() instanceof FeedForwardToCnnPreProcessor f && f.getNumChannels() == 1
-                    && e.getKey() == 0;
-            boolean flatten = e.getValue() instanceof CnnToFeedForwardPreProcessor c
-                    && c.getFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW;
+            // (exact classes: Keras import's subclasses reorder to channels-last)
+            boolean oneChannel = e.getValue().getClass() == FeedForwardToCnnPreProcessor.class
+                    && ((FeedForwardToCnnPreProcessor) e.getValue()).getNumChannels() == 1 && e.getKey() == 0;
+            boolean flatten = e.getValue().getClass() == CnnToFeedForwardPreProcessor.class
+                    && ((CnnToFeedForwardPreProcessor) e.getValue()).getFormat()
+                            == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW;
             if (!oneChannel && !flatten) {
                 return Claim.no("the input preprocessor " + e.getValue().getClass().getSimpleName());
             }
@@ -160,7 +162,25 @@ public final class FastPath {
         List<Param> all = new ArrayList<>();
         int offset = 0;
         for (int i = 0; i < n; i++) {
-            org.deeplearning4j.nn.conf.layers.Layer lc = network.getLayer(i).conf().getLayer();
+            org.deeplearning4j.nn.api.Layer layer = network.getLayer(i);
+            // a frozen layer's conf() and parameters are its inner layer's: it would pass for a trainable one
+            if (layer instanceof org.deeplearning4j.nn.layers.FrozenLayer
+                    || layer instanceof org.deeplearning4j.nn.layers.FrozenLayerWithBackprop
+                    || conf.getConf(i).getLayer() instanceof org.deeplearning4j.nn.conf.layers.misc.FrozenLayer
+                    || conf.getConf(i).getLayer()
+                            instanceof org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop) {
+                return Claim.no("a frozen layer");
+            }
+            org.deeplearning4j.nn.conf.layers.Layer lc = layer.conf().getLayer();
+            if (layer.conf().getOptimizationAlgo() != org.deeplearning4j.nn.api.OptimizationAlgorithm
+                    .STOCHASTIC_GRADIENT_DESCENT || layer.conf().getStepFunction() != null
+                    && layer.conf().getStepFunction().getClass()
+                            != org.deeplearning4j.nn.conf.stepfunctions.NegativeGradientStepFunction.class) {
+                return Claim.no("an optimization algorithm other than stochastic gradient descent");
+            }
+            if (lc.getConstraints() != null && !lc.getConstraints().isEmpty()) {
+                return Claim.no("constraints on the parameters");
+            }
             if (lc.getClass() == DropoutLayer.class) {
                 if (!(lc.getIDropout() instanceof SeededDropout seeded) || pending != null || i == n - 1) {
                     return Claim.no(lc.getIDropout() instanceof SeededDropout ? "two dropout layers in a row"
@@ -361,7 +381,8 @@ public final class FastPath {
         int[] s = sl.getStride();
         int[] p = sl.getPadding();
         if (sl.getPoolingType() != PoolingType.MAX || p[0] != 0 || p[1] != 0
-                || sl.getConvolutionMode() != ConvolutionMode.Truncate) {
+                || sl.getConvolutionMode() != ConvolutionMode.Truncate
+                || sl.getDilation() != null && (sl.getDilation()[0] != 1 || sl.getDilation()[1] != 1)) {
             return null;
         }
         int outH = (image[1] - k[0]) / s[0] + 1;

@@ -22,6 +22,12 @@ final class FitState {
 
     /** Each layer's rate relative to the schedule's (discriminative rates), by name, or null: all the same. */
     java.util.Map<String, Double> rateFactors;
+    /**
+     * Puts the network into the state it is saved in (DL4J's dropout, the plain loss) and back into its
+     * training state: around anything outside the loop that may save it, such as an epoch listener.
+     */
+    Runnable toSaved = () -> { };
+    Runnable toTraining = () -> { };
     /** Layers that gradual unfreezing unfroze, with the epoch after which they started training. */
     final java.util.Map<String, Integer> unfrozen = new java.util.LinkedHashMap<>();
 

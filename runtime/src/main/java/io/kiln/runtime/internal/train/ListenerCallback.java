@@ -14,7 +14,13 @@ final class ListenerCallback implements EpochCallback {
 
     @Override
     public boolean afterEpoch(FitState state, Report.Epoch epoch, Map<String, Double> validationMetrics) {
-        listener.onEpoch(epoch, state.model);
+        // the model as it would be saved: a listener that writes a checkpoint writes a loadable file
+        state.toSaved.run();
+        try {
+            listener.onEpoch(epoch, state.model);
+        } finally {
+            state.toTraining.run();
+        }
         return false;
     }
 }

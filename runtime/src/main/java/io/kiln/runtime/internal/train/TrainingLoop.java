@@ -225,6 +225,15 @@ public final class TrainingLoop {
         // dropout masks both minibatch loops can replay (DL4J's own come from ND4J's native generator)
         SeededDropout.install(net.dl4j(), fit.seed());
         Object seeded = net.dl4j();
+        ILossFunction trainingLoss = training;
+        state.toSaved = () -> {
+            SeededDropout.restore(state.net.dl4j());
+            ((BaseOutputLayer) state.net.outputLayer()).setLossFn(lossFunction);
+        };
+        state.toTraining = () -> {
+            SeededDropout.install(state.net.dl4j(), fit.seed());
+            ((BaseOutputLayer) state.net.outputLayer()).setLossFn(trainingLoss);
+        };
         // the plain-Java trainer, when it reproduces this network exactly
         FastPath fast = !"false".equals(System.getProperty(FAST_PROPERTY)) && augment == null && soft == null
                 && tokens == 0 && !net.isGraph() ? FastPath.of(net.layers()).stack() : null;

@@ -382,6 +382,26 @@ class FastPathTest {
                 .build())).startsWith("the loss");
     }
 
+    @Test
+    void frozenLayersAndConstraintsTrainOnDl4j() {
+        MultiLayerConfiguration frozen = stack(new Sgd(0.1), b -> b)
+                .layer(new org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop(
+                        new DenseLayer.Builder().nIn(64).nOut(32).activation(Activation.RELU).build()))
+                .layer(new OutputLayer.Builder(LossFunction.MCXENT).nIn(32).nOut(10).activation(Activation.SOFTMAX)
+                        .build()).build();
+        // with plain SGD a frozen layer's missing updater state went unnoticed: it must be refused as frozen
+        assertThat(refusal(frozen)).isEqualTo("a frozen layer");
+        assertThat(refusal(stack(new Adam(1e-3), b -> b)
+                .layer(new DenseLayer.Builder().nIn(64).nOut(32).activation(Activation.RELU)
+                        .constrainWeights(new org.deeplearning4j.nn.conf.constraint.MaxNormConstraint(2, 1)).build())
+                .layer(output(Target.ONE_HOT)).build())).isEqualTo("constraints on the parameters");
+        assertThat(refusal(stack(new Adam(1e-3), b -> b.optimizationAlgo(
+                        org.deeplearning4j.nn.api.OptimizationAlgorithm.LBFGS))
+                .layer(new DenseLayer.Builder().nIn(64).nOut(32).activation(Activation.RELU).build())
+                .layer(output(Target.ONE_HOT)).build()))
+                .isEqualTo("an optimization algorithm other than stochastic gradient descent");
+    }
+
     static String refusal(MultiLayerConfiguration conf) {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
