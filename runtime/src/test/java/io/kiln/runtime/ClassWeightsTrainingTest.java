@@ -82,15 +82,7 @@ class ClassWeightsTrainingTest {
         ModelDefinition def = TrainingFixtures.iris(new Adam(0.01))
                 .protocol(new HoldoutProtocol(0.2, 0.2, true, true)).fit(new FitSettings(4, 16, 5))
                 .classWeights(ClassWeights.of(1, 2, 1))
-                .network((n, seed) -> new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(seed)
-                        .updater(new Adam(0.01)).list()
-                        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(16)
-                                .activation(org.nd4j.linalg.activations.Activation.RELU).build())
-                        .layer(new org.deeplearning4j.nn.conf.layers.DropoutLayer.Builder(0.8).build())
-                        .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
-                                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nOut(3)
-                                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
-                        .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.feedForward(n)).build())
+                .network((n, seed) -> TrainingFixtures.mlpWithDropout(n, seed, new Adam(0.01), 16, 0.8))
                 .build();
         Path checkpoint = dir.resolve("checkpoint.kiln");
         java.util.List<float[]> saved = new java.util.ArrayList<>();

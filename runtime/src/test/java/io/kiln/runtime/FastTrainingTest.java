@@ -95,15 +95,7 @@ class FastTrainingTest {
     void aNetworkWithDropoutIsTheSameRunAndSavesDl4jsDropout() throws Exception {
         ModelDefinition def = TrainingFixtures.iris(new Adam(0.02))
                 .protocol(new HoldoutProtocol(0.2, 0.2, true, true)).fit(new FitSettings(30, 8, 6))
-                .network((n, seed) -> new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(seed)
-                        .updater(new Adam(0.02)).list()
-                        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(32)
-                                .activation(org.nd4j.linalg.activations.Activation.RELU).build())
-                        .layer(new org.deeplearning4j.nn.conf.layers.DropoutLayer.Builder(0.7).build())
-                        .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
-                                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nOut(3)
-                                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
-                        .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.feedForward(n)).build())
+                .network((n, seed) -> TrainingFixtures.mlpWithDropout(n, seed, new Adam(0.02), 32, 0.7))
                 .build();
         TrainingResult dl4j = train(false, def);
         TrainingResult fast = train(true, def);

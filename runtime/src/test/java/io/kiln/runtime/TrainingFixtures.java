@@ -135,4 +135,15 @@ public final class TrainingFixtures {
             }
         }
     }
+
+    /** Iris's network with a dropout layer (keeping {@code keep} of the units) between the hidden and output layers. */
+    public static MultiLayerConfiguration mlpWithDropout(int numInputs, long seed, IUpdater updater, int hidden,
+            double keep) {
+        return new NeuralNetConfiguration.Builder().seed(seed).updater(updater).list()
+                .layer(new DenseLayer.Builder().nOut(hidden).activation(Activation.RELU).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.DropoutLayer.Builder(keep).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.feedForward(numInputs)).build();
+    }
 }
