@@ -4,11 +4,13 @@
 The same network and settings as io.kiln.examples.fashion.FashionCnn: 3x3 convolution to 32 maps
 (ReLU), 2x2 max pooling, 3x3 convolution to 64 maps (ReLU), 2x2 max pooling, dropout 0.25, dense 128
 (ReLU), dropout 0.5, softmax output with cross-entropy; Adam 1e-3, batch 128; on the first ROWS
-images of the official training file, pixels standardized. The first epoch warms up; the next
-EPOCHS are timed. Prints "mode=torch rows_per_s=...". Run by io.kiln.examples.bench.CnnSpeedBench,
-interleaved with Kiln's runs. Not a test.
+images of the official training file, pixels standardized, and every epoch scores the next VAL
+images (loss and accuracy, in batches of 256), as Kiln's trainer scores its validation rows. The
+first epoch warms up; the next EPOCHS are timed. Prints "mode=torch rows_per_s=..." (training rows
+per second of epoch time). Run by io.kiln.examples.bench.CnnSpeedBench, interleaved with Kiln's runs.
+Not a test.
 
-Usage: cnn_torch.py ROWS EPOCHS
+Usage: cnn_torch.py ROWS EPOCHS [VAL]
 """
 import gzip
 import sys
@@ -20,13 +22,15 @@ import torch
 torch.set_num_threads(1)
 rows = int(sys.argv[1]) if len(sys.argv) > 1 else 6000
 epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+val_rows = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 base = "/usr/share/datasets/fashion-mnist/"
 with gzip.open(base + "train-images-idx3-ubyte.gz") as f:
-    images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)[:rows].astype(np.float32)
+    images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)[:rows + val_rows].astype(np.float32)
 with gzip.open(base + "train-labels-idx1-ubyte.gz") as f:
-    labels = np.frombuffer(f.read(), np.uint8, offset=8)[:rows].astype(np.int64)
-images = (images - images.mean()) / images.std()
-x, y = torch.from_numpy(images), torch.from_numpy(labels)
+    labels = np.frombuffer(f.read(), np.uint8, offset=8)[:rows + val_rows].astype(np.int64)
+images = (images - images[:rows].mean()) / images[:rows].std()
+x, y = torch.from_numpy(images[:rows]), torch.from_numpy(labels[:rows])
+xv, yv = torch.from_numpy(images[rows:]), torch.from_numpy(labels[rows:])
 
 torch.manual_seed(42)
 model = torch.nn.Sequential(
@@ -48,6 +52,14 @@ for epoch in range(epochs + 1):
         loss = loss_fn(model(xe[i:i + 128]), ye[i:i + 128])
         loss.backward()
         optimizer.step()
+    if val_rows > 0:
+        model.eval()
+        with torch.no_grad():
+            val_loss, correct = 0.0, 0
+            for i in range(0, len(xv), 256):
+                out = model(xv[i:i + 256])
+                val_loss += loss_fn(out, yv[i:i + 256]).item() * len(out)
+                correct += (out.argmax(1) == yv[i:i + 256]).sum().item()
     if epoch >= 1:
         timed += time.perf_counter() - started
 print("mode=torch rows_per_s=%.1f" % (rows * epochs / timed))

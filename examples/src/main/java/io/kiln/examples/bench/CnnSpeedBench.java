@@ -18,7 +18,8 @@ import java.util.Locale;
  * thread each, in interleaved rounds: Kiln's generated trainer on a sample of the training images
  * (one warm-up epoch, then timed epochs, validation included), on the fast path and through DL4J's
  * minibatch loop ({@code -Dkiln.fast=false}), and {@code src/bench/cnn_torch.py}
- * (the same network, batch and optimizer, run with Debian's {@code /usr/bin/python3}, no validation).
+ * (the same network, batch and optimizer, run with Debian's {@code /usr/bin/python3}, scoring as many
+ * validation rows every epoch as Kiln's run did).
  * Prints each round and the medians of training rows per second.
  *
  * <p>Arguments: rounds (default 3), rows (default 6000), timed epochs (default 2).
@@ -39,8 +40,9 @@ public final class CnnSpeedBench {
             System.setProperty(TrainingLoop.FAST_PROPERTY, "false");
             dl4j.add(kiln(rows, epochs));
             torch.add(torch(rows, epochs));
-            System.out.printf(Locale.ROOT, "round %d: kiln %.0f rows/s, kiln through DL4J's loop %.0f, torch %.0f%n",
-                    round, kiln.get(kiln.size() - 1), dl4j.get(dl4j.size() - 1), torch.get(torch.size() - 1));
+            System.out.printf(Locale.ROOT, "round %d: kiln %.0f rows/s, kiln through DL4J's loop %.0f, torch %.0f "
+                    + "(each scoring %d validation rows per epoch)%n", round, kiln.get(kiln.size() - 1),
+                    dl4j.get(dl4j.size() - 1), torch.get(torch.size() - 1), validationRows);
             System.out.flush();
         }
         System.out.printf(Locale.ROOT, "%n| trainer | rows/s (median of %d) | rounds | × PyTorch |%n|---|---|---|---|%n",
@@ -53,17 +55,22 @@ public final class CnnSpeedBench {
     }
 
     /** Training rows per second of Kiln's epochs after the first, on {@code rows} images. */
+    /** Validation rows of the last Kiln run, which the PyTorch run scores too. */
+    private static int validationRows;
+
     private static double kiln(int rows, int epochs) {
         TrainingResult r = Trainer.train(FashionCnnTrainer.DEFINITION, TrainOptions.defaults().quiet().references(false).sample(rows)
                 .epochs(epochs + 1));
         List<Report.Epoch> history = r.report().history();
+        validationRows = r.report().data().validationRows();
         double seconds = history.stream().skip(1).mapToDouble(Report.Epoch::seconds).sum();
         return r.report().data().trainRows() * (double) (history.size() - 1) / seconds;
     }
 
     private static double torch(int rows, int epochs) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "src/bench/cnn_torch.py",
-                Integer.toString(rows), Integer.toString(epochs)).redirectError(ProcessBuilder.Redirect.DISCARD);
+                Integer.toString(rows), Integer.toString(epochs), Integer.toString(validationRows))
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("OMP_NUM_THREADS", "1");
         Process p = pb.start();
         double result = Double.NaN;
