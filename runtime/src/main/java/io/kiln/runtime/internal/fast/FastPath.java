@@ -763,7 +763,8 @@ public final class FastPath {
 
     /** A parameter (a layer's W or b): its values, gradient, updater state and rules. */
     static final class Param {
-        final boolean weight;
+        /** Held by DL4J as an nIn × nOut matrix in column-major order (a dense layer's W). */
+        final boolean columnMajor;
         final int nIn;
         final int nOut;
         final int offset;
@@ -784,7 +785,7 @@ public final class FastPath {
 
         /** {@code columnMajor}: DL4J holds it as an nIn × nOut matrix in column-major order (a dense layer's W). */
         Param(int size, boolean columnMajor, int nIn, int nOut, int offset) {
-            this.weight = columnMajor;
+            this.columnMajor = columnMajor;
             this.nIn = nIn;
             this.nOut = nOut;
             this.offset = offset;
@@ -794,7 +795,7 @@ public final class FastPath {
 
         /** Index in DL4J's column-major layout of element {@code m} of this row-major one. */
         int dl4jIndex(int m) {
-            if (!weight) {
+            if (!columnMajor) {
                 return m;
             }
             int i = m / nOut;

@@ -61,7 +61,7 @@ public final class TrainingLoop {
     static final int METRIC_ROWS = 256;
 
     /**
-     * Whether dense stacks train in plain Java ({@link FastPath}) when it reproduces them; {@code
+     * Whether networks train on the fast path ({@link FastPath}) when it reproduces them; {@code
      * -Dkiln.fast=false} sends every network through DL4J's own minibatch loop.
      */
     public static final String FAST_PROPERTY = "kiln.fast";
@@ -248,9 +248,6 @@ public final class TrainingLoop {
             long t0 = System.nanoTime();
             net = state.net; // gradual unfreezing rebuilds it
             model = state.model;
-            if (training != lossFunction) {
-                ((BaseOutputLayer) net.outputLayer()).setLossFn(training);
-            }
             double rate = state.schedule != null ? state.schedule.valueAt(net.iterationCount(), epoch - 1) : baseRate;
             for (int i = 0; i < n; i++) {
                 order[i] = i;
@@ -261,8 +258,11 @@ public final class TrainingLoop {
                 SeededDropout.install(net.dl4j(), fit.seed());
                 seeded = net.dl4j();
             }
-            if (fast != null && fast.network() != net.dl4j()) {
+            if (fast != null && fast.network() != net.dl4j()) { // (claimed before it gets the training loss)
                 fast = FastPath.of(net.layers()).stack();
+            }
+            if (training != lossFunction) {
+                ((BaseOutputLayer) net.outputLayer()).setLossFn(training);
             }
             // (no callback changes the weights between epochs, so the trainer's copy stays current; one
             // that restores weights does so after training)
@@ -349,10 +349,7 @@ public final class TrainingLoop {
         }
         net = state.net;
         model = state.model;
-        SeededDropout.restore(net.dl4j()); // the saved model names DL4J's own dropout
-        if (training != lossFunction) { // the saved model is scored by its plain loss
-            ((BaseOutputLayer) net.outputLayer()).setLossFn(lossFunction);
-        }
+        state.toSaved.run(); // the saved model names DL4J's own dropout and is scored by its plain loss
         Map<String, Double> dead = Diagnostics.deadRelu(net, xSample);
         return new Run(model, state.history, state.bestEpoch, state.stoppedEarly, state.restored,
                 es != null ? es.monitor().key() : validate ? Metric.LOSS.key() : null, scheduleText, state.firstLoss,
@@ -387,7 +384,7 @@ public final class TrainingLoop {
 
     /** The values of a matrix, row after row. */
     static float[] floats(INDArray m) {
-        INDArray c = m.ordering() == 'c' && m.isView() == false ? m : m.dup('c');
+        INDArray c = m.ordering() == 'c' && !m.isView() ? m : m.dup('c');
         return c.castTo(DataType.FLOAT).data().asFloat();
     }
 
