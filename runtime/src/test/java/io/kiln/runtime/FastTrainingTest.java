@@ -107,6 +107,29 @@ class FastTrainingTest {
     }
 
     @Test
+    void recurrentForecastersWithGradientClippingAreTheSameRun() {
+        // the sunspots example's LSTM keeping its last step, and a simple RNN handing every step to it
+        ModelDefinition lstm = TrainingFixtures.sunspots(new Adam(0.005), 12, l -> l
+                        .layer(new org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep(
+                                new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nOut(16)
+                                        .activation(org.nd4j.linalg.activations.Activation.TANH).build())))
+                .earlyStopping(new EarlyStopping(Metric.LOSS, 5, 0, true)).fit(new FitSettings(25, 16, 42)).build();
+        TrainingResult dl4j = train(false, lstm);
+        TrainingResult fast = train(true, lstm);
+        assertSameRun(dl4j, fast);
+        // it learned: the forecast error is below the spread of the series (standardized, about 1)
+        assertThat(fast.metrics().get("r2")).isGreaterThan(0.5);
+        ModelDefinition stacked = TrainingFixtures.sunspots(new Nesterovs(0.01, 0.9), 10, l -> l
+                .layer(new org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn.Builder().nOut(8)
+                        .activation(org.nd4j.linalg.activations.Activation.TANH).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep(
+                        new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nOut(8)
+                                .activation(org.nd4j.linalg.activations.Activation.TANH).build())))
+                .fit(new FitSettings(15, 32, 5)).build();
+        assertSameRun(train(false, stacked), train(true, stacked));
+    }
+
+    @Test
     void aBinaryModelIsTheSameRunAndItsFileLoadsAnywhere() throws Exception {
         Path csv = TrainingFixtures.writeVirginicaCsv(dir.resolve("virginica.csv"));
         ModelDefinition def = TrainingFixtures.virginica(new Adam(0.01), csv)

@@ -136,6 +136,34 @@ public final class TrainingFixtures {
         }
     }
 
+    /** The bundled examples' yearly sunspot numbers (1700-2008), read where the examples keep them. */
+    public static final Path SUNSPOTS_CSV =
+            Path.of("../examples/src/main/resources/io/kiln/examples/sunspots/sunspots_yearly.csv");
+
+    /**
+     * Next year's sunspot number from the {@code window} years before, through a recurrent network
+     * ({@code layers} between the sequence input and a linear output), with gradient clipping at norm
+     * 1 as the example declares it.
+     */
+    public static ModelDefinition.Builder sunspots(IUpdater updater, int window,
+            java.util.function.Function<NeuralNetConfiguration.ListBuilder, NeuralNetConfiguration.ListBuilder> layers) {
+        return ModelDefinition.builder("sunspots", Task.SCALAR_REGRESSION)
+                .data(CsvSource.file(SUNSPOTS_CSV))
+                .feature(FeatureSchema.numeric("activity", "activity", Scaling.STANDARDIZE, Missing.MEAN, ""))
+                .series(new SeriesWindow(window, 1))
+                .label(new LabelSchema("next", LabelCoding.VALUES, List.of("activity"), List.of()))
+                .protocol(new TemporalProtocol("year", 0.15, 0.15))
+                .fit(new FitSettings(10, 16, 42))
+                .outputActivationIsIdentity(true)
+                .network((n, seed) -> layers.apply(new NeuralNetConfiguration.Builder().seed(seed).updater(updater)
+                                .gradientNormalization(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerLayer)
+                                .gradientNormalizationThreshold(1.0).list())
+                        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1)
+                                .activation(Activation.IDENTITY).build())
+                        .inputPreProcessor(0, new SequenceInput(1, window))
+                        .setInputType(InputType.feedForward(n)).build());
+    }
+
     /** Iris's network with a dropout layer (keeping {@code keep} of the units) between the hidden and output layers. */
     public static MultiLayerConfiguration mlpWithDropout(int numInputs, long seed, IUpdater updater, int hidden,
             double keep) {

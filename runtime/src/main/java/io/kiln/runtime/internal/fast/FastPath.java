@@ -1,6 +1,7 @@
 package io.kiln.runtime.internal.fast;
 
 import io.kiln.runtime.Momentum;
+import io.kiln.runtime.SequenceInput;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,13 +60,15 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  *
  * <p>{@link #of} claims a network only when every part of it is one this class reproduces: dense and
  * output layers of float parameters, after convolutions ({@link ConvStage}) and max pooling
- * ({@link PoolStage}) on a one-channel image; identity, ReLU, leaky ReLU, tanh, sigmoid and (output)
- * softmax activations; softmax cross-entropy, sigmoid binary cross-entropy and mean squared error
- * losses without per-output weights (rows may weigh their own weight, for class weights); the SGD,
- * momentum, Nesterov, Adam, RMSProp and AdaGrad updaters with any learning-rate schedule; L1, L2 and
- * weight decay; dropout layers and layer dropout when their masks are {@link SeededDropout}'s; no
- * weight noise, gradient clipping, other preprocessors or listeners. Anything else trains on DL4J,
- * and {@link #of} says why.
+ * ({@link PoolStage}) on a one-channel image, or after LSTM and simple RNN layers ({@link
+ * RecurrentStage}) on a {@link SequenceInput}'s sequences; identity, ReLU, leaky ReLU, tanh, sigmoid
+ * and (output) softmax activations; softmax cross-entropy, sigmoid binary cross-entropy and mean
+ * squared error losses without per-output weights (rows may weigh their own weight, for class
+ * weights); the SGD, momentum, Nesterov, Adam, RMSProp and AdaGrad updaters with any learning-rate
+ * schedule; L1, L2 and weight decay; DL4J's gradient normalizations ({@link Clip}); dropout layers
+ * and layer dropout when their masks are {@link SeededDropout}'s (not into a recurrent layer); no
+ * weight noise, other preprocessors or listeners. Anything else trains on DL4J, and {@link #of}
+ * says why.
  *
  * <p>The network stays the model: {@link #load} copies its parameters, updater state and iteration
  * count in, {@link #store} copies them back, so everything outside the minibatch loop (evaluation,
@@ -83,16 +86,20 @@ public final class FastPath {
     private final MultiLayerNetwork network;
     private final Stage[] layers;
     private final Param[] params;
+    /** The layers' gradient normalizations, applied after the division by the minibatch size. */
+    private final Clip[] clips;
     private final Loss loss;
     private final int inputs;
     private final int outputs;
     private final int stateLength;
     private int capacity;
 
-    private FastPath(MultiLayerNetwork network, Stage[] layers, Param[] params, Loss loss, int stateLength) {
+    private FastPath(MultiLayerNetwork network, Stage[] layers, Param[] params, Clip[] clips, Loss loss,
+            int stateLength) {
         this.network = network;
         this.layers = layers;
         this.params = params;
+        this.clips = clips;
         this.loss = loss;
         this.inputs = layers[0].nIn;
         this.outputs = layers[layers.length - 1].nOut;
@@ -139,7 +146,9 @@ public final class FastPath {
             boolean flatten = e.getValue().getClass() == CnnToFeedForwardPreProcessor.class
                     && ((CnnToFeedForwardPreProcessor) e.getValue()).getFormat()
                             == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW;
-            if (!oneChannel && !flatten) {
+            // flat rows of features × steps into sequences of the same values in the same order
+            boolean sequence = e.getValue().getClass() == SequenceInput.class && e.getKey() == 0;
+            if (!oneChannel && !flatten && !sequence) {
                 return Claim.no("the input preprocessor " + e.getValue().getClass().getSimpleName());
             }
         }
@@ -157,7 +166,11 @@ public final class FastPath {
         // the shape of an image between convolution and pooling stages (channels, height, width), or null
         int[] image = conf.getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor f
                 ? new int[] {(int) f.getNumChannels(), (int) f.getInputHeight(), (int) f.getInputWidth()} : null;
+        // the shape of a sequence between recurrent stages (channels, steps), or null
+        int[] sequence = conf.getInputPreProcess(0) instanceof SequenceInput si
+                ? new int[] {(int) si.features(), (int) si.steps()} : null;
         SeededDropout pending = null; // a dropout layer's, applied to the next layer's input
+        List<Clip> clips = new ArrayList<>();
         Map<String, Param> byKey = new HashMap<>();
         List<Param> all = new ArrayList<>();
         int offset = 0;
@@ -200,6 +213,36 @@ public final class FastPath {
                 stack.add(pool);
                 continue;
             }
+            // (a LastTimeStep layer's conf() is its inner layer's: the wrapper is in the network's configuration)
+            if (recurrent(conf.getConf(i).getLayer()) != null) {
+                lc = conf.getConf(i).getLayer();
+                if (sequence == null || pending != null) {
+                    return Claim.no(sequence == null ? "a recurrent layer without a sequence"
+                            : "dropout before a recurrent layer");
+                }
+                String why = recurrentWhy(recurrent(lc), lc);
+                if (why != null) {
+                    return Claim.no(why);
+                }
+                RecurrentStage stage = recurrentStage(network.getLayer(i), lc, sequence, offset, byKey, all, i);
+                if (stage == null) {
+                    return Claim.no("a recurrent layer's parameters not in DL4J's usual layout");
+                }
+                String config = stage.weight.configure(recurrent(lc), "W");
+                config = config != null ? config : stage.recurrent.configure(recurrent(lc), "RW");
+                config = config != null ? config : stage.bias.configure(recurrent(lc), "b");
+                if (config != null) {
+                    return Claim.no(config);
+                }
+                offset += stage.weight.w.length + stage.recurrent.w.length + stage.bias.w.length;
+                clips.add(Clip.of(recurrent(lc), stage.weight, stage.recurrent, stage.bias));
+                stack.add(stage);
+                sequence = stage.last ? null : new int[] {stage.units, stage.steps};
+                continue;
+            }
+            if (sequence != null) {
+                return Claim.no("a " + lc.getClass().getSimpleName() + " layer on a sequence");
+            }
             if (lc.getClass() == ConvolutionLayer.class) {
                 if (image == null || pending != null || lc.getIDropout() != null) {
                     return Claim.no(image == null ? "a convolution without an image" : "dropout before a convolution");
@@ -225,8 +268,8 @@ public final class FastPath {
             if (bl.getWeightNoise() != null) {
                 return Claim.no("weight noise");
             }
-            if (bl.getGradientNormalization() != null && bl.getGradientNormalization() != GradientNormalization.None) {
-                return Claim.no("gradient clipping");
+            if (Clip.kind(bl) == null) {
+                return Claim.no("the gradient normalization " + bl.getGradientNormalization());
             }
             if (lc instanceof DenseLayer dl && !dl.hasBias() || lc instanceof OutputLayer ol && !ol.hasBias()) {
                 return Claim.no("a layer without bias");
@@ -269,7 +312,7 @@ public final class FastPath {
                 Param p = isWeight && conv ? new Param((int) view.length(), false, nIn, nOut, offset)
                         : new Param(isWeight, nIn, nOut, offset);
                 offset += (int) view.length();
-                String why = p.configure(bl.getUpdaterByParam(name), bl.getRegularizationByParam(name));
+                String why = p.configure(bl, name);
                 if (why != null) {
                     return Claim.no(why);
                 }
@@ -281,6 +324,7 @@ public final class FastPath {
                     bias = p;
                 }
             }
+            clips.add(Clip.of(bl, weight, bias));
             if (conv) {
                 ConvStage stage = convStage((ConvolutionLayer) lc, image, act, weight, bias);
                 stack.add(stage);
@@ -333,9 +377,87 @@ public final class FastPath {
                 return Claim.no("a parameter outside the updater's blocks");
             }
         }
-        FastPath trainer = new FastPath(network, layers, all.toArray(new Param[0]), loss, stateLength);
+        clips.removeIf(c -> c.kind == GradientNormalization.None);
+        FastPath trainer = new FastPath(network, layers, all.toArray(new Param[0]), clips.toArray(new Clip[0]), loss,
+                stateLength);
         trainer.load();
         return new Claim(trainer, null);
+    }
+
+    /** The recurrent layer {@code lc} is or wraps to keep its last step (an LSTM or a simple RNN), or null. */
+    private static BaseLayer recurrent(org.deeplearning4j.nn.conf.layers.Layer lc) {
+        org.deeplearning4j.nn.conf.layers.Layer inner =
+                lc.getClass() == org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep.class
+                        ? ((org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep) lc).getUnderlying() : lc;
+        return inner.getClass() == org.deeplearning4j.nn.conf.layers.LSTM.class
+                || inner.getClass() == org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn.class
+                ? (BaseLayer) inner : null;
+    }
+
+    /** Why the recurrent layer {@code rnn} (wrapped in {@code lc}, or {@code lc} itself) cannot be claimed, or null. */
+    private static String recurrentWhy(BaseLayer rnn, org.deeplearning4j.nn.conf.layers.Layer lc) {
+        if (rnn.getIDropout() != null || lc.getIDropout() != null) {
+            return "dropout before a recurrent layer";
+        }
+        if (rnn.getConstraints() != null && !rnn.getConstraints().isEmpty()) {
+            return "constraints on the parameters";
+        }
+        if (rnn.getWeightNoise() != null) {
+            return "weight noise";
+        }
+        if (Clip.kind(rnn) == null) {
+            return "the gradient normalization " + rnn.getGradientNormalization();
+        }
+        if (rnn instanceof org.deeplearning4j.nn.conf.layers.LSTM lstm
+                && !(lstm.getGateActivationFn() instanceof ActivationSigmoid)) {
+            return "LSTM gates with the activation " + lstm.getGateActivationFn();
+        }
+        if (rnn instanceof org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn simple && simple.hasLayerNorm()) {
+            return "layer normalization";
+        }
+        if (((org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer) rnn).getRnnDataFormat()
+                != org.deeplearning4j.nn.conf.RNNFormat.NCW) {
+            return "a recurrent layer on steps-first sequences";
+        }
+        if (Activation.of(rnn.getActivationFn(), false) == null) {
+            return "the activation " + rnn.getActivationFn();
+        }
+        return null;
+    }
+
+    /**
+     * The stage of the recurrent layer {@code layer} at {@code index}, its parameters starting at
+     * {@code offset} and registered in {@code byKey} and {@code all}; null when they are not DL4J's W,
+     * RW and b in that order and layout.
+     */
+    private static RecurrentStage recurrentStage(org.deeplearning4j.nn.api.Layer layer,
+            org.deeplearning4j.nn.conf.layers.Layer lc, int[] sequence, int offset, Map<String, Param> byKey,
+            List<Param> all, int index) {
+        BaseLayer rnn = recurrent(lc);
+        int gates = rnn instanceof org.deeplearning4j.nn.conf.layers.LSTM ? 4 : 1;
+        Map<String, INDArray> table = layer.paramTable();
+        if (!List.copyOf(table.keySet()).equals(List.of("W", "RW", "b"))) {
+            return null;
+        }
+        INDArray w = table.get("W");
+        INDArray rw = table.get("RW");
+        int units = (int) rw.size(0);
+        if (w.ordering() != 'f' || rw.ordering() != 'f' || w.size(0) != sequence[0] || w.size(1) != gates * units
+                || rw.size(1) != gates * units || table.get("b").length() != gates * units) {
+            return null;
+        }
+        Param weight = new Param(true, sequence[0], gates * units, offset);
+        Param recurrent = new Param(true, units, gates * units, offset + weight.w.length);
+        Param bias = new Param(false, units, gates * units, offset + weight.w.length + recurrent.w.length);
+        byKey.put(index + "_W", weight);
+        byKey.put(index + "_RW", recurrent);
+        byKey.put(index + "_b", bias);
+        all.add(weight);
+        all.add(recurrent);
+        all.add(bias);
+        Activation cell = Activation.of(rnn.getActivationFn(), false);
+        return new RecurrentStage(sequence[0], sequence[1], units, gates,
+                lc instanceof org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep, cell, weight, recurrent, bias);
     }
 
     /** Why a convolution cannot be claimed, or null. */
@@ -493,7 +615,13 @@ public final class FastPath {
             regularization += p.score(iteration, epoch);
         }
         for (Param p : params) {
-            p.step(rows, iteration, epoch);
+            Kernels.divide(p.g, rows);
+        }
+        for (Clip c : clips) {
+            c.apply();
+        }
+        for (Param p : params) {
+            p.step(iteration, epoch);
         }
         for (int li = 1; li < layers.length; li++) {
             layers[li].parametersChanged();
@@ -687,29 +815,11 @@ public final class FastPath {
         }
 
         void forward(float[] z, int rows, int width) {
-            int n = rows * width;
+            if (kind != Kind.SOFTMAX) {
+                forwardRange(z, 0, rows * width);
+                return;
+            }
             switch (kind) {
-                case IDENTITY -> { }
-                case RELU -> {
-                    for (int k = 0; k < n; k++) {
-                        z[k] = Math.max(z[k], 0f);
-                    }
-                }
-                case LEAKY_RELU -> {
-                    for (int k = 0; k < n; k++) {
-                        z[k] = z[k] < 0f ? z[k] * alpha : z[k];
-                    }
-                }
-                case TANH -> {
-                    for (int k = 0; k < n; k++) {
-                        z[k] = (float) Math.tanh(z[k]);
-                    }
-                }
-                case SIGMOID -> {
-                    for (int k = 0; k < n; k++) {
-                        z[k] = (float) (1.0 / (1.0 + Math.exp(-z[k])));
-                    }
-                }
                 case SOFTMAX -> {
                     for (int r = 0; r < rows; r++) {
                         int o = r * width;
@@ -730,6 +840,38 @@ public final class FastPath {
                 }
                 default -> throw new IllegalStateException(kind.name());
             }
+        }
+
+        /** Applies an elementwise activation (not softmax) in place on {@code z[from, to)}. */
+        void forwardRange(float[] z, int from, int to) {
+            switch (kind) {
+                case IDENTITY -> { }
+                case RELU -> {
+                    for (int k = from; k < to; k++) {
+                        z[k] = Math.max(z[k], 0f);
+                    }
+                }
+                case LEAKY_RELU -> {
+                    for (int k = from; k < to; k++) {
+                        z[k] = z[k] < 0f ? z[k] * alpha : z[k];
+                    }
+                }
+                case TANH -> Kernels.tanh(z, from, to);
+                case SIGMOID -> Kernels.sigmoid(z, from, to);
+                default -> throw new IllegalStateException(kind + " is not elementwise");
+            }
+        }
+
+        /** The derivative at the point whose activation is {@code a} (an elementwise kind: not softmax). */
+        float slope(float a) {
+            return switch (kind) {
+                case IDENTITY -> 1f;
+                case RELU -> a > 0f ? 1f : 0f;
+                case LEAKY_RELU -> a >= 0f ? 1f : alpha;
+                case TANH -> 1f - a * a;
+                case SIGMOID -> a * (1f - a);
+                default -> throw new IllegalStateException(kind + " has no elementwise derivative");
+            };
         }
 
         /** dZ = dA · act'(z), computed from the outputs {@code a}, in place on {@code d}. */
@@ -803,7 +945,10 @@ public final class FastPath {
             return i + j * nIn;
         }
 
-        String configure(IUpdater u, List<Regularization> regularization) {
+        /** Takes the updater and the regularization of the parameter {@code name} of {@code layer}, or says why not. */
+        String configure(BaseLayer layer, String name) {
+            IUpdater u = layer.getUpdaterByParam(name);
+            List<Regularization> regularization = layer.getRegularizationByParam(name);
             this.updater = u;
             this.rule = Rule.of(u);
             if (rule == null) {
@@ -837,12 +982,9 @@ public final class FastPath {
             return s;
         }
 
-        void step(int rows, int iteration, int epoch) {
+        /** Turns the gradient (already divided by the minibatch size, and clipped) into the step and takes it. */
+        void step(int iteration, int epoch) {
             int n = w.length;
-            float batch = rows;
-            for (int m = 0; m < n; m++) {
-                g[m] /= batch;
-            }
             double lr = updater.getLearningRate(iteration, epoch);
             for (ScheduleTerm t : before) {
                 t.apply(w, g, lr, iteration, epoch);
@@ -853,6 +995,85 @@ public final class FastPath {
             }
             for (int m = 0; m < n; m++) {
                 w[m] -= g[m];
+            }
+        }
+    }
+
+    /**
+     * A layer's gradient normalization (DL4J's {@code GradientNormalization}) over its parameters'
+     * gradients, as DL4J applies it: after the division by the minibatch size, before the
+     * regularization and the updater.
+     */
+    record Clip(GradientNormalization kind, double threshold, Param[] params) {
+        /** The layer's normalization, or null for one this class does not reproduce. */
+        static GradientNormalization kind(BaseLayer layer) {
+            GradientNormalization g = layer.getGradientNormalization();
+            return g == null ? GradientNormalization.None : switch (g) {
+                case None, RenormalizeL2PerLayer, RenormalizeL2PerParamType, ClipElementWiseAbsoluteValue,
+                        ClipL2PerLayer, ClipL2PerParamType -> g;
+                default -> null;
+            };
+        }
+
+        static Clip of(BaseLayer layer, Param... params) {
+            return new Clip(kind(layer), layer.getGradientNormalizationThreshold(), params);
+        }
+
+        void apply() {
+            switch (kind) {
+                case None -> { }
+                case RenormalizeL2PerLayer -> {
+                    double l2 = norm(params);
+                    scale(params, 1 / (l2 == 0 ? 1e-5 : l2));
+                }
+                case RenormalizeL2PerParamType -> {
+                    for (Param p : params) {
+                        double l2 = norm(p);
+                        scale(new Param[] {p}, 1 / (l2 == 0 ? 1e-5 : l2));
+                    }
+                }
+                case ClipElementWiseAbsoluteValue -> {
+                    float t = (float) threshold;
+                    for (Param p : params) {
+                        for (int m = 0; m < p.g.length; m++) {
+                            p.g[m] = Math.max(-t, Math.min(t, p.g[m]));
+                        }
+                    }
+                }
+                case ClipL2PerLayer -> {
+                    double l2 = norm(params);
+                    if (l2 > threshold) {
+                        scale(params, threshold / l2);
+                    }
+                }
+                case ClipL2PerParamType -> {
+                    for (Param p : params) {
+                        double l2 = norm(p);
+                        if (l2 > threshold) {
+                            scale(new Param[] {p}, threshold / l2);
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException(kind.name());
+            }
+        }
+
+        private static double norm(Param... params) {
+            double sum = 0;
+            for (Param p : params) {
+                for (float v : p.g) {
+                    sum += (double) v * v;
+                }
+            }
+            return Math.sqrt(sum);
+        }
+
+        private static void scale(Param[] params, double factor) {
+            float f = (float) factor;
+            for (Param p : params) {
+                for (int m = 0; m < p.g.length; m++) {
+                    p.g[m] *= f;
+                }
             }
         }
     }

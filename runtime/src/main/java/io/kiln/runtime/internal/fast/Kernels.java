@@ -8,8 +8,9 @@ package io.kiln.runtime.internal.fast;
  * off.
  */
 final class Kernels {
-    /** The vector implementation, or null when the module is not resolved (or turned off). */
-    private static final Gemm VECTOR = vectorOrNull();
+    /** The vector implementations, or null when the module is not resolved (or turned off). */
+    private static final Gemm VECTOR = vectorOrNull("VectorGemm");
+    private static final Curves VECTOR_CURVES = vectorOrNull("VectorMath");
     /** Whether {@link #VECTOR} is used (tests turn it off to check the loops against DL4J too). */
     private static volatile boolean useVector = true;
 
@@ -27,6 +28,13 @@ final class Kernels {
     interface Gemm {
         void gemm(int m, int n, int k, float[] a, int ao, int ar, int ap, float[] b, int bo, int ldb, float[] c,
                 int co, int ldc, Scratch scratch);
+    }
+
+    /** The activation curves whose scalar forms cost most ({@code Math.tanh} is about 30 ns), in place on {@code x[from, to)}. */
+    interface Curves {
+        void tanh(float[] x, int from, int to);
+
+        void sigmoid(float[] x, int from, int to);
     }
 
     /** Working arrays of one caller (a stage), grown as needed: no allocation, no thread-local lookup per product. */
@@ -56,16 +64,39 @@ final class Kernels {
         return before;
     }
 
-    private static Gemm vectorOrNull() {
+    @SuppressWarnings("unchecked")
+    private static <T> T vectorOrNull(String simpleName) {
         if ("false".equals(System.getProperty("kiln.vector"))
                 || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return null;
         }
         try {
-            return (Gemm) Class.forName(Kernels.class.getPackageName() + ".VectorGemm").getDeclaredConstructor()
+            return (T) Class.forName(Kernels.class.getPackageName() + "." + simpleName).getDeclaredConstructor()
                     .newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
             return null;
+        }
+    }
+
+    /** {@code x = tanh(x)} on {@code [from, to)}. */
+    static void tanh(float[] x, int from, int to) {
+        if (VECTOR_CURVES != null && useVector) {
+            VECTOR_CURVES.tanh(x, from, to);
+            return;
+        }
+        for (int k = from; k < to; k++) {
+            x[k] = (float) Math.tanh(x[k]);
+        }
+    }
+
+    /** {@code x = 1 / (1 + e^-x)} on {@code [from, to)}. */
+    static void sigmoid(float[] x, int from, int to) {
+        if (VECTOR_CURVES != null && useVector) {
+            VECTOR_CURVES.sigmoid(x, from, to);
+            return;
+        }
+        for (int k = from; k < to; k++) {
+            x[k] = (float) (1.0 / (1.0 + Math.exp(-x[k])));
         }
     }
 
@@ -119,6 +150,13 @@ final class Kernels {
             int yo, int n) {
         for (int k = 0; k < n; k++) {
             y[yo + k] += a0 * x[x0 + k] + a1 * x[x1 + k] + a2 * x[x2 + k] + a3 * x[x3 + k];
+        }
+    }
+
+    /** {@code x[k] /= d} for every element, as ND4J's {@code divi} (a division, not a multiplication by 1/d). */
+    static void divide(float[] x, float d) {
+        for (int k = 0; k < x.length; k++) {
+            x[k] /= d;
         }
     }
 
