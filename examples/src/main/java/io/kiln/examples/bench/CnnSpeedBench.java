@@ -6,9 +6,6 @@ import io.kiln.runtime.TrainOptions;
 import io.kiln.runtime.Trainer;
 import io.kiln.runtime.TrainingResult;
 import io.kiln.runtime.internal.train.TrainingLoop;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,13 +42,7 @@ public final class CnnSpeedBench {
                     dl4j.get(dl4j.size() - 1), torch.get(torch.size() - 1), validationRows);
             System.out.flush();
         }
-        System.out.printf(Locale.ROOT, "%n| trainer | rows/s (median of %d) | rounds | × PyTorch |%n|---|---|---|---|%n",
-                rounds);
-        double t = median(torch);
-        System.out.printf(Locale.ROOT, "| Kiln, fast path | %.0f | %s | %.2f |%n", median(kiln), kiln, median(kiln) / t);
-        System.out.printf(Locale.ROOT, "| Kiln through DL4J's loop | %.0f | %s | %.2f |%n", median(dl4j), dl4j,
-                median(dl4j) / t);
-        System.out.printf(Locale.ROOT, "| PyTorch | %.0f | %s | 1.00 |%n", t, torch);
+        TorchComparison.printTable(rounds, kiln, dl4j, torch);
     }
 
     /** Training rows per second of Kiln's epochs after the first, on {@code rows} images. */
@@ -68,28 +59,7 @@ public final class CnnSpeedBench {
     }
 
     private static double torch(int rows, int epochs) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "src/bench/cnn_torch.py",
-                Integer.toString(rows), Integer.toString(epochs), Integer.toString(validationRows))
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        Process p = pb.start();
-        double result = Double.NaN;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.startsWith("mode=torch")) {
-                    result = Double.parseDouble(line.substring(line.indexOf("rows_per_s=") + 11).trim());
-                }
-            }
-        }
-        if (p.waitFor() != 0 || Double.isNaN(result)) {
-            throw new IllegalStateException("cnn_torch.py failed");
-        }
-        return result;
-    }
-
-    private static double median(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        s.sort(null);
-        return s.get(s.size() / 2);
+        return TorchComparison.rowsPerSecond("cnn_torch.py", Integer.toString(rows), Integer.toString(epochs),
+                Integer.toString(validationRows));
     }
 }
