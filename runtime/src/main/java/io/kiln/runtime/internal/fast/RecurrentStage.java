@@ -74,8 +74,9 @@ final class RecurrentStage extends Stage {
     void ensure(int rows) {
         super.ensure(rows);
         int width = gates * units;
-        gate = new float[steps * rows * width];
-        dGate = new float[steps * rows * width];
+        // (a window too long for one array fails here, not by indexing past a wrapped size)
+        gate = new float[Math.multiplyExact(Math.multiplyExact(steps, rows), width)];
+        dGate = new float[gate.length];
         cellState = gates == 4 ? new float[steps * rows * units] : new float[0];
         cellOut = gates == 4 ? new float[steps * rows * units] : new float[0];
         hidden = new float[(steps + 1) * rows * units];

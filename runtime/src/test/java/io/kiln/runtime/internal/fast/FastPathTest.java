@@ -408,6 +408,24 @@ class FastPathTest {
     }
 
     @Test
+    void aReluCellUnderDropoutClassWeightsAndRenormalizedGradientsAgrees() {
+        // dropout on the last step's units, an output layer with its own dropout, rows weighing 2 and 0.5
+        MultiLayerConfiguration conf = sequences(stack(new Adam(3e-3), b -> b
+                .gradientNormalization(GradientNormalization.RenormalizeL2PerLayer))
+                .layer(new org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep(lstm(16, Activation.RELU)))
+                .layer(new DropoutLayer.Builder(0.8).build())
+                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.LEAKYRELU).build())
+                .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX)
+                        .dropOut(0.9).build()));
+        compare(conf, Target.ONE_HOT, 300, true).assertClose(5e-5);
+        MultiLayerConfiguration identity = sequences(stack(new Sgd(0.05), b -> b
+                .gradientNormalization(GradientNormalization.RenormalizeL2PerParamType))
+                .layer(new org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep(simpleRnn(12, Activation.IDENTITY)))
+                .layer(output(Target.EVEN)));
+        compare(identity, Target.EVEN, 300).assertClose();
+    }
+
+    @Test
     void gradientNormalizationOfDenseLayersAgrees() {
         for (GradientNormalization g : new GradientNormalization[] {GradientNormalization.ClipL2PerLayer,
                 GradientNormalization.RenormalizeL2PerLayer, GradientNormalization.RenormalizeL2PerParamType}) {
@@ -417,6 +435,14 @@ class FastPathTest {
                     .layer(output(Target.ONE_HOT)).build();
             compare(conf, Target.ONE_HOT, 200).assertClose();
         }
+        MultiLayerConfiguration conv = stack(new Adam(2e-3), b -> b
+                .gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
+                .gradientNormalizationThreshold(0.01))
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(6)
+                        .activation(Activation.RELU).build())
+                .layer(output(Target.ONE_HOT))
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutionalFlat(8, 8, 1)).build();
+        compare(conv, Target.ONE_HOT, 200).assertClose();
     }
 
     @Test
