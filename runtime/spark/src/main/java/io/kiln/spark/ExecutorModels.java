@@ -1,5 +1,6 @@
 package io.kiln.spark;
 
+import io.kiln.runtime.KilnModel;
 import io.kiln.runtime.internal.batch.FileScorer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ExecutorModels {
     private static final Map<String, Path> FILES = new ConcurrentHashMap<>();
+    private static final Map<String, KilnModel> MODELS = new ConcurrentHashMap<>();
 
     private ExecutorModels() {}
 
@@ -26,6 +28,17 @@ final class ExecutorModels {
                 return f;
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot write the broadcast model to a temporary file", e);
+            }
+        });
+    }
+
+    /** The model itself, loaded once per executor JVM. */
+    static KilnModel model(byte[] model) {
+        return MODELS.computeIfAbsent(FileScorer.sha256(model), sha -> {
+            try {
+                return KilnModel.load(file(model));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot load the broadcast model", e);
             }
         });
     }

@@ -110,17 +110,21 @@ public final class SparkScorer {
         new BatchScorer(definition.definition(), modelFile, settings.options());
     }
 
-    /** Scores {@code input} (a CSV file, or a folder of *.csv files) into the folder {@code output}. */
+    /**
+     * Scores {@code input} (a CSV or Parquet file, or a folder of *.csv or *.parquet files) into the
+     * folder {@code output}: {@code <name>.csv} per input file.
+     */
     public Summary score(Path input, Path output) throws IOException {
         long start = System.nanoTime();
         List<Path> files = inputs(input);
+        boolean parquet = files.get(0).getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet");
         if (Files.exists(output) && !Files.isDirectory(output)) {
             throw new IllegalArgumentException("--output " + output + " is a file; Spark scoring writes a folder of "
                     + "prediction files, one per input file.");
         }
         List<String> finished = new ArrayList<>();
         for (Path f : files) {
-            Path target = output.resolve(f.getFileName().toString());
+            Path target = output.resolve(outputName(f));
             if (Files.exists(target) && !Files.exists(target.resolveSibling(target.getFileName() + ".checkpoint"))) {
                 finished.add(target.toString());
             }
@@ -133,6 +137,13 @@ public final class SparkScorer {
         Files.createDirectories(output);
         Broadcast<byte[]> model = spark.broadcast(Files.readAllBytes(modelFile));
         try {
+            if (parquet) {
+                List<FileResult> results = new ArrayList<>();
+                for (Path f : files) {
+                    results.add(scoreParquet(f, output.resolve(outputName(f)), model));
+                }
+                return new Summary(List.copyOf(results), (System.nanoTime() - start) / 1e9);
+            }
             List<String> names = files.stream().map(f -> f.toAbsolutePath().toString()).toList();
             List<FileResult> results = spark.parallelize(names, names.size())
                     .map(new ScoreFile(definition, model, output.toAbsolutePath().toString(), settings)).collect();
@@ -142,6 +153,13 @@ public final class SparkScorer {
         }
     }
 
+    /** {@code <name>.csv} for a CSV input, {@code <name without .parquet>.csv} for a Parquet one. */
+    static String outputName(Path input) {
+        String name = input.getFileName().toString();
+        return name.toLowerCase(Locale.ROOT).endsWith(".parquet") ? name.substring(0, name.length() - 8) + ".csv"
+                : name;
+    }
+
     private static List<Path> inputs(Path input) throws IOException {
         if (!Files.exists(input)) {
             throw new FileNotFoundException("Input not found: " + input.toAbsolutePath());
@@ -149,15 +167,111 @@ public final class SparkScorer {
         if (!Files.isDirectory(input)) {
             return List.of(input);
         }
-        List<Path> files;
-        try (Stream<Path> s = Files.list(input)) {
-            files = s.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")
+        List<Path> csv = list(input, ".csv");
+        List<Path> parquet = list(input, ".parquet");
+        if (!csv.isEmpty() && !parquet.isEmpty()) {
+            throw new IllegalArgumentException(input + " holds both *.csv and *.parquet files; score them from two "
+                    + "folders.");
+        }
+        if (csv.isEmpty() && parquet.isEmpty()) {
+            throw new IllegalArgumentException("There are no *.csv or *.parquet files in " + input + ".");
+        }
+        return csv.isEmpty() ? parquet : csv;
+    }
+
+    private static List<Path> list(Path folder, String extension) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(extension)
                     && Files.isRegularFile(f)).sorted().toList();
         }
-        if (files.isEmpty()) {
-            throw new IllegalArgumentException("There are no *.csv files in " + input + ".");
+    }
+
+    /**
+     * One Parquet file: its rows (the definition's feature columns) in file order, each partition a
+     * task writing a part; the driver then joins the header and the parts, in order, into {@code target}.
+     */
+    private FileResult scoreParquet(Path file, Path target, Broadcast<byte[]> model) throws IOException {
+        io.kiln.runtime.ModelDefinition def = definition.definition();
+        if (def.series() != null || def.image() != null) {
+            throw new IllegalArgumentException("Parquet scoring takes one row per prediction; model '" + def.name()
+                    + "' reads " + (def.series() != null ? "windows of rows (@Series)" : "images")
+                    + ": score CSV files instead.");
         }
-        return files;
+        io.kiln.runtime.KilnModel kiln = io.kiln.runtime.KilnModel.load(modelFile);
+        def = def.resolvedFor(kiln);
+        org.apache.spark.sql.Column[] columns = def.features().stream()
+                .map(f -> org.apache.spark.sql.functions.col("`" + f.column() + "`"))
+                .toArray(org.apache.spark.sql.Column[]::new);
+        org.apache.spark.sql.SparkSession session = org.apache.spark.sql.SparkSession.builder()
+                .sparkContext(spark.sc()).getOrCreate();
+        Path parts = target.resolveSibling(target.getFileName() + ".parts");
+        deleteFolder(parts);
+        Files.createDirectories(parts);
+        List<ParquetPart.Written> written = session.read().parquet(file.toAbsolutePath().toString()).select(columns)
+                .javaRDD().zipWithIndex()
+                .mapPartitionsWithIndex(new ParquetPart(definition, model, parts.toAbsolutePath().toString(), settings),
+                        true)
+                .collect();
+        io.kiln.runtime.internal.inference.PredictionCsv format =
+                new io.kiln.runtime.internal.inference.PredictionCsv(def, kiln);
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        Path rejects = target.resolveSibling(target.getFileName() + ".rejects.csv");
+        boolean anyRejects = written.stream().anyMatch(w -> w.rejected() > 0);
+        try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(partial,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            out.write(java.nio.ByteBuffer.wrap(format.headerLine().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            for (ParquetPart.Written w : written.stream().sorted(java.util.Comparator.comparingInt(
+                    ParquetPart.Written::part)).toList()) {
+                append(out, ParquetPart.partFile(parts, w.part()));
+            }
+        }
+        if (anyRejects) {
+            try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(rejects,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                out.write(java.nio.ByteBuffer.wrap("line,column,error,record\n".getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8)));
+                for (ParquetPart.Written w : written.stream().sorted(java.util.Comparator.comparingInt(
+                        ParquetPart.Written::part)).toList()) {
+                    Path r = ParquetPart.rejectsFile(parts, w.part());
+                    if (Files.exists(r)) {
+                        append(out, r);
+                    }
+                }
+            }
+        } else {
+            Files.deleteIfExists(rejects);
+        }
+        Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        deleteFolder(parts);
+        return new FileResult(file.toAbsolutePath().toString(), target.toString(), anyRejects ? rejects.toString() : null,
+                written.stream().mapToLong(ParquetPart.Written::rows).sum(),
+                written.stream().mapToLong(ParquetPart.Written::scored).sum(),
+                written.stream().mapToLong(ParquetPart.Written::rejected).sum(), 0,
+                written.stream().map(ParquetPart.Written::executor).distinct().sorted()
+                        .collect(java.util.stream.Collectors.joining(",")));
+    }
+
+    private static void append(java.nio.channels.FileChannel out, Path part) throws IOException {
+        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(part)) {
+            long size = in.size();
+            for (long at = 0; at < size; ) {
+                at += in.transferTo(at, size - at, out);
+            }
+        }
+    }
+
+    private static void deleteFolder(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(folder)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** A task: one input file scored by the local scorer into the output folder. */

@@ -120,6 +120,55 @@ class SparkScorerTest {
     }
 
     @Test
+    void parquetRowsArePredictedAsTheLocalScorerPredictsTheirCsvExport() throws Exception {
+        // 6,000 rows (iris 40 times, varied) as CSV and as one Parquet file of many small row groups, which
+        // Spark reads as several partitions
+        List<String> lines = Files.readAllLines(IRIS);
+        List<String> csv = new ArrayList<>(List.of(lines.get(0)));
+        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+        for (int k = 0; k < 40; k++) {
+            for (String line : lines.subList(1, lines.size())) {
+                String[] v = line.split(",");
+                double[] x = new double[4];
+                for (int j = 0; j < 4; j++) {
+                    x[j] = Double.parseDouble(v[j]) + 0.01 * k;
+                }
+                csv.add(x[0] + "," + x[1] + "," + x[2] + "," + x[3] + "," + v[4]);
+                rows.add(org.apache.spark.sql.RowFactory.create(x[0], x[1], x[2], x[3], Integer.parseInt(v[4])));
+            }
+        }
+        Path csvIn = Files.createDirectories(dir.resolve("csv-in"));
+        Files.write(csvIn.resolve("big.csv"), csv);
+        Path parquetIn = Files.createDirectories(dir.resolve("parquet-in"));
+        SparkConf conf = SparkTesting.conf("local[2]").set("spark.sql.files.maxPartitionBytes", "16384")
+                .set("spark.hadoop.parquet.block.size", "8192");
+        Path local = dir.resolve("csv-out");
+        new BatchScorer(iris(), model, BatchScorer.Options.defaults().batchSize(1000).progress(null, false))
+                .score(csvIn, local);
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            org.apache.spark.sql.SparkSession session = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc())
+                    .getOrCreate();
+            org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                    .add(FEATURES.get(0), "double").add(FEATURES.get(1), "double").add(FEATURES.get(2), "double")
+                    .add(FEATURES.get(3), "double").add("label", "int");
+            Path written = dir.resolve("parquet-write");
+            session.createDataFrame(rows, schema).coalesce(1).write().parquet(written.toString());
+            try (java.util.stream.Stream<Path> files = Files.list(written)) {
+                Files.move(files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow(),
+                        parquetIn.resolve("big.parquet"));
+            }
+            SparkScorer.Summary s = new SparkScorer(sc, SparkScorerTest::iris, model,
+                    SparkScorer.Settings.defaults().batchSize(1000)).score(parquetIn, dir.resolve("parquet-out"));
+            assertThat(s.rows()).isEqualTo(6000);
+            assertThat(session.read().parquet(parquetIn.resolve("big.parquet").toString()).javaRDD().getNumPartitions())
+                    .isGreaterThan(2);
+        }
+        assertThat(Files.readAllBytes(dir.resolve("parquet-out/big.csv")))
+                .isEqualTo(Files.readAllBytes(local.resolve("big.csv")));
+        assertThat(Files.exists(dir.resolve("parquet-out/big.csv.parts"))).isFalse();
+    }
+
+    @Test
     void twoExecutorJvmsWriteWhatTheLocalScorerWrites() throws Exception {
         Path local = scoreLocally(dir.resolve("local-2"));
         SparkScorer.Summary s = scoreOnSpark(SparkTesting.LOCAL_CLUSTER, dir.resolve("spark-2"));
