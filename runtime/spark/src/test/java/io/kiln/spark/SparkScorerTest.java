@@ -66,7 +66,13 @@ class SparkScorerTest {
     }
 
     @BeforeAll
-    static void trainAndWriteInputs() throws Exception {
+    static synchronized void trainAndWriteInputs() throws Exception {
+        if (model != null) {
+            return;
+        }
+        if (dir == null) { // (called from another test class)
+            dir = Files.createTempDirectory("kiln-spark-test");
+        }
         model = dir.resolve("iris.kiln");
         Trainer.train(iris(), TrainOptions.defaults().quiet().references(false)).model().save(model);
         // three files: iris as it is, its rows reversed, and one with a row the model cannot take

@@ -1,0 +1,140 @@
+package io.kiln.spark;
+
+import io.kiln.runtime.batch.BatchScorer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Public API. Kiln's commands on Spark: {@code score} scores CSV or Parquet files on a cluster with a
+ * model trained from a spec of the application jar. Run it with {@code spark-submit --class
+ * io.kiln.spark.SparkCli app.jar score ...} (the master is spark-submit's), or directly with
+ * {@code --master} ({@code local[*]} when neither gives one). Exit codes as the local commands':
+ * 0 done, 1 a failure (the message names it), 2 a usage error.
+ */
+@Command(name = "kiln-spark", mixinStandardHelpOptions = true, subcommands = SparkCli.Score.class,
+        description = "Kiln on Apache Spark.")
+public final class SparkCli implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String... args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs a command; returns the exit code. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        CommandLine cli = new CommandLine(new SparkCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+            Throwable root = cause;
+            while (root.getCause() != null && root.getCause() != root
+                    && !(root instanceof IllegalArgumentException) && !(root instanceof IOException)) {
+                root = root.getCause();
+            }
+            err.println("error: " + (root.getMessage() != null ? root.getMessage() : root.toString()));
+            return 1;
+        });
+        ((Score) cli.getSubcommands().get("score").getCommand()).out = out;
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Name a command: score");
+    }
+
+    @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Score CSV or Parquet files on a Spark cluster: one task per CSV file (each output byte "
+                    + "for byte the local 'score' command's), a task per partition of a Parquet file; the model is "
+                    + "broadcast once.",
+                    "Input and output are paths every executor can read and write."})
+    static final class Score implements Callable<Integer> {
+        PrintStream out = System.out;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--spec", paramLabel = "CLASS", required = true,
+                description = "The spec class the model was trained from (its generated <Spec>Trainer must be on the "
+                        + "class path).")
+        String specClass;
+
+        @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model file.")
+        Path model;
+
+        @Option(names = "--input", paramLabel = "FILE|DIR", required = true,
+                description = "A CSV or Parquet file, or a folder of *.csv or *.parquet files.")
+        Path input;
+
+        @Option(names = "--output", paramLabel = "DIR", required = true,
+                description = "The folder of prediction files, <name>.csv per input file.")
+        Path output;
+
+        @Option(names = "--master", paramLabel = "URL",
+                description = "The Spark master (local[*], spark://host:port, yarn); default: spark-submit's, else "
+                        + "local[*].")
+        String master;
+
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "4096",
+                description = "Rows per forward pass (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--on-error", paramLabel = "fail|skip", defaultValue = "fail",
+                description = "A row the model cannot take: 'fail' stops naming it (default); 'skip' writes it to "
+                        + "<output>.rejects.csv and goes on.")
+        String onError;
+
+        @Option(names = "--overwrite", description = "Replace outputs that a finished earlier run wrote.")
+        boolean overwrite;
+
+        @Override
+        public Integer call() throws IOException {
+            BatchScorer.OnError mode = switch (onError.toLowerCase(Locale.ROOT)) {
+                case "fail" -> BatchScorer.OnError.FAIL;
+                case "skip" -> BatchScorer.OnError.SKIP;
+                default -> throw new ParameterException(spec.commandLine(),
+                        "--on-error is 'fail' or 'skip', not '" + onError + "'");
+            };
+            if (batchSize <= 0) {
+                throw new ParameterException(spec.commandLine(), "--batch-size must be positive");
+            }
+            SparkConf conf = new SparkConf().setAppName("kiln score " + input.getFileName());
+            if (master != null) {
+                conf.setMaster(master);
+            } else if (!conf.contains("spark.master")) {
+                conf.setMaster("local[*]");
+            }
+            DefinitionSource definition = DefinitionSource.ofSpec(specClass);
+            definition.definition(); // a missing spec fails here, before Spark starts
+            try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+                SparkScorer scorer = new SparkScorer(sc, definition, model,
+                        SparkScorer.Settings.defaults().batchSize(batchSize).onError(mode).overwrite(overwrite));
+                SparkScorer.Summary s = scorer.score(input, output);
+                out.println(s.describe());
+                out.println("wrote    " + output + " (" + s.files().size() + (s.files().size() == 1 ? " file)"
+                        : " files)"));
+                for (SparkScorer.FileResult f : s.files()) {
+                    if (f.rejects() != null) {
+                        out.println("rejects  " + f.rejects());
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+}
