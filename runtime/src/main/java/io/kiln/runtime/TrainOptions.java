@@ -19,14 +19,21 @@ import java.nio.file.Path;
  * @param references train the reference models (a linear model and gradient-boosted trees on the
  *     same features, rows and folds) beside the network, for tables of flat features up to
  *     {@code References.MAX_ROWS} rows and {@code References.MAX_COLUMNS} encoded columns (default on)
+ * @param dataParallel trains each network's epochs on several workers (kiln-spark's
+ *     {@code SparkTraining}), or null to train in this JVM
  */
 public record TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
-        boolean everyEpoch, EpochListener listener, Integer sample, boolean references) {
+        boolean everyEpoch, EpochListener listener, Integer sample, boolean references, DataParallel dataParallel) {
 
     public TrainOptions {
         if (sample != null && sample <= 0) {
             throw new IllegalArgumentException("the training sample must be positive, was " + sample);
         }
+    }
+
+    public TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
+            boolean everyEpoch, EpochListener listener, Integer sample, boolean references) {
+        this(data, epochs, batchSize, seed, progress, everyEpoch, listener, sample, references, null);
     }
 
     public TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
@@ -50,41 +57,54 @@ public record TrainOptions(Path data, Integer epochs, Integer batchSize, Long se
     }
 
     public TrainOptions data(Path file) {
-        return new TrainOptions(file, epochs, batchSize, seed, progress, everyEpoch, listener, sample, references);
+        return new TrainOptions(file, epochs, batchSize, seed, progress, everyEpoch, listener, sample,
+                references, dataParallel);
     }
 
     public TrainOptions epochs(int n) {
-        return new TrainOptions(data, n, batchSize, seed, progress, everyEpoch, listener, sample, references);
+        return new TrainOptions(data, n, batchSize, seed, progress, everyEpoch, listener, sample, references,
+                dataParallel);
     }
 
     public TrainOptions batchSize(int n) {
-        return new TrainOptions(data, epochs, n, seed, progress, everyEpoch, listener, sample, references);
+        return new TrainOptions(data, epochs, n, seed, progress, everyEpoch, listener, sample, references,
+                dataParallel);
     }
 
     public TrainOptions seed(long s) {
-        return new TrainOptions(data, epochs, batchSize, s, progress, everyEpoch, listener, sample, references);
+        return new TrainOptions(data, epochs, batchSize, s, progress, everyEpoch, listener, sample, references,
+                dataParallel);
     }
 
     public TrainOptions quiet() {
-        return new TrainOptions(data, epochs, batchSize, seed, null, false, listener, sample, references);
+        return new TrainOptions(data, epochs, batchSize, seed, null, false, listener, sample, references, dataParallel);
     }
 
     public TrainOptions progress(PrintStream out, boolean every) {
-        return new TrainOptions(data, epochs, batchSize, seed, out, every, listener, sample, references);
+        return new TrainOptions(data, epochs, batchSize, seed, out, every, listener, sample, references, dataParallel);
     }
 
     public TrainOptions listener(EpochListener l) {
-        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, l, sample, references);
+        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, l, sample, references,
+                dataParallel);
     }
 
     /** Train on a random sample of {@code rows} of the training rows. */
     public TrainOptions sample(int rows) {
-        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, listener, rows, references);
+        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, listener, rows,
+                references, dataParallel);
     }
 
     /** With or without the reference models beside the network. */
     public TrainOptions references(boolean on) {
-        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, listener, sample, on);
+        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, listener, sample, on,
+                dataParallel);
+    }
+
+    /** Each network's epochs trained data-parallel by {@code workers} (null: in this JVM). */
+    public TrainOptions dataParallel(DataParallel workers) {
+        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, listener, sample, references,
+                workers);
     }
 
     /** The declared settings with these overrides applied. */

@@ -130,6 +130,12 @@ public final class Trainer {
 
     /** Trains by the definition's protocol and evaluates the final model. */
     public static TrainingResult train(ModelDefinition def, Prepared prepared, TrainOptions options) {
+        // (options without workers keep those of an enclosing call, such as kiln-spark's train command)
+        return io.kiln.runtime.internal.train.Workers.with(options.dataParallel() != null ? options.dataParallel()
+                : io.kiln.runtime.internal.train.Workers.current(), () -> trainHere(def, prepared, options));
+    }
+
+    private static TrainingResult trainHere(ModelDefinition def, Prepared prepared, TrainOptions options) {
         NativeThreads.configure();
         if (def.hasFeatureGroups()) {
             def = prepared.definition(); // resolved against the data's header

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * {@code --master} ({@code local[*]} when neither gives one). Exit codes as the local commands':
  * 0 done, 1 a failure (the message names it), 2 a usage error.
  */
-@Command(name = "kiln-spark", mixinStandardHelpOptions = true, subcommands = SparkCli.Score.class,
+@Command(name = "kiln-spark", mixinStandardHelpOptions = true, subcommands = {SparkCli.Score.class, SparkCli.Train.class},
         description = "Kiln on Apache Spark.")
 public final class SparkCli implements Runnable {
     @Spec
@@ -50,12 +50,73 @@ public final class SparkCli implements Runnable {
             return 1;
         });
         ((Score) cli.getSubcommands().get("score").getCommand()).out = out;
+        Train train = (Train) cli.getSubcommands().get("train").getCommand();
+        train.out = out;
+        train.err = err;
         return cli.execute(args);
     }
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Name a command: score");
+        throw new ParameterException(spec.commandLine(), "Name a command: score or train");
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Train a spec data-parallel on a Spark cluster (parameter averaging): the local 'train' "
+                    + "command, its options after '--', with every epoch's minibatches trained by the executors.",
+                    "The driver reads the data, fits the preprocessing on the training rows, runs the protocol, "
+                            + "validates and saves the model and reports, as locally."})
+    static final class Train implements Callable<Integer> {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--spec", paramLabel = "CLASS", required = true,
+                description = "The spec class (its generated <Spec>Trainer must be on the class path).")
+        String specClass;
+
+        @Option(names = "--master", paramLabel = "URL",
+                description = "The Spark master (local[*], spark://host:port, yarn); default: spark-submit's, else "
+                        + "local[*].")
+        String master;
+
+        @Option(names = "--workers", paramLabel = "N",
+                description = "Shards of the training rows, one task each per round (default: Spark's default "
+                        + "parallelism, the executors' cores).")
+        Integer workers;
+
+        @Option(names = "--averaging-frequency", paramLabel = "N", defaultValue = "5",
+                description = "Minibatches each shard trains between two averagings (default: ${DEFAULT-VALUE}).")
+        int averagingFrequency;
+
+        @picocli.CommandLine.Parameters(paramLabel = "TRAIN-OPTIONS",
+                description = "The local train command's options (--model, --epochs, --seed, ...).")
+        java.util.List<String> trainOptions = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() {
+            if (workers != null && workers < 1 || averagingFrequency < 1) {
+                throw new ParameterException(spec.commandLine(),
+                        "--workers and --averaging-frequency must be positive");
+            }
+            io.kiln.runtime.ModelDefinition definition = DefinitionSource.ofSpec(specClass).definition();
+            SparkConf conf = new SparkConf().setAppName("kiln train " + definition.name());
+            if (master != null) {
+                conf.setMaster(master);
+            } else if (!conf.contains("spark.master")) {
+                conf.setMaster("local[*]");
+            }
+            try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+                SparkTraining training = new SparkTraining(sc, workers != null ? workers : sc.defaultParallelism(),
+                        averagingFrequency);
+                java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train"));
+                args.addAll(trainOptions);
+                return io.kiln.runtime.internal.train.Workers.with(training,
+                        () -> io.kiln.runtime.cli.KilnCli.run(definition, out, err, args.toArray(String[]::new)));
+            }
+        }
     }
 
     @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,

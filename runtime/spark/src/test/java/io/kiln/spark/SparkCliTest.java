@@ -37,6 +37,25 @@ class SparkCliTest {
     }
 
     @Test
+    void trainRunsTheLocalTrainCommandWithTheExecutorsTraining() throws Exception {
+        SparkScorerTest.trainAndWriteInputs();
+        Path model = SparkScorerTest.dir.resolve("cli-trained.kiln");
+        long before = io.kiln.runtime.internal.fast.FastPath.steps();
+        SparkTesting.conf(SparkTesting.LOCAL_CLUSTER); // (the executor JVMs' settings, as system properties)
+        Run r = run("train", "--spec", "io.kiln.spark.IrisFixture", "--master", SparkTesting.LOCAL_CLUSTER,
+                "--workers", "2", "--averaging-frequency", "3", "--", "--model", model.toString(), "--epochs", "25",
+                "--quiet", "--no-references");
+        assertThat(r.err()).doesNotContain("error:");
+        assertThat(r.code()).isEqualTo(0);
+        // the local command's own report of the run, and its model file
+        assertThat(r.out()).contains("model    iris (MULTICLASS_CLASSIFICATION)");
+        assertThat(r.out()).contains("accuracy");
+        assertThat(Files.exists(model)).isTrue();
+        assertThat(io.kiln.runtime.KilnModel.load(model).metadata().name()).isEqualTo("iris");
+        assertThat(io.kiln.runtime.internal.fast.FastPath.steps()).isEqualTo(before); // trained by the executors
+    }
+
+    @Test
     void badArgumentsAndMissingFilesAreClearErrors() throws Exception {
         SparkScorerTest.trainAndWriteInputs();
         String model = SparkScorerTest.model.toString();

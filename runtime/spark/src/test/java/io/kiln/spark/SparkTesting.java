@@ -25,9 +25,11 @@ final class SparkTesting {
                 throw new java.io.UncheckedIOException(e);
             }
             System.setProperty("spark.test.home", home.toString());
-            conf.set("spark.executorEnv.SPARK_TESTING", "1")
-                    .set("spark.executor.extraJavaOptions", System.getProperty("kiln.executorFlags", ""))
-                    .set("spark.executor.memory", "1g");
+            // as system properties, so that a SparkConf made elsewhere in this JVM (the command line's) has them too
+            System.setProperty("spark.executorEnv.SPARK_TESTING", "1");
+            System.setProperty("spark.executor.extraJavaOptions", System.getProperty("kiln.executorFlags", ""));
+            System.setProperty("spark.executor.memory", "1g");
+            conf = new SparkConf().setMaster(master).setAppName("kiln-test").set("spark.ui.enabled", "false");
         }
         return conf;
     }

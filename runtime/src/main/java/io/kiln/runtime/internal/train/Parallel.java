@@ -56,7 +56,7 @@ public final class Parallel {
      */
     public static <T> List<T> map(int n, IntFunction<T> job, int width) {
         int threads = Math.min(n, width);
-        if (threads <= 1 || INSIDE.get()) {
+        if (threads <= 1 || INSIDE.get() || Workers.current() != null) {
             List<T> results = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 results.add(job.apply(i));

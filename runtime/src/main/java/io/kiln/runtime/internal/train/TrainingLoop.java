@@ -234,106 +234,125 @@ public final class TrainingLoop {
             SeededDropout.install(state.net.dl4j(), fit.seed());
             ((BaseOutputLayer) state.net.outputLayer()).setLossFn(trainingLoss);
         };
+        // the workers of a data-parallel training (TrainOptions.dataParallel) train each epoch, given the rows once
+        io.kiln.runtime.DataParallel workers = augment == null && soft == null && tokens == 0 && !net.isGraph()
+                ? Workers.current() : null;
+        io.kiln.runtime.DataParallel.Session session = workers == null ? null
+                : workers.start(floats(xTrain), (int) xTrain.columns(), floats(yTargets), (int) yTargets.columns(),
+                        wTrain == null ? null : floats(wTrain), n, fit.seed());
         // the plain-Java trainer, when it reproduces this network exactly
-        FastPath fast = !"false".equals(System.getProperty(FAST_PROPERTY)) && augment == null && soft == null
-                && tokens == 0 && !net.isGraph() ? FastPath.of(net.layers()).stack() : null;
-        float[] xFloats = fast == null ? null : floats(xTrain);
-        float[] yFloats = fast == null ? null : floats(yTargets);
-        float[] wFloats = fast == null || wTrain == null ? null : floats(wTrain);
-        float[] xMetricFloats = fast == null ? null : floats(xMetric);
-        float[] xValFloats = fast == null || !validate ? null : floats(xVal);
-        float[] yValFloats = fast == null || !validate ? null : floats(yVal);
-        epochs:
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            long t0 = System.nanoTime();
-            net = state.net; // gradual unfreezing rebuilds it
-            model = state.model;
-            double rate = state.schedule != null ? state.schedule.valueAt(net.iterationCount(), epoch - 1) : baseRate;
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            Splits.shuffle(order, shuffle);
-            double lossSum = 0;
-            if (seeded != net.dl4j()) { // gradual unfreezing rebuilt the network
-                SeededDropout.install(net.dl4j(), fit.seed());
-                seeded = net.dl4j();
-            }
-            if (fast != null && fast.network() != net.dl4j()) { // (claimed before it gets the training loss)
-                fast = FastPath.of(net.layers()).stack();
-            }
-            if (training != lossFunction) {
-                ((BaseOutputLayer) net.outputLayer()).setLossFn(training);
-            }
-            // (no callback changes the weights between epochs, so the trainer's copy stays current; one
-            // that restores weights does so after training)
-            if (fast != null) {
-                lossSum = fastEpoch(fast, xFloats, yFloats, wFloats, order, fit.batchSize());
-                fast.store();
-            }
-            INDArray xs = fast != null ? null : Nd4j.pullRows(xTrain, 1, order);
-            INDArray ys = fast != null ? null : Nd4j.pullRows(yTrain, 1, order);
-            INDArray masks = fast != null ? null : TokenMask.of(xs, tokens);
-            for (int from = 0; fast == null && from < n; from += fit.batchSize()) {
-                int to = Math.min(n, from + fit.batchSize());
-                INDArray xb = rowRange(xs, from, to);
-                INDArray yb = rowRange(ys, from, to);
-                if (augment != null) {
-                    xb = augment(augment, xb, def.image(), pixelCenters, pixelScales, augmentRandom);
-                    if (soft != null) { // the teacher's outputs for the images as augmented: [y | q_T | w]
-                        long w = wTrain == null ? 0 : 1;
-                        long k = (yb.columns() - w) / 2;
-                        INDArray q = soft.targets(soft.teacher().output(toTeacher.apply(xb)), task, center, scale);
-                        INDArray hard = yb.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k));
-                        yb = w == 0 ? Nd4j.hstack(hard, q) : Nd4j.hstack(hard, q,
-                                yb.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                                        org.nd4j.linalg.indexing.NDArrayIndex.interval(2 * k, 2 * k + 1)));
+        FastPath fast = session == null && !"false".equals(System.getProperty(FAST_PROPERTY)) && augment == null
+                && soft == null && tokens == 0 && !net.isGraph() ? FastPath.of(net.layers()).stack() : null;
+        try {
+            float[] xFloats = fast == null ? null : floats(xTrain);
+            float[] yFloats = fast == null ? null : floats(yTargets);
+            float[] wFloats = fast == null || wTrain == null ? null : floats(wTrain);
+            float[] xMetricFloats = fast == null ? null : floats(xMetric);
+            float[] xValFloats = fast == null || !validate ? null : floats(xVal);
+            float[] yValFloats = fast == null || !validate ? null : floats(yVal);
+            epochs:
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                long t0 = System.nanoTime();
+                net = state.net; // gradual unfreezing rebuilds it
+                model = state.model;
+                double rate = state.schedule != null ? state.schedule.valueAt(net.iterationCount(), epoch - 1)
+                        : baseRate;
+                for (int i = 0; i < n; i++) {
+                    order[i] = i;
+                }
+                Splits.shuffle(order, shuffle);
+                double lossSum = 0;
+                if (seeded != net.dl4j()) { // gradual unfreezing rebuilt the network
+                    SeededDropout.install(net.dl4j(), fit.seed());
+                    seeded = net.dl4j();
+                }
+                if (fast != null && fast.network() != net.dl4j()) { // (claimed before it gets the training loss)
+                    fast = FastPath.of(net.layers()).stack();
+                }
+                if (training != lossFunction) {
+                    ((BaseOutputLayer) net.outputLayer()).setLossFn(training);
+                }
+                // (no callback changes the weights between epochs, so the trainer's copy stays current; one
+                // that restores weights does so after training)
+                if (fast != null) {
+                    lossSum = fastEpoch(fast, xFloats, yFloats, wFloats, order, fit.batchSize());
+                    fast.store();
+                }
+                if (session != null) { // the workers get the network as it is saved, and give back the trained one
+                    state.toSaved.run();
+                    lossSum = session.epoch(net.layers(), epoch, fit.batchSize());
+                    state.toTraining.run();
+                }
+                boolean local = fast == null && session == null;
+                INDArray xs = !local ? null : Nd4j.pullRows(xTrain, 1, order);
+                INDArray ys = !local ? null : Nd4j.pullRows(yTrain, 1, order);
+                INDArray masks = !local ? null : TokenMask.of(xs, tokens);
+                for (int from = 0; local && from < n; from += fit.batchSize()) {
+                    int to = Math.min(n, from + fit.batchSize());
+                    INDArray xb = rowRange(xs, from, to);
+                    INDArray yb = rowRange(ys, from, to);
+                    if (augment != null) {
+                        xb = augment(augment, xb, def.image(), pixelCenters, pixelScales, augmentRandom);
+                        if (soft != null) { // the teacher's outputs for the images as augmented: [y | q_T | w]
+                            long w = wTrain == null ? 0 : 1;
+                            long k = (yb.columns() - w) / 2;
+                            INDArray q = soft.targets(soft.teacher().output(toTeacher.apply(xb)), task, center, scale);
+                            INDArray hard = yb.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                                    org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k));
+                            yb = w == 0 ? Nd4j.hstack(hard, q) : Nd4j.hstack(hard, q,
+                                    yb.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                                            org.nd4j.linalg.indexing.NDArrayIndex.interval(2 * k, 2 * k + 1)));
+                        }
+                    }
+                    net.fit(new DataSet(xb, yb, masks == null ? null : rowRange(masks, from, to), null));
+                    lossSum += net.score() * (to - from);
+                }
+                double trainLoss = lossSum / n;
+                INDArray metricOut = soft == null ? null : net.output(xMetric, TokenMask.of(xMetric, tokens));
+                if (soft != null) {
+                    // a student's blended loss is not comparable with a validation loss: its plain loss on the
+                    // sampled training rows is
+                    trainLoss = lossFunction.computeScore(yMetric, clip(metricOut, task), IDENTITY, null, true);
+                }
+                if (epoch == 1) {
+                    state.firstLoss = trainLoss;
+                }
+                divergence.afterTrainingPass(state, epoch, trainLoss, rate);
+                if (metricOut == null) {
+                    metricOut = fast != null ? fast.output(xMetricFloats, metricRows.length)
+                            : net.output(xMetric, TokenMask.of(xMetric, tokens));
+                }
+                double trainMetric = Metrics.evaluate(task, metricTargets, model.toDataUnits(metricOut),
+                        def.threshold()).metrics().get(primary);
+                double valLoss = Double.NaN;
+                double valMetric = Double.NaN;
+                Map<String, Double> valMetrics = Map.of();
+                if (validate) {
+                    // one forward pass gives both: the loss of the output layer on the outputs (data loss,
+                    // no regularization terms) and the task's metrics in data units
+                    INDArray out;
+                    if (fast != null) {
+                        out = fast.output(xValFloats, validation.length);
+                        valLoss = fast.meanLoss(out.data().asFloat(), yValFloats, validation.length);
+                    } else {
+                        out = net.output(xVal, TokenMask.of(xVal, tokens));
+                        valLoss = lossFunction.computeScore(yVal, clip(out, task), IDENTITY, null, true);
+                    }
+                    valMetrics = Metrics.evaluate(task, valTargets, model.toDataUnits(out), def.threshold()).metrics();
+                    valMetric = valMetrics.get(primary);
+                }
+                Report.Epoch record = new Report.Epoch(epoch, trainLoss, valLoss, trainMetric, valMetric, rate,
+                        (System.nanoTime() - t0) / 1e9);
+                state.history.add(record);
+                for (EpochCallback c : each) {
+                    if (c.afterEpoch(state, record, valMetrics)) {
+                        break epochs;
                     }
                 }
-                net.fit(new DataSet(xb, yb, masks == null ? null : rowRange(masks, from, to), null));
-                lossSum += net.score() * (to - from);
             }
-            double trainLoss = lossSum / n;
-            INDArray metricOut = soft == null ? null : net.output(xMetric, TokenMask.of(xMetric, tokens));
-            if (soft != null) {
-                // a student's blended loss is not comparable with a validation loss: its plain loss on the
-                // sampled training rows is
-                trainLoss = lossFunction.computeScore(yMetric, clip(metricOut, task), IDENTITY, null, true);
-            }
-            if (epoch == 1) {
-                state.firstLoss = trainLoss;
-            }
-            divergence.afterTrainingPass(state, epoch, trainLoss, rate);
-            if (metricOut == null) {
-                metricOut = fast != null ? fast.output(xMetricFloats, metricRows.length)
-                        : net.output(xMetric, TokenMask.of(xMetric, tokens));
-            }
-            double trainMetric = Metrics.evaluate(task, metricTargets, model.toDataUnits(metricOut),
-                    def.threshold()).metrics().get(primary);
-            double valLoss = Double.NaN;
-            double valMetric = Double.NaN;
-            Map<String, Double> valMetrics = Map.of();
-            if (validate) {
-                // one forward pass gives both: the loss of the output layer on the outputs (data loss,
-                // no regularization terms) and the task's metrics in data units
-                INDArray out;
-                if (fast != null) {
-                    out = fast.output(xValFloats, validation.length);
-                    valLoss = fast.meanLoss(out.data().asFloat(), yValFloats, validation.length);
-                } else {
-                    out = net.output(xVal, TokenMask.of(xVal, tokens));
-                    valLoss = lossFunction.computeScore(yVal, clip(out, task), IDENTITY, null, true);
-                }
-                valMetrics = Metrics.evaluate(task, valTargets, model.toDataUnits(out), def.threshold()).metrics();
-                valMetric = valMetrics.get(primary);
-            }
-            Report.Epoch record = new Report.Epoch(epoch, trainLoss, valLoss, trainMetric, valMetric, rate,
-                    (System.nanoTime() - t0) / 1e9);
-            state.history.add(record);
-            for (EpochCallback c : each) {
-                if (c.afterEpoch(state, record, valMetrics)) {
-                    break epochs;
-                }
+        } finally {
+            if (session != null) {
+                session.close();
             }
         }
         for (EpochCallback c : each) {
@@ -360,7 +379,7 @@ public final class TrainingLoop {
      * One epoch of minibatches, in {@code order}, through the plain-Java trainer: returns the summed
      * score of the batches, each weighed by its rows, as the DL4J loop sums {@code net.score()}.
      */
-    static double fastEpoch(FastPath fast, float[] x, float[] y, float[] w, int[] order, int batchSize) {
+    public static double fastEpoch(FastPath fast, float[] x, float[] y, float[] w, int[] order, int batchSize) {
         int in = fast.inputs();
         int out = fast.outputs();
         float[] xb = new float[batchSize * in];
