@@ -175,6 +175,34 @@ class SparkScorerTest {
     }
 
     @Test
+    void aParquetRowTheModelCannotTakeFailsTheRunAndLeavesTheEarlierOutputIntact() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("bad-parquet-in"));
+        Path out = Files.createDirectories(dir.resolve("bad-parquet-out"));
+        Files.writeString(out.resolve("t.csv"), "an earlier finished output\n");
+        try (JavaSparkContext sc = new JavaSparkContext(SparkTesting.conf("local[2]"))) {
+            org.apache.spark.sql.SparkSession session = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc())
+                    .getOrCreate();
+            org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                    .add(FEATURES.get(0), "double").add(FEATURES.get(1), "string").add(FEATURES.get(2), "double")
+                    .add(FEATURES.get(3), "double");
+            List<org.apache.spark.sql.Row> rows = List.of(org.apache.spark.sql.RowFactory.create(5.1, "3.5", 1.4, 0.2),
+                    org.apache.spark.sql.RowFactory.create(4.9, "oops", 1.4, 0.2));
+            Path written = dir.resolve("bad-parquet-write");
+            session.createDataFrame(rows, schema).coalesce(1).write().parquet(written.toString());
+            try (java.util.stream.Stream<Path> files = Files.list(written)) {
+                Files.move(files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow(),
+                        in.resolve("t.parquet"));
+            }
+            Exception e = assertThrows(Exception.class, () -> new SparkScorer(sc, SparkScorerTest::iris, model,
+                    SparkScorer.Settings.defaults().overwrite(true)).score(in, out));
+            // the failing row and the feature are named
+            assertThat(e.getMessage()).contains("sepal_width_cm");
+        }
+        assertThat(Files.readString(out.resolve("t.csv"))).isEqualTo("an earlier finished output\n");
+        assertThat(Files.exists(out.resolve("t.csv.partial"))).isFalse();
+    }
+
+    @Test
     void twoExecutorJvmsWriteWhatTheLocalScorerWrites() throws Exception {
         Path local = scoreLocally(dir.resolve("local-2"));
         SparkScorer.Summary s = scoreOnSpark(SparkTesting.LOCAL_CLUSTER, dir.resolve("spark-2"));

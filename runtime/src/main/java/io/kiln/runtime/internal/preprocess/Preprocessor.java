@@ -235,6 +235,10 @@ public final class Preprocessor {
             return t.text().encode(v == null ? "" : v.toString(), vocabulary(f), out, offset);
         }
         if (t.kind() != FeatureKind.CATEGORICAL) {
+            if (v != null && !(v instanceof Number) && !(v instanceof Boolean)) {
+                throw new IllegalArgumentException("'" + t.name() + "' is a number; got " + v.getClass().getSimpleName()
+                        + " \"" + v + "\"");
+            }
             return encodeNumber(f, v == null ? missingNumber(t) : number(v), out, offset);
         }
         String level = v == null ? missingLevel(t) : v instanceof Enum<?> e ? e.name() : v.toString();
