@@ -21,6 +21,12 @@ public interface DataParallel {
      */
     Session start(float[] x, int xWidth, float[] y, int yWidth, float[] w, int rows, long seed);
 
+    /**
+     * The minibatch steps one epoch of {@code rows} rows moves the network's step count on by (the
+     * largest shard's minibatches, for parameter averaging): learning-rate schedules count epochs in them.
+     */
+    int stepsPerEpoch(int rows, int batchSize);
+
     /** One run's rows on the workers. */
     interface Session extends AutoCloseable {
         /**

@@ -23,6 +23,11 @@ class DataParallelHookTest {
         final List<Thread> threads = new ArrayList<>();
 
         @Override
+        public int stepsPerEpoch(int rows, int batchSize) {
+            return (rows + batchSize - 1) / batchSize;
+        }
+
+        @Override
         public Session start(float[] x, int xWidth, float[] y, int yWidth, float[] w, int rows, long seed) {
             calls.add("start " + rows + "x" + xWidth + " -> " + yWidth);
             threads.add(Thread.currentThread());

@@ -29,7 +29,8 @@ import scala.Tuple2;
  * that export. Rows the model cannot take fail the task, or with {@code SKIP} go to the part's
  * rejects.
  */
-record ParquetPart(DefinitionSource definition, Broadcast<byte[]> model, String parts, SparkScorer.Settings settings)
+record ParquetPart(DefinitionSource definition, Broadcast<byte[]> model, String input, String parts,
+        SparkScorer.Settings settings)
         implements Function2<Integer, Iterator<Tuple2<Row, Long>>, Iterator<ParquetPart.Written>> {
 
     /** What a part holds. */
@@ -97,7 +98,7 @@ record ParquetPart(DefinitionSource definition, Broadcast<byte[]> model, String 
         } catch (IllegalArgumentException e) {
             if (settings.onError() != BatchScorer.OnError.SKIP) {
                 throw new IllegalArgumentException("Row " + (lines.get(0) - 1) + " to " + (lines.get(lines.size() - 1)
-                        - 1) + " of " + parts + ": " + e.getMessage(), e);
+                        - 1) + " of " + input + ": " + e.getMessage(), e);
             }
         }
         // one row at a time, to find the rows the model cannot take

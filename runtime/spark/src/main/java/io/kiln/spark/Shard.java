@@ -1,45 +1,19 @@
 package io.kiln.spark;
 
-import io.kiln.runtime.internal.fast.FastPath;
-import io.kiln.runtime.internal.fast.SeededDropout;
-import io.kiln.runtime.internal.train.RowWeightedLoss;
-import io.kiln.runtime.internal.train.TrainingLoop;
+import io.kiln.runtime.internal.train.ShardTrainer;
 import java.io.Serializable;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.layers.BaseOutputLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One worker's share of a run's training rows, and its training of the minibatches of one averaging
- * round ({@link SparkTraining.Round}) from the broadcast network.
+ * One worker's share of a run's training rows on an executor, and its training of one averaging
+ * round ({@link SparkTraining.Round}) by the runtime's {@link ShardTrainer}, which each executor
+ * JVM keeps per session and shard until the network changes or the run ends.
  */
-record Shard(int index, float[] x, int xWidth, float[] y, int yWidth, float[] w, int rows, long seed)
-        implements Serializable {
-    /** The executor's copy of each shard's network, by session and shard: rebuilt when the network changes. */
-    private static final Map<String, Worker> WORKERS = new ConcurrentHashMap<>();
+record Shard(int index, ShardTrainer.Rows data, long seed) implements Serializable {
+    private static final Map<String, ShardTrainer> TRAINERS = new ConcurrentHashMap<>();
 
-    /** A shard's network on an executor, with its fast path (or null) and its current epoch's row order. */
-    private static final class Worker {
-        final String conf;
-        final MultiLayerNetwork net;
-        final FastPath fast;
-        int epoch = -1;
-        int[] order;
-
-        Worker(String conf, MultiLayerNetwork net, FastPath fast) {
-            this.conf = conf;
-            this.net = net;
-            this.fast = fast;
-        }
-    }
-
-    /** What rounds add up to on the driver: summed parameters, optimizer states, losses and counts. */
+    /** What rounds add up to on the driver: summed parameters, optimizer states and losses; shards; most steps. */
     record Update(float[] params, float[] state, double loss, int shards, int steps) implements Serializable {
         static final Update NONE = new Update(null, null, 0, 0, 0);
 
@@ -66,95 +40,31 @@ record Shard(int index, float[] x, int xWidth, float[] y, int yWidth, float[] w,
         }
     }
 
+    /** Piece {@code index} of a shard's rows, as sent. */
+    record Piece(int index, ShardTrainer.Rows rows) implements Serializable {}
+
+    /** The pieces of shard {@code index}, joined in their order (whatever order they arrive in). */
+    static Shard gather(int index, java.util.Iterator<scala.Tuple2<Integer, Piece>> pieces, long seed) {
+        java.util.List<Piece> all = new java.util.ArrayList<>();
+        pieces.forEachRemaining(t -> all.add(t._2()));
+        all.sort(java.util.Comparator.comparingInt(Piece::index));
+        return new Shard(index, ShardTrainer.join(all.stream().map(Piece::rows).toList()), seed);
+    }
+
     /** Drops this executor's copy of the shard's network when its run is over. */
     void forget(String session) {
-        WORKERS.remove(session + "/" + index);
+        TRAINERS.remove(session + "/" + index);
     }
 
     Update train(SparkTraining.Round round) {
-        int from = round.fromStep() * round.batchSize();
-        if (from >= rows) { // this shard's epoch is over (the others have more rows)
-            return Update.NONE;
+        // one run at a time trains on a cluster: the networks of another session are left over from an ended one
+        TRAINERS.keySet().removeIf(key -> !key.startsWith(round.session() + "/"));
+        ShardTrainer trainer = TRAINERS.compute(round.session() + "/" + index, (key, t) ->
+                t != null && t.conf().equals(round.conf()) ? t : new ShardTrainer(round.conf(), data, seed, index));
+        synchronized (trainer) { // (one task per shard at a time; a retried task may overlap its first attempt)
+            ShardTrainer.Round r = trainer.train(round.params(), round.state(), round.iteration(), round.epochCount(),
+                    round.epoch(), round.batchSize(), round.fromStep(), round.toStep());
+            return r == null ? Update.NONE : new Update(r.params(), r.state(), r.loss(), 1, r.steps());
         }
-        int to = Math.min(rows, round.toStep() * round.batchSize());
-        Worker worker = WORKERS.compute(round.session() + "/" + index, (key, w) -> w != null && w.conf.equals(round.conf())
-                ? w : newWorker(round.conf()));
-        synchronized (worker) {
-            MultiLayerNetwork net = worker.net;
-            net.params().assign(Nd4j.create(round.params(), new long[] {1, round.params().length}, 'c'));
-            INDArray state = net.getUpdater(true).getStateViewArray();
-            if (state != null && round.state() != null) {
-                state.assign(Nd4j.create(round.state(), new long[] {1, round.state().length}, 'c'));
-            }
-            MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-            conf.setIterationCount(round.iteration());
-            conf.setEpochCount(round.epochCount());
-            if (worker.epoch != round.epoch()) {
-                worker.order = shuffled(rows, new Random(seed * 1_000_003L + round.epoch() * 7919L + index));
-                worker.epoch = round.epoch();
-            }
-            int[] slice = java.util.Arrays.copyOfRange(worker.order, from, to);
-            double loss;
-            if (worker.fast != null) {
-                worker.fast.load();
-                loss = TrainingLoop.fastEpoch(worker.fast, x, y, w, slice, round.batchSize());
-                worker.fast.store();
-            } else {
-                loss = dl4jSteps(net, slice, round.batchSize());
-            }
-            INDArray after = net.getUpdater(true).getStateViewArray();
-            return new Update(net.params().dup('c').data().asFloat(), after == null ? null
-                    : after.dup('c').data().asFloat(), loss, 1, conf.getIterationCount() - round.iteration());
-        }
-    }
-
-    private Worker newWorker(String json) {
-        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(json));
-        net.init();
-        SeededDropout.install(net, seed); // masks the fast path can replay, as the local loop does
-        if (w != null) { // each row's weight as the labels' last column, as the local loop trains
-            BaseOutputLayer<?> out = (BaseOutputLayer<?>) net.getOutputLayer();
-            ((org.deeplearning4j.nn.conf.layers.BaseOutputLayer) out.conf().getLayer())
-                    .setLossFn(new RowWeightedLoss(((org.deeplearning4j.nn.conf.layers.BaseOutputLayer) out.conf()
-                            .getLayer()).getLossFn()));
-        }
-        FastPath.Claim claim = "false".equals(System.getProperty(TrainingLoop.FAST_PROPERTY)) ? null : FastPath.of(net);
-        return new Worker(json, net, claim != null && claim.claimed() ? claim.stack() : null);
-    }
-
-    /** Minibatches through DL4J's own {@code fit}; returns their scores summed over the rows. */
-    private double dl4jSteps(MultiLayerNetwork net, int[] slice, int batchSize) {
-        int yw = yWidth + (w == null ? 0 : 1);
-        double loss = 0;
-        for (int from = 0; from < slice.length; from += batchSize) {
-            int n = Math.min(batchSize, slice.length - from);
-            float[] xb = new float[n * xWidth];
-            float[] yb = new float[n * yw];
-            for (int r = 0; r < n; r++) {
-                int row = slice[from + r];
-                System.arraycopy(x, row * xWidth, xb, r * xWidth, xWidth);
-                System.arraycopy(y, row * yWidth, yb, r * yw, yWidth);
-                if (w != null) {
-                    yb[r * yw + yWidth] = w[row];
-                }
-            }
-            net.fit(new DataSet(Nd4j.create(xb, new long[] {n, xWidth}, 'c'), Nd4j.create(yb, new long[] {n, yw}, 'c')));
-            loss += net.score() * n;
-        }
-        return loss;
-    }
-
-    private static int[] shuffled(int n, Random random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 }

@@ -93,7 +93,8 @@ public final class SparkScorer {
         public String describe() {
             return String.format(Locale.ROOT, "scored   %,d of %,d rows (%,d rejected) in %d files on %d executors in "
                     + "%.1f s", scored(), rows(), rejected(), files.size(),
-                    files.stream().map(FileResult::executor).distinct().count(), seconds);
+                    files.stream().flatMap(f -> java.util.Arrays.stream(f.executor().split(","))).distinct().count(),
+                    seconds);
         }
     }
 
@@ -207,11 +208,17 @@ public final class SparkScorer {
         Path parts = target.resolveSibling(target.getFileName() + ".parts");
         deleteFolder(parts);
         Files.createDirectories(parts);
-        List<ParquetPart.Written> written = session.read().parquet(file.toAbsolutePath().toString()).select(columns)
-                .javaRDD().zipWithIndex()
-                .mapPartitionsWithIndex(new ParquetPart(definition, model, parts.toAbsolutePath().toString(), settings),
-                        true)
-                .collect();
+        List<ParquetPart.Written> written = null;
+        try {
+            written = session.read().parquet(file.toAbsolutePath().toString()).select(columns).javaRDD().zipWithIndex()
+                    .mapPartitionsWithIndex(new ParquetPart(definition, model, file.toString(),
+                            parts.toAbsolutePath().toString(), settings), true)
+                    .collect();
+        } finally {
+            if (written == null) { // (Spark's exceptions are checked ones Java does not see): nothing stays behind
+                deleteFolder(parts);
+            }
+        }
         io.kiln.runtime.internal.inference.PredictionCsv format =
                 new io.kiln.runtime.internal.inference.PredictionCsv(def, kiln);
         Path partial = target.resolveSibling(target.getFileName() + ".partial");

@@ -1,16 +1,15 @@
 package io.kiln.spark;
 
 import io.kiln.runtime.DataParallel;
+import io.kiln.runtime.internal.train.ShardTrainer;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Public API. Data-parallel training on Spark by parameter averaging: a run's training rows are
@@ -30,6 +29,8 @@ public final class SparkTraining implements DataParallel, Serializable {
     private final transient JavaSparkContext spark;
     private final int workers;
     private final int averagingFrequency;
+    /** Rows per piece sent to the executors when a run starts. */
+    static final int CHUNK_ROWS = 8192;
 
     /**
      * @param workers shards (tasks per round): the executors' cores in total, typically
@@ -51,61 +52,49 @@ public final class SparkTraining implements DataParallel, Serializable {
     }
 
     @Override
+    public int stepsPerEpoch(int rows, int batchSize) {
+        return ShardTrainer.stepsPerEpoch(rows, workers, batchSize);
+    }
+
+    @Override
     public Session start(float[] x, int xWidth, float[] y, int yWidth, float[] w, int rows, long seed) {
-        int[] order = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            order[i] = i;
-        }
-        Random random = new Random(seed);
-        for (int i = rows - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        int n = Math.min(workers, rows);
-        List<Shard> shards = new ArrayList<>();
+        // the rows go out in pieces of at most CHUNK_ROWS (a task carries its piece, and one message has a size limit),
+        // are gathered into the shards on the executors, and stay there: the rounds' tasks carry no rows
+        List<ShardTrainer.Rows> dealt = ShardTrainer.deal(x, xWidth, y, yWidth, w, rows, seed, workers);
+        int n = dealt.size();
+        List<scala.Tuple2<Integer, Shard.Piece>> pieces = new ArrayList<>();
         for (int s = 0; s < n; s++) {
-            int from = (int) ((long) rows * s / n);
-            int to = (int) ((long) rows * (s + 1) / n);
-            float[] sx = new float[(to - from) * xWidth];
-            float[] sy = new float[(to - from) * yWidth];
-            float[] sw = w == null ? null : new float[to - from];
-            for (int r = from; r < to; r++) {
-                int row = order[r];
-                System.arraycopy(x, row * xWidth, sx, (r - from) * xWidth, xWidth);
-                System.arraycopy(y, row * yWidth, sy, (r - from) * yWidth, yWidth);
-                if (sw != null) {
-                    sw[r - from] = w[row];
-                }
+            List<ShardTrainer.Rows> split = ShardTrainer.split(dealt.get(s), CHUNK_ROWS);
+            for (int p = 0; p < split.size(); p++) {
+                pieces.add(new scala.Tuple2<>(s, new Shard.Piece(p, split.get(p))));
             }
-            shards.add(new Shard(s, sx, xWidth, sy, yWidth, sw, to - from, seed));
         }
-        JavaRDD<Shard> rdd = spark.parallelize(shards, n).cache();
-        rdd.count(); // on the executors now, not in the first round
-        return new SparkSession(rdd, n);
+        JavaRDD<Shard> rdd = spark.parallelizePairs(pieces, pieces.size()).partitionBy(new ByShard(n))
+                .mapPartitionsWithIndex((index, it) -> List.of(Shard.gather(index, it, seed)).iterator(), true);
+        rdd.rdd().localCheckpoint();
+        rdd.count(); // gathered on the executors now, not in the first round
+        return new SparkSession(rdd, n, ShardTrainer.largestShard(rows, n));
     }
 
     /** A run's shards on the executors. */
     private final class SparkSession implements Session {
         private final JavaRDD<Shard> shards;
         private final int count;
+        /** Rows of the largest shard: its minibatches are an epoch's. */
+        private final int largest;
         private final String id = java.util.UUID.randomUUID().toString();
 
-        SparkSession(JavaRDD<Shard> shards, int count) {
+        SparkSession(JavaRDD<Shard> shards, int count, int largest) {
             this.shards = shards;
             this.count = count;
+            this.largest = largest;
         }
 
         @Override
         public double epoch(MultiLayerNetwork network, int epoch, int batchSize) {
-            // the configuration without its step and epoch counts (sent apart): the executors rebuild their copy only
-            // when the network changes (gradual unfreezing), not every round
-            org.deeplearning4j.nn.conf.MultiLayerConfiguration stable = network.getLayerWiseConfigurations().clone();
-            stable.setIterationCount(0);
-            stable.setEpochCount(0);
-            String conf = stable.toJson();
-            int largest = shards.map(Shard::rows).reduce(Math::max);
+            // (without its step and epoch counts, sent apart: the executors rebuild their copy only when the network
+            // changes, such as by gradual unfreezing)
+            String conf = ShardTrainer.stableConf(network);
             int steps = (largest + batchSize - 1) / batchSize;
             double loss = 0;
             for (int from = 0; from < steps; from += averagingFrequency) {
@@ -120,23 +109,9 @@ public final class SparkTraining implements DataParallel, Serializable {
                     Shard.Update sum = shards.map(s -> s.train(sent.value()))
                             .treeAggregate(Shard.Update.NONE, Shard.Update::plus, Shard.Update::plus);
                     loss += sum.loss();
-                    int trained = sum.shards();
-                    if (trained == 0) {
-                        continue;
+                    if (sum.shards() > 0) {
+                        ShardTrainer.setAveraged(network, sum.params(), sum.state(), sum.shards(), sum.steps());
                     }
-                    float[] params = sum.params();
-                    for (int i = 0; i < params.length; i++) {
-                        params[i] /= trained;
-                    }
-                    network.params().assign(Nd4j.create(params, new long[] {1, params.length}, 'c'));
-                    if (state != null) {
-                        float[] averaged = sum.state();
-                        for (int i = 0; i < averaged.length; i++) {
-                            averaged[i] /= trained;
-                        }
-                        state.assign(Nd4j.create(averaged, new long[] {1, averaged.length}, 'c'));
-                    }
-                    network.getLayerWiseConfigurations().setIterationCount(round.iteration() + sum.steps());
                 } finally {
                     sent.destroy();
                 }
@@ -146,14 +121,40 @@ public final class SparkTraining implements DataParallel, Serializable {
 
         @Override
         public void close() {
+            // (the executors also drop another session's networks when a round of a new one arrives)
             String session = id; // (a lambda reading the field would capture this session, which stays here)
-            shards.foreach(s -> s.forget(session));
-            shards.unpersist();
+            try {
+                shards.foreach(s -> s.forget(session));
+            } catch (RuntimeException e) {
+                // best effort: a failed cleanup must not hide why the run ended
+            } finally {
+                shards.unpersist();
+            }
         }
 
         @Override
         public String toString() {
             return "Spark session " + id + " (" + count + " shards)";
+        }
+    }
+
+    /** Piece of shard {@code s} to partition {@code s}. */
+    private static final class ByShard extends org.apache.spark.Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final int shards;
+
+        ByShard(int shards) {
+            this.shards = shards;
+        }
+
+        @Override
+        public int numPartitions() {
+            return shards;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (Integer) key;
         }
     }
 

@@ -200,6 +200,7 @@ class SparkScorerTest {
         }
         assertThat(Files.readString(out.resolve("t.csv"))).isEqualTo("an earlier finished output\n");
         assertThat(Files.exists(out.resolve("t.csv.partial"))).isFalse();
+        assertThat(Files.exists(out.resolve("t.csv.parts"))).isFalse();
     }
 
     @Test

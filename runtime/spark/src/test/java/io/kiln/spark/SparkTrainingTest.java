@@ -41,9 +41,13 @@ class SparkTrainingTest {
         // the validation loss fell as it does locally
         var history = spark.report().history();
         assertThat(history.get(history.size() - 1).validationLoss()).isLessThan(0.5 * history.get(0).validationLoss());
+        // averaged over two shards: not the local run's weights
+        assertThat(spark.model().network().params()).isNotEqualTo(local.model().network().params());
+        // the same kind of model file: it loads and predicts as the trained model does
         Path file = dir.resolve("iris.kiln");
         spark.model().save(file);
-        assertThat(KilnModel.load(file).network().params()).isEqualTo(spark.model().network().params());
+        Object[][] row = {{5.9, 3.0, 5.1, 1.8}};
+        assertThat(KilnModel.load(file).predict(row).classIndex(0)).isEqualTo(spark.model().predict(row).classIndex(0));
     }
 
     @Test

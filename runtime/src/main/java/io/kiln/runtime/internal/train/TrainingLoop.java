@@ -156,7 +156,14 @@ public final class TrainingLoop {
         double[] baselineOutput = Metrics.baselineOutput(Rows.rows(data.targets(), train));
         KilnModel model = new KilnModel(net, draftMetadata(def, pre, center, scale, baselineOutput));
         int n = train.length;
-        int iterationsPerEpoch = (n + fit.batchSize() - 1) / fit.batchSize();
+        // the workers of a data-parallel training (TrainOptions.dataParallel), for a network they can train from its
+        // saved form: no augmentation, distillation or token masks, not a graph, no listener (L2-SP is one)
+        io.kiln.runtime.DataParallel workers = !augmentIsOn(def) && soft == null && tokens == 0 && !net.isGraph()
+                && (net.layers().getListeners() == null || net.layers().getListeners().isEmpty())
+                ? Workers.current() : null;
+        // (the steps an epoch advances the network by: the largest shard's minibatches, with workers)
+        int iterationsPerEpoch = workers != null ? workers.stepsPerEpoch(n, fit.batchSize())
+                : (n + fit.batchSize() - 1) / fit.batchSize();
         KilnSchedule schedule = null;
         double baseRate = learningRateOf(net);
         LearningRate declared = def.learningRate();
@@ -234,9 +241,7 @@ public final class TrainingLoop {
             SeededDropout.install(state.net.dl4j(), fit.seed());
             ((BaseOutputLayer) state.net.outputLayer()).setLossFn(trainingLoss);
         };
-        // the workers of a data-parallel training (TrainOptions.dataParallel) train each epoch, given the rows once
-        io.kiln.runtime.DataParallel workers = augment == null && soft == null && tokens == 0 && !net.isGraph()
-                ? Workers.current() : null;
+        // the workers train each epoch, given the rows once
         io.kiln.runtime.DataParallel.Session session = workers == null ? null
                 : workers.start(floats(xTrain), (int) xTrain.columns(), floats(yTargets), (int) yTargets.columns(),
                         wTrain == null ? null : floats(wTrain), n, fit.seed());

@@ -1,0 +1,136 @@
+package io.kiln.runtime;
+
+import io.kiln.runtime.internal.train.ShardTrainer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * <b>Public API</b>. Data-parallel training on this machine's cores by parameter averaging: a run's
+ * training rows are dealt at random into one shard per thread; every {@code averagingFrequency}
+ * minibatches of each shard, the threads' copies of the network (each started from the averaged
+ * parameters and optimizer state) are averaged into the network. The same arithmetic as
+ * {@code kiln-spark}'s {@code SparkTraining}, without a cluster. Not the default: the result depends
+ * on the number of threads, while a run in one thread is the same on every machine
+ * (docs/concepts/training.md).
+ *
+ * <pre>{@code
+ * Trainer.train(DigitsTrainer.DEFINITION, TrainOptions.defaults().dataParallel(new TrainingThreads(2, 5)));
+ * }</pre>
+ */
+public final class TrainingThreads implements DataParallel {
+    private final int threads;
+    private final int averagingFrequency;
+
+    public TrainingThreads(int threads, int averagingFrequency) {
+        if (threads < 1 || averagingFrequency < 1) {
+            throw new IllegalArgumentException("threads and averagingFrequency must be positive, were " + threads
+                    + " and " + averagingFrequency);
+        }
+        this.threads = threads;
+        this.averagingFrequency = averagingFrequency;
+    }
+
+    @Override
+    public int stepsPerEpoch(int rows, int batchSize) {
+        return ShardTrainer.stepsPerEpoch(rows, threads, batchSize);
+    }
+
+    @Override
+    public Session start(float[] x, int xWidth, float[] y, int yWidth, float[] w, int rows, long seed) {
+        List<ShardTrainer.Rows> shards = ShardTrainer.deal(x, xWidth, y, yWidth, w, rows, seed, threads);
+        ExecutorService pool = Executors.newFixedThreadPool(shards.size(), r -> {
+            Thread t = new Thread(r, "kiln-train-shard");
+            t.setDaemon(true);
+            return t;
+        });
+        return new Session() {
+            private final List<ShardTrainer> trainers = new ArrayList<>();
+
+            @Override
+            public double epoch(MultiLayerNetwork network, int epoch, int batchSize) {
+                String conf = ShardTrainer.stableConf(network);
+                if (trainers.isEmpty() || !trainers.get(0).conf().equals(conf)) { // new, or rebuilt (unfreezing)
+                    trainers.clear();
+                    for (int s = 0; s < shards.size(); s++) {
+                        trainers.add(new ShardTrainer(conf, shards.get(s), seed, s));
+                    }
+                }
+                int largest = shards.stream().mapToInt(ShardTrainer.Rows::rows).max().orElse(0);
+                int steps = (largest + batchSize - 1) / batchSize;
+                double loss = 0;
+                for (int from = 0; from < steps; from += averagingFrequency) {
+                    float[] params = network.params().dup('c').data().asFloat();
+                    INDArray view = network.getUpdater(true).getStateViewArray();
+                    float[] state = view == null ? null : view.dup('c').data().asFloat();
+                    int iteration = network.getLayerWiseConfigurations().getIterationCount();
+                    int epochCount = network.getLayerWiseConfigurations().getEpochCount();
+                    int to = Math.min(steps, from + averagingFrequency);
+                    int start = from;
+                    List<Future<ShardTrainer.Round>> rounds = new ArrayList<>();
+                    for (ShardTrainer t : trainers) {
+                        rounds.add(pool.submit(() -> t.train(params, state, iteration, epochCount, epoch, batchSize,
+                                start, to)));
+                    }
+                    float[] paramSum = null;
+                    float[] stateSum = null;
+                    int count = 0;
+                    int most = 0;
+                    for (Future<ShardTrainer.Round> f : rounds) {
+                        ShardTrainer.Round r = get(f);
+                        if (r == null) {
+                            continue;
+                        }
+                        loss += r.loss();
+                        most = Math.max(most, r.steps());
+                        paramSum = add(paramSum, r.params());
+                        stateSum = add(stateSum, r.state());
+                        count++;
+                    }
+                    if (count > 0) {
+                        ShardTrainer.setAveraged(network, paramSum, stateSum, count, most);
+                    }
+                }
+                return loss;
+            }
+
+            @Override
+            public void close() {
+                pool.shutdownNow();
+            }
+        };
+    }
+
+    private static ShardTrainer.Round get(Future<ShardTrainer.Round> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the shards trained", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private static float[] add(float[] sum, float[] v) {
+        if (v == null) {
+            return sum;
+        }
+        if (sum == null) {
+            return v.clone();
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += v[i];
+        }
+        return sum;
+    }
+}
