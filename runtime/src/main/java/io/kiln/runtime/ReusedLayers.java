@@ -39,13 +39,25 @@ public final class ReusedLayers {
             throw new IllegalStateException("The reused layers come first: prepend them to an empty list");
         }
         for (int i = 0; i < layers.size(); i++) {
-            list.layer(layers.get(i).clone());
+            list.layer(deepCopy(layers.get(i)));
             InputPreProcessor p = preprocessors.get(i);
             if (p != null) {
                 list.inputPreProcessor(i, p.clone());
             }
         }
         return list;
+    }
+
+    /**
+     * A copy sharing nothing with {@code layer}: DL4J's {@code clone} leaves a wrapper's inner layer
+     * (a {@code LastTimeStep}'s LSTM, a bidirectional layer's two) shared, and with it the optimizer
+     * settings that gradual unfreezing changes, so two networks built from the same reused layers
+     * (folds trained side by side) changed each other's.
+     */
+    static Layer deepCopy(Layer layer) {
+        org.deeplearning4j.nn.conf.NeuralNetConfiguration holder = new org.deeplearning4j.nn.conf.NeuralNetConfiguration();
+        holder.setLayer(layer.clone());
+        return org.deeplearning4j.nn.conf.NeuralNetConfiguration.fromJson(holder.toJson()).getLayer();
     }
 
     /** How many layers are reused. */
