@@ -48,6 +48,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--every-epoch", description = "Print progress for every epoch.")
     boolean everyEpoch;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Train each network on N threads by parameter averaging, every 5 minibatches (default: "
+                    + "${DEFAULT-VALUE}; the result then depends on N).")
+    int threads;
+
     @Option(names = "--sample", paramLabel = "N",
             description = "Train on a random N of the training rows (validation and test rows unchanged).")
     Integer sample;
@@ -84,8 +89,11 @@ final class TrainCommand implements Callable<Integer> {
         if (sample != null && sample <= 0) {
             throw new IllegalArgumentException("--sample must be positive");
         }
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be positive");
+        }
         TrainOptions options = new TrainOptions(data, epochs, batchSize, seed, quiet ? null : err, everyEpoch,
-                null, sample, !noReferences);
+                null, sample, !noReferences, threads > 1 ? new io.kiln.runtime.TrainingThreads(threads, 5) : null);
         ModelDefinition definition = source != null ? this.definition.withTransferSource(source) : this.definition;
         if (teacher != null) {
             definition = definition.withTeacherFile(teacher);

@@ -246,12 +246,13 @@ public final class TrainingLoop {
                 : workers.start(floats(xTrain), (int) xTrain.columns(), floats(yTargets), (int) yTargets.columns(),
                         wTrain == null ? null : floats(wTrain), n, fit.seed());
         // the plain-Java trainer, when it reproduces this network exactly
-        FastPath fast = session == null && !"false".equals(System.getProperty(FAST_PROPERTY)) && augment == null
+        // (with workers it only predicts: the validation rows and the training sample, each epoch)
+        FastPath fast = !"false".equals(System.getProperty(FAST_PROPERTY)) && augment == null
                 && soft == null && tokens == 0 && !net.isGraph() ? FastPath.of(net.layers()).stack() : null;
         try {
-            float[] xFloats = fast == null ? null : floats(xTrain);
-            float[] yFloats = fast == null ? null : floats(yTargets);
-            float[] wFloats = fast == null || wTrain == null ? null : floats(wTrain);
+            float[] xFloats = fast == null || session != null ? null : floats(xTrain);
+            float[] yFloats = fast == null || session != null ? null : floats(yTargets);
+            float[] wFloats = fast == null || session != null || wTrain == null ? null : floats(wTrain);
             float[] xMetricFloats = fast == null ? null : floats(xMetric);
             float[] xValFloats = fast == null || !validate ? null : floats(xVal);
             float[] yValFloats = fast == null || !validate ? null : floats(yVal);
@@ -279,14 +280,16 @@ public final class TrainingLoop {
                 }
                 // (no callback changes the weights between epochs, so the trainer's copy stays current; one
                 // that restores weights does so after training)
-                if (fast != null) {
-                    lossSum = fastEpoch(fast, xFloats, yFloats, wFloats, order, fit.batchSize());
-                    fast.store();
-                }
                 if (session != null) { // the workers get the network as it is saved, and give back the trained one
                     state.toSaved.run();
                     lossSum = session.epoch(net.layers(), epoch, fit.batchSize());
                     state.toTraining.run();
+                    if (fast != null) {
+                        fast.load(); // the workers' averaged weights, for this epoch's predictions
+                    }
+                } else if (fast != null) {
+                    lossSum = fastEpoch(fast, xFloats, yFloats, wFloats, order, fit.batchSize());
+                    fast.store();
                 }
                 boolean local = fast == null && session == null;
                 INDArray xs = !local ? null : Nd4j.pullRows(xTrain, 1, order);
