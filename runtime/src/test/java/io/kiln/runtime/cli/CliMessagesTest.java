@@ -167,4 +167,17 @@ class CliMessagesTest {
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
         assertThat(r.err()).startsWith("error: ");
     }
+
+    @Test
+    void trainOnThreadsSavesTheModelAndRefusesNoThreads() throws Exception {
+        ModelDefinition def = withTestFile(Missing.MEAN).build();
+        Path model = dir.resolve("threads.kiln");
+        Run ok = run(def, "train", "--threads", "2", "--model", model.toString(), "--quiet", "--no-references");
+        assertThat(ok.err()).doesNotContain("error:");
+        assertThat(ok.code()).isEqualTo(0);
+        assertThat(Files.exists(model)).isTrue();
+        Run bad = run(def, "train", "--threads", "0");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("--threads must be positive");
+    }
 }
