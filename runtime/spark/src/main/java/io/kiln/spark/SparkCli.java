@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -56,6 +55,17 @@ public final class SparkCli implements Runnable {
         return cli.execute(args);
     }
 
+    /** The application's configuration: {@code --master} if given, else spark-submit's, else {@code local[*]}. */
+    static SparkConf conf(String appName, String master) {
+        SparkConf conf = new SparkConf().setAppName(appName);
+        if (master != null) {
+            conf.setMaster(master);
+        } else if (!conf.contains("spark.master")) {
+            conf.setMaster("local[*]");
+        }
+        return conf;
+    }
+
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "Name a command: score or train");
@@ -102,12 +112,7 @@ public final class SparkCli implements Runnable {
                         "--workers and --averaging-frequency must be positive");
             }
             io.kiln.runtime.ModelDefinition definition = DefinitionSource.ofSpec(specClass).definition();
-            SparkConf conf = new SparkConf().setAppName("kiln train " + definition.name());
-            if (master != null) {
-                conf.setMaster(master);
-            } else if (!conf.contains("spark.master")) {
-                conf.setMaster("local[*]");
-            }
+            SparkConf conf = conf("kiln train " + definition.name(), master);
             try (JavaSparkContext sc = new JavaSparkContext(conf)) {
                 SparkTraining training = new SparkTraining(sc, workers != null ? workers : sc.defaultParallelism(),
                         averagingFrequency);
@@ -165,21 +170,16 @@ public final class SparkCli implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            BatchScorer.OnError mode = switch (onError.toLowerCase(Locale.ROOT)) {
-                case "fail" -> BatchScorer.OnError.FAIL;
-                case "skip" -> BatchScorer.OnError.SKIP;
-                default -> throw new ParameterException(spec.commandLine(),
-                        "--on-error is 'fail' or 'skip', not '" + onError + "'");
-            };
+            BatchScorer.OnError mode;
+            try {
+                mode = BatchScorer.OnError.parse(onError);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
             if (batchSize <= 0) {
                 throw new ParameterException(spec.commandLine(), "--batch-size must be positive");
             }
-            SparkConf conf = new SparkConf().setAppName("kiln score " + input.getFileName());
-            if (master != null) {
-                conf.setMaster(master);
-            } else if (!conf.contains("spark.master")) {
-                conf.setMaster("local[*]");
-            }
+            SparkConf conf = conf("kiln score " + input.getFileName(), master);
             DefinitionSource definition = DefinitionSource.ofSpec(specClass);
             definition.definition(); // a missing spec fails here, before Spark starts
             try (JavaSparkContext sc = new JavaSparkContext(conf)) {

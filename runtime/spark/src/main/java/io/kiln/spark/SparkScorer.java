@@ -123,17 +123,8 @@ public final class SparkScorer {
             throw new IllegalArgumentException("--output " + output + " is a file; Spark scoring writes a folder of "
                     + "prediction files, one per input file.");
         }
-        List<String> finished = new ArrayList<>();
-        for (Path f : files) {
-            Path target = output.resolve(outputName(f));
-            if (Files.exists(target) && !Files.exists(target.resolveSibling(target.getFileName() + ".checkpoint"))) {
-                finished.add(target.toString());
-            }
-        }
-        if (!finished.isEmpty() && !settings.overwrite()) {
-            throw new IllegalArgumentException("Finished outputs exist: " + String.join(", ", finished.subList(0,
-                    Math.min(3, finished.size()))) + (finished.size() > 3 ? " and " + (finished.size() - 3) + " more" : "")
-                    + ". Pass --overwrite to replace them, or choose another --output.");
+        if (!settings.overwrite()) {
+            BatchScorer.refuseFinished(files.stream().map(f -> output.resolve(outputName(f))).toList());
         }
         Files.createDirectories(output);
         Broadcast<byte[]> model = spark.broadcast(Files.readAllBytes(modelFile));

@@ -40,7 +40,16 @@ public final class BatchScorer {
         /** Stop with a {@link io.kiln.runtime.DataException} naming the file, line and column. */
         FAIL,
         /** Write the row and the reason to {@code <output>.rejects.csv} and go on. */
-        SKIP
+        SKIP;
+
+        /** The mode a command line names ({@code fail} or {@code skip}, any case); a message for anything else. */
+        public static OnError parse(String text) {
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "fail" -> FAIL;
+                case "skip" -> SKIP;
+                default -> throw new IllegalArgumentException("--on-error is 'fail' or 'skip', not '" + text + "'");
+            };
+        }
     }
 
     /** Called after each commit, on the writing thread. */
@@ -223,17 +232,8 @@ public final class BatchScorer {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("There are no *.csv files in " + input + ".");
         }
-        List<String> finished = new ArrayList<>();
-        for (Path f : files) {
-            Path target = output.resolve(f.getFileName().toString());
-            if (Files.exists(target) && !Files.exists(FileScorer.checkpointOf(target))) {
-                finished.add(target.toString());
-            }
-        }
-        if (!finished.isEmpty() && !options.overwrite()) {
-            throw new IllegalArgumentException("Finished outputs exist: " + String.join(", ", finished.subList(0,
-                    Math.min(3, finished.size()))) + (finished.size() > 3 ? " and " + (finished.size() - 3) + " more" : "")
-                    + ". Pass --overwrite to replace them, or choose another --output.");
+        if (!options.overwrite()) {
+            refuseFinished(files.stream().map(f -> output.resolve(f.getFileName().toString())).toList());
         }
         Files.createDirectories(output);
         List<FileScorer.Result> results = new ArrayList<>();
@@ -245,6 +245,24 @@ public final class BatchScorer {
             Files.deleteIfExists(FileScorer.checkpointOf(r.output()));
         }
         return results;
+    }
+
+    /**
+     * Refuses outputs a finished run wrote (they exist and have no checkpoint): a folder run does not
+     * replace them unless told to.
+     */
+    public static void refuseFinished(List<Path> targets) {
+        List<String> finished = new ArrayList<>();
+        for (Path target : targets) {
+            if (Files.exists(target) && !Files.exists(FileScorer.checkpointOf(target))) {
+                finished.add(target.toString());
+            }
+        }
+        if (!finished.isEmpty()) {
+            throw new IllegalArgumentException("Finished outputs exist: " + String.join(", ", finished.subList(0,
+                    Math.min(3, finished.size()))) + (finished.size() > 3 ? " and " + (finished.size() - 3) + " more" : "")
+                    + ". Pass --overwrite to replace them, or choose another --output.");
+        }
     }
 
     private static void createParent(Path file) throws IOException {

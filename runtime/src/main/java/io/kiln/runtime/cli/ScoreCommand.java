@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,12 +75,12 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        BatchScorer.OnError mode = switch (onError.toLowerCase(Locale.ROOT)) {
-            case "fail" -> BatchScorer.OnError.FAIL;
-            case "skip" -> BatchScorer.OnError.SKIP;
-            default -> throw new ParameterException(spec.commandLine(),
-                    "--on-error is 'fail' or 'skip', not '" + onError + "'");
-        };
+        BatchScorer.OnError mode;
+        try {
+            mode = BatchScorer.OnError.parse(onError);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (batchSize <= 0) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be positive");
         }
