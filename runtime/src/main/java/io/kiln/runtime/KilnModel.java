@@ -278,7 +278,17 @@ public final class KilnModel {
      * checked against DL4J at first use); any other network as {@link #predictEncoded}.
      */
     public Predictions predictBatch(float[] flat, int rows) {
-        BatchForward forward = rows > PLAIN_MAX_ROWS ? batchForward().orElse(null) : null;
+        return predictPartOf(flat, rows, rows);
+    }
+
+    /**
+     * Predicts {@code rows} rows that are part of a chunk of {@code chunkRows} rows, by the forward
+     * pass {@link #predictBatch} takes for the whole chunk: the same values, bit for bit, as in the
+     * whole chunk's predictions (the plain pass for a few rows and the batch pass round differently in
+     * the last bits). For work split where the chunks are not, such as Spark's partitions of a file.
+     */
+    public Predictions predictPartOf(float[] flat, int rows, int chunkRows) {
+        BatchForward forward = chunkRows > PLAIN_MAX_ROWS ? batchForward().orElse(null) : null;
         if (forward == null) {
             return predictEncoded(flat, rows);
         }

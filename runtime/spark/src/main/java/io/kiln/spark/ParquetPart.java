@@ -29,7 +29,7 @@ import scala.Tuple2;
  * that export. Rows the model cannot take fail the task, or with {@code SKIP} go to the part's
  * rejects.
  */
-record ParquetPart(DefinitionSource definition, Broadcast<byte[]> model, String input, String parts,
+record ParquetPart(DefinitionSource definition, Broadcast<byte[]> model, String input, long total, String parts,
         SparkScorer.Settings settings)
         implements Function2<Integer, Iterator<Tuple2<Row, Long>>, Iterator<ParquetPart.Written>> {
 
@@ -92,7 +92,10 @@ record ParquetPart(DefinitionSource definition, Broadcast<byte[]> model, String 
     private long[] predict(KilnModel kiln, PredictionCsv format, List<Object[]> chunk, List<Long> lines,
             TextBuffer text, TextBuffer rejects) {
         try {
-            Predictions p = kiln.predictBatch(kiln.encode(chunk), chunk.size());
+            // the local scorer's chunk these rows belong to decides the forward pass (a partition may split it)
+            long start = (lines.get(0) - 2) / settings.batchSize() * settings.batchSize();
+            int chunkRows = (int) Math.min(settings.batchSize(), total - start);
+            Predictions p = kiln.predictPartOf(kiln.encode(chunk), chunk.size(), chunkRows);
             format.appendRows(text, p, lines.stream().mapToLong(Long::longValue).toArray());
             return new long[] {chunk.size(), 0};
         } catch (IllegalArgumentException e) {

@@ -201,10 +201,11 @@ public final class SparkScorer {
         Files.createDirectories(parts);
         List<ParquetPart.Written> written = null;
         try {
-            written = session.read().parquet(file.toAbsolutePath().toString()).select(columns).javaRDD().zipWithIndex()
-                    .mapPartitionsWithIndex(new ParquetPart(definition, model, file.toString(),
-                            parts.toAbsolutePath().toString(), settings), true)
-                    .collect();
+            org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> table = session.read()
+                    .parquet(file.toAbsolutePath().toString()).select(columns);
+            long total = table.count(); // (from the files' footers)
+            written = table.javaRDD().zipWithIndex().mapPartitionsWithIndex(new ParquetPart(definition, model,
+                    file.toString(), total, parts.toAbsolutePath().toString(), settings), true).collect();
         } finally {
             if (written == null) { // (Spark's exceptions are checked ones Java does not see): nothing stays behind
                 deleteFolder(parts);

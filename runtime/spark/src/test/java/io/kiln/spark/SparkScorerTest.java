@@ -149,7 +149,7 @@ class SparkScorerTest {
         SparkConf conf = SparkTesting.conf("local[2]").set("spark.sql.files.maxPartitionBytes", "16384")
                 .set("spark.hadoop.parquet.block.size", "8192");
         Path local = dir.resolve("csv-out");
-        new BatchScorer(iris(), model, BatchScorer.Options.defaults().batchSize(1000).progress(null, false))
+        new BatchScorer(iris(), model, BatchScorer.Options.defaults().batchSize(100).progress(null, false))
                 .score(csvIn, local);
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             org.apache.spark.sql.SparkSession session = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc())
@@ -164,7 +164,7 @@ class SparkScorerTest {
                         parquetIn.resolve("big.parquet"));
             }
             SparkScorer.Summary s = new SparkScorer(sc, SparkScorerTest::iris, model,
-                    SparkScorer.Settings.defaults().batchSize(1000)).score(parquetIn, dir.resolve("parquet-out"));
+                    SparkScorer.Settings.defaults().batchSize(100)).score(parquetIn, dir.resolve("parquet-out"));
             assertThat(s.rows()).isEqualTo(6000);
             assertThat(session.read().parquet(parquetIn.resolve("big.parquet").toString()).javaRDD().getNumPartitions())
                     .isGreaterThan(2);
