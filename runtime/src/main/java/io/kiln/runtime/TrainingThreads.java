@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * <b>Public API</b>. Data-parallel training on this machine's cores by parameter averaging: a run's
@@ -62,41 +61,17 @@ public final class TrainingThreads implements DataParallel {
                     }
                 }
                 int largest = shards.stream().mapToInt(ShardTrainer.Rows::rows).max().orElse(0);
-                int steps = (largest + batchSize - 1) / batchSize;
-                double loss = 0;
-                for (int from = 0; from < steps; from += averagingFrequency) {
-                    float[] params = network.params().dup('c').data().asFloat();
-                    INDArray view = network.getUpdater(true).getStateViewArray();
-                    float[] state = view == null ? null : view.dup('c').data().asFloat();
-                    int iteration = network.getLayerWiseConfigurations().getIterationCount();
-                    int epochCount = network.getLayerWiseConfigurations().getEpochCount();
-                    int to = Math.min(steps, from + averagingFrequency);
-                    int start = from;
+                return ShardTrainer.averagedEpoch(network, epoch, batchSize, largest, averagingFrequency, request -> {
                     List<Future<ShardTrainer.Round>> rounds = new ArrayList<>();
                     for (ShardTrainer t : trainers) {
-                        rounds.add(pool.submit(() -> t.train(params, state, iteration, epochCount, epoch, batchSize,
-                                start, to)));
+                        rounds.add(pool.submit(() -> t.train(request)));
                     }
-                    float[] paramSum = null;
-                    float[] stateSum = null;
-                    int count = 0;
-                    int most = 0;
-                    for (Future<ShardTrainer.Round> f : rounds) {
-                        ShardTrainer.Round r = get(f);
-                        if (r == null) {
-                            continue;
-                        }
-                        loss += r.loss();
-                        most = Math.max(most, r.steps());
-                        paramSum = add(paramSum, r.params());
-                        stateSum = add(stateSum, r.state());
-                        count++;
+                    ShardTrainer.Sum sum = ShardTrainer.Sum.NONE;
+                    for (Future<ShardTrainer.Round> f : rounds) { // in shard order, whichever finished first
+                        sum = sum.plus(ShardTrainer.Sum.of(get(f)));
                     }
-                    if (count > 0) {
-                        ShardTrainer.setAveraged(network, paramSum, stateSum, count, most);
-                    }
-                }
-                return loss;
+                    return sum;
+                });
             }
 
             @Override
@@ -119,18 +94,5 @@ public final class TrainingThreads implements DataParallel {
             }
             throw new IllegalStateException(cause);
         }
-    }
-
-    private static float[] add(float[] sum, float[] v) {
-        if (v == null) {
-            return sum;
-        }
-        if (sum == null) {
-            return v.clone();
-        }
-        for (int i = 0; i < sum.length; i++) {
-            sum[i] += v[i];
-        }
-        return sum;
     }
 }

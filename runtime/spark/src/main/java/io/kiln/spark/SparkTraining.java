@@ -9,7 +9,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Public API. Data-parallel training on Spark by parameter averaging: a run's training rows are
@@ -92,37 +91,22 @@ public final class SparkTraining implements DataParallel, Serializable {
 
         @Override
         public double epoch(MultiLayerNetwork network, int epoch, int batchSize) {
-            // (without its step and epoch counts, sent apart: the executors rebuild their copy only when the network
-            // changes, such as by gradual unfreezing)
-            String conf = ShardTrainer.stableConf(network);
-            int steps = (largest + batchSize - 1) / batchSize;
-            double loss = 0;
-            for (int from = 0; from < steps; from += averagingFrequency) {
-                INDArray state = network.getUpdater(true).getStateViewArray();
-                Round round = new Round(id, conf, network.params().dup('c').data().asFloat(),
-                        state == null ? null : state.dup('c').data().asFloat(),
-                        network.getLayerWiseConfigurations().getIterationCount(),
-                        network.getLayerWiseConfigurations().getEpochCount(), epoch, batchSize, from,
-                        Math.min(steps, from + averagingFrequency));
-                Broadcast<Round> sent = spark.broadcast(round);
+            String session = id; // (a lambda reading the field would capture this session, which stays here)
+            return ShardTrainer.averagedEpoch(network, epoch, batchSize, largest, averagingFrequency, request -> {
+                Broadcast<ShardTrainer.Request> sent = spark.broadcast(request);
                 try {
-                    Shard.Update sum = shards.map(s -> s.train(sent.value()))
-                            .treeAggregate(Shard.Update.NONE, Shard.Update::plus, Shard.Update::plus);
-                    loss += sum.loss();
-                    if (sum.shards() > 0) {
-                        ShardTrainer.setAveraged(network, sum.params(), sum.state(), sum.shards(), sum.steps());
-                    }
+                    return shards.map(s -> s.train(session, sent.value()))
+                            .treeAggregate(ShardTrainer.Sum.NONE, ShardTrainer.Sum::plus, ShardTrainer.Sum::plus);
                 } finally {
                     sent.destroy();
                 }
-            }
-            return loss;
+            });
         }
 
         @Override
         public void close() {
             // (the executors also drop another session's networks when a round of a new one arrives)
-            String session = id; // (a lambda reading the field would capture this session, which stays here)
+            String session = id;
             try {
                 shards.foreach(s -> s.forget(session));
             } catch (RuntimeException e) {
@@ -157,8 +141,4 @@ public final class SparkTraining implements DataParallel, Serializable {
             return (Integer) key;
         }
     }
-
-    /** What one averaging round sends: the network and which minibatches of each shard's epoch to train. */
-    record Round(String session, String conf, float[] params, float[] state, int iteration, int epochCount, int epoch,
-            int batchSize, int fromStep, int toStep) implements Serializable {}
 }

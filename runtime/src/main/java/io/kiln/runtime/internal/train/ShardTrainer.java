@@ -153,10 +153,80 @@ public final class ShardTrainer {
     }
 
     /**
+     * One averaging round, as every worker gets it: the network's configuration (as {@link
+     * #stableConf}), parameters, optimizer state (or null) and counts, and which minibatches of each
+     * shard's epoch to train.
+     */
+    public record Request(String conf, float[] params, float[] state, int iteration, int epochCount, int epoch,
+            int batchSize, int fromStep, int toStep) implements java.io.Serializable {}
+
+    /** Workers' rounds added up: parameters, optimizer states and losses summed; workers that trained; most steps. */
+    public record Sum(float[] params, float[] state, double loss, int shards, int steps) implements java.io.Serializable {
+        public static final Sum NONE = new Sum(null, null, 0, 0, 0);
+
+        /** One worker's round (null: it had nothing left to train). */
+        public static Sum of(Round r) {
+            return r == null ? NONE : new Sum(r.params(), r.state(), r.loss(), 1, r.steps());
+        }
+
+        public Sum plus(Sum o) {
+            if (o.shards == 0 || shards == 0) {
+                Sum some = o.shards == 0 ? this : o;
+                return new Sum(some.params, some.state, loss + o.loss, some.shards, Math.max(steps, o.steps));
+            }
+            return new Sum(add(params, o.params), add(state, o.state), loss + o.loss, shards + o.shards,
+                    Math.max(steps, o.steps));
+        }
+
+        private static float[] add(float[] a, float[] b) {
+            if (a == null) {
+                return null;
+            }
+            float[] s = a.clone();
+            for (int i = 0; i < s.length; i++) {
+                s[i] += b[i];
+            }
+            return s;
+        }
+    }
+
+    /** Runs one round on every worker and adds up what they give back (threads here, executors on Spark). */
+    @FunctionalInterface
+    public interface Rounds {
+        Sum run(Request request);
+    }
+
+    /**
+     * One epoch of parameter averaging on {@code network}: rounds of {@code averagingFrequency}
+     * minibatches of each shard (as many rounds as the largest shard, of {@code largestShard} rows,
+     * needs), each round's average put into the network; returns the rows' summed minibatch scores.
+     */
+    public static double averagedEpoch(MultiLayerNetwork network, int epoch, int batchSize, int largestShard,
+            int averagingFrequency, Rounds rounds) {
+        // (without the step and epoch counts, sent apart: a worker rebuilds its copy only when the network changes,
+        // such as by gradual unfreezing)
+        String conf = stableConf(network);
+        int steps = (largestShard + batchSize - 1) / batchSize;
+        double loss = 0;
+        for (int from = 0; from < steps; from += averagingFrequency) {
+            INDArray view = network.getUpdater(true).getStateViewArray();
+            MultiLayerConfiguration c = network.getLayerWiseConfigurations();
+            Sum sum = rounds.run(new Request(conf, network.params().dup('c').data().asFloat(),
+                    view == null ? null : view.dup('c').data().asFloat(), c.getIterationCount(), c.getEpochCount(),
+                    epoch, batchSize, from, Math.min(steps, from + averagingFrequency)));
+            loss += sum.loss();
+            if (sum.shards() > 0) {
+                setAveraged(network, sum.params(), sum.state(), sum.shards(), sum.steps());
+            }
+        }
+        return loss;
+    }
+
+    /**
      * Puts the average of {@code count} workers' rounds into {@code net}: the summed parameters and
      * optimizer states divided by {@code count}, the step count moved on by {@code steps}.
      */
-    public static void setAveraged(MultiLayerNetwork net, float[] paramSum, float[] stateSum, int count, int steps) {
+    private static void setAveraged(MultiLayerNetwork net, float[] paramSum, float[] stateSum, int count, int steps) {
         for (int i = 0; i < paramSum.length; i++) {
             paramSum[i] /= count;
         }
@@ -186,13 +256,17 @@ public final class ShardTrainer {
      * params}, {@code state} (may be null) and step count {@code iteration}; null when the shard has
      * no minibatch left in that range (it has fewer rows than the largest shard).
      */
-    public Round train(float[] params, float[] state, int iteration, int epochCount, int epoch, int batchSize,
-            int fromStep, int toStep) {
-        int from = fromStep * batchSize;
+    public Round train(Request request) {
+        float[] params = request.params();
+        float[] state = request.state();
+        int iteration = request.iteration();
+        int epoch = request.epoch();
+        int batchSize = request.batchSize();
+        int from = request.fromStep() * batchSize;
         if (from >= rows) {
             return null;
         }
-        int to = Math.min(rows, toStep * batchSize);
+        int to = Math.min(rows, request.toStep() * batchSize);
         net.params().assign(Nd4j.create(params, new long[] {1, params.length}, 'c'));
         INDArray view = net.getUpdater(true).getStateViewArray();
         if (view != null && state != null) {
@@ -200,7 +274,7 @@ public final class ShardTrainer {
         }
         MultiLayerConfiguration c = net.getLayerWiseConfigurations();
         c.setIterationCount(iteration);
-        c.setEpochCount(epochCount);
+        c.setEpochCount(request.epochCount());
         if (this.epoch != epoch) {
             order = shuffled(rows, new Random(seed * 1_000_003L + epoch * 7919L + index));
             this.epoch = epoch;
