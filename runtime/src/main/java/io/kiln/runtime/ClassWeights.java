@@ -53,6 +53,18 @@ public record ClassWeights(double[] declared) {
      * @param classOf the class index of every row of the data
      */
     public double[] forRows(int[] classOf, int[] rows, int classes) {
+        long[] counts = new long[classes];
+        if (declared == null) {
+            for (int r : rows) {
+                counts[classOf[r]]++;
+            }
+        }
+        return forCounts(counts);
+    }
+
+    /** The weight of each class for training on rows with {@code counts} rows of each class (see {@link #forRows}). */
+    public double[] forCounts(long[] counts) {
+        int classes = counts.length;
         if (declared != null) {
             if (declared.length != classes) {
                 throw new IllegalArgumentException("[kiln.class-weights-count] " + declared.length
@@ -60,13 +72,10 @@ public record ClassWeights(double[] declared) {
             }
             return declared.clone();
         }
-        int[] counts = new int[classes];
-        for (int r : rows) {
-            counts[classOf[r]]++;
-        }
+        long rows = Arrays.stream(counts).sum();
         int present = (int) Arrays.stream(counts).filter(c -> c > 0).count();
         return IntStream.range(0, classes)
-                .mapToDouble(c -> counts[c] == 0 ? 1 : (double) rows.length / (present * (double) counts[c]))
+                .mapToDouble(c -> counts[c] == 0 ? 1 : (double) rows / (present * (double) counts[c]))
                 .toArray();
     }
 

@@ -21,14 +21,23 @@ import java.nio.file.Path;
  *     {@code References.MAX_ROWS} rows and {@code References.MAX_COLUMNS} encoded columns (default on)
  * @param dataParallel trains each network's epochs on several workers (kiln-spark's
  *     {@code SparkTraining}), or null to train in this JVM
+ * @param stream whether training streams minibatches from disk instead of reading the data into
+ *     memory: true always, false never, null when the data file is larger than
+ *     {@link Trainer#STREAM_FRACTION} of the heap
  */
 public record TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
-        boolean everyEpoch, EpochListener listener, Integer sample, boolean references, DataParallel dataParallel) {
+        boolean everyEpoch, EpochListener listener, Integer sample, boolean references, DataParallel dataParallel,
+        Boolean stream) {
 
     public TrainOptions {
         if (sample != null && sample <= 0) {
             throw new IllegalArgumentException("the training sample must be positive, was " + sample);
         }
+    }
+
+    public TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
+            boolean everyEpoch, EpochListener listener, Integer sample, boolean references, DataParallel dataParallel) {
+        this(data, epochs, batchSize, seed, progress, everyEpoch, listener, sample, references, dataParallel, null);
     }
 
     public TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
@@ -58,53 +67,59 @@ public record TrainOptions(Path data, Integer epochs, Integer batchSize, Long se
 
     public TrainOptions data(Path file) {
         return new TrainOptions(file, epochs, batchSize, seed, progress, everyEpoch, listener, sample,
-                references, dataParallel);
+                references, dataParallel, stream);
     }
 
     public TrainOptions epochs(int n) {
         return new TrainOptions(data, n, batchSize, seed, progress, everyEpoch, listener, sample, references,
-                dataParallel);
+                dataParallel, stream);
     }
 
     public TrainOptions batchSize(int n) {
         return new TrainOptions(data, epochs, n, seed, progress, everyEpoch, listener, sample, references,
-                dataParallel);
+                dataParallel, stream);
     }
 
     public TrainOptions seed(long s) {
         return new TrainOptions(data, epochs, batchSize, s, progress, everyEpoch, listener, sample, references,
-                dataParallel);
+                dataParallel, stream);
     }
 
     public TrainOptions quiet() {
-        return new TrainOptions(data, epochs, batchSize, seed, null, false, listener, sample, references, dataParallel);
+        return new TrainOptions(data, epochs, batchSize, seed, null, false, listener, sample, references, dataParallel, stream);
     }
 
     public TrainOptions progress(PrintStream out, boolean every) {
-        return new TrainOptions(data, epochs, batchSize, seed, out, every, listener, sample, references, dataParallel);
+        return new TrainOptions(data, epochs, batchSize, seed, out, every, listener, sample, references, dataParallel, stream);
     }
 
     public TrainOptions listener(EpochListener l) {
         return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, l, sample, references,
-                dataParallel);
+                dataParallel, stream);
     }
 
     /** Train on a random sample of {@code rows} of the training rows. */
     public TrainOptions sample(int rows) {
         return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, listener, rows,
-                references, dataParallel);
+                references, dataParallel, stream);
     }
 
     /** With or without the reference models beside the network. */
     public TrainOptions references(boolean on) {
         return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, listener, sample, on,
-                dataParallel);
+                dataParallel, stream);
     }
 
     /** Each network's epochs trained data-parallel by {@code workers} (null: in this JVM). */
     public TrainOptions dataParallel(DataParallel workers) {
         return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, listener, sample, references,
-                workers);
+                workers, stream);
+    }
+
+    /** Streams minibatches from disk (true), reads the data into memory (false), or decides by size (null). */
+    public TrainOptions stream(Boolean on) {
+        return new TrainOptions(data, epochs, batchSize, seed, progress, everyEpoch, listener, sample, references,
+                dataParallel, on);
     }
 
     /** The declared settings with these overrides applied. */

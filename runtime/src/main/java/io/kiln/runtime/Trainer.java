@@ -101,7 +101,8 @@ public final class Trainer {
                 ? def.testData().name() : null;
     }
 
-    static CsvSource source(ModelDefinition def, Path override) {
+    /** The data a training reads: the override, else the declared source. */
+    public static CsvSource source(ModelDefinition def, Path override) {
         if (override != null) {
             return def.data() != null ? def.data().withFile(override) : CsvSource.file(override);
         }
@@ -124,7 +125,21 @@ public final class Trainer {
         return protocol.split(table, data, seed).test();
     }
 
+    /**
+     * The share of the heap a data file may take before training streams it from disk instead of
+     * reading it into memory (when {@link TrainOptions#stream()} leaves it open): read into memory, a
+     * CSV takes about NN times its size in text cells and typed values.
+     */
+    public static final double STREAM_FRACTION = 1 / 16.0;
+
+    /**
+     * Trains by the definition's protocol and evaluates the final model: streaming from disk when
+     * the options ask for it or the data file is too large for the heap (see {@link #STREAM_FRACTION}).
+     */
     public static TrainingResult train(ModelDefinition def, TrainOptions options) {
+        if (io.kiln.runtime.internal.train.Streaming.streams(def, options)) {
+            return io.kiln.runtime.internal.train.Streaming.train(def, options);
+        }
         return train(def, prepare(def, options), options);
     }
 
@@ -337,7 +352,7 @@ public final class Trainer {
     }
 
     /** The network's layers with parameters (the output layer alone: a linear model). */
-    static int weightedLayers(Network network) {
+    public static int weightedLayers(Network network) {
         org.deeplearning4j.nn.api.Layer[] layers = network instanceof Network.Layers l ? l.layers().getLayers()
                 : ((Network.Graph) network).graph().getLayers();
         int n = 0;
@@ -404,11 +419,20 @@ public final class Trainer {
     private static ModelMetadata metadata(ModelDefinition def, Prepared p, Run run, int trainRows, int validationRows,
             Map<String, Double> test, Map<String, Double> baseline, int[][] confusion, double seconds,
             DriftProfile drift, Report.TrainingSummary training, List<Report.Fold> folds, double threshold) {
-        ModelMetadata.Provenance provenance = new ModelMetadata.Provenance(p.source().name(), p.data().sha256(),
-                p.data().size(), trainRows, validationRows, p.split().test().length, def.protocol(), p.fit(),
+        return metadata(def, new Report.DataSummary(p.source().name(), p.data().sha256(), p.data().size(), trainRows,
+                validationRows, p.split().test().length, null, 0, testFile(def, p)), p.fit(), run, test, baseline,
+                confusion, seconds, drift, training, folds, threshold);
+    }
+
+    /** The final model's metadata, its provenance from {@code data}'s source, hash and row counts. */
+    public static ModelMetadata metadata(ModelDefinition def, Report.DataSummary data, FitSettings fit, Run run,
+            Map<String, Double> test, Map<String, Double> baseline, int[][] confusion, double seconds,
+            DriftProfile drift, Report.TrainingSummary training, List<Report.Fold> folds, double threshold) {
+        ModelMetadata.Provenance provenance = new ModelMetadata.Provenance(data.source(), data.sha256(),
+                data.rows(), data.trainRows(), data.validationRows(), data.testRows(), def.protocol(), fit,
                 Versions.kiln(), Versions.dl4j(), System.getProperty("java.version"),
-                Nd4j.getBackend().getClass().getSimpleName(), Instant.now().toString(), seconds, testFile(def, p),
-                run.transfer(), run.wordVectors(), ensembleProvenance(def, run, p.fit().seed()),
+                Nd4j.getBackend().getClass().getSimpleName(), Instant.now().toString(), seconds, data.testFile(),
+                run.transfer(), run.wordVectors(), ensembleProvenance(def, run, fit.seed()),
                 distillationProvenance(def));
         if (def.warmStart() != null) {
             provenance = provenance.withLineage(def.warmStart().lineage());

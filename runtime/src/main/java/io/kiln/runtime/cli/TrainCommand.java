@@ -53,6 +53,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}; the result then depends on N).")
     int threads;
 
+    @Option(names = "--stream", negatable = true,
+            description = "Stream minibatches from disk instead of reading the data into memory, for data larger "
+                    + "than the heap (--no-stream: never; default: when the data file is larger than 1/16 of the "
+                    + "heap and the spec can stream).")
+    Boolean stream;
+
     @Option(names = "--sample", paramLabel = "N",
             description = "Train on a random N of the training rows (validation and test rows unchanged).")
     Integer sample;
@@ -93,13 +99,34 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threads must be positive");
         }
         TrainOptions options = new TrainOptions(data, epochs, batchSize, seed, quiet ? null : err, everyEpoch,
-                null, sample, !noReferences, threads > 1 ? new io.kiln.runtime.TrainingThreads(threads, 5) : null);
+                null, sample, !noReferences, threads > 1 ? new io.kiln.runtime.TrainingThreads(threads, 5) : null,
+                stream);
         ModelDefinition definition = source != null ? this.definition.withTransferSource(source) : this.definition;
         if (teacher != null) {
             definition = definition.withTeacherFile(teacher);
         }
         if (from != null) {
             definition = definition.withWarmStart(io.kiln.runtime.WarmStart.declared(definition, from));
+        }
+        if (io.kiln.runtime.internal.train.Streaming.streams(definition, options)) {
+            out.printf(Locale.ROOT, "model    %s (%s)%n", definition.name(), definition.task());
+            TrainingResult result = io.kiln.runtime.internal.train.Streaming.train(definition, options);
+            io.kiln.runtime.Report.DataSummary d = result.report().data();
+            out.printf(Locale.ROOT, "data     %s: %d rows, sha256 %s, streamed from disk%n", d.source(),
+                    d.rows(), abbreviate(d.sha256()));
+            if (d.testFile() != null) {
+                out.printf(Locale.ROOT, "test file %s: %d rows%n", d.testFile(), d.testRows());
+            }
+            out.printf(Locale.ROOT, "protocol %s, seed %d%n", d.testFile() != null
+                    ? definition.protocol().describe(definition.task(), d.testFile())
+                    : definition.protocol().describe(definition.task()), result.model().metadata().provenance().fit()
+                            .seed());
+            out.printf(Locale.ROOT, "split    %s%n", definition.protocol().describeSplit(d.trainRows(),
+                    d.validationRows(), d.testRows()));
+            out.println();
+            out.println("test metrics (" + d.testRows() + " rows):");
+            result.print(out);
+            return save(definition, result);
         }
         Trainer.Prepared prepared = Trainer.prepare(definition, options);
         Splits.Holdout s = prepared.split();
@@ -160,6 +187,10 @@ final class TrainCommand implements Callable<Integer> {
                         + s.test().length + " rows):" : ":")
                 : "test metrics (" + s.test().length + " rows):");
         result.print(out);
+        return save(definition, result);
+    }
+
+    private int save(ModelDefinition definition, TrainingResult result) throws IOException {
         Path file = model != null ? model : defaultModelFile(definition);
         List<Path> reports = result.save(file);
         out.printf(Locale.ROOT, "%nsaved    %s (%d KB) after %.1f s of training%n", file, Files.size(file) / 1024,

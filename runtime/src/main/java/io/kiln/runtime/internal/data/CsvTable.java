@@ -218,6 +218,11 @@ public final class CsvTable {
                 expected, fromHeader ? " (as in the header)" : "", found, delimiter));
     }
 
+    /** Rows read elsewhere (a chunk of a file read record by record), as a table of {@code source}. */
+    public static CsvTable of(String source, List<String> header, List<Row> rows, String sha256) {
+        return new CsvTable(source, header, rows, sha256);
+    }
+
     /** A table derived from this one (the same source and checksum) with other columns and rows. */
     public CsvTable derive(List<String> header, List<Row> rows) {
         return new CsvTable(source, List.copyOf(header), List.copyOf(rows), sha256);

@@ -41,7 +41,7 @@ public final class LabeledData {
     }
 
     /** Data already typed (rows of feature values), e.g. decoded from a binary format. */
-    static LabeledData of(List<Object[]> rows, int[] classes, double[][] targets, long[] lines, String source,
+    public static LabeledData of(List<Object[]> rows, int[] classes, double[][] targets, long[] lines, String source,
             String sha256) {
         return new LabeledData(rows, classes, targets, lines, source, sha256);
     }

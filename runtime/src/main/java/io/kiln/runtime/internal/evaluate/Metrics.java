@@ -88,6 +88,10 @@ public final class Metrics {
             double pc = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
             logLoss -= t == 1 ? Math.log(pc) : Math.log(1 - pc);
         }
+        return binary(cm, logLoss, n, rocAuc(targets, predictions), averagePrecision(targets, predictions));
+    }
+
+    private static Evaluation binary(int[][] cm, double logLoss, long n, double rocAuc, double averagePrecision) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("accuracy", (cm[0][0] + cm[1][1]) / (double) n);
         double precision = ratio(cm[1][1], cm[1][1] + cm[0][1]);
@@ -100,8 +104,8 @@ public final class Metrics {
         m.put("specificity", r0);
         m.put("f1", f1(precision, recall));
         m.put("macro_f1", (f1(precision, recall) + f1(p0, r0)) / 2);
-        m.put("roc_auc", rocAuc(targets, predictions));
-        m.put("pr_auc", averagePrecision(targets, predictions));
+        m.put("roc_auc", rocAuc);
+        m.put("pr_auc", averagePrecision);
         m.put("log_loss", logLoss / n);
         return new Evaluation(m, cm);
     }
@@ -230,6 +234,11 @@ public final class Metrics {
             cm[t][argmax(predictions[i])]++;
             logLoss -= Math.log(Math.max(predictions[i][t], 1e-15));
         }
+        return multiclass(cm, logLoss, n);
+    }
+
+    private static Evaluation multiclass(int[][] cm, double logLoss, long n) {
+        int k = cm.length;
         int correct = 0;
         double precision = 0;
         double recall = 0;
@@ -263,10 +272,6 @@ public final class Metrics {
         int k = targets[0].length;
         int exact = 0;
         int agree = 0;
-        long tp = 0;
-        long fp = 0;
-        long fn = 0;
-        double macro = 0;
         int[][] perLabel = new int[k][3];
         for (int i = 0; i < n; i++) {
             boolean all = true;
@@ -290,6 +295,15 @@ public final class Metrics {
                 exact++;
             }
         }
+        return multilabel(exact, agree, perLabel, n);
+    }
+
+    private static Evaluation multilabel(long exact, long agree, int[][] perLabel, long n) {
+        int k = perLabel.length;
+        long tp = 0;
+        long fp = 0;
+        long fn = 0;
+        double macro = 0;
         for (int[] c : perLabel) {
             tp += c[0];
             fp += c[1];
@@ -326,6 +340,10 @@ public final class Metrics {
             }
             r2 += (ssTot > 0 ? 1 - ssRes / ssTot : 0) / k;
         }
+        return regression(mae, mse, r2);
+    }
+
+    private static Evaluation regression(double mae, double mse, double r2) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("mae", mae);
         m.put("mse", mse);
@@ -345,5 +363,177 @@ public final class Metrics {
     /** Whether a larger value of the metric is better. */
     public static boolean higherIsBetter(String metric) {
         return !(metric.equals("mae") || metric.equals("mse") || metric.equals("rmse") || metric.endsWith("loss"));
+    }
+
+    /**
+     * The metrics of {@link #evaluate(Task, double[][], double[][], double)} accumulated one row at a
+     * time, in memory that does not grow with the rows: counts and sums, exactly as the in-memory
+     * metrics compute them, except the binary ROC AUC and PR AUC, which rank the scores: those rank
+     * {@value #SCORE_BINS} equal-width bins of the positive-class probability (scores in one bin
+     * count as tied), so they may differ from the exact ranks by the pairs that share a bin.
+     */
+    public static final class Streamed {
+        /** The bins of a binary classifier's scores for its ranking metrics. */
+        public static final int SCORE_BINS = 1 << 16;
+        private final Task task;
+        private final double threshold;
+        private long n;
+        private double logLoss;
+        private int[][] confusion;
+        private long[] positives;
+        private long[] negatives;
+        private long exact;
+        private long agree;
+        private int[][] perLabel;
+        // regression, per column: Welford mean and sum of squares of the targets, residual sums
+        private double[] mean;
+        private double[] squares;
+        private double[] absError;
+        private double[] squaredError;
+
+        public Streamed(Task task, double threshold, int outputs) {
+            this.task = task;
+            this.threshold = threshold;
+            switch (task) {
+                case BINARY_CLASSIFICATION -> {
+                    confusion = new int[2][2];
+                    positives = new long[SCORE_BINS];
+                    negatives = new long[SCORE_BINS];
+                }
+                case MULTICLASS_CLASSIFICATION -> confusion = new int[outputs][outputs];
+                case MULTILABEL_CLASSIFICATION -> perLabel = new int[outputs][3];
+                default -> {
+                    mean = new double[outputs];
+                    squares = new double[outputs];
+                    absError = new double[outputs];
+                    squaredError = new double[outputs];
+                }
+            }
+        }
+
+        /** Adds one row: its target and the model's output, in data units. */
+        public void add(double[] target, double[] prediction) {
+            n++;
+            switch (task) {
+                case BINARY_CLASSIFICATION -> {
+                    int t = target[0] >= 0.5 ? 1 : 0;
+                    double p = prediction[0];
+                    confusion[t][p >= threshold ? 1 : 0]++;
+                    double pc = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
+                    logLoss -= t == 1 ? Math.log(pc) : Math.log(1 - pc);
+                    int bin = (int) Math.min(SCORE_BINS - 1, Math.max(0, Math.floor(p * SCORE_BINS)));
+                    (t == 1 ? positives : negatives)[bin]++;
+                }
+                case MULTICLASS_CLASSIFICATION -> {
+                    int t = argmax(target);
+                    confusion[t][argmax(prediction)]++;
+                    logLoss -= Math.log(Math.max(prediction[t], 1e-15));
+                }
+                case MULTILABEL_CLASSIFICATION -> {
+                    boolean all = true;
+                    for (int j = 0; j < perLabel.length; j++) {
+                        boolean t = target[j] >= 0.5;
+                        boolean y = prediction[j] >= 0.5;
+                        if (t == y) {
+                            agree++;
+                        } else {
+                            all = false;
+                        }
+                        if (t && y) {
+                            perLabel[j][0]++;
+                        } else if (y) {
+                            perLabel[j][1]++;
+                        } else if (t) {
+                            perLabel[j][2]++;
+                        }
+                    }
+                    if (all) {
+                        exact++;
+                    }
+                }
+                default -> {
+                    for (int j = 0; j < mean.length; j++) {
+                        double d = target[j] - mean[j];
+                        mean[j] += d / n;
+                        squares[j] += d * (target[j] - mean[j]);
+                        double e = target[j] - prediction[j];
+                        absError[j] += Math.abs(e);
+                        squaredError[j] += e * e;
+                    }
+                }
+            }
+        }
+
+        /** The rows added. */
+        public long rows() {
+            return n;
+        }
+
+        /** The metrics of the rows added (at least one). */
+        public Evaluation evaluation() {
+            if (n == 0) {
+                throw new IllegalStateException("no rows to evaluate");
+            }
+            return switch (task) {
+                case BINARY_CLASSIFICATION -> binary(copy(confusion), logLoss, n, binnedRocAuc(),
+                        binnedAveragePrecision());
+                case MULTICLASS_CLASSIFICATION -> multiclass(copy(confusion), logLoss, n);
+                case MULTILABEL_CLASSIFICATION -> multilabel(exact, agree, copy(perLabel), n);
+                default -> {
+                    int k = mean.length;
+                    double mae = 0;
+                    double mse = 0;
+                    double r2 = 0;
+                    for (int j = 0; j < k; j++) {
+                        mae += absError[j] / (n * (double) k);
+                        mse += squaredError[j] / (n * (double) k);
+                        r2 += (squares[j] > 0 ? 1 - squaredError[j] / squares[j] : 0) / k;
+                    }
+                    yield regression(mae, mse, r2);
+                }
+            };
+        }
+
+        private double binnedRocAuc() {
+            long pos = 0;
+            long neg = 0;
+            double pairs = 0; // positive-negative pairs ranked right, ties counted half
+            for (int b = 0; b < SCORE_BINS; b++) {
+                pairs += positives[b] * (neg + negatives[b] / 2.0);
+                pos += positives[b];
+                neg += negatives[b];
+            }
+            return pos == 0 || neg == 0 ? 0.5 : pairs / (pos * (double) neg);
+        }
+
+        private double binnedAveragePrecision() {
+            long pos = 0;
+            for (long p : positives) {
+                pos += p;
+            }
+            double ap = 0;
+            double previousRecall = 0;
+            long tp = 0;
+            long seen = 0;
+            for (int b = SCORE_BINS - 1; b >= 0; b--) {
+                if (positives[b] + negatives[b] == 0) {
+                    continue;
+                }
+                tp += positives[b];
+                seen += positives[b] + negatives[b];
+                double recall = pos == 0 ? 0 : tp / (double) pos;
+                ap += (recall - previousRecall) * (tp / (double) seen);
+                previousRecall = recall;
+            }
+            return ap;
+        }
+
+        private static int[][] copy(int[][] m) {
+            int[][] c = new int[m.length][];
+            for (int i = 0; i < m.length; i++) {
+                c[i] = m[i].clone();
+            }
+            return c;
+        }
     }
 }

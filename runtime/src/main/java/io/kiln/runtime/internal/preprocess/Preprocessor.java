@@ -68,25 +68,12 @@ public final class Preprocessor {
             case NUMERIC, BOOLEAN -> {
                 double[] values = Arrays.stream(train).mapToObj(r -> rows.get(r)[f]).filter(v -> v != null)
                         .mapToDouble(Preprocessor::number).toArray();
-                double fill = switch (feature.missing()) {
-                    case MEAN -> mean(values);
-                    case MEDIAN -> median(values);
-                    case MOST_FREQUENT -> mostFrequent(values);
-                    case CONSTANT -> feature.kind() == FeatureKind.BOOLEAN
-                            ? (LabeledData.parseBoolean(feature.constant()) ? 1 : 0)
-                            : Double.parseDouble(feature.constant());
-                    default -> 0;
-                };
+                double fill = fill(feature, values, mean(values));
                 double[] filled = Arrays.stream(train).mapToObj(r -> rows.get(r)[f])
                         .mapToDouble(v -> v == null ? fill : number(v)).toArray();
-                double[] cs = centerScale(feature.kind() == FeatureKind.BOOLEAN ? Scaling.NONE : feature.scaling(),
-                        filled);
-                return new FeatureTransform(feature.name(), feature.column(), feature.kind(), Encoding.ONE_HOT,
-                        feature.scaling(), feature.missing(), fill, null, cs[0], cs[1], List.of(), false);
+                return numeric(feature, fill, centerScale(numericScaling(feature), filled));
             }
             default -> {
-                boolean declared = !feature.levels().isEmpty();
-                List<String> levels = new ArrayList<>(feature.levels());
                 Map<String, Integer> counts = new HashMap<>();
                 for (int r : train) {
                     Object v = rows.get(r)[f];
@@ -94,34 +81,14 @@ public final class Preprocessor {
                         counts.merge((String) v, 1, Integer::sum);
                     }
                 }
-                if (!declared) {
-                    levels.addAll(new TreeSet<>(counts.keySet()));
-                }
-                String fillLevel = switch (feature.missing()) {
-                    case MOST_FREQUENT -> counts.isEmpty() ? (levels.isEmpty() ? null : levels.get(0))
-                            : mode(counts);
-                    case CONSTANT -> feature.constant();
-                    default -> null;
-                };
-                if (fillLevel != null && !levels.contains(fillLevel)) {
-                    levels.add(fillLevel);
-                }
-                if (feature.missing() == Missing.MISSING_CATEGORY && feature.encoding() == Encoding.ONE_HOT) {
-                    levels.add(FeatureTransform.MISSING_LEVEL);
-                }
-                double center = 0;
-                double scale = 1;
-                double fillNumber = fillLevel == null ? 0 : levels.indexOf(fillLevel);
+                Levels levels = levels(feature, counts);
+                double[] cs = {0, 1};
                 if (feature.encoding() == Encoding.ORDINAL) {
                     double[] codes = Arrays.stream(train).mapToObj(r -> rows.get(r)[f])
-                            .mapToDouble(v -> v == null ? fillNumber : levels.indexOf(v)).toArray();
-                    double[] cs = centerScale(feature.scaling(), codes);
-                    center = cs[0];
-                    scale = cs[1];
+                            .mapToDouble(v -> v == null ? levels.fillNumber() : levels.levels().indexOf(v)).toArray();
+                    cs = centerScale(feature.scaling(), codes);
                 }
-                return new FeatureTransform(feature.name(), feature.column(), feature.kind(), feature.encoding(),
-                        feature.scaling(), feature.missing(), fillNumber, fillLevel, center, scale,
-                        List.copyOf(levels), declared);
+                return categorical(feature, levels, cs);
             }
         }
     }
@@ -138,23 +105,90 @@ public final class Preprocessor {
         if (values.length == 0) {
             return new double[] {0, 1};
         }
+        double mean = mean(values);
+        double squares = 0;
+        if (scaling == Scaling.STANDARDIZE) {
+            for (double v : values) {
+                squares += (v - mean) * (v - mean);
+            }
+        }
+        return centerScale(scaling, values.length, mean, squares, Arrays.stream(values).min().orElse(0),
+                Arrays.stream(values).max().orElse(1));
+    }
+
+    /**
+     * {center, scale} under a scaling of {@code n} values with this mean, sum of squared deviations
+     * from it, minimum and maximum (what a streaming pass keeps); the scale is never 0.
+     */
+    public static double[] centerScale(Scaling scaling, long n, double mean, double squares, double min, double max) {
+        if (n == 0) {
+            return new double[] {0, 1};
+        }
         return switch (scaling) {
             case STANDARDIZE -> {
-                double mean = mean(values);
-                double var = 0;
-                for (double v : values) {
-                    var += (v - mean) * (v - mean);
-                }
-                double std = Math.sqrt(var / values.length);
+                double std = Math.sqrt(squares / n);
                 yield new double[] {mean, std > 1e-12 ? std : 1};
             }
-            case MIN_MAX -> {
-                double min = Arrays.stream(values).min().orElse(0);
-                double max = Arrays.stream(values).max().orElse(1);
-                yield new double[] {min, max - min > 1e-12 ? max - min : 1};
-            }
+            case MIN_MAX -> new double[] {min, max - min > 1e-12 ? max - min : 1};
             default -> new double[] {0, 1};
         };
+    }
+
+    /** The scaling a numeric or boolean feature's values get (booleans stay 0/1). */
+    static Scaling numericScaling(FeatureSchema feature) {
+        return feature.kind() == FeatureKind.BOOLEAN ? Scaling.NONE : feature.scaling();
+    }
+
+    /**
+     * The replacement of a missing numeric or boolean value, from the present training values (a
+     * sample of them for a streaming pass, whose {@code mean} is exact).
+     */
+    static double fill(FeatureSchema feature, double[] values, double mean) {
+        return switch (feature.missing()) {
+            case MEAN -> mean;
+            case MEDIAN -> median(values);
+            case MOST_FREQUENT -> mostFrequent(values);
+            case CONSTANT -> feature.kind() == FeatureKind.BOOLEAN
+                    ? (LabeledData.parseBoolean(feature.constant()) ? 1 : 0)
+                    : Double.parseDouble(feature.constant());
+            default -> 0;
+        };
+    }
+
+    static FeatureTransform numeric(FeatureSchema feature, double fill, double[] cs) {
+        return new FeatureTransform(feature.name(), feature.column(), feature.kind(), Encoding.ONE_HOT,
+                feature.scaling(), feature.missing(), fill, null, cs[0], cs[1], List.of(), false);
+    }
+
+    /** A categorical feature's levels (declared, or those seen in training, sorted) and its missing-value fill. */
+    record Levels(List<String> levels, boolean declared, String fillLevel, double fillNumber) {}
+
+    static Levels levels(FeatureSchema feature, Map<String, Integer> counts) {
+        boolean declared = !feature.levels().isEmpty();
+        List<String> levels = new ArrayList<>(feature.levels());
+        if (!declared) {
+            levels.addAll(new TreeSet<>(counts.keySet()));
+        }
+        String fillLevel = switch (feature.missing()) {
+            case MOST_FREQUENT -> counts.isEmpty() ? (levels.isEmpty() ? null : levels.get(0)) : mode(counts);
+            case CONSTANT -> feature.constant();
+            default -> null;
+        };
+        if (fillLevel != null && !levels.contains(fillLevel)) {
+            levels.add(fillLevel);
+        }
+        if (feature.missing() == Missing.MISSING_CATEGORY && feature.encoding() == Encoding.ONE_HOT) {
+            levels.add(FeatureTransform.MISSING_LEVEL);
+        }
+        return new Levels(List.copyOf(levels), declared, fillLevel,
+                fillLevel == null ? 0 : levels.indexOf(fillLevel));
+    }
+
+    /** {@code cs}: the center and scale of an ordinal feature's codes ({0, 1} for one-hot). */
+    static FeatureTransform categorical(FeatureSchema feature, Levels levels, double[] cs) {
+        return new FeatureTransform(feature.name(), feature.column(), feature.kind(), feature.encoding(),
+                feature.scaling(), feature.missing(), levels.fillNumber(), levels.fillLevel(), cs[0], cs[1],
+                levels.levels(), levels.declared());
     }
 
     static double mean(double[] values) {

@@ -50,7 +50,23 @@ public final class Reports {
         Report.DataSummary data = new Report.DataSummary(p.source().name(), p.data().sha256(), p.data().size(),
                 trainRows, validationRows, p.split().test().length, classCounts, duplicates,
                 io.kiln.runtime.Trainer.testFile(def, p));
-        Report.TrainingSummary training = new Report.TrainingSummary(p.fit().epochs(), epochsRun,
+        return build(def, data, p.fit(), run, epochsRun, cv, retrained, evaluatedOn, test, baseline, targets, outputs,
+                diagnosis, warnings, seconds);
+    }
+
+    /**
+     * {@link #build(ModelDefinition, Trainer.Prepared, Run, int, Report.CrossValidation, boolean, String,
+     * Metrics.Evaluation, Metrics.Evaluation, double[][], double[][], Report.Diagnosis, List, int, int, int, double)}
+     * for data summarized already (a streamed training's); {@code targets} and {@code outputs} draw the
+     * curves and residuals (a sample of the test rows may do), {@code test} has the metrics.
+     */
+    public static Report build(ModelDefinition def, Report.DataSummary data, io.kiln.runtime.FitSettings fit, Run run,
+            int epochsRun, Report.CrossValidation cv, boolean retrained, String evaluatedOn, Metrics.Evaluation test,
+            Metrics.Evaluation baseline, double[][] targets, double[][] outputs, Report.Diagnosis diagnosis,
+            List<Report.Warning> warnings, double seconds) {
+        Task task = def.task();
+        List<String> classes = task.isClassification() ? def.label().classes() : null;
+        Report.TrainingSummary training = new Report.TrainingSummary(fit.epochs(), epochsRun,
                 run.bestEpoch(), run.stoppedEarly(), run.restoredBest(), run.monitor(), run.learningRate(), seconds,
                 retrained, run.deadRelu());
         int[][] confusion = test.confusion();

@@ -164,19 +164,9 @@ public final class TrainingLoop {
         // (the steps an epoch advances the network by: the largest shard's minibatches, with workers)
         int iterationsPerEpoch = workers != null ? workers.stepsPerEpoch(n, fit.batchSize())
                 : (n + fit.batchSize() - 1) / fit.batchSize();
-        KilnSchedule schedule = null;
         double baseRate = learningRateOf(net);
-        LearningRate declared = def.learningRate();
-        // the rate the layers without a rate of their own train at, which a schedule replaces
-        double reference = LayerRates.reference(net, declared != null ? declared.base() : Double.NaN);
-        if (declared != null && !declared.isConstant() || def.plateau() != null && validate) {
-            LearningRate lr = declared != null ? declared : LearningRate.constant(reference);
-            // the schedule spans the planned epochs, so a retrain or final model that runs fewer
-            // epochs follows the same rates as the monitored run did
-            schedule = new KilnSchedule(lr, fit.epochs(), iterationsPerEpoch);
-        }
-        String scheduleText = schedule != null ? schedule.learningRate().describe()
-                : LearningRate.constant(baseRate).describe();
+        FitState state = startState(def, net, model, progress, fit, iterationsPerEpoch, validate);
+        String scheduleText = scheduleText(state);
 
         String primary = Metrics.primary(task);
         ILossFunction lossFunction = ((BaseOutputLayer) net.outputLayer()).getLossFn();
@@ -188,29 +178,9 @@ public final class TrainingLoop {
         double baselineLoss = lossFunction.computeScore(hardTrain, clip(Nd4j.create(Rows.repeat(baselineTrainOutput, n))
                 .castTo(DataType.FLOAT), task), IDENTITY, wTrain, true); // weighted as the training loss is
         EarlyStopping es = validate ? def.earlyStopping() : null;
-        ReduceOnPlateau plateau = validate ? def.plateau() : null;
 
-        FitState state = new FitState(net, model, progress, schedule);
-        state.rateFactors = LayerRates.factors(net, reference);
-        if (schedule != null) {
-            state.installSchedule();
-        }
         DivergenceCheck divergence = new DivergenceCheck(def, baselineLoss);
-        List<EpochCallback> callbacks = new ArrayList<>();
-        callbacks.add(new ProgressCallback(epochs, started, validate, primary));
-        if (listener != null) {
-            callbacks.add(new ListenerCallback(listener));
-        }
-        if (transfer != null && transfer.stages() > 0) {
-            callbacks.add(new UnfreezeCallback(transfer, def.transfer().unfreezeEvery()));
-        }
-        if (validate) {
-            callbacks.add(es != null ? new EarlyStoppingCallback(es) : new BestEpochCallback());
-            if (plateau != null) {
-                callbacks.add(new PlateauCallback(plateau));
-            }
-        }
-        EpochCallback[] each = callbacks.toArray(new EpochCallback[0]);
+        EpochCallback[] each = callbacks(def, epochs, started, validate, primary, listener, transfer);
 
         ILossFunction distill = soft == null ? null : soft.loss(lossFunction, task);
         ILossFunction training = distill != null ? distill : lossFunction;
@@ -384,6 +354,59 @@ public final class TrainingLoop {
     }
 
     /**
+     * The state of a run starting on {@code net}: its learning-rate schedule (declared, or constant
+     * for reduce-on-plateau to lower) spanning the planned epochs, so a retrain or final model that
+     * runs fewer epochs follows the same rates as the monitored run did, installed on every layer.
+     */
+    static FitState startState(ModelDefinition def, Network net, KilnModel model, EpochProgress progress,
+            FitSettings fit, int iterationsPerEpoch, boolean validate) {
+        KilnSchedule schedule = null;
+        LearningRate declared = def.learningRate();
+        // the rate the layers without a rate of their own train at, which a schedule replaces
+        double reference = LayerRates.reference(net, declared != null ? declared.base() : Double.NaN);
+        if (declared != null && !declared.isConstant() || def.plateau() != null && validate) {
+            LearningRate lr = declared != null ? declared : LearningRate.constant(reference);
+            schedule = new KilnSchedule(lr, fit.epochs(), iterationsPerEpoch);
+        }
+        FitState state = new FitState(net, model, progress, schedule);
+        state.rateFactors = LayerRates.factors(net, reference);
+        if (schedule != null) {
+            state.installSchedule();
+        }
+        return state;
+    }
+
+    /** The learning rate a run reports: its schedule's, or the optimizer's constant rate. */
+    static String scheduleText(FitState state) {
+        return state.schedule != null ? state.schedule.learningRate().describe()
+                : LearningRate.constant(learningRateOf(state.net)).describe();
+    }
+
+    /**
+     * A run's epoch callbacks, in order: progress, the listener, gradual unfreezing, then with
+     * validation rows the best epoch or early stopping, and reduce-on-plateau.
+     */
+    static EpochCallback[] callbacks(ModelDefinition def, int epochs, long started, boolean validate, String primary,
+            EpochListener listener, TransferRun transfer) {
+        List<EpochCallback> callbacks = new ArrayList<>();
+        callbacks.add(new ProgressCallback(epochs, started, validate, primary));
+        if (listener != null) {
+            callbacks.add(new ListenerCallback(listener));
+        }
+        if (transfer != null && transfer.stages() > 0) {
+            callbacks.add(new UnfreezeCallback(transfer, def.transfer().unfreezeEvery()));
+        }
+        if (validate) {
+            EarlyStopping es = def.earlyStopping();
+            callbacks.add(es != null ? new EarlyStoppingCallback(es) : new BestEpochCallback());
+            if (def.plateau() != null) {
+                callbacks.add(new PlateauCallback(def.plateau()));
+            }
+        }
+        return callbacks.toArray(new EpochCallback[0]);
+    }
+
+    /**
      * One epoch of minibatches, in {@code order}, through the plain-Java trainer: returns the summed
      * score of the batches, each weighed by its rows, as the DL4J loop sums {@code net.score()}.
      */
@@ -440,7 +463,7 @@ public final class TrainingLoop {
         y.muli(1 - epsilon).addi(epsilon / k);
     }
 
-    private static ModelMetadata draftMetadata(ModelDefinition def, Preprocessor pre, double[] center, double[] scale,
+    static ModelMetadata draftMetadata(ModelDefinition def, Preprocessor pre, double[] center, double[] scale,
             double[] baselineOutput) {
         boolean classification = def.task().isClassification();
         // no drift profile: only the final model's metadata gets one (in Trainer's metadata(..))

@@ -1,0 +1,858 @@
+package io.kiln.runtime.internal.train;
+
+import io.kiln.dsl.Metric;
+import io.kiln.dsl.Task;
+import io.kiln.runtime.CsvSource;
+import io.kiln.runtime.DataException;
+import io.kiln.runtime.EarlyStopping;
+import io.kiln.runtime.FitSettings;
+import io.kiln.runtime.HoldoutProtocol;
+import io.kiln.runtime.KilnModel;
+import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.ModelMetadata;
+import io.kiln.runtime.Network;
+import io.kiln.runtime.Report;
+import io.kiln.runtime.TrainOptions;
+import io.kiln.runtime.Trainer;
+import io.kiln.runtime.TrainingResult;
+import io.kiln.runtime.internal.batch.CsvChunks;
+import io.kiln.runtime.internal.data.CsvTable;
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.drift.DriftProfile;
+import io.kiln.runtime.internal.evaluate.Diagnostics;
+import io.kiln.runtime.internal.evaluate.Metrics;
+import io.kiln.runtime.internal.fast.FastPath;
+import io.kiln.runtime.internal.fast.SeededDropout;
+import io.kiln.runtime.internal.model.NativeThreads;
+import io.kiln.runtime.internal.preprocess.Preprocessor;
+import io.kiln.runtime.internal.preprocess.StreamedStats;
+import io.kiln.runtime.internal.report.Reports;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+/**
+ * Training on a CSV file larger than memory: the data is read three times and never held whole.
+ *
+ * <ol>
+ * <li>A first read hashes the file and counts its rows (to place an unshuffled split).
+ * <li>A statistics pass parses the rows a chunk at a time, assigns each to the training,
+ *     validation or test split, and learns the preprocessing from the training rows alone
+ *     ({@link StreamedStats}), the class counts and the baseline.
+ * <li>An encoding pass writes every row as network inputs: the training rows dealt into
+ *     {@link ShuffleBuckets}, the validation and test rows into a file each.
+ * </ol>
+ *
+ * Each epoch then visits the training rows in a fresh uniformly random order, one bucket in
+ * memory at a time, in minibatches on the fast path when it claims the network (else DL4J's
+ * {@code fit}), and evaluates the validation file; the final model is evaluated on the test file.
+ * Heap use is a bucket, a chunk, and a sample of rows for the diagnostics, whatever the file size.
+ *
+ * <p>The split: under a shuffled holdout each row goes to the test or validation split by a
+ * seeded hash of its position, so the fractions hold in expectation (not to the row) and classes
+ * are not stratified; unshuffled, the first rows train and the last are tested, as in memory.
+ */
+public final class Streaming {
+    /** Bytes of training rows memory holds at once (one bucket), for tests; default from the heap. */
+    public static final String BUCKET_BYTES_PROPERTY = "kiln.stream.bucketBytes";
+    /** Where the encoded rows are written (default: the system's temporary directory). */
+    public static final String DIR_PROPERTY = "kiln.stream.dir";
+    /** Rows parsed at a time. */
+    static final int CHUNK_ROWS = 2048;
+    /** Rows encoded and scored at a time when evaluating. */
+    static final int SCORE_ROWS = 1024;
+    /** Test rows whose outputs are kept for the report's curves and residuals. */
+    static final int TEST_SAMPLE = 10_000;
+    /** Training rows kept (as typed values) for the diagnostics: at most this many values in all. */
+    static final int SAMPLE_VALUES = 500_000;
+    static final int MAX_SAMPLE_ROWS = 2000;
+    private static final ActivationIdentity IDENTITY = new ActivationIdentity();
+    private static final int TRAIN = 0;
+    private static final int VALIDATION = 1;
+    private static final int TEST = 2;
+
+    private Streaming() {}
+
+    /** Why this training cannot stream, or null when it can. */
+    public static String refusal(ModelDefinition def, TrainOptions options) {
+        if (!(def.protocol() instanceof HoldoutProtocol h)) {
+            return "streaming training needs a holdout split, not " + def.protocol().describe(def.task());
+        }
+        if (h.retrain()) {
+            return "streaming training does not retrain on training + validation rows (@Holdout(retrain = true))";
+        }
+        if (def.series() != null) {
+            return "streaming training reads rows, not the windows of a @Series";
+        }
+        if (def.features().stream().anyMatch(f -> f.kind() == io.kiln.runtime.FeatureKind.TEXT)) {
+            return "streaming training does not fit a text vocabulary";
+        }
+        if (def.augmentation() != null && def.augmentation().isActive()) {
+            return "streaming training does not augment images";
+        }
+        if (def.ensemble() != null || def.distillation() != null || def.transfer() != null
+                || def.warmStart() != null || def.wordVectors() != null) {
+            return "streaming training trains one network from scratch (no ensemble, distillation, transfer, warm "
+                    + "start or word vectors)";
+        }
+        if (def.tuneThreshold() != null) {
+            return "streaming training does not tune a decision threshold";
+        }
+        if (options.sample() != null || options.dataParallel() != null) {
+            return "streaming training reads every training row in this JVM (no --sample, no workers)";
+        }
+        CsvSource source = def.data() == null && options.data() == null ? null : Trainer.source(def, options.data());
+        if (source == null || source.file() == null || source.isIdx()
+                || source.name().toLowerCase(Locale.ROOT).endsWith(".arff")) {
+            return "streaming training reads a CSV file";
+        }
+        if (def.testData() != null && options.data() == null && (def.testData().file() == null
+                || def.testData().isIdx() || def.testData().name().toLowerCase(Locale.ROOT).endsWith(".arff"))) {
+            return "streaming training reads a CSV test file";
+        }
+        return null;
+    }
+
+    /**
+     * Whether this training streams: as {@link TrainOptions#stream()} says, or, when it says
+     * nothing, when the data file is larger than {@link Trainer#STREAM_FRACTION} of the heap.
+     */
+    public static boolean streams(ModelDefinition def, TrainOptions options) {
+        if (options.stream() != null) {
+            return options.stream();
+        }
+        if (def.data() == null && options.data() == null) {
+            return false;
+        }
+        CsvSource source = Trainer.source(def, options.data());
+        if (source.file() == null || !Files.isRegularFile(source.file())) {
+            return false;
+        }
+        long bytes;
+        try {
+            bytes = Files.size(source.file());
+        } catch (IOException e) {
+            return false;
+        }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes <= heap * Trainer.STREAM_FRACTION) {
+            return false;
+        }
+        String why = refusal(def, options);
+        if (why != null && options.progress() != null) {
+            options.progress().printf(Locale.ROOT, "%s is %.0f MB, more than %.0f%% of the %.0f MB heap, but "
+                    + "%s: reading it into memory%n", source.name(), bytes / 1e6,
+                    Trainer.STREAM_FRACTION * 100, heap / 1e6, why);
+        }
+        return why == null;
+    }
+
+    /** Where a row goes: a seeded hash of its position under a shuffled holdout, else its position. */
+    record Split(long rows, boolean shuffle, double validation, double test, long seed, long trainRows,
+            long validationRows) {
+        static Split of(HoldoutProtocol h, long rows, boolean testFile, long seed) {
+            double test = testFile ? 0 : h.test();
+            long nTest = Math.round(rows * test);
+            long nVal = Math.round(rows * h.validation());
+            if (nTest + nVal >= rows) { // tiny data: keep at least one row for training, as in memory
+                nTest = Math.min(nTest, Math.max(0, rows - 1));
+                nVal = Math.min(nVal, Math.max(0, rows - 1 - nTest));
+            }
+            return new Split(rows, h.shuffle(), h.validation(), test, seed, rows - nTest - nVal, nVal);
+        }
+
+        int part(long index) {
+            if (!shuffle) {
+                return index < trainRows ? TRAIN : index < trainRows + validationRows ? VALIDATION : TEST;
+            }
+            double u = unit(seed, index);
+            return u < test ? TEST : u < test + validation ? VALIDATION : TRAIN;
+        }
+
+        /** A uniform number in [0, 1) from the seed and a row's position (SplitMix64's finalizer). */
+        static double unit(long seed, long index) {
+            long z = seed * 0x632BE59BD9B4E019L + (index + 1) * 0x9E3779B97F4A7C15L;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            z ^= z >>> 31;
+            return (z >>> 11) * 0x1.0p-53;
+        }
+    }
+
+    /** A uniform sample (reservoir) of rows: typed values, targets and classes. */
+    private static final class Sample {
+        final int capacity;
+        final List<Object[]> rows = new ArrayList<>();
+        final List<double[]> targets = new ArrayList<>();
+        final List<Integer> classes = new ArrayList<>();
+        final SplittableRandom random;
+        long seen;
+
+        Sample(int capacity, long seed) {
+            this.capacity = capacity;
+            this.random = new SplittableRandom(seed);
+        }
+
+        void offer(Object[] row, double[] target, int cls) {
+            seen++;
+            int at = rows.size() < capacity ? -1 : (int) Math.min(Integer.MAX_VALUE, random.nextLong(seen));
+            if (at < 0) {
+                rows.add(row);
+                targets.add(target);
+                classes.add(cls);
+            } else if (at < capacity) {
+                rows.set(at, row);
+                targets.set(at, target);
+                classes.set(at, cls);
+            }
+        }
+
+        LabeledData data(String source, boolean classified) {
+            return LabeledData.of(rows, classified ? classes.stream().mapToInt(Integer::intValue).toArray() : null,
+                    targets.toArray(new double[0][]), new long[rows.size()], source, null);
+        }
+    }
+
+    /** The encoded layout of a row on disk: inputs as floats, targets in data units as doubles, a weight. */
+    record Layout(int inputs, int outputs, boolean weighted) {
+        int bytes() {
+            return 4 * inputs + 8 * outputs + (weighted ? 4 : 0);
+        }
+    }
+
+    /** Trains the definition streaming from disk (see the class comment); {@link #refusal} must be null. */
+    public static TrainingResult train(ModelDefinition def, TrainOptions options) {
+        String why = refusal(def, options);
+        if (why != null) {
+            throw new IllegalArgumentException("Model '" + def.name() + "' cannot train streaming from disk: " + why
+                    + ". Train in memory (a larger -Xmx, or --sample N).");
+        }
+        NativeThreads.configure();
+        long started = System.nanoTime();
+        Path root = Path.of(System.getProperty(DIR_PROPERTY, System.getProperty("java.io.tmpdir")));
+        Path dir;
+        try {
+            Files.createDirectories(root);
+            dir = Files.createTempDirectory(root, "kiln-stream-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the directory for the encoded rows under " + root, e);
+        }
+        try {
+            return new Job(def, options, dir, started).train();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a leftover temporary file is not worth failing a finished training over
+        }
+    }
+
+    /** One streamed training. */
+    private static final class Job {
+        private ModelDefinition def;
+        private final TrainOptions options;
+        private final Path dir;
+        private final long started;
+        private final CsvSource source;
+        private final CsvSource testSource;
+        private final FitSettings fit;
+        private final EpochProgress progress;
+        private final Task task;
+
+        Job(ModelDefinition def, TrainOptions options, Path dir, long started) {
+            this.def = def;
+            this.options = options;
+            this.dir = dir;
+            this.started = started;
+            this.source = Trainer.source(def, options.data());
+            this.testSource = def.testData() != null && options.data() == null ? def.testData() : null;
+            this.fit = options.apply(def.fit());
+            this.progress = new EpochProgress(options.progress(), options.everyEpoch());
+            this.task = def.task();
+        }
+
+        TrainingResult train() throws IOException {
+            // 1. the file's hash and rows
+            long t0 = System.nanoTime();
+            String sha256 = sha256(source.file());
+            long rows;
+            try (CsvChunks chunks = CsvChunks.open(source)) {
+                if (def.hasFeatureGroups()) {
+                    def = def.resolveColumns(source.name(), chunks.header(), chunks.width(), source.delimiter());
+                }
+                rows = chunks.count();
+            }
+            if (rows == 0) {
+                throw new DataException(source.name(), 0, null, "the data has no rows");
+            }
+            Split split = Split.of((HoldoutProtocol) def.protocol(), rows, testSource != null, fit.seed());
+            progress.line(String.format(Locale.ROOT, "streaming %s: %d rows, %.1f MB, read in %.1f s", source.name(),
+                    rows, Files.size(source.file()) / 1e6, (System.nanoTime() - t0) / 1e9));
+
+            // 2. the statistics of the training rows
+            t0 = System.nanoTime();
+            StreamedStats stats = new StreamedStats(def.features(), fit.seed());
+            int outputs = task == Task.MULTICLASS_CLASSIFICATION ? def.label().classes().size()
+                    : def.label().columns().size();
+            boolean classified = task.isClassification() && task != Task.MULTILABEL_CLASSIFICATION;
+            int classCount = classified ? def.label().classes().size() : 0;
+            long[] allClasses = new long[classCount];
+            long[] trainClasses = new long[classCount];
+            long[] parts = new long[3];
+            double[] targetSum = new double[outputs];
+            double[] targetMean = new double[outputs];
+            double[] targetSquares = new double[outputs];
+            int sampleRows = (int) Math.max(Math.min(TrainingLoop.METRIC_ROWS, 100), Math.min(MAX_SAMPLE_ROWS,
+                    SAMPLE_VALUES / Math.max(1, def.features().size())));
+            Sample sample = new Sample(sampleRows, fit.seed() + 7);
+            long index = 0;
+            try (CsvChunks chunks = CsvChunks.open(source)) {
+                for (CsvTable table; (table = chunks.next(CHUNK_ROWS)) != null;) {
+                    LabeledData d = LabeledData.read(table, source, def.features(), def.label(), task);
+                    for (int r = 0; r < d.size(); r++, index++) {
+                        int part = split.part(index);
+                        parts[part]++;
+                        if (classified) {
+                            allClasses[d.classes()[r]]++;
+                        }
+                        if (part != TRAIN) {
+                            continue;
+                        }
+                        stats.add(d.features().get(r));
+                        double[] t = d.targets()[r];
+                        long n = parts[TRAIN];
+                        for (int j = 0; j < outputs; j++) {
+                            targetSum[j] += t[j];
+                            double delta = t[j] - targetMean[j];
+                            targetMean[j] += delta / n;
+                            targetSquares[j] += delta * (t[j] - targetMean[j]);
+                        }
+                        if (classified) {
+                            trainClasses[d.classes()[r]]++;
+                        }
+                        sample.offer(d.features().get(r), t, classified ? d.classes()[r] : 0);
+                    }
+                }
+            }
+            long trainRows = parts[TRAIN];
+            long validationRows = parts[VALIDATION];
+            if (trainRows == 0) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "The split of %d rows leaves no "
+                        + "training rows. Use more data or other fractions.", rows));
+            }
+            Preprocessor pre = stats.preprocessor();
+            double[] center = new double[outputs];
+            double[] scale = new double[outputs];
+            Arrays.fill(scale, 1);
+            if (def.standardizeTargets()) {
+                for (int j = 0; j < outputs; j++) {
+                    double[] cs = Preprocessor.centerScale(io.kiln.dsl.Scaling.STANDARDIZE, trainRows,
+                            targetMean[j], targetSquares[j], 0, 0);
+                    center[j] = cs[0];
+                    scale[j] = cs[1];
+                }
+            }
+            double[] baselineOutput = new double[outputs];
+            for (int j = 0; j < outputs; j++) {
+                baselineOutput[j] = targetSum[j] / trainRows;
+            }
+            double[] classWeights = def.classWeights() == null ? null : def.classWeights().forCounts(trainClasses);
+            progress.line(String.format(Locale.ROOT, "statistics of %d training rows (%d validation, %d test) in "
+                    + "%.1f s", trainRows, validationRows, parts[TEST], (System.nanoTime() - t0) / 1e9));
+
+            // 3. every row encoded: training rows into the buckets, validation and test rows into their files
+            t0 = System.nanoTime();
+            Layout layout = new Layout(pre.width(), outputs, classWeights != null);
+            long bucketBytes = Long.getLong(BUCKET_BYTES_PROPERTY,
+                    Math.max(1 << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16)));
+            int buckets = (int) Math.max(1, Math.min(4096, Math.ceil(trainRows * (double) layout.bytes()
+                    / bucketBytes)));
+            Path validationFile = dir.resolve("validation.bin");
+            Path testFile = dir.resolve("test.bin");
+            long testRows = parts[TEST];
+            try (ShuffleBuckets shuffled = new ShuffleBuckets(dir, buckets, layout.bytes(), fit.seed())) {
+                try (OutputStream val = out(validationFile); OutputStream tst = out(testFile)) {
+                    Encoder encoder = new Encoder(pre, layout, classWeights);
+                    index = 0;
+                    try (CsvChunks chunks = CsvChunks.open(source)) {
+                        for (CsvTable table; (table = chunks.next(CHUNK_ROWS)) != null;) {
+                            LabeledData d = LabeledData.read(table, source, def.features(), def.label(), task);
+                            for (int r = 0; r < d.size(); r++, index++) {
+                                int part = split.part(index);
+                                byte[] row = encoder.encode(d, r);
+                                if (part == TRAIN) {
+                                    shuffled.add(row, 0);
+                                } else {
+                                    (part == VALIDATION ? val : tst).write(row);
+                                }
+                            }
+                        }
+                    }
+                    if (testSource != null) { // the official test file: all its rows are the test set
+                        testRows = 0;
+                        try (CsvChunks chunks = CsvChunks.open(testSource)) {
+                            for (CsvTable table; (table = chunks.next(CHUNK_ROWS)) != null;) {
+                                LabeledData d = LabeledData.read(table, testSource, def.features(), def.label(),
+                                        task);
+                                for (int r = 0; r < d.size(); r++) {
+                                    tst.write(encoder.encode(d, r));
+                                    if (classified) {
+                                        allClasses[d.classes()[r]]++;
+                                    }
+                                    testRows++;
+                                }
+                            }
+                        }
+                    }
+                }
+                shuffled.seal();
+                if (testRows == 0) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT, "The split of %d rows leaves no "
+                            + "test rows. Use more data or other fractions.", rows));
+                }
+                progress.line(String.format(Locale.ROOT, "encoded %d inputs a row into %d bucket%s of about %.1f MB "
+                        + "in %.1f s", pre.width(), buckets, buckets == 1 ? "" : "s",
+                        shuffled.largestBucket() * (double) layout.bytes() / 1e6, (System.nanoTime() - t0) / 1e9));
+                return fitAndEvaluate(pre, center, scale, baselineOutput, classWeights, layout, shuffled,
+                        validationFile, validationRows, testFile, testRows, sample, sha256, rows, allClasses,
+                        trainRows);
+            }
+        }
+
+        private TrainingResult fitAndEvaluate(Preprocessor pre, double[] center, double[] scale,
+                double[] baselineOutput, double[] classWeights, Layout layout, ShuffleBuckets shuffled,
+                Path validationFile, long validationRows, Path testFile, long testRows, Sample sample, String sha256,
+                long rows, long[] allClasses, long trainRows) throws IOException {
+            boolean classified = allClasses.length > 0;
+            LabeledData sampled = sample.data(source.name(), classified);
+            int[] sampleAll = java.util.stream.IntStream.range(0, sampled.size()).toArray();
+            int[] metricRows = Arrays.copyOf(sampleAll, Math.min(TrainingLoop.METRIC_ROWS, sampleAll.length));
+            INDArray xSample = pre.matrix(sampled, sampleAll);
+            INDArray xMetric = pre.matrix(sampled, metricRows);
+            double[][] metricTargets = io.kiln.runtime.internal.data.Rows.rows(sampled.targets(), metricRows);
+
+            Network net = def.newNetwork(pre.width(), fit.weightSeed());
+            KilnModel model = new KilnModel(net, TrainingLoop.draftMetadata(def, pre, center, scale, baselineOutput));
+            int epochs = fit.epochs();
+            int batch = fit.batchSize();
+            int stepsPerEpoch = (int) Math.min(Integer.MAX_VALUE, (trainRows + batch - 1) / batch);
+            boolean validate = validationRows > 0;
+            FitState state = TrainingLoop.startState(def, net, model, progress, fit, stepsPerEpoch, validate);
+            String scheduleText = TrainingLoop.scheduleText(state);
+            double baseRate = TrainingLoop.learningRateOf(net);
+            String primary = Metrics.primary(task);
+            ILossFunction lossFunction = ((BaseOutputLayer) net.outputLayer()).getLossFn();
+            // the constant baseline's loss on the sampled training rows: a model far worse than it has diverged
+            double[] baselineScaled = baselineOutput.clone();
+            for (int j = 0; j < baselineScaled.length; j++) {
+                baselineScaled[j] = (baselineScaled[j] - center[j]) / scale[j];
+            }
+            INDArray ySample = scaledTargets(sampled.targets(), center, scale);
+            INDArray wSample = classWeights == null ? null : Nd4j.create(java.util.stream.IntStream.range(0,
+                    sampled.size()).mapToDouble(i -> classWeights[sampled.classes()[i]]).toArray(),
+                    new long[] {sampled.size(), 1}).castTo(DataType.FLOAT);
+            double baselineLoss = lossFunction.computeScore(ySample, TrainingLoop.clip(Nd4j.create(
+                    io.kiln.runtime.internal.data.Rows.repeat(baselineScaled, sampled.size())).castTo(DataType.FLOAT),
+                    task), IDENTITY, wSample, true);
+            EarlyStopping es = validate ? def.earlyStopping() : null;
+            DivergenceCheck divergence = new DivergenceCheck(def, baselineLoss);
+            EpochCallback[] each = TrainingLoop.callbacks(def, epochs, started, validate, primary, options.listener(),
+                    null);
+            ILossFunction training = classWeights != null ? new RowWeightedLoss(lossFunction) : lossFunction;
+            SeededDropout.install(net.dl4j(), fit.seed());
+            state.toSaved = () -> {
+                SeededDropout.restore(state.net.dl4j());
+                ((BaseOutputLayer) state.net.outputLayer()).setLossFn(lossFunction);
+            };
+            state.toTraining = () -> {
+                SeededDropout.install(state.net.dl4j(), fit.seed());
+                ((BaseOutputLayer) state.net.outputLayer()).setLossFn(training);
+            };
+            FastPath fast = !"false".equals(System.getProperty(TrainingLoop.FAST_PROPERTY)) && !net.isGraph()
+                    ? FastPath.of(net.layers()).stack() : null;
+            Minibatches minibatches = new Minibatches(layout, batch, center, scale, def.labelSmoothing(), task);
+            epochs:
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                long t0 = System.nanoTime();
+                double rate = state.schedule != null ? state.schedule.valueAt(net.iterationCount(), epoch - 1)
+                        : baseRate;
+                if (training != lossFunction) {
+                    ((BaseOutputLayer) net.outputLayer()).setLossFn(training);
+                }
+                FastPath f = fast;
+                Network n = net;
+                minibatches.start(rowsInBatch -> f != null ? f.fit(minibatches.x, minibatches.y, minibatches.w,
+                        rowsInBatch) : dl4jStep(n, minibatches, rowsInBatch, layout));
+                shuffled.pass(minibatches::add, epoch < epochs);
+                double trainLoss = minibatches.finish() / trainRows;
+                if (fast != null) {
+                    fast.store();
+                }
+                if (epoch == 1) {
+                    state.firstLoss = trainLoss;
+                }
+                divergence.afterTrainingPass(state, epoch, trainLoss, rate);
+                INDArray metricOut = fast != null ? fast.output(TrainingLoop.floats(xMetric), metricRows.length)
+                        : net.output(xMetric, null);
+                double trainMetric = Metrics.evaluate(task, metricTargets, model.toDataUnits(metricOut),
+                        def.threshold()).metrics().get(primary);
+                double valLoss = Double.NaN;
+                double valMetric = Double.NaN;
+                Map<String, Double> valMetrics = Map.of();
+                if (validate) {
+                    Scored v = score(validationFile, validationRows, layout, center, scale, model, fast,
+                            lossFunction, false);
+                    valLoss = v.lossSum / validationRows;
+                    valMetrics = v.metrics.evaluation().metrics();
+                    valMetric = valMetrics.get(primary);
+                }
+                Report.Epoch record = new Report.Epoch(epoch, trainLoss, valLoss, trainMetric, valMetric, rate,
+                        (System.nanoTime() - t0) / 1e9);
+                state.history.add(record);
+                for (EpochCallback c : each) {
+                    if (c.afterEpoch(state, record, valMetrics)) {
+                        break epochs;
+                    }
+                }
+            }
+            for (EpochCallback c : each) {
+                c.afterTraining(state);
+            }
+            net = state.net;
+            model = state.model;
+            state.toSaved.run();
+            Map<String, Double> dead = Diagnostics.deadRelu(net, xSample);
+            io.kiln.runtime.internal.train.Run run = new io.kiln.runtime.internal.train.Run(model, state.history,
+                    state.bestEpoch, state.stoppedEarly, state.restored, es != null ? es.monitor().key()
+                            : validate ? Metric.LOSS.key() : null, scheduleText, state.firstLoss, dead, null, null);
+
+            // the final model on the test rows, beside the baseline
+            FastPath scorer = !"false".equals(System.getProperty(TrainingLoop.FAST_PROPERTY)) && !net.isGraph()
+                    ? FastPath.of(net.layers()).stack() : null;
+            Scored tested = score(testFile, testRows, layout, center, scale, model, scorer, lossFunction, true);
+            Metrics.Evaluation test = tested.metrics.evaluation();
+            Metrics.Evaluation baseline = tested.baseline.evaluation();
+            double seconds = (System.nanoTime() - started) / 1e9;
+
+            List<Report.Warning> warnings = new ArrayList<>(Diagnostics.dataWarnings(def, sampled, sampleAll));
+            warnings.add(new Report.Warning("streamed", String.format(Locale.ROOT, "Trained streaming from disk: "
+                    + "rows shared by the training and test splits were not looked for, the reference models did "
+                    + "not train, and the data warnings, drift profile and dead-unit count come from a uniform "
+                    + "sample of %d training rows.", sampled.size())));
+            warnings.addAll(Diagnostics.deadUnitWarnings(run.deadRelu()));
+            Map<String, Integer> classCounts = null;
+            if (classified) {
+                classCounts = new LinkedHashMap<>();
+                for (int c = 0; c < allClasses.length; c++) {
+                    classCounts.put(def.label().classes().get(c), Math.toIntExact(allClasses[c]));
+                }
+            }
+            Report.DataSummary data = new Report.DataSummary(source.name(), sha256, Math.toIntExact(rows),
+                    Math.toIntExact(trainRows), Math.toIntExact(validationRows), Math.toIntExact(testRows),
+                    classCounts, 0, testSource != null ? testSource.name() : null);
+            Report.Diagnosis diagnosis = Diagnostics.diagnose(new Diagnostics.Curve(run.history(), run.firstLoss(),
+                    run.stoppedEarly()), def.earlyStopping() != null);
+            Report report = Reports.withReferences(Reports.build(def, data, fit, run, run.history().size(), null,
+                    false, "test", test, baseline, tested.sampleTargets(), tested.sampleOutputs(), diagnosis,
+                    warnings, seconds), null, "the data was streamed from disk",
+                    Trainer.weightedLayers(net) <= 1);
+            DriftProfile drift = DriftProfile.fit(pre.transforms(), sampled.features(), sampleAll);
+            ModelMetadata meta = Trainer.metadata(def, data, fit, run, test.metrics(), baseline.metrics(),
+                    test.confusion(), seconds, drift, report.training(), null, def.threshold());
+            return new TrainingResult(new KilnModel(net, meta), test, baseline, report);
+        }
+
+        private static double dl4jStep(Network net, Minibatches b, int rows, Layout layout) {
+            INDArray x = Nd4j.create(Arrays.copyOf(b.x, rows * layout.inputs()), new long[] {rows, layout.inputs()},
+                    'c');
+            INDArray y = Nd4j.create(Arrays.copyOf(b.y, rows * layout.outputs()),
+                    new long[] {rows, layout.outputs()}, 'c');
+            if (layout.weighted()) {
+                y = Nd4j.hstack(y, Nd4j.create(Arrays.copyOf(b.w, rows), new long[] {rows, 1}, 'c'));
+            }
+            net.fit(new DataSet(x, y));
+            return net.score();
+        }
+
+        /** A model's outputs on an encoded file: the summed loss, the metrics, the baseline's, a sample. */
+        private Scored score(Path file, long rows, Layout layout, double[] center, double[] scale, KilnModel model,
+                FastPath fast, ILossFunction lossFunction, boolean withBaseline) throws IOException {
+            Scored s = new Scored(new Metrics.Streamed(task, def.threshold(), layout.outputs()),
+                    withBaseline ? new Metrics.Streamed(task, def.threshold(), layout.outputs()) : null,
+                    withBaseline ? TEST_SAMPLE : 0, fit.seed() + 11);
+            int in = layout.inputs();
+            int k = layout.outputs();
+            float[] x = new float[SCORE_ROWS * in];
+            float[] y = new float[SCORE_ROWS * k];
+            double[][] targets = new double[SCORE_ROWS][k];
+            byte[] bytes = new byte[SCORE_ROWS * layout.bytes()];
+            ByteBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            double[] baselineRow = model.metadata().baselineOutput();
+            try (InputStream input = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                for (long done = 0; done < rows;) {
+                    int n = (int) Math.min(SCORE_ROWS, rows - done);
+                    int length = n * layout.bytes();
+                    if (input.readNBytes(bytes, 0, length) != length) {
+                        throw new IOException(file + " ended early");
+                    }
+                    for (int r = 0; r < n; r++) {
+                        int offset = r * layout.bytes();
+                        for (int j = 0; j < in; j++) {
+                            x[r * in + j] = view.getFloat(offset + 4 * j);
+                        }
+                        for (int j = 0; j < k; j++) {
+                            double t = view.getDouble(offset + 4 * in + 8 * j);
+                            targets[r][j] = t;
+                            y[r * k + j] = (float) ((t - center[j]) / scale[j]);
+                        }
+                    }
+                    INDArray out;
+                    if (fast != null) {
+                        out = fast.output(x, n);
+                        s.lossSum += fast.meanLoss(out.data().asFloat(), y, n) * n;
+                    } else {
+                        INDArray xs = Nd4j.create(Arrays.copyOf(x, n * in), new long[] {n, in}, 'c');
+                        out = model.network().output(xs, null);
+                        INDArray ys = Nd4j.create(Arrays.copyOf(y, n * k), new long[] {n, k}, 'c');
+                        s.lossSum += lossFunction.computeScore(ys, TrainingLoop.clip(out, task), IDENTITY, null, true)
+                                * n;
+                    }
+                    double[][] predicted = model.toDataUnits(out);
+                    for (int r = 0; r < n; r++) {
+                        s.metrics.add(targets[r], predicted[r]);
+                        if (s.baseline != null) {
+                            s.baseline.add(targets[r], baselineRow);
+                            s.keep(targets[r], predicted[r]);
+                        }
+                    }
+                    done += n;
+                }
+            }
+            return s;
+        }
+    }
+
+    /** What scoring an encoded file gives. */
+    private static final class Scored {
+        final Metrics.Streamed metrics;
+        final Metrics.Streamed baseline;
+        double lossSum;
+        private final int capacity;
+        private final SplittableRandom random;
+        private final List<double[]> targets = new ArrayList<>();
+        private final List<double[]> outputs = new ArrayList<>();
+        private long seen;
+
+        Scored(Metrics.Streamed metrics, Metrics.Streamed baseline, int capacity, long seed) {
+            this.metrics = metrics;
+            this.baseline = baseline;
+            this.capacity = capacity;
+            this.random = new SplittableRandom(seed);
+        }
+
+        /** Keeps a uniform sample of the rows' targets and outputs (reservoir). */
+        void keep(double[] target, double[] output) {
+            seen++;
+            if (targets.size() < capacity) {
+                targets.add(target.clone());
+                outputs.add(output.clone());
+            } else {
+                long at = random.nextLong(seen);
+                if (at < capacity) {
+                    targets.set((int) at, target.clone());
+                    outputs.set((int) at, output.clone());
+                }
+            }
+        }
+
+        double[][] sampleTargets() {
+            return targets.toArray(new double[0][]);
+        }
+
+        double[][] sampleOutputs() {
+            return outputs.toArray(new double[0][]);
+        }
+    }
+
+    /** Rows to bytes in the {@link Layout}. */
+    private static final class Encoder {
+        private final Preprocessor pre;
+        private final Layout layout;
+        private final double[] classWeights;
+        private final float[] x;
+        private final byte[] bytes;
+        private final ByteBuffer view;
+
+        Encoder(Preprocessor pre, Layout layout, double[] classWeights) {
+            this.pre = pre;
+            this.layout = layout;
+            this.classWeights = classWeights;
+            this.x = new float[layout.inputs()];
+            this.bytes = new byte[layout.bytes()];
+            this.view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        byte[] encode(LabeledData d, int r) {
+            try {
+                pre.encode(d.features().get(r), x, 0);
+            } catch (IllegalArgumentException e) {
+                throw new DataException(d.source(), d.lines()[r], null, e.getMessage());
+            }
+            int at = 0;
+            for (float v : x) {
+                view.putFloat(at, v);
+                at += 4;
+            }
+            for (double t : d.targets()[r]) {
+                view.putDouble(at, t);
+                at += 8;
+            }
+            if (layout.weighted()) {
+                view.putFloat(at, (float) classWeights[d.classes()[r]]);
+            }
+            return bytes;
+        }
+    }
+
+    /** Gathers the rows a pass hands out into minibatches and trains on each. */
+    private static final class Minibatches {
+        interface Step {
+            double fit(int rows);
+        }
+
+        final float[] x;
+        final float[] y;
+        final float[] w;
+        private final Layout layout;
+        private final int batch;
+        private final double[] center;
+        private final double[] scale;
+        private final double smoothing;
+        private final Task task;
+        private Step step;
+        private int rows;
+        private double lossSum;
+
+        Minibatches(Layout layout, int batch, double[] center, double[] scale, double smoothing, Task task) {
+            this.layout = layout;
+            this.batch = batch;
+            this.x = new float[batch * layout.inputs()];
+            this.y = new float[batch * layout.outputs()];
+            this.w = layout.weighted() ? new float[batch] : null;
+            this.center = center;
+            this.scale = scale;
+            this.smoothing = smoothing;
+            this.task = task;
+        }
+
+        void start(Step s) {
+            step = s;
+            rows = 0;
+            lossSum = 0;
+        }
+
+        void add(byte[] buffer, int offset) {
+            int in = layout.inputs();
+            int k = layout.outputs();
+            ByteBuffer view = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
+            for (int j = 0; j < in; j++) {
+                x[rows * in + j] = view.getFloat(offset + 4 * j);
+            }
+            int targets = offset + 4 * in;
+            // label smoothing moves one-hot (or 0/1) targets toward uniform, as TrainingLoop.smooth does
+            double classes = task == Task.MULTICLASS_CLASSIFICATION ? k : 2;
+            for (int j = 0; j < k; j++) {
+                float t = (float) ((view.getDouble(targets + 8 * j) - center[j]) / scale[j]);
+                y[rows * k + j] = smoothing > 0 ? (float) (t * (1 - smoothing) + smoothing / classes) : t;
+            }
+            if (w != null) {
+                w[rows] = view.getFloat(targets + 8 * k);
+            }
+            if (++rows == batch) {
+                flush();
+            }
+        }
+
+        private void flush() {
+            if (rows > 0) {
+                lossSum += step.fit(rows) * rows;
+                rows = 0;
+            }
+        }
+
+        /** Trains on the last, partial minibatch; returns the summed loss of the pass (each batch's × rows). */
+        double finish() {
+            flush();
+            return lossSum;
+        }
+    }
+
+    private static INDArray scaledTargets(double[][] targets, double[] center, double[] scale) {
+        float[][] y = new float[targets.length][];
+        for (int i = 0; i < targets.length; i++) {
+            y[i] = new float[targets[i].length];
+            for (int j = 0; j < y[i].length; j++) {
+                y[i][j] = (float) ((targets[i][j] - center[j]) / scale[j]);
+            }
+        }
+        return Nd4j.create(y).castTo(DataType.FLOAT);
+    }
+
+    private static OutputStream out(Path file) throws IOException {
+        return new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            byte[] buffer = new byte[1 << 20];
+            while (in.read(buffer) >= 0) {
+                // the digest reads along
+            }
+        } catch (IOException e) {
+            throw CsvSource.cannotRead(file, e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

@@ -1,0 +1,202 @@
+package io.kiln.runtime.internal.train;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.kiln.dsl.Missing;
+import io.kiln.dsl.Scaling;
+import io.kiln.dsl.Task;
+import io.kiln.runtime.ClassWeights;
+import io.kiln.runtime.CsvSource;
+import io.kiln.runtime.DataException;
+import io.kiln.runtime.EarlyStopping;
+import io.kiln.runtime.FeatureSchema;
+import io.kiln.runtime.FitSettings;
+import io.kiln.runtime.HoldoutProtocol;
+import io.kiln.runtime.KFoldProtocol;
+import io.kiln.runtime.KilnModel;
+import io.kiln.runtime.LabelCoding;
+import io.kiln.runtime.LabelSchema;
+import io.kiln.runtime.ModelDefinition;
+import io.kiln.runtime.TrainOptions;
+import io.kiln.runtime.Trainer;
+import io.kiln.runtime.TrainingFixtures;
+import io.kiln.runtime.TrainingResult;
+import io.kiln.runtime.internal.data.CsvTable;
+import io.kiln.runtime.internal.data.LabeledData;
+import io.kiln.runtime.internal.evaluate.Metrics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Training streamed from disk on the real digits file (1797 rows of 64 pixels), with buckets small
+ * enough that an epoch crosses several: what it learns, how it evaluates, how it fails.
+ */
+class StreamingTest {
+    static final Path DIGITS_CSV = Path.of("../examples/src/main/resources/io/kiln/examples/digits/digits.csv");
+    static final List<String> DIGITS = IntStream.range(0, 10).mapToObj(Integer::toString).toList();
+
+    /** Digits under a shuffled 70/10/20 holdout: a 64-32-10 network, Adam 1e-3, 15 epochs of 32 rows. */
+    static ModelDefinition.Builder digits(Path csv) throws IOException {
+        List<String> header = List.of(Files.readAllLines(csv).get(0).split(","));
+        ModelDefinition.Builder b = ModelDefinition.builder("digits", Task.MULTICLASS_CLASSIFICATION)
+                .data(CsvSource.file(csv));
+        for (String c : header.subList(0, 64)) {
+            b.feature(FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, ""));
+        }
+        return b.label(new LabelSchema("digit", LabelCoding.INDEX, List.of("label"), DIGITS))
+                .protocol(new HoldoutProtocol(0.1, 0.2, false, true))
+                .fit(new FitSettings(15, 32, 7))
+                .outputActivationIsIdentity(false)
+                .network((n, seed) -> TrainingFixtures.mlp(n, seed, new Adam(1e-3), 32, 10, Activation.SOFTMAX,
+                        LossFunctions.LossFunction.MCXENT));
+    }
+
+    static TrainOptions streamed() {
+        return TrainingFixtures.quiet().stream(true);
+    }
+
+    /** Runs with buckets of 64 KB (the digits' training rows take about 420 KB encoded: 7 buckets). */
+    static <T> T smallBuckets(java.util.function.Supplier<T> body) {
+        return TrainingFixtures.withProperty(Streaming.BUCKET_BYTES_PROPERTY, Integer.toString(64 * 1024), body);
+    }
+
+    @Test
+    void onTheSameSplitStreamedTrainingLearnsWhatInMemoryTrainingLearns() throws IOException {
+        // unshuffled, both splits are the file's first 70% / next 10% / last 20%: only the epochs' orders differ
+        double streamedSum = 0;
+        double inMemorySum = 0;
+        for (long seed = 1; seed <= 3; seed++) {
+            ModelDefinition def = digits(DIGITS_CSV).protocol(new HoldoutProtocol(0.1, 0.2, false, false))
+                    .fit(new FitSettings(15, 32, seed)).build();
+            TrainingResult streamed = smallBuckets(() -> Trainer.train(def, streamed()));
+            TrainingResult inMemory = Trainer.train(def, TrainingFixtures.quiet());
+            assertThat(streamed.report().data().testRows()).isEqualTo(inMemory.report().data().testRows());
+            assertThat(streamed.report().data().trainRows()).isEqualTo(inMemory.report().data().trainRows());
+            double accuracy = streamed.test().metrics().get("accuracy");
+            assertThat(accuracy).isGreaterThan(streamed.baseline().metrics().get("accuracy") + 0.6);
+            streamedSum += accuracy;
+            inMemorySum += inMemory.test().metrics().get("accuracy");
+        }
+        // measured over 14 seeds: 0.8762 streamed, 0.8764 in memory (each seed within 0.009)
+        assertThat(Math.abs(streamedSum - inMemorySum) / 3).isAtMost(0.01);
+    }
+
+    @Test
+    void streamedMetricsAreTheSavedModelsOnTheRowsItsSplitTested(@TempDir Path dir) throws IOException {
+        ModelDefinition def = digits(DIGITS_CSV).build();
+        TrainingResult streamed = smallBuckets(() -> Trainer.train(def, streamed()));
+        assertThat(streamed.test().metrics().get("accuracy")).isGreaterThan(0.9);
+
+        // the split: every row once, about 70/10/20
+        var data = streamed.report().data();
+        assertThat(data.rows()).isEqualTo(1797);
+        assertThat(data.trainRows() + data.validationRows() + data.testRows()).isEqualTo(1797);
+        assertThat((double) data.testRows()).isWithin(60).of(0.2 * 1797);
+        assertThat((double) data.validationRows()).isWithin(45).of(0.1 * 1797);
+        assertThat(data.sha256()).isEqualTo(CsvTable.read(CsvSource.file(DIGITS_CSV)).sha256());
+        assertThat(streamed.report().history()).hasSize(15);
+        assertThat(streamed.report().warnings().stream().map(w -> w.code()).toList()).contains("streamed");
+        assertThat(streamed.report().referencesSkipped()).contains("streamed");
+
+        // the streamed metrics are the in-memory metrics of the saved model on the rows the split tested
+        Path file = dir.resolve("digits.kiln");
+        streamed.save(file);
+        KilnModel saved = KilnModel.load(file);
+        LabeledData all = LabeledData.read(CsvTable.read(CsvSource.file(DIGITS_CSV)), CsvSource.file(DIGITS_CSV),
+                def.features(), def.label(), def.task());
+        Streaming.Split split = Streaming.Split.of((HoldoutProtocol) def.protocol(), all.size(), false, 7);
+        int[] test = IntStream.range(0, all.size()).filter(i -> split.part(i) == 2).toArray();
+        assertThat(test.length).isEqualTo(data.testRows());
+        double[][] outputs = saved.output(saved.preprocessor().matrix(all, test));
+        Metrics.Evaluation expected = Metrics.evaluate(def.task(), io.kiln.runtime.internal.data.Rows.rows(
+                all.targets(), test), outputs);
+        assertThat(streamed.test().metrics().get("accuracy")).isEqualTo(expected.metrics().get("accuracy"));
+        assertThat(streamed.test().metrics().get("macro_f1")).isWithin(1e-12).of(expected.metrics().get("macro_f1"));
+        assertThat(streamed.test().metrics().get("log_loss")).isWithin(1e-5).of(expected.metrics().get("log_loss"));
+        assertThat(streamed.test().confusion()).isEqualTo(expected.confusion());
+    }
+
+    @Test
+    void theSplitIsTheSameForTheSameSeedAndTheEarliestRowsTrainWithoutShuffle() {
+        HoldoutProtocol shuffled = new HoldoutProtocol(0.1, 0.2, false, true);
+        Streaming.Split a = Streaming.Split.of(shuffled, 10_000, false, 3);
+        Streaming.Split b = Streaming.Split.of(shuffled, 10_000, false, 3);
+        Streaming.Split other = Streaming.Split.of(shuffled, 10_000, false, 4);
+        int[] counts = new int[3];
+        int differ = 0;
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(a.part(i)).isEqualTo(b.part(i));
+            counts[a.part(i)]++;
+            differ += a.part(i) != other.part(i) ? 1 : 0;
+        }
+        // binomial: 3 standard deviations
+        assertThat((double) counts[2]).isWithin(120).of(2000);
+        assertThat((double) counts[1]).isWithin(90).of(1000);
+        assertThat(differ).isGreaterThan(3000);
+
+        Streaming.Split ordered = Streaming.Split.of(new HoldoutProtocol(0.1, 0.2, false, false), 1000, false, 3);
+        assertThat(IntStream.range(0, 1000).map(ordered::part).toArray()).isEqualTo(IntStream.range(0, 1000)
+                .map(i -> i < 700 ? 0 : i < 800 ? 1 : 2).toArray());
+    }
+
+    @Test
+    void classWeightsEarlyStoppingAndAnUnshuffledSplitTrainStreamed() throws IOException {
+        ModelDefinition def = digits(DIGITS_CSV).protocol(new HoldoutProtocol(0.15, 0.2, false, false))
+                .classWeights(ClassWeights.balanced()).earlyStopping(new EarlyStopping(io.kiln.dsl.Metric.LOSS, 2, 0,
+                        true)).fit(new FitSettings(40, 32, 7)).build();
+        TrainingResult r = smallBuckets(() -> Trainer.train(def, streamed()));
+        assertThat(r.test().metrics().get("accuracy")).isGreaterThan(0.85);
+        // the last 20% of the file tested, the 15% before it validated
+        assertThat(r.report().data().testRows()).isEqualTo(359);
+        assertThat(r.report().data().validationRows()).isEqualTo(270);
+        assertThat(r.report().training().bestEpoch()).isAtLeast(1);
+        assertThat(r.report().history().size()).isLessThan(40);
+        assertThat(r.report().history().get(0).validationLoss()).isGreaterThan(0.0);
+    }
+
+    @Test
+    void aBadCellNamesTheFileLineAndColumnAndLeavesNoEncodedRows(@TempDir Path dir) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(DIGITS_CSV));
+        String[] cells = lines.get(1500).split(",", -1);
+        cells[5] = "five";
+        lines.set(1500, String.join(",", cells));
+        Path csv = Files.write(dir.resolve("digits-bad.csv"), lines, StandardCharsets.UTF_8);
+        Path spill = Files.createDirectories(dir.resolve("spill"));
+        ModelDefinition def = digits(csv).build();
+        DataException e = assertThrows(DataException.class, () -> TrainingFixtures.withProperty(Streaming.DIR_PROPERTY,
+                spill.toString(), () -> Trainer.train(def, streamed())));
+        assertThat(e.getMessage()).contains("digits-bad.csv");
+        assertThat(e.getMessage()).contains("digits-bad.csv:1501");
+        assertThat(e.getMessage()).contains("'pixel_0_5' (6)");
+        assertThat(e.getMessage()).contains("\"five\" is not a finite number");
+        try (Stream<Path> left = Files.list(spill)) {
+            assertThat(left.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSpecThatCannotStreamIsToldWhyWhenStreamingIsAskedFor() throws IOException {
+        ModelDefinition def = digits(DIGITS_CSV).protocol(new KFoldProtocol(5, 1, true, true, 0.2)).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.train(def, streamed()));
+        assertThat(e.getMessage()).isEqualTo("Model 'digits' cannot train streaming from disk: streaming training "
+                + "needs a holdout split, not " + def.protocol().describe(def.task()) + ". Train in memory "
+                + "(a larger -Xmx, or --sample N).");
+        // asked not to, a spec that could stream reads its data into memory
+        assertThat(Streaming.streams(digits(DIGITS_CSV).build(), TrainingFixtures.quiet().stream(false))).isFalse();
+        // left open, a file far smaller than the heap is read into memory
+        assertThat(Streaming.streams(digits(DIGITS_CSV).build(), TrainingFixtures.quiet())).isFalse();
+    }
+}
