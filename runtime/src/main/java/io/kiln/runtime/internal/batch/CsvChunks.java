@@ -2,22 +2,29 @@ package io.kiln.runtime.internal.batch;
 
 import io.kiln.runtime.CsvSource;
 import io.kiln.runtime.DataException;
+import io.kiln.dsl.Task;
+import io.kiln.runtime.FeatureSchema;
+import io.kiln.runtime.LabelSchema;
 import io.kiln.runtime.internal.data.CsvTable;
+import io.kiln.runtime.internal.data.LabeledData;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A CSV file read as consecutive tables of a few thousand rows, each row with its line: what a
- * streaming training parses one chunk at a time, with the same format, messages and line numbers
- * as {@link CsvTable#read}. Memory: the reader's buffer and one chunk.
+ * A CSV file read a few thousand records at a time, each parsed into typed values and labels as
+ * {@link LabeledData#read} parses a table's rows: what a streaming training reads, with the same
+ * format, messages and line numbers as {@link CsvTable#read}. Memory: the reader's buffer and one
+ * chunk.
  */
 public final class CsvChunks implements Closeable {
     private final CsvSource source;
     private final CsvRecordReader reader;
     private final List<String> header;
     private final int width;
+    private final MissingTokens missing;
+    private final LabeledData.Cells cells;
     private long bytesRead;
 
     private CsvChunks(CsvSource source, CsvRecordReader reader, List<String> header, int width) {
@@ -25,6 +32,23 @@ public final class CsvChunks implements Closeable {
         this.reader = reader;
         this.header = header;
         this.width = width;
+        this.missing = new MissingTokens(source.missingValues());
+        this.cells = new LabeledData.Cells() {
+            @Override
+            public long line() {
+                return reader.line();
+            }
+
+            @Override
+            public String cell(int c) {
+                return reader.cell(c);
+            }
+
+            @Override
+            public double number(int c) {
+                return reader.isEmpty(c) || missing.hidesNumber(reader, c) ? Double.NaN : reader.number(c);
+            }
+        };
     }
 
     /** Opens a CSV file and reads its header (or, without one, the first row's width). */
@@ -75,22 +99,27 @@ public final class CsvChunks implements Closeable {
         return bytesRead;
     }
 
+    /** A parser of this file's records into the features and labels of a schema. */
+    public LabeledData.RowParser parser(List<FeatureSchema> features, LabelSchema label, Task task) {
+        return new LabeledData.RowParser(source.name(), source, header, width, features, label, task);
+    }
+
     /**
-     * The next up to {@code rows} rows as a table (its hash is not the file's: null); null at the end
-     * of the file. A row with another number of fields than the header (or first row) is a
-     * {@link DataException} naming its line.
+     * The next up to {@code rows} records, parsed; null at the end of the file. A record with
+     * another number of fields than the header (or first row) is a {@link DataException} naming its
+     * line. Plain decimals in numeric columns are read as the reader scans them, without text.
      */
-    public CsvTable next(int rows) throws IOException {
-        List<CsvTable.Row> chunk = new ArrayList<>(rows);
-        while (chunk.size() < rows && reader.next()) {
+    public LabeledData next(int rows, LabeledData.RowParser parser) throws IOException {
+        LabeledData.RowParser.Batch batch = parser.batch(rows);
+        while (batch.size() < rows && reader.next()) {
             if (reader.fields() != width) {
                 throw CsvTable.fieldCountError(source.name(), reader.line(), width, source.header(), reader.fields(),
                         source.delimiter());
             }
-            chunk.add(new CsvTable.Row(reader.line(), reader.cells()));
+            batch.add(cells);
         }
         bytesRead = reader.offset();
-        return chunk.isEmpty() ? null : CsvTable.of(source.name(), header, chunk, null);
+        return batch.size() == 0 ? null : batch.data();
     }
 
     /** Counts the remaining records without building their cells; checks each one's number of fields. */

@@ -32,12 +32,18 @@ public final class LabeledData {
 
     private LabeledData(List<Object[]> features, int[] classes, double[][] targets, long[] lines, String source,
             String sha256) {
+        this(features, classes, targets, lines, source, sha256, null);
+    }
+
+    private LabeledData(List<Object[]> features, int[] classes, double[][] targets, long[] lines, String source,
+            String sha256, int[] columns) {
         this.features = features;
         this.classes = classes;
         this.targets = targets;
         this.lines = lines;
         this.source = source;
         this.sha256 = sha256;
+        this.columns = columns;
     }
 
     /** Data already typed (rows of feature values), e.g. decoded from a binary format. */
@@ -75,74 +81,192 @@ public final class LabeledData {
     private static LabeledData read(CsvTable table, CsvSource csv, List<FeatureSchema> features, LabelSchema label,
             Task task, Labels labels) {
         int width = table.rows().isEmpty() ? -1 : table.rows().get(0).cells().length;
-        Map<String, Integer> index = columnIndex(table.header(), width, features, label);
-        Set<String> declared = declaredColumns(features, label);
-        char delimiter = table.source().toLowerCase(Locale.ROOT).endsWith(".arff") ? ',' : csv.delimiter();
-        int[] featureColumns = featureColumns(table.source(), table.header(), index, features, declared, delimiter);
-        boolean hasLabel = labels == Labels.REQUIRED
-                || labels == Labels.IF_PRESENT
-                        && label.columns().stream().allMatch(c -> find(table.header(), index, c) != null);
-        int[] labelColumns = new int[label.columns().size()];
-        if (hasLabel) {
-            for (int c = 0; c < labelColumns.length; c++) {
-                labelColumns[c] = require(table.source(), table.header(), index, label.columns().get(c), declared,
-                        delimiter);
-            }
-        }
-        Set<String> missingTokens = new HashSet<>(csv.missingValues());
+        RowParser parser = new RowParser(table.source(), csv, table.header(), width, features, label, task, labels);
         int n = table.rows().size();
-        List<Object[]> rows = new ArrayList<>(n);
-        int[] classes = hasLabel && task.isClassification() && task != Task.MULTILABEL_CLASSIFICATION ? new int[n] : null;
-        double[][] targets = hasLabel ? new double[n][] : null;
-        long[] lines = new long[n];
-        for (int r = 0; r < n; r++) {
-            CsvTable.Row row = table.rows().get(r);
-            lines[r] = row.line();
-            Object[] values = new Object[features.size()];
-            for (int f = 0; f < values.length; f++) {
-                FeatureSchema feature = features.get(f);
-                int col = featureColumns[f];
-                String cell = row.cells()[col];
-                try {
-                    values[f] = parseFeature(feature, isMissing(cell, missingTokens) ? null : cell);
-                } catch (IllegalArgumentException e) {
-                    throw new DataException(table.source(), row.line(), columnName(table, feature.column(), col),
-                            e.getMessage());
-                }
-            }
-            rows.add(values);
-            if (hasLabel) {
-                targets[r] = new double[labelColumns.length];
-                for (int c = 0; c < labelColumns.length; c++) {
-                    String cell = row.cells()[labelColumns[c]];
-                    String where = columnName(table, label.columns().get(c), labelColumns[c]);
-                    if (isMissing(cell, missingTokens)) {
-                        throw new DataException(table.source(), row.line(), where,
-                                "the label is missing. Remove the row or fill in its label.");
-                    }
-                    try {
-                        double v = parseLabel(label, cell);
-                        if (classes != null) {
-                            classes[r] = (int) v;
-                        }
-                        targets[r][c] = v;
-                    } catch (IllegalArgumentException e) {
-                        throw new DataException(table.source(), row.line(), where, e.getMessage());
-                    }
-                }
-                if (classes != null && task == Task.MULTICLASS_CLASSIFICATION) {
-                    double[] oneHot = new double[label.classes().size()];
-                    oneHot[classes[r]] = 1;
-                    targets[r] = oneHot;
-                }
-            }
-        }
         if (n == 0) {
             throw new DataException(table.source(), 0, null, "the data has no rows");
         }
-        LabeledData data = new LabeledData(rows, classes, targets, lines, table.source(), table.sha256());
-        data.columns = featureColumns;
-        return data;
+        LabeledData data = parser.parse(table.rows().size(), r -> {
+            CsvTable.Row row = table.rows().get(r);
+            String[] cells = row.cells();
+            return new Cells() {
+                @Override
+                public long line() {
+                    return row.line();
+                }
+
+                @Override
+                public String cell(int c) {
+                    return cells[c];
+                }
+            };
+        });
+        return new LabeledData(data.features, data.classes, data.targets, data.lines, table.source(), table.sha256(),
+                parser.featureColumns);
+    }
+
+    /** One record's cells, as a {@link RowParser} reads them. */
+    public interface Cells {
+        /** The line the record starts on. */
+        long line();
+
+        /** Cell {@code c} as text: unquoted, trimmed. */
+        String cell(int c);
+
+        /**
+         * Cell {@code c} as a number, when the reader has read it as a plain decimal that is not a
+         * missing-value token (the same double {@link #parseNumber} gives its text); NaN otherwise,
+         * and the cell's text is parsed.
+         */
+        default double number(int c) {
+            return Double.NaN;
+        }
+    }
+
+    /**
+     * Parses records into typed feature values and labels, as {@link #read} does a table's: the
+     * columns resolved from the header once, every problem a {@link DataException} naming the file,
+     * line and column. A streaming reader parses its chunks of records with it.
+     */
+    public static final class RowParser {
+        private final String source;
+        private final List<FeatureSchema> features;
+        private final LabelSchema label;
+        private final Task task;
+        private final int[] featureColumns;
+        private final String[] featureNames;
+        private final boolean[] numeric;
+        private final int[] labelColumns;
+        private final String[] labelNames;
+        private final Set<String> missingTokens;
+
+        /** For records with labels (their columns must be present). */
+        public RowParser(String source, CsvSource csv, List<String> header, int width, List<FeatureSchema> features,
+                LabelSchema label, Task task) {
+            this(source, csv, header, width, features, label, task, Labels.REQUIRED);
+        }
+
+        private RowParser(String source, CsvSource csv, List<String> header, int width, List<FeatureSchema> features,
+                LabelSchema label, Task task, Labels labels) {
+            this.source = source;
+            this.features = List.copyOf(features);
+            this.label = label;
+            this.task = task;
+            Map<String, Integer> index = columnIndex(header, width, features, label);
+            Set<String> declared = declaredColumns(features, label);
+            char delimiter = source.toLowerCase(Locale.ROOT).endsWith(".arff") ? ',' : csv.delimiter();
+            this.featureColumns = LabeledData.featureColumns(source, header, index, features, declared, delimiter);
+            this.featureNames = new String[features.size()];
+            this.numeric = new boolean[features.size()];
+            for (int f = 0; f < featureNames.length; f++) {
+                featureNames[f] = columnName(features.get(f).column(), featureColumns[f]);
+                numeric[f] = features.get(f).kind() == io.kiln.runtime.FeatureKind.NUMERIC;
+            }
+            boolean hasLabel = labels == Labels.REQUIRED
+                    || labels == Labels.IF_PRESENT
+                            && label.columns().stream().allMatch(c -> find(header, index, c) != null);
+            this.labelColumns = hasLabel ? new int[label.columns().size()] : null;
+            this.labelNames = hasLabel ? new String[label.columns().size()] : null;
+            if (hasLabel) {
+                for (int c = 0; c < labelColumns.length; c++) {
+                    labelColumns[c] = require(source, header, index, label.columns().get(c), declared, delimiter);
+                    labelNames[c] = columnName(label.columns().get(c), labelColumns[c]);
+                }
+            }
+            this.missingTokens = new HashSet<>(csv.missingValues());
+        }
+
+        /** The rows {@code 0..n-1} of {@code records}, parsed (the data's hash unknown: null). */
+        public LabeledData parse(int n, java.util.function.IntFunction<Cells> records) {
+            Batch batch = new Batch(n);
+            for (int r = 0; r < n; r++) {
+                batch.add(records.apply(r));
+            }
+            return batch.data();
+        }
+
+        /** Rows parsed one record at a time, for a reader whose record is gone once it reads the next one. */
+        public Batch batch(int capacity) {
+            return new Batch(capacity);
+        }
+
+        /** Records parsed so far. */
+        public final class Batch {
+            private final List<Object[]> rows;
+            private final List<Integer> classes = new ArrayList<>();
+            private final List<double[]> targets = new ArrayList<>();
+            private final List<Long> lines = new ArrayList<>();
+
+            private Batch(int capacity) {
+                rows = new ArrayList<>(capacity);
+            }
+
+            public int size() {
+                return rows.size();
+            }
+
+            /** Parses one record. */
+            public void add(Cells row) {
+                long line = row.line();
+                Object[] values = features(row);
+                double[] target = null;
+                int cls = 0;
+                if (labelColumns != null) {
+                    target = new double[labelColumns.length];
+                    for (int c = 0; c < labelColumns.length; c++) {
+                        String cell = row.cell(labelColumns[c]);
+                        if (isMissing(cell, missingTokens)) {
+                            throw new DataException(source, line, labelNames[c],
+                                    "the label is missing. Remove the row or fill in its label.");
+                        }
+                        try {
+                            double v = parseLabel(label, cell);
+                            cls = (int) v;
+                            target[c] = v;
+                        } catch (IllegalArgumentException e) {
+                            throw new DataException(source, line, labelNames[c], e.getMessage());
+                        }
+                    }
+                    if (task == Task.MULTICLASS_CLASSIFICATION) {
+                        target = new double[label.classes().size()];
+                        target[cls] = 1;
+                    }
+                }
+                rows.add(values);
+                lines.add(line);
+                classes.add(cls);
+                targets.add(target);
+            }
+
+            /** The records parsed, as data (its hash unknown: null). */
+            public LabeledData data() {
+                int n = rows.size();
+                boolean classified = labelColumns != null && task.isClassification()
+                        && task != Task.MULTILABEL_CLASSIFICATION;
+                return new LabeledData(rows, classified ? classes.stream().mapToInt(Integer::intValue).toArray()
+                        : null, labelColumns != null ? targets.toArray(new double[n][]) : null,
+                        lines.stream().mapToLong(Long::longValue).toArray(), source, null, featureColumns);
+            }
+        }
+
+        private Object[] features(Cells row) {
+            Object[] values = new Object[features.size()];
+            for (int f = 0; f < values.length; f++) {
+                int col = featureColumns[f];
+                try {
+                    double x = numeric[f] ? row.number(col) : Double.NaN;
+                    if (!Double.isNaN(x)) {
+                        values[f] = x;
+                        continue;
+                    }
+                    String cell = row.cell(col);
+                    values[f] = parseFeature(features.get(f), isMissing(cell, missingTokens) ? null : cell);
+                } catch (IllegalArgumentException e) {
+                    throw new DataException(source, row.line(), featureNames[f], e.getMessage());
+                }
+            }
+            return values;
+        }
     }
 
     /**
@@ -391,10 +515,6 @@ public final class LabeledData {
             cur = t;
         }
         return prev[b.length()];
-    }
-
-    private static String columnName(CsvTable table, String column, int index) {
-        return columnName(column, index);
     }
 
     /** A column as {@link DataException} names it: {@code 'name' (1-based index)}. */

@@ -16,7 +16,6 @@ import io.kiln.runtime.TrainOptions;
 import io.kiln.runtime.Trainer;
 import io.kiln.runtime.TrainingResult;
 import io.kiln.runtime.internal.batch.CsvChunks;
-import io.kiln.runtime.internal.data.CsvTable;
 import io.kiln.runtime.internal.data.LabeledData;
 import io.kiln.runtime.internal.drift.DriftProfile;
 import io.kiln.runtime.internal.evaluate.Diagnostics;
@@ -343,8 +342,8 @@ public final class Streaming {
             Sample sample = new Sample(sampleRows, fit.seed() + 7);
             long index = 0;
             try (CsvChunks chunks = CsvChunks.open(source)) {
-                for (CsvTable table; (table = chunks.next(CHUNK_ROWS)) != null;) {
-                    LabeledData d = LabeledData.read(table, source, def.features(), def.label(), task);
+                LabeledData.RowParser parser = chunks.parser(def.features(), def.label(), task);
+                for (LabeledData d; (d = chunks.next(CHUNK_ROWS, parser)) != null;) {
                     for (int r = 0; r < d.size(); r++, index++) {
                         int part = split.part(index);
                         parts[part]++;
@@ -411,8 +410,8 @@ public final class Streaming {
                     Encoder encoder = new Encoder(pre, layout, classWeights);
                     index = 0;
                     try (CsvChunks chunks = CsvChunks.open(source)) {
-                        for (CsvTable table; (table = chunks.next(CHUNK_ROWS)) != null;) {
-                            LabeledData d = LabeledData.read(table, source, def.features(), def.label(), task);
+                        LabeledData.RowParser parser = chunks.parser(def.features(), def.label(), task);
+                        for (LabeledData d; (d = chunks.next(CHUNK_ROWS, parser)) != null;) {
                             for (int r = 0; r < d.size(); r++, index++) {
                                 int part = split.part(index);
                                 byte[] row = encoder.encode(d, r);
@@ -427,9 +426,8 @@ public final class Streaming {
                     if (testSource != null) { // the official test file: all its rows are the test set
                         testRows = 0;
                         try (CsvChunks chunks = CsvChunks.open(testSource)) {
-                            for (CsvTable table; (table = chunks.next(CHUNK_ROWS)) != null;) {
-                                LabeledData d = LabeledData.read(table, testSource, def.features(), def.label(),
-                                        task);
+                            LabeledData.RowParser parser = chunks.parser(def.features(), def.label(), task);
+                            for (LabeledData d; (d = chunks.next(CHUNK_ROWS, parser)) != null;) {
                                 for (int r = 0; r < d.size(); r++) {
                                     tst.write(encoder.encode(d, r));
                                     if (classified) {
@@ -492,8 +490,9 @@ public final class Streaming {
                     task), IDENTITY, wSample, true);
             EarlyStopping es = validate ? def.earlyStopping() : null;
             DivergenceCheck divergence = new DivergenceCheck(def, baselineLoss);
-            EpochCallback[] each = TrainingLoop.callbacks(def, epochs, started, validate, primary, options.listener(),
-                    null);
+            // (progress times the epochs from here: the passes before them are not epochs)
+            EpochCallback[] each = TrainingLoop.callbacks(def, epochs, System.nanoTime(), validate, primary,
+                    options.listener(), null);
             ILossFunction training = classWeights != null ? new RowWeightedLoss(lossFunction) : lossFunction;
             SeededDropout.install(net.dl4j(), fit.seed());
             state.toSaved = () -> {

@@ -49,7 +49,10 @@ class StreamingTest {
 
     /** Digits under a shuffled 70/10/20 holdout: a 64-32-10 network, Adam 1e-3, 15 epochs of 32 rows. */
     static ModelDefinition.Builder digits(Path csv) throws IOException {
-        List<String> header = List.of(Files.readAllLines(csv).get(0).split(","));
+        List<String> header;
+        try (var reader = Files.newBufferedReader(csv)) {
+            header = List.of(reader.readLine().split(","));
+        }
         ModelDefinition.Builder b = ModelDefinition.builder("digits", Task.MULTICLASS_CLASSIFICATION)
                 .data(CsvSource.file(csv));
         for (String c : header.subList(0, 64)) {
