@@ -55,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--stream", negatable = true,
             description = "Stream minibatches from disk instead of reading the data into memory, for data larger "
-                    + "than the heap (--no-stream: never; default: when the data file is larger than 1/16 of the "
+                    + "than the heap (--no-stream: never; default: when the data file is larger than 1/48 of the "
                     + "heap and the spec can stream).")
     Boolean stream;
 

@@ -64,8 +64,45 @@ final class ShuffleBuckets implements Closeable {
         writers = new OutputStream[buckets];
         dealt = new long[buckets];
         for (int b = 0; b < buckets; b++) {
-            writers[b] = new BufferedOutputStream(Files.newOutputStream(file(gen, b)), WRITE_BUFFER);
+            writers[b] = writer(file(gen, b), WRITE_BUFFER);
         }
+    }
+
+    /**
+     * A buffered stream writing {@code file}, whose errors name the file and say what went wrong (a
+     * full disk's write error says neither).
+     */
+    static OutputStream writer(Path file, int buffer) throws IOException {
+        OutputStream raw;
+        try {
+            raw = Files.newOutputStream(file);
+        } catch (IOException e) {
+            throw cannotWrite(file, e);
+        }
+        return new BufferedOutputStream(new java.io.FilterOutputStream(raw) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    throw cannotWrite(file, e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    throw cannotWrite(file, e);
+                }
+            }
+        }, buffer);
+    }
+
+    private static IOException cannotWrite(Path file, IOException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("Cannot write ") ? e
+                : new IOException("Cannot write " + file + ": " + io.kiln.runtime.CsvSource.reason(e), e);
     }
 
     /** Deals one row (while dealing: before the first pass, or during a pass that deals again). */

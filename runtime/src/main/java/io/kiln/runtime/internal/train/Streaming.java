@@ -27,7 +27,6 @@ import io.kiln.runtime.internal.preprocess.Preprocessor;
 import io.kiln.runtime.internal.preprocess.StreamedStats;
 import io.kiln.runtime.internal.report.Reports;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -259,9 +258,12 @@ public final class Streaming {
         Path dir;
         try {
             Files.createDirectories(root);
-            dir = Files.createTempDirectory(root, "kiln-stream-");
+            removeAbandoned(root);
+            dir = Files.createTempDirectory(root, DIR_PREFIX + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the directory for the encoded rows under " + root, e);
+            throw new UncheckedIOException(new IOException("Cannot create a directory for the encoded rows under "
+                    + root + ": " + CsvSource.reason(e) + ". Set -D" + DIR_PROPERTY + " to a writable directory.",
+                    e));
         }
         try {
             return new Job(def, options, dir, started).train();
@@ -269,6 +271,35 @@ public final class Streaming {
             throw new UncheckedIOException(e);
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    /** The start of the name of a training's directory of encoded rows, followed by its process id. */
+    static final String DIR_PREFIX = "kiln-stream-";
+
+    /**
+     * Deletes the directories of encoded rows that trainings killed before they could clean up left
+     * under {@code root}: those named for a process that is no longer running.
+     */
+    static void removeAbandoned(Path root) throws IOException {
+        try (Stream<Path> entries = Files.list(root)) {
+            for (Path d : entries.toList()) {
+                String name = d.getFileName().toString();
+                if (!name.startsWith(DIR_PREFIX) || !Files.isDirectory(d)) {
+                    continue;
+                }
+                String rest = name.substring(DIR_PREFIX.length());
+                int dash = rest.indexOf('-');
+                long pid;
+                try {
+                    pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
+                    deleteTree(d);
+                }
+            }
         }
     }
 
@@ -402,6 +433,15 @@ public final class Streaming {
                     Math.max(1 << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16)));
             int buckets = (int) Math.max(1, Math.min(4096, Math.ceil(trainRows * (double) layout.bytes()
                     / bucketBytes)));
+            // (an official test file's rows are not counted yet)
+            long needed = (2 * trainRows + validationRows + parts[TEST]) * layout.bytes();
+            long usable = Files.getFileStore(dir).getUsableSpace();
+            if (usable < needed) {
+                throw new IOException(String.format(Locale.ROOT, "Streaming training needs about %.1f MB for its "
+                        + "encoded rows (twice the training rows, and the validation and test rows, at %d bytes a "
+                        + "row) and %s has %.1f MB free. Free space there or set -D%s to a disk with room.",
+                        needed / 1e6, layout.bytes(), dir.getParent(), usable / 1e6, DIR_PROPERTY));
+            }
             Path validationFile = dir.resolve("validation.bin");
             Path testFile = dir.resolve("test.bin");
             long testRows = parts[TEST];
@@ -834,7 +874,7 @@ public final class Streaming {
     }
 
     private static OutputStream out(Path file) throws IOException {
-        return new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+        return ShuffleBuckets.writer(file, 1 << 16);
     }
 
     static String sha256(Path file) throws IOException {
