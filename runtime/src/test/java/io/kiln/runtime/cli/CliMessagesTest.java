@@ -180,4 +180,29 @@ class CliMessagesTest {
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err()).contains("--threads must be positive");
     }
+
+    @Test
+    void aStreamedTrainingSummarizesItsDataAsAnInMemoryOneAndSaysWhyItCannotStream() throws Exception {
+        ModelDefinition def = withTestFile(Missing.MEAN).build();
+        Run streamed = run(def, "train", "--stream", "--model", dir.resolve("s.kiln").toString(), "--quiet");
+        Run inMemory = run(def, "train", "--no-stream", "--model", dir.resolve("m.kiln").toString(), "--quiet");
+        assertThat(streamed.err()).doesNotContain("error:");
+        assertThat(streamed.code()).isEqualTo(0);
+        List<String> lines = streamed.out().lines().toList();
+        assertThat(lines).contains("data     " + dir.resolve("train.csv") + ": 40 rows, sha256 "
+                + inMemory.out().lines().filter(l -> l.startsWith("data ")).findFirst().orElseThrow()
+                        .replaceAll(".*sha256 ", "") + ", streamed from disk");
+        // an unshuffled split and an official test file: the same rows in the same roles
+        for (String start : List.of("test file ", "protocol ", "split ", "test metrics ")) {
+            assertThat(lines.stream().filter(l -> l.startsWith(start)).toList()).isEqualTo(
+                    inMemory.out().lines().filter(l -> l.startsWith(start)).toList());
+        }
+        assertThat(streamed.out()).contains("reference models: the data was streamed from disk");
+
+        Run refused = run(def, "train", "--stream", "--sample", "10");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("error: Model 'msgs' cannot train streaming from disk: streaming "
+                + "training reads every training row in this JVM (no --sample, no workers). Train in memory (a "
+                + "larger -Xmx, or --sample N).\n");
+    }
 }
