@@ -51,4 +51,58 @@ class TrainingThreadsTest {
         assertThat(io.kiln.runtime.internal.fast.FastPath.steps()).isGreaterThan(steps);
         assertThat(r.metrics().get("accuracy")).isGreaterThan(0.8);
     }
+
+    /** The digits as 8x8 images under a holdout split: a 3x3 convolution of 4 channels, then the output layer. */
+    static ModelDefinition.Builder digitsCnn() throws java.io.IOException {
+        return TrainingFixtures.digits(TrainingFixtures.DIGITS_CSV).image(8, 8, 1).fit(new FitSettings(2, 32, 7))
+                .network((n, seed) -> new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(seed)
+                        .updater(new Adam(1e-3)).list()
+                        .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(4)
+                                .activation(org.nd4j.linalg.activations.Activation.RELU).build())
+                        .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nOut(10)
+                                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                        .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutionalFlat(8, 8, 1)).build());
+    }
+
+    @Test
+    void twoThreadsAreTheDefaultOnlyForAnImageNetworkTrainedOneRunAtATime() throws Exception {
+        boolean twoCores = Runtime.getRuntime().availableProcessors() >= 2;
+        TrainingThreads image = TrainingThreads.byDefault(digitsCnn().build());
+        if (twoCores) {
+            assertThat(image.threads()).isEqualTo(2);
+            assertThat(image.averagingFrequency()).isEqualTo(5);
+        } else {
+            assertThat(image).isNull();
+        }
+        // k-fold trains two folds side by side instead; an ensemble its seeds
+        assertThat(TrainingThreads.byDefault(digitsCnn().protocol(new KFoldProtocol(5, 1, true, true, 0.2))
+                .build())).isNull();
+        assertThat(TrainingThreads.byDefault(digitsCnn().ensemble(new Ensemble(io.kiln.dsl.Members.SEEDS, 3))
+                .build())).isNull();
+        // a dense network's step is shorter than an averaging round
+        assertThat(TrainingThreads.byDefault(TrainingFixtures.digits(TrainingFixtures.DIGITS_CSV).build())).isNull();
+    }
+
+    @Test
+    void theTrainCommandSaysWhenItTrainsOnTwoThreadsByDefault(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2);
+        ModelDefinition def = digitsCnn().build();
+        var out = new java.io.ByteArrayOutputStream();
+        int code = io.kiln.runtime.cli.KilnCli.run(def, new java.io.PrintStream(out, true), new java.io.PrintStream(
+                new java.io.ByteArrayOutputStream(), true), "train", "--model", dir.resolve("a.kiln").toString(), "-q",
+                "--no-references");
+        assertThat(code).isEqualTo(0);
+        assertThat(out.toString()).contains("threads  2, averaging every 5 minibatches (the default for an image "
+                + "network on " + Runtime.getRuntime().availableProcessors() + " cores; --threads 1 trains on one)");
+        out.reset();
+        code = io.kiln.runtime.cli.KilnCli.run(def, new java.io.PrintStream(out, true), new java.io.PrintStream(
+                new java.io.ByteArrayOutputStream(), true), "train", "--threads", "1", "--model",
+                dir.resolve("b.kiln").toString(), "-q", "--no-references");
+        assertThat(code).isEqualTo(0);
+        assertThat(out.toString()).doesNotContain("threads ");
+        // the Java API trains on one thread unless told
+        assertThat(TrainOptions.defaults().dataParallel()).isNull();
+    }
 }

@@ -150,7 +150,9 @@ public final class Streaming {
             return false;
         }
         CsvSource source = Trainer.source(def, options.data());
-        if (source.file() == null || !Files.isRegularFile(source.file())) {
+        // (the rule of thumb is a CSV's: IDX images and ARFF are read as they are)
+        if (source.file() == null || source.isIdx() || source.name().toLowerCase(Locale.ROOT).endsWith(".arff")
+                || !Files.isRegularFile(source.file())) {
             return false;
         }
         long bytes;

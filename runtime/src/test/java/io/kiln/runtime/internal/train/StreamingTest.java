@@ -44,26 +44,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * enough that an epoch crosses several: what it learns, how it evaluates, how it fails.
  */
 class StreamingTest {
-    static final Path DIGITS_CSV = Path.of("../examples/src/main/resources/io/kiln/examples/digits/digits.csv");
-    static final List<String> DIGITS = IntStream.range(0, 10).mapToObj(Integer::toString).toList();
+    static final Path DIGITS_CSV = TrainingFixtures.DIGITS_CSV;
 
     /** Digits under a shuffled 70/10/20 holdout: a 64-32-10 network, Adam 1e-3, 15 epochs of 32 rows. */
     static ModelDefinition.Builder digits(Path csv) throws IOException {
-        List<String> header;
-        try (var reader = Files.newBufferedReader(csv)) {
-            header = List.of(reader.readLine().split(","));
-        }
-        ModelDefinition.Builder b = ModelDefinition.builder("digits", Task.MULTICLASS_CLASSIFICATION)
-                .data(CsvSource.file(csv));
-        for (String c : header.subList(0, 64)) {
-            b.feature(FeatureSchema.numeric(c, c, Scaling.STANDARDIZE, Missing.MEAN, ""));
-        }
-        return b.label(new LabelSchema("digit", LabelCoding.INDEX, List.of("label"), DIGITS))
-                .protocol(new HoldoutProtocol(0.1, 0.2, false, true))
-                .fit(new FitSettings(15, 32, 7))
-                .outputActivationIsIdentity(false)
-                .network((n, seed) -> TrainingFixtures.mlp(n, seed, new Adam(1e-3), 32, 10, Activation.SOFTMAX,
-                        LossFunctions.LossFunction.MCXENT));
+        return TrainingFixtures.digits(csv);
     }
 
     static TrainOptions streamed() {
