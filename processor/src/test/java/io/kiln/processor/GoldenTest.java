@@ -83,7 +83,7 @@ class GoldenTest {
                 " *",
                 " * <pre>",
                 " * train    [--data FILE] [--model FILE] [--epochs N] [--batch-size N] [--seed N]",
-                " *          [--quiet] [--every-epoch] [--sample N]",
+                " *          [--quiet] [--every-epoch] [--sample N] [--threads N] [--[no-]stream]",
                 " * evaluate [--model FILE] [--data FILE]",
                 " * predict  [--model FILE] (--input FILE [--output FILE] | NAME=VALUE ...)",
                 " * score    [--model FILE] --input FILE|DIR --output FILE|DIR [--batch-size N]",
