@@ -573,6 +573,11 @@ public final class ModelDefinition {
     }
 
     /** The image the features form, {@code {height, width, channels}}, or null when they are no image. */
+    /** Whether the network is a computation graph ({@code @Residual}, attention, several inputs), not a stack. */
+    public boolean isGraph() {
+        return graph != null;
+    }
+
     public int[] image() {
         return image == null ? null : image.clone();
     }

@@ -220,7 +220,8 @@ public record Report(String schema, String model, Task task, String createdAt, E
      * @param validationRows rows it was monitored on
      * @param testRows rows of the final test (0 when there is none)
      * @param classCounts rows per class (classification), else null
-     * @param duplicatesAcrossSplits rows whose feature values also occur on the other side of a split
+     * @param duplicatesAcrossSplits rows whose feature values also occur on the other side of a split; -1
+     *     when they were not looked for (a training streamed from disk)
      * @param testFile the official test file that was the test set, or null when the test rows were
      *     split from the data
      */

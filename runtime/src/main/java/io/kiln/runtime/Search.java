@@ -317,7 +317,9 @@ public final class Search {
             // the test rows are read from here on, once per model: the winner's and the declared spec's
             TrainOptions train = options.data() == null ? TrainOptions.defaults() : TrainOptions.defaults()
                     .data(options.data());
-            train = (out == null ? train.quiet() : train.progress(out, false)).references(options.references());
+            // (in memory, as the search read the data: a streamed training would split it another way)
+            train = (out == null ? train.quiet() : train.progress(out, false)).references(options.references())
+                    .stream(false);
             ModelDefinition winnerDefinition = definitions.declared(winner);
             if (out != null) {
                 out.printf(Locale.ROOT, "%nretrain  the winner as %s declares, then test it once%n",

@@ -114,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainingResult result = io.kiln.runtime.internal.train.Streaming.train(definition, options);
             io.kiln.runtime.Report.DataSummary d = result.report().data();
             out.printf(Locale.ROOT, "data     %s: %d rows, sha256 %s, streamed from disk%n", d.source(),
-                    d.rows(), abbreviate(d.sha256()));
+                    d.rows() - (d.testFile() != null ? d.testRows() : 0), abbreviate(d.sha256()));
             if (d.testFile() != null) {
                 out.printf(Locale.ROOT, "test file %s: %d rows%n", d.testFile(), d.testRows());
             }

@@ -77,18 +77,9 @@ public final class Metrics {
     }
 
     private static Evaluation binary(double[][] targets, double[][] predictions, double threshold) {
-        int n = targets.length;
-        int[][] cm = new int[2][2];
-        double logLoss = 0;
-        for (int i = 0; i < n; i++) {
-            int t = targets[i][0] >= 0.5 ? 1 : 0;
-            double p = predictions[i][0];
-            int y = p >= threshold ? 1 : 0;
-            cm[t][y]++;
-            double pc = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
-            logLoss -= t == 1 ? Math.log(pc) : Math.log(1 - pc);
-        }
-        return binary(cm, logLoss, n, rocAuc(targets, predictions), averagePrecision(targets, predictions));
+        Streamed counts = Streamed.counting(Task.BINARY_CLASSIFICATION, threshold, targets, predictions);
+        return binary(counts.confusion, counts.logLoss, counts.n, rocAuc(targets, predictions),
+                averagePrecision(targets, predictions));
     }
 
     private static Evaluation binary(int[][] cm, double logLoss, long n, double rocAuc, double averagePrecision) {
@@ -225,16 +216,7 @@ public final class Metrics {
     }
 
     private static Evaluation multiclass(double[][] targets, double[][] predictions) {
-        int n = targets.length;
-        int k = targets[0].length;
-        int[][] cm = new int[k][k];
-        double logLoss = 0;
-        for (int i = 0; i < n; i++) {
-            int t = argmax(targets[i]);
-            cm[t][argmax(predictions[i])]++;
-            logLoss -= Math.log(Math.max(predictions[i][t], 1e-15));
-        }
-        return multiclass(cm, logLoss, n);
+        return Streamed.counting(Task.MULTICLASS_CLASSIFICATION, 0.5, targets, predictions).evaluation();
     }
 
     private static Evaluation multiclass(int[][] cm, double logLoss, long n) {
@@ -268,34 +250,7 @@ public final class Metrics {
     }
 
     private static Evaluation multilabel(double[][] targets, double[][] predictions) {
-        int n = targets.length;
-        int k = targets[0].length;
-        int exact = 0;
-        int agree = 0;
-        int[][] perLabel = new int[k][3];
-        for (int i = 0; i < n; i++) {
-            boolean all = true;
-            for (int j = 0; j < k; j++) {
-                boolean t = targets[i][j] >= 0.5;
-                boolean y = predictions[i][j] >= 0.5;
-                if (t == y) {
-                    agree++;
-                } else {
-                    all = false;
-                }
-                if (t && y) {
-                    perLabel[j][0]++;
-                } else if (y) {
-                    perLabel[j][1]++;
-                } else if (t) {
-                    perLabel[j][2]++;
-                }
-            }
-            if (all) {
-                exact++;
-            }
-        }
-        return multilabel(exact, agree, perLabel, n);
+        return Streamed.counting(Task.MULTILABEL_CLASSIFICATION, 0.5, targets, predictions).evaluation();
     }
 
     private static Evaluation multilabel(long exact, long agree, int[][] perLabel, long n) {
@@ -392,13 +347,18 @@ public final class Metrics {
         private double[] squaredError;
 
         public Streamed(Task task, double threshold, int outputs) {
+            this(task, threshold, outputs, true);
+        }
+
+        /** {@code ranked}: whether a binary classifier's scores are binned for its ranking metrics. */
+        private Streamed(Task task, double threshold, int outputs, boolean ranked) {
             this.task = task;
             this.threshold = threshold;
             switch (task) {
                 case BINARY_CLASSIFICATION -> {
                     confusion = new int[2][2];
-                    positives = new long[SCORE_BINS];
-                    negatives = new long[SCORE_BINS];
+                    positives = ranked ? new long[SCORE_BINS] : null;
+                    negatives = ranked ? new long[SCORE_BINS] : null;
                 }
                 case MULTICLASS_CLASSIFICATION -> confusion = new int[outputs][outputs];
                 case MULTILABEL_CLASSIFICATION -> perLabel = new int[outputs][3];
@@ -421,8 +381,10 @@ public final class Metrics {
                     confusion[t][p >= threshold ? 1 : 0]++;
                     double pc = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
                     logLoss -= t == 1 ? Math.log(pc) : Math.log(1 - pc);
-                    int bin = (int) Math.min(SCORE_BINS - 1, Math.max(0, Math.floor(p * SCORE_BINS)));
-                    (t == 1 ? positives : negatives)[bin]++;
+                    if (positives != null) {
+                        int bin = (int) Math.min(SCORE_BINS - 1, Math.max(0, Math.floor(p * SCORE_BINS)));
+                        (t == 1 ? positives : negatives)[bin]++;
+                    }
                 }
                 case MULTICLASS_CLASSIFICATION -> {
                     int t = argmax(target);
@@ -462,6 +424,15 @@ public final class Metrics {
                     }
                 }
             }
+        }
+
+        /** The counts and sums of rows held in memory (a binary classifier's ranking metrics are exact there). */
+        private static Streamed counting(Task task, double threshold, double[][] targets, double[][] predictions) {
+            Streamed s = new Streamed(task, threshold, targets[0].length, false);
+            for (int i = 0; i < targets.length; i++) {
+                s.add(targets[i], predictions[i]);
+            }
+            return s;
         }
 
         /** The rows added. */

@@ -65,7 +65,9 @@ final class HeaderSection implements Section {
             dl(h, "rows", count(d.rows()));
             dl(h, "split", count(d.trainRows()) + " train &middot; " + count(d.validationRows()) + " validation &middot; "
                     + count(d.testRows()) + " test");
-            if (d.duplicatesAcrossSplits() > 0) {
+            if (d.duplicatesAcrossSplits() < 0) {
+                dl(h, "duplicates", "not looked for (the data was streamed from disk)");
+            } else if (d.duplicatesAcrossSplits() > 0) {
                 dl(h, "duplicates", count(d.duplicatesAcrossSplits()) + " rows also occur across a split");
             }
             if (d.sha256() != null && !d.sha256().isEmpty()) {

@@ -80,7 +80,8 @@ public final class Reports {
                 confusion = pooled.confusion();
             }
             if (task == Task.BINARY_CLASSIFICATION) {
-                outcomes = outcomes(pooled.confusion(), def.threshold(), def.perCases(), classes.get(1));
+                // (the evaluated rows' own counts: a streamed training's curves come from a sample of them)
+                outcomes = outcomes(confusion, def.threshold(), def.perCases(), classes.get(1));
                 double[][] r = Metrics.rocCurve(targets, outputs);
                 roc = new Report.Curve(r[0], r[1], Metrics.rocAuc(targets, outputs));
                 double[][] c = Metrics.precisionRecallCurve(targets, outputs);

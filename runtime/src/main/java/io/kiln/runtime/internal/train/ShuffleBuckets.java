@@ -33,6 +33,7 @@ final class ShuffleBuckets implements Closeable {
     private final Path dir;
     private final int buckets;
     private final int rowBytes;
+    private final int writeBuffer;
     private final SplittableRandom random;
     /** The generation of files the next pass reads (0 or 1); the other one is dealt into. */
     private int generation;
@@ -45,12 +46,18 @@ final class ShuffleBuckets implements Closeable {
 
     /** Starts dealing rows of {@code rowBytes} bytes into {@code buckets} files under {@code dir}. */
     ShuffleBuckets(Path dir, int buckets, int rowBytes, long seed) throws IOException {
-        if (buckets < 1 || rowBytes < 1) {
-            throw new IllegalArgumentException("buckets and row size must be positive");
+        this(dir, buckets, rowBytes, seed, WRITE_BUFFER);
+    }
+
+    /** With a write buffer of {@code writeBuffer} bytes for each bucket file. */
+    ShuffleBuckets(Path dir, int buckets, int rowBytes, long seed, int writeBuffer) throws IOException {
+        if (buckets < 1 || rowBytes < 1 || writeBuffer < 1) {
+            throw new IllegalArgumentException("buckets, row size and write buffer must be positive");
         }
         this.dir = dir;
         this.buckets = buckets;
         this.rowBytes = rowBytes;
+        this.writeBuffer = writeBuffer;
         this.random = new SplittableRandom(seed);
         this.rows = new long[buckets];
         openDeal(0);
@@ -63,8 +70,18 @@ final class ShuffleBuckets implements Closeable {
     private void openDeal(int gen) throws IOException {
         writers = new OutputStream[buckets];
         dealt = new long[buckets];
-        for (int b = 0; b < buckets; b++) {
-            writers[b] = writer(file(gen, b), WRITE_BUFFER);
+        try {
+            for (int b = 0; b < buckets; b++) {
+                writers[b] = writer(file(gen, b), writeBuffer);
+            }
+        } catch (IOException e) {
+            try {
+                closeWriters();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            writers = null;
+            throw e;
         }
     }
 
@@ -122,6 +139,9 @@ final class ShuffleBuckets implements Closeable {
     private void closeWriters() throws IOException {
         IOException first = null;
         for (OutputStream w : writers) {
+            if (w == null) { // (opening the files stopped before it)
+                continue;
+            }
             try {
                 w.close();
             } catch (IOException e) {
@@ -157,10 +177,10 @@ final class ShuffleBuckets implements Closeable {
      */
     void pass(RowSink sink, boolean again) throws IOException {
         int next = 1 - generation;
-        if (again) {
-            openDeal(next);
-        }
         try {
+            if (again) {
+                openDeal(next);
+            }
             for (int b = 0; b < buckets; b++) {
                 int n = Math.toIntExact(rows[b]);
                 int bytes = Math.multiplyExact(n, rowBytes);
@@ -189,7 +209,7 @@ final class ShuffleBuckets implements Closeable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            if (again) {
+            if (again && writers != null) {
                 try {
                     closeWriters();
                 } catch (IOException suppressed) {

@@ -91,6 +91,8 @@ public final class Streaming {
     /** Training rows kept (as typed values) for the diagnostics: at most this many values in all. */
     static final int SAMPLE_VALUES = 500_000;
     static final int MAX_SAMPLE_ROWS = 2000;
+    /** Bucket files open at once, at most. */
+    static final int MAX_BUCKETS = 4096;
     private static final ActivationIdentity IDENTITY = new ActivationIdentity();
     private static final int TRAIN = 0;
     private static final int VALIDATION = 1;
@@ -174,35 +176,97 @@ public final class Streaming {
         return why == null;
     }
 
-    /** Where a row goes: a seeded hash of its position under a shuffled holdout, else its position. */
-    record Split(long rows, boolean shuffle, double validation, double test, long seed, long trainRows,
-            long validationRows) {
-        static Split of(HoldoutProtocol h, long rows, boolean testFile, long seed) {
-            double test = testFile ? 0 : h.test();
-            long nTest = Math.round(rows * test);
-            long nVal = Math.round(rows * h.validation());
-            if (nTest + nVal >= rows) { // tiny data: keep at least one row for training, as in memory
-                nTest = Math.min(nTest, Math.max(0, rows - 1));
-                nVal = Math.min(nVal, Math.max(0, rows - 1 - nTest));
-            }
-            return new Split(rows, h.shuffle(), h.validation(), test, seed, rows - nTest - nVal, nVal);
+    /**
+     * Where each row goes, in the in-memory split's numbers: in each group of rows (each class under a
+     * stratified holdout of classes, else all rows) {@code round(rows · test)} test rows and {@code
+     * round(rows · validation)} validation rows, keeping at least one training row. Unshuffled, a
+     * group's first rows train, the next validate and the last are tested. Shuffled, a seeded draw
+     * without replacement, row after row, picks a group's test and validation rows: every choice of
+     * them is equally likely. A pass over the file calls {@link #start}, then {@link Pass#part} for
+     * each row in file order, and every pass gets the same answers.
+     */
+    static final class Split {
+        private final boolean shuffle;
+        private final long seed;
+        private final long[] rows;
+        private final long[] test;
+        private final long[] validation;
+
+        private Split(boolean shuffle, long seed, long[] rows, long[] test, long[] validation) {
+            this.shuffle = shuffle;
+            this.seed = seed;
+            this.rows = rows;
+            this.test = test;
+            this.validation = validation;
         }
 
-        int part(long index) {
-            if (!shuffle) {
-                return index < trainRows ? TRAIN : index < trainRows + validationRows ? VALIDATION : TEST;
+        /** {@code groupRows}: the rows of each group (one group when the split is not stratified). */
+        static Split of(HoldoutProtocol h, long[] groupRows, boolean testFile, long seed) {
+            int k = groupRows.length;
+            long[] test = new long[k];
+            long[] validation = new long[k];
+            for (int g = 0; g < k; g++) {
+                long n = groupRows[g];
+                long nTest = testFile ? 0 : Math.round(n * h.test());
+                long nVal = Math.round(n * h.validation());
+                if (nTest + nVal >= n) { // a tiny group keeps at least one row for training, as in memory
+                    nTest = Math.min(nTest, Math.max(0, n - 1));
+                    nVal = Math.min(nVal, Math.max(0, n - 1 - nTest));
+                }
+                test[g] = nTest;
+                validation[g] = nVal;
             }
-            double u = unit(seed, index);
-            return u < test ? TEST : u < test + validation ? VALIDATION : TRAIN;
+            return new Split(h.shuffle(), seed, groupRows.clone(), test, validation);
         }
 
-        /** A uniform number in [0, 1) from the seed and a row's position (SplitMix64's finalizer). */
-        static double unit(long seed, long index) {
-            long z = seed * 0x632BE59BD9B4E019L + (index + 1) * 0x9E3779B97F4A7C15L;
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            z ^= z >>> 31;
-            return (z >>> 11) * 0x1.0p-53;
+        long testRows() {
+            return java.util.Arrays.stream(test).sum();
+        }
+
+        long validationRows() {
+            return java.util.Arrays.stream(validation).sum();
+        }
+
+        long trainRows() {
+            return java.util.Arrays.stream(rows).sum() - testRows() - validationRows();
+        }
+
+        /** The start of a pass over the rows in file order. */
+        Pass start() {
+            return new Pass();
+        }
+
+        /** One pass's position in each group. */
+        final class Pass {
+            private final long[] seen = new long[rows.length];
+            private final long[] testLeft = test.clone();
+            private final long[] validationLeft = validation.clone();
+            private final SplittableRandom[] random = new SplittableRandom[rows.length];
+
+            /** The split of the next row of {@code group}: {@code TRAIN}, {@code VALIDATION} or {@code TEST}. */
+            int part(int group) {
+                long i = seen[group]++;
+                if (i >= rows[group]) {
+                    throw new IllegalStateException("more rows of group " + group + " than counted");
+                }
+                if (!shuffle) {
+                    long train = rows[group] - test[group] - validation[group];
+                    return i < train ? TRAIN : i < train + validation[group] ? VALIDATION : TEST;
+                }
+                if (random[group] == null) {
+                    random[group] = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + group);
+                }
+                double u = random[group].nextDouble() * (rows[group] - i);
+                if (u < testLeft[group]) {
+                    testLeft[group]--;
+                    return TEST;
+                }
+                if (u < testLeft[group] + validationLeft[group]) {
+                    validationLeft[group]--;
+                    return VALIDATION;
+                }
+                return TRAIN;
+            }
         }
     }
 
@@ -252,7 +316,7 @@ public final class Streaming {
         String why = refusal(def, options);
         if (why != null) {
             throw new IllegalArgumentException("Model '" + def.name() + "' cannot train streaming from disk: " + why
-                    + ". Train in memory (a larger -Xmx, or --sample N).");
+                    + ". Train it in memory instead: with a larger heap (-Xmx), or on a sample of the training rows.");
         }
         NativeThreads.configure();
         long started = System.nanoTime();
@@ -267,14 +331,33 @@ public final class Streaming {
                     + root + ": " + CsvSource.reason(e) + ". Set -D" + DIR_PROPERTY + " to a writable directory.",
                     e));
         }
+        // held while the directory is in use: another training's clean-up leaves a locked directory alone
+        java.nio.channels.FileChannel lockFile = null;
         try {
+            lockFile = java.nio.channels.FileChannel.open(dir.resolve(LOCK_FILE),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            lockFile.lock();
             return new Job(def, options, dir, started).train();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(dir);
+            if (lockFile != null) {
+                try {
+                    lockFile.close(); // (releases the lock)
+                } catch (IOException e) {
+                    // the directory goes next
+                }
+            }
+            String left = deleteTree(dir);
+            if (left != null) {
+                System.err.printf(Locale.ROOT, "warning: could not delete %s (%s); delete it by hand, or the next "
+                        + "streamed training under %s will%n", dir, left, root);
+            }
         }
     }
+
+    /** The file a training holds a lock on while its directory is in use. */
+    static final String LOCK_FILE = ".lock";
 
     /** The start of the name of a training's directory of encoded rows, followed by its process id. */
     static final String DIR_PREFIX = "kiln-stream-";
@@ -298,20 +381,43 @@ public final class Streaming {
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                if (ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
+                if (ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true) && unlocked(d)) {
                     deleteTree(d);
                 }
             }
         }
     }
 
-    private static void deleteTree(Path dir) {
+    /**
+     * Whether no process holds the lock of a training's directory (a process of that number on another
+     * machine sharing the disk may): true too for a directory without a lock file.
+     */
+    private static boolean unlocked(Path d) {
+        Path lock = d.resolve(LOCK_FILE);
+        if (!Files.exists(lock)) {
+            return true;
+        }
+        try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(lock,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock l = c.tryLock();
+            return l != null; // (released as the channel closes)
+        } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Deletes a directory and what it holds: null when it is gone, else what went wrong (a leftover is
+     * not worth failing a finished training over).
+     */
+    private static String deleteTree(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+            return null;
         } catch (IOException e) {
-            // a leftover temporary file is not worth failing a finished training over
+            return CsvSource.reason(e);
         }
     }
 
@@ -343,17 +449,49 @@ public final class Streaming {
             // 1. the file's hash and rows
             long t0 = System.nanoTime();
             String sha256 = sha256(source.file());
-            long rows;
+            HoldoutProtocol holdout = (HoldoutProtocol) def.protocol();
+            // a stratified split of classes needs each class's rows: the labels are read for them
+            boolean stratified = holdout.stratified() && task.isClassification()
+                    && task != Task.MULTILABEL_CLASSIFICATION;
+            long[] groupRows = new long[stratified ? def.label().classes().size() : 1];
             try (CsvChunks chunks = CsvChunks.open(source)) {
                 if (def.hasFeatureGroups()) {
                     def = def.resolveColumns(source.name(), chunks.header(), chunks.width(), source.delimiter());
                 }
-                rows = chunks.count();
+                if (stratified) {
+                    LabeledData.RowParser parser = chunks.parser(def.features(), def.label(), task);
+                    for (LabeledData d; (d = chunks.next(CHUNK_ROWS, parser)) != null;) {
+                        for (int c : d.classes()) {
+                            groupRows[c]++;
+                        }
+                    }
+                } else {
+                    groupRows[0] = chunks.count();
+                }
             }
+            long rows = Arrays.stream(groupRows).sum();
             if (rows == 0) {
                 throw new DataException(source.name(), 0, null, "the data has no rows");
             }
-            Split split = Split.of((HoldoutProtocol) def.protocol(), rows, testSource != null, fit.seed());
+            long testFileRows = 0;
+            if (testSource != null) {
+                try (CsvChunks chunks = CsvChunks.open(testSource)) {
+                    testFileRows = chunks.count();
+                }
+                if (testFileRows == 0) {
+                    throw new DataException(testSource.name(), 0, null, "the data has no rows");
+                }
+            }
+            if (rows + testFileRows > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s has %d rows; streaming training "
+                        + "reads at most %d.", source.name(), rows + testFileRows, Integer.MAX_VALUE));
+            }
+            Split split = Split.of(holdout, groupRows, testSource != null, fit.seed());
+            if (split.trainRows() == 0 || testSource == null && split.testRows() == 0) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "The split of %d rows leaves %d "
+                        + "training and %d test rows; both need at least one. Use more data or other fractions.",
+                        rows, split.trainRows(), split.testRows()));
+            }
             progress.line(String.format(Locale.ROOT, "streaming %s: %d rows, %.1f MB, read in %.1f s", source.name(),
                     rows, Files.size(source.file()) / 1e6, (System.nanoTime() - t0) / 1e9));
 
@@ -373,12 +511,12 @@ public final class Streaming {
             int sampleRows = (int) Math.max(Math.min(TrainingLoop.METRIC_ROWS, 100), Math.min(MAX_SAMPLE_ROWS,
                     SAMPLE_VALUES / Math.max(1, def.features().size())));
             Sample sample = new Sample(sampleRows, fit.seed() + 7);
-            long index = 0;
+            Split.Pass statisticsPass = split.start();
             try (CsvChunks chunks = CsvChunks.open(source)) {
                 LabeledData.RowParser parser = chunks.parser(def.features(), def.label(), task);
                 for (LabeledData d; (d = chunks.next(CHUNK_ROWS, parser)) != null;) {
-                    for (int r = 0; r < d.size(); r++, index++) {
-                        int part = split.part(index);
+                    for (int r = 0; r < d.size(); r++) {
+                        int part = statisticsPass.part(stratified ? d.classes()[r] : 0);
                         parts[part]++;
                         if (classified) {
                             allClasses[d.classes()[r]]++;
@@ -404,10 +542,7 @@ public final class Streaming {
             }
             long trainRows = parts[TRAIN];
             long validationRows = parts[VALIDATION];
-            if (trainRows == 0) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "The split of %d rows leaves no "
-                        + "training rows. Use more data or other fractions.", rows));
-            }
+            unchanged(source, rows, parts[TRAIN] + parts[VALIDATION] + parts[TEST]);
             Preprocessor pre = stats.preprocessor();
             double[] center = new double[outputs];
             double[] scale = new double[outputs];
@@ -433,10 +568,17 @@ public final class Streaming {
             Layout layout = new Layout(pre.width(), outputs, classWeights != null);
             long bucketBytes = Long.getLong(BUCKET_BYTES_PROPERTY,
                     Math.max(1 << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16)));
-            int buckets = (int) Math.max(1, Math.min(4096, Math.ceil(trainRows * (double) layout.bytes()
-                    / bucketBytes)));
-            // (an official test file's rows are not counted yet)
-            long needed = (2 * trainRows + validationRows + parts[TEST]) * layout.bytes();
+            double bucketsNeeded = Math.ceil(trainRows * (double) layout.bytes() / bucketBytes);
+            if (bucketsNeeded > MAX_BUCKETS) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "The %d training rows take %.1f GB "
+                        + "encoded: more than %d buckets of %.1f MB (a sixteenth of the heap) that streaming training "
+                        + "keeps open at once. Give it a larger heap (-Xmx).", trainRows,
+                        trainRows * (double) layout.bytes() / 1e9, MAX_BUCKETS, bucketBytes / 1e6));
+            }
+            int buckets = (int) Math.max(1, bucketsNeeded);
+            // each bucket's write buffer: together about one bucket, between 4 and 32 KB each
+            int writeBuffer = (int) Math.max(4096, Math.min(32 * 1024, bucketBytes / buckets));
+            long needed = (2 * trainRows + validationRows + parts[TEST] + testFileRows) * layout.bytes();
             long usable = Files.getFileStore(dir).getUsableSpace();
             if (usable < needed) {
                 throw new IOException(String.format(Locale.ROOT, "Streaming training needs about %.1f MB for its "
@@ -447,15 +589,16 @@ public final class Streaming {
             Path validationFile = dir.resolve("validation.bin");
             Path testFile = dir.resolve("test.bin");
             long testRows = parts[TEST];
-            try (ShuffleBuckets shuffled = new ShuffleBuckets(dir, buckets, layout.bytes(), fit.seed())) {
+            try (ShuffleBuckets shuffled = new ShuffleBuckets(dir, buckets, layout.bytes(), fit.seed(), writeBuffer)) {
                 try (OutputStream val = out(validationFile); OutputStream tst = out(testFile)) {
                     Encoder encoder = new Encoder(pre, layout, classWeights);
-                    index = 0;
+                    Split.Pass encodingPass = split.start();
+                    long encoded = 0;
                     try (CsvChunks chunks = CsvChunks.open(source)) {
                         LabeledData.RowParser parser = chunks.parser(def.features(), def.label(), task);
                         for (LabeledData d; (d = chunks.next(CHUNK_ROWS, parser)) != null;) {
-                            for (int r = 0; r < d.size(); r++, index++) {
-                                int part = split.part(index);
+                            for (int r = 0; r < d.size(); r++, encoded++) {
+                                int part = encodingPass.part(stratified ? d.classes()[r] : 0);
                                 byte[] row = encoder.encode(d, r);
                                 if (part == TRAIN) {
                                     shuffled.add(row, 0);
@@ -465,6 +608,7 @@ public final class Streaming {
                             }
                         }
                     }
+                    unchanged(source, rows, encoded);
                     if (testSource != null) { // the official test file: all its rows are the test set
                         testRows = 0;
                         try (CsvChunks chunks = CsvChunks.open(testSource)) {
@@ -479,19 +623,16 @@ public final class Streaming {
                                 }
                             }
                         }
+                        unchanged(testSource, testFileRows, testRows);
                     }
                 }
                 shuffled.seal();
-                if (testRows == 0) {
-                    throw new IllegalArgumentException(String.format(Locale.ROOT, "The split of %d rows leaves no "
-                            + "test rows. Use more data or other fractions.", rows));
-                }
                 progress.line(String.format(Locale.ROOT, "encoded %d inputs a row into %d bucket%s of about %.1f MB "
                         + "in %.1f s", pre.width(), buckets, buckets == 1 ? "" : "s",
                         shuffled.largestBucket() * (double) layout.bytes() / 1e6, (System.nanoTime() - t0) / 1e9));
                 return fitAndEvaluate(pre, center, scale, baselineOutput, classWeights, layout, shuffled,
-                        validationFile, validationRows, testFile, testRows, sample, sha256, rows, allClasses,
-                        trainRows);
+                        validationFile, validationRows, testFile, testRows, sample, sha256, rows + testFileRows,
+                        allClasses, trainRows);
             }
         }
 
@@ -502,7 +643,9 @@ public final class Streaming {
             boolean classified = allClasses.length > 0;
             LabeledData sampled = sample.data(source.name(), classified);
             int[] sampleAll = java.util.stream.IntStream.range(0, sampled.size()).toArray();
-            int[] metricRows = Arrays.copyOf(sampleAll, Math.min(TrainingLoop.METRIC_ROWS, sampleAll.length));
+            // (a random few of the sample: a reservoir's first slots hold the file's first rows more often)
+            int[] metricRows = io.kiln.runtime.internal.data.Rows.sample(sampleAll, TrainingLoop.METRIC_ROWS,
+                    fit.seed());
             INDArray xSample = pre.matrix(sampled, sampleAll);
             INDArray xMetric = pre.matrix(sampled, metricRows);
             double[][] metricTargets = io.kiln.runtime.internal.data.Rows.rows(sampled.targets(), metricRows);
@@ -524,6 +667,9 @@ public final class Streaming {
                 baselineScaled[j] = (baselineScaled[j] - center[j]) / scale[j];
             }
             INDArray ySample = scaledTargets(sampled.targets(), center, scale);
+            if (def.labelSmoothing() > 0) { // the divergence check compares like with like, as in memory
+                TrainingLoop.smooth(ySample, def.labelSmoothing(), task);
+            }
             INDArray wSample = classWeights == null ? null : Nd4j.create(java.util.stream.IntStream.range(0,
                     sampled.size()).mapToDouble(i -> classWeights[sampled.classes()[i]]).toArray(),
                     new long[] {sampled.size(), 1}).castTo(DataType.FLOAT);
@@ -583,13 +729,9 @@ public final class Streaming {
                     valMetrics = v.metrics.evaluation().metrics();
                     valMetric = valMetrics.get(primary);
                 }
-                Report.Epoch record = new Report.Epoch(epoch, trainLoss, valLoss, trainMetric, valMetric, rate,
-                        (System.nanoTime() - t0) / 1e9);
-                state.history.add(record);
-                for (EpochCallback c : each) {
-                    if (c.afterEpoch(state, record, valMetrics)) {
-                        break epochs;
-                    }
+                if (TrainingLoop.recordEpoch(state, each, new Report.Epoch(epoch, trainLoss, valLoss, trainMetric,
+                        valMetric, rate, (System.nanoTime() - t0) / 1e9), valMetrics)) {
+                    break epochs;
                 }
             }
             for (EpochCallback c : each) {
@@ -626,7 +768,7 @@ public final class Streaming {
             }
             Report.DataSummary data = new Report.DataSummary(source.name(), sha256, Math.toIntExact(rows),
                     Math.toIntExact(trainRows), Math.toIntExact(validationRows), Math.toIntExact(testRows),
-                    classCounts, 0, testSource != null ? testSource.name() : null);
+                    classCounts, -1, testSource != null ? testSource.name() : null);
             Report.Diagnosis diagnosis = Diagnostics.diagnose(new Diagnostics.Curve(run.history(), run.firstLoss(),
                     run.stoppedEarly()), def.earlyStopping() != null);
             Report report = Reports.withReferences(Reports.build(def, data, fit, run, run.history().size(), null,
@@ -655,7 +797,8 @@ public final class Streaming {
         private Scored score(Path file, long rows, Layout layout, double[] center, double[] scale, KilnModel model,
                 FastPath fast, ILossFunction lossFunction, boolean withBaseline) throws IOException {
             Scored s = new Scored(new Metrics.Streamed(task, def.threshold(), layout.outputs()),
-                    withBaseline ? new Metrics.Streamed(task, def.threshold(), layout.outputs()) : null,
+                    // (the majority class is the baseline whatever the model's threshold: it decides at 0.5)
+                    withBaseline ? new Metrics.Streamed(task, 0.5, layout.outputs()) : null,
                     withBaseline ? TEST_SAMPLE : 0, fit.seed() + 11);
             int in = layout.inputs();
             int k = layout.outputs();
@@ -873,6 +1016,14 @@ public final class Streaming {
             }
         }
         return Nd4j.create(y).castTo(DataType.FLOAT);
+    }
+
+    /** A data error when a pass read another number of rows than the first: the file changed while training. */
+    private static void unchanged(CsvSource source, long counted, long read) {
+        if (counted != read) {
+            throw new DataException(source.name(), 0, null, String.format(Locale.ROOT, "the file changed while "
+                    + "training read it: %d rows at first, %d on a later pass", counted, read));
+        }
     }
 
     private static OutputStream out(Path file) throws IOException {

@@ -319,13 +319,9 @@ public final class TrainingLoop {
                     valMetrics = Metrics.evaluate(task, valTargets, model.toDataUnits(out), def.threshold()).metrics();
                     valMetric = valMetrics.get(primary);
                 }
-                Report.Epoch record = new Report.Epoch(epoch, trainLoss, valLoss, trainMetric, valMetric, rate,
-                        (System.nanoTime() - t0) / 1e9);
-                state.history.add(record);
-                for (EpochCallback c : each) {
-                    if (c.afterEpoch(state, record, valMetrics)) {
-                        break epochs;
-                    }
+                if (recordEpoch(state, each, new Report.Epoch(epoch, trainLoss, valLoss, trainMetric, valMetric, rate,
+                        (System.nanoTime() - t0) / 1e9), valMetrics)) {
+                    break epochs;
                 }
             }
         } finally {
@@ -404,6 +400,21 @@ public final class TrainingLoop {
             }
         }
         return callbacks.toArray(new EpochCallback[0]);
+    }
+
+    /**
+     * Records an evaluated epoch in the run's history and hands it to the callbacks in order; true
+     * when one of them stops training (the callbacks after it are not called).
+     */
+    static boolean recordEpoch(FitState state, EpochCallback[] each, Report.Epoch record,
+            Map<String, Double> validationMetrics) {
+        state.history.add(record);
+        for (EpochCallback c : each) {
+            if (c.afterEpoch(state, record, validationMetrics)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

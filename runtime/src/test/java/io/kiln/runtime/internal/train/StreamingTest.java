@@ -87,12 +87,13 @@ class StreamingTest {
         TrainingResult streamed = smallBuckets(() -> Trainer.train(def, streamed()));
         assertThat(streamed.test().metrics().get("accuracy")).isGreaterThan(0.9);
 
-        // the split: every row once, about 70/10/20
+        // the split: every row once, 70/10/20 as in memory
         var data = streamed.report().data();
         assertThat(data.rows()).isEqualTo(1797);
-        assertThat(data.trainRows() + data.validationRows() + data.testRows()).isEqualTo(1797);
-        assertThat((double) data.testRows()).isWithin(60).of(0.2 * 1797);
-        assertThat((double) data.validationRows()).isWithin(45).of(0.1 * 1797);
+        assertThat(data.testRows()).isEqualTo(359);
+        assertThat(data.validationRows()).isEqualTo(180);
+        assertThat(data.trainRows()).isEqualTo(1258);
+        assertThat(data.duplicatesAcrossSplits()).isEqualTo(-1);
         assertThat(data.sha256()).isEqualTo(CsvTable.read(CsvSource.file(DIGITS_CSV)).sha256());
         assertThat(streamed.report().history()).hasSize(15);
         assertThat(streamed.report().warnings().stream().map(w -> w.code()).toList()).contains("streamed");
@@ -104,8 +105,10 @@ class StreamingTest {
         KilnModel saved = KilnModel.load(file);
         LabeledData all = LabeledData.read(CsvTable.read(CsvSource.file(DIGITS_CSV)), CsvSource.file(DIGITS_CSV),
                 def.features(), def.label(), def.task());
-        Streaming.Split split = Streaming.Split.of((HoldoutProtocol) def.protocol(), all.size(), false, 7);
-        int[] test = IntStream.range(0, all.size()).filter(i -> split.part(i) == 2).toArray();
+        Streaming.Split split = Streaming.Split.of((HoldoutProtocol) def.protocol(), new long[] {all.size()}, false,
+                7);
+        int[] part = parts(split, new int[all.size()]);
+        int[] test = IntStream.range(0, all.size()).filter(i -> part[i] == 2).toArray();
         assertThat(test.length).isEqualTo(data.testRows());
         double[][] outputs = saved.output(saved.preprocessor().matrix(all, test));
         Metrics.Evaluation expected = Metrics.evaluate(def.task(), io.kiln.runtime.internal.data.Rows.rows(
@@ -116,27 +119,51 @@ class StreamingTest {
         assertThat(streamed.test().confusion()).isEqualTo(expected.confusion());
     }
 
-    @Test
-    void theSplitIsTheSameForTheSameSeedAndTheEarliestRowsTrainWithoutShuffle() {
-        HoldoutProtocol shuffled = new HoldoutProtocol(0.1, 0.2, false, true);
-        Streaming.Split a = Streaming.Split.of(shuffled, 10_000, false, 3);
-        Streaming.Split b = Streaming.Split.of(shuffled, 10_000, false, 3);
-        Streaming.Split other = Streaming.Split.of(shuffled, 10_000, false, 4);
-        int[] counts = new int[3];
-        int differ = 0;
-        for (int i = 0; i < 10_000; i++) {
-            assertThat(a.part(i)).isEqualTo(b.part(i));
-            counts[a.part(i)]++;
-            differ += a.part(i) != other.part(i) ? 1 : 0;
-        }
-        // binomial: 3 standard deviations
-        assertThat((double) counts[2]).isWithin(120).of(2000);
-        assertThat((double) counts[1]).isWithin(90).of(1000);
-        assertThat(differ).isGreaterThan(3000);
+    /** The parts a pass gives rows of the given groups, in order. */
+    static int[] parts(Streaming.Split split, int[] groups) {
+        Streaming.Split.Pass pass = split.start();
+        return IntStream.of(groups).map(pass::part).toArray();
+    }
 
-        Streaming.Split ordered = Streaming.Split.of(new HoldoutProtocol(0.1, 0.2, false, false), 1000, false, 3);
-        assertThat(IntStream.range(0, 1000).map(ordered::part).toArray()).isEqualTo(IntStream.range(0, 1000)
-                .map(i -> i < 700 ? 0 : i < 800 ? 1 : 2).toArray());
+    @Test
+    void theSplitHasTheInMemoryCountsPerClassAndIsTheSameOnEveryPass() {
+        // 10,000 rows of 3 classes in a repeating order 0, 1, 1, 2 (2,500 / 5,000 / 2,500)
+        int[] classes = IntStream.range(0, 10_000).map(i -> i % 4 == 0 ? 0 : i % 4 == 3 ? 2 : 1).toArray();
+        HoldoutProtocol shuffled = new HoldoutProtocol(0.1, 0.2, true, true);
+        Streaming.Split a = Streaming.Split.of(shuffled, new long[] {2500, 5000, 2500}, false, 3);
+        int[] first = parts(a, classes);
+        assertThat(parts(a, classes)).isEqualTo(first);
+        int[][] counts = new int[3][3];
+        for (int i = 0; i < classes.length; i++) {
+            counts[classes[i]][first[i]]++;
+        }
+        // each class: round(n * 0.2) test, round(n * 0.1) validation rows, as Splits.holdout takes
+        assertThat(counts[0]).isEqualTo(new int[] {1750, 250, 500});
+        assertThat(counts[1]).isEqualTo(new int[] {3500, 500, 1000});
+        assertThat(counts[2]).isEqualTo(new int[] {1750, 250, 500});
+        // spread over the file, not bunched: the first and second halves each hold about half of the test rows
+        long early = IntStream.range(0, 5000).filter(i -> first[i] == 2).count();
+        assertThat((double) early).isWithin(150).of(1000);
+        // another seed, other rows
+        int[] other = parts(Streaming.Split.of(shuffled, new long[] {2500, 5000, 2500}, false, 4), classes);
+        assertThat(IntStream.range(0, 10_000).filter(i -> other[i] != first[i]).count()).isGreaterThan(3000L);
+
+        // unshuffled: each class's first rows train, its next validate, its last are tested
+        Streaming.Split ordered = Streaming.Split.of(new HoldoutProtocol(0.1, 0.2, true, false),
+                new long[] {2500, 5000, 2500}, false, 3);
+        int[] byPosition = parts(ordered, classes);
+        int[] seen = new int[3];
+        for (int i = 0; i < classes.length; i++) {
+            int c = classes[i];
+            long n = c == 1 ? 5000 : 2500;
+            int p = seen[c]++;
+            assertThat(byPosition[i]).isEqualTo(p < n * 0.7 ? 0 : p < n * 0.8 ? 1 : 2);
+        }
+        // a tiny class keeps a training row; an official test file leaves no test rows to split
+        HoldoutProtocol halves = new HoldoutProtocol(0.5, 0.5, true, true);
+        assertThat(Streaming.Split.of(halves, new long[] {1, 4}, false, 3).trainRows()).isEqualTo(2);
+        assertThat(Streaming.Split.of(halves, new long[] {1, 4}, false, 3).testRows()).isEqualTo(2);
+        assertThat(Streaming.Split.of(shuffled, new long[] {100}, true, 3).testRows()).isEqualTo(0);
     }
 
     @Test
@@ -180,8 +207,8 @@ class StreamingTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Trainer.train(def, streamed()));
         assertThat(e.getMessage()).isEqualTo("Model 'digits' cannot train streaming from disk: streaming training "
-                + "needs a holdout split, not " + def.protocol().describe(def.task()) + ". Train in memory "
-                + "(a larger -Xmx, or --sample N).");
+                + "needs a holdout split, not " + def.protocol().describe(def.task()) + ". Train it in memory "
+                + "instead: with a larger heap (-Xmx), or on a sample of the training rows.");
         // asked not to, a spec that could stream reads its data into memory
         assertThat(Streaming.streams(digits(DIGITS_CSV).build(), TrainingFixtures.quiet().stream(false))).isFalse();
         // left open, a file far smaller than the heap is read into memory
