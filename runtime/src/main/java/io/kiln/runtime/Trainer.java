@@ -139,9 +139,29 @@ public final class Trainer {
      */
     public static TrainingResult train(ModelDefinition def, TrainOptions options) {
         if (io.kiln.runtime.internal.train.Streaming.streams(def, options)) {
-            return io.kiln.runtime.internal.train.Streaming.train(def, options);
+            return trainStreamed(def, options);
         }
         return train(def, prepare(def, options), options);
+    }
+
+    /**
+     * Trains streaming from disk ({@code internal.train.Streaming}), whatever the data's size, and
+     * reports and packages the model as an in-memory run's; a definition that cannot stream is an
+     * {@link IllegalArgumentException} that says why.
+     */
+    public static TrainingResult trainStreamed(ModelDefinition def, TrainOptions options) {
+        io.kiln.runtime.internal.train.Streaming.Outcome o = io.kiln.runtime.internal.train.Streaming.train(def,
+                options);
+        Run run = o.run();
+        Network net = run.model().network();
+        Report report = Reports.withReferences(Reports.build(o.definition(), o.data(), o.fit(), run,
+                run.history().size(), null, false, "test", o.test(), o.baseline(), o.sampleTargets(),
+                o.sampleOutputs(), o.diagnosis(), o.warnings(), o.seconds()), null, "the data was streamed from disk",
+                weightedLayers(net) <= 1);
+        ModelMetadata meta = metadata(o.definition(), o.data(), o.fit(), run, o.test().metrics(),
+                o.baseline().metrics(), o.test().confusion(), o.seconds(), o.drift(), report.training(), null,
+                o.definition().threshold());
+        return new TrainingResult(new KilnModel(net, meta), o.test(), o.baseline(), report);
     }
 
     /** Trains by the definition's protocol and evaluates the final model. */

@@ -111,7 +111,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (io.kiln.runtime.internal.train.Streaming.streams(definition, options)) {
             out.printf(Locale.ROOT, "model    %s (%s)%n", definition.name(), definition.task());
-            TrainingResult result = io.kiln.runtime.internal.train.Streaming.train(definition, options);
+            TrainingResult result = Trainer.trainStreamed(definition, options);
             io.kiln.runtime.Report.DataSummary d = result.report().data();
             out.printf(Locale.ROOT, "data     %s: %d rows, sha256 %s, streamed from disk%n", d.source(),
                     d.rows() - (d.testFile() != null ? d.testRows() : 0), abbreviate(d.sha256()));

@@ -9,12 +9,10 @@ import io.kiln.runtime.FitSettings;
 import io.kiln.runtime.HoldoutProtocol;
 import io.kiln.runtime.KilnModel;
 import io.kiln.runtime.ModelDefinition;
-import io.kiln.runtime.ModelMetadata;
 import io.kiln.runtime.Network;
 import io.kiln.runtime.Report;
 import io.kiln.runtime.TrainOptions;
 import io.kiln.runtime.Trainer;
-import io.kiln.runtime.TrainingResult;
 import io.kiln.runtime.internal.batch.CsvChunks;
 import io.kiln.runtime.internal.data.LabeledData;
 import io.kiln.runtime.internal.drift.DriftProfile;
@@ -25,7 +23,6 @@ import io.kiln.runtime.internal.fast.SeededDropout;
 import io.kiln.runtime.internal.model.NativeThreads;
 import io.kiln.runtime.internal.preprocess.Preprocessor;
 import io.kiln.runtime.internal.preprocess.StreamedStats;
-import io.kiln.runtime.internal.report.Reports;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -311,8 +308,28 @@ public final class Streaming {
         }
     }
 
+    /**
+     * What a streamed training gives, for {@link Trainer} to report and package as it does an in-memory
+     * run's.
+     *
+     * @param definition the definition trained (its groups of columns resolved against the header)
+     * @param run the final model and its curves
+     * @param data the data as the report summarizes it
+     * @param test the model's metrics on every test row
+     * @param baseline the baseline's
+     * @param sampleTargets the targets of a uniform sample of the test rows, for the report's curves
+     * @param sampleOutputs the model's outputs on them
+     * @param warnings the data and dead-unit warnings, and the one that says the training streamed
+     * @param drift the training distribution, from the sample of training rows
+     * @param seconds the whole training's time
+     */
+    public record Outcome(ModelDefinition definition, FitSettings fit,
+            io.kiln.runtime.internal.train.Run run, Report.DataSummary data, Metrics.Evaluation test,
+            Metrics.Evaluation baseline, double[][] sampleTargets, double[][] sampleOutputs,
+            Report.Diagnosis diagnosis, List<Report.Warning> warnings, DriftProfile drift, double seconds) {}
+
     /** Trains the definition streaming from disk (see the class comment); {@link #refusal} must be null. */
-    public static TrainingResult train(ModelDefinition def, TrainOptions options) {
+    public static Outcome train(ModelDefinition def, TrainOptions options) {
         String why = refusal(def, options);
         if (why != null) {
             throw new IllegalArgumentException("Model '" + def.name() + "' cannot train streaming from disk: " + why
@@ -445,7 +462,7 @@ public final class Streaming {
             this.task = def.task();
         }
 
-        TrainingResult train() throws IOException {
+        Outcome train() throws IOException {
             // 1. the file's hash and rows
             long t0 = System.nanoTime();
             String sha256 = sha256(source.file());
@@ -636,7 +653,7 @@ public final class Streaming {
             }
         }
 
-        private TrainingResult fitAndEvaluate(Preprocessor pre, double[] center, double[] scale,
+        private Outcome fitAndEvaluate(Preprocessor pre, double[] center, double[] scale,
                 double[] baselineOutput, double[] classWeights, Layout layout, ShuffleBuckets shuffled,
                 Path validationFile, long validationRows, Path testFile, long testRows, Sample sample, String sha256,
                 long rows, long[] allClasses, long trainRows) throws IOException {
@@ -771,14 +788,9 @@ public final class Streaming {
                     classCounts, -1, testSource != null ? testSource.name() : null);
             Report.Diagnosis diagnosis = Diagnostics.diagnose(new Diagnostics.Curve(run.history(), run.firstLoss(),
                     run.stoppedEarly()), def.earlyStopping() != null);
-            Report report = Reports.withReferences(Reports.build(def, data, fit, run, run.history().size(), null,
-                    false, "test", test, baseline, tested.sampleTargets(), tested.sampleOutputs(), diagnosis,
-                    warnings, seconds), null, "the data was streamed from disk",
-                    Trainer.weightedLayers(net) <= 1);
             DriftProfile drift = DriftProfile.fit(pre.transforms(), sampled.features(), sampleAll);
-            ModelMetadata meta = Trainer.metadata(def, data, fit, run, test.metrics(), baseline.metrics(),
-                    test.confusion(), seconds, drift, report.training(), null, def.threshold());
-            return new TrainingResult(new KilnModel(net, meta), test, baseline, report);
+            return new Outcome(def, fit, run, data, test, baseline, tested.sampleTargets(), tested.sampleOutputs(),
+                    diagnosis, warnings, drift, seconds);
         }
 
         private static double dl4jStep(Network net, Minibatches b, int rows, Layout layout) {
