@@ -27,6 +27,11 @@ public interface DataParallel {
      */
     int stepsPerEpoch(int rows, int batchSize);
 
+    /** How the workers train, in words, for the model's provenance: "2 threads on this machine, ...". */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
+
     /** One run's rows on the workers. */
     interface Session extends AutoCloseable {
         /**

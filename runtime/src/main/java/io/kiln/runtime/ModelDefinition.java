@@ -573,6 +573,15 @@ public final class ModelDefinition {
     }
 
     /** The image the features form, {@code {height, width, channels}}, or null when they are no image. */
+    /**
+     * Whether a feature is text: a declared one, or a {@code @Features} group's (known before the
+     * groups are resolved against a header).
+     */
+    public boolean hasTextFeatures() {
+        return declaredFeatures.stream().anyMatch(f -> f.kind() == FeatureKind.TEXT)
+                || groups.stream().anyMatch(g -> g.group().template().kind() == FeatureKind.TEXT);
+    }
+
     /** Whether the network is a computation graph ({@code @Residual}, attention, several inputs), not a stack. */
     public boolean isGraph() {
         return graph != null;

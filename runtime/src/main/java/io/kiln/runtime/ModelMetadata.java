@@ -92,6 +92,9 @@ public record ModelMetadata(String format, String name, Task task, String specCl
      * @param wordVectors the pretrained word vectors an embedding started from, or null
      * @param ensemble the networks the model averages, or null for one network
      * @param distillation the teacher the model was distilled from, or null
+     * @param lineage the models a continued training descends from, or null
+     * @param dataParallel how the network's epochs were trained data-parallel (threads of this machine, a
+     *     Spark cluster), or null for one thread
      */
     public record Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
             int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
@@ -107,7 +110,26 @@ public record ModelMetadata(String format, String name, Task task, String specCl
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
             DistillationProvenance distillation,
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            LineageProvenance lineage) {
+            LineageProvenance lineage,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String dataParallel) {
+
+        public Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
+                int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
+                String javaVersion, String backend, String createdAt, double trainingSeconds, String testFile,
+                TransferProvenance transfer, WordVectorsProvenance wordVectors, EnsembleProvenance ensemble,
+                DistillationProvenance distillation, LineageProvenance lineage) {
+            this(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit, kilnVersion, dl4jVersion,
+                    javaVersion, backend, createdAt, trainingSeconds, testFile, transfer, wordVectors, ensemble,
+                    distillation, lineage, null);
+        }
+
+        /** This provenance with how its network's epochs were trained data-parallel ({@code DataParallel.describe}). */
+        public Provenance withDataParallel(String how) {
+            return new Provenance(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit,
+                    kilnVersion, dl4jVersion, javaVersion, backend, createdAt, trainingSeconds, testFile, transfer,
+                    wordVectors, ensemble, distillation, lineage, how);
+        }
 
         public Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
                 int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
@@ -123,7 +145,7 @@ public record ModelMetadata(String format, String name, Task task, String specCl
         public Provenance withLineage(LineageProvenance l) {
             return new Provenance(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit,
                     kilnVersion, dl4jVersion, javaVersion, backend, createdAt, trainingSeconds, testFile, transfer,
-                    wordVectors, ensemble, distillation, l);
+                    wordVectors, ensemble, distillation, l, dataParallel);
         }
 
         public Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,

@@ -22,8 +22,8 @@ import java.nio.file.Path;
  * @param dataParallel trains each network's epochs on several workers (kiln-spark's
  *     {@code SparkTraining}), or null to train in this JVM
  * @param stream whether training streams minibatches from disk instead of reading the data into
- *     memory: true always, false never, null when the data file is larger than
- *     {@link Trainer#STREAM_FRACTION} of the heap
+ *     memory: true always, false never, null when the data file would take more than
+ *     {@link Trainer#IN_MEMORY_SHARE} of the heap in memory
  */
 public record TrainOptions(Path data, Integer epochs, Integer batchSize, Long seed, PrintStream progress,
         boolean everyEpoch, EpochListener listener, Integer sample, boolean references, DataParallel dataParallel,

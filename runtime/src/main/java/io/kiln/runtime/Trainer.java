@@ -126,16 +126,39 @@ public final class Trainer {
     }
 
     /**
-     * The share of the heap a data file may take before training streams it from disk instead of
-     * reading it into memory (when {@link TrainOptions#stream()} leaves it open): read into memory, a
-     * CSV of short numbers takes 30 to 40 times its size at its peak (text cells, typed values, the
-     * training matrix): a 9 MB digits file needs between 256 and 384 MB of heap.
+     * Heap bytes a CSV cell takes read into memory, at the peak: its text, its typed value, its share of
+     * the training matrix. Calibrated on digits: a 9 MB file (4 million cells) needed between 256 and
+     * 384 MB of heap.
      */
-    public static final double STREAM_FRACTION = 1 / 48.0;
+    public static final int HEAP_BYTES_PER_CELL = 80;
+
+    /** The share of the heap a file read into memory may take before training streams it instead. */
+    public static final double IN_MEMORY_SHARE = 0.75;
+
+    /**
+     * The heap a CSV file would take read into memory: its cells, counted in its first megabyte and
+     * scaled to its size, times {@link #HEAP_BYTES_PER_CELL}.
+     */
+    public static long inMemoryBytes(Path file, char delimiter) throws IOException {
+        long size = java.nio.file.Files.size(file);
+        byte[] head = new byte[(int) Math.min(size, 1 << 20)];
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            head = java.util.Arrays.copyOf(head, in.readNBytes(head, 0, head.length));
+        }
+        long cells = 0;
+        for (byte b : head) {
+            if (b == delimiter || b == '\n') {
+                cells++;
+            }
+        }
+        double bytesPerCell = head.length / (double) Math.max(1, cells);
+        return (long) (size / bytesPerCell * HEAP_BYTES_PER_CELL);
+    }
 
     /**
      * Trains by the definition's protocol and evaluates the final model: streaming from disk when
-     * the options ask for it or the data file is too large for the heap (see {@link #STREAM_FRACTION}).
+     * the options ask for it or the data file would take more than {@link #IN_MEMORY_SHARE} of the heap
+     * in memory ({@link #inMemoryBytes}).
      */
     public static TrainingResult train(ModelDefinition def, TrainOptions options) {
         if (io.kiln.runtime.internal.train.Streaming.streams(def, options)) {
@@ -457,6 +480,9 @@ public final class Trainer {
                 distillationProvenance(def));
         if (def.warmStart() != null) {
             provenance = provenance.withLineage(def.warmStart().lineage());
+        }
+        if (io.kiln.runtime.internal.train.Workers.used() != null) {
+            provenance = provenance.withDataParallel(io.kiln.runtime.internal.train.Workers.used().describe());
         }
         ModelMetadata d = run.model().metadata();
         return new ModelMetadata(d.format(), d.name(), d.task(), d.specClass(), d.spec(), d.features(), d.label(),

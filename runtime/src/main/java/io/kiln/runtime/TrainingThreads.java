@@ -65,6 +65,12 @@ public final class TrainingThreads implements DataParallel {
     }
 
     @Override
+    public String describe() {
+        return threads + " thread" + (threads == 1 ? "" : "s") + " on this machine, parameter averaging every "
+                + averagingFrequency + " minibatches";
+    }
+
+    @Override
     public int stepsPerEpoch(int rows, int batchSize) {
         return ShardTrainer.stepsPerEpoch(rows, threads, batchSize);
     }

@@ -96,12 +96,22 @@ class TrainingThreadsTest {
         assertThat(code).isEqualTo(0);
         assertThat(out.toString()).contains("threads  2, averaging every 5 minibatches (the default for an image "
                 + "network on " + Runtime.getRuntime().availableProcessors() + " cores; --threads 1 trains on one)");
+        // the model file says how it trained
+        assertThat(KilnModel.load(dir.resolve("a.kiln")).metadata().provenance().dataParallel())
+                .isEqualTo("2 threads on this machine, parameter averaging every 5 minibatches");
+        out.reset();
+        assertThat(io.kiln.runtime.cli.KilnCli.run(def, new java.io.PrintStream(out, true), new java.io.PrintStream(
+                new java.io.ByteArrayOutputStream(), true), "info", "--model", dir.resolve("a.kiln").toString()))
+                .isEqualTo(0);
+        assertThat(out.toString()).contains("parallel  2 threads on this machine, parameter averaging every 5 "
+                + "minibatches");
         out.reset();
         code = io.kiln.runtime.cli.KilnCli.run(def, new java.io.PrintStream(out, true), new java.io.PrintStream(
                 new java.io.ByteArrayOutputStream(), true), "train", "--threads", "1", "--model",
                 dir.resolve("b.kiln").toString(), "-q", "--no-references");
         assertThat(code).isEqualTo(0);
         assertThat(out.toString()).doesNotContain("threads ");
+        assertThat(KilnModel.load(dir.resolve("b.kiln")).metadata().provenance().dataParallel()).isNull();
         // the Java API trains on one thread unless told
         assertThat(TrainOptions.defaults().dataParallel()).isNull();
     }

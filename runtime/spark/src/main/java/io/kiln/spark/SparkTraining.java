@@ -51,6 +51,12 @@ public final class SparkTraining implements DataParallel, Serializable {
     }
 
     @Override
+    public String describe() {
+        return "Spark, " + workers + " shard" + (workers == 1 ? "" : "s") + ", parameter averaging every "
+                + averagingFrequency + " minibatches";
+    }
+
+    @Override
     public int stepsPerEpoch(int rows, int batchSize) {
         return ShardTrainer.stepsPerEpoch(rows, workers, batchSize);
     }

@@ -48,6 +48,10 @@ class SparkTrainingTest {
         spark.model().save(file);
         Object[][] row = {{5.9, 3.0, 5.1, 1.8}};
         assertThat(KilnModel.load(file).predict(row).classIndex(0)).isEqualTo(spark.model().predict(row).classIndex(0));
+        // and it says how it trained; a local run's says nothing
+        assertThat(KilnModel.load(file).metadata().provenance().dataParallel())
+                .isEqualTo("Spark, 2 shards, parameter averaging every 3 minibatches");
+        assertThat(local.model().metadata().provenance().dataParallel()).isNull();
     }
 
     @Test

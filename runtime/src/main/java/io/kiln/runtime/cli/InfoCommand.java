@@ -62,6 +62,9 @@ final class InfoCommand implements Callable<Integer> {
         if (p.lineage() != null) {
             out.printf(Locale.ROOT, "lineage   %s%n", p.lineage().describe());
         }
+        if (p.dataParallel() != null) {
+            out.printf(Locale.ROOT, "parallel  %s%n", p.dataParallel());
+        }
         if (meta.task() == io.kiln.dsl.Task.BINARY_CLASSIFICATION) {
             out.printf(Locale.ROOT, "threshold %s: the probability of '%s' at or above which it is predicted%n",
                     io.kiln.runtime.ThresholdTuning.format(meta.threshold()), meta.label().classes().get(1));

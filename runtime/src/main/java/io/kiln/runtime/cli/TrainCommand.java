@@ -56,8 +56,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--stream", negatable = true,
             description = "Stream minibatches from disk instead of reading the data into memory, for data larger "
-                    + "than the heap (--no-stream: never; default: when the data file is larger than 1/48 of the "
-                    + "heap and the spec can stream).")
+                    + "than the heap (--no-stream: never; default: when the data file would take more than 3/4 of "
+                    + "the heap in memory and the spec can stream).")
     Boolean stream;
 
     @Option(names = "--sample", paramLabel = "N",

@@ -108,7 +108,7 @@ public final class Streaming {
         if (def.series() != null) {
             return "streaming training reads rows, not the windows of a @Series";
         }
-        if (def.features().stream().anyMatch(f -> f.kind() == io.kiln.runtime.FeatureKind.TEXT)) {
+        if (def.hasTextFeatures()) {
             return "streaming training does not fit a text vocabulary";
         }
         if (def.augmentation() != null && def.augmentation().isActive()) {
@@ -139,7 +139,8 @@ public final class Streaming {
 
     /**
      * Whether this training streams: as {@link TrainOptions#stream()} says, or, when it says
-     * nothing, when the data file is larger than {@link Trainer#STREAM_FRACTION} of the heap.
+     * nothing, when the data file would take more than {@link Trainer#IN_MEMORY_SHARE} of the heap read
+     * into memory ({@link Trainer#inMemoryBytes}).
      */
     public static boolean streams(ModelDefinition def, TrainOptions options) {
         if (options.stream() != null) {
@@ -154,21 +155,24 @@ public final class Streaming {
                 || !Files.isRegularFile(source.file())) {
             return false;
         }
-        long bytes;
+        long need;
         try {
-            bytes = Files.size(source.file());
+            need = Trainer.inMemoryBytes(source.file(), source.delimiter());
+            CsvSource test = def.testData() != null && options.data() == null ? def.testData() : null;
+            if (test != null && test.file() != null && !test.isIdx() && Files.isRegularFile(test.file())) {
+                need += Trainer.inMemoryBytes(test.file(), test.delimiter()); // (read into memory beside it)
+            }
         } catch (IOException e) {
-            return false;
+            return false; // (reading it says what is wrong)
         }
         long heap = Runtime.getRuntime().maxMemory();
-        if (bytes <= heap * Trainer.STREAM_FRACTION) {
+        if (need <= heap * Trainer.IN_MEMORY_SHARE) {
             return false;
         }
         String why = refusal(def, options);
         if (why != null && options.progress() != null) {
-            options.progress().printf(Locale.ROOT, "%s is %.0f MB, more than %.0f%% of the %.0f MB heap, but "
-                    + "%s: reading it into memory%n", source.name(), bytes / 1e6,
-                    Trainer.STREAM_FRACTION * 100, heap / 1e6, why);
+            options.progress().printf(Locale.ROOT, "%s would take about %.0f MB of the %.0f MB heap in memory, but "
+                    + "%s: reading it into memory%n", source.name(), need / 1e6, heap / 1e6, why);
         }
         return why == null;
     }

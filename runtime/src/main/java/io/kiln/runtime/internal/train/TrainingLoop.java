@@ -215,6 +215,9 @@ public final class TrainingLoop {
         io.kiln.runtime.DataParallel.Session session = workers == null ? null
                 : workers.start(floats(xTrain), (int) xTrain.columns(), floats(yTargets), (int) yTargets.columns(),
                         wTrain == null ? null : floats(wTrain), n, fit.seed());
+        if (workers != null) {
+            Workers.markUsed(workers);
+        }
         // the plain-Java trainer, when it reproduces this network exactly
         // (with workers it only predicts: the validation rows and the training sample, each epoch)
         FastPath fast = !"false".equals(System.getProperty(FAST_PROPERTY)) && augment == null

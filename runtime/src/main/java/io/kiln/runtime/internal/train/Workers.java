@@ -10,6 +10,8 @@ import java.util.function.Supplier;
  */
 public final class Workers {
     private static final ThreadLocal<DataParallel> CURRENT = new ThreadLocal<>();
+    /** The workers that trained a run of this thread's training, or null while none has. */
+    private static final ThreadLocal<DataParallel> USED = new ThreadLocal<>();
 
     private Workers() {}
 
@@ -18,14 +20,27 @@ public final class Workers {
         return CURRENT.get();
     }
 
-    /** Runs {@code body} with {@code workers} (null: none) as this thread's. */
+    /** The workers that have trained a run of this thread's training so far, or null. */
+    public static DataParallel used() {
+        return USED.get();
+    }
+
+    /** Notes that {@code workers} trained a run (the training loop calls it). */
+    static void markUsed(DataParallel workers) {
+        USED.set(workers);
+    }
+
+    /** Runs {@code body} with {@code workers} (null: none) as this thread's, none of them used yet. */
     public static <T> T with(DataParallel workers, Supplier<T> body) {
         DataParallel before = CURRENT.get();
+        DataParallel usedBefore = USED.get();
         CURRENT.set(workers);
+        USED.remove();
         try {
             return body.get();
         } finally {
             CURRENT.set(before);
+            USED.set(usedBefore);
         }
     }
 }

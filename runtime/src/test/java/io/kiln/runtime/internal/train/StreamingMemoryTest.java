@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A file whose rows, read into memory, would take many times the heap trains under a 64 MB heap:
  * the digits, each copy's pixels jittered by one intensity level, 88 MB of CSV. Left to decide,
- * {@code train} streams it, because the file is larger than 1/48 of the heap.
+ * {@code train} streams it, because the file would take more than 3/4 of the heap in memory.
  */
 class StreamingMemoryTest {
     /** Digits rows repeated {@code copies} times, each pixel moved by -1, 0 or +1 (within 0..16). */

@@ -202,6 +202,13 @@ class StreamingTest {
     }
 
     @Test
+    void theHeapAFileTakesInMemoryIsEstimatedFromItsCells() throws IOException {
+        // digits: 1,798 lines of 65 cells
+        long cells = 1798L * 65;
+        assertThat((double) Trainer.inMemoryBytes(DIGITS_CSV, ',')).isWithin(0.02 * cells * 80).of(cells * 80.0);
+    }
+
+    @Test
     void aSpecThatCannotStreamIsToldWhyWhenStreamingIsAskedFor() throws IOException {
         ModelDefinition def = digits(DIGITS_CSV).protocol(new KFoldProtocol(5, 1, true, true, 0.2)).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
