@@ -75,14 +75,22 @@ final class ShuffleBuckets implements Closeable {
                 writers[b] = writer(file(gen, b), writeBuffer);
             }
         } catch (IOException e) {
-            try {
-                closeWriters();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            writers = null;
+            abandonDeal(e);
             throw e;
         }
+    }
+
+    /** Closes the files being dealt into after {@code e}, whose suppressed errors get theirs. */
+    private void abandonDeal(Exception e) {
+        if (writers == null) {
+            return;
+        }
+        try {
+            closeWriters();
+        } catch (IOException suppressed) {
+            e.addSuppressed(suppressed);
+        }
+        writers = null;
     }
 
     /**
@@ -209,13 +217,8 @@ final class ShuffleBuckets implements Closeable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            if (again && writers != null) {
-                try {
-                    closeWriters();
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                writers = null;
+            if (again) {
+                abandonDeal(e);
             }
             throw e;
         }

@@ -704,14 +704,7 @@ public final class Streaming {
                     options.listener(), null);
             ILossFunction training = classWeights != null ? new RowWeightedLoss(lossFunction) : lossFunction;
             SeededDropout.install(net.dl4j(), fit.seed());
-            state.toSaved = () -> {
-                SeededDropout.restore(state.net.dl4j());
-                ((BaseOutputLayer) state.net.outputLayer()).setLossFn(lossFunction);
-            };
-            state.toTraining = () -> {
-                SeededDropout.install(state.net.dl4j(), fit.seed());
-                ((BaseOutputLayer) state.net.outputLayer()).setLossFn(training);
-            };
+            TrainingLoop.savedAndTraining(state, lossFunction, training, fit.seed());
             FastPath fast = !"false".equals(System.getProperty(TrainingLoop.FAST_PROPERTY)) && !net.isGraph()
                     ? FastPath.of(net.layers()).stack() : null;
             Minibatches minibatches = new Minibatches(layout, batch, center, scale, def.labelSmoothing(), task);

@@ -202,15 +202,7 @@ public final class TrainingLoop {
         // dropout masks both minibatch loops can replay (DL4J's own come from ND4J's native generator)
         SeededDropout.install(net.dl4j(), fit.seed());
         Object seeded = net.dl4j();
-        ILossFunction trainingLoss = training;
-        state.toSaved = () -> {
-            SeededDropout.restore(state.net.dl4j());
-            ((BaseOutputLayer) state.net.outputLayer()).setLossFn(lossFunction);
-        };
-        state.toTraining = () -> {
-            SeededDropout.install(state.net.dl4j(), fit.seed());
-            ((BaseOutputLayer) state.net.outputLayer()).setLossFn(trainingLoss);
-        };
+        savedAndTraining(state, lossFunction, training, fit.seed());
         // the workers train each epoch, given the rows once
         io.kiln.runtime.DataParallel.Session session = workers == null ? null
                 : workers.start(floats(xTrain), (int) xTrain.columns(), floats(yTargets), (int) yTargets.columns(),
@@ -403,6 +395,21 @@ public final class TrainingLoop {
             }
         }
         return callbacks.toArray(new EpochCallback[0]);
+    }
+
+    /**
+     * How the run's network goes into the state it is saved in (DL4J's own dropout, the plain loss) and
+     * back into its training state (seeded dropout, the training loss: weighted or distilled).
+     */
+    static void savedAndTraining(FitState state, ILossFunction plain, ILossFunction training, long seed) {
+        state.toSaved = () -> {
+            SeededDropout.restore(state.net.dl4j());
+            ((BaseOutputLayer) state.net.outputLayer()).setLossFn(plain);
+        };
+        state.toTraining = () -> {
+            SeededDropout.install(state.net.dl4j(), seed);
+            ((BaseOutputLayer) state.net.outputLayer()).setLossFn(training);
+        };
     }
 
     /**
