@@ -43,6 +43,13 @@ public record ModelMetadata(String format, String name, Task task, String specCl
         int[][] confusion, List<Report.Epoch> history, double threshold, DriftProfile drift,
         Report.TrainingSummary training, List<Report.Fold> folds) {
 
+    /** This metadata with another provenance. */
+    public ModelMetadata withProvenance(Provenance other) {
+        return new ModelMetadata(format, name, task, specClass, spec, features, label, targetCenter, targetScale,
+                numInputs, other, baselineOutput, testMetrics, baselineMetrics, confusion, history, threshold, drift,
+                training, folds);
+    }
+
     /** Metadata without the training summary and folds (as in files saved before they were recorded). */
     public ModelMetadata(String format, String name, Task task, String specClass, String spec,
             List<FeatureTransform> features, LabelSchema label, double[] targetCenter, double[] targetScale,
@@ -95,6 +102,8 @@ public record ModelMetadata(String format, String name, Task task, String specCl
      * @param lineage the models a continued training descends from, or null
      * @param dataParallel how the network's epochs were trained data-parallel (threads of this machine, a
      *     Spark cluster), or null for one thread
+     * @param streamed true when the model trained streaming from disk (its split is drawn row by row), null
+     *     when it read its data into memory
      */
     public record Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
             int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
@@ -112,7 +121,31 @@ public record ModelMetadata(String format, String name, Task task, String specCl
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
             LineageProvenance lineage,
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            String dataParallel) {
+            String dataParallel,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            Boolean streamed) {
+
+        public Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
+                int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
+                String javaVersion, String backend, String createdAt, double trainingSeconds, String testFile,
+                TransferProvenance transfer, WordVectorsProvenance wordVectors, EnsembleProvenance ensemble,
+                DistillationProvenance distillation, LineageProvenance lineage, String dataParallel) {
+            this(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit, kilnVersion, dl4jVersion,
+                    javaVersion, backend, createdAt, trainingSeconds, testFile, transfer, wordVectors, ensemble,
+                    distillation, lineage, dataParallel, null);
+        }
+
+        /** This provenance of a training streamed from disk, whose split is {@code Streaming.Split}'s. */
+        public Provenance asStreamed() {
+            return new Provenance(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit,
+                    kilnVersion, dl4jVersion, javaVersion, backend, createdAt, trainingSeconds, testFile, transfer,
+                    wordVectors, ensemble, distillation, lineage, dataParallel, true);
+        }
+
+        /** Whether the model trained streaming from disk (its split is then not the in-memory one). */
+        public boolean wasStreamed() {
+            return Boolean.TRUE.equals(streamed);
+        }
 
         public Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
                 int testRows, EvaluationProtocol protocol, FitSettings fit, String kilnVersion, String dl4jVersion,
@@ -121,14 +154,14 @@ public record ModelMetadata(String format, String name, Task task, String specCl
                 DistillationProvenance distillation, LineageProvenance lineage) {
             this(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit, kilnVersion, dl4jVersion,
                     javaVersion, backend, createdAt, trainingSeconds, testFile, transfer, wordVectors, ensemble,
-                    distillation, lineage, null);
+                    distillation, lineage, null, null);
         }
 
         /** This provenance with how its network's epochs were trained data-parallel ({@code DataParallel.describe}). */
         public Provenance withDataParallel(String how) {
             return new Provenance(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit,
                     kilnVersion, dl4jVersion, javaVersion, backend, createdAt, trainingSeconds, testFile, transfer,
-                    wordVectors, ensemble, distillation, lineage, how);
+                    wordVectors, ensemble, distillation, lineage, how, streamed);
         }
 
         public Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,
@@ -145,7 +178,7 @@ public record ModelMetadata(String format, String name, Task task, String specCl
         public Provenance withLineage(LineageProvenance l) {
             return new Provenance(data, dataSha256, rows, trainRows, validationRows, testRows, protocol, fit,
                     kilnVersion, dl4jVersion, javaVersion, backend, createdAt, trainingSeconds, testFile, transfer,
-                    wordVectors, ensemble, distillation, l, dataParallel);
+                    wordVectors, ensemble, distillation, l, dataParallel, streamed);
         }
 
         public Provenance(String data, String dataSha256, int rows, int trainRows, int validationRows,

@@ -118,6 +118,19 @@ public final class Trainer {
         return protocol.split(table, data, seed);
     }
 
+    /**
+     * The final test rows of a saved model, rebuilt from the data it was trained on: its protocol's
+     * split, or, for a model trained streaming from disk, the streamed split's.
+     */
+    public static int[] testRows(ModelDefinition def, ModelMetadata.Provenance p, CsvSource source, LabeledData data)
+            throws IOException {
+        if (p.wasStreamed() && p.protocol() instanceof HoldoutProtocol h) {
+            return io.kiln.runtime.internal.train.Streaming.testRows(h, data, def.task(), p.testFile() != null,
+                    p.fit().seed());
+        }
+        return testRows(def, p.protocol(), source, data, p.fit().seed());
+    }
+
     /** The final test rows of a saved model's protocol, rebuilt from the data it was trained on. */
     public static int[] testRows(ModelDefinition def, EvaluationProtocol protocol, CsvSource source, LabeledData data,
             long seed) throws IOException {
@@ -184,6 +197,7 @@ public final class Trainer {
         ModelMetadata meta = metadata(o.definition(), o.data(), o.fit(), run, o.test().metrics(),
                 o.baseline().metrics(), o.test().confusion(), o.seconds(), o.drift(), report.training(), null,
                 o.definition().threshold());
+        meta = meta.withProvenance(meta.provenance().asStreamed());
         return new TrainingResult(new KilnModel(net, meta), o.test(), o.baseline(), report);
     }
 

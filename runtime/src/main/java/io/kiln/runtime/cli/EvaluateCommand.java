@@ -71,8 +71,7 @@ final class EvaluateCommand implements Callable<Integer> {
                         + "), so its test split cannot be rebuilt. Pass --data FILE to evaluate on other data.");
             }
             // the split saved with the model, not the spec's current @Holdout, so test rows stay unseen
-            rows = Trainer.testRows(definition, meta.provenance().protocol(), definition.data(), labeled,
-                    meta.provenance().fit().seed());
+            rows = Trainer.testRows(definition, meta.provenance(), definition.data(), labeled);
             if (rows.length == 0) {
                 throw new IllegalArgumentException("The model's protocol (" + meta.provenance().protocol().describe()
                         + ") kept no test split. Pass --data FILE to evaluate on other labelled data.");

@@ -111,6 +111,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (io.kiln.runtime.internal.train.Streaming.streams(definition, options)) {
             out.printf(Locale.ROOT, "model    %s (%s)%n", definition.name(), definition.task());
+            io.kiln.runtime.FitSettings fit = options.apply(definition.fit());
+            out.printf(Locale.ROOT, "training %d epoch%s, batch size %d%s, streamed from disk on one thread%n",
+                    fit.epochs(), fit.epochs() == 1 ? "" : "s", fit.batchSize(), definition.learningRate() != null
+                            ? ", learning rate " + definition.learningRate().describe() : "");
             TrainingResult result = Trainer.trainStreamed(definition, options);
             io.kiln.runtime.Report.DataSummary d = result.report().data();
             out.printf(Locale.ROOT, "data     %s: %d rows, sha256 %s, streamed from disk%n", d.source(),

@@ -223,7 +223,8 @@ class CliMessagesTest {
         Run refused = run(def, "train", "--stream", "--sample", "10");
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).isEqualTo("error: Model 'msgs' cannot train streaming from disk: streaming "
-                + "training reads every training row in this JVM (no --sample, no workers). Train it in memory "
-                + "instead: with a larger heap (-Xmx), or on a sample of the training rows.\n");
+                + "training reads every training row in this JVM: drop --sample and --threads (or the Spark "
+                + "workers). Train it in memory instead (without --stream; with a larger -Xmx if the data needs "
+                + "it).\n");
     }
 }

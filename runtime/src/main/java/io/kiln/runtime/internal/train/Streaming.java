@@ -100,7 +100,7 @@ public final class Streaming {
     /** Why this training cannot stream, or null when it can. */
     public static String refusal(ModelDefinition def, TrainOptions options) {
         if (!(def.protocol() instanceof HoldoutProtocol h)) {
-            return "streaming training needs a holdout split, not " + def.protocol().describe(def.task());
+            return "streaming training needs a @Holdout split; this spec declares " + def.protocol().describe(def.task());
         }
         if (h.retrain()) {
             return "streaming training does not retrain on training + validation rows (@Holdout(retrain = true))";
@@ -123,9 +123,14 @@ public final class Streaming {
             return "streaming training does not tune a decision threshold";
         }
         if (options.sample() != null || options.dataParallel() != null) {
-            return "streaming training reads every training row in this JVM (no --sample, no workers)";
+            return "streaming training reads every training row in this JVM: drop --sample and --threads (or the "
+                    + "Spark workers)";
         }
         CsvSource source = def.data() == null && options.data() == null ? null : Trainer.source(def, options.data());
+        if (source != null && source.file() == null && !source.isIdx()) {
+            return "streaming training reads a CSV file on disk, and " + source.name() + " is a class-path resource: "
+                    + "pass the file with --data FILE";
+        }
         if (source == null || source.file() == null || source.isIdx()
                 || source.name().toLowerCase(Locale.ROOT).endsWith(".arff")) {
             return "streaming training reads a CSV file";
@@ -170,6 +175,10 @@ public final class Streaming {
             return false;
         }
         String why = refusal(def, options);
+        if (why == null && options.progress() != null) {
+            options.progress().printf(Locale.ROOT, "%s would take about %.0f MB of the %.0f MB heap in memory: "
+                    + "streaming it from disk%n", source.name(), need / 1e6, heap / 1e6);
+        }
         if (why != null && options.progress() != null) {
             options.progress().printf(Locale.ROOT, "%s would take about %.0f MB of the %.0f MB heap in memory, but "
                     + "%s: reading it into memory%n", source.name(), need / 1e6, heap / 1e6, why);
@@ -271,6 +280,23 @@ public final class Streaming {
         }
     }
 
+    /**
+     * The rows a streamed training tested, of its data read into memory: {@link Split}'s draw over the
+     * rows in file order (the official test file, when one was the test set, is not part of {@code data}).
+     */
+    public static int[] testRows(HoldoutProtocol h, LabeledData data, Task task, boolean testFile, long seed) {
+        boolean stratified = h.stratified() && data.classes() != null && task.isClassification()
+                && task != Task.MULTILABEL_CLASSIFICATION;
+        int groups = stratified ? Arrays.stream(data.classes()).max().orElse(0) + 1 : 1;
+        long[] groupRows = new long[groups];
+        for (int r = 0; r < data.size(); r++) {
+            groupRows[stratified ? data.classes()[r] : 0]++;
+        }
+        Split.Pass pass = Split.of(h, groupRows, testFile, seed).start();
+        return java.util.stream.IntStream.range(0, data.size())
+                .filter(r -> pass.part(stratified ? data.classes()[r] : 0) == TEST).toArray();
+    }
+
     /** A uniform sample (reservoir) of rows: typed values, targets and classes. */
     private static final class Sample {
         final int capacity;
@@ -337,7 +363,7 @@ public final class Streaming {
         String why = refusal(def, options);
         if (why != null) {
             throw new IllegalArgumentException("Model '" + def.name() + "' cannot train streaming from disk: " + why
-                    + ". Train it in memory instead: with a larger heap (-Xmx), or on a sample of the training rows.");
+                    + ". Train it in memory instead (without --stream; with a larger -Xmx if the data needs it).");
         }
         NativeThreads.configure();
         long started = System.nanoTime();
@@ -769,9 +795,10 @@ public final class Streaming {
 
             List<Report.Warning> warnings = new ArrayList<>(Diagnostics.dataWarnings(def, sampled, sampleAll));
             warnings.add(new Report.Warning("streamed", String.format(Locale.ROOT, "Trained streaming from disk: "
-                    + "rows shared by the training and test splits were not looked for, the reference models did "
-                    + "not train, and the data warnings, drift profile and dead-unit count come from a uniform "
-                    + "sample of %d training rows.", sampled.size())));
+                    + "rows shared by the training, validation and test splits were not looked for, the reference "
+                    + "models did not train, and the data warnings, drift profile and dead-unit count come from %s.",
+                    sampled.size() == trainRows ? "all " + trainRows + " training rows"
+                            : "a uniform sample of " + sampled.size() + " of the " + trainRows + " training rows")));
             warnings.addAll(Diagnostics.deadUnitWarnings(run.deadRelu()));
             Map<String, Integer> classCounts = null;
             if (classified) {

@@ -176,7 +176,7 @@ public final class Teachers {
             int rows) {
         try {
             Function<int[], int[]> within = r -> java.util.Arrays.stream(r).filter(i -> i < rows).toArray();
-            return within.apply(io.kiln.runtime.Trainer.testRows(def, p.protocol(), source, data, p.fit().seed()));
+            return within.apply(io.kiln.runtime.Trainer.testRows(def, p, source, data));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

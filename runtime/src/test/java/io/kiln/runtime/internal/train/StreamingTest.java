@@ -117,6 +117,15 @@ class StreamingTest {
         assertThat(streamed.test().metrics().get("macro_f1")).isWithin(1e-12).of(expected.metrics().get("macro_f1"));
         assertThat(streamed.test().metrics().get("log_loss")).isWithin(1e-5).of(expected.metrics().get("log_loss"));
         assertThat(streamed.test().confusion()).isEqualTo(expected.confusion());
+        // the model says it streamed, and evaluate rebuilds the rows it tested, not an in-memory split's
+        assertThat(saved.metadata().provenance().wasStreamed()).isTrue();
+        assertThat(Streaming.testRows((HoldoutProtocol) def.protocol(), all, def.task(), false, 7)).isEqualTo(test);
+        var out = new java.io.ByteArrayOutputStream();
+        assertThat(io.kiln.runtime.cli.KilnCli.run(def, new java.io.PrintStream(out, true), new java.io.PrintStream(
+                new java.io.ByteArrayOutputStream(), true), "evaluate", "--model", file.toString())).isEqualTo(0);
+        assertThat(out.toString()).contains("metrics on the 359-row test split of " + DIGITS_CSV);
+        assertThat(out.toString()).containsMatch(String.format(java.util.Locale.ROOT, "accuracy +%.4f",
+                streamed.test().metrics().get("accuracy")));
     }
 
     /** The parts a pass gives rows of the given groups, in order. */
@@ -214,8 +223,15 @@ class StreamingTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Trainer.train(def, streamed()));
         assertThat(e.getMessage()).isEqualTo("Model 'digits' cannot train streaming from disk: streaming training "
-                + "needs a holdout split, not " + def.protocol().describe(def.task()) + ". Train it in memory "
-                + "instead: with a larger heap (-Xmx), or on a sample of the training rows.");
+                + "needs a @Holdout split; this spec declares " + def.protocol().describe(def.task()) + ". Train it "
+                + "in memory instead (without --stream; with a larger -Xmx if the data needs it).");
+        // a class-path resource is not a file to stream: the message says to pass one
+        ModelDefinition resource = digits(DIGITS_CSV).data(CsvSource.resource(StreamingTest.class, "digits.csv"))
+                .build();
+        assertThat(assertThrows(IllegalArgumentException.class, () -> Trainer.train(resource, streamed()))
+                .getMessage()).contains("streaming training reads a CSV file on disk, and ");
+        assertThat(Streaming.refusal(resource, streamed())).endsWith(" is a class-path resource: pass the file with "
+                + "--data FILE");
         // asked not to, a spec that could stream reads its data into memory
         assertThat(Streaming.streams(digits(DIGITS_CSV).build(), TrainingFixtures.quiet().stream(false))).isFalse();
         // left open, a file far smaller than the heap is read into memory
