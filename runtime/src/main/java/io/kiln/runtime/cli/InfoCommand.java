@@ -39,8 +39,9 @@ final class InfoCommand implements Callable<Integer> {
         ModelMetadata meta = m.metadata();
         ModelMetadata.Provenance p = meta.provenance();
         out.printf(Locale.ROOT, "model     %s (%s), %d inputs%n", meta.name(), meta.task(), meta.numInputs());
-        out.printf(Locale.ROOT, "data      %s, sha256 %s, %d rows (%d train / %d validation / %d test)%n",
-                p.data(), abbreviate(p.dataSha256()), p.rows(), p.trainRows(), p.validationRows(), p.testRows());
+        out.printf(Locale.ROOT, "data      %s, sha256 %s, %d rows (%d train / %d validation / %d test)%s%n",
+                p.data(), abbreviate(p.dataSha256()), p.rows(), p.trainRows(), p.validationRows(), p.testRows(),
+                p.wasStreamed() ? ", streamed from disk" : "");
         if (p.lineage() != null && p.lineage().learnedThrough() != null) {
             out.printf(Locale.ROOT, "protocol  continuous learning: trained on %d of the kept rows, tested on the "
                     + "most recent %d (the acceptance window, held out)%n", p.trainRows(), p.testRows());

@@ -126,6 +126,10 @@ class StreamingTest {
         assertThat(out.toString()).contains("metrics on the 359-row test split of " + DIGITS_CSV);
         assertThat(out.toString()).containsMatch(String.format(java.util.Locale.ROOT, "accuracy +%.4f",
                 streamed.test().metrics().get("accuracy")));
+        out.reset();
+        assertThat(io.kiln.runtime.cli.KilnCli.run(def, new java.io.PrintStream(out, true), new java.io.PrintStream(
+                new java.io.ByteArrayOutputStream(), true), "info", "--model", file.toString())).isEqualTo(0);
+        assertThat(out.toString()).contains("1797 rows (1258 train / 180 validation / 359 test), streamed from disk");
     }
 
     /** The parts a pass gives rows of the given groups, in order. */
