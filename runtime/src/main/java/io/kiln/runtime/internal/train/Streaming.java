@@ -32,13 +32,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -1067,20 +1063,10 @@ public final class Streaming {
     }
 
     static String sha256(Path file) throws IOException {
-        MessageDigest digest;
         try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            byte[] buffer = new byte[1 << 20];
-            while (in.read(buffer) >= 0) {
-                // the digest reads along
-            }
+            return io.kiln.runtime.internal.transfer.SourceModel.sha256(file);
         } catch (IOException e) {
             throw CsvSource.cannotRead(file, e);
         }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -166,11 +166,19 @@ public record SourceModel(Path file, String sha256, MultiLayerNetwork net, KilnM
 
     /** A file's SHA-256, in hex. */
     public static String sha256(Path file) throws IOException {
+        MessageDigest d;
         try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(d.digest(Files.readAllBytes(file)));
+            d = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+        // a megabyte at a time: a data file may be larger than memory
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) >= 0;) {
+                d.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(d.digest());
     }
 }
